@@ -1,0 +1,45 @@
+package specs
+
+import (
+	"errors"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Spec is a loaded connector spec: the OpenAPI document (converted to
+// OpenAPI 3 when it was Swagger 2.0) and its decoded `x-sync` extension.
+//
+// A Spec is immutable after Load and safe for concurrent use.
+type Spec struct {
+	// Path is the file the spec was loaded from.
+	Path string
+	// Doc is the OpenAPI 3 document, with external references resolved.
+	Doc *openapi3.T
+	// Sync is the decoded `x-sync` extension; never nil after a Load that
+	// returned no error (it may be empty when findings report it missing).
+	Sync *Sync
+	// Source locates JSON pointers in the file for findings.
+	Source *SourceMap
+}
+
+// OperationRef is an operation of the document found by its operationId.
+type OperationRef struct {
+	ID        string
+	Method    string // upper case: GET, POST, ...
+	Path      string // the path template: /tenants/{id}
+	Operation *openapi3.Operation
+	PathItem  *openapi3.PathItem
+}
+
+// LoadOptions tune Load and LoadModel. The zero value is the safe default.
+type LoadOptions struct {
+	// AllowExternalFiles permits `$ref`s to files outside the spec's folder.
+	// Zero refuses them.
+	AllowExternalFiles bool
+	// AllowRemoteRefs permits `$ref`s to http(s) URLs. Zero refuses them.
+	AllowRemoteRefs bool
+}
+
+// ErrUnreadable wraps errors of files that cannot be read or parsed at all
+// (as opposed to findings in a readable document).
+var ErrUnreadable = errors.New("unreadable")

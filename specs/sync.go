@@ -1,0 +1,198 @@
+package specs
+
+// Sync is the decoded `x-sync` extension at the root of a connector spec.
+// It says, per model entity, which operations read and write it, how lists
+// page, how incremental reads filter, how fast the system may be called and
+// how each field is transformed. The zero value describes a system with no
+// entities; Validate reports what is missing.
+//
+// Values of Sync are immutable after loading and safe for concurrent use.
+type Sync struct {
+	// System names the system ("everreal", "casavi", "erp"). Required; it
+	// appears in audit entries and metrics.
+	System string `json:"system" doc:"Name of the system, used in audit entries and metrics." example:"everreal"`
+	// Auth says how every request authenticates. Nil means no auth.
+	Auth *Auth `json:"auth,omitempty" doc:"How requests authenticate; exactly one method."`
+	// GraphQL marks the spec as a GraphQL API: operations that carry a
+	// `graphql` document are sent to this endpoint as a request envelope.
+	GraphQL *GraphQL `json:"graphql,omitempty" doc:"GraphQL endpoint settings, for partners that speak GraphQL over one HTTP operation."`
+	// RateLimit caps the request rate of all workers of an installation
+	// together. Nil means unlimited.
+	RateLimit *RateLimit `json:"rateLimit,omitempty" doc:"Request rate shared by every worker of the installation."`
+	// Retry governs retries of transient failures. Nil uses the defaults
+	// documented on Retry.
+	Retry *Retry `json:"retry,omitempty" doc:"Retries of transient failures (5xx, timeouts, 429)."`
+	// Pagination is the default for every list operation; an entity's own
+	// pagination replaces it.
+	Pagination *Pagination `json:"pagination,omitempty" doc:"Default pagination of list operations."`
+	// Entities maps a name local to this spec (usually the partner's own
+	// word: "tenant", "propertyGroup") to how it is synchronised.
+	Entities map[string]*Entity `json:"entities" doc:"Synchronised entities, by a name local to this spec."`
+	// Webhooks describes the events the system sends. Nil means none.
+	Webhooks *Webhooks `json:"webhooks,omitempty" doc:"Webhook events the system sends and how to verify them."`
+}
+
+// Entity describes how one model entity is read from and written to the
+// system.
+type Entity struct {
+	// Model is the model entity this maps to ("lease"). Required.
+	Model string `json:"model" doc:"Model entity this entity maps to." example:"lease"`
+	// Key is the path, in the API object, of the field that carries the home
+	// system's key ("externalTenantId"). On the home system it is the key
+	// itself. Required.
+	Key string `json:"key" doc:"Path in the API object of the field holding the home key." example:"externalTenantId"`
+	// ID is the path, in the API object, of the system's own id. Empty means
+	// the key is the id.
+	ID string `json:"id,omitempty" doc:"Path in the API object of the system's own id; empty when the key is the id." example:"id"`
+	// SourceOfTruth says which side owns this entity: "home" (default) or
+	// "partner". Changes on the other side are overwritten and logged.
+	SourceOfTruth string `json:"sourceOfTruth,omitempty" enum:"home,partner" default:"home" doc:"Which side owns the entity's values."`
+	// When is a template evaluated per record before writing; a record for
+	// which it renders empty, "false" or "0" is not synchronised (casavi
+	// only receives units that have a tenant). Empty means every record.
+	When string `json:"when,omitempty" doc:"Template; the record is synchronised only when it renders true." example:"{{ unit.tenant_id }}"`
+	// Include names related model records a mapping needs, each with a
+	// template rendering its key from the record ("unit": "{{ lease.unit_id }}").
+	// The map key is the model entity name, also the template variable.
+	Include map[string]string `json:"include,omitempty" doc:"Related model records available to the write mapping, by entity name, each with a template for its key."`
+	// Personal lists the model fields that hold personal data; they are
+	// masked in audit entries and plans.
+	Personal []string `json:"personal,omitempty" doc:"Model fields holding personal data, masked in the audit log."`
+
+	List   *Operation `json:"list,omitempty" doc:"Lists records, page by page."`
+	Get    *Operation `json:"get,omitempty" doc:"Reads one record by id or key."`
+	Lookup *Operation `json:"lookup,omitempty" doc:"Finds a record by its home key before a create, for APIs without upsert."`
+	Create *Operation `json:"create,omitempty" doc:"Creates a record."`
+	Update *Operation `json:"update,omitempty" doc:"Updates a record."`
+	Upsert *Operation `json:"upsert,omitempty" doc:"Creates or updates a record by its key."`
+	Delete *Operation `json:"delete,omitempty" doc:"Deletes or detaches a record."`
+
+	// Pagination overrides the spec's default for this entity's list.
+	Pagination *Pagination `json:"pagination,omitempty" doc:"Pagination of this entity's list; replaces the spec default."`
+	// Incremental fills a modified-since filter of the list from the stored
+	// cursor. Nil means every run reads everything.
+	Incremental *Incremental `json:"incremental,omitempty" doc:"Modified-since filter of the list operation."`
+
+	// Read maps an API object to a model record. Omitted means identity.
+	Read Mapping `json:"read,omitempty" doc:"Templates mapping an API object to model fields (pull). Omitted means identity."`
+	// Write maps a model record and its includes to the API body. Omitted
+	// means identity.
+	Write Mapping `json:"write,omitempty" doc:"Templates mapping a model record to the request body (push). Omitted means identity."`
+}
+
+// Operation points at an operation of the OpenAPI document and says how to
+// fill its parameters and read its response.
+type Operation struct {
+	// Operation is the operationId in `paths`. Required.
+	Operation string `json:"operation" doc:"operationId of the OpenAPI operation." example:"upsertTenant"`
+	// Params fills path, query, header and cookie parameters by name, each a
+	// template over the record ("{{ id }}").
+	Params map[string]string `json:"params,omitempty" doc:"Templates for path, query, header and cookie parameters, by parameter name."`
+	// GraphQL is the query or mutation document sent in the envelope, for
+	// GraphQL specs.
+	GraphQL string `json:"graphql,omitempty" doc:"GraphQL query or mutation sent in the request envelope." example:"mutation($t: TenantInput){ upsertTenant(tenant: $t){ id } }"`
+	// Variable is the GraphQL variable that receives the write mapping's
+	// result (the input object).
+	Variable string `json:"variable,omitempty" doc:"GraphQL variable that receives the mapped body." example:"t"`
+	// Variables fills further GraphQL variables, each a template.
+	Variables map[string]string `json:"variables,omitempty" doc:"Templates for further GraphQL variables."`
+	// Input is a JSON pointer to the schema the write mapping must satisfy
+	// ("#/components/schemas/TenantInput"). Empty means the operation's JSON
+	// request body schema; GraphQL operations need it.
+	Input string `json:"input,omitempty" doc:"JSON pointer to the schema the mapped body must satisfy; defaults to the request body schema." example:"#/components/schemas/TenantInput"`
+	// Records is the path of the record array in a list response
+	// ("data.tenants.items"). Empty means the response is the array.
+	Records string `json:"records,omitempty" doc:"Dotted path of the record array in the response; empty means the body is the array." example:"data.tenants.items"`
+	// Result is the path of the written object, or of its id, in a write
+	// response ("data.upsertTenant.id"). Empty means the whole body.
+	Result string `json:"result,omitempty" doc:"Dotted path of the written object or its id in the response." example:"data.upsertTenant.id"`
+	// Mode, for deletes, says what the partner does: "remove" (default)
+	// erases the record, "detach" only ends the integration's ownership.
+	Mode string `json:"mode,omitempty" enum:"remove,detach" default:"remove" doc:"For delete: remove the record, or only detach it from the integration."`
+	// IdempotencyKey names a request header that makes a create safe to
+	// retry; its value is derived from the record key and payload hash.
+	IdempotencyKey string `json:"idempotencyKey,omitempty" doc:"Request header carrying an idempotency key, making a create safe to retry." example:"Idempotency-Key"`
+}
+
+// Incremental describes a modified-since filter.
+type Incremental struct {
+	// Param is the parameter (or, for GraphQL, the dotted variable path)
+	// that receives the cursor. Required.
+	Param string `json:"param" doc:"Query parameter or GraphQL variable path that receives the cursor." example:"modifiedAfter"`
+	// Field is the path, in the API object, of its modification time; the
+	// largest value read becomes the next cursor. Required.
+	Field string `json:"field" doc:"Path in the API object of its modification time." example:"updatedAt"`
+	// Format is the Go time layout of the parameter, or "rfc3339" (default)
+	// or "unix".
+	Format string `json:"format,omitempty" default:"rfc3339" doc:"Layout of the cursor value: rfc3339, unix or a Go time layout."`
+	// Lookback is subtracted from the stored cursor to tolerate clock skew.
+	// Zero means 5m.
+	Lookback Duration `json:"lookback,omitempty" default:"5m" doc:"Subtracted from the stored cursor, for clock skew."`
+}
+
+// GraphQL configures a GraphQL endpoint.
+type GraphQL struct {
+	// Operation is the operationId of the HTTP operation that takes the
+	// GraphQL envelope (POST /graphql). Required.
+	Operation string `json:"operation" doc:"operationId of the HTTP operation that takes GraphQL envelopes." example:"graphql"`
+	// Errors is the path of the error array in a response. Default "errors".
+	Errors string `json:"errors,omitempty" default:"errors" doc:"Dotted path of the error array in a response."`
+}
+
+// RateLimit is a token bucket shared through Redis by all workers.
+type RateLimit struct {
+	// Requests allowed per Per. Required and positive.
+	Requests int `json:"requests" doc:"Requests allowed per period." example:"300"`
+	// Per is the period. Zero means 1s.
+	Per Duration `json:"per,omitempty" default:"1s" doc:"Length of the period." example:"1m"`
+	// Burst is the bucket size. Zero means Requests.
+	Burst int `json:"burst,omitempty" doc:"Largest burst; defaults to requests."`
+	// Concurrency caps requests in flight per process. Zero means 4.
+	Concurrency int `json:"concurrency,omitempty" default:"4" doc:"Requests in flight per process."`
+}
+
+// Retry configures retries of transient failures.
+type Retry struct {
+	// MaxAttempts counts the first try. Zero means 5.
+	MaxAttempts int `json:"maxAttempts,omitempty" default:"5" doc:"Attempts per request, the first included."`
+	// InitialBackoff before the second attempt. Zero means 200ms.
+	InitialBackoff Duration `json:"initialBackoff,omitempty" default:"200ms" doc:"Wait before the second attempt; doubles each time, with jitter."`
+	// MaxBackoff caps one wait. Zero means 30s.
+	MaxBackoff Duration `json:"maxBackoff,omitempty" default:"30s" doc:"Longest single wait."`
+	// Budget caps the total time spent retrying one request. Zero means 2m.
+	Budget Duration `json:"budget,omitempty" default:"2m" doc:"Total time one request may spend in retries."`
+}
+
+// Webhooks describes incoming events.
+type Webhooks struct {
+	// Event is the path of the event type in the payload ("operation").
+	// Required.
+	Event string `json:"event" doc:"Dotted path of the event type in the payload." example:"operation"`
+	// Signature, when set, is verified on every delivery.
+	Signature *Signature `json:"signature,omitempty" doc:"HMAC signature check of deliveries."`
+	// Events maps event types to the single-record sync they trigger.
+	Events map[string]*WebhookEvent `json:"events" doc:"Event types and the single-record sync each triggers."`
+}
+
+// Signature is an HMAC over the raw request body.
+type Signature struct {
+	Header    string     `json:"header" doc:"Header carrying the signature." example:"X-Signature"`
+	Secret    Credential `json:"secret" doc:"HMAC secret, by reference."`
+	Algorithm string     `json:"algorithm,omitempty" enum:"hmac-sha256,hmac-sha1" default:"hmac-sha256" doc:"HMAC algorithm."`
+	Encoding  string     `json:"encoding,omitempty" enum:"hex,base64" default:"hex" doc:"Encoding of the signature."`
+	Prefix    string     `json:"prefix,omitempty" doc:"Text before the signature in the header." example:"sha256="`
+}
+
+// WebhookEvent says what one event type triggers.
+type WebhookEvent struct {
+	// Entity is an entity of this spec. Required.
+	Entity string `json:"entity" doc:"Entity of this spec the event is about."`
+	// Direction is "pull" (default: the partner's record flows home) or
+	// "push" (the home record is sent again).
+	Direction string `json:"direction,omitempty" enum:"pull,push" default:"pull" doc:"Which way the record flows."`
+	// Action is "upsert" (default) or "delete".
+	Action string `json:"action,omitempty" enum:"upsert,delete" default:"upsert" doc:"Whether the record changed or went away."`
+	// Key is a template over the payload (`event`) rendering the record's
+	// key or id. Required.
+	Key string `json:"key" doc:"Template over the payload (as event) rendering the record key." example:"{{ event.data.id }}"`
+}
