@@ -20,6 +20,10 @@ type Spec struct {
 	Sync *Sync
 	// Source locates JSON pointers in the file for findings.
 	Source *SourceMap
+
+	// operations indexes Doc's operations by operationId; built by Load.
+	// Nil for a Spec built by hand: Operation then searches Doc.
+	operations map[string]*OperationRef
 }
 
 // OperationRef is an operation of the document found by its operationId.

@@ -142,7 +142,7 @@ type GraphQL struct {
 // RateLimit is a token bucket shared through Redis by all workers.
 type RateLimit struct {
 	// Requests allowed per Per. Required and positive.
-	Requests int `json:"requests" doc:"Requests allowed per period." example:"300"`
+	Requests int `json:"requests" minimum:"1" doc:"Requests allowed per period." example:"300"`
 	// Per is the period. Zero means 1s.
 	Per Duration `json:"per,omitempty" default:"1s" doc:"Length of the period." example:"1m"`
 	// Burst is the bucket size. Zero means Requests.

@@ -3,11 +3,11 @@ package specs
 // Auth selects exactly one authentication method by setting one field.
 // Connectors look the method up by that field's JSON name in their registry.
 type Auth struct {
-	APIKey     *AuthAPIKey     `json:"apiKey,omitempty" doc:"A static key in a header, query parameter or cookie."`
-	Basic      *AuthBasic      `json:"basic,omitempty" doc:"HTTP basic authentication."`
-	Bearer     *AuthBearer     `json:"bearer,omitempty" doc:"A static bearer token."`
-	OAuth2     *AuthOAuth2     `json:"oauth2,omitempty" doc:"OAuth2 client credentials or password grant, with refresh."`
-	TokenLogin *AuthTokenLogin `json:"tokenLogin,omitempty" doc:"A login operation that trades a key and secret for a token sent in a header."`
+	APIKey     *AuthAPIKey     `json:"apiKey,omitempty" choice:"method" doc:"A static key in a header, query parameter or cookie."`
+	Basic      *AuthBasic      `json:"basic,omitempty" choice:"method" doc:"HTTP basic authentication."`
+	Bearer     *AuthBearer     `json:"bearer,omitempty" choice:"method" doc:"A static bearer token."`
+	OAuth2     *AuthOAuth2     `json:"oauth2,omitempty" choice:"method" doc:"OAuth2 client credentials or password grant, with refresh."`
+	TokenLogin *AuthTokenLogin `json:"tokenLogin,omitempty" choice:"method" doc:"A login operation that trades a key and secret for a token sent in a header."`
 }
 
 // AuthAPIKey sends a static key.
@@ -67,9 +67,9 @@ type AuthTokenLogin struct {
 // or a named credential the instance supplies. Exactly one is set. A literal
 // secret in a spec is refused (code literal-secret).
 type Credential struct {
-	Env        string `json:"env,omitempty" doc:"Environment variable holding the secret." example:"EVERREAL_CLIENT_SECRET"`
-	File       string `json:"file,omitempty" doc:"File holding the secret (trailing newline dropped)."`
-	Credential string `json:"credential,omitempty" doc:"Name of a credential the instance supplies." example:"client_secret"`
+	Env        string `json:"env,omitempty" choice:"source" doc:"Environment variable holding the secret." example:"EVERREAL_CLIENT_SECRET"`
+	File       string `json:"file,omitempty" choice:"source" doc:"File holding the secret (trailing newline dropped)."`
+	Credential string `json:"credential,omitempty" choice:"source" doc:"Name of a credential the instance supplies." example:"client_secret"`
 }
 
 // IsZero reports whether no reference is set.

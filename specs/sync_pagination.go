@@ -5,12 +5,12 @@ package specs
 // parameter of the list operation or, for GraphQL, a dotted variable path
 // ("input.paging.skip"). Response paths are dotted paths into the body.
 type Pagination struct {
-	Page       *PagePaging       `json:"page,omitempty" doc:"Page number and page size parameters."`
-	Offset     *OffsetPaging     `json:"offset,omitempty" doc:"Offset (skip) and limit (take) parameters."`
-	Cursor     *CursorPaging     `json:"cursor,omitempty" doc:"An opaque cursor taken from each response."`
-	NextLink   *NextLinkPaging   `json:"nextLink,omitempty" doc:"A next-page URL in the body (_links.next.href)."`
-	LinkHeader *LinkHeaderPaging `json:"linkHeader,omitempty" doc:"RFC 8288 Link header with rel=next."`
-	Connection *ConnectionPaging `json:"connection,omitempty" doc:"GraphQL connections: first/after with pageInfo."`
+	Page       *PagePaging       `json:"page,omitempty" choice:"style" doc:"Page number and page size parameters."`
+	Offset     *OffsetPaging     `json:"offset,omitempty" choice:"style" doc:"Offset (skip) and limit (take) parameters."`
+	Cursor     *CursorPaging     `json:"cursor,omitempty" choice:"style" doc:"An opaque cursor taken from each response."`
+	NextLink   *NextLinkPaging   `json:"nextLink,omitempty" choice:"style" doc:"A next-page URL in the body (_links.next.href)."`
+	LinkHeader *LinkHeaderPaging `json:"linkHeader,omitempty" choice:"style" doc:"RFC 8288 Link header with rel=next."`
+	Connection *ConnectionPaging `json:"connection,omitempty" choice:"style" doc:"GraphQL connections: first/after with pageInfo."`
 	// Stop adds stop rules to the style's own.
 	Stop *StopRules `json:"stop,omitempty" doc:"When a listing is complete."`
 	// MaxPages stops a listing with an error after this many pages. Zero

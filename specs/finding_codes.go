@@ -1,0 +1,72 @@
+package specs
+
+// Finding codes. They are a stable contract: tools and golden files match
+// on them, so a code is never renamed or reused for another meaning.
+const (
+	// CodeParseError: the file cannot be read or parsed at all. Load returns
+	// it as an error wrapping ErrUnreadable; ValidateFiles turns that error
+	// into a finding.
+	CodeParseError = "parse-error"
+	// CodeOpenAPIInvalid: the OpenAPI part is not valid OpenAPI.
+	CodeOpenAPIInvalid = "openapi-invalid"
+	// CodeExternalRefRefused: a $ref leaves the spec's folder or names a URL.
+	CodeExternalRefRefused = "external-ref-refused"
+	// CodeMissingXSync: the document has no x-sync.
+	CodeMissingXSync = "missing-x-sync"
+	// CodeUnknownKey: a key the language does not have.
+	CodeUnknownKey = "unknown-key"
+	// CodeInvalidType: a value of the wrong JSON type.
+	CodeInvalidType = "invalid-type"
+	// CodeInvalidValue: a value of the right type that is not allowed (enum,
+	// duration, range, duplicate key).
+	CodeInvalidValue = "invalid-value"
+	// CodeMissingKey: a required key is absent.
+	CodeMissingKey = "missing-key"
+	// CodeEmptyChoice: a choice (auth method, pagination style, credential
+	// source) sets none of its options.
+	CodeEmptyChoice = "empty-choice"
+	// CodeAmbiguousChoice: a choice sets several of its options.
+	CodeAmbiguousChoice = "ambiguous-choice"
+	// CodeUnknownOperation: no operation has that operationId.
+	CodeUnknownOperation = "unknown-operation"
+	// CodeUnknownEntity: a model or spec entity that does not exist.
+	CodeUnknownEntity = "unknown-entity"
+	// CodeUnknownParameter: a parameter (or GraphQL variable) the operation
+	// does not have.
+	CodeUnknownParameter = "unknown-parameter"
+	// CodeMissingParameter: a required path parameter has no template.
+	CodeMissingParameter = "missing-parameter"
+	// CodeUnknownResponseField: a response path the response schema does not
+	// have.
+	CodeUnknownResponseField = "unknown-response-field"
+	// CodeUnknownWriteField: a write field the target schema does not have.
+	CodeUnknownWriteField = "unknown-write-field"
+	// CodeUnmappedRequiredField: a required field of the target schema that
+	// the write mapping does not write.
+	CodeUnmappedRequiredField = "unmapped-required-field"
+	// CodeUnknownModelField: a read target, key, reference or personal field
+	// the model does not have.
+	CodeUnknownModelField = "unknown-model-field"
+	// CodeUnknownSchema: a schema pointer that resolves to nothing.
+	CodeUnknownSchema = "unknown-schema"
+	// CodeTemplateError: a template does not compile.
+	CodeTemplateError = "template-error"
+	// CodeLiteralSecret: a secret written into the spec instead of a
+	// reference.
+	CodeLiteralSecret = "literal-secret"
+	// CodeMissingOperation: an entity with neither a list nor a write
+	// operation.
+	CodeMissingOperation = "missing-operation"
+	// CodeMissingGraphQL: GraphQL settings missing on one side.
+	CodeMissingGraphQL = "missing-graphql"
+	// CodeMissingInput: a GraphQL write operation without input or variable.
+	CodeMissingInput = "missing-input"
+	// CodeUnknownSecurityScheme: the auth method matches none of the
+	// document's security schemes (a warning).
+	CodeUnknownSecurityScheme = "unknown-security-scheme"
+	// CodeWriteWithoutKey: a write mapping that does not write the entity's
+	// key field (a warning).
+	CodeWriteWithoutKey = "write-without-key"
+	// CodeReferenceCycle: model references form a cycle.
+	CodeReferenceCycle = "reference-cycle"
+)

@@ -1,0 +1,67 @@
+package specs
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Load reads the connector spec at path: the OpenAPI document (JSON or
+// YAML; OpenAPI 3.0, 3.1 or Swagger 2.0, which is converted) with its
+// external references, and its x-sync extension, strictly decoded. It
+// runs every check that needs no model (see Validate for the others) and
+// returns all findings in file order.
+//
+// The error is non-nil (a *ReadError wrapping ErrUnreadable) only when the
+// file cannot be read or parsed at all. The Spec is nil when the OpenAPI
+// document cannot be built (a refused or dangling $ref, a malformed
+// object); the findings then hold at least one error saying why.
+func Load(path string, opts LoadOptions) (*Spec, Findings, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &ReadError{File: path, Err: err}
+	}
+	return LoadBytes(path, data, opts)
+}
+
+// LoadBytes is Load for a file already read: name is its path, used for
+// findings and to resolve relative $refs.
+func LoadBytes(name string, data []byte, opts LoadOptions) (*Spec, Findings, error) {
+	src, err := parseSource(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &report{file: name, source: src.pos}
+	sync := decodeSync(src, r)
+	doc := loadDocument(src, absPath(name), opts, r)
+	if doc == nil {
+		return nil, r.sorted(), nil
+	}
+	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: src.pos, operations: indexOperations(doc)}
+	checkSpec(spec, r)
+	return spec, r.sorted(), nil
+}
+
+// decodeSync strictly decodes the root x-sync extension. A missing one is
+// reported and gives an empty Sync.
+func decodeSync(src *source, r *report) *Sync {
+	sync := &Sync{}
+	n := memberNode(src.root, "x-sync")
+	if n == nil {
+		r.errorHint(CodeMissingXSync, "", `add an "x-sync" object at the root, with "system" and "entities"`, "the document has no x-sync extension")
+		return sync
+	}
+	decodeStrict(n, "/x-sync", sync, r)
+	if sync.Entities == nil {
+		sync.Entities = map[string]*Entity{}
+	}
+	return sync
+}
+
+// absPath returns name as an absolute path, or name when that fails.
+func absPath(name string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return name
+	}
+	return abs
+}

@@ -1,0 +1,174 @@
+package specs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// loadDocument builds the OpenAPI 3 document of src with kin-openapi,
+// converting Swagger 2.0, and validates it. It returns nil when the
+// document cannot be built; the findings say why.
+func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
+	policy := newRefPolicy(abs, opts)
+	refProblems := policy.scanRefs(src, r)
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	loader.IsExternalRefsAllowed = true // enforced by policy.read
+	loader.ReadFromURIFunc = policy.read
+	location := &url.URL{Path: filepath.ToSlash(abs)}
+	doc, err := buildDocument(src, loader, location)
+	if err != nil {
+		reportLoadError(err, policy, refProblems, r)
+		return nil
+	}
+	validateDocument(doc, location, r)
+	return doc
+}
+
+// buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.
+func buildDocument(src *source, loader *openapi3.Loader, location *url.URL) (*openapi3.T, error) {
+	if memberNode(src.root, "swagger") == nil {
+		return loader.LoadFromDataWithPath(src.data, location)
+	}
+	var raw any
+	if err := src.root.Decode(&raw); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(data, &doc2); err != nil {
+		return nil, err
+	}
+	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
+}
+
+// reportLoadError turns a failed load into findings. Refused references
+// found by the scan are already reported; references refused deeper (in a
+// referenced file) are reported at the root.
+func reportLoadError(err error, policy *refPolicy, scanned bool, r *report) {
+	switch {
+	case scanned:
+	case len(policy.refused) > 0:
+		for _, e := range policy.refused {
+			r.errorHint(CodeExternalRefRefused, "", "move the referenced file into the spec's folder, or allow external files or remote references",
+				"a referenced document refers to %s, which is refused: %s", e.location, e.why)
+		}
+	default:
+		r.errorHint(CodeOpenAPIInvalid, "", "fix the OpenAPI document; the x-sync checks that need it were skipped",
+			"the OpenAPI document cannot be loaded: %s", relativeMessage(err.Error(), policy.dir))
+	}
+}
+
+// validateDocument runs kin-openapi's validation and reports every problem
+// as openapi-invalid.
+func validateDocument(doc *openapi3.T, location *url.URL, r *report) {
+	err := doc.Validate(context.Background(), openapi3.EnableMultiError())
+	dir := filepath.Dir(filepath.FromSlash(location.Path))
+	for _, e := range flattenErrors(err) {
+		p := validationPointer(e)
+		r.errorHint(CodeOpenAPIInvalid, p, "see the OpenAPI specification for this object", "%s", relativeMessage(e.Error(), dir))
+		locateByOrigin(r, e, location.Path)
+	}
+}
+
+// flattenErrors returns the leaves of a MultiError (or err alone).
+func flattenErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	var me openapi3.MultiError
+	if !errors.As(err, &me) || len(me) == 0 {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range me {
+		out = append(out, flattenErrors(e)...)
+	}
+	return out
+}
+
+// relativeMessage removes the spec's folder from a message, so that
+// messages name files relative to the spec.
+func relativeMessage(msg, dir string) string {
+	msg = strings.ReplaceAll(msg, filepath.ToSlash(dir)+"/", "")
+	return strings.ReplaceAll(msg, dir+string(filepath.Separator), "")
+}
+
+// validationPointer builds the JSON pointer of a validation error from the
+// context kin-openapi wraps around it.
+func validationPointer(err error) string {
+	p := ""
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch v := e.(type) {
+		case *openapi3.SectionValidationError:
+			p = "/" + sectionKey(v.Section)
+		case *openapi3.PathValidationError:
+			p = join("/paths", v.Path)
+		case *openapi3.OperationValidationError:
+			p = join(p, strings.ToLower(v.Method))
+		case *openapi3.ComponentValidationError:
+			p = join("/components", componentKey(v.Section), v.Name)
+		}
+	}
+	return p
+}
+
+// sectionKey maps a section name of kin-openapi to its key in the document.
+func sectionKey(section string) string {
+	switch section {
+	case "external docs":
+		return "externalDocs"
+	}
+	return section
+}
+
+// componentKey maps a component kind of kin-openapi ("request body") to its
+// key under components ("requestBodies").
+func componentKey(kind string) string {
+	switch kind {
+	case "request body":
+		return "requestBodies"
+	case "security scheme":
+		return "securitySchemes"
+	}
+	return kind + "s"
+}
+
+// locateByOrigin moves the last finding to the position kin-openapi
+// recorded for the offending element, when it is in the root file.
+func locateByOrigin(r *report, err error, file string) {
+	o := originOf(err)
+	if o == nil || o.Key == nil || o.Key.Line == 0 || (o.Key.File != "" && o.Key.File != file) {
+		return
+	}
+	f := &r.findings[len(r.findings)-1]
+	f.Line, f.Column = o.Key.Line, o.Key.Column
+}
+
+// originOf returns the first Origin carried by an error of err's chain.
+func originOf(err error) *openapi3.Origin {
+	originType := reflect.TypeFor[*openapi3.Origin]()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		v := reflect.ValueOf(e)
+		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		f := v.Elem().FieldByName("Origin")
+		if f.IsValid() && f.Type() == originType && !f.IsNil() {
+			return f.Interface().(*openapi3.Origin)
+		}
+	}
+	return nil
+}

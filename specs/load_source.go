@@ -1,0 +1,79 @@
+package specs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	yamlv4 "go.yaml.in/yaml/v4"
+	"gopkg.in/yaml.v3"
+)
+
+// source is a parsed file: its bytes, its root object and where each value
+// is written.
+type source struct {
+	name string
+	data []byte
+	root *yaml.Node // the root mapping
+	pos  *SourceMap
+}
+
+// parseSource parses data as JSON (when it starts with "{" or "[") or YAML.
+// It fails with a *ReadError, located where possible, when the syntax is
+// broken or the document is not an object.
+func parseSource(name string, data []byte) (*source, error) {
+	if looksJSON(data) && !json.Valid(data) {
+		return nil, jsonSyntaxError(name, data)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlSyntaxError(name, data, err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, &ReadError{File: name, Line: 1, Column: 1, Err: errors.New("the file holds no JSON or YAML object")}
+	}
+	return &source{name: name, data: data, root: doc.Content[0], pos: newSourceMap(&doc)}, nil
+}
+
+// looksJSON reports whether data starts, after white space and a byte
+// order mark, like a JSON object or array.
+func looksJSON(data []byte) bool {
+	data = bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
+}
+
+// jsonSyntaxError locates the JSON syntax error in data.
+func jsonSyntaxError(name string, data []byte) error {
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return &ReadError{File: name, Err: fmt.Errorf("invalid JSON: %w", err)}
+	}
+	line, col := offsetPosition(data, int(se.Offset))
+	return &ReadError{File: name, Line: line, Column: col, Err: fmt.Errorf("invalid JSON: %w", err)}
+}
+
+// yamlSyntaxError locates a YAML syntax error. gopkg.in/yaml.v3 reports the
+// line only, so the position is taken from the parser the OpenAPI loader
+// uses (go.yaml.in/yaml/v4), which reports line and column.
+func yamlSyntaxError(name string, data []byte, err error) error {
+	var n yamlv4.Node
+	var le *yamlv4.LoadError
+	if errors.As(yamlv4.Unmarshal(data, &n), &le) && le.Mark.Line > 0 {
+		return &ReadError{File: name, Line: le.Mark.Line, Column: le.Mark.Column, Err: fmt.Errorf("invalid YAML: %s", le.Message)}
+	}
+	return &ReadError{File: name, Err: fmt.Errorf("invalid YAML: %w", err)}
+}
+
+// offsetPosition converts a byte offset (the byte after the error) to a
+// 1-based line and column counted in characters.
+func offsetPosition(data []byte, offset int) (line, col int) {
+	offset = min(max(offset-1, 0), len(data))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	lineStart := bytes.LastIndexByte(before, '\n') + 1
+	return line, utf8.RuneCount(before[lineStart:]) + 1
+}

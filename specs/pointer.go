@@ -1,0 +1,126 @@
+package specs
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// pointerEscaper escapes one RFC 6901 reference token.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// pointerUnescaper undoes pointerEscaper.
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
+// join appends reference tokens to the JSON pointer base.
+func join(base string, tokens ...string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(t))
+	}
+	return b.String()
+}
+
+// splitPointer returns the unescaped reference tokens of a JSON pointer.
+// A leading "#" (URI fragment form) is ignored; "" and "#" have no tokens.
+func splitPointer(p string) []string {
+	p = strings.TrimPrefix(p, "#")
+	if p == "" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		parts[i] = pointerUnescaper.Replace(s)
+	}
+	return parts
+}
+
+// parentPointer returns the pointer one level up; the root is its own parent.
+func parentPointer(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// schemaAt resolves a local JSON pointer to a schema of doc:
+// "#/components/schemas/Lease", or deeper into it through the schema
+// keywords properties, items, additionalProperties, allOf, anyOf, oneOf,
+// prefixItems, $defs and not ("#/components/schemas/Lease/properties/rent").
+// It returns nil when the pointer is not local or does not resolve.
+func schemaAt(doc *openapi3.T, pointer string) *openapi3.Schema {
+	if doc == nil || doc.Components == nil || !strings.HasPrefix(pointer, "#/") {
+		return nil
+	}
+	tokens := splitPointer(pointer)
+	if len(tokens) < 3 || tokens[0] != "components" || tokens[1] != "schemas" {
+		return nil
+	}
+	s := refValue(doc.Components.Schemas[tokens[2]])
+	return descendSchema(s, tokens[3:])
+}
+
+// descendSchema follows schema keywords from s.
+func descendSchema(s *openapi3.Schema, tokens []string) *openapi3.Schema {
+	for len(tokens) > 0 && s != nil {
+		var used int
+		s, used = schemaStep(s, tokens)
+		tokens = tokens[used:]
+	}
+	return s
+}
+
+// schemaStep takes one keyword (and its argument) from tokens.
+func schemaStep(s *openapi3.Schema, tokens []string) (*openapi3.Schema, int) {
+	arg := func() string {
+		if len(tokens) < 2 {
+			return ""
+		}
+		return tokens[1]
+	}
+	switch tokens[0] {
+	case "properties":
+		return refValue(s.Properties[arg()]), 2
+	case "$defs":
+		return refValue(s.Defs[arg()]), 2
+	case "items":
+		return refValue(s.Items), 1
+	case "not":
+		return refValue(s.Not), 1
+	case "additionalProperties":
+		return refValue(s.AdditionalProperties.Schema), 1
+	case "allOf":
+		return indexRef(s.AllOf, arg()), 2
+	case "anyOf":
+		return indexRef(s.AnyOf, arg()), 2
+	case "oneOf":
+		return indexRef(s.OneOf, arg()), 2
+	case "prefixItems":
+		return indexRef(s.PrefixItems, arg()), 2
+	}
+	return nil, 1
+}
+
+// indexRef returns refs[i] for the decimal index token i.
+func indexRef(refs openapi3.SchemaRefs, token string) *openapi3.Schema {
+	i, err := strconv.Atoi(token)
+	if err != nil || i < 0 || i >= len(refs) {
+		return nil
+	}
+	return refValue(refs[i])
+}
+
+// refValue returns the schema of r, nil-safe.
+func refValue(r *openapi3.SchemaRef) *openapi3.Schema {
+	if r == nil {
+		return nil
+	}
+	return r.Value
+}
+
+// itoa formats an array index as a reference token.
+func itoa(i int) string { return strconv.Itoa(i) }

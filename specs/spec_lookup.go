@@ -1,0 +1,139 @@
+package specs
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Operation returns the operation of the document whose operationId is id.
+func (s *Spec) Operation(id string) (*OperationRef, bool) {
+	ops := s.operations
+	if ops == nil {
+		ops = indexOperations(s.Doc)
+	}
+	op, ok := ops[id]
+	return op, ok
+}
+
+// operationIDs returns the document's operationIds, sorted.
+func (s *Spec) operationIDs() []string {
+	ops := s.operations
+	if ops == nil {
+		ops = indexOperations(s.Doc)
+	}
+	return slices.Sorted(maps.Keys(ops))
+}
+
+// indexOperations maps operationIds to their operations. When an id is
+// used twice (kin-openapi reports that), the first by path and method wins.
+func indexOperations(doc *openapi3.T) map[string]*OperationRef {
+	out := map[string]*OperationRef{}
+	if doc == nil || doc.Paths == nil {
+		return out
+	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+			op := item.Operations()[method]
+			if _, dup := out[op.OperationID]; op.OperationID == "" || dup {
+				continue
+			}
+			out[op.OperationID] = &OperationRef{ID: op.OperationID, Method: strings.ToUpper(method), Path: path, Operation: op, PathItem: item}
+		}
+	}
+	return out
+}
+
+// Entity returns the entity of x-sync with the given name.
+func (s *Spec) Entity(name string) (*Entity, bool) {
+	if s.Sync == nil {
+		return nil, false
+	}
+	e, ok := s.Sync.Entities[name]
+	return e, ok && e != nil
+}
+
+// Order returns this spec's entity names in the model's dependency order:
+// an entity comes after those its model entity references. Entities of the
+// same model entity, and entities whose model entity is unknown (last),
+// are ordered by name.
+func (s *Spec) Order(model *Model) []string {
+	rank := map[string]int{}
+	if model != nil {
+		for i, name := range model.Order {
+			rank[name] = i
+		}
+	}
+	pos := func(name string) int {
+		if r, ok := rank[s.Sync.Entities[name].Model]; ok {
+			return r
+		}
+		return len(rank)
+	}
+	names := slices.Sorted(maps.Keys(s.Sync.Entities))
+	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(pos(a), pos(b)) })
+	return names
+}
+
+// WriteSchema returns the schema a write mapping of e targets when sent
+// with op: the schema op.Input points at, else the JSON request body
+// schema of op's operation. It is nil when there is none (a GraphQL
+// operation without input, an unknown operation or pointer).
+func (s *Spec) WriteSchema(e *Entity, op *Operation) *openapi3.Schema {
+	if op == nil {
+		return nil
+	}
+	if op.Input != "" {
+		return schemaAt(s.Doc, op.Input)
+	}
+	ref, ok := s.Operation(op.Operation)
+	if !ok {
+		return nil
+	}
+	return requestSchema(ref.Operation)
+}
+
+// requestSchema returns the JSON request body schema of op, or nil.
+func requestSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	return jsonSchema(op.RequestBody.Value.Content)
+}
+
+// successStatuses are the responses whose schema describes a result, in
+// order of preference.
+var successStatuses = []string{"200", "201", "202", "203", "206", "2XX", "default"}
+
+// responseSchema returns the JSON schema of op's success response, or nil.
+func responseSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op == nil || op.Responses == nil {
+		return nil
+	}
+	for _, status := range successStatuses {
+		if r := op.Responses.Value(status); r != nil && r.Value != nil {
+			if s := jsonSchema(r.Value.Content); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// jsonSchema returns the schema of the JSON media type of content:
+// application/json first, then any other JSON type by name.
+func jsonSchema(content openapi3.Content) *openapi3.Schema {
+	if mt := content.Get("application/json"); mt != nil && mt.Schema != nil {
+		return mt.Schema.Value
+	}
+	for _, name := range slices.Sorted(maps.Keys(content)) {
+		if mt := content[name]; strings.Contains(name, "json") && mt != nil && mt.Schema != nil {
+			return mt.Schema.Value
+		}
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package specs
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// writeTarget is a schema a write mapping is sent as, with the operations
+// that send it.
+type writeTarget struct {
+	schema *openapi3.Schema
+	ops    []string
+}
+
+// checkWrite compiles the write mapping and checks it against every
+// schema it is sent as: no unknown fields, every required field mapped,
+// the key written. An omitted mapping is identity and is not checked.
+func (c *specCheck) checkWrite(name string, e *Entity) {
+	p := join(entityPointer(name), "write")
+	c.tpl.checkMapping(e.Write, p)
+	if len(e.Write) == 0 {
+		return
+	}
+	targets := c.writeTargets(e)
+	for _, t := range targets {
+		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: "the body of " + strings.Join(t.ops, " and ")}
+		m.fields(e.Write, t.schema, p)
+		m.required(e.Write, t.schema, p)
+	}
+	if len(targets) > 0 && e.Key != "" && !writesPath(e.Write, e.Key) {
+		c.r.warnHint(CodeWriteWithoutKey, p, `map it, such as "`+e.Key+`": "{{ record.id }}", so that records can be found again by their home key`,
+			"the write mapping does not write the key field %q", e.Key)
+	}
+}
+
+// writeTargets returns the distinct schemas the write operations of e
+// send, each with its operations.
+func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
+	var out []*writeTarget
+	for _, s := range e.slots() {
+		schema := c.spec.WriteSchema(e, s.op)
+		if !s.isWrite() || schema == nil {
+			continue
+		}
+		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.schema == schema })
+		if i < 0 {
+			out = append(out, &writeTarget{schema: schema})
+			i = len(out) - 1
+		}
+		out[i].ops = append(out[i].ops, s.op.Operation)
+	}
+	return out
+}
+
+// mappingCheck checks the fields of a mapping against a target schema.
+type mappingCheck struct {
+	r     *report
+	code  string // finding code of an unknown field
+	where string // what the target is, for messages
+}
+
+// fields reports mapped fields that schema does not have, recursing into
+// nested objects and arrays of objects.
+func (m *mappingCheck) fields(mapping map[string]any, schema *openapi3.Schema, p string) {
+	for _, k := range slices.Sorted(maps.Keys(mapping)) {
+		prop, known := property(schema, k, 0)
+		if prop == nil && known {
+			m.r.errorHint(m.code, join(p, k), didYouMean(k, propertyNames(schema), "fields there"),
+				"field %q is not in %s", k, m.where)
+			continue
+		}
+		m.nested(mapping[k], prop, join(p, k))
+	}
+}
+
+// nested recurses into a mapped object or array of objects.
+func (m *mappingCheck) nested(v any, schema *openapi3.Schema, p string) {
+	if schema == nil {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		m.fields(v, schema, p)
+	case []any:
+		for i, item := range v {
+			if obj, ok := item.(map[string]any); ok {
+				m.fields(obj, arrayItems(schema), join(p, itoa(i)))
+			}
+		}
+	}
+}
+
+// required reports required fields of schema that the mapping does not
+// write, in the mapping's nested objects too.
+func (m *mappingCheck) required(mapping map[string]any, schema *openapi3.Schema, p string) {
+	for _, name := range requiredNames(schema) {
+		if _, ok := mapping[name]; !ok {
+			m.r.errorHint(CodeUnmappedRequiredField, p, `add "`+name+`": "{{ ... }}" to the mapping`,
+				"required field %q of %s is not mapped", name, m.where)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(mapping)) {
+		if obj, ok := mapping[k].(map[string]any); ok {
+			if prop, _ := property(schema, k, 0); prop != nil {
+				m.required(obj, prop, join(p, k))
+			}
+		}
+	}
+}
+
+// writesPath reports whether a mapping writes the dotted path.
+func writesPath(mapping map[string]any, path string) bool {
+	head, rest, nested := strings.Cut(path, ".")
+	v, ok := mapping[head]
+	if !ok || !nested {
+		return ok
+	}
+	obj, isObj := v.(map[string]any)
+	return isObj && writesPath(obj, rest)
+}

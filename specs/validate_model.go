@@ -1,0 +1,99 @@
+package specs
+
+import (
+	"errors"
+	"strings"
+)
+
+// Validate runs the checks of spec that need the model: every entity maps
+// to a model entity, includes name model entities, read targets and
+// personal fields exist in the model's schemas. It returns the findings in
+// file order; Load has already reported everything else.
+func Validate(spec *Spec, model *Model) Findings {
+	if spec == nil || spec.Sync == nil || model == nil {
+		return nil
+	}
+	c := &modelCheck{spec: spec, model: model, r: &report{file: spec.Path, source: spec.Source}}
+	for _, name := range keysOf(spec.Sync.Entities) {
+		c.checkEntity(name, spec.Sync.Entities[name])
+	}
+	return c.r.sorted()
+}
+
+// modelCheck checks one spec against a model.
+type modelCheck struct {
+	spec  *Spec
+	model *Model
+	r     *report
+}
+
+// checkEntity checks one spec entity against the model.
+func (c *modelCheck) checkEntity(name string, e *Entity) {
+	p := entityPointer(name)
+	entities := keysOf(c.model.Entities)
+	if _, ok := c.model.Entities[e.Model]; e.Model != "" && !ok {
+		c.r.errorHint(CodeUnknownEntity, join(p, "model"), didYouMean(e.Model, entities, "model entities"),
+			"the model has no entity %q", e.Model)
+	}
+	for _, inc := range keysOf(e.Include) {
+		if _, ok := c.model.Entities[inc]; !ok {
+			c.r.errorHint(CodeUnknownEntity, join(p, "include", inc), didYouMean(inc, entities, "model entities"),
+				"cannot include %q: the model has no such entity", inc)
+		}
+	}
+	c.checkPersonal(e, p)
+	if schema := c.model.Schema(e.Model); schema != nil && len(e.Read) > 0 {
+		m := &mappingCheck{r: c.r, code: CodeUnknownModelField, where: "model entity " + e.Model}
+		m.fields(e.Read, schema, join(p, "read"))
+	}
+}
+
+// checkPersonal checks personal fields: a field of the entity's model
+// entity, or "include.field" for a field of an included entity.
+func (c *modelCheck) checkPersonal(e *Entity, p string) {
+	for i, f := range e.Personal {
+		entity, field := e.Model, f
+		if head, rest, ok := strings.Cut(f, "."); ok && (head == e.Model || e.Include[head] != "") {
+			entity, field = head, rest
+		}
+		schema := c.model.Schema(entity)
+		if l := lookupPath(schema, field); schema != nil && l.missing != "" {
+			c.r.errorHint(CodeUnknownModelField, join(p, "personal", itoa(i)), didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
+				"model entity %q has no field %q", entity, field)
+		}
+	}
+}
+
+// ValidateFiles loads the model at modelPath (none when empty) and every
+// spec, and returns all their findings, the model-dependent ones included.
+// A file that cannot be read or parsed gives a parse-error finding, so the
+// result covers every file.
+func ValidateFiles(modelPath string, specPaths []string, opts LoadOptions) Findings {
+	var all Findings
+	var model *Model
+	if modelPath != "" {
+		m, fs, err := LoadModel(modelPath, opts)
+		all = append(append(all, fs...), readFindings(err)...)
+		model = m
+	}
+	for _, path := range specPaths {
+		spec, fs, err := Load(path, opts)
+		all = append(append(all, fs...), readFindings(err)...)
+		if spec != nil && model != nil {
+			all = append(all, Validate(spec, model)...)
+		}
+	}
+	return sortFindings(all)
+}
+
+// readFindings turns a load error into a parse-error finding.
+func readFindings(err error) Findings {
+	var re *ReadError
+	if errors.As(err, &re) {
+		return Findings{re.Finding()}
+	}
+	if err != nil {
+		return Findings{{Code: CodeParseError, Severity: SeverityError, Message: err.Error()}}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package specs
+
+import (
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// checkResponsePaths checks the records and result paths of an operation
+// against its success response schema.
+func (c *specCheck) checkResponsePaths(s slot, ref *OperationRef, p string) {
+	schema := responseSchema(ref.Operation)
+	c.checkResponsePath(schema, s.op.Records, join(p, "records"), ref)
+	c.checkResponsePath(schema, s.op.Result, join(p, "result"), ref)
+}
+
+// checkResponsePath reports a dotted path that the response schema of ref
+// does not have. Responses without a schema, and paths that leave the
+// described part of a schema, are not checked.
+func (c *specCheck) checkResponsePath(schema *openapi3.Schema, path, p string, ref *OperationRef) {
+	if schema == nil || path == "" {
+		return
+	}
+	l := lookupPath(schema, path)
+	if l.missing == "" {
+		return
+	}
+	c.r.errorHint(CodeUnknownResponseField, p, didYouMean(l.missing, propertyNames(l.parent), "fields there"),
+		"path %q: the response of %s has no field %q there", path, ref.ID, l.missing)
+}
+
+// recordSchema returns the schema of one record of a list operation: the
+// items at its records path. It is nil when unknown.
+func recordSchema(ref *OperationRef, op *Operation) *openapi3.Schema {
+	l := lookupPath(responseSchema(ref.Operation), op.Records)
+	if l.schema == nil {
+		return nil
+	}
+	return skipArrays(l.schema)
+}

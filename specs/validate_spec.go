@@ -1,0 +1,62 @@
+package specs
+
+import (
+	"maps"
+	"slices"
+)
+
+// specCheck runs the checks of one spec that need no model.
+type specCheck struct {
+	spec *Spec
+	r    *report
+	tpl  *templateCheck
+}
+
+// checkSpec runs every model-independent semantic check on spec.
+func checkSpec(spec *Spec, r *report) {
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r)}
+	c.checkGraphQLEndpoint()
+	c.checkAuth()
+	for _, name := range slices.Sorted(maps.Keys(spec.Sync.Entities)) {
+		c.checkEntity(name, spec.Sync.Entities[name])
+	}
+	c.checkWebhooks()
+}
+
+// slot is one operation of an entity, by its key.
+type slot struct {
+	key string // "list", "create", ...
+	op  *Operation
+}
+
+// slots returns the operations e sets, in a fixed order.
+func (e *Entity) slots() []slot {
+	all := []slot{{"list", e.List}, {"get", e.Get}, {"lookup", e.Lookup}, {"create", e.Create}, {"update", e.Update}, {"upsert", e.Upsert}, {"delete", e.Delete}}
+	return slices.DeleteFunc(all, func(s slot) bool { return s.op == nil })
+}
+
+// isWrite reports whether the slot sends the write mapping as its body.
+func (s slot) isWrite() bool {
+	return s.key == "create" || s.key == "update" || s.key == "upsert"
+}
+
+// entityPointer returns the JSON pointer of entity name.
+func entityPointer(name string) string { return join("/x-sync/entities", name) }
+
+// checkEntity runs the checks of one entity.
+func (c *specCheck) checkEntity(name string, e *Entity) {
+	p := entityPointer(name)
+	if e.List == nil && e.Create == nil && e.Update == nil && e.Upsert == nil {
+		c.r.errorHint(CodeMissingOperation, p, `add "list" to read it, or "create", "update" or "upsert" to write it`,
+			"entity %q has neither a list nor a write operation", name)
+	}
+	c.tpl.check(e.When, join(p, "when"))
+	c.tpl.checkMap(e.Include, join(p, "include"))
+	for _, s := range e.slots() {
+		c.checkOperation(name, e, s, join(p, s.key))
+	}
+	c.checkPaging(name, e)
+	c.checkIncremental(name, e)
+	c.checkWrite(name, e)
+	c.tpl.checkMapping(e.Read, join(p, "read"))
+}
