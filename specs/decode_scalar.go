@@ -78,8 +78,10 @@ func describeNode(n *yaml.Node) string {
 		return "an array"
 	}
 	switch n.ShortTag() {
-	case "!!int", "!!float":
-		return "a number"
+	case "!!int":
+		return "a whole number"
+	case "!!float":
+		return "a non-integer number"
 	case "!!bool":
 		return "a boolean"
 	case "!!null":

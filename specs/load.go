@@ -3,6 +3,7 @@ package specs
 import (
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Load reads the connector spec at path: the OpenAPI document (JSON or
@@ -47,7 +48,11 @@ func decodeSync(src *source, r *report) *Sync {
 	sync := &Sync{}
 	n := memberNode(src.root, "x-sync")
 	if n == nil {
-		r.errorHint(CodeMissingXSync, "", `add an "x-sync" object at the root, with "system" and "entities"`, "the document has no x-sync extension")
+		hint := `add an "x-sync" object at the root, with "system" and "entities"`
+		if close := suggest("x-sync", rootKeys(src)); len(close) > 0 {
+			hint = "did you mean " + quoteList(close[:1], "or") + "? " + hint
+		}
+		r.errorHint(CodeMissingXSync, "", hint, "the document has no x-sync extension")
 		return sync
 	}
 	decodeStrict(n, "/x-sync", sync, r)
@@ -64,4 +69,15 @@ func absPath(name string) string {
 		return name
 	}
 	return abs
+}
+
+// rootKeys lists the extension keys at the root of src.
+func rootKeys(src *source) []string {
+	var keys []string
+	for i := 0; i < len(src.root.Content); i += 2 {
+		if k := src.root.Content[i].Value; strings.HasPrefix(k, "x-") {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // durationPattern matches the duration strings Duration accepts.
-const durationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+const durationPattern = `^\+?(0|([0-9]*\.?[0-9]*(ns|us|µs|μs|ms|s|m|h))+)$`
 
 // Schema returns the JSON Schema (draft 2020-12) of the x-sync extension,
 // generated from the Go types and their struct tags. It is the reference

@@ -11,8 +11,8 @@ import (
 const maxSuggestDistance = 2
 
 // suggest returns the candidates close to word: within an edit distance of
-// two (adjacent swaps count once, case is ignored) or sharing a prefix of
-// at least three letters with it. The closest come first; ties are
+// two, and less than the length of either (adjacent swaps count once, case
+// is ignored), or sharing a prefix of at least three letters with it. The closest come first; ties are
 // ordered by name.
 func suggest(word string, candidates []string) []string {
 	type scored struct {
@@ -24,7 +24,7 @@ func suggest(word string, candidates []string) []string {
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := editDistance(lw, lc)
-		if d <= maxSuggestDistance || isPrefixPair(lw, lc) {
+		if (d <= maxSuggestDistance && d < len(lw) && d < len(lc)) || isPrefixPair(lw, lc) {
 			found = append(found, scored{c, d})
 		}
 	}

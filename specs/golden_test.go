@@ -1,0 +1,102 @@
+package specs
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and x-sync.schema.json")
+
+// goldenModel is the model the spec fixtures are validated against.
+const goldenModel = "testdata/model.json"
+
+// TestGolden loads every fixture under testdata (specs and models) and
+// compares its findings, in their String form, with the fixture's .golden
+// file. Specs are also validated against testdata/model.json.
+func TestGolden(t *testing.T) {
+	model, _, err := LoadModel(goldenModel, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range fixtures(t) {
+		t.Run(strings.TrimPrefix(path, "testdata/"), func(t *testing.T) {
+			checkGolden(t, path, renderFindings(loadFixture(path, model)))
+		})
+	}
+}
+
+// fixtures lists the fixture files: testdata/*.{json,yaml} and
+// testdata/refs/*.{json,yaml}.
+func fixtures(t *testing.T) []string {
+	var out []string
+	for _, dir := range []string{"testdata", "testdata/refs"} {
+		for _, ext := range []string{"json", "yaml"} {
+			m, err := filepath.Glob(filepath.Join(dir, "*."+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m...)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// loadFixture loads a spec or model fixture and returns its findings, or
+// the error of an unreadable file.
+func loadFixture(path string, model *Model) (Findings, error) {
+	if IsModelFile(path) {
+		_, fs, err := LoadModel(path, LoadOptions{})
+		return fs, err
+	}
+	spec, fs, err := Load(path, LoadOptions{})
+	if spec != nil {
+		fs = append(fs, Validate(spec, model)...)
+	}
+	return fs, err
+}
+
+// renderFindings writes findings (or the load error) one per line.
+func renderFindings(fs Findings, err error) string {
+	var b strings.Builder
+	var re *ReadError
+	switch {
+	case errors.As(err, &re):
+		b.WriteString("unreadable: " + re.Error() + "\n")
+	case err != nil:
+		b.WriteString("error: " + err.Error() + "\n")
+	}
+	for _, f := range fs {
+		b.WriteString(f.String() + "\n")
+	}
+	if b.Len() == 0 {
+		return "no findings\n"
+	}
+	return b.String()
+}
+
+// checkGolden compares got with path's golden file, or rewrites it.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./specs -run TestGolden -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("findings of %s differ from %s (-want +got):\n%s", path, golden, diff)
+	}
+}
