@@ -1,0 +1,372 @@
+package connectors
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/specsync/specsync/transforms"
+)
+
+// ListOptions tune one listing. The zero value reads everything.
+type ListOptions struct {
+	// Since, when set and the entity has an incremental filter, asks only
+	// for records changed since then (minus the filter's lookback). Zero
+	// means a full read. An entity without an incremental filter is always
+	// read in full.
+	Since time.Time
+	// Vars are template variables for the list operation's parameters.
+	Vars transforms.Vars
+}
+
+// Page is one page of a listing.
+type Page struct {
+	// Number counts pages from 1.
+	Number int
+	// Records are the page's API objects, numbers as json.Number. The
+	// slice belongs to the caller.
+	Records []map[string]any
+	// Complete is true on the last page of a listing that read everything
+	// the system has (for the filter asked). Only then may the engine
+	// decide deletes. A listing that fails ends with an error instead and
+	// never yields a complete page.
+	Complete bool
+	// NextCursor, on the complete page of an entity with an incremental
+	// filter, is the latest modification time seen (the incremental field's
+	// largest value); the next run passes it as ListOptions.Since. Zero when
+	// no record carried one.
+	NextCursor time.Time
+}
+
+// List reads an entity page by page. Pages are fetched as the loop asks
+// for them, so memory does not grow with the data set. The sequence ends
+// after the complete page, or with one error (a *PagingError for guards and
+// stop-rule violations); a loop that breaks early leaves the listing
+// incomplete.
+//
+//	for page, err := range client.List(ctx, "tenant", connectors.ListOptions{}) {
+//		if err != nil {
+//			return err
+//		}
+//		for _, rec := range page.Records { ... }
+//	}
+func (c *Client) List(ctx context.Context, entity string, opts ListOptions) iter.Seq2[*Page, error] {
+	return func(yield func(*Page, error) bool) {
+		l, err := c.newListing(entity, opts)
+		if err != nil {
+			yield(nil, c.seal(err))
+			return
+		}
+		for {
+			page, err := l.next(ctx)
+			if err != nil {
+				yield(nil, c.seal(err))
+				return
+			}
+			if !yield(page, nil) || page.Complete {
+				return
+			}
+		}
+	}
+}
+
+// listing is the state of one List.
+type listing struct {
+	c        *Client
+	e        *entity
+	op       *operation
+	req      *request
+	pager    Paginator
+	stop     stopRules
+	maxPages int
+
+	number   int
+	count    int
+	total    int // -1 until the server announces one
+	expected int // page size the short rule compares with
+	trusted  bool
+	requests map[uint64]int // request fingerprint -> page number
+	firsts   map[uint64]int // first record fingerprint -> page number
+	cursor   time.Time
+	maxSeen  int
+	header   http.Header // of the last response
+}
+
+// stopRules are specs.StopRules compiled.
+type stopRules struct {
+	short   bool
+	total   path
+	hasMore path
+}
+
+const defaultMaxPages = 100000
+
+func (c *Client) newListing(name string, opts ListOptions) (*listing, error) {
+	e, err := c.entity(name)
+	if err != nil {
+		return nil, err
+	}
+	op, err := e.operation("list", e.list)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newRequest(op, c.out, opts.Vars)
+	if err != nil {
+		return nil, err
+	}
+	l := &listing{c: c, e: e, op: op, req: req, total: -1, maxPages: defaultMaxPages, requests: map[uint64]int{}, firsts: map[uint64]int{}}
+	if err := l.setup(opts); err != nil {
+		return nil, fmt.Errorf("list %s: %w", name, err)
+	}
+	return l, nil
+}
+
+// setup creates the paginator, applies the incremental filter and sets the
+// first page's parameters.
+func (l *listing) setup(opts ListOptions) error {
+	if inc := l.e.incremental; inc != nil && !opts.Since.IsZero() {
+		if err := l.req.Set(inc.param, inc.since(opts.Since)); err != nil {
+			return fmt.Errorf("incremental.param: %w", err)
+		}
+	}
+	p := l.e.paging
+	if l.e.pager == nil || p == nil {
+		return nil
+	}
+	if p.MaxPages > 0 {
+		l.maxPages = p.MaxPages
+	}
+	if p.Stop != nil {
+		l.stop = stopRules{short: p.Stop.Short, total: parsePath(p.Stop.Total), hasMore: parsePath(p.Stop.HasMore)}
+	}
+	pager, err := l.e.pager.New(p)
+	if err != nil {
+		return err
+	}
+	l.pager, l.expected = pager, pager.Size()
+	return pager.First(l.req)
+}
+
+// next fetches and checks one page.
+func (l *listing) next(ctx context.Context) (*Page, error) {
+	if l.number >= l.maxPages {
+		return nil, l.pagingError(l.number, PagingMaxPages, fmt.Sprintf("the listing did not end within %d pages; raise pagination.maxPages if the data set is that large", l.maxPages), nil)
+	}
+	l.number++
+	body, err := l.fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	records, err := l.op.records.records(body)
+	if err != nil {
+		return nil, l.pagingError(l.number, PagingBadResponse, err.Error()+"; check the list operation's records path", err)
+	}
+	if err := l.checkFirst(records); err != nil {
+		return nil, err
+	}
+	l.count += len(records)
+	l.track(ctx, records)
+	done, err := l.advance(body, len(records))
+	if err != nil {
+		return nil, err
+	}
+	page := &Page{Number: l.number, Records: records, Complete: done}
+	if done {
+		if err := l.checkTotal(); err != nil {
+			return nil, err
+		}
+		page.NextCursor = l.cursor
+	}
+	return page, nil
+}
+
+// fetch sends the current request, refusing one that repeats an earlier
+// page's, and returns the decoded body.
+func (l *listing) fetch(ctx context.Context) (any, error) {
+	enc, err := l.req.encode()
+	if err != nil {
+		return nil, err
+	}
+	defer enc.release()
+	fp := fingerprint(enc.method, enc.url.String(), enc.bodyBytes())
+	if prev, dup := l.requests[fp]; dup {
+		return nil, l.pagingError(l.number, PagingRepeatedRequest, fmt.Sprintf("the request for this page repeats the one of page %d (same URL and parameters): the system sent the same cursor or link again", prev), nil)
+	}
+	l.requests[fp] = l.number
+	body, header, err := l.c.send(ctx, l.op, l.req, enc, nil)
+	l.header = header
+	return body, err
+}
+
+// checkFirst refuses a page that starts with the same record as an
+// earlier page: the system ignores the paging parameter.
+func (l *listing) checkFirst(records []map[string]any) error {
+	if len(records) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(records[0])
+	if err != nil {
+		return fmt.Errorf("list %s: page %d: %w", l.e.name, l.number, err)
+	}
+	fp := fingerprint("", "", b)
+	if prev, dup := l.firsts[fp]; dup {
+		return l.pagingError(l.number, PagingRepeatedPage, fmt.Sprintf("the page starts with the same record as page %d: the system seems to ignore the paging parameters", prev), nil)
+	}
+	l.firsts[fp] = l.number
+	return nil
+}
+
+// advance applies the stop rules and asks the paginator for the next page;
+// done means the listing is complete.
+func (l *listing) advance(body any, n int) (bool, error) {
+	if n == 0 || l.pager == nil {
+		return true, nil
+	}
+	if l.stopped(body, n) {
+		return true, nil
+	}
+	resp := &PageResponse{URL: l.req.last, Header: l.header, Body: body, Records: n}
+	more, err := l.pager.Next(resp, l.req)
+	if err != nil {
+		return false, l.pagingError(l.number, PagingBadResponse, err.Error(), err)
+	}
+	return !more, nil
+}
+
+// stopped applies the total, has-more and short-page rules.
+func (l *listing) stopped(body any, n int) bool {
+	if len(l.stop.total) > 0 {
+		if v, ok := l.stop.total.lookup(body); ok {
+			if t, ok := intValue(v); ok {
+				l.total = t
+			}
+		}
+		if l.total >= 0 && l.count >= l.total {
+			return true
+		}
+	}
+	if len(l.stop.hasMore) > 0 {
+		if v, ok := l.stop.hasMore.lookup(body); ok && v == false {
+			return true
+		}
+	}
+	return l.stop.short && l.short(n)
+}
+
+// short reports whether a page of n records is the last by the short-page
+// rule. A page shorter than the size asked for is trusted to be the last
+// only once the system was seen to honour that size; otherwise the next
+// page decides, so that a system capping pages below the asked size does
+// not end the listing early. The size then becomes the largest page seen.
+func (l *listing) short(n int) bool {
+	first := l.maxSeen == 0
+	l.maxSeen = max(l.maxSeen, n)
+	if n >= l.expected {
+		l.expected, l.trusted = n, true
+		return false
+	}
+	if l.trusted {
+		return true
+	}
+	if first {
+		return false
+	}
+	l.expected, l.trusted = l.maxSeen, true
+	return n < l.expected
+}
+
+// checkTotal refuses a listing that ended short of the announced total.
+func (l *listing) checkTotal() error {
+	if l.total >= 0 && l.count < l.total {
+		return l.pagingError(l.number, PagingIncomplete, fmt.Sprintf("the listing ended after %d records but the system announced %d", l.count, l.total), nil)
+	}
+	return nil
+}
+
+// track keeps the largest incremental field value seen.
+func (l *listing) track(ctx context.Context, records []map[string]any) {
+	inc := l.e.incremental
+	if inc == nil {
+		return
+	}
+	for i, rec := range records {
+		v, ok := inc.field.lookup(rec)
+		if !ok || v == nil {
+			continue
+		}
+		t, ok := inc.parse(v)
+		if !ok {
+			l.c.log.WarnContext(ctx, "incremental field is not a time; the record does not advance the cursor", "entity", l.e.name, "page", l.number, "record", i, "field", inc.field.String())
+			continue
+		}
+		if t.After(l.cursor) {
+			l.cursor = t
+		}
+	}
+}
+
+func (l *listing) pagingError(page int, kind PagingKind, detail string, err error) error {
+	return &PagingError{Entity: l.e.name, Page: page, Kind: kind, Detail: detail, Err: err}
+}
+
+// fingerprint hashes a request (or a record's JSON) for loop detection.
+func fingerprint(method, url string, body []byte) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(method))
+	h.Write([]byte{0})
+	h.Write([]byte(url))
+	h.Write([]byte{0})
+	h.Write(body)
+	return h.Sum64()
+}
+
+// intValue reads a JSON number (or numeric string) as an int.
+func intValue(v any) (int, bool) {
+	s, ok := scalarText(v)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// since formats the cursor for the request, minus the lookback.
+func (inc *incremental) since(t time.Time) any {
+	t = t.Add(-inc.lookback)
+	switch inc.format {
+	case "rfc3339":
+		return t.Format(time.RFC3339)
+	case "unix":
+		return t.Unix()
+	}
+	return t.Format(inc.format)
+}
+
+// parse reads a modification time in the filter's format. Layouts without
+// a zone are read as UTC.
+func (inc *incremental) parse(v any) (time.Time, bool) {
+	s, ok := scalarText(v)
+	if !ok {
+		return time.Time{}, false
+	}
+	var (
+		t   time.Time
+		err error
+	)
+	switch inc.format {
+	case "rfc3339":
+		t, err = time.Parse(time.RFC3339Nano, s)
+	case "unix":
+		var secs int64
+		secs, err = strconv.ParseInt(s, 10, 64)
+		t = time.Unix(secs, 0).UTC()
+	default:
+		t, err = time.Parse(inc.format, s)
+	}
+	return t, err == nil
+}

@@ -1,0 +1,231 @@
+package connectors
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/specsync/specsync/transforms"
+)
+
+// request is one call of an operation being put together: rendered
+// parameters, GraphQL variables and body. It implements PageRequest for
+// paginators.
+type request struct {
+	op      *operation
+	out     *outbound
+	path    map[string]string
+	query   url.Values
+	header  http.Header
+	cookies []*http.Cookie
+	vars    map[string]any // GraphQL variables
+	body    any            // REST body; nil means none
+	follow  *url.URL       // set by Follow: the next page's full URL
+	last    *url.URL       // URL of the last request sent
+}
+
+var _ PageRequest = (*request)(nil)
+
+// newRequest renders op's parameter templates (and GraphQL variables) over
+// vars.
+func newRequest(op *operation, out *outbound, vars transforms.Vars) (*request, error) {
+	r := &request{op: op, out: out, query: url.Values{}, header: http.Header{}}
+	for _, f := range op.fills {
+		v, err := f.tpl.render(vars)
+		if err != nil {
+			return nil, fmt.Errorf("%s: params.%s: %w", op.name, f.name, err)
+		}
+		r.place(f.name, f.in, v)
+	}
+	if op.graphql != nil {
+		gv, err := op.graphql.variables(vars)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op.name, err)
+		}
+		r.vars = gv
+	}
+	return r, nil
+}
+
+// place puts a rendered value where the parameter goes. Empty query,
+// header and cookie values are left out.
+func (r *request) place(name, in, v string) {
+	if in == "path" {
+		if r.path == nil {
+			r.path = map[string]string{}
+		}
+		r.path[name] = v
+		return
+	}
+	if v == "" {
+		return
+	}
+	switch in {
+	case "header":
+		r.header.Set(name, v)
+	case "cookie":
+		r.cookies = append(r.cookies, &http.Cookie{Name: name, Value: v})
+	default:
+		r.query.Set(name, v)
+	}
+}
+
+// Set implements PageRequest.
+func (r *request) Set(param string, value any) error {
+	if r.op.graphql != nil {
+		return parsePath(param).set(r.vars, value)
+	}
+	in, ok := r.op.params[param]
+	if !ok {
+		in = "query"
+	}
+	r.place(param, in, paramText(value))
+	return nil
+}
+
+// Follow implements PageRequest.
+func (r *request) Follow(link string) error {
+	from := r.last
+	if from == nil {
+		from = r.out.base
+	}
+	u, err := r.out.resolve(from, link)
+	if err != nil {
+		return err
+	}
+	r.follow = u
+	return nil
+}
+
+func paramText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// url builds the request URL: the followed link, or the base URL, the
+// path with its parameters escaped, and the query.
+func (r *request) url() (*url.URL, error) {
+	if r.follow != nil {
+		u := *r.follow
+		return &u, nil
+	}
+	u := *r.out.base
+	var p strings.Builder
+	p.WriteString(u.Path)
+	for _, s := range r.op.segments {
+		if !s.param {
+			p.WriteString(s.text)
+			continue
+		}
+		v := r.path[s.text]
+		if v == "" {
+			return nil, fmt.Errorf("%s: path parameter {%s} rendered empty", r.op.name, s.text)
+		}
+		p.WriteString(url.PathEscape(v))
+	}
+	u.Path = p.String()
+	u.RawPath = ""
+	u.RawQuery = r.query.Encode()
+	return &u, nil
+}
+
+// payload returns the JSON body to send: the GraphQL envelope, the REST
+// body, or nil.
+func (r *request) payload() any {
+	if r.op.graphql != nil {
+		return r.op.graphql.envelope(r.vars)
+	}
+	return r.body
+}
+
+// bufPool recycles the buffers of request and response bodies.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuf() *bytes.Buffer {
+	b := bufPool.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		bufPool.Put(b)
+	}
+}
+
+// encoded is a request ready to be sent, as many times as retries need.
+type encoded struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   *bytes.Buffer // nil: no body
+}
+
+// encode fixes the URL, header and body of the request.
+func (r *request) encode() (*encoded, error) {
+	u, err := r.url()
+	if err != nil {
+		return nil, err
+	}
+	e := &encoded{method: r.op.method, url: u, header: r.header.Clone()}
+	for _, ck := range r.cookies {
+		e.header.Add("Cookie", ck.String())
+	}
+	e.header.Set("Accept", "application/json")
+	if p := r.payload(); p != nil {
+		e.body = getBuf()
+		enc := json.NewEncoder(e.body)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(p); err != nil {
+			putBuf(e.body)
+			return nil, fmt.Errorf("%s: encoding the body: %w", r.op.name, err)
+		}
+		e.header.Set("Content-Type", "application/json")
+	}
+	r.last = u
+	return e, nil
+}
+
+// httpRequest makes one attempt's *http.Request.
+func (e *encoded) httpRequest(ctx context.Context) (*http.Request, error) {
+	var body io.Reader
+	if e.body != nil {
+		body = bytes.NewReader(e.body.Bytes())
+	}
+	req, err := http.NewRequestWithContext(ctx, e.method, "/", body)
+	if err != nil {
+		return nil, err
+	}
+	u := *e.url
+	req.URL, req.Host = &u, u.Host
+	req.Header = e.header.Clone()
+	return req, nil
+}
+
+// bodyBytes returns the encoded body; nil when there is none.
+func (e *encoded) bodyBytes() []byte {
+	if e.body == nil {
+		return nil
+	}
+	return e.body.Bytes()
+}
+
+// release returns the body buffer to the pool.
+func (e *encoded) release() {
+	if e.body != nil {
+		putBuf(e.body)
+		e.body = nil
+	}
+}

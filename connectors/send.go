@@ -1,0 +1,273 @@
+package connectors
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// response is a 2xx response read whole. Its body lives in a pooled
+// buffer: call release when done with it.
+type response struct {
+	status int
+	header http.Header
+	url    *url.URL
+	buf    *bytes.Buffer
+}
+
+func (r *response) body() []byte { return r.buf.Bytes() }
+
+func (r *response) release() {
+	if r.buf != nil {
+		putBuf(r.buf)
+		r.buf = nil
+	}
+}
+
+// decode parses the body as JSON, numbers as json.Number; an empty body
+// is nil.
+func (r *response) decode() (any, error) {
+	b := bytes.TrimSpace(r.body())
+	if len(b) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("the response is not JSON: %w", err)
+	}
+	return v, nil
+}
+
+// retryGuard is asked before an attempt of a request that is not
+// idempotent is repeated after a failure that may have been applied. It
+// reports whether repeating is safe. A nil guard means it never is.
+type retryGuard func(ctx context.Context) (bool, error)
+
+// exchange sends enc until it succeeds, fails for good, or the retry policy
+// is spent. It renews credentials once after a 401, honours the server's
+// requested waits (and pauses the shared limiter for them), and repeats
+// transient failures with exponential backoff and full jitter.
+func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guard retryGuard) (*response, error) {
+	start := c.clock.Now()
+	renewed := false
+	for attempt := 1; ; attempt++ {
+		resp, req, err := c.attempt(ctx, op, enc)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		if c.renew(req, err, &renewed) {
+			continue
+		}
+		wait, ok := c.retryWait(ctx, err, attempt, start)
+		if !ok {
+			return nil, err
+		}
+		if err := c.mayRepeat(ctx, op, err, guard); err != nil {
+			return nil, err
+		}
+		c.log.DebugContext(ctx, "retrying", "operation", op.name, "attempt", attempt+1, "wait", wait, "error", err)
+		if serr := c.clock.Sleep(ctx, wait); serr != nil {
+			return nil, errors.Join(err, serr)
+		}
+	}
+}
+
+// renew asks the authenticator to renew a credential refused with 401,
+// once per request.
+func (c *Client) renew(req *http.Request, err error, renewed *bool) bool {
+	var he *HTTPError
+	if c.auth == nil || *renewed || req == nil || !errors.As(err, &he) || he.Status != http.StatusUnauthorized {
+		return false
+	}
+	*renewed = true
+	return c.auth.Refused(req)
+}
+
+// retryWait says whether err is worth another attempt and how long to wait
+// first: the server's requested wait for 429 and 503, backoff otherwise.
+// A wait past the budget is not taken.
+func (c *Client) retryWait(ctx context.Context, err error, attempt int, start time.Time) (time.Duration, bool) {
+	if attempt >= c.retry.maxAttempts || Classify(err) != RetryNow {
+		return 0, false
+	}
+	wait := c.retry.backoff(attempt)
+	var he *HTTPError
+	if errors.As(err, &he) && he.RetryAfter > 0 {
+		wait = he.RetryAfter
+		if perr := c.limit.pause(ctx, wait); perr != nil {
+			c.log.WarnContext(ctx, "could not pause the shared rate limit", "error", perr)
+		}
+	}
+	if c.clock.Now().Add(wait).Sub(start) > c.retry.budget {
+		return 0, false
+	}
+	return wait, true
+}
+
+// mayRepeat refuses to repeat a request that is not idempotent after a
+// failure that may have been applied, unless the guard says it is safe.
+func (c *Client) mayRepeat(ctx context.Context, op *operation, err error, guard retryGuard) error {
+	if op.idempotent || !maybeApplied(err) {
+		return nil
+	}
+	if guard == nil {
+		return fmt.Errorf("%w (not repeated: the operation has no idempotency key and the entity no lookup): %w", ErrMaybeWritten, err)
+	}
+	ok, gerr := guard(ctx)
+	if gerr != nil {
+		return fmt.Errorf("%w (the lookup before repeating failed: %w): %w", ErrMaybeWritten, gerr, err)
+	}
+	if !ok {
+		return errStopRetry
+	}
+	return nil
+}
+
+// errStopRetry tells exchange's caller that the guard settled the request
+// (a lookup found the record); the caller knows the outcome.
+var errStopRetry = errors.New("the record was found; not repeating")
+
+// maybeApplied reports whether the system may have acted on a failed
+// request: everything except refusals (408, 429, 503) and connections that
+// were never made.
+func maybeApplied(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		switch he.Status {
+		case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			return false
+		}
+		return true
+	}
+	var op *net.OpError
+	return !(errors.As(err, &op) && op.Op == "dial")
+}
+
+// attempt sends enc once: it waits for the rate limit and a concurrency
+// slot, adds credentials, and reads the whole response. It returns the
+// *http.Request sent, for a 401 renewal.
+func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
+	if err := c.limit.wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := enc.httpRequest(actx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.auth != nil {
+		if err := c.auth.Authorize(actx, req); err != nil {
+			return nil, nil, err
+		}
+	}
+	resp, err := c.roundTrip(op, req)
+	return resp, req, err
+}
+
+// roundTrip sends req and reads the response; a non-2xx status is an
+// *HTTPError.
+func (c *Client) roundTrip(op *operation, req *http.Request) (*response, error) {
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.scrubURLError(err)
+	}
+	defer res.Body.Close()
+	buf := getBuf()
+	n, err := io.Copy(buf, io.LimitReader(res.Body, c.cfg.MaxResponseBytes+1))
+	if err != nil {
+		putBuf(buf)
+		return nil, c.scrubURLError(fmt.Errorf("%s: reading the response: %w", op.name, err))
+	}
+	if n > c.cfg.MaxResponseBytes {
+		putBuf(buf)
+		return nil, fmt.Errorf("%s: the response is larger than %d bytes; raise Config.MaxResponseBytes or ask for smaller pages", op.name, c.cfg.MaxResponseBytes)
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		defer putBuf(buf)
+		return nil, c.httpError(op, req, res, buf.Bytes())
+	}
+	return &response{status: res.StatusCode, header: res.Header, url: req.URL, buf: buf}, nil
+}
+
+// httpError describes a non-2xx response without secrets.
+func (c *Client) httpError(op *operation, req *http.Request, res *http.Response, body []byte) *HTTPError {
+	h := res.Header.Clone()
+	h.Del("Set-Cookie")
+	if len(body) > maxErrorBody {
+		body = append(body[:maxErrorBody:maxErrorBody], "..."...)
+	}
+	return &HTTPError{
+		Operation:  op.name,
+		Method:     req.Method,
+		URL:        c.redact.redact(stripQuery(req.URL)),
+		Status:     res.StatusCode,
+		Header:     h,
+		Body:       c.redact.redact(string(bytes.ToValidUTF8(body, []byte("?")))),
+		RetryAfter: serverWait(res.Header, c.clock.Now()),
+	}
+}
+
+func stripQuery(u *url.URL) string {
+	v := *u
+	v.RawQuery, v.ForceQuery, v.Fragment, v.User = "", false, "", nil
+	return v.String()
+}
+
+// scrubURLError drops the query (which may carry an API key) from the URL
+// that net/http puts in its errors.
+func (c *Client) scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = c.redact.redact(stripQuery(u))
+		} else {
+			ue.URL = redacted
+		}
+	}
+	return err
+}
+
+// send validates and sends a request, validates the response, decodes it
+// and checks a GraphQL error array.
+func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (any, http.Header, error) {
+	if err := c.valid.request(ctx, op, r, enc); err != nil {
+		return nil, nil, err
+	}
+	resp, err := c.exchange(ctx, op, enc, guard)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.release()
+	if err := c.valid.response(ctx, op, r, enc, resp); err != nil {
+		return nil, nil, err
+	}
+	body, err := resp.decode()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op.name, err)
+	}
+	if op.graphql != nil {
+		if err := graphqlErrors(op.name, c.gqlErrors, body); err != nil {
+			return nil, nil, err
+		}
+	}
+	return body, resp.header, nil
+}

@@ -1,0 +1,207 @@
+package connectors
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/specsync/specsync/transforms"
+)
+
+// Write is one record to write.
+type Write struct {
+	// Key is the record's home key. It fills the template variable "key"
+	// (unless Vars has one), the lookup that makes a failed create safe to
+	// repeat, and the idempotency key.
+	Key string
+	// Body is the request body produced by the entity's write mapping; for
+	// GraphQL it becomes the operation's variable. Nil sends no body.
+	Body map[string]any
+	// Vars are the template variables of the operation's parameters and
+	// GraphQL variables (the record, ids of related records).
+	Vars transforms.Vars
+	// Hash identifies the payload (the hash the engine stores); with Key it
+	// makes the idempotency key. Empty means the hash of the encoded body.
+	Hash string
+}
+
+// Result is what a write returned.
+type Result struct {
+	// ID is the system's id of the record: the value at the operation's
+	// result path when that is a scalar, or the entity's id field of the
+	// object there. Empty when the response carries none.
+	ID string
+	// Object is the written object, when the result path points at one.
+	Object map[string]any
+	// Value is the value at the result path (the whole body when the path
+	// is empty); nil for an empty response.
+	Value any
+	// Existing is set when a create failed in a way that may have been
+	// applied and the lookup then found the record: the record exists, and
+	// Object is the lookup's.
+	Existing bool
+	// Gone is set when a delete found the record already gone (404, 410).
+	Gone bool
+}
+
+// vars returns the template variables with "key" set.
+func (w Write) vars() transforms.Vars {
+	if _, ok := w.Vars["key"]; ok || w.Key == "" {
+		return w.Vars
+	}
+	v := make(transforms.Vars, len(w.Vars)+1)
+	for k, x := range w.Vars {
+		v[k] = x
+	}
+	v["key"] = w.Key
+	return v
+}
+
+// Create creates a record. A create is repeated after a failure that may
+// have been applied (a timeout, a 5xx) only when that is safe: the
+// operation sends an idempotency key, or the entity has a lookup that
+// finds no record with w.Key (when it finds one, Result.Existing is set).
+// Otherwise the error wraps ErrMaybeWritten.
+func (c *Client) Create(ctx context.Context, name string, w Write) (*Result, error) {
+	e, op, err := c.writeOp(name, "create", func(e *entity) *operation { return e.create })
+	if err != nil {
+		return nil, c.seal(err)
+	}
+	var found map[string]any
+	var guard retryGuard
+	if e.lookup != nil && w.Key != "" {
+		guard = func(ctx context.Context) (bool, error) {
+			obj, err := c.lookup(ctx, e, w.Key, w.Vars)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				return true, nil
+			case err != nil:
+				return false, err
+			}
+			found = obj
+			return false, nil
+		}
+	}
+	res, err := c.write(ctx, e, op, w, guard)
+	if errors.Is(err, errStopRetry) && found != nil {
+		return e.objectResult(found, true), nil
+	}
+	return res, c.seal(err)
+}
+
+// Update updates a record; Vars usually carry the system's id.
+func (c *Client) Update(ctx context.Context, name string, w Write) (*Result, error) {
+	return c.idempotentWrite(ctx, name, "update", w, func(e *entity) *operation { return e.update })
+}
+
+// Upsert creates or updates the record with w.Key.
+func (c *Client) Upsert(ctx context.Context, name string, w Write) (*Result, error) {
+	return c.idempotentWrite(ctx, name, "upsert", w, func(e *entity) *operation { return e.upsert })
+}
+
+// Delete deletes (or detaches, by the spec's mode) a record. A record
+// already gone (404, 410) is no error: Result.Gone is set.
+func (c *Client) Delete(ctx context.Context, name string, w Write) (*Result, error) {
+	res, err := c.idempotentWrite(ctx, name, "delete", w, func(e *entity) *operation { return e.delete })
+	if errors.Is(err, ErrNotFound) {
+		return &Result{Gone: true}, nil
+	}
+	return res, err
+}
+
+func (c *Client) idempotentWrite(ctx context.Context, name, action string, w Write, pick func(*entity) *operation) (*Result, error) {
+	e, op, err := c.writeOp(name, action, pick)
+	if err != nil {
+		return nil, c.seal(err)
+	}
+	res, err := c.write(ctx, e, op, w, nil)
+	return res, c.seal(err)
+}
+
+func (c *Client) writeOp(name, action string, pick func(*entity) *operation) (*entity, *operation, error) {
+	e, err := c.entity(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	op, err := e.operation(action, pick(e))
+	return e, op, err
+}
+
+// write sends one write and reads its result.
+func (c *Client) write(ctx context.Context, e *entity, op *operation, w Write, guard retryGuard) (*Result, error) {
+	r, err := newRequest(op, c.out, w.vars())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.setBody(w.Body); err != nil {
+		return nil, fmt.Errorf("%s: %w", op.name, err)
+	}
+	enc, err := r.encode()
+	if err != nil {
+		return nil, err
+	}
+	defer enc.release()
+	if h := op.spec.IdempotencyKey; h != "" {
+		enc.header.Set(h, idempotencyKey(c.system, e.name, w, enc.bodyBytes()))
+	}
+	body, _, err := c.send(ctx, op, r, enc, guard)
+	if err != nil {
+		return nil, err
+	}
+	return e.result(ctx, c, op, body), nil
+}
+
+// setBody puts the mapped body into the request: the GraphQL variable, or
+// the JSON body.
+func (r *request) setBody(body map[string]any) error {
+	if body == nil {
+		return nil
+	}
+	if r.op.graphql != nil {
+		return r.op.graphql.setInput(r.vars, body)
+	}
+	r.body = body
+	return nil
+}
+
+// idempotencyKey derives a stable key from the record and its payload, so
+// that a repeated create carries the same key and a changed payload a new
+// one.
+func idempotencyKey(system, entity string, w Write, body []byte) string {
+	h := sha256.New()
+	for _, s := range []string{system, entity, w.Key} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	if w.Hash != "" {
+		h.Write([]byte(w.Hash))
+	} else {
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// result reads a write's result at the operation's result path. A missing
+// result is logged, not returned as an error: the write itself succeeded.
+func (e *entity) result(ctx context.Context, c *Client, op *operation, body any) *Result {
+	v, ok := op.result.lookup(body)
+	if !ok {
+		c.log.WarnContext(ctx, "the write response has no result at the result path", "operation", op.name, "path", op.result.String())
+		return &Result{}
+	}
+	if obj, isObj := v.(map[string]any); isObj {
+		return e.objectResult(obj, false)
+	}
+	id, _ := scalarText(v)
+	return &Result{ID: id, Value: v}
+}
+
+func (e *entity) objectResult(obj map[string]any, existing bool) *Result {
+	res := &Result{Object: obj, Value: obj, Existing: existing}
+	if v, ok := e.id.lookup(obj); ok {
+		res.ID, _ = scalarText(v)
+	}
+	return res
+}
