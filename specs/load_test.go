@@ -173,7 +173,7 @@ func TestLoadOpenAPI31YAML(t *testing.T) {
 		t.Errorf("openapi %q is not read as 3.1", spec.Doc.OpenAPI)
 	}
 	tenant, _ := spec.Entity("tenant")
-	if tenant.Upsert.Variable != "t" || tenant.Delete.Mode != "detach" || tenant.Incremental.Lookback != 0 {
+	if tenant.Upsert.Variable != "t" || tenant.Delete.Mode != "detach" || tenant.Incremental.Format != "rfc3339" {
 		t.Errorf("decoded tenant: %+v", tenant)
 	}
 }
