@@ -109,8 +109,8 @@ func (e *refusedRefError) Error() string {
 // scanRefs reports every $ref of the root file that the policy refuses
 // (external-ref-refused) or that points into the file at nothing
 // (openapi-invalid), each at the $ref itself. It returns whether it
-// reported anything. Extensions (x-...) and examples are data, not
-// references, and are skipped.
+// reported anything. Values that are data, not document structure, are
+// skipped (see isDataKey).
 func (p *refPolicy) scanRefs(src *source, r *report) bool {
 	before := len(r.findings)
 	p.walkRefs(src, src.root, "", r)
@@ -130,12 +130,26 @@ func (p *refPolicy) walkRefs(src *source, n *yaml.Node, ptr string, r *report) {
 			switch {
 			case k == "$ref" && v.Kind == yaml.ScalarNode:
 				p.checkRef(src, v.Value, join(ptr, k), r)
-			case strings.HasPrefix(k, "x-") || k == "example" || k == "examples":
+			case isDataKey(k, v):
 			default:
 				p.walkRefs(src, v, join(ptr, k), r)
 			}
 		}
 	}
+}
+
+// isDataKey reports whether the value v of key k is data in which a "$ref"
+// is not a reference: extensions, examples, defaults, enums and consts.
+// An "examples" mapping holds Example objects (which may be references);
+// an "examples" array, as in a JSON Schema, holds data.
+func isDataKey(k string, v *yaml.Node) bool {
+	switch k {
+	case "example", "default", "enum", "const":
+		return true
+	case "examples":
+		return v.Kind == yaml.SequenceNode
+	}
+	return strings.HasPrefix(k, "x-")
 }
 
 // checkRef checks one $ref value found at ptr.
