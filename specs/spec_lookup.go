@@ -69,8 +69,10 @@ func (s *Spec) Order(model *Model) []string {
 		}
 	}
 	pos := func(name string) int {
-		if r, ok := rank[s.Sync.Entities[name].Model]; ok {
-			return r
+		if e := s.Sync.Entities[name]; e != nil {
+			if r, ok := rank[e.Model]; ok {
+				return r
+			}
 		}
 		return len(rank)
 	}
