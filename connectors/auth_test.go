@@ -143,6 +143,16 @@ type oauth2Server struct {
 	id, secret, user, password string
 	access                     tokens
 	refresh                    tokens
+	expiresIn                  int // seconds; zero means 3600
+
+	mu     sync.Mutex
+	grants []string // grant types of the tokens issued, in order
+}
+
+func (s *oauth2Server) granted() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.grants...)
 }
 
 func (s *oauth2Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -174,7 +184,14 @@ func (s *oauth2Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type"})
 		return
 	}
-	body := map[string]any{"access_token": s.access.issue("at-"), "token_type": "bearer", "expires_in": 3600}
+	expires := s.expiresIn
+	if expires == 0 {
+		expires = 3600
+	}
+	s.mu.Lock()
+	s.grants = append(s.grants, r.PostForm.Get("grant_type"))
+	s.mu.Unlock()
+	body := map[string]any{"access_token": s.access.issue("at-"), "token_type": "bearer", "expires_in": expires}
 	if r.PostForm.Get("grant_type") != "client_credentials" {
 		body["refresh_token"] = s.refresh.issue("rt-")
 	}

@@ -1,6 +1,7 @@
 package connectors
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -160,13 +161,17 @@ func (o *outbound) resolve(from *url.URL, link string) (*url.URL, error) {
 func parseAbsolute(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %w", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the URL, which may hold a password
+		}
+		return nil, fmt.Errorf("a server or base URL does not parse: %w", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("%w: %q must be an absolute http or https URL", ErrOutboundRefused, raw)
+		return nil, fmt.Errorf("%w: %q must be an absolute http or https URL", ErrOutboundRefused, u.Redacted())
 	}
 	if u.Host == "" || u.User != nil {
-		return nil, fmt.Errorf("%w: %q must name a host and carry no user info", ErrOutboundRefused, raw)
+		return nil, fmt.Errorf("%w: %q must name a host and carry no user info", ErrOutboundRefused, u.Redacted())
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""

@@ -122,21 +122,23 @@ func (r *request) url() (*url.URL, error) {
 		return &u, nil
 	}
 	u := *r.out.base
-	var p strings.Builder
-	p.WriteString(u.Path)
+	var plain, raw strings.Builder
+	plain.WriteString(u.Path)
+	raw.WriteString(u.EscapedPath())
 	for _, s := range r.op.segments {
 		if !s.param {
-			p.WriteString(s.text)
+			plain.WriteString(s.text)
+			raw.WriteString(s.text)
 			continue
 		}
 		v := r.path[s.text]
-		if v == "" {
-			return nil, fmt.Errorf("%s: path parameter {%s} rendered empty", r.op.name, s.text)
+		if v == "" || v == "." || v == ".." {
+			return nil, fmt.Errorf("%s: path parameter {%s} rendered %q; it needs a value that names a record", r.op.name, s.text, v)
 		}
-		p.WriteString(url.PathEscape(v))
+		plain.WriteString(v)
+		raw.WriteString(url.PathEscape(v))
 	}
-	u.Path = p.String()
-	u.RawPath = ""
+	u.Path, u.RawPath = plain.String(), raw.String()
 	u.RawQuery = r.query.Encode()
 	return &u, nil
 }

@@ -1,0 +1,87 @@
+package connectors_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/connectors/connectortest"
+	"github.com/specsync/specsync/specs"
+)
+
+// oauth2Client serves the token endpoint and one protected operation, and
+// returns a client using the grant.
+func oauth2Client(t *testing.T, s *oauth2Server, grant string, refreshBefore time.Duration, clock connectors.Clock) *connectors.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/items" {
+			if !s.access.ok(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")) {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{})
+			return
+		}
+		s.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	a := &specs.AuthOAuth2{Grant: grant, TokenURL: srv.URL + "/oauth/token", ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
+		Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}, RefreshBefore: specs.Duration(refreshBefore)}
+	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
+	sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
+	c, err := connectors.New(serverSpec(t, srv.URL, sync), connectors.Config{Clock: clock, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newOAuth2Server(expiresIn int) *oauth2Server {
+	return &oauth2Server{id: "cid", secret: "csecret", user: "owner", password: "owner-pw", expiresIn: expiresIn}
+}
+
+func TestOAuth2RenewsRefreshBeforeExpiry(t *testing.T) {
+	s := newOAuth2Server(120)
+	clock := connectortest.NewClock(time.Now())
+	c := oauth2Client(t, s, "client_credentials", 0, clock) // refreshBefore defaults to 1m
+	var issued []int
+	for _, step := range []time.Duration{0, 30 * time.Second, 31 * time.Second} {
+		clock.Advance(step)
+		if _, err := c.Get(context.Background(), "item", nil); err != nil {
+			t.Fatal(err)
+		}
+		issued = append(issued, len(s.access.all()))
+	}
+	// At 0s a token valid 120s; at 30s it has 90s left; at 61s 59s, within
+	// the minute before expiry: renewed.
+	if diff := cmp.Diff([]int{1, 1, 2}, issued); diff != "" {
+		t.Errorf("tokens issued after each request (-want +got):\n%s", diff)
+	}
+}
+
+func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
+	s := newOAuth2Server(600)
+	clock := connectortest.NewClock(time.Now())
+	c := oauth2Client(t, s, "password", 5*time.Minute, clock)
+	get := func() {
+		t.Helper()
+		if _, err := c.Get(context.Background(), "item", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	clock.Advance(6 * time.Minute) // 4m left, within refreshBefore
+	get()
+	s.refresh.expire() // the refresh token is revoked
+	clock.Advance(6 * time.Minute)
+	get()
+	if diff := cmp.Diff([]string{"password", "refresh_token", "password"}, s.granted()); diff != "" {
+		t.Errorf("grants (-want +got):\n%s", diff)
+	}
+}

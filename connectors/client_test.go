@@ -1,0 +1,160 @@
+package connectors_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/transforms"
+)
+
+func TestWriteReadDelete(t *testing.T) {
+	api := newTenantsAPI(t)
+	c := api.client(t, connectors.Config{})
+	ctx := context.Background()
+	body := map[string]any{"externalId": "L-1", "firstName": "Ada", "lastName": "Lovelace", "coldRent": json.Number("1234.56")}
+
+	created, err := c.Create(ctx, "tenant", connectors.Write{Key: "L-1", Body: body})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if created.ID == "" || created.Existing {
+		t.Fatalf("Create result %+v: want a new id", created)
+	}
+	got, err := c.Get(ctx, "tenant", transforms.Vars{"id": created.ID})
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	want := map[string]any{"id": created.ID, "externalId": "L-1", "firstName": "Ada", "lastName": "Lovelace", "coldRent": json.Number("1234.56")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+	found, err := c.Lookup(ctx, "tenant", "L-1", nil)
+	if err != nil || found["id"] != created.ID {
+		t.Fatalf("Lookup L-1 = %v, %v; want id %s", found, err, created.ID)
+	}
+
+	body["lastName"] = "King"
+	if _, err := c.Update(ctx, "tenant", connectors.Write{Key: "L-1", Body: body, Vars: transforms.Vars{"id": created.ID}}); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	up, err := c.Upsert(ctx, "tenant", connectors.Write{Key: "L-1", Body: body})
+	if err != nil || up.ID != created.ID || up.Object["lastName"] != "King" {
+		t.Fatalf("Upsert = %+v, %v; want the same record, updated", up, err)
+	}
+
+	del, err := c.Delete(ctx, "tenant", connectors.Write{Key: "L-1", Vars: transforms.Vars{"id": created.ID}})
+	if err != nil || del.Gone {
+		t.Fatalf("Delete = %+v, %v", del, err)
+	}
+	again, err := c.Delete(ctx, "tenant", connectors.Write{Key: "L-1", Vars: transforms.Vars{"id": created.ID}})
+	if err != nil || !again.Gone {
+		t.Errorf("second Delete = %+v, %v; want Gone", again, err)
+	}
+	_, err = c.Get(ctx, "tenant", transforms.Vars{"id": created.ID})
+	if !errors.Is(err, connectors.ErrNotFound) || connectors.Classify(err) != connectors.RetryNextRun {
+		t.Errorf("Get after delete: %v (%v); want ErrNotFound, retry-next-run", err, connectors.Classify(err))
+	}
+	_, err = c.Lookup(ctx, "tenant", "L-1", nil)
+	if !errors.Is(err, connectors.ErrNotFound) {
+		t.Errorf("Lookup after delete: %v; want ErrNotFound", err)
+	}
+}
+
+func TestLookupKeepsOnlyExactKeys(t *testing.T) {
+	api := newTenantsAPI(t)
+	api.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		// A search that matches loosely, as some systems do.
+		writeJSON(w, http.StatusOK, map[string]any{"items": []any{
+			map[string]any{"id": "1", "externalId": "L-10"},
+			map[string]any{"id": "2", "externalId": "L-1"},
+		}})
+		return true
+	}
+	c := api.client(t, connectors.Config{})
+	got, err := c.Lookup(context.Background(), "tenant", "L-1", nil)
+	if err != nil || got["id"] != "2" {
+		t.Errorf("Lookup = %v, %v; want record 2", got, err)
+	}
+}
+
+func TestPathParametersAreEscaped(t *testing.T) {
+	api := newTenantsAPI(t)
+	c := api.client(t, connectors.Config{})
+	_, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "../admin?x=1"})
+	if !errors.Is(err, connectors.ErrNotFound) {
+		t.Fatalf("Get: %v; want not found", err)
+	}
+	reqs := api.requests()
+	if got := reqs[len(reqs)-1].URL.EscapedPath(); got != "/tenants/..%2Fadmin%3Fx=1" {
+		t.Errorf("path sent %q; want the id escaped into one segment", got)
+	}
+}
+
+func TestListPagesWithTemplatesAndIncrementalCursor(t *testing.T) {
+	api := newTenantsAPI(t)
+	for i, ts := range []string{"2024-05-01T10:00:00+02:00", "2024-05-03T09:00:00Z", "2024-05-02T00:00:00Z"} {
+		api.add(map[string]any{"externalId": string(rune('A' + i)), "updatedAt": ts, "coldRent": json.Number("12345678901234567.89")})
+	}
+	c := api.client(t, connectors.Config{})
+	since := time.Date(2024, 4, 30, 12, 0, 0, 0, time.FixedZone("CEST", 2*3600))
+	var keys []string
+	var last *connectors.Page
+	for page, err := range c.List(context.Background(), "tenant", connectors.ListOptions{Since: since, Vars: transforms.Vars{"portfolio": "north"}}) {
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		for _, r := range page.Records {
+			keys = append(keys, r["externalId"].(string))
+			if r["coldRent"] != json.Number("12345678901234567.89") {
+				t.Errorf("coldRent decoded as %#v; want the exact json.Number", r["coldRent"])
+			}
+		}
+		last = page
+	}
+	if diff := cmp.Diff([]string{"A", "B", "C"}, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if !last.Complete || last.Number != 2 {
+		t.Errorf("last page %d complete=%v; want page 2 complete (short page rule)", last.Number, last.Complete)
+	}
+	if want := time.Date(2024, 5, 3, 9, 0, 0, 0, time.UTC); !last.NextCursor.Equal(want) {
+		t.Errorf("NextCursor %v; want %v", last.NextCursor, want)
+	}
+	first := api.requests()[0]
+	if got := first.URL.Query().Get("modifiedAfter"); got != "2024-04-30T11:50:00+02:00" {
+		t.Errorf("modifiedAfter=%q; want since minus the 10m lookback, in since's zone", got)
+	}
+	if got := first.Header.Get("X-Portfolio"); got != "north" {
+		t.Errorf("X-Portfolio=%q; want the rendered template", got)
+	}
+}
+
+func TestDotSegmentsAreRefused(t *testing.T) {
+	api := newTenantsAPI(t)
+	c := api.client(t, connectors.Config{})
+	for _, id := range []string{"..", ".", ""} {
+		if _, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": id}); err == nil || !contains(err.Error(), "{id}") {
+			t.Errorf("Get id %q: %v; want an error naming the path parameter", id, err)
+		}
+	}
+	if n := api.hits.Load(); n != 0 {
+		t.Errorf("%d requests sent; want none", n)
+	}
+}
+
+func TestUnknownEntityAndMissingOperation(t *testing.T) {
+	c := newTenantsAPI(t).client(t, connectors.Config{})
+	if _, err := c.Get(context.Background(), "tenat", nil); err == nil || !contains(err.Error(), "[memo note tenant]") {
+		t.Errorf("Get of an unknown entity: %v; want an error listing the known ones", err)
+	}
+	if _, err := c.Delete(context.Background(), "memo", connectors.Write{}); err == nil || !contains(err.Error(), "no delete operation") {
+		t.Errorf("Delete of memo: %v; want a missing operation error", err)
+	}
+}
