@@ -94,7 +94,9 @@ func TestRegistriesRefuseDuplicatesAndTakeNewMethods(t *testing.T) {
 	custom := connectors.PaginatorMethod{
 		Name:       "single",
 		Configured: func(p *specs.Pagination) bool { return p.MaxPages == 1 && p.Page == nil },
-		New:        func(*specs.Pagination) (connectors.Paginator, error) { return nil, errors.New("single paging is refused") },
+		New: func(*specs.Pagination) (connectors.Paginator, error) {
+			return nil, errors.New("single paging is refused")
+		},
 	}
 	if err := p.Register(custom); err != nil {
 		t.Fatal(err)

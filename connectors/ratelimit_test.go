@@ -194,4 +194,3 @@ func TestConcurrencyIsCapped(t *testing.T) {
 		t.Errorf("at most %d requests in flight; want exactly the cap of 2", m)
 	}
 }
-
