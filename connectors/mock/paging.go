@@ -1,0 +1,286 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// linkCursorParam is the query parameter the next-page URLs of the
+// nextLink and linkHeader styles carry their cursor in.
+const linkCursorParam = "after"
+
+// defaultPageSize is the page size when neither the spec nor the request
+// gives one.
+const defaultPageSize = 100
+
+// recordsPlaceholder stands for the record array while the envelope around
+// it is encoded; the records' stored JSON replaces it.
+const recordsPlaceholder = "\x00records\x00"
+
+// params reads a request's parameters: query parameters for REST, dotted
+// variable paths for GraphQL. ok is false for a missing or empty value.
+type params func(name string) (value string, ok bool)
+
+// pageRequest is a list request's position and size.
+type pageRequest struct {
+	from start
+	size int
+}
+
+// pagingParams names the parameters a pagination style reads.
+func pagingParams(p *specs.Pagination) map[string]bool {
+	out := map[string]bool{}
+	if p == nil {
+		return out
+	}
+	add := func(names ...string) {
+		for _, n := range names {
+			if n != "" {
+				out[n] = true
+			}
+		}
+	}
+	switch {
+	case p.Page != nil:
+		add(p.Page.Param, p.Page.SizeParam)
+	case p.Offset != nil:
+		add(p.Offset.Param, p.Offset.LimitParam)
+	case p.Cursor != nil:
+		add(p.Cursor.Param, p.Cursor.SizeParam)
+	case p.NextLink != nil:
+		add(p.NextLink.SizeParam, linkCursorParam)
+	case p.LinkHeader != nil:
+		add(p.LinkHeader.SizeParam, linkCursorParam)
+	case p.Connection != nil:
+		add(p.Connection.After, p.Connection.First)
+	}
+	return out
+}
+
+// parsePage reads the position and size of a list request in the style of
+// p. Without pagination the whole list is one page.
+func parsePage(p *specs.Pagination, get params) (pageRequest, error) {
+	switch {
+	case p == nil:
+		return pageRequest{size: math.MaxInt}, nil
+	case p.Page != nil:
+		return parsePageNumber(p.Page, get)
+	case p.Offset != nil:
+		size, err := intParam(get, p.Offset.LimitParam, sizeOr(p.Offset.Size), 1)
+		if err != nil {
+			return pageRequest{}, err
+		}
+		off, err := intParam(get, p.Offset.Param, 0, 0)
+		return pageRequest{from: start{offset: off}, size: size}, err
+	case p.Cursor != nil:
+		return parseCursor(get, p.Cursor.Param, p.Cursor.SizeParam, p.Cursor.Size)
+	case p.NextLink != nil:
+		return parseCursor(get, linkCursorParam, p.NextLink.SizeParam, p.NextLink.Size)
+	case p.LinkHeader != nil:
+		return parseCursor(get, linkCursorParam, p.LinkHeader.SizeParam, p.LinkHeader.Size)
+	case p.Connection != nil:
+		return parseCursor(get, p.Connection.After, p.Connection.First, p.Connection.Size)
+	}
+	return pageRequest{size: math.MaxInt}, nil
+}
+
+func parsePageNumber(pp *specs.PagePaging, get params) (pageRequest, error) {
+	first := pp.First
+	if first == 0 {
+		first = 1
+	}
+	size, err := intParam(get, pp.SizeParam, sizeOr(pp.Size), 1)
+	if err != nil {
+		return pageRequest{}, err
+	}
+	n, err := intParam(get, pp.Param, first, first)
+	if err != nil {
+		return pageRequest{}, err
+	}
+	return pageRequest{from: start{offset: (n - first) * size}, size: size}, nil
+}
+
+func parseCursor(get params, param, sizeParam string, size int) (pageRequest, error) {
+	n, err := intParam(get, sizeParam, sizeOr(size), 1)
+	if err != nil {
+		return pageRequest{}, err
+	}
+	req := pageRequest{size: n}
+	token, ok := get(param)
+	if !ok {
+		return req, nil
+	}
+	seq, err := decodeCursor(token)
+	if err != nil {
+		return pageRequest{}, &inputError{in: "parameter", field: param, msg: "is not a cursor this server handed out; start the listing again without it"}
+	}
+	req.from = start{after: seq, useAfter: true}
+	return req, nil
+}
+
+// intParam reads an integer parameter of at least low; missing means def.
+func intParam(get params, name string, def, low int) (int, error) {
+	if name == "" {
+		return def, nil
+	}
+	text, ok := get(name)
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < low {
+		return 0, &inputError{in: "parameter", field: name, msg: fmt.Sprintf("must be an integer of at least %d", low)}
+	}
+	return n, nil
+}
+
+func sizeOr(n int) int {
+	if n <= 0 {
+		return defaultPageSize
+	}
+	return n
+}
+
+// encodeCursor makes the opaque cursor pointing after a record.
+func encodeCursor(seq uint64) string { return "c" + strconv.FormatUint(seq, 36) }
+
+func decodeCursor(token string) (uint64, error) {
+	rest, ok := strings.CutPrefix(token, "c")
+	if !ok {
+		return 0, fmt.Errorf("no cursor prefix")
+	}
+	return strconv.ParseUint(rest, 36, 64)
+}
+
+// listing is one page of a list answer, ready to be shaped.
+type listing struct {
+	page page
+	// more says records follow this page (true even when the page was cut).
+	more bool
+	// next is the cursor of the following page, "" on the last.
+	next string
+}
+
+// newListing turns a page into a listing with its next cursor.
+func newListing(p page) listing {
+	l := listing{page: p, more: p.end < p.total}
+	if l.more && p.lastSeq != 0 {
+		l.next = encodeCursor(p.lastSeq)
+	}
+	return l
+}
+
+// truncate drops the tail of the page, keeping share (0..1) of it, while
+// the cursor and totals still describe the full page: a client sees fewer
+// records than it asked for and than the total announces.
+func (l *listing) truncate(share float64) bool {
+	n := len(l.page.data)
+	if n == 0 {
+		return false
+	}
+	l.page.data = l.page.data[:int(share*float64(n))]
+	return true
+}
+
+// shape builds the list response: the envelope around the records holds
+// the style's next cursor, link or pageInfo and the stop rules' total and
+// has-more values. linkFor makes the next page's URL (nil without one).
+func shape(p *specs.Pagination, recordsPath string, l listing, linkFor func(token string) string, h http.Header) ([]byte, error) {
+	env := map[string]any{}
+	if p != nil {
+		shapePaging(p, env, l, linkFor, h)
+	}
+	h.Set("X-Total-Count", strconv.Itoa(l.page.total))
+	if recordsPath == "" {
+		return joinRecords(nil, l.page.data), nil
+	}
+	setPath(env, recordsPath, recordsPlaceholder)
+	return splice(env, l.page.data)
+}
+
+func shapePaging(p *specs.Pagination, env map[string]any, l listing, linkFor func(string) string, h http.Header) {
+	if p.Stop != nil && p.Stop.Total != "" {
+		setPath(env, p.Stop.Total, l.page.total)
+	}
+	if p.Stop != nil && p.Stop.HasMore != "" {
+		setPath(env, p.Stop.HasMore, l.more)
+	}
+	switch {
+	case p.Cursor != nil && l.next != "":
+		setPath(env, p.Cursor.Next, l.next)
+	case p.NextLink != nil && l.next != "" && linkFor != nil:
+		setPath(env, p.NextLink.Path, linkFor(l.next))
+	case p.LinkHeader != nil && l.next != "" && linkFor != nil:
+		h.Set("Link", "<"+linkFor(l.next)+`>; rel="next"`)
+	case p.Connection != nil:
+		info := map[string]any{"hasNextPage": l.more, "endCursor": nil}
+		if l.next != "" {
+			info["endCursor"] = l.next
+		}
+		setPath(env, p.Connection.PageInfo, info)
+	}
+}
+
+// splice encodes env and puts the record array where the placeholder is.
+func splice(env map[string]any, records [][]byte) ([]byte, error) {
+	head, err := json.Marshal(env)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the list envelope: %w", err)
+	}
+	mark, _ := json.Marshal(recordsPlaceholder)
+	i := bytes.Index(head, mark)
+	if i < 0 {
+		return nil, fmt.Errorf("encoding the list envelope: records placeholder lost")
+	}
+	out := joinRecords(head[:i:i], records)
+	return append(out, head[i+len(mark):]...), nil
+}
+
+// joinRecords appends a JSON array of the records to dst.
+func joinRecords(dst []byte, records [][]byte) []byte {
+	n := len(dst) + 2
+	for _, r := range records {
+		n += len(r) + 1
+	}
+	out := make([]byte, 0, n)
+	out = append(out, dst...)
+	out = append(out, '[')
+	for i, r := range records {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, r...)
+	}
+	return append(out, ']')
+}
+
+// parseTime reads a modification time in an incremental format: "rfc3339"
+// (or empty), "unix" seconds, or a Go layout. RFC 3339 is always accepted.
+func parseTime(text, format string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, text); err == nil {
+		return t, nil
+	}
+	switch format {
+	case "", "rfc3339":
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", text)
+	case "unix":
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%q is not a unix time in seconds", text)
+		}
+		return time.Unix(n, 0), nil
+	}
+	t, err := time.Parse(format, text)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q does not match the layout %q", text, format)
+	}
+	return t, nil
+}
