@@ -238,24 +238,33 @@ func (l *listing) advance(body any, n int) (bool, error) {
 	return !more, nil
 }
 
-// stopped applies the total, has-more and short-page rules.
+// stopped applies the stop rules. What the system says about the rest of
+// the listing comes first: while the total is not reached or the has-more
+// flag is true, the listing goes on whatever the page's length (a short
+// page with more to come is a truncated page, not the last one). Only when
+// the system says nothing does the short-page rule decide.
 func (l *listing) stopped(body any, n int) bool {
-	if len(l.stop.total) > 0 {
-		if v, ok := l.stop.total.lookup(body); ok {
-			if t, ok := intValue(v); ok {
-				l.total = t
-			}
-		}
-		if l.total >= 0 && l.count >= l.total {
-			return true
-		}
-	}
-	if len(l.stop.hasMore) > 0 {
-		if v, ok := l.stop.hasMore.lookup(body); ok && v == false {
-			return true
-		}
+	if more, known := l.announced(body); known {
+		return !more
 	}
 	return l.stop.short && l.short(n)
+}
+
+// announced reads the total and the has-more flag; known is false when the
+// rules name neither or the response carries neither.
+func (l *listing) announced(body any) (more, known bool) {
+	if v, ok := l.stop.total.lookup(body); ok && len(l.stop.total) > 0 {
+		if t, ok := intValue(v); ok {
+			l.total = t
+			more, known = l.count < t, true
+		}
+	}
+	if v, ok := l.stop.hasMore.lookup(body); ok && len(l.stop.hasMore) > 0 {
+		if flag, ok := v.(bool); ok {
+			more, known = more || flag, true
+		}
+	}
+	return more, known
 }
 
 // short reports whether a page of n records is the last by the short-page
