@@ -219,7 +219,7 @@ func (cat *catalog) assignCollections(names []string, all []*binding, ents map[s
 		groups[root(n)] = append(groups[root(n)], n)
 	}
 	for _, members := range groups {
-		c := groupCollection(members, ents, log)
+		c := groupCollection(members, ents, all, log)
 		for _, n := range members {
 			cat.entities[n] = &entityInfo{ent: ents[n], coll: c}
 		}
@@ -231,7 +231,7 @@ func (cat *catalog) assignCollections(names []string, all []*binding, ents map[s
 
 // groupCollection makes the collection of entities sharing a resource; the
 // first entity's key and id paths index it.
-func groupCollection(members []string, ents map[string]*specs.Entity, log *slog.Logger) *collection {
+func groupCollection(members []string, ents map[string]*specs.Entity, all []*binding, log *slog.Logger) *collection {
 	first := ents[members[0]]
 	for _, n := range members[1:] {
 		if e := ents[n]; e.Key != first.Key || e.ID != first.ID {
@@ -240,7 +240,47 @@ func groupCollection(members []string, ents map[string]*specs.Entity, log *slog.
 			break
 		}
 	}
-	return newCollection(strings.Join(members, "+"), first.ID, first.Key)
+	c := newCollection(strings.Join(members, "+"), first.ID, first.Key)
+	c.intIDs = first.ID != "" && integerID(members[0], first.ID, all)
+	return c
+}
+
+// integerID reports whether the entity's id field is an integer in the
+// schemas of its REST operations (casavi ids are numbers).
+func integerID(entity, idPath string, all []*binding) bool {
+	for _, b := range all {
+		if b.entity != entity || b.op.GraphQL != "" {
+			continue
+		}
+		for _, s := range []*openapi3.Schema{successSchema(b.ref.op), requestSchema(b.ref.op)} {
+			if p := propertyAt(s, idPath); p != nil && p.Type.Is("integer") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// propertyAt follows a dotted path through a schema's properties.
+func propertyAt(s *openapi3.Schema, path string) *openapi3.Schema {
+	for part := range strings.SplitSeq(path, ".") {
+		if s == nil || s.Properties[part] == nil {
+			return nil
+		}
+		s = s.Properties[part].Value
+	}
+	return s
+}
+
+// requestSchema is the JSON schema of an operation's request body.
+func requestSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+		return mt.Schema.Value
+	}
+	return nil
 }
 
 // index files b under its operation or GraphQL document.

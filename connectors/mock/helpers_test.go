@@ -3,10 +3,13 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +18,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/specs"
 )
@@ -210,5 +214,37 @@ func num(t testing.TB, v any) int {
 // gql sends a GraphQL request.
 func gql(t testing.TB, base, query string, vars map[string]any, headers ...string) reply {
 	t.Helper()
-	return call(t, "POST", base+"/graphql", map[string]any{"query": query, "variables": vars}, headers...)
+	env := map[string]any{"query": query}
+	if vars != nil {
+		env["variables"] = vars
+	}
+	return call(t, "POST", base+"/graphql", env, headers...)
+}
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+
+// golden compares got, indented, with a golden file (or rewrites it with
+// -update).
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, got, "", "  "); err != nil {
+		t.Fatalf("answer is not JSON: %v: %s", err, got)
+	}
+	buf.WriteByte('\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
 }

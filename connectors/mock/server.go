@@ -192,10 +192,15 @@ type exchange struct {
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt := s.cur.Load()
-	x := &exchange{w: &statusWriter{ResponseWriter: w}, r: r, rt: rt, d: rt.faults.next(), name: "unrouted"}
+	x := &exchange{r: r, rt: rt, d: rt.faults.next(), name: "unrouted"}
+	// Requests are counted as their status is written, before the client
+	// can see it, so Stats is current once a client has its answer.
+	x.w = &statusWriter{ResponseWriter: w, onStatus: func(code int) {
+		s.stats.request(x.name, code)
+		rt.log.Debug("mock request", "method", r.Method, "path", r.URL.Path, "operation", x.name, "status", code)
+	}}
 	s.serve(x)
-	s.stats.request(x.name, x.w.code)
-	rt.log.Debug("mock request", "method", r.Method, "path", r.URL.Path, "operation", x.name, "status", x.w.code)
+	x.w.finish(0)
 }
 
 func (s *Server) serve(x *exchange) {
@@ -253,6 +258,7 @@ func (s *Server) injectFaults(x *exchange) bool {
 	}
 	if x.d.reset {
 		s.stats.add(func(st *Stats) { st.Faults.Resets++ })
+		x.w.finish(0)
 		resetConn(x.w)
 		return false
 	}
@@ -357,22 +363,30 @@ func (s *idSource) uuid() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// statusWriter remembers the status written.
+// statusWriter reports the status of an answer once, when it is written.
 type statusWriter struct {
 	http.ResponseWriter
-	code int // 0 until written; stays 0 for dropped connections
+	onStatus func(code int)
+	code     int // 0 until written; stays 0 for dropped connections
+	done     bool
+}
+
+// finish reports code unless a status was reported already.
+func (w *statusWriter) finish(code int) {
+	if !w.done {
+		w.done, w.code = true, code
+		w.onStatus(code)
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
+	w.finish(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }

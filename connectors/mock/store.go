@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,7 @@ type collection struct {
 	name    string // for messages: the entity names, joined
 	idPath  string // "" means the key is the id
 	keyPath string
+	intIDs  bool // server ids are integers counting up, not UUIDs
 
 	mu       sync.RWMutex
 	rows     []row
@@ -56,6 +58,7 @@ type collection struct {
 	detached int
 	dups     int    // rows sharing a key with an earlier row
 	seq      uint64 // last seq handed out
+	lastInt  uint64 // largest integer id stored, when intIDs
 	version  uint64 // bumped on every write; filtered views depend on it
 
 	views viewCache
@@ -113,6 +116,9 @@ func (c *collection) insertLocked(doc map[string]any, st stamp, allowDup bool) (
 	}
 	c.seq++
 	r.seq = c.seq
+	if n, err := strconv.ParseUint(r.id, 10, 64); err == nil && c.intIDs {
+		c.lastInt = max(c.lastInt, n)
+	}
 	c.appendLocked(r)
 	return r, nil
 }
@@ -136,7 +142,11 @@ func (c *collection) assignID(doc map[string]any, st stamp) {
 	if path == "" {
 		path = c.keyPath
 	}
-	if path != "" && textAt(doc, path) == "" && st.newID != nil {
+	switch {
+	case path == "" || textAt(doc, path) != "":
+	case c.intIDs:
+		setPath(doc, path, json.Number(strconv.FormatUint(c.lastInt+1, 10)))
+	case st.newID != nil:
 		setPath(doc, path, st.newID())
 	}
 }
