@@ -93,6 +93,29 @@ func TestCreateWithoutSafetyIsNotRepeated(t *testing.T) {
 	}
 }
 
+func TestCreateFailingEveryAttemptMayHaveBeenWritten(t *testing.T) {
+	api := newTenantsAPI(t)
+	posts := failFirst(api, http.MethodPost, 10, http.StatusBadGateway, nil, nil)
+	c := api.client(t, connectors.Config{})
+	_, err := c.Create(context.Background(), "tenant", connectors.Write{Key: "L-7", Body: tenantBody})
+	if !errors.Is(err, connectors.ErrMaybeWritten) || connectors.Classify(err) != connectors.RetryNextRun {
+		t.Fatalf("Create: %v (%v); want ErrMaybeWritten, retry-next-run", err, connectors.Classify(err))
+	}
+	if n := posts.Load(); n != 3 {
+		t.Errorf("%d creates sent; want maxAttempts 3, each after a lookup", n)
+	}
+}
+
+func TestCreateRefusedWith4xxIsNotMarkedMaybeWritten(t *testing.T) {
+	api := newTenantsAPI(t)
+	failFirst(api, http.MethodPost, 1, http.StatusUnprocessableEntity, nil, nil)
+	c := api.client(t, connectors.Config{})
+	_, err := c.Create(context.Background(), "memo", connectors.Write{Key: "M-1", Body: tenantBody})
+	if err == nil || errors.Is(err, connectors.ErrMaybeWritten) {
+		t.Errorf("Create: %v; want the 422, not marked as maybe written", err)
+	}
+}
+
 func TestCreateRefusedWith429IsRepeatedAfterRetryAfter(t *testing.T) {
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "7"}, nil)

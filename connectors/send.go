@@ -65,14 +65,14 @@ func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guar
 			return resp, nil
 		}
 		if ctx.Err() != nil {
-			return nil, err
+			return nil, settled(op, err)
 		}
 		if c.renew(req, err, &renewed) {
 			continue
 		}
 		wait, ok := c.retryWait(ctx, err, attempt, start)
 		if !ok {
-			return nil, err
+			return nil, settled(op, err)
 		}
 		if err := c.mayRepeat(ctx, op, err, guard); err != nil {
 			return nil, err
@@ -135,48 +135,72 @@ func (c *Client) mayRepeat(ctx context.Context, op *operation, err error, guard 
 	return nil
 }
 
+// settled marks the final error of a request that is not idempotent with
+// ErrMaybeWritten when the system may have acted on it, so that nobody
+// repeats it blindly.
+func settled(op *operation, err error) error {
+	if op.idempotent || !maybeApplied(err) || errors.Is(err, ErrMaybeWritten) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrMaybeWritten, err)
+}
+
 // errStopRetry tells exchange's caller that the guard settled the request
 // (a lookup found the record); the caller knows the outcome.
 var errStopRetry = errors.New("the record was found; not repeating")
 
 // maybeApplied reports whether the system may have acted on a failed
-// request: everything except refusals (408, 429, 503) and connections that
-// were never made.
+// request: a 5xx other than 503 (the system failed while working on it), a
+// timeout or a connection lost after sending. Answers refusing the request
+// (4xx, 503) and connections never made (dial errors, a refused outbound
+// URL, a failed rate limit or credential step) were not applied.
 func maybeApplied(err error) bool {
 	var he *HTTPError
 	if errors.As(err, &he) {
-		switch he.Status {
-		case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusServiceUnavailable:
-			return false
-		}
-		return true
+		return he.Status >= 500 && he.Status != http.StatusServiceUnavailable
 	}
-	var op *net.OpError
-	return !(errors.As(err, &op) && op.Op == "dial")
+	var (
+		op     *net.OpError
+		unsent *unsentError
+	)
+	switch {
+	case errors.As(err, &unsent), errors.As(err, &op) && op.Op == "dial",
+		errors.Is(err, ErrOutboundRefused), errors.Is(err, errStopRetry):
+		return false
+	}
+	var ue *url.Error
+	return errors.As(err, &ue) || transient(err) || errors.Is(err, context.Canceled)
 }
+
+// unsentError is a failure before the request left the client (waiting for
+// the rate limit or a slot, adding credentials).
+type unsentError struct{ err error }
+
+func (e *unsentError) Error() string { return e.err.Error() }
+func (e *unsentError) Unwrap() error { return e.err }
 
 // attempt sends enc once: it waits for the rate limit and a concurrency
 // slot, adds credentials, and reads the whole response. It returns the
 // *http.Request sent, for a 401 renewal.
 func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
 	if err := c.limit.wait(ctx); err != nil {
-		return nil, nil, err
+		return nil, nil, &unsentError{err}
 	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return nil, nil, &unsentError{ctx.Err()}
 	}
 	defer func() { <-c.sem }()
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := enc.httpRequest(actx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &unsentError{err}
 	}
 	if c.auth != nil {
 		if err := c.auth.Authorize(actx, req); err != nil {
-			return nil, nil, err
+			return nil, nil, &unsentError{err}
 		}
 	}
 	resp, err := c.roundTrip(op, req)
