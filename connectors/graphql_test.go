@@ -140,8 +140,8 @@ func TestGraphQLListPagesThroughVariablePaths(t *testing.T) {
 	if !last.NextCursor.Equal(unix(1700000004)) {
 		t.Errorf("NextCursor %v; want the largest updatedAt", last.NextCursor)
 	}
-	wantVars := map[string]any{"input": map[string]any{
-		"filter": map[string]any{"source": "erp", "updatedSince": json.Number("1700000040")},
+	wantVars := map[string]any{"source": "erp", "input": map[string]any{
+		"filter": map[string]any{"updatedSince": json.Number("1700000040")},
 		"paging": map[string]any{"skip": json.Number("4"), "take": json.Number("2")},
 	}}
 	if diff := cmp.Diff(wantVars, api.envelopes[2]["variables"]); diff != "" {

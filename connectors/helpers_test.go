@@ -17,16 +17,23 @@ import (
 	"github.com/specsync/specsync/specs"
 )
 
-// loadSpec loads a spec from testdata.
+// loadSpec loads a spec from testdata with specs.LoadBytes and fails on
+// findings that are errors: the test specs must be valid specs.
 func loadSpec(t testing.TB, name string) *specs.Spec {
 	t.Helper()
 	data, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec, err := connectortest.Spec(data)
+	spec, findings, err := specs.LoadBytes(name, data, specs.LoadOptions{})
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	if findings.HasErrors() {
+		for _, f := range findings {
+			t.Log(f.String())
+		}
+		t.Fatalf("%s has findings", name)
 	}
 	return spec
 }
