@@ -11,7 +11,7 @@ import (
 const detachedField = "detached"
 
 // stampFor says how writes through b stamp records.
-func (s *Server) stampFor(b *binding, rt *runtime) stamp {
+func (s *Server) stampFor(b *binding, rt *setup) stamp {
 	st := stamp{now: rt.now(), newID: s.ids.uuid}
 	if inc := b.ent.Incremental; inc != nil {
 		st.field = inc.Field
@@ -57,13 +57,32 @@ func listFilter(b *binding, get params) (listQuery, error) {
 	return q, nil
 }
 
-// create stores a new record.
+// create stores a new record. When the operation names an idempotency
+// header and the request carries it, a repeated key answers the record
+// the first request created.
 func (s *Server) create(x *exchange, b *binding, doc map[string]any) (row, error) {
-	r, err := b.coll.create(doc, s.stampFor(b, x.rt), x.rt.opts.DuplicateCreates)
+	st, dup := s.stampFor(b, x.rt), x.rt.opts.DuplicateCreates
+	if h := b.op.IdempotencyKey; h != "" && x.r.Header.Get(h) != "" {
+		r, replay, err := b.coll.createOnce(x.r.Header.Get(h), doc, st, dup)
+		if err == nil {
+			s.stats.add(func(st *Stats) { countCreate(st, replay) })
+		}
+		return r, err
+	}
+	r, err := b.coll.create(doc, st, dup)
 	if err == nil {
 		s.stats.add(func(st *Stats) { st.Creates++ })
 	}
 	return r, err
+}
+
+// countCreate counts a create, or its idempotent replay.
+func countCreate(st *Stats, replay bool) {
+	if replay {
+		st.Replays++
+	} else {
+		st.Creates++
+	}
 }
 
 // update merges doc into the record with id (or key) ident.

@@ -86,7 +86,7 @@ func servedTokenPath(tokenURL string) string {
 }
 
 // check verifies the credentials of an API request.
-func (a *authenticator) check(r *http.Request, rt *runtime) error {
+func (a *authenticator) check(r *http.Request, rt *setup) error {
 	c := a.cfg
 	require := rt.opts.RequireAuth
 	switch {
@@ -150,7 +150,7 @@ func (a *authenticator) issue(now time.Time, ttl time.Duration) (token string, e
 
 // login answers the token login operation with a token and its expiry at
 // the paths the spec names.
-func (a *authenticator) login(body map[string]any, rt *runtime) (map[string]any, error) {
+func (a *authenticator) login(body map[string]any, rt *setup) (map[string]any, error) {
 	tl := a.cfg.TokenLogin
 	if rt.opts.RequireAuth {
 		for _, field := range sortedKeys(tl.Body) {
@@ -177,7 +177,7 @@ type oauthError struct {
 
 // token answers a request to the OAuth2 token endpoint (client
 // credentials, password and refresh token grants).
-func (a *authenticator) token(r *http.Request, rt *runtime) (map[string]any, *oauthError) {
+func (a *authenticator) token(r *http.Request, rt *setup) (map[string]any, *oauthError) {
 	if r.Method != http.MethodPost {
 		return nil, &oauthError{http.StatusMethodNotAllowed, "invalid_request", "the token endpoint takes POST"}
 	}
@@ -231,7 +231,7 @@ func (a *authenticator) checkGrant(r *http.Request, require bool) *oauthError {
 }
 
 // serveToken writes the token endpoint's answer.
-func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request, rt *runtime) {
+func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request, rt *setup) {
 	body, oerr := a.token(r, rt)
 	status := http.StatusOK
 	if oerr != nil {

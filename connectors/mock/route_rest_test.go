@@ -230,3 +230,24 @@ func TestSharedCollectionKeepsEntitiesApartByListParams(t *testing.T) {
 		t.Errorf("lookup = %v", found)
 	}
 }
+
+func TestIdempotencyKeyMakesCreatesSafeToRetry(t *testing.T) {
+	srv, hs := serve(t, "testdata/rest.json", Options{DuplicateCreates: true})
+	lease := map[string]any{"leaseNo": "L-1", "rent": 640}
+	first := call(t, "POST", hs.URL+"/leases", lease, "Idempotency-Key: k-1").want(t, 201)
+	retry := call(t, "POST", hs.URL+"/leases", lease, "Idempotency-Key: k-1").want(t, 201)
+	if diff := cmp.Diff(first.body, retry.body); diff != "" {
+		t.Errorf("retry answered another record (-first +retry):\n%s", diff)
+	}
+	if n := len(srv.Records("lease")); n != 1 {
+		t.Errorf("%d leases after a retried create, want 1", n)
+	}
+	// Without the header, a naive API duplicates.
+	call(t, "POST", hs.URL+"/leases", lease).want(t, 201)
+	if n := len(srv.Records("lease")); n != 2 {
+		t.Errorf("%d leases, want 2", n)
+	}
+	if st := srv.Stats(); st.Creates != 2 || st.Replays != 1 {
+		t.Errorf("creates %d replays %d, want 2 and 1", st.Creates, st.Replays)
+	}
+}

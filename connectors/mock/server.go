@@ -95,29 +95,29 @@ func (o Options) check() error {
 	return nil
 }
 
-// runtime is the part of a Server that SetOptions replaces.
-type runtime struct {
+// setup is the part of a Server that SetOptions replaces.
+type setup struct {
 	opts   Options
 	faults *faults
 	log    *slog.Logger
 }
 
-func newRuntime(o Options) *runtime {
+func newSetup(o Options) *setup {
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &runtime{opts: o, faults: newFaults(o), log: log}
+	return &setup{opts: o, faults: newFaults(o), log: log}
 }
 
-func (rt *runtime) now() time.Time {
+func (rt *setup) now() time.Time {
 	if rt.opts.Now != nil {
 		return rt.opts.Now()
 	}
 	return time.Now()
 }
 
-func (rt *runtime) tokenTTL() time.Duration {
+func (rt *setup) tokenTTL() time.Duration {
 	if rt.opts.TokenTTL > 0 {
 		return rt.opts.TokenTTL
 	}
@@ -138,7 +138,7 @@ type Server struct {
 	valOpts *openapi3filter.Options
 	ids     *idSource
 	stats   statsRecorder
-	cur     atomic.Pointer[runtime]
+	cur     atomic.Pointer[setup]
 }
 
 // New builds a server for spec. It fails when an entity's operation is
@@ -150,7 +150,7 @@ func New(spec *specs.Spec, opts Options) (*Server, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	rt := newRuntime(opts)
+	rt := newSetup(opts)
 	cat, err := newCatalog(spec, rt.log)
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
@@ -173,7 +173,7 @@ func (s *Server) SetOptions(opts Options) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
-	s.cur.Store(newRuntime(opts))
+	s.cur.Store(newSetup(opts))
 	return nil
 }
 
@@ -181,7 +181,7 @@ func (s *Server) SetOptions(opts Options) error {
 type exchange struct {
 	w    *statusWriter
 	r    *http.Request
-	rt   *runtime
+	rt   *setup
 	d    draw
 	ref  *opRef
 	path map[string]string

@@ -20,6 +20,9 @@ type Stats struct {
 	// API (seeds are not counted). An upsert counts as a create or an
 	// update, whichever it did.
 	Creates, Updates, Deletes, Detaches int64
+	// Replays counts creates answered from an earlier request with the same
+	// idempotency key, without creating.
+	Replays int64
 	// Faults counts injected faults.
 	Faults FaultStats
 }

@@ -62,6 +62,7 @@ type collection struct {
 	version  uint64 // bumped on every write; filtered views depend on it
 
 	views viewCache
+	idem  map[string]string // idempotency key -> id of the record it created
 }
 
 func newCollection(name, idPath, keyPath string) *collection {
@@ -95,6 +96,26 @@ func (c *collection) create(doc map[string]any, st stamp, allowDup bool) (row, e
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.insertLocked(doc, st, allowDup)
+}
+
+// createOnce is create under an idempotency key: a key seen before returns
+// the record it created (replay true) instead of creating another.
+func (c *collection) createOnce(idem string, doc map[string]any, st stamp, allowDup bool) (r row, replay bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id, seen := c.idem[idem]; seen {
+		if p, ok := c.findLocked(id); ok {
+			return c.rows[p], true, nil
+		}
+	}
+	if r, err = c.insertLocked(doc, st, allowDup); err != nil {
+		return row{}, false, err
+	}
+	if c.idem == nil {
+		c.idem = map[string]string{}
+	}
+	c.idem[idem] = r.id
+	return r, false, nil
 }
 
 func (c *collection) insertLocked(doc map[string]any, st stamp, allowDup bool) (row, error) {
