@@ -176,7 +176,7 @@ func (c *Client) call(ctx context.Context, operationID string, body any) (any, e
 	if err != nil {
 		return nil, err
 	}
-	r := &request{op: op, out: c.out, query: url.Values{}, header: map[string][]string{}, body: body}
+	r := &request{op: op, out: c.out, query: url.Values{}, header: http.Header{}, body: body}
 	enc, err := r.encode()
 	if err != nil {
 		return nil, err
