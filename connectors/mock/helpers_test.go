@@ -27,21 +27,29 @@ import (
 // extension.
 func loadSpec(t testing.TB, path string) *specs.Spec {
 	t.Helper()
+	spec, err := readSpec(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func readSpec(path string) (*specs.Spec, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
-		t.Fatalf("loading %s: %v", path, err)
+		return nil, fmt.Errorf("loading %s: %w", path, err)
 	}
 	raw, err := json.Marshal(doc.Extensions["x-sync"])
 	if err != nil {
-		t.Fatalf("%s: x-sync: %v", path, err)
+		return nil, fmt.Errorf("%s: x-sync: %w", path, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var sync specs.Sync
 	if err := dec.Decode(&sync); err != nil {
-		t.Fatalf("%s: decoding x-sync: %v", path, err)
+		return nil, fmt.Errorf("%s: decoding x-sync: %w", path, err)
 	}
-	return &specs.Spec{Path: path, Doc: doc, Sync: &sync}
+	return &specs.Spec{Path: path, Doc: doc, Sync: &sync}, nil
 }
 
 // serve starts a mock of the spec at path behind an httptest server.

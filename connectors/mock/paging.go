@@ -105,7 +105,11 @@ func parsePageNumber(pp *specs.PagePaging, get params) (pageRequest, error) {
 	if err != nil {
 		return pageRequest{}, err
 	}
-	return pageRequest{from: start{offset: (n - first) * size}, size: size}, nil
+	offset := math.MaxInt // far beyond the last page: an empty page
+	if n-first <= math.MaxInt/size {
+		offset = (n - first) * size
+	}
+	return pageRequest{from: start{offset: offset}, size: size}, nil
 }
 
 func parseCursor(get params, param, sizeParam string, size int) (pageRequest, error) {

@@ -252,3 +252,14 @@ func TestBadCursorIsRefused(t *testing.T) {
 		t.Errorf("problem names no field: %s", r.raw)
 	}
 }
+
+func TestPageNumbersBeyondTheEndGiveEmptyPages(t *testing.T) {
+	srv, hs := serve(t, "testdata/rest.json", Options{})
+	seedKeys(t, srv, "unit", "externalId", makeKeys("unit", 3))
+	for _, page := range []string{"2", "9223372036854775807"} {
+		r := call(t, "GET", hs.URL+"/units?pageSize=5&page="+page, nil).want(t, 200)
+		if n := len(r.records(t, "data")); n != 0 {
+			t.Errorf("page %s holds %d records, want 0", page, n)
+		}
+	}
+}

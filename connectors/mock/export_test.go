@@ -1,0 +1,4 @@
+package mock
+
+// ReadSpecForExample loads a spec for the package example.
+var ReadSpecForExample = readSpec
