@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ type Server struct {
 // registers a cleanup that deletes every key under the test's prefix.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{Prefix: "test:" + testName(t) + ":" + randomHex(t) + ":"}
+	s := &Server{Prefix: "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"}
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		opts, err := redis.ParseURL(url)
 		if err != nil {
@@ -47,30 +48,56 @@ func New(t testing.TB) *Server {
 	return s
 }
 
+// cleanBatch is how many keys one SCAN step asks for and one UNLINK
+// removes.
+const cleanBatch = 500
+
+// cleanup unlinks every key under the prefix, a batch at a time, and closes
+// the client.
 func (s *Server) cleanup(t testing.TB) {
-	ctx := context.Background()
-	iter := s.Client.Scan(ctx, 0, s.Prefix+"*", 100).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Errorf("redis cleanup: scan %s*: %v", s.Prefix, err)
-	}
-	for _, k := range keys {
-		if err := s.Client.Del(ctx, k).Err(); err != nil {
-			t.Errorf("redis cleanup: del %s: %v", k, err)
-		}
+	if err := s.DeletePrefix(context.Background()); err != nil {
+		t.Errorf("redis cleanup: %v", err)
 	}
 	if err := s.Client.Close(); err != nil {
 		t.Errorf("redis close: %v", err)
 	}
 }
 
-// testName makes a test name safe for a key: slashes and spaces become
-// underscores.
+// DeletePrefix unlinks every key under the test's prefix (SCAN + UNLINK),
+// so a test can start a phase on an empty key space.
+func (s *Server) DeletePrefix(ctx context.Context) error {
+	iter := s.Client.Scan(ctx, 0, escapeGlob(s.Prefix)+"*", cleanBatch).Iterator()
+	keys := make([]string, 0, cleanBatch)
+	for iter.Next(ctx) {
+		if keys = append(keys, iter.Val()); len(keys) == cleanBatch {
+			if err := s.Client.Unlink(ctx, keys...).Err(); err != nil {
+				return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
+			}
+			keys = keys[:0]
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("scan %s*: %w", s.Prefix, err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := s.Client.Unlink(ctx, keys...).Err(); err != nil {
+		return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
+	}
+	return nil
+}
+
+// escapeGlob escapes the characters SCAN MATCH treats specially; test
+// names may contain brackets.
+func escapeGlob(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`).Replace(s)
+}
+
+// testName makes a test name safe for a key: slashes, spaces and braces
+// become underscores, so the prefix never carries a Cluster hash tag.
 func testName(t testing.TB) string {
-	return strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	return strings.NewReplacer("/", "_", " ", "_", "{", "_", "}", "_").Replace(t.Name())
 }
 
 func randomHex(t testing.TB) string {

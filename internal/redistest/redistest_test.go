@@ -2,6 +2,8 @@ package redistest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -33,4 +35,40 @@ func TestPrefixesAreUnique(t *testing.T) {
 	if a.Prefix == b.Prefix {
 		t.Errorf("two servers share prefix %q", a.Prefix)
 	}
+}
+
+func TestDeletePrefixRemovesManyKeysAndOnlyThose(t *testing.T) {
+	ctx := context.Background()
+	s := New(t)
+	pipe := s.Client.Pipeline()
+	for i := range 1234 {
+		pipe.Set(ctx, fmt.Sprintf("%sk%d", s.Prefix, i), i, 0)
+	}
+	outside := "specsync-test-outside:" + randomHex(t)
+	pipe.Set(ctx, outside, 1, 0)
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Client.Del(context.Background(), outside) })
+	if err := s.DeletePrefix(ctx); err != nil {
+		t.Fatal(err)
+	}
+	left, err := s.Client.Keys(ctx, escapeGlob(s.Prefix)+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("%d keys left under the prefix, such as %s", len(left), left[0])
+	}
+	if n, err := s.Client.Exists(ctx, outside).Result(); err != nil || n != 1 {
+		t.Errorf("key outside the prefix: exists=%d err=%v; want it kept", n, err)
+	}
+}
+
+func TestPrefixCarriesNoHashTag(t *testing.T) {
+	t.Run("{inst}", func(t *testing.T) {
+		if p := New(t).Prefix; strings.ContainsAny(p, "{}") {
+			t.Errorf("prefix %q has braces; keys under it would hash on the test name", p)
+		}
+	})
 }

@@ -1,0 +1,139 @@
+package keys
+
+import "strings"
+
+// DefaultPrefix starts every key when no other prefix is configured.
+const DefaultPrefix = "specsync:"
+
+// registryTag is the hash tag shared by the instance registry's keys.
+const registryTag = "{instances}"
+
+// Namespace builds key names under one prefix. The zero value uses
+// DefaultPrefix. A Namespace is a small value, safe for concurrent use.
+type Namespace struct {
+	prefix string
+}
+
+// New returns a Namespace for prefix. An empty prefix means DefaultPrefix;
+// a prefix that does not end in ":" gets one.
+func New(prefix string) Namespace {
+	if prefix != "" && !strings.HasSuffix(prefix, ":") {
+		prefix += ":"
+	}
+	return Namespace{prefix: prefix}
+}
+
+// Prefix returns the prefix every key starts with, ending in ":".
+func (n Namespace) Prefix() string {
+	if n.prefix == "" {
+		return DefaultPrefix
+	}
+	return n.prefix
+}
+
+// Instance is the key of the stored instance document with id
+// ("specsync:{instances}:instance:erp-everreal").
+func (n Namespace) Instance(id string) string {
+	return n.registry("instance", id)
+}
+
+// Instances is the key of the set of all stored instance ids.
+func (n Namespace) Instances() string {
+	return n.registry("index")
+}
+
+// Organisation is the key of the set of the ids of one organisation's
+// instances.
+func (n Namespace) Organisation(org string) string {
+	return n.registry("organisation", org)
+}
+
+// InstancesVersion is the key of the counter that grows on every change
+// to the instance registry; a scheduler polls it to notice changes.
+func (n Namespace) InstancesVersion() string {
+	return n.registry("version")
+}
+
+// IDMap is the key of the hash from home key to partner id of one
+// direction and entity of an instance
+// ("specsync:{erp-everreal}:idmap:push:tenant").
+func (n Namespace) IDMap(instance, direction, entity string) string {
+	return n.scoped(instance, "idmap", direction, entity)
+}
+
+// IDReverse is the key of the hash from partner id to home key, the
+// reverse of IDMap.
+func (n Namespace) IDReverse(instance, direction, entity string) string {
+	return n.scoped(instance, "idrev", direction, entity)
+}
+
+// Written is the key of the hash from home key to the hash and time of
+// the last payload written for it.
+func (n Namespace) Written(instance, direction, entity string) string {
+	return n.scoped(instance, "written", direction, entity)
+}
+
+// Echo is the key of the hash from home key to the hash of the values one
+// direction wrote, which the opposite direction must not read back as a
+// change.
+func (n Namespace) Echo(instance, direction, entity string) string {
+	return n.scoped(instance, "echo", direction, entity)
+}
+
+// Cursors is the key of the hash of an instance's incremental cursors, by
+// direction and entity.
+func (n Namespace) Cursors(instance string) string {
+	return n.scoped(instance, "cursor")
+}
+
+// FullReads is the key of the hash of the times of an instance's last
+// complete reads, by direction and entity.
+func (n Namespace) FullReads(instance string) string {
+	return n.scoped(instance, "fullread")
+}
+
+// Failures is the key of the hash of failed records of one direction and
+// entity, by home key.
+func (n Namespace) Failures(instance, direction, entity string) string {
+	return n.scoped(instance, "failures", direction, entity)
+}
+
+// FailureIndex is the key of the sorted set of all failed records of an
+// instance, scored by the time of their last failure.
+func (n Namespace) FailureIndex(instance string) string {
+	return n.scoped(instance, "failures")
+}
+
+// Audit is the key of the audit stream of an instance.
+func (n Namespace) Audit(instance string) string {
+	return n.scoped(instance, "audit")
+}
+
+// RateLimit is the key of the shared rate limiter of one system an
+// instance calls.
+func (n Namespace) RateLimit(instance, system string) string {
+	return n.scoped(instance, "ratelimit", system)
+}
+
+// InstancePattern is a SCAN pattern matching every key of one instance
+// (not its registry entry). Glob characters in the id are escaped.
+func (n Namespace) InstancePattern(instance string) string {
+	return escapeGlob(n.Prefix()+"{"+instance+"}:") + "*"
+}
+
+// registry joins parts under the registry's hash tag.
+func (n Namespace) registry(parts ...string) string {
+	return n.Prefix() + registryTag + ":" + strings.Join(parts, ":")
+}
+
+// scoped joins parts under the instance's hash tag.
+func (n Namespace) scoped(instance string, parts ...string) string {
+	return n.Prefix() + "{" + instance + "}:" + strings.Join(parts, ":")
+}
+
+// escapeGlob escapes the characters SCAN MATCH treats specially.
+func escapeGlob(s string) string {
+	return globEscaper.Replace(s)
+}
+
+var globEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
