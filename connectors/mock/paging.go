@@ -204,10 +204,24 @@ func shape(p *specs.Pagination, recordsPath string, l listing, linkFor func(toke
 	}
 	h.Set("X-Total-Count", strconv.Itoa(l.page.total))
 	if recordsPath == "" {
-		return joinRecords(nil, l.page.data), nil
+		return joinRecords(nil, l.page, nil), nil
 	}
-	setPath(env, recordsPath, recordsPlaceholder)
-	return splice(env, l.page.data)
+	at, inEdge := splitEdges(recordsPath)
+	setPath(env, at, recordsPlaceholder)
+	return splice(env, l.page, inEdge)
+}
+
+// splitEdges splits a records path that goes through a GraphQL connection's
+// edges ("data.units.edges.node") into the path of the edge array and the
+// path of the record in each edge. Other paths have no edge part.
+func splitEdges(path string) (at string, inEdge []string) {
+	parts := strings.Split(path, ".")
+	for i := len(parts) - 2; i >= 0; i-- {
+		if parts[i] == "edges" {
+			return strings.Join(parts[:i+1], "."), parts[i+1:]
+		}
+	}
+	return path, nil
 }
 
 func shapePaging(p *specs.Pagination, env map[string]any, l listing, linkFor func(string) string, h http.Header) {
@@ -226,15 +240,15 @@ func shapePaging(p *specs.Pagination, env map[string]any, l listing, linkFor fun
 		h.Set("Link", "<"+linkFor(l.next)+`>; rel="next"`)
 	case p.Connection != nil:
 		info := map[string]any{"hasNextPage": l.more, "endCursor": nil}
-		if l.next != "" {
-			info["endCursor"] = l.next
+		if l.page.lastSeq != 0 {
+			info["endCursor"] = encodeCursor(l.page.lastSeq)
 		}
 		setPath(env, p.Connection.PageInfo, info)
 	}
 }
 
 // splice encodes env and puts the record array where the placeholder is.
-func splice(env map[string]any, records [][]byte) ([]byte, error) {
+func splice(env map[string]any, p page, inEdge []string) ([]byte, error) {
 	head, err := json.Marshal(env)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the list envelope: %w", err)
@@ -244,26 +258,53 @@ func splice(env map[string]any, records [][]byte) ([]byte, error) {
 	if i < 0 {
 		return nil, fmt.Errorf("encoding the list envelope: records placeholder lost")
 	}
-	out := joinRecords(head[:i:i], records)
+	out := joinRecords(head[:i:i], p, inEdge)
 	return append(out, head[i+len(mark):]...), nil
 }
 
-// joinRecords appends a JSON array of the records to dst.
-func joinRecords(dst []byte, records [][]byte) []byte {
+// joinRecords appends a JSON array of the page's records to dst. With an
+// edge path, each record is wrapped in an edge with its cursor:
+// {"cursor":"c1","node":{...}}.
+func joinRecords(dst []byte, p page, inEdge []string) []byte {
 	n := len(dst) + 2
-	for _, r := range records {
-		n += len(r) + 1
+	for _, r := range p.data {
+		n += len(r) + 1 + len(inEdge)*16 + 24
 	}
 	out := make([]byte, 0, n)
 	out = append(out, dst...)
 	out = append(out, '[')
-	for i, r := range records {
+	for i, r := range p.data {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = append(out, r...)
+		if inEdge == nil {
+			out = append(out, r...)
+			continue
+		}
+		out = appendEdge(out, encodeCursor(p.seqs[i]), inEdge, r)
 	}
 	return append(out, ']')
+}
+
+// appendEdge appends {"cursor":c,"a":{"b":rec}} for the path a.b.
+func appendEdge(out []byte, cursor string, inEdge []string, rec []byte) []byte {
+	out = append(out, `{"cursor":`...)
+	out = strconv.AppendQuote(out, cursor)
+	for i, seg := range inEdge {
+		if i == 0 {
+			out = append(out, ',')
+		} else {
+			out = append(out, '{')
+		}
+		name, _ := json.Marshal(seg) // a string always encodes
+		out = append(out, name...)
+		out = append(out, ':')
+	}
+	out = append(out, rec...)
+	for range inEdge {
+		out = append(out, '}')
+	}
+	return out
 }
 
 // parseTime reads a modification time in an incremental format: "rfc3339"

@@ -193,7 +193,7 @@ func walkGraphQLOffset(t *testing.T, base string, auth []string) (keys []string,
 }
 
 const unitsQuery = `query($first: Int, $after: String) {
-  units(first: $first, after: $after) { nodes { id externalUnitId label } pageInfo { endCursor hasNextPage } }
+  units(first: $first, after: $after) { edges { cursor node { id externalUnitId label } } pageInfo { endCursor hasNextPage } }
 }`
 
 func walkConnection(t *testing.T, base string, auth []string) (keys []string, pages int) {
@@ -201,7 +201,13 @@ func walkConnection(t *testing.T, base string, auth []string) (keys []string, pa
 	for pages < maxWalk {
 		r := gql(t, base, unitsQuery, vars, auth...).want(t, 200)
 		pages++
-		keys = append(keys, keysOf(r.records(t, "data.units.nodes"), "externalUnitId")...)
+		edges := r.records(t, "data.units.edges")
+		for _, e := range edges {
+			keys = append(keys, textAt(e, "node.externalUnitId"))
+		}
+		if n := len(edges); n > 0 && edges[n-1]["cursor"] != r.at("data.units.pageInfo.endCursor") {
+			t.Errorf("last edge's cursor %v is not the end cursor %v", edges[n-1]["cursor"], r.at("data.units.pageInfo.endCursor"))
+		}
 		if r.at("data.units.pageInfo.hasNextPage") != true {
 			return keys, pages
 		}

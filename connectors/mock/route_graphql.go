@@ -155,11 +155,7 @@ func graphQLLookup(b *binding, key string) ([]byte, error) {
 	}
 	rows := b.coll.withKey(key)
 	if b.op.Records != "" {
-		p := page{total: len(rows)}
-		for _, r := range rows {
-			p.data = append(p.data, r.data)
-		}
-		return shape(nil, b.op.Records, listing{page: p}, nil, http.Header{})
+		return shape(nil, b.op.Records, listing{page: rowsPage(rows)}, nil, http.Header{})
 	}
 	if len(rows) == 0 {
 		env := map[string]any{}

@@ -268,11 +268,7 @@ func (s *Server) restLookup(x *exchange, b *binding) error {
 		}
 		return s.writeRecord(x, b, firstNonEmpty(b.op.Result, b.op.Records), rows[0], http.StatusOK)
 	}
-	p := page{total: len(rows)}
-	for _, r := range rows {
-		p.data = append(p.data, r.data)
-	}
-	body, err := shape(nil, b.op.Records, listing{page: p}, nil, x.w.Header())
+	body, err := shape(nil, b.op.Records, listing{page: rowsPage(rows)}, nil, x.w.Header())
 	if err != nil {
 		return err
 	}

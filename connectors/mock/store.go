@@ -544,9 +544,21 @@ type start struct {
 // page is a slice of a listing.
 type page struct {
 	data    [][]byte // the records' JSON
+	seqs    []uint64 // the records' seqs, for per-record cursors
 	lastSeq uint64   // seq of the last record, 0 when empty
 	total   int      // records matching the query
 	end     int      // offset just after the page
+}
+
+// rowsPage makes a page of rows.
+func rowsPage(rows []row) page {
+	p := page{total: len(rows), end: len(rows)}
+	for _, r := range rows {
+		p.data = append(p.data, r.data)
+		p.seqs = append(p.seqs, r.seq)
+		p.lastSeq = r.seq
+	}
+	return p
 }
 
 // window returns up to n records matching q from where s says.
@@ -571,10 +583,11 @@ func (c *collection) window(q listQuery, s start, n int) page {
 	}
 	from = min(max(from, 0), total)
 	end := from + min(max(n, 0), total-from)
-	p := page{data: make([][]byte, 0, end-from), total: total, end: end}
+	p := page{data: make([][]byte, 0, end-from), seqs: make([]uint64, 0, end-from), total: total, end: end}
 	for i := from; i < end; i++ {
 		r := at(i)
 		p.data = append(p.data, r.data)
+		p.seqs = append(p.seqs, r.seq)
 		p.lastSeq = r.seq
 	}
 	return p
