@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 )
 
@@ -22,8 +23,9 @@ func (s *Server) Seed(entity string, records []map[string]any) error {
 	if inc := info.ent.Incremental; inc != nil {
 		st.field, st.format = inc.Field, inc.Format
 	}
+	paths := []string{info.coll.idPath, info.coll.keyPath, st.field}
 	for i, rec := range records {
-		doc, err := copyRecord(rec)
+		doc, err := seedCopy(rec, paths)
 		if err != nil {
 			return fmt.Errorf("%s record %d: %w", entity, i, err)
 		}
@@ -102,8 +104,22 @@ func (s *Server) entity(name string) (*entityInfo, error) {
 	return info, nil
 }
 
-// copyRecord deep-copies a record through JSON, so that stamping never
-// touches the caller's maps.
+// seedCopy copies a record so that assigning an id or stamping a time
+// never touches the caller's maps: a shallow copy when those paths are top
+// level, else a deep copy.
+func seedCopy(rec map[string]any, paths []string) (map[string]any, error) {
+	if rec == nil {
+		return nil, fmt.Errorf("record is null; give an object")
+	}
+	for _, p := range paths {
+		if strings.Contains(p, ".") {
+			return copyRecord(rec)
+		}
+	}
+	return maps.Clone(rec), nil
+}
+
+// copyRecord deep-copies a record through JSON.
 func copyRecord(rec map[string]any) (map[string]any, error) {
 	data, err := json.Marshal(rec)
 	if err != nil {
