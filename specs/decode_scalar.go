@@ -111,15 +111,15 @@ func (d *strictDecoder) str(n *yaml.Node, p string) (any, bool) {
 	return n.Value, true
 }
 
-// integer checks that n is a whole number of at least minimum.
+// integer checks that n is a whole number of at least minimum. As in JSON
+// Schema, a number with a zero fraction ("2.0", "1e3") is a whole number.
 func (d *strictDecoder) integer(n *yaml.Node, p string, minimum int64) (any, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+	v, ok, inRange := wholeNumber(n)
+	switch {
+	case !ok:
 		d.r.errorf(CodeInvalidType, p, "expected a whole number, found %s", describeNode(n))
 		return nil, false
-	}
-	v, err := strconv.ParseInt(n.Value, 0, 32)
-	switch {
-	case err != nil:
+	case !inRange:
 		d.r.errorf(CodeInvalidValue, p, "%s is out of range", n.Value)
 		return nil, false
 	case v < minimum:
@@ -127,6 +127,26 @@ func (d *strictDecoder) integer(n *yaml.Node, p string, minimum int64) (any, boo
 		return nil, false
 	}
 	return v, true
+}
+
+// wholeNumber reads a number node with no fraction; inRange is false when
+// it does not fit 32 bits.
+func wholeNumber(n *yaml.Node) (v int64, ok, inRange bool) {
+	if n.Kind != yaml.ScalarNode {
+		return 0, false, false
+	}
+	switch n.ShortTag() {
+	case "!!int":
+		v, err := strconv.ParseInt(n.Value, 0, 32)
+		return v, true, err == nil
+	case "!!float":
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil || f != math.Trunc(f) {
+			return 0, false, false
+		}
+		return int64(f), true, f >= math.MinInt32 && f <= math.MaxInt32
+	}
+	return 0, false, false
 }
 
 // boolean checks that n is true or false.

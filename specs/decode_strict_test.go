@@ -114,3 +114,14 @@ func TestDecodeStrictAliasExpansion(t *testing.T) {
 		t.Errorf("no finding for an alias expansion of 10^9 values: %v", r.findings)
 	}
 }
+
+func TestDecodeStrictWholeNumbers(t *testing.T) {
+	s, got := decodeYAML(t, `{"system": "s", "entities": {}, "rateLimit": {"requests": 1e2, "burst": 20.0, "concurrency": 2.5}, "retry": {"maxAttempts": 99999999999}}`)
+	want := []string{"invalid-type /rateLimit/concurrency", "invalid-value /retry/maxAttempts"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if s.RateLimit.Requests != 100 || s.RateLimit.Burst != 20 {
+		t.Errorf("decoded %+v", s.RateLimit)
+	}
+}
