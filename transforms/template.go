@@ -1,0 +1,245 @@
+package transforms
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+)
+
+// Names starting with reservedPrefix are used by the rewritten forms of
+// templates; user templates may not mention them.
+const (
+	reservedPrefix = "__specsync"
+	valueVar       = "__specsync_v"
+	sinkVar        = "__specsync_sink"
+	captureFilter  = "__specsync_capture"
+	captureOpen    = "{% set " + valueVar + " = "
+	captureClose   = " %}{{ " + valueVar + "|" + captureFilter + ":" + sinkVar + " }}"
+	autoescapeOpen = "{% autoescape off %}"
+	autoescapeEnd  = "{% endautoescape %}"
+)
+
+// Template is a compiled template. A template that is exactly one
+// expression ("{{ lease.cold_rent|decimal:2 }}") evaluates to the
+// expression's value, which keeps its type (a list from split stays a
+// list); any other template evaluates to the text it renders. A Template is
+// immutable and safe for concurrent use.
+type Template struct {
+	src string
+	// path is set when the template is a plain variable lookup
+	// ("{{ lease.id }}"), resolved without pongo2.
+	path []string
+	// exec evaluates an expression template and hands its value to a sink.
+	exec *pongo2.Template
+	// text renders any other template, with autoescaping off.
+	text *pongo2.Template
+	// shift is the number of columns the rewritten form adds on line 1.
+	shift int
+}
+
+// sink receives the values of expression templates.
+type sink struct{ vals []any }
+
+// Compile compiles src. Its error is a *TemplateError saying where in the
+// template (line and column) and what is wrong.
+func (e *Env) Compile(src string) (*Template, error) {
+	if i := strings.Index(src, reservedPrefix); i >= 0 {
+		line, col := position(src, i)
+		return nil, &TemplateError{Line: line, Column: col, Err: fmt.Errorf("names starting with %q are reserved", reservedPrefix)}
+	}
+	if _, err := e.fromString(src); err != nil {
+		return nil, templateError(err, 0)
+	}
+	t := &Template{src: src}
+	if err := t.prepare(e); err != nil {
+		return nil, err
+	}
+	if err := t.dryRun(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// prepare compiles the form of t that runs.
+func (t *Template) prepare(e *Env) error {
+	if expr, ok := singleExpression(t.src); ok {
+		exec, err := e.fromString(captureOpen + expr + captureClose)
+		if err == nil {
+			t.exec, t.path = exec, lookupPath(expr)
+			t.shift = len(captureOpen) - len("{{")
+			return nil
+		}
+	}
+	text, err := e.fromString(autoescapeOpen + t.src + autoescapeEnd)
+	if err != nil {
+		return templateError(err, len(autoescapeOpen))
+	}
+	t.text, t.shift = text, len(autoescapeOpen)
+	return nil
+}
+
+// dryRun renders t without variables to find filter arguments that can
+// never work (a malformed value map, an unknown zone). Filters check their
+// argument before their value, so a chain on a missing value still reports
+// them, up to the first filter that refuses the missing value.
+func (t *Template) dryRun() error {
+	_, err := t.value(nil)
+	var ae *ArgumentError
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	var fe *FilterError
+	errors.As(err, &fe)
+	return &TemplateError{Line: fe.Line, Column: fe.Column, Err: err}
+}
+
+// Source returns the template as written.
+func (t *Template) Source() string { return t.src }
+
+// Render evaluates t and returns its canonical text: numbers in plain
+// decimal notation, booleans as true/false, instants as RFC 3339, dates as
+// YYYY-MM-DD, lists and objects as JSON. Its error is a *FilterError when
+// a filter failed on a value, otherwise a *TemplateError.
+func (t *Template) Render(vars Vars) (string, error) {
+	v, err := t.value(vars)
+	if err != nil {
+		return "", err
+	}
+	return text(v), nil
+}
+
+// value evaluates t: the expression's value for an expression template,
+// the rendered text otherwise.
+func (t *Template) value(vars Vars) (v any, err error) {
+	if t.path != nil {
+		if v, ok := lookup(vars, t.path); ok {
+			return v, nil
+		}
+	}
+	if err := checkVars(vars); err != nil {
+		return nil, err
+	}
+	defer recoverError(&err)
+	if t.exec != nil {
+		return t.capture(vars)
+	}
+	out, err := t.text.Execute(pongo2.Context(vars))
+	if err != nil {
+		return nil, templateError(err, t.shift)
+	}
+	return out, nil
+}
+
+// capture runs the expression form and returns the value it captured.
+func (t *Template) capture(vars Vars) (any, error) {
+	s := &sink{vals: make([]any, 0, 1)}
+	if err := t.exec.ExecuteWriterUnbuffered(captureContext(vars, s), io.Discard); err != nil {
+		return nil, templateError(err, t.shift)
+	}
+	if len(s.vals) != 1 {
+		return nil, &TemplateError{Err: fmt.Errorf("expression produced %d values instead of one", len(s.vals))}
+	}
+	return s.vals[0], nil
+}
+
+// captureContext returns the pongo2 context of vars plus the sink.
+func captureContext(vars Vars, s *sink) pongo2.Context {
+	ctx := make(pongo2.Context, len(vars)+1)
+	for k, v := range vars {
+		ctx[k] = v
+	}
+	ctx[sinkVar] = s
+	return ctx
+}
+
+// captureValue is the filter that stores its input in the sink given as
+// argument. Only the rewritten forms of templates use it.
+func captureValue(in, arg *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
+	s, ok := arg.Interface().(*sink)
+	if !ok {
+		return nil, &pongo2.Error{Sender: "filter:" + captureFilter, OrigError: errors.New("internal filter used outside its template form")}
+	}
+	s.vals = append(s.vals, in.Interface())
+	return pongo2.AsValue(""), nil
+}
+
+// singleExpression returns the expression of a template that is exactly
+// "{{ expression }}", with nothing around it.
+func singleExpression(src string) (string, bool) {
+	if len(src) < 4 || !strings.HasPrefix(src, "{{") || !strings.HasSuffix(src, "}}") {
+		return "", false
+	}
+	inner := src[2 : len(src)-2]
+	for _, delim := range []string{"{{", "}}", "{%", "%}", "{#", "#}", "\n"} {
+		if strings.Contains(inner, delim) {
+			return "", false
+		}
+	}
+	return inner, strings.TrimSpace(inner) != ""
+}
+
+// checkVars refuses variable names pongo2 cannot address. pongo2's own
+// check would quote the value in its message.
+func checkVars(vars Vars) error {
+	for k := range vars {
+		if !isIdentifier(k) {
+			return &TemplateError{Err: fmt.Errorf("variable name %q is not an identifier (letters, digits and _ only)", k)}
+		}
+	}
+	return nil
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// templateError turns a pongo2 error into a *FilterError or
+// *TemplateError, moving line 1 columns back by shift (the length of what
+// a rewritten form added in front of the template).
+func templateError(err error, shift int) error {
+	var pe *pongo2.Error
+	if !errors.As(err, &pe) {
+		return &TemplateError{Err: err}
+	}
+	line, col := pe.Line, pe.Column
+	if line == 1 {
+		col = max(col-shift, 1)
+	}
+	if fe, ok := pe.OrigError.(*FilterError); ok {
+		fe.Line, fe.Column = line, col
+		return fe
+	}
+	te := &TemplateError{Line: line, Column: col, Err: pe.OrigError}
+	if pe.Token != nil {
+		te.Near = pe.Token.Val
+	}
+	if te.Err == nil {
+		te.Err = errors.New("template error")
+	}
+	return te
+}
+
+// recoverError turns a panic inside pongo2 into an error.
+func recoverError(err *error) {
+	if r := recover(); r != nil {
+		*err = &TemplateError{Err: fmt.Errorf("template failed: %v", r)}
+	}
+}
+
+// position returns the 1-based line and column of byte offset i in s.
+func position(s string, i int) (line, col int) {
+	line = 1 + strings.Count(s[:i], "\n")
+	return line, i - strings.LastIndex(s[:i], "\n")
+}
