@@ -20,11 +20,11 @@ type writeTarget struct {
 // the key written. An omitted mapping is identity and is not checked.
 func (c *specCheck) checkWrite(name string, e *Entity) {
 	p := join(entityPointer(name), "write")
-	c.tpl.checkMapping(e.Write, p)
+	targets := c.writeTargets(e)
+	c.tpl.checkMapping(e.Write, firstSchema(targets), p)
 	if len(e.Write) == 0 {
 		return
 	}
-	targets := c.writeTargets(e)
 	for _, t := range targets {
 		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: "the body of " + strings.Join(t.ops, " and ")}
 		m.fields(e.Write, t.schema, p)
@@ -53,6 +53,14 @@ func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 		out[i].ops = append(out[i].ops, s.op.Operation)
 	}
 	return out
+}
+
+// firstSchema returns the schema of the first target, or nil.
+func firstSchema(targets []*writeTarget) *openapi3.Schema {
+	if len(targets) == 0 {
+		return nil
+	}
+	return targets[0].schema
 }
 
 // mappingCheck checks the fields of a mapping against a target schema.

@@ -58,5 +58,5 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
-	c.tpl.checkMapping(e.Read, join(p, "read"))
+	c.tpl.checkMapping(e.Read, nil, join(p, "read"))
 }

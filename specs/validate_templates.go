@@ -1,9 +1,11 @@
 package specs
 
 import (
+	"errors"
 	"maps"
 	"slices"
-	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/transforms"
 )
@@ -20,13 +22,16 @@ func newTemplateCheck(r *report) *templateCheck {
 	return &templateCheck{env: transforms.NewEnv(), r: r}
 }
 
+// templateHint says where templates are explained.
+const templateHint = "see the template syntax and the filter list in the spec language docs"
+
 // check compiles src, found at pointer p. Empty templates are not checked.
 func (t *templateCheck) check(src, p string) {
 	if src == "" {
 		return
 	}
 	if _, err := t.env.Compile(src); err != nil {
-		t.r.errorHint(CodeTemplateError, p, "see the template syntax and the filter list in the spec language docs", "template does not compile: %v", err)
+		t.r.errorHint(CodeTemplateError, p, templateHint, "template does not compile: %v", err)
 	}
 }
 
@@ -37,20 +42,21 @@ func (t *templateCheck) checkMap(m map[string]string, p string) {
 	}
 }
 
-// checkMapping compiles every string of a mapping tree.
-func (t *templateCheck) checkMapping(v any, p string) {
-	switch v := v.(type) {
-	case string:
-		t.check(v, p)
-	case Mapping:
-		t.checkMapping(map[string]any(v), p)
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			t.checkMapping(v[k], join(p, k))
+// checkMapping compiles a mapping as the engine does, against target (nil
+// when unknown), and reports each template that does not compile at its
+// place in the mapping (p is the mapping's pointer).
+func (t *templateCheck) checkMapping(m Mapping, target *openapi3.Schema, p string) {
+	if len(m) == 0 {
+		return
+	}
+	_, err := t.env.CompileMapping(m, target)
+	var ce *transforms.CompileError
+	switch {
+	case errors.As(err, &ce):
+		for _, prob := range ce.Problems {
+			t.r.errorHint(CodeTemplateError, p+prob.Field, templateHint, "template does not compile: %v", prob.Err)
 		}
-	case []any:
-		for i, item := range v {
-			t.checkMapping(item, join(p, strconv.Itoa(i)))
-		}
+	case err != nil:
+		t.r.errorHint(CodeTemplateError, p, templateHint, "mapping does not compile: %v", err)
 	}
 }
