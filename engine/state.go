@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/keys"
+)
+
+// State is what the engine remembers of one instance, per direction and
+// entity: the id map between home keys and partner ids (both ways), the
+// hash and time of the last payload written per home key, the echo hashes
+// that tell a read-back of our own write from a real change, the
+// incremental cursor and the time of the last complete read.
+//
+// Every method that takes many keys costs one round trip, however many
+// keys it takes: runs load and commit records a page at a time. Records
+// are kept in Redis hashes under the instance's hash tag, so a commit is
+// one MULTI/EXEC transaction, also on Redis Cluster.
+//
+// Entity names are those of the partner spec, for both directions, so
+// that the echo a push leaves is found by the pull of the same entity.
+//
+// A State is safe for concurrent use.
+type State struct {
+	rdb      redis.UniversalClient
+	keys     keys.Namespace
+	instance string
+	clock    Clock
+}
+
+// StateConfig configures a State.
+type StateConfig struct {
+	// Clock stamps committed records whose time is zero. Nil means the
+	// system clock.
+	Clock Clock
+}
+
+// NewState returns the state of instance in rdb under namespace ns.
+func NewState(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg StateConfig) *State {
+	return &State{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock)}
+}
+
+// Known is what the state knows of one home key.
+type Known struct {
+	Key string
+	// PartnerID is the partner's id of the record; empty when the record
+	// was never written in this direction.
+	PartnerID string
+	// Hash is the hash of the last payload written; empty when none was.
+	Hash string
+	// WrittenAt is when that payload was confirmed, in UTC; zero when
+	// none was.
+	WrittenAt time.Time
+	// Echo is the hash of the values the opposite direction last wrote
+	// for the key: reading exactly these back is an echo, not a change.
+	// Empty when there is none.
+	Echo string
+}
+
+// Load returns what is known of keys (home keys) in direction dir, in the
+// order of keys, in one round trip.
+func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]Known, error) {
+	out := make([]Known, len(homeKeys))
+	if len(homeKeys) == 0 {
+		return out, nil
+	}
+	pipe := s.rdb.Pipeline()
+	ids := pipe.HMGet(ctx, s.keys.IDMap(s.instance, string(dir), entity), homeKeys...)
+	written := pipe.HMGet(ctx, s.keys.Written(s.instance, string(dir), entity), homeKeys...)
+	echoes := pipe.HMGet(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity), homeKeys...)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.errorf(err, "load", dir, entity)
+	}
+	for i, k := range homeKeys {
+		out[i] = Known{Key: k, PartnerID: str(ids.Val()[i]), Echo: str(echoes.Val()[i])}
+		out[i].Hash, out[i].WrittenAt = parseWritten(str(written.Val()[i]))
+	}
+	return out, nil
+}
+
+// LoadHashes returns the hash of the last payload written for each home
+// key in direction dir ("" for none), in the order of keys, in one round
+// trip.
+func (s *State) LoadHashes(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]string, error) {
+	vals, err := s.hmget(ctx, s.keys.Written(s.instance, string(dir), entity), homeKeys)
+	if err != nil {
+		return nil, s.errorf(err, "load hashes", dir, entity)
+	}
+	for i, v := range vals {
+		vals[i], _ = parseWritten(v)
+	}
+	return vals, nil
+}
+
+// PartnerIDs returns the partner id of each home key in direction dir
+// ("" for none), in one round trip.
+func (s *State) PartnerIDs(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]string, error) {
+	vals, err := s.hmget(ctx, s.keys.IDMap(s.instance, string(dir), entity), homeKeys)
+	if err != nil {
+		return nil, s.errorf(err, "load partner ids", dir, entity)
+	}
+	return vals, nil
+}
+
+// HomeKeys returns the home key of each partner id in direction dir (""
+// for none), in one round trip.
+func (s *State) HomeKeys(ctx context.Context, dir Direction, entity string, partnerIDs []string) ([]string, error) {
+	vals, err := s.hmget(ctx, s.keys.IDReverse(s.instance, string(dir), entity), partnerIDs)
+	if err != nil {
+		return nil, s.errorf(err, "load home keys", dir, entity)
+	}
+	return vals, nil
+}
+
+// EchoHashes returns, for each home key, the hash of the values the
+// direction opposite to dir last wrote ("" for none): a record read in
+// direction dir whose mapped values hash to it is an echo of our own
+// write and is skipped.
+func (s *State) EchoHashes(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]string, error) {
+	vals, err := s.hmget(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity), homeKeys)
+	if err != nil {
+		return nil, s.errorf(err, "load echo hashes", dir, entity)
+	}
+	return vals, nil
+}
+
+// EchoHash is EchoHashes for one key.
+func (s *State) EchoHash(ctx context.Context, dir Direction, entity, homeKey string) (string, error) {
+	vals, err := s.EchoHashes(ctx, dir, entity, []string{homeKey})
+	if err != nil {
+		return "", err
+	}
+	return vals[0], nil
+}
+
+// hmget reads fields of hash key as strings, "" for missing ones.
+func (s *State) hmget(ctx context.Context, key string, fields []string) ([]string, error) {
+	out := make([]string, len(fields))
+	if len(fields) == 0 {
+		return out, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, key, fields...).Result()
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		out[i] = str(v)
+	}
+	return out, nil
+}
+
+// errorf wraps a Redis error with the operation and where it happened.
+func (s *State) errorf(err error, op string, dir Direction, entity string) error {
+	return fmt.Errorf("state of instance %q: %s %s %s: %w", s.instance, op, dir, entity, err)
+}
+
+// str returns v as a string; nil (a missing field) is "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// formatWritten encodes a payload hash and its time as one hash value.
+func formatWritten(hash string, at time.Time) string {
+	return hash + " " + strconv.FormatInt(at.UnixMilli(), 10)
+}
+
+// parseWritten decodes formatWritten; a value without a time gives a
+// zero time.
+func parseWritten(v string) (string, time.Time) {
+	hash, ms, ok := strings.Cut(v, " ")
+	if !ok {
+		return v, time.Time{}
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return hash, time.Time{}
+	}
+	return hash, time.UnixMilli(n).UTC()
+}
+
+// errEmptyKey refuses records without a home key.
+var errEmptyKey = errors.New("a record has an empty home key")

@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Batch is what one page of a run confirmed: records written to the target
+// and records deleted from it, all of one direction and entity.
+type Batch struct {
+	Direction Direction
+	Entity    string
+	Written   []Written
+	Deleted   []Deleted
+}
+
+// Written is one record the target confirmed.
+type Written struct {
+	// Key is the home key. Required.
+	Key string
+	// PartnerID is the partner's id of the record. Empty means the partner
+	// uses the home key as its id.
+	PartnerID string
+	// Hash is the hash of the payload written.
+	Hash string
+	// Echo is the hash of the values the opposite direction would read
+	// back for this record if nobody changed it. Empty records no echo.
+	Echo string
+	// At is when the target confirmed the write. Zero means now.
+	At time.Time
+}
+
+// Deleted is one record the target confirmed deleted.
+type Deleted struct {
+	// Key is the home key. Required.
+	Key string
+	// PartnerID is the partner's id. Empty means the state looks it up
+	// (one more round trip for the batch).
+	PartnerID string
+}
+
+// Commit records a batch in one transaction: ids both ways, payload hashes
+// with their time and echo hashes of written records; every trace of
+// deleted ones. It is one round trip, two when deleted records lack their
+// partner ids.
+func (s *State) Commit(ctx context.Context, b Batch) error {
+	if err := b.check(); err != nil {
+		return s.errorf(err, "commit", b.Direction, b.Entity)
+	}
+	deleted, err := s.withPartnerIDs(ctx, b)
+	if err != nil {
+		return s.errorf(err, "commit", b.Direction, b.Entity)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		s.queueWritten(ctx, p, b)
+		s.queueDeleted(ctx, p, b, deleted)
+		return nil
+	})
+	if err != nil {
+		return s.errorf(err, "commit", b.Direction, b.Entity)
+	}
+	return nil
+}
+
+// check refuses a batch that cannot be stored.
+func (b Batch) check() error {
+	if !b.Direction.valid() {
+		return fmt.Errorf("direction %q is neither push nor pull", b.Direction)
+	}
+	for _, w := range b.Written {
+		if w.Key == "" {
+			return errEmptyKey
+		}
+	}
+	for _, d := range b.Deleted {
+		if d.Key == "" {
+			return errEmptyKey
+		}
+	}
+	return nil
+}
+
+// queueWritten queues the writes of the written records: one HSET per
+// hash.
+func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
+	if len(b.Written) == 0 {
+		return
+	}
+	dir, now := string(b.Direction), s.clock.Now()
+	ids := make([]any, 0, 2*len(b.Written))
+	rev := make([]any, 0, 2*len(b.Written))
+	written := make([]any, 0, 2*len(b.Written))
+	var echoes []any
+	for _, w := range b.Written {
+		id := orDefault(w.PartnerID, w.Key)
+		ids, rev = append(ids, w.Key, id), append(rev, id, w.Key)
+		written = append(written, w.Key, formatWritten(w.Hash, orDefault(w.At, now)))
+		if w.Echo != "" {
+			echoes = append(echoes, w.Key, w.Echo)
+		}
+	}
+	p.HSet(ctx, s.keys.IDMap(s.instance, dir, b.Entity), ids...)
+	p.HSet(ctx, s.keys.IDReverse(s.instance, dir, b.Entity), rev...)
+	p.HSet(ctx, s.keys.Written(s.instance, dir, b.Entity), written...)
+	if len(echoes) > 0 {
+		p.HSet(ctx, s.keys.Echo(s.instance, dir, b.Entity), echoes...)
+	}
+}
+
+// queueDeleted queues the removal of deleted records; partnerIDs are
+// their ids, in order.
+func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, partnerIDs []string) {
+	if len(b.Deleted) == 0 {
+		return
+	}
+	dir := string(b.Direction)
+	homeKeys := make([]string, len(b.Deleted))
+	for i, d := range b.Deleted {
+		homeKeys[i] = d.Key
+	}
+	p.HDel(ctx, s.keys.IDMap(s.instance, dir, b.Entity), homeKeys...)
+	p.HDel(ctx, s.keys.Written(s.instance, dir, b.Entity), homeKeys...)
+	p.HDel(ctx, s.keys.Echo(s.instance, dir, b.Entity), homeKeys...)
+	var ids []string
+	for _, id := range partnerIDs {
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		p.HDel(ctx, s.keys.IDReverse(s.instance, dir, b.Entity), ids...)
+	}
+}
+
+// withPartnerIDs returns the partner ids of the deleted records, looking
+// up those the batch lacks in one round trip.
+func (s *State) withPartnerIDs(ctx context.Context, b Batch) ([]string, error) {
+	ids := make([]string, len(b.Deleted))
+	var missing []string
+	for i, d := range b.Deleted {
+		if ids[i] = d.PartnerID; ids[i] == "" {
+			missing = append(missing, d.Key)
+		}
+	}
+	if len(missing) == 0 {
+		return ids, nil
+	}
+	found, err := s.hmget(ctx, s.keys.IDMap(s.instance, string(b.Direction), b.Entity), missing)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ids {
+		if ids[i] == "" {
+			ids[i], found = found[0], found[1:]
+		}
+	}
+	return ids, nil
+}
