@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -120,7 +121,7 @@ func (c *Client) initLimiter() error {
 	}
 	c.limit = &redisLimiter{
 		rdb:      c.cfg.Redis,
-		key:      rateLimitKey(c.cfg.KeyPrefix, c.cfg.Instance, c.system),
+		key:      keys.New(c.cfg.KeyPrefix).RateLimit(c.cfg.Instance, c.system),
 		interval: interval,
 		burst:    burst,
 		clock:    c.clock,

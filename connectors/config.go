@@ -52,7 +52,10 @@ type Config struct {
 	// same system and instance. Nil means an in-process limiter, which only
 	// limits this client.
 	Redis redis.UniversalClient
-	// KeyPrefix starts every Redis key. Empty means "specsync:".
+	// KeyPrefix starts every Redis key; the rate limit's key is
+	// "<prefix>{<instance>}:ratelimit:<system>" (internal/keys), the hash
+	// tag keeping an instance's keys on one Cluster slot. Empty means
+	// "specsync:".
 	KeyPrefix string
 
 	// Validation checks requests and responses against the spec. Empty

@@ -57,13 +57,6 @@ end
 return 0
 `)
 
-// rateLimitKey is the Redis key of an instance's rate state for a system:
-// prefix, the instance in a hash tag (one Cluster slot per instance), then
-// the system.
-func rateLimitKey(prefix, instance, system string) string {
-	return prefix + "{" + instance + "}:ratelimit:" + system
-}
-
 func (l *redisLimiter) wait(ctx context.Context) error {
 	wait, err := gcraReserve.Run(ctx, l.rdb, []string{l.key}, l.interval.Microseconds(), l.burst).Int64()
 	if err != nil {
