@@ -1,0 +1,235 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/specs"
+)
+
+func newExplainCmd() *cobra.Command {
+	var opts specs.LoadOptions
+	cmd := &cobra.Command{
+		Use:   "explain FILE [ENTITY]",
+		Short: "Print a spec's entities, their operations and field mappings as tables",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := loadSpec(cmd.ErrOrStderr(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if len(args) == 1 {
+				explainSpec(w, spec)
+				return nil
+			}
+			e, ok := spec.Entity(args[1])
+			if !ok {
+				return &exitError{code: 2, err: fmt.Errorf("%s has no entity %q; it has: %s", args[0], args[1], strings.Join(entityNames(spec), ", "))}
+			}
+			explainEntity(w, spec, args[1], e)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside the spec's folder")
+	return cmd
+}
+
+// loadSpec loads a spec for commands that need a usable one: findings that
+// are errors are printed and refuse the spec.
+func loadSpec(stderr io.Writer, path string, opts specs.LoadOptions) (*specs.Spec, error) {
+	spec, fs, err := specs.Load(path, opts)
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	if fs.HasErrors() {
+		for _, f := range fs {
+			fmt.Fprintln(stderr, f.String())
+		}
+		return nil, &exitError{code: 1, err: fmt.Errorf("%s has findings; run `specsync validate %s`", path, path)}
+	}
+	return spec, nil
+}
+
+func explainSpec(w io.Writer, spec *specs.Spec) {
+	s := spec.Sync
+	fmt.Fprintf(w, "system %s (%s)\n", s.System, spec.Path)
+	fmt.Fprintf(w, "auth: %s\nrate limit: %s\n", describeAuth(s.Auth), describeRateLimit(s.RateLimit))
+	if s.GraphQL != nil {
+		fmt.Fprintf(w, "graphql endpoint: %s\n", describeOp(spec, s.GraphQL.Operation))
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENTITY\tMODEL\tKEY\tACTION\tOPERATION\tPAGINATION\tINCREMENTAL")
+	for _, name := range entityNames(spec) {
+		e := s.Entities[name]
+		for _, a := range entityActions(e) {
+			page, inc := "", ""
+			if a.name == "list" {
+				page, inc = describePagination(firstPagination(e.Pagination, s.Pagination)), describeIncremental(e.Incremental)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, e.Model, e.Key, a.name, describeOp(spec, a.op.Operation), page, inc)
+		}
+	}
+	tw.Flush()
+}
+
+func explainEntity(w io.Writer, spec *specs.Spec, name string, e *specs.Entity) {
+	fmt.Fprintf(w, "entity %s -> model %s (key %s", name, e.Model, e.Key)
+	if e.ID != "" {
+		fmt.Fprintf(w, ", id %s", e.ID)
+	}
+	fmt.Fprintln(w, ")")
+	if e.When != "" {
+		fmt.Fprintf(w, "only when: %s\n", e.When)
+	}
+	for _, inc := range sortedKeys(e.Include) {
+		fmt.Fprintf(w, "include %s by %s\n", inc, e.Include[inc])
+	}
+	for _, a := range entityActions(e) {
+		fmt.Fprintf(w, "%s: %s\n", a.name, describeOp(spec, a.op.Operation))
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DIRECTION\tFIELD\tTEMPLATE")
+	writeMappingRows(tw, "write", e.Write)
+	writeMappingRows(tw, "read", e.Read)
+	tw.Flush()
+}
+
+func writeMappingRows(w io.Writer, direction string, m specs.Mapping) {
+	if m == nil {
+		fmt.Fprintf(w, "%s\t(identity)\t\n", direction)
+		return
+	}
+	rows := map[string]string{}
+	flattenMapping("", map[string]any(m), rows)
+	for _, field := range sortedKeys(rows) {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", direction, field, rows[field])
+	}
+}
+
+// flattenMapping lists a mapping's leaves by JSON pointer.
+func flattenMapping(prefix string, v any, out map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			flattenMapping(prefix+"/"+escapePointer(k), child, out)
+		}
+	case []any:
+		for i, child := range t {
+			flattenMapping(fmt.Sprintf("%s/%d", prefix, i), child, out)
+		}
+	default:
+		out[prefix] = fmt.Sprint(t)
+	}
+}
+
+func escapePointer(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+type action struct {
+	name string
+	op   *specs.Operation
+}
+
+func entityActions(e *specs.Entity) []action {
+	all := []action{{"list", e.List}, {"get", e.Get}, {"lookup", e.Lookup}, {"create", e.Create}, {"update", e.Update}, {"upsert", e.Upsert}, {"delete", e.Delete}}
+	out := all[:0]
+	for _, a := range all {
+		if a.op != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func describeOp(spec *specs.Spec, id string) string {
+	ref, ok := spec.Operation(id)
+	if !ok {
+		return id + " (missing)"
+	}
+	return fmt.Sprintf("%s %s %s", id, ref.Method, ref.Path)
+}
+
+func describeAuth(a *specs.Auth) string {
+	switch {
+	case a == nil:
+		return "none"
+	case a.APIKey != nil:
+		return fmt.Sprintf("api key in %s %q (%s)", a.APIKey.In, a.APIKey.Name, a.APIKey.Key)
+	case a.Basic != nil:
+		return "http basic"
+	case a.Bearer != nil:
+		return "bearer token (" + a.Bearer.Token.String() + ")"
+	case a.OAuth2 != nil:
+		return fmt.Sprintf("oauth2 %s grant at %s", a.OAuth2.Grant, a.OAuth2.TokenURL)
+	case a.TokenLogin != nil:
+		return fmt.Sprintf("token login via %s, token in header %q", a.TokenLogin.Operation, a.TokenLogin.Header)
+	}
+	return "none"
+}
+
+func describeRateLimit(r *specs.RateLimit) string {
+	if r == nil {
+		return "none"
+	}
+	per := r.Per.Std().String()
+	if r.Per == 0 {
+		per = "1s"
+	}
+	return fmt.Sprintf("%d requests per %s", r.Requests, per)
+}
+
+func firstPagination(ps ...*specs.Pagination) *specs.Pagination {
+	for _, p := range ps {
+		if p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+func describePagination(p *specs.Pagination) string {
+	switch {
+	case p == nil:
+		return "none"
+	case p.Page != nil:
+		return "page " + p.Page.Param
+	case p.Offset != nil:
+		return "offset " + p.Offset.Param
+	case p.Cursor != nil:
+		return "cursor " + p.Cursor.Next
+	case p.NextLink != nil:
+		return "next link " + p.NextLink.Path
+	case p.LinkHeader != nil:
+		return "link header"
+	case p.Connection != nil:
+		return "connection " + p.Connection.PageInfo
+	}
+	return "none"
+}
+
+func describeIncremental(inc *specs.Incremental) string {
+	if inc == nil {
+		return "full"
+	}
+	return fmt.Sprintf("%s from %s", inc.Param, inc.Field)
+}
+
+func entityNames(spec *specs.Spec) []string { return sortedKeys(spec.Sync.Entities) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

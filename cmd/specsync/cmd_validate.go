@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/specs"
+)
+
+func newValidateCmd() *cobra.Command {
+	var format, modelPath string
+	var opts specs.LoadOptions
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check connector specs and models; report every finding with its location",
+		Long: `validate loads each file (a connector spec, or a model when it carries x-model)
+and reports all findings at once. Specs are checked against the model given
+with --model or found among the files.
+
+Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("--format must be text or json, not %q", format)}
+			}
+			paths := args
+			if modelPath != "" {
+				paths = append([]string{modelPath}, args...)
+			}
+			res := validateFiles(paths, opts)
+			if err := writeFindings(cmd.OutOrStdout(), format, res); err != nil {
+				return err
+			}
+			return res.exit()
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&modelPath, "model", "", "model document to check specs against")
+	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
+	cmd.Flags().BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "allow $refs to http(s) URLs")
+	return cmd
+}
+
+// validation is the outcome of validating a set of files.
+type validation struct {
+	files      int
+	findings   specs.Findings
+	unreadable []error
+}
+
+func (v *validation) exit() error {
+	switch {
+	case len(v.unreadable) > 0:
+		return &exitError{code: 2}
+	case v.findings.HasErrors():
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// validateFiles loads models first, then checks every spec against the
+// model (when there is exactly one).
+func validateFiles(paths []string, opts specs.LoadOptions) *validation {
+	v := &validation{files: len(paths)}
+	var model *specs.Model
+	var specPaths []string
+	for _, p := range uniq(paths) {
+		if !specs.IsModelFile(p) {
+			specPaths = append(specPaths, p)
+			continue
+		}
+		m, fs, err := specs.LoadModel(p, opts)
+		v.add(fs, err)
+		if m != nil {
+			model = m
+		}
+	}
+	for _, p := range specPaths {
+		s, fs, err := specs.Load(p, opts)
+		v.add(fs, err)
+		if s != nil && model != nil {
+			v.add(specs.Validate(s, model), nil)
+		}
+	}
+	return v
+}
+
+func (v *validation) add(fs specs.Findings, err error) {
+	v.findings = append(v.findings, fs...)
+	if err != nil {
+		v.unreadable = append(v.unreadable, err)
+	}
+}
+
+func writeFindings(w io.Writer, format string, v *validation) error {
+	if format == "json" {
+		out := struct {
+			Findings   specs.Findings `json:"findings"`
+			Unreadable []string       `json:"unreadable,omitempty"`
+		}{Findings: v.findings, Unreadable: errorStrings(v.unreadable)}
+		if out.Findings == nil {
+			out.Findings = specs.Findings{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	for _, err := range v.unreadable {
+		fmt.Fprintln(w, "unreadable:", err)
+	}
+	for _, f := range v.findings {
+		fmt.Fprintln(w, f.String())
+	}
+	errs, warns := countSeverities(v.findings)
+	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s), %d unreadable\n", v.files, errs, warns, len(v.unreadable))
+	return nil
+}
+
+func countSeverities(fs specs.Findings) (errs, warns int) {
+	for _, f := range fs {
+		if f.Severity == specs.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return errs, warns
+}
+
+func errorStrings(errs []error) []string {
+	out := make([]string, len(errs))
+	for i, err := range errs {
+		out[i] = err.Error()
+	}
+	return out
+}
+
+func uniq(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

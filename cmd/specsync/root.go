@@ -1,0 +1,17 @@
+package main
+
+import "github.com/spf13/cobra"
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "specsync",
+		Short: "Declarative integration engine: OpenAPI + x-sync specs, synchronised by rules",
+		Long: `specsync keeps partner systems in step with a home system (usually an ERP).
+Each system is described by one OpenAPI v3 document with an x-sync extension;
+no code is written per integration.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd())
+	return root
+}
