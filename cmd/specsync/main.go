@@ -5,17 +5,20 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run executes the command line and returns the process exit code.
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -23,11 +26,11 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "specsync:", ee.err)
+			fmt.Fprintln(stderr, "specsync:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "specsync:", err)
+	fmt.Fprintln(stderr, "specsync:", err)
 	return 2
 }
 
