@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -225,6 +224,3 @@ func clip(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
-
-// itoa formats n.
-func itoa(n int) string { return strconv.Itoa(n) }

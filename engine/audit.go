@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/keys"
+)
+
+// Outcome is how an audited action ended.
+type Outcome string
+
+const (
+	// OutcomeOK: the target confirmed the action.
+	OutcomeOK Outcome = "ok"
+	// OutcomeFailed: the action failed; Entry.Error says why.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeDenied: the instance lacks the permission; nothing was sent.
+	OutcomeDenied Outcome = "denied"
+	// OutcomeSkipped: nothing needed doing (unchanged, echo, filtered out).
+	OutcomeSkipped Outcome = "skipped"
+)
+
+// Entry is one audited action on one record.
+type Entry struct {
+	// ID is the entry's stream id, set on entries read back; it orders
+	// entries and serves as a query cursor.
+	ID string `json:"id,omitempty"`
+	// Time is when the action ended, with its zone. Zero means the
+	// writer's clock at writing.
+	Time         time.Time `json:"time"`
+	RunID        string    `json:"runId,omitempty"`
+	Organisation string    `json:"organisation,omitempty"`
+	Instance     string    `json:"instance"`
+	Direction    Direction `json:"direction,omitempty"`
+	Entity       string    `json:"entity,omitempty"`
+	// Key is the home key of the record.
+	Key     string  `json:"key,omitempty"`
+	Action  Action  `json:"action"`
+	Outcome Outcome `json:"outcome"`
+	// Error says why the action failed or was denied; secrets are removed
+	// by the writer's Redactor.
+	Error string `json:"error,omitempty"`
+	// HTTPStatus of the target's answer; zero when there was none.
+	HTTPStatus int `json:"httpStatus,omitempty"`
+	// Duration of the action, stored in milliseconds.
+	Duration time.Duration `json:"duration,omitempty"`
+	// Values are record values or a diff worth keeping; the entity's
+	// personal fields are masked before writing.
+	Values map[string]any `json:"values,omitempty"`
+}
+
+// Stream field names of an entry.
+const (
+	fTime, fRun, fOrg, fInstance   = "t", "run", "org", "inst"
+	fDir, fEntity, fKey, fAction   = "dir", "entity", "key", "action"
+	fOutcome, fError, fStatus, fMs = "outcome", "error", "status", "ms"
+	fValues                        = "values"
+)
+
+// fields encodes e as stream fields, leaving out empty ones.
+func (e Entry) fields() ([]any, error) {
+	out := []any{fTime, e.Time.Format(time.RFC3339Nano), fInstance, e.Instance, fAction, string(e.Action), fOutcome, string(e.Outcome)}
+	add := func(name, v string) {
+		if v != "" {
+			out = append(out, name, v)
+		}
+	}
+	add(fRun, e.RunID)
+	add(fOrg, e.Organisation)
+	add(fDir, string(e.Direction))
+	add(fEntity, e.Entity)
+	add(fKey, e.Key)
+	add(fError, e.Error)
+	if e.HTTPStatus != 0 {
+		add(fStatus, strconv.Itoa(e.HTTPStatus))
+	}
+	if e.Duration != 0 {
+		add(fMs, strconv.FormatInt(e.Duration.Milliseconds(), 10))
+	}
+	if len(e.Values) > 0 {
+		b, err := json.Marshal(e.Values)
+		if err != nil {
+			return nil, fmt.Errorf("audit values of %s %s %q: %w", e.Direction, e.Entity, e.Key, err)
+		}
+		add(fValues, string(b))
+	}
+	return out, nil
+}
+
+// Audit writes and reads the audit logs of instances: one Redis stream
+// per instance, capped by length and age. It is safe for concurrent use.
+type Audit struct {
+	rdb  redis.UniversalClient
+	keys keys.Namespace
+	cfg  AuditConfig
+}
+
+// AuditConfig configures an Audit. The zero value works.
+type AuditConfig struct {
+	// MaxLen caps each instance's log at about this many entries (whole
+	// stream nodes are dropped, so a few more may stay). Zero means
+	// DefaultAuditMaxLen.
+	MaxLen int64
+	// MaxAge drops entries older than this. Zero means DefaultAuditMaxAge.
+	MaxAge time.Duration
+	// Personal lists, per entity, the fields of Entry.Values to mask
+	// (Mask).
+	Personal map[string][]string
+	// Redactor removes secrets from Entry.Error. Nil leaves it as is.
+	Redactor *Redactor
+	// Clock stamps entries without a time and dates the age cap. Nil means
+	// the system clock.
+	Clock Clock
+	// FlushEvery is how many entries an Auditor buffers before it writes
+	// them. Zero means 100.
+	FlushEvery int
+}
+
+// NewAudit returns an Audit on rdb under namespace ns.
+func NewAudit(rdb redis.UniversalClient, ns keys.Namespace, cfg AuditConfig) *Audit {
+	cfg.MaxLen = orDefault(cfg.MaxLen, DefaultAuditMaxLen)
+	cfg.MaxAge = orDefault(cfg.MaxAge, DefaultAuditMaxAge)
+	cfg.FlushEvery = orDefault(cfg.FlushEvery, 100)
+	cfg.Clock = orSystem(cfg.Clock)
+	return &Audit{rdb: rdb, keys: ns, cfg: cfg}
+}
+
+// Write masks, redacts and appends entries to their instances' logs in one
+// pipeline, then drops entries past the caps (approximately, which is
+// cheap).
+func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	pipe := a.rdb.Pipeline()
+	instances := map[string]bool{}
+	for _, e := range entries {
+		if e.Instance == "" {
+			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
+		}
+		fields, err := a.prepare(e).fields()
+		if err != nil {
+			return fmt.Errorf("audit of instance %q: %w", e.Instance, err)
+		}
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: a.keys.Audit(e.Instance), MaxLen: a.cfg.MaxLen, Approx: true, Values: fields})
+		instances[e.Instance] = true
+	}
+	for _, inst := range sortedKeys(instances) {
+		pipe.XTrimMinIDApprox(ctx, a.keys.Audit(inst), a.minID(), 0)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("audit: writing %d entries: %w", len(entries), err)
+	}
+	return nil
+}
+
+// prepare stamps, masks and redacts one entry.
+func (a *Audit) prepare(e Entry) Entry {
+	if e.Time.IsZero() {
+		e.Time = a.cfg.Clock.Now()
+	}
+	e.Values = Mask(e.Values, a.cfg.Personal[e.Entity])
+	e.Error = clip(a.cfg.Redactor.Redact(e.Error), maxMessageBytes)
+	return e
+}
+
+// minID is the stream id before which entries are older than MaxAge.
+func (a *Audit) minID() string {
+	return strconv.FormatInt(a.cfg.Clock.Now().Add(-a.cfg.MaxAge).UnixMilli(), 10) + "-0"
+}
+
+// Trim applies both caps to an instance's log exactly: at most MaxLen
+// entries, none older than MaxAge. Write trims approximately; Trim is for
+// maintenance and tests.
+func (a *Audit) Trim(ctx context.Context, instance string) error {
+	key := a.keys.Audit(instance)
+	pipe := a.rdb.Pipeline()
+	pipe.XTrimMinID(ctx, key, a.minID())
+	pipe.XTrimMaxLen(ctx, key, a.cfg.MaxLen)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("audit of instance %q: trim: %w", instance, err)
+	}
+	return nil
+}
