@@ -165,37 +165,38 @@ func serverVariables(spec *specs.Spec) []string {
 // namedCredentials lists, sorted, the names of the credentials a spec
 // refers to with {"credential": "name"}, wherever they are in x-sync.
 func namedCredentials(sync *specs.Sync) []string {
-	var out []string
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
+	var names []string
+	collectCredentials(reflect.ValueOf(sync), &names)
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// collectCredentials walks v and appends the names of named credentials.
+func collectCredentials(v reflect.Value, names *[]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectCredentials(v.Elem(), names)
+		}
+	case reflect.Struct:
+		if v.Type() == credentialType {
+			if name := v.Interface().(specs.Credential).Credential; name != "" {
+				*names = append(*names, name)
 			}
-		case reflect.Struct:
-			if c, ok := v.Interface().(specs.Credential); ok {
-				if c.Credential != "" && !slices.Contains(out, c.Credential) {
-					out = append(out, c.Credential)
-				}
-				return
-			}
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					walk(v.Field(i))
-				}
-			}
-		case reflect.Map:
-			for it := v.MapRange(); it.Next(); {
-				walk(it.Value())
-			}
-		case reflect.Slice:
-			for i := range v.Len() {
-				walk(v.Index(i))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				collectCredentials(v.Field(i), names)
 			}
 		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			collectCredentials(it.Value(), names)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			collectCredentials(v.Index(i), names)
+		}
 	}
-	walk(reflect.ValueOf(sync))
-	slices.Sort(out)
-	return out
 }
