@@ -63,18 +63,20 @@ func Filters() []FilterInfo {
 }
 
 // registerOnce guards the registration of the library in pongo2's
-// process-wide filter registry, the one piece of package state pongo2
-// forces on us.
+// process-wide filter and tag registries, the one piece of package state
+// pongo2 forces on us.
 var registerOnce sync.Once
 
 // registerFilters puts the library into pongo2's registry, replacing
-// pongo2's filters of the same name.
+// pongo2's filters of the same name, and adds the capture tag.
 func registerFilters() {
 	registerOnce.Do(func() {
 		for _, d := range filterDefs() {
 			install(d.info.Name, adapt(d.info.Name, d.fn))
 		}
-		install(captureFilter, captureValue)
+		if err := pongo2.RegisterTag(captureTag, parseCapture); err != nil {
+			panic("transforms: registering tag " + captureTag + ": " + err.Error())
+		}
 	})
 }
 
@@ -139,7 +141,11 @@ func intArg(arg *pongo2.Value, lo, hi int, hint string) (int, error) {
 	if arg.IsNil() {
 		return 0, argError(arg, "an argument is required: %s", hint)
 	}
-	n, err := strconv.Atoi(text(arg.Interface()))
+	n, isInt := arg.Interface().(int)
+	var err error
+	if !isInt {
+		n, err = strconv.Atoi(text(arg.Interface()))
+	}
 	if err != nil || n < lo || n > hi {
 		return 0, argError(arg, "must be a whole number from %d to %d: %s", lo, hi, hint)
 	}

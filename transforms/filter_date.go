@@ -117,7 +117,7 @@ func parseLayout(s, layout string, dateOnly bool) (moment, error) {
 	if err != nil {
 		var pe *time.ParseError
 		if errors.As(err, &pe) && pe.Message != "" {
-			return moment{}, fmt.Errorf("not a valid date:%s", pe.Message)
+			return moment{}, fmt.Errorf("not a valid date: %s", strings.TrimPrefix(pe.Message, ": "))
 		}
 		return moment{}, fmt.Errorf("not a valid date (expected %s)", layout)
 	}

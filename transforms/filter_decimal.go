@@ -51,6 +51,8 @@ func parseNumber(v any) (d decimal.Decimal, ok bool, err error) {
 	switch v := v.(type) {
 	case decimal.Decimal:
 		return v, true, nil
+	case fixed:
+		return v.d, true, nil
 	case json.Number:
 		d, err := decimal.NewFromString(string(v))
 		if err != nil {
@@ -139,7 +141,7 @@ func decimalSeparator(body string) (rune, error) {
 	}
 	before, after, _ := strings.Cut(body, string(sep))
 	if len(after) == 3 && len(before) >= 1 && len(before) <= 3 && before[0] != '0' && allDigits(before) && allDigits(after) {
-		return 0, fmt.Errorf("%q is ambiguous: %c could separate thousands or decimals; use parse_decimal:\".\" or parse_decimal:\",\"", body, sep)
+		return 0, fmt.Errorf("ambiguous: %q could separate thousands or decimals; say which with parse_decimal:\".\" or parse_decimal:\",\"", sep)
 	}
 	return sep, nil
 }
@@ -308,10 +310,21 @@ func filterDecimal(in, arg *pongo2.Value) (any, error) {
 		return nil, err
 	}
 	if places < 0 {
-		return d.String(), nil
+		return d, nil
 	}
-	return d.StringFixed(places), nil
+	return fixed{d, places}, nil
 }
+
+// fixed is a decimal written with a fixed number of places ("850.50"). It
+// stays a number for number fields and keeps its places as text, so that
+// "1.234" from decimal:3 is never read as one thousand two hundred and
+// thirty-four.
+type fixed struct {
+	d      decimal.Decimal
+	places int32
+}
+
+func (f fixed) String() string { return f.d.StringFixed(f.places) }
 
 func filterDecimalDE(in, arg *pongo2.Value) (any, error) {
 	places, err := placesArg(arg)

@@ -13,11 +13,10 @@ import (
 // templates; user templates may not mention them.
 const (
 	reservedPrefix = "__specsync"
-	valueVar       = "__specsync_v"
 	sinkVar        = "__specsync_sink"
-	captureFilter  = "__specsync_capture"
-	captureOpen    = "{% set " + valueVar + " = "
-	captureClose   = " %}{{ " + valueVar + "|" + captureFilter + ":" + sinkVar + " }}"
+	captureTag     = "__specsync_capture"
+	captureOpen    = "{% " + captureTag + " "
+	captureClose   = " %}"
 	autoescapeOpen = "{% autoescape off %}"
 	autoescapeEnd  = "{% endautoescape %}"
 )
@@ -29,10 +28,12 @@ const (
 // immutable and safe for concurrent use.
 type Template struct {
 	src string
-	// path is set when the template is a plain variable lookup
-	// ("{{ lease.id }}"), resolved without pongo2.
-	path []string
-	// exec evaluates an expression template and hands its value to a sink.
+	// chain is set when the template is a variable path with filters
+	// whose arguments are literals or paths ("{{ lease.rent|decimal:2 }}"),
+	// evaluated without pongo2's interpreter.
+	chain *chain
+	// exec evaluates an expression template and hands its value to the
+	// sink in variable sinkVar, through the capture tag.
 	exec *pongo2.Template
 	// text renders any other template, with autoescaping off.
 	text *pongo2.Template
@@ -68,7 +69,7 @@ func (t *Template) prepare(e *Env) error {
 	if expr, ok := singleExpression(t.src); ok {
 		exec, err := e.fromString(captureOpen + expr + captureClose)
 		if err == nil {
-			t.exec, t.path = exec, lookupPath(expr)
+			t.exec, t.chain = exec, parseChain(t.src)
 			t.shift = len(captureOpen) - len("{{")
 			return nil
 		}
@@ -103,7 +104,8 @@ func (t *Template) Source() string { return t.src }
 // decimal notation, booleans as true/false, instants as RFC 3339, dates as
 // YYYY-MM-DD, lists and objects as JSON. Its error is a *FilterError when
 // a filter failed on a value, otherwise a *TemplateError.
-func (t *Template) Render(vars Vars) (string, error) {
+func (t *Template) Render(vars Vars) (s string, err error) {
+	defer recoverError(&err)
 	v, err := t.value(vars)
 	if err != nil {
 		return "", err
@@ -114,15 +116,20 @@ func (t *Template) Render(vars Vars) (string, error) {
 // value evaluates t: the expression's value for an expression template,
 // the rendered text otherwise.
 func (t *Template) value(vars Vars) (v any, err error) {
-	if t.path != nil {
-		if v, ok := lookup(vars, t.path); ok {
-			return v, nil
-		}
-	}
 	if err := checkVars(vars); err != nil {
 		return nil, err
 	}
+	return t.eval(vars)
+}
+
+// eval is value for variables already checked.
+func (t *Template) eval(vars Vars) (v any, err error) {
 	defer recoverError(&err)
+	if t.chain != nil {
+		if v, ok, err := t.chain.eval(vars); ok {
+			return v, err
+		}
+	}
 	if t.exec != nil {
 		return t.capture(vars)
 	}
@@ -155,15 +162,34 @@ func captureContext(vars Vars, s *sink) pongo2.Context {
 	return ctx
 }
 
-// captureValue is the filter that stores its input in the sink given as
-// argument. Only the rewritten forms of templates use it.
-func captureValue(in, arg *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
-	s, ok := arg.Interface().(*sink)
-	if !ok {
-		return nil, &pongo2.Error{Sender: "filter:" + captureFilter, OrigError: errors.New("internal filter used outside its template form")}
+// captureNode is the capture tag: it evaluates an expression and appends
+// the value to the sink. Only the rewritten forms of templates use it.
+type captureNode struct {
+	expr pongo2.IEvaluator
+}
+
+func (n *captureNode) Execute(ctx *pongo2.ExecutionContext, _ pongo2.TemplateWriter) *pongo2.Error {
+	v, err := n.expr.Evaluate(ctx)
+	if err != nil {
+		return err
 	}
-	s.vals = append(s.vals, in.Interface())
-	return pongo2.AsValue(""), nil
+	s, ok := ctx.Public[sinkVar].(*sink)
+	if !ok {
+		return ctx.Error("internal tag used outside its template form", nil)
+	}
+	s.vals = append(s.vals, v.Interface())
+	return nil
+}
+
+func parseCapture(_ *pongo2.Parser, _ *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
+	expr, err := args.ParseExpression()
+	if err != nil {
+		return nil, err
+	}
+	if args.Remaining() > 0 {
+		return nil, args.Error("one expression expected", nil)
+	}
+	return &captureNode{expr: expr}, nil
 }
 
 // singleExpression returns the expression of a template that is exactly

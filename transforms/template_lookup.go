@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,21 +11,6 @@ import (
 var pongo2Keywords = map[string]bool{
 	"in": true, "and": true, "or": true, "not": true, "true": true,
 	"false": true, "as": true, "export": true, "nil": true, "pongo2": true,
-}
-
-// lookupPath returns the parts of an expression that is a plain variable
-// path ("lease.tenant.name", no filters, indexes or calls), or nil.
-func lookupPath(expr string) []string {
-	parts := strings.Split(strings.TrimSpace(expr), ".")
-	for _, p := range parts {
-		if !isIdentifier(p) || p[0] >= '0' && p[0] <= '9' {
-			return nil
-		}
-	}
-	if pongo2Keywords[parts[0]] {
-		return nil
-	}
-	return parts
 }
 
 // lookup resolves a variable path through nested JSON objects the way

@@ -1,0 +1,212 @@
+package transforms
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// IdentityVar is the variable an identity mapping copies: the single input
+// record.
+const IdentityVar = "record"
+
+// Mapping is a compiled field mapping: an object whose leaves are
+// templates or constants, producing one JSON object per record. A Mapping
+// is immutable and safe for concurrent use.
+type Mapping struct {
+	// root is nil for the identity mapping.
+	root   *node
+	target *openapi3.Schema
+	leaves []leaf
+	// batch evaluates every expression template that is not a plain
+	// lookup in one pongo2 run; batched lists their leaf indexes in order.
+	batch   *pongo2.Template
+	batched []int
+}
+
+// leaf is one template of the mapping.
+type leaf struct {
+	ptr   string
+	tpl   *Template
+	field field
+}
+
+// node is one value of the mapping tree.
+type node struct {
+	key      string
+	ptr      string
+	children []*node // object members sorted by key, or array elements
+	isArray  bool
+	leaf     int // index into leaves, or -1
+	constant any
+	isConst  bool
+	required bool
+}
+
+// CompileMapping compiles tree, whose values are templates (strings),
+// constants (numbers, booleans, null), nested objects and arrays of these.
+// target is the JSON schema the result must satisfy; rendered values are
+// converted to the types it gives, and it may be nil (values keep their
+// own type; rendered text stays text). Its error is a *CompileError listing
+// every template that does not compile.
+//
+// A nil tree is the identity mapping: Apply returns a copy of the variable
+// named by IdentityVar ("record").
+func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
+	m := &Mapping{target: target}
+	if tree == nil {
+		return m, nil
+	}
+	c := &mappingCompiler{env: e, m: m}
+	m.root = c.object("", tree, target)
+	if len(c.problems) > 0 {
+		sort.SliceStable(c.problems, func(i, j int) bool { return c.problems[i].Field < c.problems[j].Field })
+		return nil, &CompileError{Problems: c.problems}
+	}
+	m.prepareBatch(e)
+	return m, nil
+}
+
+// mappingCompiler walks a mapping tree alongside its target schema.
+type mappingCompiler struct {
+	env      *Env
+	m        *Mapping
+	problems []Problem
+}
+
+func (c *mappingCompiler) object(ptr string, tree map[string]any, s *openapi3.Schema) *node {
+	n := &node{ptr: ptr, leaf: -1}
+	keys := make([]string, 0, len(tree))
+	for k := range tree {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		child := c.value(ptr+"/"+escapePointer(k), tree[k], propertyOf(s, k))
+		child.key, child.required = k, requires(s, k)
+		n.children = append(n.children, child)
+	}
+	return n
+}
+
+func (c *mappingCompiler) value(ptr string, v any, s *openapi3.Schema) *node {
+	switch v := v.(type) {
+	case string:
+		return c.template(ptr, v, s)
+	case map[string]any:
+		return c.object(ptr, v, s)
+	case []any:
+		return c.array(ptr, v, s)
+	case nil, bool, float64, float32, int, int64, int32:
+		return &node{ptr: ptr, leaf: -1, isConst: true, constant: normalize(v)}
+	}
+	if isNumber(v) {
+		return &node{ptr: ptr, leaf: -1, isConst: true, constant: normalize(v)}
+	}
+	c.problems = append(c.problems, Problem{Field: ptr, Err: fmt.Errorf("a %T is neither a template, a constant, an object nor an array", v)})
+	return &node{ptr: ptr, leaf: -1}
+}
+
+func (c *mappingCompiler) array(ptr string, list []any, s *openapi3.Schema) *node {
+	n := &node{ptr: ptr, leaf: -1, isArray: true}
+	var items *openapi3.Schema
+	if s != nil {
+		items = itemsOf(s)
+	}
+	for i, e := range list {
+		n.children = append(n.children, c.value(fmt.Sprintf("%s/%d", ptr, i), e, items))
+	}
+	return n
+}
+
+func (c *mappingCompiler) template(ptr, src string, s *openapi3.Schema) *node {
+	tpl, err := c.env.Compile(src)
+	if err != nil {
+		c.problems = append(c.problems, Problem{Field: ptr, Err: err})
+		return &node{ptr: ptr, leaf: -1}
+	}
+	c.m.leaves = append(c.m.leaves, leaf{ptr: ptr, tpl: tpl, field: fieldOf(s)})
+	return &node{ptr: ptr, leaf: len(c.m.leaves) - 1}
+}
+
+// prepareBatch joins the expression templates that are not plain lookups
+// into one pongo2 template, so that a record costs one pongo2 run instead
+// of one per field. If the joined form does not compile, fields run one by
+// one.
+func (m *Mapping) prepareBatch(e *Env) {
+	var b strings.Builder
+	for i, l := range m.leaves {
+		if l.tpl.exec == nil || l.tpl.chain != nil {
+			continue
+		}
+		expr, _ := singleExpression(l.tpl.src)
+		b.WriteString(captureOpen + expr + captureClose)
+		m.batched = append(m.batched, i)
+	}
+	if len(m.batched) < 2 {
+		m.batched = nil
+		return
+	}
+	batch, err := e.fromString(b.String())
+	if err != nil {
+		m.batched = nil
+		return
+	}
+	m.batch = batch
+}
+
+// Fields returns the JSON pointers of the target fields the mapping
+// writes (templates and constants), sorted. The identity mapping writes
+// no fixed fields and returns nil.
+func (m *Mapping) Fields() []string {
+	var out []string
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.leaf >= 0 || n.isConst {
+			out = append(out, n.ptr)
+		}
+		for _, c := range n.children {
+			walk(c)
+		}
+	}
+	if m.root != nil {
+		walk(m.root)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Templates returns the source of every template by the JSON pointer of
+// its field.
+func (m *Mapping) Templates() map[string]string {
+	out := make(map[string]string, len(m.leaves))
+	for _, l := range m.leaves {
+		out[l.ptr] = l.tpl.src
+	}
+	return out
+}
+
+// escapePointer escapes a key for a JSON pointer (RFC 6901).
+func escapePointer(k string) string {
+	if !strings.ContainsAny(k, "~/") {
+		return k
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case uint, uint8, uint16, uint32, uint64, int8, int16:
+		return true
+	}
+	_, ok := v.(interface{ Float64() (float64, error) }) // json.Number
+	return ok
+}
+
+// errNoRecord is the error of an identity mapping without its variable.
+var errNoRecord = errors.New(`the identity mapping needs the record as an object in variable "` + IdentityVar + `"`)

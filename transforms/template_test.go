@@ -1,0 +1,224 @@
+package transforms
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// chainVars are records of different shapes for comparing evaluations.
+var chainVars = []Vars{
+	nil,
+	{"a": map[string]any{"b": "Text", "n": json.Number("1234.5"), "f": 12.25, "nil": nil,
+		"list": []any{"x", "y"}, "m": map[string]any{"k": "v"}, "de": "1.234,50", "d": "31.12.2024",
+		"bad": "1.234", "empty": " ", "t": true}},
+	{"a": map[string]any{"b": json.Number("7"), "m": "not an object", "n": "x"}},
+	{"a": "text", "z": map[string]any{"w": decimal.RequireFromString("1.50")}},
+	{"a": map[string]any{"b": map[string]any{"c": time.Date(2024, 6, 30, 22, 30, 0, 0, time.UTC)}}},
+	{"a": struct{ B string }{"struct field"}},
+}
+
+// chainTemplates take the chain path; the test checks they really do.
+var chainTemplates = []string{
+	`{{ a.b }}`, `{{ a.n }}`, `{{ a.f }}`, `{{ a.nil }}`, `{{ a.missing.deeper }}`, `{{ a.list }}`,
+	`{{ a.m.k }}`, `{{ a.b|upper }}`, `{{ a.b|lower|title }}`, `{{ a.n|decimal:2 }}`,
+	`{{ a.de|decimal:2 }}`, `{{ a.bad|decimal }}`, `{{ a.f|add:a.n|decimal:1 }}`,
+	`{{ a.d|date:"2006-01-02" }}`, `{{ a.d|date:'02/01/2006' }}`, `{{ a.nil|default:"none" }}`,
+	`{{ a.empty|required }}`, `{{ a.b|map:"text=T,*=other" }}`, `{{ a.b|default:a.m.k }}`,
+	`{{ a.t }}`, `{{ a.b|length }}`, `{{ a.list|join:"-" }}`, `{{ a.b|cut:"e" }}`,
+	`{{ a.b|default:true }}`, `{{ a.b|replace:"x=>\"q\\\\" }}`, `{{a.b|upper}}`,
+	`{{ a.m.k|append:a.b|key:"/" }}`, `{{ z.w|decimal_de:2 }}`, `{{ a.b.c|tz:"Europe/Berlin" }}`,
+	`{{ a.B }}`, `{{ a.m.k.x }}`, `{{ a.n|date }}`, `{{ a.b|truncate:2 }}`,
+}
+
+// TestChainAndPongo2Agree evaluates templates once through the chain and
+// once through pongo2's interpreter and compares values and errors.
+func TestChainAndPongo2Agree(t *testing.T) {
+	env := NewEnv()
+	for _, src := range chainTemplates {
+		tpl, err := env.Compile(src)
+		if err != nil {
+			t.Fatalf("Compile(%s): %v", src, err)
+		}
+		if tpl.chain == nil {
+			t.Errorf("%s does not take the chain path", src)
+			continue
+		}
+		interpreted := *tpl
+		interpreted.chain = nil
+		for i, vars := range chainVars {
+			want, wantErr := interpreted.value(vars)
+			got, gotErr := tpl.value(vars)
+			if diff := cmp.Diff(fmt.Sprintf("%T %s", want, text(want)), fmt.Sprintf("%T %s", got, text(got))); diff != "" {
+				t.Errorf("%s with vars %d: values differ (-pongo2 +chain):\n%s", src, i, diff)
+			}
+			if diff := cmp.Diff(errorShape(wantErr), errorShape(gotErr)); diff != "" {
+				t.Errorf("%s with vars %d: errors differ (-pongo2 +chain):\n%s", src, i, diff)
+			}
+		}
+	}
+}
+
+// errorShape describes an error by type, position and message.
+func errorShape(err error) string {
+	var fe *FilterError
+	var te *TemplateError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &fe):
+		return fmt.Sprintf("FilterError %s %d:%d %v", fe.Filter, fe.Line, fe.Column, fe)
+	case errors.As(err, &te):
+		return fmt.Sprintf("TemplateError %d:%d %v", te.Line, te.Column, te)
+	}
+	return fmt.Sprintf("%T %v", err, err)
+}
+
+func TestChainRefusesOtherSyntax(t *testing.T) {
+	for _, src := range []string{
+		`{{ a or b }}`, `{{ a.0 }}`, `{{ a[0] }}`, `{{ a|default:1.5 }}`, `{{ a|f(x) }}`,
+		`{{ "lit"|upper }}`, `{{ a }} `, `{{ a|cut:"\n" }}`, `{{ a . b }}`, `{{ a|default:-1 }}`,
+		`{{ a|nosuch }}`, `{{ true }}`, `{{ a|default:"x }}`,
+	} {
+		if c := parseChain(src); c != nil {
+			t.Errorf("parseChain(%s) = %+v, want nil", src, c)
+		}
+	}
+}
+
+func TestRenderExpressionKeepsType(t *testing.T) {
+	env := NewEnv()
+	tpl, err := env.Compile(`{{ r.tags|split:"," }}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := tpl.value(Vars{"r": map[string]any{"tags": "a,b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, v); diff != "" {
+		t.Errorf("value (-want +got):\n%s", diff)
+	}
+	s, err := tpl.Render(Vars{"r": map[string]any{"tags": "a,b"}})
+	if err != nil || s != `["a","b"]` {
+		t.Errorf("Render = %q, %v; want the list as JSON", s, err)
+	}
+}
+
+func TestRenderCanonicalText(t *testing.T) {
+	runRenderCases(t, []renderCase{
+		{name: "float shortest", src: "{{ r.f }}", vars: Vars{"r": map[string]any{"f": 0.1}}, want: "0.1"},
+		{name: "float in text", src: "x={{ r.f|string }}", vars: Vars{"r": map[string]any{"f": 1e21}}, want: "x=1000000000000000000000"},
+		{name: "bool", src: "{{ r.b }}", vars: Vars{"r": map[string]any{"b": false}}, want: "false"},
+		{name: "no autoescape", src: "{{ r.s }} & {{ r.s }}", vars: Vars{"r": map[string]any{"s": `O'Brien <Co>`}}, want: `O'Brien <Co> & O'Brien <Co>`},
+		{name: "no autoescape in expression", src: "{{ r.s|upper }}", vars: Vars{"r": map[string]any{"s": `"a"&b`}}, want: `"A"&B`},
+		{name: "operators", src: "{{ r.a or r.b }}", vars: Vars{"r": map[string]any{"b": "B"}}, want: "true"},
+		{name: "instant", src: "{{ r.t }}", vars: Vars{"r": map[string]any{"t": time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("", 3600))}}, want: "2024-01-02T03:04:05+01:00"},
+		{name: "missing", src: "[{{ r.x.y }}]", vars: Vars{"r": map[string]any{}}, want: "[]"},
+		{name: "if tag", src: "{% if r.a %}yes{% else %}no{% endif %}", vars: Vars{"r": map[string]any{"a": 1}}, want: "yes"},
+	})
+}
+
+func TestCompileErrorPosition(t *testing.T) {
+	env := NewEnv()
+	for _, c := range []struct {
+		src       string
+		line, col int
+	}{
+		{"{{ a|nosuch }}", 1, 6},
+		{"ab\n  {{ a|nosuch }}", 2, 8},
+		{"{% include \"x\" %}", 1, 4},
+		{"{{ a|map:\"broken\" }}", 1, 6},
+		{"x {{ a|date:\"nonsense\" }}", 1, 8},
+		{"{{ __specsync_sink }}", 1, 4},
+	} {
+		_, err := env.Compile(c.src)
+		var te *TemplateError
+		if !errors.As(err, &te) {
+			t.Errorf("Compile(%q) = %v, want *TemplateError", c.src, err)
+			continue
+		}
+		if te.Line != c.line || te.Column != c.col {
+			t.Errorf("Compile(%q): error at %d:%d, want %d:%d (%v)", c.src, te.Line, te.Column, c.line, c.col, err)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	env := NewEnv()
+	vars := Vars{"r": map[string]any{"s": "text", "n": "x"}}
+	for _, c := range []struct {
+		src, want string
+	}{
+		{"{{ r.n|decimal:2 }}", "FilterError decimal 1:8"},
+		{"a {{ r.n|decimal:2 }}", "FilterError decimal 1:10"},
+		{"{{ r.n|upper|decimal:2 }}", "FilterError decimal 1:14"},
+		{"{{ r.s.x }}", "TemplateError 1:4"},
+		{"x\n{{ r.s.x }}", "TemplateError 2:4"},
+		{"{{ r.missing|required }}", "FilterError required 1:14"},
+	} {
+		tpl, err := env.Compile(c.src)
+		if err != nil {
+			t.Fatalf("Compile(%s): %v", c.src, err)
+		}
+		_, err = tpl.Render(vars)
+		if got := errorShape(err); !strings.HasPrefix(got, c.want) {
+			t.Errorf("Render(%s) error = %q, want prefix %q", c.src, got, c.want)
+		}
+	}
+}
+
+// panicky is a value whose text form panics, standing in for any panic
+// inside pongo2.
+type panicky struct{}
+
+func (panicky) String() string { panic("boom") }
+
+func TestRenderNeverPanics(t *testing.T) {
+	env := NewEnv()
+	for _, src := range []string{"x{{ r.p }}", "{{ r.p|upper }}", "{{ r.p }}"} {
+		tpl, err := env.Compile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tpl.Render(Vars{"r": map[string]any{"p": panicky{}}})
+		var te *TemplateError
+		if !errors.As(err, &te) {
+			t.Errorf("Render(%s) = %v, want a *TemplateError from the recovered panic", src, err)
+		}
+	}
+	m, err := env.CompileMapping(map[string]any{"a": "{{ r.p|upper }}", "b": "{{ r.p or 1 }}", "c": "{{ r.q }}"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Apply(Vars{"r": map[string]any{"p": panicky{}, "q": "ok"}})
+	var re *RecordError
+	if !errors.As(err, &re) || len(re.Fields) != 1 || re.Fields[0].Field != "/a" {
+		t.Errorf("Apply = %v, want one failing field /a", err)
+	}
+}
+
+func TestRenderRefusesBadVariableNames(t *testing.T) {
+	tpl, err := NewEnv().Compile("{{ a }}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tpl.Render(Vars{"my-key": "secret value"})
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("Render = %v, want an error that names the key, not the value", err)
+	}
+}
+
+func TestSource(t *testing.T) {
+	src := "{{ lease.id }}"
+	tpl, err := NewEnv().Compile(src)
+	if err != nil || tpl.Source() != src {
+		t.Errorf("Source = %q, %v", tpl.Source(), err)
+	}
+}
