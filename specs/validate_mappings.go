@@ -12,7 +12,16 @@ import (
 // that send it.
 type writeTarget struct {
 	schema *openapi3.Schema
+	input  string // the input pointer, when the schema comes from one
 	ops    []string
+}
+
+// describe names the target for messages.
+func (t *writeTarget) describe() string {
+	if t.input != "" {
+		return "the input " + t.input + " of " + strings.Join(t.ops, " and ")
+	}
+	return "the request body of " + strings.Join(t.ops, " and ")
 }
 
 // checkWrite compiles the write mapping and checks it against every
@@ -26,7 +35,7 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 		return
 	}
 	for _, t := range targets {
-		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: "the body of " + strings.Join(t.ops, " and ")}
+		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: t.describe()}
 		m.fields(e.Write, t.schema, p)
 		m.required(e.Write, t.schema, p)
 	}
@@ -47,7 +56,7 @@ func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 		}
 		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.schema == schema })
 		if i < 0 {
-			out = append(out, &writeTarget{schema: schema})
+			out = append(out, &writeTarget{schema: schema, input: s.op.Input})
 			i = len(out) - 1
 		}
 		out[i].ops = append(out[i].ops, s.op.Operation)
