@@ -8,14 +8,15 @@ import (
 	"strings"
 
 	"github.com/specsync/specsync/connectors/mock"
+	"github.com/specsync/specsync/specs"
 )
 
 // Example serves the test spec's units, seeded, and lists the first page in
 // the spec's own paging style (page numbers, total at meta.total).
 func Example() {
-	spec, err := mock.ReadSpecForExample("testdata/rest.json")
-	if err != nil {
-		fmt.Println(err)
+	spec, findings, err := specs.Load("testdata/rest.json", specs.LoadOptions{})
+	if err != nil || findings.HasErrors() {
+		fmt.Println(err, findings)
 		return
 	}
 	srv, err := mock.New(spec, mock.Options{Seed: 1})

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/specs"
@@ -34,22 +33,21 @@ func loadSpec(t testing.TB, path string) *specs.Spec {
 	return spec
 }
 
+// readSpec loads a spec with specs.Load and refuses one with error
+// findings, so the test specs stay valid connector specs.
 func readSpec(path string) (*specs.Spec, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	spec, findings, err := specs.Load(path, specs.LoadOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", path, err)
+		return nil, err
 	}
-	raw, err := json.Marshal(doc.Extensions["x-sync"])
-	if err != nil {
-		return nil, fmt.Errorf("%s: x-sync: %w", path, err)
+	if findings.HasErrors() || spec == nil {
+		var msgs []string
+		for _, f := range findings {
+			msgs = append(msgs, f.String())
+		}
+		return nil, fmt.Errorf("%s has findings:\n%s", path, strings.Join(msgs, "\n"))
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var sync specs.Sync
-	if err := dec.Decode(&sync); err != nil {
-		return nil, fmt.Errorf("%s: decoding x-sync: %w", path, err)
-	}
-	return &specs.Spec{Path: path, Doc: doc, Sync: &sync}, nil
+	return spec, nil
 }
 
 // serve starts a mock of the spec at path behind an httptest server.
