@@ -30,6 +30,10 @@ type FilterError struct {
 }
 
 func (e *FilterError) Error() string {
+	var ae *ArgumentError
+	if errors.As(e.Err, &ae) {
+		return e.Err.Error()
+	}
 	return fmt.Sprintf("filter %q on %q: %v", e.Filter, e.Value, e.Err)
 }
 

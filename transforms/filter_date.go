@@ -256,13 +256,14 @@ func layoutInfoOf(layout string) (layoutInfo, error) {
 func analyseLayout(layout string) (layoutInfo, error) {
 	base := time.Date(2001, 2, 3, 0, 0, 0, 0, time.UTC)
 	differs := func(t time.Time) bool { return base.Format(layout) != t.Format(layout) }
+	year, month, day := differs(base.AddDate(1, 0, 0)), differs(base.AddDate(0, 1, 0)), differs(base.AddDate(0, 0, 1))
 	info := layoutInfo{
-		date: differs(base.AddDate(1, 0, 0)) && differs(base.AddDate(0, 1, 0)) && differs(base.AddDate(0, 0, 1)),
+		date: year && month && day,
 		clock: differs(base.Add(13*time.Hour+14*time.Minute)) ||
 			differs(base.Add(15*time.Second)),
 		zone: differs(time.Date(2001, 2, 3, 0, 0, 0, 0, time.FixedZone("XYZ", 5*3600+1800))),
 	}
-	if !info.date && !info.clock && !info.zone {
+	if !year && !month && !day && !info.clock && !info.zone {
 		return info, fmt.Errorf("%q is not a Go time layout (write the reference time Mon Jan 2 15:04:05 MST 2006, as in \"02.01.2006\")", layout)
 	}
 	return info, nil
