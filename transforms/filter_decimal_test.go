@@ -33,7 +33,9 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestDecimalFilters(t *testing.T) {
-	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v, "a": "10,50", "b": json.Number("0.25"), "none": nil}} }
+	r := func(v any) Vars {
+		return Vars{"r": map[string]any{"v": v, "a": "10,50", "b": json.Number("0.25"), "none": nil}}
+	}
 	runRenderCases(t, []renderCase{
 		{name: "places", src: `{{ r.v|decimal:2 }}`, vars: r("1.234,5"), want: "1234.50"},
 		{name: "round half away", src: `{{ r.v|decimal:2 }}`, vars: r("0.125"), want: "0.13"},
