@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -73,7 +74,7 @@ func explainSpec(w io.Writer, spec *specs.Spec) {
 			if a.name == "list" {
 				page, inc = describePagination(firstPagination(e.Pagination, s.Pagination)), describeIncremental(e.Incremental)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, e.Model, e.Key, a.name, describeOp(spec, a.op.Operation), page, inc)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, e.Model, e.Key, a.name, describeAction(spec, a.op), page, inc)
 		}
 	}
 	tw.Flush()
@@ -92,7 +93,7 @@ func explainEntity(w io.Writer, spec *specs.Spec, name string, e *specs.Entity) 
 		fmt.Fprintf(w, "include %s by %s\n", inc, e.Include[inc])
 	}
 	for _, a := range entityActions(e) {
-		fmt.Fprintf(w, "%s: %s\n", a.name, describeOp(spec, a.op.Operation))
+		fmt.Fprintf(w, "%s: %s\n", a.name, describeAction(spec, a.op))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -149,6 +150,18 @@ func entityActions(e *specs.Entity) []action {
 	}
 	return out
 }
+
+// describeAction names the operation, and for GraphQL the root field of its
+// document ("graphql POST /graphql: mutation upsertTenant").
+func describeAction(spec *specs.Spec, op *specs.Operation) string {
+	s := describeOp(spec, op.Operation)
+	if m := graphqlRoot.FindStringSubmatch(op.GraphQL); m != nil {
+		s += ": " + m[1] + " " + m[2]
+	}
+	return s
+}
+
+var graphqlRoot = regexp.MustCompile(`^\s*(query|mutation)\b[^{]*\{\s*([A-Za-z_][A-Za-z0-9_]*)`)
 
 func describeOp(spec *specs.Spec, id string) string {
 	ref, ok := spec.Operation(id)

@@ -76,3 +76,47 @@ func writeFile(t *testing.T, name, content string) string {
 	}
 	return p
 }
+
+func TestExplainListsOperationsAndMappings(t *testing.T) {
+	code, out, errOut := runCLI(t, "explain", "../../examples/realestate/everreal.json", "tenant")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"upsert: graphql POST /graphql: mutation upsertTenant", "/lastName", "{{ tenant.last_name|required }}", "include unit by {{ lease.unit_id }}"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "explain", "../../examples/realestate/everreal.json", "tennant"); code != 2 {
+		t.Errorf("unknown entity: exit %d, want 2", code)
+	}
+}
+
+func TestMapRendersTenant(t *testing.T) {
+	dir := "../../examples/realestate/records/"
+	code, out, errOut := runCLI(t, "map", "../../examples/realestate/everreal.json", "tenant",
+		"--input", dir+"lease.json", "--include", "tenant="+dir+"tenant.json", "--include", "unit="+dir+"unit.json", "--id", "unit=u-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(out), &body); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if body["unitId"] != "u-1" || body["meta"].(map[string]any)["source"] != "specsync" {
+		t.Errorf("unexpected body: %s", out)
+	}
+}
+
+func TestMapRefusesRecordWithoutLastName(t *testing.T) {
+	dir := "../../examples/realestate/records/"
+	tenant := writeFile(t, "tenant.json", `{"id": "T-1", "first_name": "Anna"}`)
+	code, _, errOut := runCLI(t, "map", "../../examples/realestate/everreal.json", "tenant",
+		"--input", dir+"lease.json", "--include", "tenant="+tenant, "--include", "unit="+dir+"unit.json", "--id", "unit=u-1")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "lastName") || !strings.Contains(errOut, "required") {
+		t.Errorf("error does not name the field and filter: %s", errOut)
+	}
+}
