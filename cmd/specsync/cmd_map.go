@@ -76,7 +76,7 @@ func runMap(cmd *cobra.Command, path, entity string, f mapFlags) (map[string]any
 	}
 	out, err := m.Apply(vars)
 	if err != nil {
-		return nil, &exitError{code: 1, err: fmt.Errorf("record %v: %w", record[e.Key], err)}
+		return nil, &exitError{code: 1, err: fmt.Errorf("%s: %w", f.input, err)}
 	}
 	return out, nil
 }
