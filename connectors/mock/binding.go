@@ -3,6 +3,7 @@ package mock
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -264,10 +265,9 @@ func integerID(entity, idPath string, all []*binding) bool {
 // propertyAt follows a dotted path through a schema's properties.
 func propertyAt(s *openapi3.Schema, path string) *openapi3.Schema {
 	for part := range strings.SplitSeq(path, ".") {
-		if s == nil || s.Properties[part] == nil {
+		if s = properties(s)[part]; s == nil {
 			return nil
 		}
-		s = s.Properties[part].Value
 	}
 	return s
 }
@@ -367,21 +367,35 @@ func listFilters(b *binding) []string {
 // at the dotted path in the operation's JSON success response.
 func recordProperties(op *openapi3.Operation, path string) map[string]bool {
 	s := successSchema(op)
-	if s != nil && path != "" {
-		for part := range strings.SplitSeq(path, ".") {
-			ref := s.Properties[part]
-			if ref == nil {
-				return nil
-			}
-			s = ref.Value
-		}
+	if path != "" {
+		s = propertyAt(s, path)
 	}
 	if s == nil || s.Items == nil || s.Items.Value == nil {
 		return nil
 	}
 	out := map[string]bool{}
-	for name := range s.Items.Value.Properties {
+	for name := range properties(s.Items.Value) {
 		out[name] = true
+	}
+	return out
+}
+
+// properties returns a schema's properties, those of its allOf parts
+// included.
+func properties(s *openapi3.Schema) map[string]*openapi3.Schema {
+	out := map[string]*openapi3.Schema{}
+	if s == nil {
+		return out
+	}
+	for _, part := range s.AllOf {
+		if part != nil {
+			maps.Copy(out, properties(part.Value))
+		}
+	}
+	for name, ref := range s.Properties {
+		if ref != nil && ref.Value != nil {
+			out[name] = ref.Value
+		}
 	}
 	return out
 }
