@@ -39,6 +39,13 @@ type filterDef struct {
 	fn   filterFunc
 }
 
+// replacedBuiltins are pongo2's built-in filters the library replaces in
+// pongo2's process-wide registry.
+var replacedBuiltins = map[string]bool{
+	"add": true, "date": true, "default": true, "join": true,
+	"lower": true, "split": true, "title": true, "upper": true,
+}
+
 // filterDefs lists the library. Every category file contributes its part.
 func filterDefs() []filterDef {
 	var defs []filterDef

@@ -17,7 +17,7 @@ func convertFilters() []filterDef {
 			Description: "Reads a whole number (\"12\", \"12.00\", \"1.234.567\"); a fraction is an error, not rounded. Empty stays empty.",
 			Example:     `{{ "12.00"|int }}`, Result: "12"}, filterInt},
 		{FilterInfo{Name: "bool", Category: "conversions",
-			Description: "Reads a yes/no value: true/false, 1/0, yes/no, ja/nein, y/n, j/n, on/off (any case). Anything else is an error; empty stays empty.",
+			Description: "Reads a yes/no value: true/false, 1/0, yes/no, ja/nein, y/n, j/n, on/off, wahr/falsch (any case). Anything else is an error; empty stays empty.",
 			Example:     `{{ "Ja"|bool }}`, Result: "true"}, filterBool},
 	}
 }

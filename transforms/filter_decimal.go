@@ -31,7 +31,7 @@ func decimalFilters() []filterDef {
 		}, filterParseDecimal},
 		{FilterInfo{
 			Name: "add", Category: "numbers", Argument: "number",
-			Description: "Adds exactly, in decimal. An empty operand is left out; when both are empty the result is empty. Replaces pongo2's add.",
+			Description: "Adds exactly, in decimal. An empty operand is left out; when both are empty the result is empty.",
 			Example:     `{{ "850,00"|add:"120.50"|add:"95"|decimal:2 }}`, Result: "1065.50",
 		}, filterAdd},
 		{FilterInfo{

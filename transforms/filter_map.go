@@ -17,7 +17,7 @@ func valueFilters() []filterDef {
 		}, filterMap},
 		{FilterInfo{
 			Name: "default", Category: "values", Argument: "value",
-			Description: "Gives the argument when the value is empty (missing, null, blank text, empty list). Unlike pongo2's default, which it replaces, 0 and false are kept.",
+			Description: "Gives the argument when the value is empty (missing, null, blank text, empty list). Unlike pongo2's default, 0 and false are kept.",
 			Example:     `{{ ""|default:"unknown" }}`, Result: "unknown",
 		}, filterDefault},
 		{FilterInfo{
