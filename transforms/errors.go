@@ -49,6 +49,9 @@ type ArgumentError struct {
 	Argument string
 	// Err says what is wrong and how to write it.
 	Err error
+	// missing is set when no argument was given (or it came from a
+	// variable that is empty).
+	missing bool
 }
 
 func (e *ArgumentError) Error() string {

@@ -131,12 +131,17 @@ func argError(arg *pongo2.Value, format string, a ...any) error {
 	return &ArgumentError{Argument: text(arg.Interface()), Err: fmt.Errorf(format, a...)}
 }
 
+// missingArg reports an argument that is required but was not given.
+func missingArg(hint string) error {
+	return &ArgumentError{Err: fmt.Errorf("an argument is required: %s", hint), missing: true}
+}
+
 // stringArg returns the argument as text; required says whether it must be
 // given.
 func stringArg(arg *pongo2.Value, required bool, hint string) (string, error) {
 	if arg.IsNil() {
 		if required {
-			return "", argError(arg, "an argument is required: %s", hint)
+			return "", missingArg(hint)
 		}
 		return "", nil
 	}
@@ -146,7 +151,7 @@ func stringArg(arg *pongo2.Value, required bool, hint string) (string, error) {
 // intArg returns the argument as a whole number between lo and hi.
 func intArg(arg *pongo2.Value, lo, hi int, hint string) (int, error) {
 	if arg.IsNil() {
-		return 0, argError(arg, "an argument is required: %s", hint)
+		return 0, missingArg(hint)
 	}
 	n, isInt := arg.Interface().(int)
 	var err error

@@ -41,6 +41,9 @@ func TestDateFilters(t *testing.T) {
 		{name: "parse_date mismatch", src: `{{ r.v|parse_date:"02/01/2006" }}`, vars: r("2024-01-01"), fail: "parse_date"},
 		{name: "parse_date impossible", src: `{{ r.v|parse_date:"02/01/2006" }}`, vars: r("30/02/2024"), fail: "parse_date"},
 		{name: "tz on garbage", src: `{{ r.v|tz:"UTC" }}`, vars: r("soon"), fail: "tz"},
+		{name: "utc on garbage", src: `{{ r.v|utc }}`, vars: r("2024-13-01"), fail: "utc"},
+		{name: "zone from a variable", src: `{{ r.v|tz:r.zone|date:"15:04" }}`, vars: Vars{"r": map[string]any{"v": "2024-01-01T00:00:00Z", "zone": "Asia/Tokyo"}}, want: "09:00"},
+		{name: "zone variable empty", src: `{{ r.v|tz:r.zone }}`, vars: r("2024-01-01T00:00:00Z"), fail: "tz"},
 	})
 }
 

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -102,10 +103,8 @@ func (c *mappingCompiler) value(ptr string, v any, s *openapi3.Schema) *node {
 		return c.object(ptr, v, s)
 	case []any:
 		return c.array(ptr, v, s)
-	case nil, bool, float64, float32, int, int64, int32:
-		return &node{ptr: ptr, leaf: -1, isConst: true, constant: normalize(v)}
-	}
-	if isNumber(v) {
+	case nil, bool, json.Number, float64, float32, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64:
 		return &node{ptr: ptr, leaf: -1, isConst: true, constant: normalize(v)}
 	}
 	c.problems = append(c.problems, Problem{Field: ptr, Err: fmt.Errorf("a %T is neither a template, a constant, an object nor an array", v)})
@@ -199,14 +198,6 @@ func escapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
-func isNumber(v any) bool {
-	switch v.(type) {
-	case uint, uint8, uint16, uint32, uint64, int8, int16:
-		return true
-	}
-	_, ok := v.(interface{ Float64() (float64, error) }) // json.Number
-	return ok
-}
 
 // errNoRecord is the error of an identity mapping without its variable.
 var errNoRecord = errors.New(`the identity mapping needs the record as an object in variable "` + IdentityVar + `"`)

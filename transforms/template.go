@@ -82,14 +82,20 @@ func (t *Template) prepare(e *Env) error {
 	return nil
 }
 
-// dryRun renders t without variables to find filter arguments that can
-// never work (a malformed value map, an unknown zone). Filters check their
-// argument before their value, so a chain on a missing value still reports
-// them, up to the first filter that refuses the missing value.
+// dryRun renders t without variables to find literal filter arguments
+// that can never work (a malformed value map, an unknown zone). Filters
+// check their argument before their value, so a chain on a missing value
+// still reports them, up to the first filter that refuses the missing
+// value. A missing argument is only reported where the template shows
+// that none is given: without variables, an argument taken from one is
+// missing too.
 func (t *Template) dryRun() error {
+	if err := t.chain.checkArguments(); err != nil {
+		return err
+	}
 	_, err := t.value(nil)
 	var ae *ArgumentError
-	if !errors.As(err, &ae) {
+	if !errors.As(err, &ae) || ae.missing {
 		return nil
 	}
 	var fe *FilterError

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,29 @@ func (c *chain) eval(vars Vars) (v any, ok bool, err error) {
 		in = out
 	}
 	return in.Interface(), true, nil
+}
+
+// checkArguments reports a filter of c that needs an argument but has
+// none. A nil chain has nothing to check.
+func (c *chain) checkArguments() error {
+	if c == nil {
+		return nil
+	}
+	for _, f := range c.filters {
+		if f.argPath != nil || !f.arg.IsNil() {
+			continue
+		}
+		_, perr := f.fn(pongo2.AsValue(nil), f.arg)
+		if perr == nil {
+			continue
+		}
+		var ae *ArgumentError
+		if errors.As(perr.OrigError, &ae) && ae.missing {
+			ae.Filter = f.name
+			return &TemplateError{Line: 1, Column: f.col, Err: perr.OrigError}
+		}
+	}
+	return nil
 }
 
 // parseChain reads src as a chain, or returns nil when src is anything

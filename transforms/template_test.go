@@ -150,6 +150,31 @@ func TestCompileErrorPosition(t *testing.T) {
 	}
 }
 
+// TestArgumentsFromVariablesCompile checks that filters whose argument
+// comes from a variable compile, though the variable is empty at compile
+// time, while a filter written without its argument does not.
+func TestArgumentsFromVariablesCompile(t *testing.T) {
+	env := NewEnv()
+	for _, src := range []string{
+		`{{ r.v|tz:r.zone }}`, `{{ r.v|map:r.m }}`, `{{ r.v|key:r.sep }}`, `{{ r.v|split:r.sep|join:r.sep }}`,
+		`{{ r.v|decimal:r.places }}`, `x{{ r.v|map:r.m }}`, `{{ r.v|map:r.m or r.x }}`,
+	} {
+		if _, err := env.Compile(src); err != nil {
+			t.Errorf("Compile(%s): %v", src, err)
+		}
+	}
+	for _, c := range []struct {
+		src string
+		col int
+	}{{`{{ r.v|tz }}`, 8}, {`{{ r.v|upper|map }}`, 14}, {`{{ r.v|maxlength }}`, 8}} {
+		_, err := env.Compile(c.src)
+		var te *TemplateError
+		if !errors.As(err, &te) || te.Column != c.col {
+			t.Errorf("Compile(%s) = %v, want a missing argument at column %d", c.src, err, c.col)
+		}
+	}
+}
+
 func TestRenderErrors(t *testing.T) {
 	env := NewEnv()
 	vars := Vars{"r": map[string]any{"s": "text", "n": "x"}}
