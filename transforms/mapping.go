@@ -198,6 +198,5 @@ func escapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
-
 // errNoRecord is the error of an identity mapping without its variable.
 var errNoRecord = errors.New(`the identity mapping needs the record as an object in variable "` + IdentityVar + `"`)
