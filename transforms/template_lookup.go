@@ -7,7 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// pongo2Keywords cannot start a variable path.
+// pongo2Keywords cannot start a variable path the chain resolves: pongo2
+// reads them as keywords, and pongo2 itself names its own metadata.
 var pongo2Keywords = map[string]bool{
 	"in": true, "and": true, "or": true, "not": true, "true": true,
 	"false": true, "as": true, "export": true, "nil": true, "pongo2": true,
