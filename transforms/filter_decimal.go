@@ -240,7 +240,10 @@ func fromCanonical(neg bool, s string) (decimal.Decimal, error) {
 // isPlainNumber accepts digits with at most one dot and an optional
 // exponent, nothing else (no sign: it was taken off before).
 func isPlainNumber(s string) bool {
-	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	mant, exp, hasExp := s, "", false
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant, exp, hasExp = s[:i], s[i+1:], true
+	}
 	whole, frac, hasDot := strings.Cut(mant, ".")
 	if whole == "" && frac == "" || whole != "" && !allDigits(whole) || hasDot && !allDigits(frac) {
 		return false
