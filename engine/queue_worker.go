@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/hibiken/asynq"
+)
+
+// Job is one run the queue asks a Runner for.
+type Job struct {
+	// Instance is the stored instance to run.
+	Instance *Instance
+	// RunID names the run in the audit log and the run history.
+	RunID string
+	// Trigger says why the run was enqueued.
+	Trigger string
+	// Full and DeleteOverride are as in RunPayload.
+	Full, DeleteOverride bool
+	// Record, when set, narrows the run to one record.
+	Record *RecordPayload
+	// RetryOnly, when set, narrows the run to the failure ledger's records.
+	RetryOnly bool
+}
+
+// Runner runs one job and counts what it did. The error is non-nil only
+// for a run that failed as a whole; failed records are counted in the
+// returned entities.
+type Runner interface {
+	RunJob(ctx context.Context, job Job) ([]EntityCounts, error)
+}
+
+// Observer hears what the queue does; metrics implement it. Its methods
+// must be safe for concurrent use and must not block.
+type Observer interface {
+	// RunFinished is called once per finished run.
+	RunFinished(rec RunRecord)
+	// EnqueueSkipped is called when a task was not enqueued because the
+	// same task (a run of the same instance) is still pending or active.
+	EnqueueSkipped(taskType, instance string)
+}
+
+// Notifier tells an organisation's operators about a failed run or new
+// failures. Its error is logged, never returned to the run.
+type Notifier interface {
+	Notify(ctx context.Context, inst *Instance, rec RunRecord) error
+}
+
+// WorkerConfig holds what a Worker needs. Runner, Store and History are
+// required; every other zero field means the default it documents.
+type WorkerConfig struct {
+	Runner  Runner
+	Store   *InstanceStore
+	History *History
+	// Observer hears finished runs. Nil means none.
+	Observer Observer
+	// Notifier tells operators about failures. Nil means none.
+	Notifier Notifier
+	// Clock stamps run records. Nil means the system clock.
+	Clock Clock
+	// Logger receives a line per run. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Worker handles the queue's tasks. It is safe for concurrent use: asynq
+// calls its handlers from many goroutines.
+type Worker struct {
+	cfg WorkerConfig
+}
+
+// NewWorker returns a Worker for cfg.
+func NewWorker(cfg WorkerConfig) (*Worker, error) {
+	if cfg.Runner == nil || cfg.Store == nil || cfg.History == nil {
+		return nil, errors.New("engine: a worker needs a Runner, an InstanceStore and a History")
+	}
+	cfg.Clock = orSystem(cfg.Clock)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Worker{cfg: cfg}, nil
+}
+
+// Mux routes the task types to the worker's handlers.
+func (w *Worker) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TaskRun, w.handleRun)
+	mux.HandleFunc(TaskRetry, w.handleRetry)
+	mux.HandleFunc(TaskRecord, w.handleRecord)
+	return mux
+}
+
+// handleRun runs one instance.
+func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.Full, j.DeleteOverride = p.Trigger, p.Full, p.DeleteOverride
+	})
+}
+
+// handleRetry retries the failure ledger of one instance.
+func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.RetryOnly = orDefault(p.Trigger, TriggerRetry), true
+	})
+}
+
+// handleRecord syncs one record named by a webhook event.
+func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RecordPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.Record = TriggerWebhook, &p
+	})
+}
+
+// execute loads the instance, runs the job and records the run.
+func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job)) error {
+	inst, err := w.cfg.Store.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("%s %q: %w", task, id, err)
+	}
+	if inst == nil || !inst.Enabled {
+		w.cfg.Logger.Info("task skipped: instance is missing or disabled", "task", task, "instance", id)
+		return nil
+	}
+	job := Job{Instance: inst, RunID: newQueueRunID()}
+	shape(&job)
+	rec := RunRecord{ID: job.RunID, Instance: id, Organisation: inst.Organisation, Task: task,
+		Trigger: job.Trigger, Started: w.cfg.Clock.Now(), Outcome: RunActive}
+	if err := w.cfg.History.Start(ctx, rec); err != nil {
+		return err
+	}
+	ents, runErr := w.cfg.Runner.RunJob(ctx, job)
+	w.finish(context.WithoutCancel(ctx), inst, rec, ents, runErr)
+	return nil
+}
+
+// finish stores the run record, tells the observer and notifies
+// operators of failures. A run's failure is in its record, not an error
+// of the task: asynq must not run it again at once.
+func (w *Worker) finish(ctx context.Context, inst *Instance, rec RunRecord, ents []EntityCounts, runErr error) {
+	rec.Finished, rec.Entities = w.cfg.Clock.Now(), ents
+	rec.Outcome, rec.Failed = outcomeOf(ents, runErr)
+	if runErr != nil {
+		rec.Error = runErr.Error()
+	}
+	log := w.cfg.Logger.With("instance", rec.Instance, "run", rec.ID, "task", rec.Task)
+	if err := w.cfg.History.Finish(ctx, rec); err != nil {
+		log.Error("run record not stored", "err", err)
+	}
+	log.Info("run finished", "outcome", rec.Outcome, "failed", rec.Failed, "duration", rec.Duration())
+	if w.cfg.Observer != nil {
+		w.cfg.Observer.RunFinished(rec)
+	}
+	if w.cfg.Notifier != nil && rec.Outcome != RunOK {
+		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
+			log.Warn("notification not sent", "err", err)
+		}
+	}
+}
+
+// outcomeOf sums the failed records and names the run's outcome.
+func outcomeOf(ents []EntityCounts, runErr error) (string, int64) {
+	var failed int64
+	for _, e := range ents {
+		failed += e.Counts["failed"]
+	}
+	switch {
+	case runErr != nil:
+		return RunFailed, failed
+	case failed > 0:
+		return RunPartial, failed
+	}
+	return RunOK, 0
+}
+
+// newQueueRunID returns a random run id ("q-1a2b3c4d5e6f").
+func newQueueRunID() string {
+	return "q-" + strings.ToLower(rand.Text()[:12])
+}
