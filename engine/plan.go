@@ -1,0 +1,204 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"text/tabwriter"
+)
+
+// Plan is what a run would do now, computed by reading both systems and
+// the state without writing anything: not to the systems, not to the
+// state, cursors, ledger or audit log. Counts are complete; records are
+// listed up to a cap.
+//
+// Field changes come from the fingerprints a run keeps of each record's
+// last payload (see FieldChange): a plan names the fields a write adds,
+// changes or removes and shows their new values, personal ones masked;
+// old values are not kept anywhere.
+type Plan struct {
+	Instance     string           `json:"instance"`
+	Organisation string           `json:"organisation"`
+	Entities     []*EntitySummary `json:"entities"`
+	Records      []PlannedRecord  `json:"records"`
+	// Omitted counts records beyond the cap that are not listed.
+	Omitted  int      `json:"omitted,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+
+	mu    sync.Mutex
+	limit int
+}
+
+// PlannedRecord is one action a run would try.
+type PlannedRecord struct {
+	Direction Direction `json:"direction"`
+	Entity    string    `json:"entity"`
+	Key       string    `json:"key"`
+	Action    Action    `json:"action"`
+	// Outcome is "write", "denied" (not granted), "conflict" (a change on
+	// the side that does not own the entity) or "failed" (the record
+	// cannot be mapped or lacks a reference).
+	Outcome string `json:"outcome"`
+	// Reason says why a record is denied, conflicting or failing.
+	Reason string        `json:"reason,omitempty"`
+	Fields []FieldChange `json:"fields,omitempty"`
+}
+
+// newPlan starts the plan of a dry run.
+func newPlan(r *run) *Plan {
+	return &Plan{Instance: r.inst.ID, Organisation: r.inst.Organisation, limit: orDefault(r.opts.PlanRecords, 1000)}
+}
+
+// Plan computes what a run with opts would do, writing nothing.
+func (e *Engine) Plan(ctx context.Context, l *Loaded, opts RunOptions) (*Plan, error) {
+	r, err := e.newRun(l, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	err = r.execute(ctx)
+	r.plan.Entities, r.plan.Warnings = r.sum.Entities, r.sum.Warnings
+	return r.plan, err
+}
+
+// planPage records a page's decisions in the plan.
+func (r *run) planPage(f *flow, items []*item) {
+	r.sum.count(f, items)
+	for _, it := range items {
+		if rec, ok := r.planned.record(r, f, it); ok {
+			r.plan.add(rec)
+		}
+	}
+	r.report(f)
+}
+
+// record turns an item into a planned record; skipped items are only
+// counted. Creates are remembered so that later entities can refer to
+// them.
+func (pc *plannedCreates) record(r *run, f *flow, it *item) (PlannedRecord, bool) {
+	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: it.action}
+	switch it.step {
+	case stepWrite:
+		rec.Outcome, rec.Fields = "write", r.plannedFields(f, it)
+		if it.action == Create && f.dir == Push {
+			pc.add(f.entity, it.key)
+		}
+	case stepDenied:
+		rec.Outcome, rec.Reason = "denied", fmt.Sprintf("%s %s %s is not granted", f.dir, f.entity, it.action)
+		rec.Fields = r.plannedFields(f, it)
+	case stepConflict:
+		rec.Outcome, rec.Reason, rec.Fields = "conflict", conflictMessage(f, it), r.plannedFields(f, it)
+	case stepFailed:
+		rec.Outcome, rec.Reason = "failed", it.fail.Code+": "+it.fail.Message
+	default:
+		return rec, false
+	}
+	return rec, true
+}
+
+// plannedFields lists the field changes of an item, masked.
+func (r *run) plannedFields(f *flow, it *item) []FieldChange {
+	if it.payload == nil {
+		return nil
+	}
+	var changes []FieldChange
+	if it.action == Create {
+		changes = newFields(it.payload)
+	} else {
+		changes = diffFields(it.prints, it.payload)
+	}
+	for i := range changes {
+		changes[i].New = maskedValue(f, changes[i])
+	}
+	return changes
+}
+
+// add lists a record, up to the cap.
+func (p *Plan) add(rec PlannedRecord) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.Records) >= p.limit {
+		p.Omitted++
+		return
+	}
+	p.Records = append(p.Records, rec)
+}
+
+// refused notes deletes the guard would hold back.
+func (p *Plan) refused(f *flow, n int, msg string) {
+	p.add(PlannedRecord{Direction: f.dir, Entity: f.entity, Action: Delete, Outcome: "denied", Reason: fmt.Sprintf("%d deletes: %s", n, msg)})
+}
+
+// Table writes the plan: counts per entity, then, with detail, each
+// record and its field changes.
+func (p *Plan) Table(w io.Writer, detail bool) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATE\tUPDATE\tDELETE\tUNCHANGED\tDENIED\tFAILING\tCONFLICTS\t")
+	for _, e := range p.Entities {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, e.Entity,
+			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts)
+	}
+	tw.Flush()
+	for _, warn := range p.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+	if detail {
+		p.detail(w)
+	}
+}
+
+// detail writes each planned record.
+func (p *Plan) detail(w io.Writer) {
+	for _, rec := range p.Records {
+		fmt.Fprintf(w, "\n%s %s %q: %s %s", rec.Direction, rec.Entity, rec.Key, rec.Action, rec.Outcome)
+		if rec.Reason != "" {
+			fmt.Fprintf(w, " (%s)", rec.Reason)
+		}
+		fmt.Fprintln(w)
+		for _, c := range rec.Fields {
+			fmt.Fprintf(w, "    %-8s %s", c.Change, c.Field)
+			if c.New != nil {
+				b, _ := json.Marshal(c.New) // values come from JSON
+				fmt.Fprintf(w, " = %s", b)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if p.Omitted > 0 {
+		fmt.Fprintf(w, "\n... and %d more records (raise the limit to list them)\n", p.Omitted)
+	}
+}
+
+// plannedCreates remembers the records a plan would create on the
+// partner, so that later entities of the plan can refer to them. It is
+// safe for concurrent use; a nil one knows nothing.
+type plannedCreates struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+// newIDPlaceholder stands for the partner id a planned create would get.
+const newIDPlaceholder = "(new)"
+
+func newPlannedCreates() *plannedCreates { return &plannedCreates{keys: map[string]bool{}} }
+
+// add remembers a planned create.
+func (pc *plannedCreates) add(entity, key string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.keys[entity+"\x00"+key] = true
+}
+
+// id returns the placeholder id of a planned create, or "".
+func (pc *plannedCreates) id(entity, key string) string {
+	if pc == nil {
+		return ""
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.keys[entity+"\x00"+key] {
+		return newIDPlaceholder
+	}
+	return ""
+}

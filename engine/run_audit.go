@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// OutcomeConflict: a change on the side that does not own the entity; it
+// was not written, and the owner's value is written again.
+const OutcomeConflict Outcome = "conflict"
+
+// auditPage writes an audit entry per action tried on a page: writes,
+// failures, denials and conflicts. Skipped records are only counted.
+func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item) error {
+	if r.dry {
+		return nil
+	}
+	for _, it := range items {
+		e, ok := r.entry(f, it)
+		if !ok {
+			continue
+		}
+		if err := r.audit.Add(ctx, e); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	return nil
+}
+
+// entry is the audit entry of an item; false for items not audited.
+func (r *run) entry(f *flow, it *item) (Entry, bool) {
+	e := Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID,
+		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: it.action, Duration: it.took, HTTPStatus: it.status}
+	switch it.step {
+	case stepWritten:
+		e.Outcome, e.Values = OutcomeOK, r.changedValues(f, it)
+		if it.action == Delete {
+			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": it.gone}
+		}
+	case stepFailed:
+		e.Outcome, e.Error = OutcomeFailed, it.fail.Message
+		e.Action = orDefault(it.action, Action("map"))
+	case stepDenied:
+		e.Outcome = OutcomeDenied
+		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, it.action)
+	case stepConflict:
+		e.Outcome, e.Values = OutcomeConflict, r.changedValues(f, it)
+		e.Error = conflictMessage(f, it)
+	default:
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// conflictMessage explains a conflict to operators.
+func conflictMessage(f *flow, it *item) string {
+	if it.action == Delete {
+		return fmt.Sprintf("the %s no longer has this record, but the %s owns %s; nothing is deleted and the record is written again on the next run",
+			sourceName(f.dir), sourceName(f.owner), f.entity)
+	}
+	return fmt.Sprintf("the %s changed this record, but the %s owns %s; the change is not written and the owner's value is written again on the next run",
+			sourceName(f.dir), sourceName(f.owner), f.entity)
+}
+
+// sourceName names the system a direction reads from.
+func sourceName(dir Direction) string {
+	if dir == Push {
+		return "home"
+	}
+	return "partner"
+}
+
+// changedValues lists the payload fields a write changed, with their new
+// values masked where they are personal.
+func (r *run) changedValues(f *flow, it *item) map[string]any {
+	if it.payload == nil {
+		return nil
+	}
+	var changes []FieldChange
+	if it.action == Create {
+		changes = newFields(it.payload)
+	} else {
+		changes = diffFields(it.prints, it.payload)
+	}
+	out := make(map[string]any, len(changes))
+	for _, c := range changes {
+		out[c.Field] = maskedValue(f, c)
+	}
+	return out
+}
+
+// maskedValue is a field change's new value, masked when personal.
+func maskedValue(f *flow, c FieldChange) any {
+	if c.Change == "removed" {
+		return nil
+	}
+	if f.mask[c.Field] {
+		return maskValue(c.New)
+	}
+	return c.New
+}
+
+// personalFields lists, per partner entity, the fields to mask in audit
+// values: the model entity's personal fields and both specs' entity
+// personal fields.
+func personalFields(l *Loaded) map[string][]string {
+	out := map[string][]string{}
+	for name, e := range l.Partner.Sync.Entities {
+		fields := slices.Clone(e.Personal)
+		if me := l.Model.Entities[e.Model]; me != nil {
+			fields = append(fields, me.Personal...)
+		}
+		if _, he := homeEntity(l.Home, e.Model, name); he != nil {
+			fields = append(fields, he.Personal...)
+		}
+		out[name] = fields
+	}
+	return out
+}
+
+// maskedFields finds the payload fields of a flow that carry personal
+// data: those named like a personal field, and those whose templates read
+// one (of the record or of an include).
+func maskedFields(f *flow, model *specs.Model) map[string]bool {
+	personal := map[string][]string{f.model: personalOf(f, model, f.model)}
+	for _, inc := range f.includes {
+		personal[inc.name] = personalOf(f, model, inc.model)
+	}
+	out := map[string]bool{}
+	for _, field := range personal[f.model] {
+		out[field] = true
+	}
+	for field, tree := range f.dst.ent.Write {
+		if readsPersonal(templatesOf(tree), f.model, personal) {
+			out[field] = true
+		}
+	}
+	return out
+}
+
+// personalOf lists the personal fields of a model entity, with those the
+// flow's spec entities declare.
+func personalOf(f *flow, model *specs.Model, entity string) []string {
+	var out []string
+	if me := model.Entities[entity]; me != nil {
+		out = append(out, me.Personal...)
+	}
+	if entity == f.model {
+		out = append(append(out, f.src.ent.Personal...), f.dst.ent.Personal...)
+	}
+	return out
+}
+
+// readsPersonal reports whether templates mention a personal field of the
+// record ("lease.email", "record.email") or of an include.
+func readsPersonal(templates []string, model string, personal map[string][]string) bool {
+	for _, t := range templates {
+		for name, fields := range personal {
+			for _, field := range fields {
+				if mentions(t, name+"."+field) || (name == model && mentions(t, varRecord+"."+field)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mentions reports whether t contains ref as a whole variable path.
+func mentions(t, ref string) bool {
+	for i := 0; ; {
+		j := indexFrom(t, ref, i)
+		if j < 0 {
+			return false
+		}
+		end := j + len(ref)
+		if (j == 0 || !identChar(t[j-1])) && (end == len(t) || !identChar(t[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// indexFrom is strings.Index of sub in s from offset i.
+func indexFrom(s, sub string, i int) int {
+	for ; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// identChar reports whether c can be part of a variable path.
+func identChar(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

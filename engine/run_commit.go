@@ -1,0 +1,199 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// codeAborted marks writes that were never sent because the run stopped;
+// they do not go to the ledger (the next run reads them again).
+const codeAborted = "aborted"
+
+// conflictHash replaces the written hash of the owning direction after a
+// conflict, so that its next run writes the owner's value again.
+const conflictHash = "conflict"
+
+// commitPage records a page once all its writes are answered: the state
+// of confirmed writes, the fingerprints, the ledger and the audit log.
+// Transient failures are kept for a second attempt instead.
+func (r *run) commitPage(ctx context.Context, p *pipeline, items []*item) error {
+	f := p.f
+	done := make([]*item, 0, len(items))
+	for _, it := range items {
+		if it.step != stepFailed || !p.keepForLater(it) {
+			done = append(done, it)
+		}
+	}
+	if err := r.computeEchoes(ctx, f, done); err != nil {
+		return err
+	}
+	steps := []func(context.Context, *flow, *reading, []*item) error{r.commitState, r.commitExtras, r.commitLedger, r.auditPage}
+	for _, step := range steps {
+		if err := step(ctx, f, p.rd, done); err != nil {
+			return err
+		}
+	}
+	r.sum.count(f, done)
+	r.report(f)
+	return nil
+}
+
+// partnerID is the partner's id of an item, which the state keeps for
+// both directions.
+func (r *run) partnerID(f *flow, it *item) string {
+	if f.dir == Pull {
+		return it.srcID
+	}
+	return it.id
+}
+
+// commitState stores confirmed writes and adopted hashes, and after a
+// conflict makes the owning direction write again.
+func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*item) error {
+	own := Batch{Direction: f.dir, Entity: f.entity}
+	other := Batch{Direction: f.dir.Opposite(), Entity: f.entity}
+	for _, it := range items {
+		switch {
+		case it.action == Delete && (it.step == stepWritten || it.step == stepConflict):
+			own.Deleted = append(own.Deleted, Deleted{Key: it.key, PartnerID: it.known.PartnerID})
+			other.Deleted = append(other.Deleted, Deleted{Key: it.key})
+		case it.step == stepWritten:
+			own.Written = append(own.Written, Written{Key: it.key, PartnerID: r.partnerID(f, it), Hash: it.hash, Echo: it.echo})
+			if f.dir == Pull && it.action == Create {
+				rd.seenKey(it.key)
+				other.Written = append(other.Written, Written{Key: it.key, PartnerID: it.srcID})
+			}
+		case it.step == stepAdopt:
+			own.Written = append(own.Written, Written{Key: it.key, PartnerID: it.id, Hash: it.hash})
+		case it.step == stepConflict:
+			other.Written = append(other.Written, Written{Key: it.key, PartnerID: r.conflictID(f, it), Hash: conflictHash})
+		}
+	}
+	for _, b := range []Batch{own, other} {
+		if len(b.Written)+len(b.Deleted) > 0 {
+			if err := r.state.Commit(ctx, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// conflictID is the partner id under which the other direction knows a
+// conflicting record.
+func (r *run) conflictID(f *flow, it *item) string {
+	if f.dir == Pull {
+		return it.srcID
+	}
+	return it.known.PartnerID
+}
+
+// commitExtras stores the field fingerprints of written payloads, clears
+// the create intents they settle, and drops the echo of conflicting
+// records so that the owner's value is not taken for an echo.
+func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*item) error {
+	var prints []any
+	var settled, conflicts, deleted []string
+	for _, it := range items {
+		switch {
+		case it.action == Delete:
+			if it.step == stepWritten || it.step == stepConflict {
+				deleted = append(deleted, it.key)
+			}
+		case it.step == stepWritten:
+			prints = append(prints, it.key, encodePrints(fieldPrints(it.payload)))
+			if it.intent != "" {
+				settled = append(settled, it.key)
+			}
+		case it.step == stepConflict:
+			conflicts = append(conflicts, it.key)
+		}
+	}
+	if len(prints)+len(conflicts)+len(deleted) == 0 {
+		return nil
+	}
+	pipe := r.eng.cfg.Redis.Pipeline()
+	if len(prints) > 0 {
+		pipe.HSet(ctx, r.printsKey(f), prints...)
+	}
+	if len(settled) > 0 {
+		pipe.HDel(ctx, r.intentsKey(f), settled...)
+	}
+	if len(conflicts) > 0 {
+		pipe.HDel(ctx, r.eng.cfg.Keys.Echo(r.inst.ID, string(f.dir), f.entity), conflicts...)
+	}
+	if len(deleted) > 0 {
+		pipe.HDel(ctx, r.printsKey(f), deleted...)
+		pipe.HDel(ctx, r.intentsKey(f), deleted...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("instance %q: store fingerprints of %s: %w", r.inst.ID, f.label(), err)
+	}
+	return nil
+}
+
+// markIntents records, before sending, the creates of a page that a
+// crash could leave unconfirmed, unless an intent is left already.
+func (r *run) markIntents(ctx context.Context, f *flow, items []*item) error {
+	if r.dry || f.dst.ent.Upsert != nil {
+		return nil
+	}
+	var fields []any
+	for _, it := range items {
+		if it.step == stepWrite && it.action == Create && it.key != "" && it.intent == "" {
+			fields = append(fields, it.key, it.hash)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	if err := r.eng.cfg.Redis.HSet(ctx, r.intentsKey(f), fields...).Err(); err != nil {
+		return fmt.Errorf("instance %q: record create intents of %s: %w", r.inst.ID, f.label(), err)
+	}
+	for _, it := range items {
+		if it.step == stepWrite && it.action == Create && it.key != "" && it.intent == "" {
+			it.intent = it.hash
+		}
+	}
+	return nil
+}
+
+// ledgerKey is the ledger's key of an item: its home key, or for a
+// partner record without one "@" and the partner's id.
+func ledgerKey(it *item) string {
+	if it.key == "" && it.srcID != "" {
+		return "@" + it.srcID
+	}
+	return it.key
+}
+
+// commitLedger records failures and clears the ledger entries of records
+// that went through.
+func (r *run) commitLedger(ctx context.Context, f *flow, rd *reading, items []*item) error {
+	var failed []Failed
+	var cleared []string
+	for _, it := range items {
+		key := ledgerKey(it)
+		switch {
+		case key == "":
+		case it.step == stepFailed && it.fail.Code != codeAborted:
+			failed = append(failed, Failed{Key: key, Reason: *it.fail, RunID: r.id})
+		case it.step != stepFailed && it.step != stepDenied && rd.inLedger(key):
+			cleared = append(cleared, key)
+		}
+	}
+	if len(failed) > 0 {
+		if err := r.ledger.Fail(ctx, f.dir, f.entity, failed...); err != nil {
+			return err
+		}
+	}
+	return r.ledger.Clear(ctx, f.dir, f.entity, cleared...)
+}
+
+// inLedger reports whether key had a ledger entry when the flow began.
+func (rd *reading) inLedger(key string) bool {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	_, ok := rd.failed[key]
+	return ok
+}

@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// Besides State, a run keeps two hashes per direction and entity, next to
+// State's written hash and under the same hash tag: the field
+// fingerprints of the last payload written (for plans and audit entries)
+// and the create intents (the payload hash of a create sent but not yet
+// confirmed, for crash safety).
+
+// printsKey is the key of the field fingerprints of f.
+func (r *run) printsKey(f *flow) string {
+	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":fields"
+}
+
+// intentsKey is the key of the create intents of f.
+func (r *run) intentsKey(f *flow) string {
+	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":intent"
+}
+
+// loadKnown loads what the state knows of the page's records, and the
+// intents and fingerprints of those about to be created or updated: two
+// round trips.
+func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
+	live := liveItems(items)
+	if len(live) == 0 {
+		return nil
+	}
+	keys := make([]string, len(live))
+	for i, it := range live {
+		keys[i] = it.key
+	}
+	known, err := r.state.Load(ctx, f.dir, f.entity, keys)
+	if err != nil {
+		return err
+	}
+	for i, it := range live {
+		it.known = known[i]
+	}
+	return r.loadExtras(ctx, f, live, keys)
+}
+
+// liveItems are the items with a key that are still to be decided.
+func liveItems(items []*item) []*item {
+	var out []*item
+	for _, it := range items {
+		if it.step == stepPending && it.key != "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// loadExtras reads the intents and fingerprints of items in one pipeline.
+func (r *run) loadExtras(ctx context.Context, f *flow, items []*item, keys []string) error {
+	pipe := r.eng.cfg.Redis.Pipeline()
+	intents := pipe.HMGet(ctx, r.intentsKey(f), keys...)
+	prints := pipe.HMGet(ctx, r.printsKey(f), keys...)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("instance %q: load intents and fingerprints of %s: %w", r.inst.ID, f.label(), err)
+	}
+	for i, it := range items {
+		it.intent = str(intents.Val()[i])
+		it.prints = decodePrints(str(prints.Val()[i]))
+	}
+	return nil
+}
+
+// decide chooses each pending item's action.
+func (r *run) decide(f *flow, items []*item) {
+	for _, it := range items {
+		if it.step != stepPending {
+			continue
+		}
+		switch {
+		case it.known.Hash == it.hash:
+			it.skip(noteUnchanged)
+		case it.known.Echo != "" && it.known.Echo == it.hash:
+			r.decideEcho(f, it)
+		default:
+			r.decideWrite(f, it)
+		}
+	}
+}
+
+// decideEcho skips a record that reads back what the other direction
+// wrote, and lets the state learn its hash so that the next run sees it
+// unchanged.
+func (r *run) decideEcho(f *flow, it *item) {
+	it.skip(noteEcho)
+	if it.id = r.targetID(f, it); it.id != "" {
+		it.step = stepAdopt
+	}
+}
+
+// decideWrite picks create or update, checks ownership and permission.
+func (r *run) decideWrite(f *flow, it *item) {
+	it.action = Create
+	if r.exists(f, it) {
+		it.action = Update
+		if !f.owning() {
+			it.step = stepConflict
+			return
+		}
+	}
+	if !r.inst.Permissions.Allows(f.dir, f.entity, it.action) {
+		it.step = stepDenied
+		return
+	}
+	it.step = stepWrite
+}
+
+// exists reports whether the destination has the record: on push, the id
+// map knows its partner id; on pull, the record carries a home key.
+func (r *run) exists(f *flow, it *item) bool {
+	if f.dir == Push {
+		return it.known.PartnerID != ""
+	}
+	return it.key != ""
+}
+
+// targetID is the partner's id of a record, which the state keeps for
+// both directions: from the id map on push, from the object on pull.
+func (r *run) targetID(f *flow, it *item) string {
+	if f.dir == Push {
+		return it.known.PartnerID
+	}
+	return it.srcID
+}

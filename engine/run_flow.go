@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"fmt"
+		"slices"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/specs"
+	"github.com/specsync/specsync/transforms"
+)
+
+// mapper applies a compiled mapping to one record's variables.
+type mapper interface {
+	Apply(vars transforms.Vars) (map[string]any, error)
+}
+
+// side is one system of a flow and the spec entity it reads or writes.
+type side struct {
+	client *connectors.Client
+	spec   *specs.Spec
+	name   string
+	ent    *specs.Entity
+}
+
+// flow is one direction and entity of a run, compiled once: where
+// records come from, how they are mapped, and where they go. Its entity
+// name is the partner spec's, for state, permissions and audit in both
+// directions.
+type flow struct {
+	dir      Direction
+	entity   string
+	model    string
+	src, dst side
+	read     mapper // src API object -> model record
+	write    mapper // model record -> dst body
+	when     *transforms.Template
+	includes []*include
+	ids      []string
+	schema   *openapi3.Schema
+	owner    Direction
+	mask     map[string]bool
+	feeds    bool // later flows include this flow's model records
+	warnOnce sync.Once
+}
+
+// owning reports whether the flow's source system owns the entity.
+func (f *flow) owning() bool { return f.owner == f.dir }
+
+// label names the flow in messages ("push tenant").
+func (f *flow) label() string { return string(f.dir) + " " + f.entity }
+
+// writeOp returns the operation a create (or update) of the flow uses.
+func (f *flow) writeOp(a Action) *specs.Operation {
+	e := f.dst.ent
+	if a == Update && e.Update != nil {
+		return e.Update
+	}
+	if e.Upsert != nil {
+		return e.Upsert
+	}
+	if a == Update {
+		return e.Update
+	}
+	return e.Create
+}
+
+// canWrite reports whether an entity has an operation that writes.
+func canWrite(e *specs.Entity) bool {
+	return e != nil && (e.Upsert != nil || e.Create != nil || e.Update != nil)
+}
+
+// homeEntity returns the home spec entity of a model entity: the one with
+// the same name as the partner's when it exists, else the first by name.
+func homeEntity(home *specs.Spec, model, prefer string) (string, *specs.Entity) {
+	if e, ok := home.Entity(prefer); ok && e.Model == model {
+		return prefer, e
+	}
+	for _, name := range sortedKeys(home.Sync.Entities) {
+		if e := home.Sync.Entities[name]; e != nil && e.Model == model {
+			return name, e
+		}
+	}
+	return "", nil
+}
+
+// ownerOf is the direction whose source owns a partner entity: push when
+// the home owns it (the default), pull when the partner does.
+func ownerOf(inst *Instance, name string, e *specs.Entity) Direction {
+	sot := e.SourceOfTruth
+	if o, ok := inst.SourceOfTruth[name]; ok {
+		sot = o
+	}
+	if sot == "partner" {
+		return Pull
+	}
+	return Push
+}
+
+// flowBuilder compiles the flows of a run.
+type flowBuilder struct {
+	r *run
+}
+
+// build compiles the flows of both directions in dependency order.
+func (b flowBuilder) build() ([]*flow, error) {
+	l := b.r.l
+	var push, pull []*flow
+	for _, name := range l.Partner.Order(l.Model) {
+		p := l.Partner.Sync.Entities[name]
+		hname, h := homeEntity(l.Home, p.Model, name)
+		if h == nil {
+			continue
+		}
+		partner := side{client: b.r.partner, spec: l.Partner, name: name, ent: p}
+		home := side{client: b.r.home, spec: l.Home, name: hname, ent: h}
+		if h.List != nil && canWrite(p) {
+			f, err := b.compile(Push, name, home, partner)
+			if err != nil {
+				return nil, err
+			}
+			push = append(push, f)
+		}
+		if p.List != nil && canWrite(h) {
+			f, err := b.compile(Pull, name, partner, home)
+			if err != nil {
+				return nil, err
+			}
+			pull = append(pull, f)
+		}
+	}
+	markFeeds(push)
+	return append(push, pull...), nil
+}
+
+// compile builds one flow.
+func (b flowBuilder) compile(dir Direction, name string, src, dst side) (*flow, error) {
+	model := src.ent.Model
+	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.r.inst, name, b.partnerEntity(src, dst))}
+	f.schema = dst.spec.WriteSchema(dst.ent, f.writeOp(Create))
+	steps := []func(*flow) error{b.mappings, b.includes, b.whenTemplate}
+	for _, step := range steps {
+		if err := step(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.label(), err)
+		}
+	}
+	f.mask = maskedFields(f, b.r.l.Model)
+	return f, nil
+}
+
+// partnerEntity returns the partner side's entity of a flow.
+func (b flowBuilder) partnerEntity(src, dst side) *specs.Entity {
+	if src.spec == b.r.l.Partner {
+		return src.ent
+	}
+	return dst.ent
+}
+
+// mappings compiles the flow's read and write mappings.
+func (b flowBuilder) mappings(f *flow) error {
+	var err error
+	if f.read, err = b.mapping("read", f.src.ent.Read, b.r.l.Model.Schema(f.model)); err != nil {
+		return err
+	}
+	f.write, err = b.mapping("write", f.dst.ent.Write, f.schema)
+	return err
+}
+
+// mapping compiles one mapping against the schema its result must
+// satisfy; an omitted one is the identity. Mappings convert rendered
+// values to the schema's types and check the result against it, so a
+// payload that does not fit fails its record before anything is sent.
+func (b flowBuilder) mapping(kind string, m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
+	compiled, err := b.r.eng.cfg.Templates.CompileMapping(m, schema)
+	if err != nil {
+		return nil, fmt.Errorf("%s mapping: %w", kind, err)
+	}
+	return compiled, nil
+}
+
+// whenTemplate compiles the destination entity's `when`.
+func (b flowBuilder) whenTemplate(f *flow) error {
+	src := f.dst.ent.When
+	if src == "" {
+		return nil
+	}
+	t, err := b.r.eng.cfg.Templates.Compile(src)
+	if err != nil {
+		return fmt.Errorf("when: %w", err)
+	}
+	f.when = t
+	return nil
+}
+
+// markFeeds marks the flows whose model records later flows include.
+func markFeeds(flows []*flow) {
+	for i, f := range flows {
+		for _, later := range flows[i+1:] {
+			if slices.ContainsFunc(later.includes, func(inc *include) bool { return inc.model == f.model }) {
+				f.feeds = true
+			}
+		}
+	}
+}

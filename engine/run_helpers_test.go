@@ -1,0 +1,288 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/connectors/mock"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/specs"
+)
+
+// runT0 is when the test systems' records were last changed, unless a test
+// moves the clock.
+var runT0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// harness is an instance between a mock home system and a mock partner,
+// on a test Redis.
+type harness struct {
+	t       testing.TB
+	rdb     redis.UniversalClient
+	ns      keys.Namespace
+	clock   *testClock
+	home    *mock.Server
+	partner *mock.Server
+	inst    *Instance
+	loaded  *Loaded
+	eng     *Engine
+}
+
+// allGrants grants every action in both directions for every entity.
+func allGrants() Permissions {
+	p := Permissions{}
+	for _, dir := range directions {
+		p[dir] = map[string][]Action{}
+		for _, e := range []string{"building", "unit", "contact", "tenant"} {
+			p[dir][e] = []Action{Create, Update, Delete}
+		}
+	}
+	return p
+}
+
+// newHarness starts the mock systems and builds the instance; partner is
+// "create" (no upsert, duplicates possible) or "upsert".
+func newHarness(t testing.TB, partner string) *harness {
+	t.Helper()
+	rdb, ns := newRedis(t)
+	h := &harness{t: t, rdb: rdb, ns: ns, clock: newClock(runT0)}
+	homeURL := h.serve(&h.home, "home.json", mock.Options{Now: h.clock.Now})
+	partnerURL := h.serve(&h.partner, "partner_"+partner+".json", mock.Options{Now: h.clock.Now, DuplicateCreates: true})
+	h.inst = &Instance{
+		ID: "test-inst", Organisation: "acme", Source: "specsync-test",
+		Home:        System{Spec: testdataPath("home.json"), BaseURL: homeURL},
+		Partner:     System{Spec: testdataPath("partner_" + partner + ".json"), BaseURL: partnerURL},
+		Model:       testdataPath("model.json"),
+		Permissions: allGrants(),
+		Options:     Options{Concurrency: 4, Validation: ValidationOff},
+	}
+	h.reload()
+	return h
+}
+
+// testdataPath is the absolute path of a run test document.
+func testdataPath(name string) string {
+	p, err := filepath.Abs(filepath.Join("testdata", "run", name))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// serve starts a mock server for a spec over HTTP.
+func (h *harness) serve(dst **mock.Server, spec string, opts mock.Options) string {
+	h.t.Helper()
+	s, fs, err := specs.Load(testdataPath(spec), specs.LoadOptions{})
+	if err != nil || fs.HasErrors() {
+		h.t.Fatalf("load %s: %v %v", spec, err, fs)
+	}
+	srv, err := mock.New(s, opts)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	h.t.Cleanup(hs.Close)
+	*dst = srv
+	return hs.URL
+}
+
+// reload opens the instance again (after a change to it) and builds a new
+// engine.
+func (h *harness) reload() {
+	h.t.Helper()
+	l, fs, err := Open(h.inst, specs.LoadOptions{})
+	if err != nil {
+		h.t.Fatalf("open: %v\n%v", err, fs)
+	}
+	h.loaded = l
+	h.eng, err = New(Config{Redis: h.rdb, Keys: h.ns, Clock: h.clock, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// run runs the instance and fails the test when the run aborts.
+func (h *harness) run(opts RunOptions) *Summary {
+	h.t.Helper()
+	sum, err := h.eng.Run(context.Background(), h.loaded, opts)
+	if err != nil {
+		h.t.Fatalf("run: %v", err)
+	}
+	return sum
+}
+
+// seed puts records into a mock, failing the test on error.
+func seed(t testing.TB, s *mock.Server, entity string, records []map[string]any) {
+	t.Helper()
+	if err := s.Seed(entity, records); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// homeData is the home system's test data.
+type homeData struct {
+	buildings, units, persons, leases []map[string]any
+}
+
+// newHomeData makes nb buildings with upb units each, one person and one
+// lease per unit.
+func newHomeData(nb, upb int) homeData {
+	var d homeData
+	for b := 1; b <= nb; b++ {
+		d.buildings = append(d.buildings, map[string]any{"id": fmt.Sprintf("b%d", b), "name": fmt.Sprintf("Building %d", b), "city": "Berlin"})
+		for u := 1; u <= upb; u++ {
+			n := (b-1)*upb + u
+			d.units = append(d.units, map[string]any{"id": fmt.Sprintf("u%d", n), "building_id": fmt.Sprintf("b%d", b), "number": fmt.Sprintf("%d.%d", b, u), "area": json.Number(fmt.Sprintf("%d.5", 40+n%50))})
+			d.persons = append(d.persons, map[string]any{"id": fmt.Sprintf("p%d", n), "first_name": "Erika", "last_name": fmt.Sprintf("Muster%d", n), "email": fmt.Sprintf("erika%d@example.com", n)})
+			d.leases = append(d.leases, map[string]any{"id": fmt.Sprintf("l%d", n), "unit_id": fmt.Sprintf("u%d", n), "person_id": fmt.Sprintf("p%d", n), "rent": fmt.Sprintf("%d.5", 700+n), "start": "2024-01-31"})
+		}
+	}
+	return d
+}
+
+// seedHome stores d in the home mock.
+func (h *harness) seedHome(d homeData) {
+	seed(h.t, h.home, "building", d.buildings)
+	seed(h.t, h.home, "unit", d.units)
+	seed(h.t, h.home, "person", d.persons)
+	seed(h.t, h.home, "lease", d.leases)
+}
+
+// expected is what the partner must hold for home data d: per entity, one
+// line per record with the partner's references resolved to home keys.
+func expected(d homeData) map[string][]string {
+	out := map[string][]string{}
+	for _, b := range d.buildings {
+		out["building"] = append(out["building"], fmt.Sprintf("%s name=%s city=%s", b["id"], b["name"], b["city"]))
+	}
+	for _, u := range d.units {
+		out["unit"] = append(out["unit"], fmt.Sprintf("%s building=%s number=%s area=%s", u["id"], u["building_id"], u["number"], u["area"]))
+	}
+	for _, p := range d.persons {
+		out["contact"] = append(out["contact"], fmt.Sprintf("%s %s %s %s", p["id"], p["first_name"], p["last_name"], p["email"]))
+	}
+	for _, l := range d.leases {
+		out["tenant"] = append(out["tenant"], fmt.Sprintf("%s unit=%s contact=%s rent=%s start=%s", l["id"], l["unit_id"], l["person_id"], rent2(l["rent"]), l["start"]))
+	}
+	for _, lines := range out {
+		sort.Strings(lines)
+	}
+	return out
+}
+
+// rent2 writes a rent with two decimals, as the tenant mapping does.
+func rent2(v any) string {
+	var whole, frac int
+	fmt.Sscanf(fmt.Sprint(v), "%d.%d", &whole, &frac)
+	return fmt.Sprintf("%d.%d0", whole, frac)
+}
+
+// actual describes what the partner holds, like expected; detached
+// records are left out.
+func (h *harness) actual() map[string][]string {
+	out := map[string][]string{}
+	keyOf := func(entity string) map[string]string {
+		m := map[string]string{}
+		for _, r := range h.partner.Records(entity) {
+			m[fmt.Sprint(r["id"])] = fmt.Sprint(r["externalId"])
+		}
+		return m
+	}
+	buildings, units, contacts := keyOf("building"), keyOf("unit"), keyOf("contact")
+	for _, r := range h.partner.Records("building") {
+		out["building"] = append(out["building"], fmt.Sprintf("%s name=%s city=%s", r["externalId"], r["name"], r["city"]))
+	}
+	for _, r := range h.partner.Records("unit") {
+		out["unit"] = append(out["unit"], fmt.Sprintf("%s building=%s number=%s area=%s", r["externalId"], buildings[fmt.Sprint(r["buildingId"])], r["number"], r["area"]))
+	}
+	for _, r := range h.partner.Records("contact") {
+		out["contact"] = append(out["contact"], fmt.Sprintf("%s %s %s %s", r["externalId"], r["firstName"], r["lastName"], r["email"]))
+	}
+	for _, r := range h.partner.Records("tenant") {
+		if r["detached"] == true {
+			continue
+		}
+		out["tenant"] = append(out["tenant"], fmt.Sprintf("%s unit=%s contact=%s rent=%s start=%s", r["externalId"], units[fmt.Sprint(r["unitId"])], contacts[fmt.Sprint(r["contactId"])], r["rent"], r["startDate"]))
+	}
+	for _, lines := range out {
+		sort.Strings(lines)
+	}
+	return out
+}
+
+// put sends a JSON body to a mock with PUT, as a user of that system would.
+func put(t testing.TB, base, path string, body map[string]any) {
+	t.Helper()
+	data, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPut, base+path, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("PUT %s: %d %s", path, res.StatusCode, out)
+	}
+}
+
+// redisDump returns every key under the test's namespace with a digest of
+// its value, for before/after comparisons.
+func redisDump(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	iter := rdb.Scan(ctx, 0, escapeGlobTest(ns.Prefix())+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		v, err := rdb.Dump(ctx, k).Result()
+		if err != nil {
+			t.Fatalf("dump %s: %v", k, err)
+		}
+		out[k] = fmt.Sprintf("%x", hashString(v))
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// hashString digests a dumped value.
+func hashString(s string) uint64 { return keyHash(s) }
+
+// escapeGlobTest escapes SCAN pattern characters.
+func escapeGlobTest(s string) string {
+	var b bytes.Buffer
+	for _, c := range s {
+		if c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// summaryText renders a summary for failure messages.
+func summaryText(s *Summary) string {
+	var b bytes.Buffer
+	s.Table(&b)
+	return b.String()
+}

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/transforms"
+)
+
+// ledgerChunk is how many ledger entries are fetched and processed as one
+// page.
+const ledgerChunk = 100
+
+// retryLedger retries the flow's ledger entries that the listing did not
+// return (an incremental read returns only changed records): each is read
+// again with the source's get and processed like a listed record. An
+// entry whose record is gone from the source leaves the ledger.
+func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pipeline) {
+	keys := rd.unseenFailures()
+	if len(keys) == 0 || f.src.ent.Get == nil {
+		return
+	}
+	for start := 0; start < len(keys); start += ledgerChunk {
+		chunk := keys[start:min(start+ledgerChunk, len(keys))]
+		objs, gone, err := r.fetchFailed(ctx, f, chunk)
+		if err != nil {
+			r.sum.warn(f, "retrying failed records: %v", err)
+			return
+		}
+		r.clearGone(ctx, f, gone)
+		if len(objs) > 0 {
+			if err := r.processPage(ctx, f, rd, p, objs); err != nil {
+				p.abort(err)
+				return
+			}
+		}
+	}
+}
+
+// unseenFailures lists the ledger keys the listing did not return.
+func (rd *reading) unseenFailures() []string {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	var out []string
+	for k, seen := range rd.failed {
+		if !seen {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// fetchFailed reads the records of ledger keys from the source. Keys of
+// records the source no longer has are returned as gone.
+func (r *run) fetchFailed(ctx context.Context, f *flow, keys []string) ([]map[string]any, []string, error) {
+	ids, err := r.sourceIDs(ctx, f, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var objs []map[string]any
+	var gone []string
+	for i, key := range keys {
+		obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i]})
+		switch {
+		case errors.Is(err, connectors.ErrNotFound):
+			gone = append(gone, key)
+		case err != nil && connectors.Classify(err) == connectors.GiveUp:
+			return nil, nil, err
+		case err == nil:
+			objs = append(objs, obj)
+		}
+	}
+	return objs, gone, nil
+}
+
+// sourceIDs are the source system's ids of ledger keys: the home key on
+// push; on pull the partner id, from the id maps or the key itself.
+func (r *run) sourceIDs(ctx context.Context, f *flow, keys []string) ([]string, error) {
+	if f.dir == Push {
+		return keys, nil
+	}
+	out := make([]string, len(keys))
+	var known []string
+	for i, k := range keys {
+		if id, ok := strings.CutPrefix(k, "@"); ok {
+			out[i] = id
+		} else {
+			known = append(known, k)
+		}
+	}
+	ids, err := r.partnerIDsOf(ctx, f.entity, known)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		if out[i] == "" {
+			out[i], ids = orDefault(ids[0], k), ids[1:]
+		}
+	}
+	return out, nil
+}
+
+// partnerIDsOf returns the partner ids of home keys from the pull id map,
+// else the push id map.
+func (r *run) partnerIDsOf(ctx context.Context, entity string, keys []string) ([]string, error) {
+	ids, err := r.state.PartnerIDs(ctx, Pull, entity, keys)
+	if err != nil {
+		return nil, err
+	}
+	push, err := r.state.PartnerIDs(ctx, Push, entity, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ids {
+		ids[i] = orDefault(ids[i], push[i])
+	}
+	return ids, nil
+}
+
+// clearGone drops ledger entries of records the source no longer has; a
+// full read deletes them from the destination.
+func (r *run) clearGone(ctx context.Context, f *flow, keys []string) {
+	if len(keys) == 0 || r.dry {
+		return
+	}
+	if err := r.ledger.Clear(ctx, f.dir, f.entity, keys...); err != nil {
+		r.log.Warn("could not clear ledger entries of records gone from the source", "flow", f.label(), "error", err)
+	}
+}

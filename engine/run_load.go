@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// ErrUnusable is matched (errors.Is) by the error of Open when a document
+// of the instance has error findings; the findings say what to fix.
+var ErrUnusable = errors.New("instance is not usable")
+
+// UnusableError lists the findings that make an instance unusable.
+type UnusableError struct {
+	Instance string
+	Findings specs.Findings
+}
+
+// Error names the first error finding and how many there are.
+func (e *UnusableError) Error() string {
+	n, first := 0, ""
+	for _, f := range e.Findings {
+		if f.Severity == specs.SeverityError {
+			if n++; first == "" {
+				first = f.String()
+			}
+		}
+	}
+	return fmt.Sprintf("instance %q has %d error findings (run `specsync validate`); first: %s", e.Instance, n, first)
+}
+
+// Is makes the error match ErrUnusable.
+func (e *UnusableError) Is(target error) bool { return target == ErrUnusable }
+
+// Open loads the model and both specs of a stored instance (its paths are
+// absolute, as ReadInstance and LoadInstance leave them) and validates the
+// specs against the model. Error findings make it fail with an
+// *UnusableError; warnings are returned.
+func Open(inst *Instance, opts specs.LoadOptions) (*Loaded, specs.Findings, error) {
+	l := &Loaded{Instance: inst}
+	var found specs.Findings
+	model, fs, err := specs.LoadModel(inst.Model, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("instance %q: model: %w", inst.ID, err)
+	}
+	l.Model, found = model, append(found, fs...)
+	for _, s := range []struct {
+		path string
+		dst  **specs.Spec
+	}{{inst.Home.Spec, &l.Home}, {inst.Partner.Spec, &l.Partner}} {
+		spec, fs, err := specs.Load(s.path, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("instance %q: spec: %w", inst.ID, err)
+		}
+		found = append(found, fs...)
+		if spec != nil && model != nil {
+			found = append(found, specs.Validate(spec, model)...)
+		}
+		*s.dst = spec
+	}
+	return l, found, l.usable(found)
+}
+
+// usable refuses a Loaded with a missing document or error findings.
+func (l *Loaded) usable(found specs.Findings) error {
+	if found.HasErrors() || l.Home == nil || l.Partner == nil || l.Model == nil {
+		return &UnusableError{Instance: l.Instance.ID, Findings: found}
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// Notes on skipped records.
+const (
+	noteUnchanged = "unchanged"
+	noteEcho      = "echo"
+	noteFiltered  = "filtered"
+)
+
+// processPage prepares a page of source records and hands the writes to
+// the pipeline (or, for a plan, records what would happen).
+func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pipeline, objs []map[string]any) error {
+	items, err := r.prepare(ctx, f, objs)
+	if err != nil {
+		return err
+	}
+	rd.markSeen(items)
+	r.sum.read(f, len(objs))
+	if r.dry {
+		r.planPage(f, items)
+		return nil
+	}
+	return p.submit(items)
+}
+
+// prepare maps a page of records and decides what to do with each.
+func (r *run) prepare(ctx context.Context, f *flow, objs []map[string]any) ([]*item, error) {
+	items := r.readRecords(f, objs)
+	if f.dir == Pull {
+		if err := r.resolveKeys(ctx, f, items); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.resolve(ctx, f, items); err != nil {
+		return nil, err
+	}
+	r.mapPayloads(f, items)
+	if err := r.loadKnown(ctx, f, items); err != nil {
+		return nil, err
+	}
+	r.decide(f, items)
+	return items, nil
+}
+
+// readRecords applies the source's read mapping and finds each record's
+// key (and, on pull, the partner's id).
+func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
+	items := make([]*item, len(objs))
+	for i, obj := range objs {
+		it := &item{obj: obj, key: textAt(obj, f.src.ent.Key)}
+		items[i] = it
+		if f.dir == Pull {
+			it.srcID = textAt(obj, idPath(f.src.ent))
+		}
+		rec, err := f.read.Apply(readVars(f.src.name, obj, r.instVars))
+		if err != nil {
+			it.failErr(CodeMapping, fmt.Errorf("read mapping of %s: %w", f.src.name, err))
+			continue
+		}
+		it.rec = rec
+		if f.feeds && it.key != "" {
+			r.cache.put(f.model, it.key, rec)
+		}
+		if it.key == "" && f.dir == Push {
+			it.failf(CodeMissingKey, "the %s record has no key at %q; check the home spec's key", f.src.name, f.src.ent.Key)
+		}
+	}
+	return items
+}
+
+// idPath is the path of an entity's own id: its id, else its key.
+func idPath(e *specs.Entity) string { return orDefault(e.ID, e.Key) }
+
+// resolveKeys finds, on pull, the home key of partner records that carry
+// none, from the id map (records the home created from the partner's).
+func (r *run) resolveKeys(ctx context.Context, f *flow, items []*item) error {
+	var ids []string
+	var owners []*item
+	for _, it := range items {
+		if it.key == "" && it.srcID != "" {
+			ids, owners = append(ids, it.srcID), append(owners, it)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	keys, err := r.state.HomeKeys(ctx, Pull, f.entity, ids)
+	if err != nil {
+		return err
+	}
+	for i, it := range owners {
+		it.key = keys[i]
+	}
+	return nil
+}
+
+// mapPayloads applies `when` and the write mapping, checks the payload
+// against the target schema and hashes it.
+func (r *run) mapPayloads(f *flow, items []*item) {
+	for _, it := range items {
+		if it.step == stepPending {
+			r.mapPayload(f, it)
+		}
+	}
+}
+
+// mapPayload maps one record.
+func (r *run) mapPayload(f *flow, it *item) {
+	vars := writeVars(f.model, it.rec, it.inc, it.ids, r.instVars)
+	if f.when != nil {
+		s, err := f.when.Render(vars)
+		if err != nil {
+			it.failErr(CodeMapping, fmt.Errorf("when: %w", err))
+			return
+		}
+		if !truthy(s) {
+			it.skip(noteFiltered)
+			return
+		}
+	}
+	payload, err := f.write.Apply(vars)
+	if err != nil {
+		it.failErr(CodeMapping, fmt.Errorf("write mapping of %s: %w", f.dst.name, err))
+		return
+	}
+	it.payload = payload
+	if it.hash, err = hashOf(payload); err != nil {
+		it.failErr(CodeMapping, err)
+	}
+}
+
+// truthy reports whether a rendered `when` lets a record through.
+func truthy(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && s != "0" && !strings.EqualFold(s, "false")
+}
+
+// textAt returns the scalar at a dotted path of obj as text; "" when
+// there is none.
+func textAt(obj map[string]any, path string) string {
+	var v any = obj
+	for _, seg := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[seg]
+	}
+	return scalarText(v)
+}
+
+// scalarText formats a JSON scalar; objects, arrays and null give "".
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
+}

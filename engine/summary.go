@@ -1,0 +1,203 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"text/tabwriter"
+	"time"
+)
+
+// Summary is what a run did, per direction and entity. It is safe for
+// concurrent use while the run fills it; read it after the run.
+type Summary struct {
+	RunID        string    `json:"runId"`
+	Instance     string    `json:"instance"`
+	Organisation string    `json:"organisation"`
+	Started      time.Time `json:"started"`
+	Finished     time.Time `json:"finished"`
+	// Entities are in run order: push entities in dependency order, then
+	// pull entities.
+	Entities []*EntitySummary `json:"entities"`
+	// Warnings are run-level notes for operators (refused deletes, failed
+	// listings).
+	Warnings []string `json:"warnings,omitempty"`
+	// Aborted says why the run stopped before its end; empty when it ran
+	// through.
+	Aborted string `json:"aborted,omitempty"`
+
+	mu sync.Mutex
+}
+
+// EntitySummary counts what a run did with one direction and entity.
+type EntitySummary struct {
+	Direction Direction `json:"direction"`
+	Entity    string    `json:"entity"`
+	// Full is set when the entity was read completely (deletes are found
+	// only then); otherwise only changes since the cursor were read.
+	Full bool `json:"full"`
+	// Incomplete is set when the listing failed part way.
+	Incomplete bool  `json:"incomplete,omitempty"`
+	Read       int64 `json:"read"`
+	Created    int64 `json:"created"`
+	Updated    int64 `json:"updated"`
+	Deleted    int64 `json:"deleted"`
+	// Skipped counts unchanged records, echoes of our own writes and
+	// records a `when` filtered out.
+	Skipped   int64 `json:"skipped"`
+	Denied    int64 `json:"denied"`
+	Failed    int64 `json:"failed"`
+	Conflicts int64 `json:"conflicts"`
+	// DeletesRefused counts deletes the delete guard held back.
+	DeletesRefused int64 `json:"deletesRefused,omitempty"`
+}
+
+// Status is the overall result of a run.
+type Status string
+
+const (
+	// StatusClean: every record went through.
+	StatusClean Status = "clean"
+	// StatusPartial: the run ran through, but some records failed or a
+	// listing was incomplete.
+	StatusPartial Status = "partial"
+	// StatusFailed: the run was aborted.
+	StatusFailed Status = "failed"
+)
+
+// Exit codes of the sync command by status.
+const (
+	ExitClean   = 0
+	ExitFailed  = 1
+	ExitPartial = 3
+)
+
+// newSummary starts the summary of a run with a row per selected flow.
+func newSummary(r *run) *Summary {
+	s := &Summary{RunID: r.id, Instance: r.inst.ID, Organisation: r.inst.Organisation}
+	for _, f := range r.flows {
+		if r.selected(f) && (r.opts.Direction == "" || r.opts.Direction == f.dir) {
+			s.Entities = append(s.Entities, &EntitySummary{Direction: f.dir, Entity: f.entity})
+		}
+	}
+	return s
+}
+
+// Status tells clean, partial or failed.
+func (s *Summary) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Aborted != "" {
+		return StatusFailed
+	}
+	for _, e := range s.Entities {
+		if e.Failed > 0 || e.Incomplete {
+			return StatusPartial
+		}
+	}
+	return StatusClean
+}
+
+// ExitCode is the process exit code of the run: 0 clean, 3 partial, 1
+// failed.
+func (s *Summary) ExitCode() int {
+	switch s.Status() {
+	case StatusFailed:
+		return ExitFailed
+	case StatusPartial:
+		return ExitPartial
+	}
+	return ExitClean
+}
+
+// Entity returns the row of a direction and entity, or nil.
+func (s *Summary) Entity(dir Direction, entity string) *EntitySummary {
+	for _, e := range s.Entities {
+		if e.Direction == dir && e.Entity == entity {
+			return e
+		}
+	}
+	return nil
+}
+
+// entity returns the row of a flow, adding it when missing.
+func (s *Summary) entity(f *flow) *EntitySummary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.Entity(f.dir, f.entity); e != nil {
+		return e
+	}
+	e := &EntitySummary{Direction: f.dir, Entity: f.entity}
+	s.Entities = append(s.Entities, e)
+	return e
+}
+
+// read counts records read.
+func (s *Summary) read(f *flow, n int) {
+	e := s.entity(f)
+	s.mu.Lock()
+	e.Read += int64(n)
+	s.mu.Unlock()
+}
+
+// count adds the outcomes of committed items.
+func (s *Summary) count(f *flow, items []*item) {
+	e := s.entity(f)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, it := range items {
+		e.add(it)
+	}
+}
+
+// add counts one item.
+func (e *EntitySummary) add(it *item) {
+	switch it.step {
+	case stepWritten, stepWrite:
+		switch it.action {
+		case Create:
+			e.Created++
+		case Update:
+			e.Updated++
+		case Delete:
+			e.Deleted++
+		}
+	case stepSkip, stepAdopt:
+		e.Skipped++
+	case stepDenied:
+		e.Denied++
+	case stepConflict:
+		e.Conflicts++
+	case stepFailed:
+		e.Failed++
+	}
+}
+
+// warn adds a warning about a flow.
+func (s *Summary) warn(f *flow, format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Warnings = append(s.Warnings, f.label()+": "+fmt.Sprintf(format, args...))
+}
+
+// Table writes the summary as a table, with warnings below.
+func (s *Summary) Table(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\t")
+	for _, e := range s.Entities {
+		name := e.Entity
+		if !e.Full {
+			name += " (incremental)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
+			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts)
+	}
+	tw.Flush()
+	for _, warn := range s.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+	fmt.Fprintf(w, "run %s: %s in %s\n", s.RunID, s.Status(), s.Finished.Sub(s.Started).Round(time.Millisecond))
+	if s.Aborted != "" {
+		fmt.Fprintln(w, "aborted:", s.Aborted)
+	}
+}

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"maps"
+	"regexp"
+	"sort"
+
+	"github.com/specsync/specsync/transforms"
+)
+
+// Template variables of a run.
+//
+// Write mappings, `when` and operation parameters see:
+//   - the model record under its model entity name ("lease") and as
+//     "record";
+//   - each include by its name ("unit", "tenant"): the related model
+//     record;
+//   - "ids": the target system's id of each included record, by include
+//     name (the partner id on push, the home key on pull);
+//   - "instance": {"id", "organisation", "source"} of the running
+//     instance.
+//
+// Operation parameters further see "key" (the home key) and "id" (the
+// target system's id of the record, once it has one).
+//
+// Read mappings see the API object under the spec entity's name and as
+// "record", and "instance".
+const (
+	varRecord   = "record"
+	varIDs      = "ids"
+	varInstance = "instance"
+	varKey      = "key"
+	varID       = "id"
+)
+
+// instanceVars is the "instance" variable of inst.
+func instanceVars(inst *Instance) map[string]any {
+	return map[string]any{"id": inst.ID, "organisation": inst.Organisation, "source": inst.Source}
+}
+
+// readVars are the variables of a read mapping over an API object.
+func readVars(entity string, obj map[string]any, inst map[string]any) transforms.Vars {
+	return transforms.Vars{entity: obj, varRecord: obj, varInstance: inst}
+}
+
+// recordVars are the variables of include key templates: the model
+// record and the instance.
+func recordVars(model string, rec map[string]any, inst map[string]any) transforms.Vars {
+	return transforms.Vars{model: rec, varRecord: rec, varInstance: inst}
+}
+
+// writeVars are the variables of a write mapping: the record, its
+// includes and their ids, and the instance.
+func writeVars(model string, rec map[string]any, inc map[string]map[string]any, ids map[string]any, inst map[string]any) transforms.Vars {
+	v := make(transforms.Vars, len(inc)+4)
+	for name, r := range inc {
+		v[name] = r
+	}
+	v[model], v[varRecord], v[varInstance] = rec, rec, inst
+	if ids == nil {
+		ids = map[string]any{}
+	}
+	v[varIDs] = ids
+	return v
+}
+
+// opVars adds "key" and "id" to v for an operation's parameters. id may
+// be empty (a create).
+func opVars(v transforms.Vars, key, id string) transforms.Vars {
+	out := maps.Clone(v)
+	if out == nil {
+		out = transforms.Vars{}
+	}
+	out[varKey] = key
+	if id != "" {
+		out[varID] = id
+	}
+	return out
+}
+
+// idsPattern finds "ids.NAME" in templates.
+var idsPattern = regexp.MustCompile(`\bids\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+// idsUsed lists, sorted, the include names whose ids the templates use.
+func idsUsed(templates []string) []string {
+	seen := map[string]bool{}
+	for _, t := range templates {
+		for _, m := range idsPattern.FindAllStringSubmatch(t, -1) {
+			seen[m[1]] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// templatesOf lists every string of a mapping tree.
+func templatesOf(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case map[string]any:
+		var out []string
+		for _, child := range t {
+			out = append(out, templatesOf(child)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for _, child := range t {
+			out = append(out, templatesOf(child)...)
+		}
+		return out
+	}
+	return nil
+}
