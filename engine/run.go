@@ -160,7 +160,7 @@ func (r *run) client(spec *specs.Spec, sys System) (*connectors.Client, error) {
 		Instance: r.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
 		BaseURL: sys.BaseURL, Redis: cfg.Redis, KeyPrefix: cfg.Keys.Prefix(),
 		Validation: connectors.ValidationMode(r.inst.Options.ValidationLevel()),
-		Transport: cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
+		Transport:  cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
 		Auth: cfg.Auth, Paginators: cfg.Paginators, Templates: cfg.Templates, LookupEnv: cfg.LookupEnv,
 	})
 	if err != nil {

@@ -62,7 +62,7 @@ func conflictMessage(f *flow, it *item) string {
 			sourceName(f.dir), sourceName(f.owner), f.entity)
 	}
 	return fmt.Sprintf("the %s changed this record, but the %s owns %s; the change is not written and the owner's value is written again on the next run",
-			sourceName(f.dir), sourceName(f.owner), f.entity)
+		sourceName(f.dir), sourceName(f.owner), f.entity)
 }
 
 // sourceName names the system a direction reads from.

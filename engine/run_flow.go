@@ -2,7 +2,7 @@ package engine
 
 import (
 	"fmt"
-		"slices"
+	"slices"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
