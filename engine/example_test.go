@@ -51,6 +51,6 @@ schedule: {timezon: Europe/Berlin}
 		fmt.Printf("%s:%d:%d %s %s; %s\n", f.File, f.Line, f.Column, f.Code, f.Message, f.Hint)
 	}
 	// Output:
-	// everreal.yaml:5:46 literal-secret a secret is written into the instance as a string; reference the secret instead: {"env": "VARIABLE"} or {"file": "path"}
+	// everreal.yaml:5:46 literal-secret a secret is written into the file as a string; reference the secret instead: {"env": "VARIABLE"} or {"file": "path"} (in a spec also {"credential": "name"})
 	// everreal.yaml:7:12 unknown-key unknown key "timezon"; did you mean "timezone"?
 }

@@ -15,20 +15,23 @@ import (
 // (InstanceStore). Paths in an instance file are relative to the file;
 // ReadInstance makes them absolute.
 //
+// Required keys carry omitempty all the same: ValidateInstance reports
+// them missing, with a hint that says what each is for.
+//
 // An Instance is a plain value: safe for concurrent reads once built.
 type Instance struct {
 	// ID names the instance: lower-case letters, digits and dashes
 	// ("erp-everreal"). Required; it appears in Redis keys and audit
 	// entries.
-	ID string `json:"id"`
+	ID string `json:"id,omitempty"`
 	// Organisation owns the instance. Required.
-	Organisation string `json:"organisation"`
+	Organisation string `json:"organisation,omitempty"`
 	// Home is the system of record. Required.
-	Home System `json:"home"`
+	Home System `json:"home,omitzero"`
 	// Partner is the third-party system. Required.
-	Partner System `json:"partner"`
+	Partner System `json:"partner,omitzero"`
 	// Model is the path of the model document. Required.
-	Model string `json:"model"`
+	Model string `json:"model,omitempty"`
 	// Source is the value of `instance.source` in templates (EverReal's
 	// meta.source). Empty renders empty.
 	Source string `json:"source,omitempty"`
@@ -54,7 +57,7 @@ type Instance struct {
 // instance supplies to it.
 type System struct {
 	// Spec is the path of the connector spec. Required.
-	Spec string `json:"spec"`
+	Spec string `json:"spec,omitempty"`
 	// Credentials are the named credentials the spec refers to with
 	// {"credential": "name"}, each a reference to an environment variable
 	// or a file; never a literal secret.

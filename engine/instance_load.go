@@ -49,7 +49,7 @@ func LoadInstance(path string, opts specs.LoadOptions) (*Loaded, specs.Findings,
 	l := &Loaded{Instance: inst}
 	v := &checker{}
 	found = append(found, l.loadDocuments(opts, dir, v)...)
-	found = append(found, locate(append(v.list, l.crossCheck()...), path, data)...)
+	found = append(found, specs.Locate(append(v.list, l.crossCheck()...), path, data)...)
 	return l, found, nil
 }
 
@@ -179,7 +179,7 @@ func collectCredentials(v reflect.Value, names *[]string) {
 			collectCredentials(v.Elem(), names)
 		}
 	case reflect.Struct:
-		if v.Type() == credentialType {
+		if v.Type() == reflect.TypeFor[specs.Credential]() {
 			if name := v.Interface().(specs.Credential).Credential; name != "" {
 				*names = append(*names, name)
 			}

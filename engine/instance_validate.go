@@ -234,7 +234,7 @@ func (v *checker) sourceOfTruth(m map[string]string) {
 // hintFor suggests the allowed value closest to s, and lists them all.
 func hintFor(s string, allowed []string) string {
 	hint := "allowed: " + strings.Join(allowed, ", ")
-	if close := closest(s, allowed); close != "" {
+	if close := specs.Suggest(s, allowed); close != "" {
 		hint = fmt.Sprintf("did you mean %q? %s", close, hint)
 	}
 	return hint

@@ -11,7 +11,7 @@ type fieldInfo struct {
 	name     string // JSON key
 	index    int
 	typ      reflect.Type
-	required bool     // no omitempty
+	required bool     // neither omitempty nor omitzero
 	enum     []string // allowed values, from `enum:"a,b"`
 	choice   string   // one-of group, from `choice:"method"`
 	minimum  int64    // smallest number allowed, from `minimum:"1"`; 0 by default
@@ -31,7 +31,7 @@ func structFields(t reflect.Type) []fieldInfo {
 		}
 		out = append(out, fieldInfo{
 			name: name, index: i, typ: f.Type,
-			required: !strings.Contains(opts, "omitempty"),
+			required: !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero"),
 			enum:     splitTag(f.Tag.Get("enum")),
 			choice:   f.Tag.Get("choice"),
 			minimum:  parseMinimum(f.Tag.Get("minimum")),

@@ -149,6 +149,20 @@ func wholeNumber(n *yaml.Node) (v int64, ok, inRange bool) {
 	return 0, false, false
 }
 
+// number checks that n is a finite JSON number.
+func (d *strictDecoder) number(n *yaml.Node, p string) (any, bool) {
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		d.r.errorf(CodeInvalidType, p, "expected a number, found %s", describeNode(n))
+		return nil, false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		d.r.errorf(CodeInvalidValue, p, "%s is not a JSON number", n.Value)
+		return nil, false
+	}
+	return f, true
+}
+
 // boolean checks that n is true or false.
 func (d *strictDecoder) boolean(n *yaml.Node, p string) (any, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
@@ -181,8 +195,8 @@ func (d *strictDecoder) duration(n *yaml.Node, p string) (any, bool) {
 // value is never repeated in the finding.
 func (d *strictDecoder) credential(n *yaml.Node, t reflect.Type, p string) (any, bool) {
 	if n.Kind == yaml.ScalarNode {
-		d.r.errorHint(CodeLiteralSecret, p, `reference the secret instead: {"env": "VARIABLE"}, {"file": "path"} or {"credential": "name"}`,
-			"a secret is written into the spec as %s", describeNode(n))
+		d.r.errorHint(CodeLiteralSecret, p, `reference the secret instead: {"env": "VARIABLE"} or {"file": "path"} (in a spec also {"credential": "name"})`,
+			"a secret is written into the file as %s", describeNode(n))
 		return nil, false
 	}
 	return d.object(n, t, p)

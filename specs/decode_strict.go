@@ -85,6 +85,8 @@ func (d *strictDecoder) byKind(n *yaml.Node, t reflect.Type, p string) (any, boo
 		return d.integer(n, p, 0)
 	case reflect.Bool:
 		return d.boolean(n, p)
+	case reflect.Float64:
+		return d.number(n, p)
 	}
 	d.r.errorf(CodeInvalidType, p, "values of Go type %s are not supported", t)
 	return nil, false
@@ -261,6 +263,8 @@ func describeType(t reflect.Type) string {
 		return "a string"
 	case t.Kind() == reflect.Bool:
 		return "true or false"
+	case t.Kind() == reflect.Float64:
+		return "a number"
 	}
 	return "a whole number"
 }

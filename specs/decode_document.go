@@ -1,0 +1,52 @@
+package specs
+
+import (
+	"errors"
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DecodeDocument strictly decodes a whole JSON or YAML document into out, a
+// pointer to a struct, with the rules x-sync is decoded by: every unknown
+// key (with a "did you mean" hint), wrong type, bad enum value, bad
+// duration, missing required key, literal secret and bad choice is a
+// finding located at file:line:col; the parts that are right are decoded.
+// Other packages use it for their own documents (instances).
+//
+// The error is a *ReadError, matching ErrUnreadable, when data is not JSON
+// or YAML holding an object.
+func DecodeDocument(file string, data []byte, out any) (Findings, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &ReadError{File: file, Err: fmt.Errorf("invalid JSON or YAML: %w", err)}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, &ReadError{File: file, Line: 1, Column: 1, Err: errors.New("the file holds no JSON or YAML object")}
+	}
+	r := &report{file: file, source: newSourceMap(&doc)}
+	decodeStrict(doc.Content[0], "", out, r)
+	return r.sorted(), nil
+}
+
+// Locate fills File, Line and Column of findings made without a position
+// from the document data they are about, and orders them by position.
+func Locate(found Findings, file string, data []byte) Findings {
+	src, err := NewSourceMap(data)
+	for i := range found {
+		found[i].File = file
+		if err == nil {
+			found[i].Line, found[i].Column = src.Locate(found[i].Pointer)
+		}
+	}
+	return sortFindings(found)
+}
+
+// Suggest returns the candidate closest to word ("did you mean"), or ""
+// when none is close.
+func Suggest(word string, candidates []string) string {
+	if close := suggest(word, candidates); len(close) > 0 {
+		return close[0]
+	}
+	return ""
+}
