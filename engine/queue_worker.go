@@ -129,7 +129,7 @@ func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
 // execute loads the instance, runs the job and records the run.
 func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job)) error {
 	inst, err := w.cfg.Store.Get(ctx, id)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("%s %q: %w", task, id, err)
 	}
 	if inst == nil || !inst.Enabled {

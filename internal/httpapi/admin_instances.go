@@ -1,0 +1,180 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/specsync/specsync/engine"
+)
+
+// maxBody caps request bodies.
+const maxBody = 1 << 20
+
+// apiRoutes registers the admin API.
+func (s *Server) apiRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/instances", s.listInstances)
+	mux.HandleFunc("GET /api/instances/{id}", s.showInstance)
+	mux.HandleFunc("PUT /api/instances/{id}", s.applyInstance)
+	mux.HandleFunc("POST /api/instances/{id}/enable", s.setEnabled(true))
+	mux.HandleFunc("POST /api/instances/{id}/disable", s.setEnabled(false))
+	mux.HandleFunc("POST /api/instances/{id}/run", s.enqueue(engine.TaskRun))
+	mux.HandleFunc("POST /api/instances/{id}/retry", s.enqueue(engine.TaskRetry))
+	mux.HandleFunc("GET /api/instances/{id}/runs", s.listRuns)
+	mux.HandleFunc("GET /api/instances/{id}/runs/{run}", s.showRun)
+	mux.HandleFunc("GET /api/instances/{id}/failures", s.listFailures)
+	mux.HandleFunc("GET /api/instances/{id}/audit", s.searchAudit)
+	return mux
+}
+
+// instanceView is an instance as the API shows it.
+type instanceView struct {
+	*engine.Instance
+	WebhookPath string            `json:"webhookPath,omitempty"`
+	ActiveRun   *engine.RunRecord `json:"activeRun,omitempty"`
+	LastRun     *engine.RunRecord `json:"lastRun,omitempty"`
+}
+
+// listInstances lists instances, of one organisation with ?organisation=.
+func (s *Server) listInstances(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.List(r.Context(), engine.ListFilter{Organisation: r.URL.Query().Get("organisation")})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	out := make([]instanceView, 0, len(list))
+	for _, inst := range list {
+		out = append(out, instanceView{Instance: inst})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// showInstance shows an instance with its webhook path and runs.
+func (s *Server) showInstance(w http.ResponseWriter, r *http.Request) {
+	inst, ok := s.instance(w, r)
+	if !ok {
+		return
+	}
+	v := instanceView{Instance: inst}
+	tok, err := s.tokens.Token(r.Context(), inst.ID)
+	if err == nil {
+		v.WebhookPath = "/webhooks/" + inst.ID + "/" + tok
+		v.ActiveRun, err = s.history.Active(r.Context(), inst.ID)
+	}
+	if err == nil {
+		v.LastRun, err = s.history.Last(r.Context(), inst.ID)
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// applyInstance stores the instance in the body (JSON or YAML).
+func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "request body: "+err.Error())
+		return
+	}
+	inst, findings, err := engine.DecodeInstance(r.PathValue("id")+".json", data)
+	if err != nil || findings.HasErrors() {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": errText(err, "the instance has error findings"), "findings": findings})
+		return
+	}
+	if inst.ID != r.PathValue("id") {
+		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("/id: the body's id %q differs from the path's %q", inst.ID, r.PathValue("id")))
+		return
+	}
+	change, err := s.store.Apply(r.Context(), inst)
+	var invalid *engine.InvalidInstanceError
+	if errors.As(err, &invalid) {
+		writeError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": inst.ID, "change": change})
+}
+
+// errText returns err's text, or def when err is nil.
+func errText(err error, def string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return def
+}
+
+// setEnabled enables or disables an instance.
+func (s *Server) setEnabled(on bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := s.instance(w, r); !ok {
+			return
+		}
+		set := s.store.Disable
+		if on {
+			set = s.store.Enable
+		}
+		if err := set(r.Context(), r.PathValue("id")); err != nil {
+			s.fail(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "enabled": on})
+	}
+}
+
+// enqueue enqueues a run or a ledger retry now; 409 when one is already
+// pending or running.
+func (s *Server) enqueue(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := s.instance(w, r); !ok {
+			return
+		}
+		p := engine.RunPayload{Instance: r.PathValue("id"), Trigger: engine.TriggerManual, Full: r.URL.Query().Get("full") == "true"}
+		newTask := engine.NewRunTask
+		if typ == engine.TaskRetry {
+			newTask = engine.NewRetryTask
+		}
+		task, err := newTask(p, s.cfg.Queue)
+		if err == nil {
+			_, err = s.client.EnqueueContext(r.Context(), task)
+		}
+		if errors.Is(err, asynq.ErrTaskIDConflict) {
+			s.cfg.Metrics.EnqueueSkipped(typ, p.Instance)
+			writeError(w, http.StatusConflict, fmt.Sprintf("a %s of %q is already pending or running; see its runs", typ, p.Instance))
+			return
+		}
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"id": p.Instance, "task": typ, "status": "enqueued"})
+	}
+}
+
+// instance loads the path's instance, answering 404 when there is none.
+func (s *Server) instance(w http.ResponseWriter, r *http.Request) (*engine.Instance, bool) {
+	inst, err := s.store.Get(r.Context(), r.PathValue("id"))
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		s.fail(w, err)
+		return nil, false
+	}
+	if inst == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no instance %q; list them with GET /api/instances", r.PathValue("id")))
+		return nil, false
+	}
+	return inst, true
+}
+
+// fail answers 500 for an error of Redis or the engine, and logs it.
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	s.cfg.Logger.Error("admin request failed", "err", err)
+	writeError(w, http.StatusInternalServerError, err.Error())
+}

@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"sync"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/specs"
+)
+
+// WebhookLoader builds the webhook checker of an instance. It must be
+// safe for concurrent use.
+type WebhookLoader interface {
+	Webhook(ctx context.Context, inst *engine.Instance) (*engine.Webhook, error)
+}
+
+// SpecWebhooks loads an instance's specs for its webhooks and keeps the
+// result until the stored instance changes. It is safe for concurrent use.
+type SpecWebhooks struct {
+	cfg   engine.WebhookConfig
+	mu    sync.Mutex
+	cache map[string]cachedWebhook
+}
+
+// cachedWebhook is a built checker and the instance it was built from.
+type cachedWebhook struct {
+	inst *engine.Instance
+	hook *engine.Webhook
+}
+
+// NewSpecWebhooks returns a loader that compiles templates with cfg.
+func NewSpecWebhooks(cfg engine.WebhookConfig) *SpecWebhooks {
+	return &SpecWebhooks{cfg: cfg, cache: map[string]cachedWebhook{}}
+}
+
+// Webhook returns the checker of inst, loading its specs when inst is
+// new or changed.
+func (s *SpecWebhooks) Webhook(_ context.Context, inst *engine.Instance) (*engine.Webhook, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cache[inst.ID]; ok && sameInstance(c.inst, inst) {
+		return c.hook, nil
+	}
+	home, _, err := specs.Load(inst.Home.Spec, specs.LoadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	partner, _, err := specs.Load(inst.Partner.Spec, specs.LoadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	hook, err := engine.NewWebhook(inst, home, partner, s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.cache[inst.ID] = cachedWebhook{inst: inst, hook: hook}
+	return hook, nil
+}
+
+// sameInstance reports whether two stored versions have the same systems
+// (specs and credential references).
+func sameInstance(a, b *engine.Instance) bool {
+	return reflect.DeepEqual(a.Home, b.Home) && reflect.DeepEqual(a.Partner, b.Partner)
+}
+
+// webhook answers a delivery: 404 for an unknown instance or token, 401
+// for a bad signature, 202 for an enqueued, duplicate or unknown event.
+func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("instance")
+	if ok, err := s.tokens.Check(r.Context(), id, r.PathValue("token")); err != nil || !ok {
+		s.webhookRefused(w, id, err)
+		return
+	}
+	inst, err := s.store.Get(r.Context(), id)
+	if err != nil || !inst.Enabled {
+		s.webhookRefused(w, id, err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "webhook body: "+err.Error())
+		return
+	}
+	s.deliver(w, r, inst, body)
+}
+
+// webhookRefused answers 404 without saying whether the instance or the
+// token was wrong; a Redis error is a 503 so that the sender retries.
+func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		s.cfg.Logger.Error("webhook: lookup failed", "instance", id, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "try again later")
+		return
+	}
+	s.cfg.Metrics.Webhook(id, "refused")
+	writeError(w, http.StatusNotFound, "no such webhook")
+}
+
+// deliver checks the delivery and enqueues its record's sync.
+func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *engine.Instance, body []byte) {
+	hook, err := s.cfg.Webhooks.Webhook(r.Context(), inst)
+	if err == nil {
+		err = hook.Verify(r.Header, body)
+	}
+	if errors.Is(err, engine.ErrBadSignature) {
+		s.cfg.Metrics.Webhook(inst.ID, "bad-signature")
+		writeError(w, http.StatusUnauthorized, "webhook signature missing or wrong")
+		return
+	}
+	var rec engine.RecordPayload
+	if err == nil {
+		rec, err = hook.Event(body)
+	}
+	if err != nil {
+		s.ignoreEvent(w, inst.ID, err)
+		return
+	}
+	s.enqueueRecord(w, r, rec)
+}
+
+// ignoreEvent acknowledges a delivery that triggers nothing, so that the
+// sender does not retry it, and logs why.
+func (s *Server) ignoreEvent(w http.ResponseWriter, id string, err error) {
+	s.cfg.Logger.Warn("webhook event ignored", "instance", id, "err", err)
+	s.cfg.Metrics.Webhook(id, "ignored")
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "ignored", "reason": err.Error()})
+}
+
+// enqueueRecord enqueues the single-record sync, once per dedupe window.
+func (s *Server) enqueueRecord(w http.ResponseWriter, r *http.Request, rec engine.RecordPayload) {
+	task, err := engine.NewRecordTask(rec, s.cfg.Queue, s.cfg.Clock.Now(), s.cfg.DedupeWindow)
+	if err == nil {
+		_, err = s.client.EnqueueContext(r.Context(), task)
+	}
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		s.cfg.Metrics.Webhook(rec.Instance, "duplicate")
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "duplicate"})
+	case err != nil:
+		s.cfg.Logger.Error("webhook: enqueue failed", "instance", rec.Instance, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "try again later")
+	default:
+		s.cfg.Metrics.Webhook(rec.Instance, "enqueued")
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "enqueued"})
+	}
+}

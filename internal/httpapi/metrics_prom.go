@@ -1,0 +1,151 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/internal/keys"
+)
+
+// Metrics are the Prometheus metrics of `specsync serve`, in a registry
+// of their own. Metrics implements engine.Observer. It is safe for
+// concurrent use.
+type Metrics struct {
+	reg      *prometheus.Registry
+	records  *prometheus.CounterVec
+	runs     *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	skipped  *prometheus.CounterVec
+	webhooks *prometheus.CounterVec
+	requests *prometheus.CounterVec
+}
+
+var _ engine.Observer = (*Metrics)(nil)
+
+// NewMetrics returns the metrics, registered with Go and process
+// collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(),
+		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_records_total",
+			Help: "Records handled by runs, by direction, entity and outcome."}, []string{"direction", "entity", "outcome"}),
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_runs_total",
+			Help: "Finished runs by task and outcome."}, []string{"task", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_run_duration_seconds",
+			Help: "Duration of finished runs.", Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)}, []string{"task"}),
+		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_enqueue_skipped_total",
+			Help: "Tasks not enqueued because the same instance's task was still pending or running."}, []string{"task"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_webhooks_total",
+			Help: "Webhook deliveries by result."}, []string{"result"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_http_requests_total",
+			Help: "Outbound requests to home and partner systems by host and status (0: no response)."}, []string{"host", "status"}),
+	}
+	m.reg.MustRegister(m.records, m.runs, m.duration, m.skipped, m.webhooks, m.requests,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry returns the registry, for more collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// RunFinished counts a run and its records.
+func (m *Metrics) RunFinished(rec engine.RunRecord) {
+	m.runs.WithLabelValues(rec.Task, rec.Outcome).Inc()
+	m.duration.WithLabelValues(rec.Task).Observe(rec.Duration().Seconds())
+	for _, e := range rec.Entities {
+		for outcome, n := range e.Counts {
+			m.records.WithLabelValues(string(e.Direction), e.Entity, outcome).Add(float64(n))
+		}
+	}
+}
+
+// EnqueueSkipped counts a task not enqueued because one was running.
+func (m *Metrics) EnqueueSkipped(taskType, _ string) { m.skipped.WithLabelValues(taskType).Inc() }
+
+// Webhook counts a webhook delivery by result.
+func (m *Metrics) Webhook(_, result string) { m.webhooks.WithLabelValues(result).Inc() }
+
+// Transport wraps rt (nil: http.DefaultTransport) so that every request
+// is counted by host and status; give it to engine.Config.Transport.
+func (m *Metrics) Transport(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return countingTransport{next: rt, requests: m.requests}
+}
+
+// countingTransport counts requests by host and status.
+type countingTransport struct {
+	next     http.RoundTripper
+	requests *prometheus.CounterVec
+}
+
+// RoundTrip sends req and counts it.
+func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	t.requests.WithLabelValues(req.URL.Host, strconv.Itoa(status)).Inc()
+	return resp, err
+}
+
+// WatchQueue adds gauges of the queue's tasks by state and of the
+// failure ledgers' sizes, read from Redis at each scrape.
+func (m *Metrics) WatchQueue(rdb redis.UniversalClient, ns keys.Namespace, queue string) {
+	m.reg.MustRegister(&queueCollector{insp: asynq.NewInspectorFromRedisClient(rdb), queue: queue,
+		store: engine.NewInstanceStore(rdb, ns), rdb: rdb, ns: ns})
+}
+
+// queueCollector reads queue depth and ledger sizes at scrape time.
+type queueCollector struct {
+	insp  *asynq.Inspector
+	queue string
+	store *engine.InstanceStore
+	rdb   redis.UniversalClient
+	ns    keys.Namespace
+}
+
+var (
+	queueDesc  = prometheus.NewDesc("specsync_queue_tasks", "Tasks in the queue by state.", []string{"state"}, nil)
+	ledgerDesc = prometheus.NewDesc("specsync_ledger_failures", "Open failures in an instance's failure ledger.", []string{"instance"}, nil)
+)
+
+// Describe sends the collector's descriptions.
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- queueDesc; ch <- ledgerDesc }
+
+// Collect reads the queue and the ledgers; what cannot be read is left out.
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	if info, err := c.insp.GetQueueInfo(c.queue); err == nil {
+		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
+			"retry": info.Retry, "archived": info.Archived} {
+			ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(n), state)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	insts, err := c.store.List(ctx, engine.ListFilter{})
+	if err != nil {
+		return
+	}
+	for _, inst := range insts {
+		n, err := engine.NewLedger(c.rdb, c.ns, inst.ID, engine.LedgerConfig{}).Count(ctx, engine.LedgerFilter{})
+		if err == nil {
+			ch <- prometheus.MustNewConstMetric(ledgerDesc, prometheus.GaugeValue, float64(n), inst.ID)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/internal/keys"
+)
+
+// DefaultDedupeWindow is how long repeated webhook events for one record
+// enqueue one sync when Config.DedupeWindow is zero.
+const DefaultDedupeWindow = time.Minute
+
+// Config holds what the HTTP side needs. Redis is required, and
+// AdminToken unless Insecure; every other zero field means the default it
+// documents.
+type Config struct {
+	// Redis holds instances, runs, failures and the queue. Required.
+	Redis redis.UniversalClient
+	// Keys names the Redis keys. The zero value uses keys.DefaultPrefix.
+	Keys keys.Namespace
+	// Queue is the asynq queue tasks go to. Empty means engine.DefaultQueue.
+	Queue string
+	// AdminToken is the bearer token of the admin API, the status page
+	// and the monitor (a browser may send it as the basic-auth password).
+	// Required unless Insecure.
+	AdminToken string
+	// Insecure serves the admin API without a token; for local demos only.
+	Insecure bool
+	// Metrics is exported at /metrics. Nil means NewMetrics().
+	Metrics *Metrics
+	// Webhooks builds an instance's webhook checker. Nil means
+	// SpecWebhooks, which loads the instance's specs.
+	Webhooks WebhookLoader
+	// DedupeWindow is as described by DefaultDedupeWindow.
+	DedupeWindow time.Duration
+	// Monitor connects the queue monitor mounted at /monitoring. Nil
+	// mounts none.
+	Monitor asynq.RedisConnOpt
+	// Schedules tells the status page when instances run next. Nil shows
+	// no next run.
+	Schedules *engine.Schedules
+	// Clock tells the time. Nil means the system clock.
+	Clock engine.Clock
+	// Logger receives a line per refused request. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server serves the HTTP side. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	store   *engine.InstanceStore
+	history *engine.History
+	tokens  *engine.WebhookTokens
+	client  *asynq.Client
+	api     *apiValidator
+	mux     *http.ServeMux
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Redis == nil {
+		return nil, errors.New("httpapi: no Redis client")
+	}
+	if cfg.AdminToken == "" && !cfg.Insecure {
+		return nil, errors.New("httpapi: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
+	}
+	if err := defaults(&cfg); err != nil {
+		return nil, err
+	}
+	api, err := newAPIValidator()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, store: engine.NewInstanceStore(cfg.Redis, cfg.Keys),
+		history: engine.NewHistory(cfg.Redis, cfg.Keys, engine.HistoryConfig{}),
+		tokens:  engine.NewWebhookTokens(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
+		api: api, mux: http.NewServeMux()}
+	s.routes()
+	return s, nil
+}
+
+// defaults fills the zero fields of cfg.
+func defaults(cfg *Config) error {
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Webhooks == nil {
+		cfg.Webhooks = NewSpecWebhooks(engine.WebhookConfig{})
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = systemClock{}
+	}
+	if cfg.Queue == "" {
+		cfg.Queue = engine.DefaultQueue
+	}
+	if cfg.DedupeWindow == 0 {
+		cfg.DedupeWindow = DefaultDedupeWindow
+	}
+	return nil
+}
+
+// systemClock is the wall clock.
+type systemClock struct{}
+
+// Now returns the current time.
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Handler returns the server's routes, every request counted in metrics.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Close releases the server's queue client.
+func (s *Server) Close() error { return s.client.Close() }
+
+// routes registers every endpoint.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	s.mux.HandleFunc("GET /openapi.json", s.openapi)
+	s.mux.HandleFunc("POST /webhooks/{instance}/{token}", s.webhook)
+	s.mux.Handle("/api/", s.admin(s.api.validate(s.apiRoutes())))
+	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
+	if s.cfg.Monitor != nil {
+		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
+		s.mux.Handle("/monitoring/", s.admin(mon))
+	}
+}

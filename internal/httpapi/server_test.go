@@ -1,0 +1,238 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hibiken/asynq"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
+)
+
+const testToken = "admin-token-for-tests"
+
+// testServer is a Server on a test's own Redis prefix and queue.
+type testServer struct {
+	*httptest.Server
+	api   *Server
+	cfg   Config
+	store *engine.InstanceStore
+	insp  *asynq.Inspector
+}
+
+var unsafeQueueChars = regexp.MustCompile(`[^a-zA-Z0-9-]`)
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	rs := redistest.New(t)
+	ns := keys.New(rs.Prefix)
+	cfg := Config{Redis: rs.Client, Keys: ns, AdminToken: testToken, Queue: unsafeQueueChars.ReplaceAllString(rs.Prefix, "-"),
+		Webhooks: NewSpecWebhooks(engine.WebhookConfig{LookupEnv: func(n string) (string, bool) {
+			return "hook-secret", n == "SPECSYNC_TEST_HOOK_SECRET"
+		}})}
+	api, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{Server: httptest.NewServer(api.Handler()), api: api, cfg: cfg, store: engine.NewInstanceStore(rs.Client, ns),
+		insp: asynq.NewInspectorFromRedisClient(rs.Client)}
+	t.Cleanup(func() {
+		ts.Close()
+		api.Close()
+		if err := ts.insp.DeleteQueue(cfg.Queue, true); err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+			t.Logf("delete queue: %v", err)
+		}
+	})
+	return ts
+}
+
+// apply stores an enabled instance whose specs are under testdata.
+func (ts *testServer) apply(t *testing.T, id string) *engine.Instance {
+	t.Helper()
+	dir, _ := filepath.Abs("testdata")
+	inst := &engine.Instance{ID: id, Organisation: "acme", Model: filepath.Join(dir, "model.json"), Enabled: true,
+		Home: engine.System{Spec: filepath.Join(dir, "home.json")}, Partner: engine.System{Spec: filepath.Join(dir, "partner.json")}}
+	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// do sends a request with token (none when empty) and returns status and body.
+func (ts *testServer) do(t *testing.T, method, path, token, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return send(t, req)
+}
+
+func send(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+func TestNewRefusesNoAdminToken(t *testing.T) {
+	rs := redistest.New(t)
+	if _, err := New(Config{Redis: rs.Client}); err == nil || !strings.Contains(err.Error(), "SPECSYNC_ADMIN_TOKEN") {
+		t.Errorf("New without a token = %v, want a refusal naming SPECSYNC_ADMIN_TOKEN", err)
+	}
+}
+
+func TestAdminAPIRefusesMissingOrWrongToken(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	for _, path := range []string{"/api/instances", "/api/instances/erp-partner", "/"} {
+		for _, tok := range []string{"", "wrong", testToken[:len(testToken)-1]} {
+			if code, _ := ts.do(t, "GET", path, tok, ""); code != http.StatusUnauthorized {
+				t.Errorf("GET %s with token %q: %d, want 401", path, tok, code)
+			}
+		}
+		if code, body := ts.do(t, "GET", path, testToken, ""); code != http.StatusOK {
+			t.Errorf("GET %s with the token: %d %s", path, code, body)
+		}
+	}
+}
+
+func TestAdminAPIValidatesAgainstItsDocument(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	for path, want := range map[string]int{
+		"/api/instances/erp-partner/runs?limit=abc":           http.StatusBadRequest,
+		"/api/instances/erp-partner/failures?direction=north": http.StatusBadRequest,
+		"/api/instances/erp-partner/audit?since=yesterday":    http.StatusBadRequest,
+		"/api/nothing":                        http.StatusNotFound,
+		"/api/instances/erp-partner/runs":     http.StatusOK,
+		"/api/instances/erp-partner/audit":    http.StatusOK,
+		"/api/instances/erp-partner/failures": http.StatusOK,
+		"/api/instances/missing":              http.StatusNotFound,
+	} {
+		if code, body := ts.do(t, "GET", path, testToken, ""); code != want {
+			t.Errorf("GET %s: %d %s, want %d", path, code, body, want)
+		}
+	}
+	if code, body := ts.do(t, "GET", "/openapi.json", "", ""); code != http.StatusOK || !strings.Contains(body, `"openapi"`) {
+		t.Errorf("GET /openapi.json: %d", code)
+	}
+}
+
+func TestAdminRunNowIsUniquePerInstance(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/run", testToken, ""); code != http.StatusAccepted {
+		t.Fatalf("run now: %d %s", code, body)
+	}
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/run", testToken, ""); code != http.StatusConflict {
+		t.Errorf("second run now while the first is pending: %d %s, want 409", code, body)
+	}
+	if code, _ := ts.do(t, "POST", "/api/instances/erp-partner/disable", testToken, ""); code != http.StatusOK {
+		t.Errorf("disable: %d", code)
+	}
+	if inst, _ := ts.store.Get(context.Background(), "erp-partner"); inst.Enabled {
+		t.Error("instance still enabled after disable")
+	}
+}
+
+// recordRunner records the single-record jobs it gets.
+type recordRunner struct{ got chan engine.RecordPayload }
+
+func (r recordRunner) RunJob(_ context.Context, job engine.Job) ([]engine.EntityCounts, error) {
+	if job.Record != nil {
+		r.got <- *job.Record
+	}
+	return nil, nil
+}
+
+func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	code, body := ts.do(t, "GET", "/api/instances/erp-partner", testToken, "")
+	var shown struct {
+		WebhookPath string `json:"webhookPath"`
+	}
+	if err := json.Unmarshal([]byte(body), &shown); code != http.StatusOK || err != nil || shown.WebhookPath == "" {
+		t.Fatalf("show instance: %d %s %v", code, body, err)
+	}
+	event := `{"operation":"TENANT_UPDATED","data":{"externalTenantId":"L-42"}}`
+	post := func(path, sig, body string) int {
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(body))
+		if sig != "" {
+			req.Header.Set("X-Signature", sig)
+		}
+		code, _ := send(t, req)
+		return code
+	}
+	for name, c := range map[string]struct {
+		path, sig, body string
+		want            int
+	}{
+		"wrong token":   {"/webhooks/erp-partner/guess", hmacHex("hook-secret", event), event, http.StatusNotFound},
+		"bad signature": {shown.WebhookPath, hmacHex("guess", event), event, http.StatusUnauthorized},
+		"unknown event": {shown.WebhookPath, hmacHex("hook-secret", `{"operation":"X"}`), `{"operation":"X"}`, http.StatusAccepted},
+	} {
+		if got := post(c.path, c.sig, c.body); got != c.want {
+			t.Errorf("%s: %d, want %d", name, got, c.want)
+		}
+	}
+	for range 2 {
+		if got := post(shown.WebhookPath, hmacHex("hook-secret", event), event); got != http.StatusAccepted {
+			t.Fatalf("delivery: %d", got)
+		}
+	}
+	runner := recordRunner{got: make(chan engine.RecordPayload, 4)}
+	srv := ts.worker(t, runner)
+	defer srv.Shutdown()
+	got := <-runner.got
+	want := engine.RecordPayload{Instance: "erp-partner", Direction: engine.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("synced record (-want +got):\n%s", diff)
+	}
+	info, err := ts.insp.GetQueueInfo(ts.cfg.Queue)
+	if err != nil || info.Processed+info.Pending+info.Active != 1 {
+		t.Errorf("two deliveries of one event should enqueue one task: %+v %v", info, err)
+	}
+}
+
+// worker starts an asynq server running r on the test's queue.
+func (ts *testServer) worker(t *testing.T, r engine.Runner) *asynq.Server {
+	t.Helper()
+	w, err := engine.NewWorker(engine.WorkerConfig{Runner: r, Store: ts.store, History: engine.NewHistory(ts.cfg.Redis, ts.cfg.Keys, engine.HistoryConfig{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := asynq.NewServerFromRedisClient(ts.cfg.Redis, asynq.Config{Queues: map[string]int{ts.cfg.Queue: 1}, LogLevel: asynq.WarnLevel})
+	if err := srv.Start(w.Mux()); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func hmacHex(secret, body string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(body))
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
