@@ -57,21 +57,43 @@ func (r *run) resolve(ctx context.Context, f *flow, items []*item) error {
 	if len(f.includes) == 0 {
 		return nil
 	}
-	misses := map[need][]*item{}
 	for _, it := range items {
 		if it.fail == nil {
-			r.includeKeys(f, it, misses)
+			r.includeKeys(f, it)
 		}
 	}
-	if err := r.fetchMisses(ctx, misses); err != nil {
+	if err := r.resolveIDs(ctx, f, items); err != nil {
 		return err
 	}
-	return r.resolveIDs(ctx, f, items)
+	return r.fetchMisses(ctx, r.misses(f, items))
 }
 
-// includeKeys renders the include keys of one item and takes what the
-// cache has; the rest is added to misses.
-func (r *run) includeKeys(f *flow, it *item, misses map[need][]*item) {
+// misses lists the related records of items the cache does not have;
+// those it has are handed out.
+func (r *run) misses(f *flow, items []*item) map[need][]*item {
+	out := map[need][]*item{}
+	for _, it := range items {
+		if it.fail != nil {
+			continue
+		}
+		for _, inc := range f.includes {
+			key := it.incKeys[inc.name]
+			if key == "" {
+				continue
+			}
+			if rec, ok := r.cache.get(inc.model, key); ok {
+				it.inc[inc.name] = rec
+				continue
+			}
+			n := need{inc.model, key}
+			out[n] = append(out[n], it)
+		}
+	}
+	return out
+}
+
+// includeKeys renders the include keys of one item.
+func (r *run) includeKeys(f *flow, it *item) {
 	it.inc = make(map[string]map[string]any, len(f.includes))
 	it.incKeys = make(map[string]string, len(f.includes))
 	vars := recordVars(f.model, it.rec, r.instVars)
@@ -82,15 +104,6 @@ func (r *run) includeKeys(f *flow, it *item, misses map[need][]*item) {
 			return
 		}
 		it.incKeys[inc.name] = key
-		if key == "" {
-			continue
-		}
-		if rec, ok := r.cache.get(inc.model, key); ok {
-			it.inc[inc.name] = rec
-			continue
-		}
-		n := need{inc.model, key}
-		misses[n] = append(misses[n], it)
 	}
 }
 

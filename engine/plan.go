@@ -77,7 +77,7 @@ func (r *run) planPage(f *flow, items []*item) {
 // counted. Creates are remembered so that later entities can refer to
 // them.
 func (pc *plannedCreates) record(r *run, f *flow, it *item) (PlannedRecord, bool) {
-	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: it.action}
+	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it)}
 	switch it.step {
 	case stepWrite:
 		rec.Outcome, rec.Fields = "write", r.plannedFields(f, it)

@@ -33,7 +33,7 @@ func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item)
 // entry is the audit entry of an item; false for items not audited.
 func (r *run) entry(f *flow, it *item) (Entry, bool) {
 	e := Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID,
-		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: it.action, Duration: it.took, HTTPStatus: it.status}
+		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it), Duration: it.took, HTTPStatus: it.status}
 	switch it.step {
 	case stepWritten:
 		e.Outcome, e.Values = OutcomeOK, r.changedValues(f, it)
@@ -42,7 +42,6 @@ func (r *run) entry(f *flow, it *item) (Entry, bool) {
 		}
 	case stepFailed:
 		e.Outcome, e.Error = OutcomeFailed, it.fail.Message
-		e.Action = orDefault(it.action, Action("map"))
 	case stepDenied:
 		e.Outcome = OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, it.action)
@@ -64,6 +63,13 @@ func conflictMessage(f *flow, it *item) string {
 	return fmt.Sprintf("the %s changed this record, but the %s owns %s; the change is not written and the owner's value is written again on the next run",
 		sourceName(f.dir), sourceName(f.owner), f.entity)
 }
+
+// actionMap is the action of a record that failed before an action was
+// chosen: reading, relating or mapping it.
+const actionMap Action = "map"
+
+// actionOf is the action an item tried.
+func actionOf(it *item) Action { return orDefault(it.action, actionMap) }
 
 // sourceName names the system a direction reads from.
 func sourceName(dir Direction) string {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,11 @@ type harness struct {
 	clock   *testClock
 	home    *mock.Server
 	partner *mock.Server
-	inst    *Instance
+	// writes records the partner's write requests in order.
+	writes *recorder
+	// homeURL and partnerURL reach the mock systems.
+	homeURL, partnerURL string
+	inst                *Instance
 	loaded  *Loaded
 	eng     *Engine
 }
@@ -57,8 +62,10 @@ func newHarness(t testing.TB, partner string) *harness {
 	t.Helper()
 	rdb, ns := newRedis(t)
 	h := &harness{t: t, rdb: rdb, ns: ns, clock: newClock(runT0)}
-	homeURL := h.serve(&h.home, "home.json", mock.Options{Now: h.clock.Now})
-	partnerURL := h.serve(&h.partner, "partner_"+partner+".json", mock.Options{Now: h.clock.Now, DuplicateCreates: true})
+	h.writes = &recorder{}
+	homeURL := h.serve(&h.home, "home.json", mock.Options{Now: h.clock.Now}, nil)
+	partnerURL := h.serve(&h.partner, "partner_"+partner+".json", mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)
+	h.homeURL, h.partnerURL = homeURL, partnerURL
 	h.inst = &Instance{
 		ID: "test-inst", Organisation: "acme", Source: "specsync-test",
 		Home:        System{Spec: testdataPath("home.json"), BaseURL: homeURL},
@@ -80,8 +87,9 @@ func testdataPath(name string) string {
 	return p
 }
 
-// serve starts a mock server for a spec over HTTP.
-func (h *harness) serve(dst **mock.Server, spec string, opts mock.Options) string {
+// serve starts a mock server for a spec over HTTP, its requests seen by
+// rec when it is not nil.
+func (h *harness) serve(dst **mock.Server, spec string, opts mock.Options, rec *recorder) string {
 	h.t.Helper()
 	s, fs, err := specs.Load(testdataPath(spec), specs.LoadOptions{})
 	if err != nil || fs.HasErrors() {
@@ -91,7 +99,11 @@ func (h *harness) serve(dst **mock.Server, spec string, opts mock.Options) strin
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
+	var handler http.Handler = srv
+	if rec != nil {
+		rec.next, handler = srv, rec
+	}
+	hs := httptest.NewServer(handler)
 	h.t.Cleanup(hs.Close)
 	*dst = srv
 	return hs.URL
@@ -253,11 +265,7 @@ func redisDump(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) map[s
 	iter := rdb.Scan(ctx, 0, escapeGlobTest(ns.Prefix())+"*", 500).Iterator()
 	for iter.Next(ctx) {
 		k := iter.Val()
-		v, err := rdb.Dump(ctx, k).Result()
-		if err != nil {
-			t.Fatalf("dump %s: %v", k, err)
-		}
-		out[k] = fmt.Sprintf("%x", hashString(v))
+		out[k] = fmt.Sprintf("%x", hashString(valueOf(t, rdb, k)))
 	}
 	if err := iter.Err(); err != nil {
 		t.Fatal(err)
@@ -265,7 +273,39 @@ func redisDump(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) map[s
 	return out
 }
 
-// hashString digests a dumped value.
+// valueOf reads a key's value whatever its type, as text.
+func valueOf(t testing.TB, rdb redis.UniversalClient, k string) string {
+	t.Helper()
+	ctx := context.Background()
+	typ, err := rdb.Type(ctx, k).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	switch typ {
+	case "string":
+		v, err = rdb.Get(ctx, k).Result()
+	case "hash":
+		v, err = rdb.HGetAll(ctx, k).Result()
+	case "set":
+		var m []string
+		m, err = rdb.SMembers(ctx, k).Result()
+		sort.Strings(m)
+		v = m
+	case "zset":
+		v, err = rdb.ZRangeWithScores(ctx, k, 0, -1).Result()
+	case "list":
+		v, err = rdb.LRange(ctx, k, 0, -1).Result()
+	case "stream":
+		v, err = rdb.XRange(ctx, k, "-", "+").Result()
+	}
+	if err != nil {
+		t.Fatalf("read %s: %v", k, err)
+	}
+	return typ + fmt.Sprint(v)
+}
+
+// hashString digests a value.
 func hashString(s string) uint64 { return keyHash(s) }
 
 // escapeGlobTest escapes SCAN pattern characters.
@@ -286,3 +326,49 @@ func summaryText(s *Summary) string {
 	s.Table(&b)
 	return b.String()
 }
+
+// recorder notes the write requests a server receives, in order.
+type recorder struct {
+	next http.Handler
+	mu   sync.Mutex
+	log  []string
+}
+
+// ServeHTTP notes a write and passes the request on.
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		rec.mu.Lock()
+		rec.log = append(rec.log, r.Method+" "+r.URL.Path)
+		rec.mu.Unlock()
+	}
+	rec.next.ServeHTTP(w, r)
+}
+
+// take returns the noted writes and forgets them.
+func (rec *recorder) take() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	out := rec.log
+	rec.log = nil
+	return out
+}
+
+// del sends DELETE to a mock.
+func del(t testing.TB, base, path string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodDelete, base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("DELETE %s: %d", path, res.StatusCode)
+	}
+}
+
+// mockOptions are the options of a mock system.
+type mockOptions = mock.Options

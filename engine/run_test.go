@@ -1,7 +1,12 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -14,17 +19,210 @@ func TestRunFullPushThenNothingToDo(t *testing.T) {
 			h.seedHome(data)
 			sum := h.run(RunOptions{})
 			if sum.ExitCode() != ExitClean {
-				t.Fatalf("first run %s: %+v\n%v", sum.Status(), sum.Warnings, summaryText(sum))
+				t.Fatalf("first run: %s\n%s", sum.Status(), summaryText(sum))
 			}
 			if d := cmp.Diff(expected(data), h.actual()); d != "" {
 				t.Fatalf("partner data (-want +got):\n%s", d)
 			}
-			t.Log(summaryText(sum))
 			h.partner.ResetStats()
+			h.home.ResetStats()
 			sum = h.run(RunOptions{})
-			if w := h.partner.Stats().Writes(); w != 0 {
+			if w := h.partner.Stats().Writes() + h.home.Stats().Writes(); w != 0 {
 				t.Errorf("second run wrote %d records; want 0\n%s", w, summaryText(sum))
+			}
+			if got := sum.Entity(Pull, "contact").Skipped; got != 12 {
+				t.Errorf("pull contact skipped %d echoes, want 12\n%s", got, summaryText(sum))
 			}
 		})
 	}
+}
+
+// counts picks the interesting counts of a summary row.
+func counts(e *EntitySummary) [6]int64 {
+	if e == nil {
+		return [6]int64{-1}
+	}
+	return [6]int64{e.Read, e.Created, e.Updated, e.Deleted, e.Denied, e.Failed}
+}
+
+func TestRunIncrementalReadsOnlyChanges(t *testing.T) {
+	h := newHarness(t, "upsert")
+	data := newHomeData(3, 4)
+	h.seedHome(data)
+	h.clock.Advance(time.Hour)
+	u1 := data.units[0]
+	put(t, h.homeURL, "/units/u1", u1)
+	h.run(RunOptions{})
+
+	h.clock.Advance(time.Hour)
+	u2 := data.units[1]
+	u2["area"] = json.Number("99.5")
+	put(t, h.homeURL, "/units/u2", u2)
+	sum := h.run(RunOptions{})
+	unit := sum.Entity(Push, "unit")
+	if unit.Full {
+		t.Errorf("push unit read everything; want an incremental read")
+	}
+	// u1 comes again because of the cursor's lookback; only u2 changed.
+	if d := cmp.Diff([6]int64{2, 0, 1, 0, 0, 0}, counts(unit)); d != "" {
+		t.Errorf("push unit (-want +got):\n%s\n%s", d, summaryText(sum))
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner data (-want +got):\n%s", d)
+	}
+	sum = h.run(RunOptions{Full: true})
+	if got := sum.Entity(Push, "unit"); !got.Full || got.Read != 12 || got.Updated != 0 {
+		t.Errorf("full run: push unit %+v; want 12 read, nothing written", *got)
+	}
+}
+
+func TestRunPermissionDenials(t *testing.T) {
+	h := newHarness(t, "create")
+	h.inst.Permissions = Permissions{Push: {"building": {Create, Update}, "unit": {Update}}}
+	h.reload()
+	h.seedHome(newHomeData(2, 3))
+	sum := h.run(RunOptions{})
+
+	for _, c := range []struct {
+		dir    Direction
+		entity string
+		want   [6]int64
+	}{
+		{Push, "building", [6]int64{2, 2, 0, 0, 0, 0}},
+		{Push, "unit", [6]int64{6, 0, 0, 0, 6, 0}},
+		{Push, "contact", [6]int64{6, 0, 0, 0, 6, 0}},
+		// Tenants need the partner ids of their units and contacts, which
+		// were never created: they fail rather than being denied.
+		{Push, "tenant", [6]int64{6, 0, 0, 0, 0, 6}},
+	} {
+		if d := cmp.Diff(c.want, counts(sum.Entity(c.dir, c.entity))); d != "" {
+			t.Errorf("%s %s (-want +got):\n%s", c.dir, c.entity, d)
+		}
+	}
+	st := h.partner.Stats()
+	for _, op := range []string{"unit.create", "contact.create", "tenant.create"} {
+		if st.ByOperation[op] != 0 {
+			t.Errorf("%d requests to %s; denied actions must not be sent", st.ByOperation[op], op)
+		}
+	}
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, Entity: "unit", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Entries) != 6 || page.Entries[0].Outcome != OutcomeDenied || page.Entries[0].RunID != sum.RunID || page.Entries[0].Organisation != "acme" {
+		t.Errorf("audit of unit: %d entries, first %+v; want 6 denied entries of the run", len(page.Entries), page.Entries[0])
+	}
+	failures, err := h.eng.Ledger(h.inst).List(context.Background(), LedgerFilter{Entity: "tenant"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failures) != 6 || failures[0].Reason.Code != CodeMissingReference {
+		t.Errorf("ledger of tenant: %+v; want 6 missing-reference failures", failures)
+	}
+}
+
+func TestRunMissingReferenceRetriedFromLedger(t *testing.T) {
+	h := newHarness(t, "create")
+	data := newHomeData(2, 3)
+	broken := data.units[4]
+	delete(broken, "number") // the model requires it: the unit cannot be mapped
+	h.seedHome(data)
+	sum := h.run(RunOptions{})
+	if sum.Status() != StatusPartial {
+		t.Fatalf("status %s, want partial\n%s", sum.Status(), summaryText(sum))
+	}
+	ledger := h.eng.Ledger(h.inst)
+	failures, err := ledger.List(context.Background(), LedgerFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range failures {
+		got = append(got, string(f.Direction)+" "+f.Entity+" "+f.Key+" "+f.Reason.Code)
+	}
+	slices.Sort(got)
+	want := []string{"push tenant l5 missing-reference", "push unit u5 mapping"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("ledger (-want +got):\n%s", d)
+	}
+
+	// The unit is fixed; the next run reads it incrementally and the
+	// lease, unchanged, only because the ledger holds it.
+	h.clock.Advance(time.Hour)
+	broken["number"] = "2.2"
+	put(t, h.homeURL, "/units/u5", broken)
+	sum = h.run(RunOptions{})
+	if e := sum.Entity(Push, "tenant"); e.Full || e.Created != 1 {
+		t.Errorf("push tenant: %+v; want an incremental read that creates l5 from the ledger\n%s", *e, summaryText(sum))
+	}
+	if n, err := ledger.Count(context.Background(), LedgerFilter{}); err != nil || n != 0 {
+		t.Errorf("ledger holds %d entries after the retry (%v); want 0", n, err)
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner data (-want +got):\n%s", d)
+	}
+}
+
+func TestRunDeletesAndTheirGuard(t *testing.T) {
+	h := newHarness(t, "upsert")
+	data := newHomeData(4, 5)
+	h.seedHome(data)
+	h.run(RunOptions{})
+	h.writes.take()
+
+	// A failed listing never deletes.
+	del(t, h.homeURL, "/leases/l20")
+	del(t, h.homeURL, "/units/u20")
+	if err := h.home.SetOptions(homeFaults(h, 1)); err != nil {
+		t.Fatal(err)
+	}
+	sum := h.run(RunOptions{Full: true, Direction: Push})
+	if sum.Status() != StatusPartial || len(h.writes.take()) != 0 {
+		t.Fatalf("with a failing home: status %s, writes %v; want partial and none", sum.Status(), h.writes.take())
+	}
+	if err := h.home.SetOptions(homeFaults(h, 0)); err != nil {
+		t.Fatal(err)
+	}
+
+	// One of 20 (5%) is within the guard: deleted, leases before units.
+	sum = h.run(RunOptions{Full: true})
+	writes := h.writes.take()
+	tenant, unit := indexOfPrefix(writes, "DELETE /tenants/"), indexOfPrefix(writes, "DELETE /units/")
+	if tenant < 0 || unit < 0 || tenant > unit {
+		t.Errorf("writes %v; want the tenant deleted before the unit", writes)
+	}
+	if e := sum.Entity(Push, "tenant"); e.Deleted != 1 {
+		t.Errorf("push tenant deleted %d, want 1\n%s", e.Deleted, summaryText(sum))
+	}
+	data.leases, data.units = data.leases[:19], data.units[:19]
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner data (-want +got):\n%s", d)
+	}
+
+	// Three of 19 (16%) are more than the guard's 10%: nothing is deleted.
+	for _, id := range []string{"l1", "l2", "l3"} {
+		del(t, h.homeURL, "/leases/"+id)
+	}
+	sum = h.run(RunOptions{Full: true})
+	if e := sum.Entity(Push, "tenant"); e.Deleted != 0 || e.DeletesRefused != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "--allow-deletes") {
+		t.Errorf("guarded run: %+v, warnings %q", *e, sum.Warnings)
+	}
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, RunID: sum.RunID})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != OutcomeDenied || page.Entries[0].Action != Delete {
+		t.Errorf("audit of the guarded run: %+v (%v); want one denied delete", page.Entries, err)
+	}
+	sum = h.run(RunOptions{Full: true, DeleteOverride: true})
+	if e := sum.Entity(Push, "tenant"); e.Deleted != 3 {
+		t.Errorf("override: deleted %d, want 3\n%s", e.Deleted, summaryText(sum))
+	}
+}
+
+// homeFaults are options of the home mock that fail a share of requests.
+func homeFaults(h *harness, rate float64) mockOptions {
+	return mockOptions{Now: h.clock.Now, ErrorRate: rate}
+}
+
+// indexOfPrefix is the index of the first entry starting with prefix.
+func indexOfPrefix(list []string, prefix string) int {
+	return slices.IndexFunc(list, func(s string) bool { return strings.HasPrefix(s, prefix) })
 }

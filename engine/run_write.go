@@ -42,6 +42,9 @@ func (r *run) send(ctx context.Context, f *flow, it *item) (*connectors.Result, 
 	switch {
 	case it.action == Update && f.dst.ent.Update != nil:
 		return c.Update(ctx, name, w)
+	case it.action == Create && it.key == "" && f.dst.ent.Create != nil:
+		// A record born in the partner: the home system gives it its key.
+		return r.create(ctx, f, it, w)
 	case f.dst.ent.Upsert != nil:
 		return c.Upsert(ctx, name, w)
 	case it.action == Update:
