@@ -46,12 +46,12 @@ func TestPlanWritesNothing(t *testing.T) {
 		got[string(r.Direction)+" "+r.Entity+" "+r.Key] = string(r.Action) + " " + r.Outcome + " " + fieldList(r.Fields)
 	}
 	want := map[string]string{
-		"push unit u1":     "update write area=77.5",
-		"push tenant l6":   "delete write ",
-		"push tenant l7":   "map failed ",
-		"push contact p3":  "update conflict email=\"ch***\"",
-		"pull contact p3":  "",
-		"pull unit u1":     "",
+		"push unit u1":    "update write area=77.5",
+		"push tenant l6":  "delete write ",
+		"push tenant l7":  "map failed ",
+		"push contact p3": "update conflict email=\"ch***\"",
+		"pull contact p3": "",
+		"pull unit u1":    "",
 	}
 	for k, w := range want {
 		if w == "" {

@@ -40,8 +40,8 @@ type harness struct {
 	// homeURL and partnerURL reach the mock systems.
 	homeURL, partnerURL string
 	inst                *Instance
-	loaded  *Loaded
-	eng     *Engine
+	loaded              *Loaded
+	eng                 *Engine
 }
 
 // allGrants grants every action in both directions for every entity.
