@@ -118,7 +118,8 @@ func (e *queueEnv) server(t *testing.T, w *Worker, concurrency int) *asynq.Serve
 	t.Helper()
 	srv := asynq.NewServerFromRedisClient(e.rdb, asynq.Config{
 		Concurrency: concurrency, Queues: map[string]int{e.queue: 1}, LogLevel: asynq.WarnLevel,
-		ShutdownTimeout: 10 * time.Second,
+		ShutdownTimeout: 10 * time.Second, RetryDelayFunc: w.RetryDelay, IsFailure: w.IsFailure,
+		DelayedTaskCheckInterval: 100 * time.Millisecond,
 	})
 	if err := srv.Start(w.Mux()); err != nil {
 		t.Fatal(err)
@@ -129,7 +130,7 @@ func (e *queueEnv) server(t *testing.T, w *Worker, concurrency int) *asynq.Serve
 // worker returns a Worker running r.
 func (e *queueEnv) worker(t *testing.T, r Runner, obs Observer) *Worker {
 	t.Helper()
-	w, err := NewWorker(WorkerConfig{Runner: r, Store: e.store, History: e.history, Observer: obs})
+	w, err := NewWorker(WorkerConfig{Runner: r, Store: e.store, History: e.history, Observer: obs, BusyRetry: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,11 @@ const (
 	TaskRetry = "sync:retry"
 )
 
+// TaskRetries is how often asynq retries a task that could not start
+// (the instance busy with another task, Redis unreachable). A run whose
+// records fail is not retried by the queue: the failure ledger keeps them.
+const TaskRetries = 20
+
 // DefaultQueue is the asynq queue the tasks go to when QueueConfig.Queue
 // is empty.
 const DefaultQueue = "specsync"
@@ -79,19 +84,19 @@ func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
 
 // NewRunTask returns the task that runs p.Instance, unique per instance.
 func NewRunTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(0))
+	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
 }
 
 // NewRetryTask returns the task that retries the failure ledger of
 // p.Instance, unique per instance.
 func NewRetryTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(0))
+	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
 }
 
 // NewRecordTask returns the task that syncs one record, deduplicated by
 // RecordTaskID within window.
 func NewRecordTask(p RecordPayload, queue string, at time.Time, window time.Duration) (*asynq.Task, error) {
-	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(3))
+	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
 }
 
 // newTask encodes payload into a task of type typ.

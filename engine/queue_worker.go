@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 )
@@ -60,16 +61,23 @@ type WorkerConfig struct {
 	Observer Observer
 	// Notifier tells operators about failures. Nil means none.
 	Notifier Notifier
+	// BusyRetry is how soon a task that found its instance busy with
+	// another task is tried again. Zero means DefaultBusyRetry.
+	BusyRetry time.Duration
 	// Clock stamps run records. Nil means the system clock.
 	Clock Clock
 	// Logger receives a line per run. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
+// DefaultBusyRetry is the default of WorkerConfig.BusyRetry.
+const DefaultBusyRetry = 30 * time.Second
+
 // Worker handles the queue's tasks. It is safe for concurrent use: asynq
 // calls its handlers from many goroutines.
 type Worker struct {
-	cfg WorkerConfig
+	cfg  WorkerConfig
+	lock instanceLock
 }
 
 // NewWorker returns a Worker for cfg.
@@ -78,10 +86,11 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		return nil, errors.New("engine: a worker needs a Runner, an InstanceStore and a History")
 	}
 	cfg.Clock = orSystem(cfg.Clock)
+	cfg.BusyRetry = orDefault(cfg.BusyRetry, DefaultBusyRetry)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Worker{cfg: cfg}, nil
+	return &Worker{cfg: cfg, lock: instanceLock{rdb: cfg.History.rdb, ns: cfg.History.ns}}, nil
 }
 
 // Mux routes the task types to the worker's handlers.
@@ -92,6 +101,20 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TaskRecord, w.handleRecord)
 	return mux
 }
+
+// RetryDelay is the asynq.Config.RetryDelayFunc of servers running the
+// worker: a task that found its instance busy is tried again after
+// BusyRetry; other errors back off as asynq does by default.
+func (w *Worker) RetryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if errors.Is(err, ErrInstanceBusy) {
+		return w.cfg.BusyRetry
+	}
+	return asynq.DefaultRetryDelayFunc(n, err, t)
+}
+
+// IsFailure is the asynq.Config.IsFailure of servers running the worker:
+// a busy instance is not a failure.
+func (w *Worker) IsFailure(err error) bool { return !errors.Is(err, ErrInstanceBusy) }
 
 // handleRun runs one instance.
 func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
@@ -126,7 +149,9 @@ func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
 	})
 }
 
-// execute loads the instance, runs the job and records the run.
+// execute loads the instance, runs the job and records the run. Only one
+// task of an instance runs at a time: a task that finds another at work
+// fails with ErrInstanceBusy and asynq retries it later.
 func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job)) error {
 	inst, err := w.cfg.Store.Get(ctx, id)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -136,6 +161,11 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 		w.cfg.Logger.Info("task skipped: instance is missing or disabled", "task", task, "instance", id)
 		return nil
 	}
+	release, err := w.lock.hold(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer release()
 	job := Job{Instance: inst, RunID: newQueueRunID()}
 	shape(&job)
 	rec := RunRecord{ID: job.RunID, Instance: id, Organisation: inst.Organisation, Task: task,

@@ -137,3 +137,27 @@ func runsPerInstance(jobs []Job) map[string]int {
 	}
 	return out
 }
+
+func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
+	e := newQueueEnv(t)
+	e.apply(t, true, "a")
+	r := newFakeRunner(300 * time.Millisecond)
+	for range 2 {
+		srv := e.server(t, e.worker(t, r, nil), 2)
+		defer srv.Shutdown()
+	}
+	e.enqueueRun(t, "a")
+	<-r.started
+	rec := RecordPayload{Instance: "a", Direction: Pull, Entity: "tenant", Key: "T-1", Action: "upsert"}
+	task, err := NewRecordTask(rec, e.queue, time.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Enqueue(task); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the record sync", func() bool { return len(mustJobs(r)) == 2 })
+	if _, overlaps := r.snapshot(); overlaps != 0 {
+		t.Errorf("the record sync ran during the instance's run (%d overlaps)", overlaps)
+	}
+}
