@@ -1,0 +1,181 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/smtp"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/specs"
+)
+
+// NotifyConfig says whom to tell, per organisation, when a run fails or
+// leaves failed records. It is read from a JSON or YAML file.
+type NotifyConfig struct {
+	// Organisations maps an organisation to its operators' channels.
+	Organisations map[string]OrgNotify `json:"organisations"`
+}
+
+// OrgNotify are the channels of one organisation; either may be nil.
+type OrgNotify struct {
+	// Webhook is the URL, by reference (it is a secret for Slack and
+	// Teams), that receives {"text": ...} as JSON.
+	Webhook *specs.Credential `json:"webhook,omitempty"`
+	// Email sends a plain-text mail over SMTP.
+	Email *EmailNotify `json:"email,omitempty"`
+}
+
+// EmailNotify is an SMTP server and the addresses of a mail.
+type EmailNotify struct {
+	// Server is host:port of the SMTP server. Required.
+	Server string   `json:"server"`
+	From   string   `json:"from"`
+	To     []string `json:"to"`
+	// Username and Password log in (PLAIN; needs TLS unless the server is
+	// local). Empty Username sends without logging in.
+	Username string           `json:"username,omitempty"`
+	Password specs.Credential `json:"password,omitzero"`
+}
+
+// Notifier sends the notifications of a NotifyConfig. A channel that
+// fails does not stop the others; the run never fails because of them.
+// It is safe for concurrent use.
+type Notifier struct {
+	cfg    NotifyConfig
+	client *http.Client
+	lookup func(string) (string, bool)
+}
+
+var _ engine.Notifier = (*Notifier)(nil)
+
+// NewNotifier returns a notifier for cfg. Nil lookup means os.LookupEnv.
+func NewNotifier(cfg NotifyConfig, lookup func(string) (string, bool)) *Notifier {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	return &Notifier{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, lookup: lookup}
+}
+
+// ReadNotifyConfig reads a NotifyConfig from a JSON or YAML file,
+// refusing unknown keys.
+func ReadNotifyConfig(path string) (NotifyConfig, error) {
+	var cfg NotifyConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("notify config: %w", err)
+	}
+	var tree any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		return cfg, fmt.Errorf("notify config %s: %w", path, err)
+	}
+	js, err := json.Marshal(tree)
+	if err != nil {
+		return cfg, fmt.Errorf("notify config %s: %w", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return cfg, fmt.Errorf("notify config %s: %w (keys: organisations.<org>.webhook {env|file}, .email {server, from, to, username, password})", path, err)
+	}
+	return cfg, nil
+}
+
+// Notify tells inst's organisation about rec on every channel it has.
+func (n *Notifier) Notify(ctx context.Context, inst *engine.Instance, rec engine.RunRecord) error {
+	org, ok := n.cfg.Organisations[inst.Organisation]
+	if !ok {
+		return nil
+	}
+	text := notifyText(rec)
+	var errs []error
+	if org.Webhook != nil {
+		errs = append(errs, n.webhook(ctx, *org.Webhook, text))
+	}
+	if org.Email != nil {
+		errs = append(errs, n.email(*org.Email, rec, text))
+	}
+	return errors.Join(errs...)
+}
+
+// notifyText is the message about rec.
+func notifyText(rec engine.RunRecord) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "specsync: run %s of instance %s (organisation %s) ended %s with %d failed records.", rec.ID, rec.Instance, rec.Organisation, rec.Outcome, rec.Failed)
+	if rec.Error != "" {
+		fmt.Fprintf(&b, " Error: %s", rec.Error)
+	}
+	for _, e := range rec.Entities {
+		if e.Counts["failed"] > 0 {
+			fmt.Fprintf(&b, "\n- %s %s: %d failed", e.Direction, e.Entity, e.Counts["failed"])
+		}
+	}
+	return b.String()
+}
+
+// webhook posts {"text": text} to the referenced URL.
+func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text string) error {
+	url, err := n.secret(ref)
+	if err != nil {
+		return fmt.Errorf("notify webhook %s: %w", ref, err)
+	}
+	body, _ := json.Marshal(map[string]string{"text": text}) // a map of strings always encodes
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("notify webhook %s: bad URL", ref)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := n.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("notify webhook %s: request failed", ref)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("notify webhook %s: answered %d", ref, resp.StatusCode)
+	}
+	return nil
+}
+
+// email sends text as a plain-text mail.
+func (n *Notifier) email(e EmailNotify, rec engine.RunRecord, text string) error {
+	var auth smtp.Auth
+	if e.Username != "" {
+		pw, err := n.secret(e.Password)
+		if err != nil {
+			return fmt.Errorf("notify e-mail password %s: %w", e.Password, err)
+		}
+		auth = smtp.PlainAuth("", e.Username, pw, strings.Split(e.Server, ":")[0])
+	}
+	msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: specsync: %s run of %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
+		e.From, strings.Join(e.To, ", "), rec.Outcome, rec.Instance, strings.ReplaceAll(text, "\n", "\r\n"))
+	if err := smtp.SendMail(e.Server, auth, e.From, e.To, []byte(msg)); err != nil {
+		return fmt.Errorf("notify e-mail via %s: %w", e.Server, err)
+	}
+	return nil
+}
+
+// secret reads an env or file reference.
+func (n *Notifier) secret(ref specs.Credential) (string, error) {
+	switch {
+	case ref.Env != "":
+		if v, ok := n.lookup(ref.Env); ok && v != "" {
+			return v, nil
+		}
+		return "", errors.New("the environment variable is not set or empty")
+	case ref.File != "":
+		b, err := os.ReadFile(ref.File)
+		if v := strings.TrimSpace(string(b)); err == nil && v != "" {
+			return v, nil
+		}
+		return "", errors.New("the file cannot be read or is empty")
+	}
+	return "", errors.New("give env or file")
+}

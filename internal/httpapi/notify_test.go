@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/specs"
+)
+
+// smtpSink is a tiny SMTP server on loopback that keeps the data of each
+// mail it receives.
+func smtpSink(t *testing.T) (addr string, mails <-chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	out := make(chan string, 4)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go smtpSession(c, out)
+		}
+	}()
+	return ln.Addr().String(), out
+}
+
+// smtpSession answers one client: every command is accepted.
+func smtpSession(c net.Conn, out chan<- string) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	reply := func(s string) { c.Write([]byte(s + "\r\n")) }
+	reply("220 sink")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			reply("250 sink")
+		case cmd == "DATA":
+			reply("354 go on")
+			var data strings.Builder
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil || l == ".\r\n" {
+					break
+				}
+				data.WriteString(l)
+			}
+			out <- data.String()
+			reply("250 queued")
+		case cmd == "QUIT":
+			reply("221 bye")
+			return
+		default:
+			reply("250 ok")
+		}
+	}
+}
+
+func TestNotifierSendsWebhookAndEmail(t *testing.T) {
+	texts := make(chan string, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Text string }
+		json.NewDecoder(r.Body).Decode(&body)
+		texts <- body.Text
+	}))
+	defer hook.Close()
+	addr, mails := smtpSink(t)
+	n := NewNotifier(NotifyConfig{Organisations: map[string]OrgNotify{"acme": {
+		Webhook: &specs.Credential{Env: "HOOK_URL"},
+		Email:   &EmailNotify{Server: addr, From: "specsync@example.org", To: []string{"ops@example.org"}},
+	}}}, func(n string) (string, bool) { return hook.URL, n == "HOOK_URL" })
+	inst := &engine.Instance{ID: "erp-partner", Organisation: "acme"}
+	rec := engine.RunRecord{ID: "q-1", Instance: "erp-partner", Organisation: "acme", Outcome: engine.RunPartial, Failed: 2,
+		Entities: []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 2}}}}
+	if err := n.Notify(context.Background(), inst, rec); err != nil {
+		t.Fatal(err)
+	}
+	if text := <-texts; !strings.Contains(text, "erp-partner") || !strings.Contains(text, "push tenant: 2 failed") {
+		t.Errorf("webhook text %q names neither the instance nor its failures", text)
+	}
+	if mail := <-mails; !strings.Contains(mail, "Subject: specsync: partial run of erp-partner") {
+		t.Errorf("mail without the expected subject:\n%s", mail)
+	}
+}
+
+func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	n := NewNotifier(NotifyConfig{Organisations: map[string]OrgNotify{"acme": {
+		Webhook: &specs.Credential{Env: "UNSET_HOOK_URL"},
+		Email:   &EmailNotify{Server: "127.0.0.1:1", From: "a@example.org", To: []string{"b@example.org"}},
+	}}}, func(string) (string, bool) { return "", false })
+	hist := engine.NewHistory(ts.cfg.Redis, ts.cfg.Keys, engine.HistoryConfig{})
+	w, err := engine.NewWorker(engine.WorkerConfig{Runner: failingRunner{}, Store: ts.store, History: hist, Notifier: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _ := engine.NewRunTask(engine.RunPayload{Instance: "erp-partner"}, ts.cfg.Queue)
+	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
+		t.Fatalf("task failed because its notification failed: %v", err)
+	}
+	if rec, _ := hist.Last(context.Background(), "erp-partner"); rec == nil || rec.Outcome != engine.RunPartial {
+		t.Errorf("run record %+v, want a partial run", rec)
+	}
+}
+
+// failingRunner fails one record of every run.
+type failingRunner struct{}
+
+func (failingRunner) RunJob(context.Context, engine.Job) ([]engine.EntityCounts, error) {
+	return []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, nil
+}
+
+func TestReadNotifyConfigRefusesUnknownKeys(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(good, []byte("organisations:\n  acme:\n    webhook: {env: SLACK_URL}\n"), 0o600)
+	os.WriteFile(bad, []byte("organisations:\n  acme:\n    slack: {env: SLACK_URL}\n"), 0o600)
+	cfg, err := ReadNotifyConfig(good)
+	if err != nil || cfg.Organisations["acme"].Webhook.Env != "SLACK_URL" {
+		t.Errorf("good config: %+v, %v", cfg, err)
+	}
+	if _, err := ReadNotifyConfig(bad); err == nil || !strings.Contains(err.Error(), "slack") {
+		t.Errorf("config with an unknown key: %v, want an error naming it", err)
+	}
+}
