@@ -12,6 +12,6 @@ no code is written per integration.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd())
+	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd())
 	return root
 }
