@@ -139,8 +139,9 @@ func checkListed(t *testing.T, c *connectors.Client, name, key string) {
 }
 
 // TestProspectIntoERPMock writes the prospect read from the sample EverReal
-// candidate into a stand-in ERP (create, then update by key) with the
-// ERP's identity mapping, and reads it back.
+// candidate into a stand-in ERP (an upsert that creates, then one that
+// replaces, both by key) with the ERP's identity mapping, and reads it
+// back.
 func TestProspectIntoERPMock(t *testing.T) {
 	spec := loadSpec(t, "realestate/erp.json")
 	srv, err := mock.New(spec, mock.Options{Seed: 1, RequireAuth: true})
@@ -156,7 +157,7 @@ func TestProspectIntoERPMock(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ := spec.Entity("prospect")
-	m, err := transforms.NewEnv().CompileMapping(e.Write, spec.WriteSchema(e, e.Create))
+	m, err := transforms.NewEnv().CompileMapping(e.Write, spec.WriteSchema(e, e.Upsert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +173,8 @@ func TestProspectIntoERPMock(t *testing.T) {
 		}
 		checkStored(t, c, "prospect", key, body, e.Incremental.Field)
 	}
-	write(c.Create)
+	write(c.Upsert)
 	prospect["message"] = "Besichtigung am Samstag wäre mir am liebsten."
-	write(c.Update)
+	write(c.Upsert)
 	checkListed(t, c, "prospect", key)
 }
