@@ -19,6 +19,7 @@ import (
 
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -60,8 +61,13 @@ func allGrants() Permissions {
 // "create" (no upsert, duplicates possible) or "upsert".
 func newHarness(t testing.TB, partner string) *harness {
 	t.Helper()
-	rdb, ns := newRedis(t)
-	h := &harness{t: t, rdb: rdb, ns: ns, clock: newClock(runT0)}
+	return newHarnessOn(t, redistest.New(t), partner)
+}
+
+// newHarnessOn is newHarness on a given test Redis.
+func newHarnessOn(t testing.TB, srv *redistest.Server, partner string) *harness {
+	t.Helper()
+	h := &harness{t: t, rdb: srv.Client, ns: keys.New(srv.Prefix), clock: newClock(runT0)}
 	h.writes = &recorder{}
 	homeURL := h.serve(&h.home, "home.json", mock.Options{Now: h.clock.Now}, nil)
 	partnerURL := h.serve(&h.partner, "partner_"+partner+".json", mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)

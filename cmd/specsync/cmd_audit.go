@@ -1,0 +1,125 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/engine"
+)
+
+// auditFlags are the filters of the audit command.
+type auditFlags struct {
+	failed          bool
+	entity, key     string
+	since, run, dir string
+	limit           int
+	asJSON          bool
+}
+
+func newAuditCmd() *cobra.Command {
+	var sf stateFlags
+	var af auditFlags
+	cmd := &cobra.Command{
+		Use:   "audit INSTANCE",
+		Short: "Show an instance's audit log, newest first",
+		Long: `audit prints the actions runs tried on records: writes, failures, denied
+actions, conflicts and refused deletes (unchanged records are counted in run
+summaries, not logged one by one). Personal fields are masked.
+
+--since takes a time (2025-03-01T00:00:00Z, 2025-03-01) or a duration back
+from now (24h).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q, err := af.query(args[0])
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			rdb, ns, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			page, err := engine.NewAudit(rdb, ns, engine.AuditConfig{}).Query(cmd.Context(), q)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			return writeAudit(cmd.OutOrStdout(), page, af.asJSON)
+		},
+	}
+	sf.add(cmd.Flags())
+	f := cmd.Flags()
+	f.BoolVar(&af.failed, "failed", false, "only failed actions")
+	f.StringVar(&af.entity, "entity", "", "only this entity")
+	f.StringVar(&af.key, "key", "", "only this record (home key)")
+	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
+	f.StringVar(&af.run, "run", "", "only this run")
+	f.StringVar(&af.dir, "direction", "", "only push or pull")
+	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
+	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")
+	return cmd
+}
+
+// query builds the audit query of the flags.
+func (af auditFlags) query(instance string) (engine.Query, error) {
+	q := engine.Query{Instance: instance, Failed: af.failed, Entity: af.entity, Key: af.key,
+		RunID: af.run, Direction: engine.Direction(af.dir), Limit: af.limit}
+	if af.dir != "" && af.dir != string(engine.Push) && af.dir != string(engine.Pull) {
+		return q, fmt.Errorf("--direction must be push or pull, not %q", af.dir)
+	}
+	since, err := parseSince(af.since, time.Now())
+	q.Since = since
+	return q, err
+}
+
+// parseSince reads a time, a date or a duration back from now.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q is neither a time (2025-03-01T00:00:00Z), a date (2025-03-01) nor a duration (24h)", s)
+}
+
+// writeAudit prints a page of entries.
+func writeAudit(w io.Writer, page engine.Page, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		for _, e := range page.Entries {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tRUN\tDIRECTION\tENTITY\tKEY\tACTION\tOUTCOME\tSTATUS\tMS\tERROR")
+	for _, e := range page.Entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.Time.Local().Format(time.DateTime), e.RunID, e.Direction,
+			e.Entity, e.Key, e.Action, e.Outcome, statusOrDash(e.HTTPStatus), e.Duration.Milliseconds(), e.Error)
+	}
+	tw.Flush()
+	if page.Cursor != "" {
+		fmt.Fprintln(w, "(more entries; narrow the filters or raise --limit)")
+	}
+	return nil
+}
+
+// statusOrDash prints an HTTP status, or "-" for none.
+func statusOrDash(s int) string {
+	if s == 0 {
+		return "-"
+	}
+	return fmt.Sprint(s)
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/specs"
+)
+
+func newInstancesCmd() *cobra.Command {
+	var sf stateFlags
+	cmd := &cobra.Command{
+		Use:   "instances",
+		Short: "Store, list, show, enable and disable instances",
+	}
+	sf.add(cmd.PersistentFlags())
+	cmd.AddCommand(newInstancesApplyCmd(&sf), newInstancesListCmd(&sf), newInstancesShowCmd(&sf),
+		newInstancesSwitchCmd(&sf, true), newInstancesSwitchCmd(&sf, false))
+	return cmd
+}
+
+func newInstancesApplyCmd(sf *stateFlags) *cobra.Command {
+	var opts specs.LoadOptions
+	cmd := &cobra.Command{
+		Use:   "apply FILE|DIR...",
+		Short: "Validate instances (JSON or YAML) with their specs and store them",
+		Long: `apply reads each instance file (a folder: every .json, .yaml and .yml in it),
+loads its model and specs, and stores it when nothing is wrong. An instance
+with error findings is refused and its findings printed; nothing of it is
+stored. Applying the same instance again replaces it; its state stays.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := instanceFiles(args)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			rdb, ns, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			return applyAll(cmd, engine.NewInstanceStore(rdb, ns), files, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
+	return cmd
+}
+
+// instanceFiles expands folders into their instance files, sorted.
+func instanceFiles(args []string) ([]string, error) {
+	var out []string
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, arg)
+			continue
+		}
+		for _, pattern := range []string{"*.json", "*.yaml", "*.yml"} {
+			found, err := filepath.Glob(filepath.Join(arg, pattern))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, found...)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// applyAll applies every file and reports each; any refusal fails the
+// command after all were tried.
+func applyAll(cmd *cobra.Command, store *engine.InstanceStore, files []string, opts specs.LoadOptions) error {
+	refused := 0
+	for _, file := range files {
+		if err := applyFile(cmd, store, file, opts); err != nil {
+			refused++
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", file, err)
+		}
+	}
+	if refused > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d of %d instances refused", refused, len(files))}
+	}
+	return nil
+}
+
+// applyFile loads, checks and stores one instance.
+func applyFile(cmd *cobra.Command, store *engine.InstanceStore, file string, opts specs.LoadOptions) error {
+	loaded, found, err := engine.LoadInstance(file, opts)
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		fmt.Fprintln(cmd.ErrOrStderr(), f.String())
+	}
+	if found.HasErrors() {
+		return errors.New("refused: the instance has error findings")
+	}
+	change, err := store.Apply(cmd.Context(), loaded.Instance)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", loaded.Instance.ID, change)
+	return nil
+}
+
+func newInstancesListCmd(sf *stateFlags) *cobra.Command {
+	var org string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List stored instances",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rdb, ns, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			list, err := engine.NewInstanceStore(rdb, ns).List(cmd.Context(), engine.ListFilter{Organisation: org})
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			writeInstances(cmd.OutOrStdout(), list)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&org, "organisation", "", "only this organisation's instances")
+	return cmd
+}
+
+// writeInstances prints instances as a table.
+func writeInstances(w io.Writer, list []*engine.Instance) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tORGANISATION\tENABLED\tSCHEDULE\tHOME\tPARTNER")
+	for _, inst := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%t\t%s %s\t%s\t%s\n", inst.ID, inst.Organisation, inst.Enabled,
+			inst.Schedule.CronOrDefault(), inst.Schedule.TimezoneOrDefault(), filepath.Base(inst.Home.Spec), filepath.Base(inst.Partner.Spec))
+	}
+	tw.Flush()
+}
+
+func newInstancesShowCmd(sf *stateFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Print a stored instance, its grants and its failure count",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rdb, ns, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			inst, err := engine.NewInstanceStore(rdb, ns).Get(cmd.Context(), args[0])
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			failures, err := engine.NewLedger(rdb, ns, inst.ID, engine.LedgerConfig{}).Count(cmd.Context(), engine.LedgerFilter{})
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			return showInstance(cmd.OutOrStdout(), inst, failures)
+		},
+	}
+}
+
+// showInstance prints an instance as JSON with a few derived lines.
+func showInstance(w io.Writer, inst *engine.Instance, failures int64) error {
+	data, err := json.MarshalIndent(inst, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s\n\ngrants:\n  %s\nfailed records in the ledger: %d\n", data,
+		strings.ReplaceAll(inst.Permissions.Summary(), "\n", "\n  "), failures)
+	return nil
+}
+
+func newInstancesSwitchCmd(sf *stateFlags, on bool) *cobra.Command {
+	verb, what := "disable", "Stop an instance from running on its schedule; its state stays"
+	if on {
+		verb, what = "enable", "Let an instance run on its schedule"
+	}
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: what,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rdb, ns, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			store := engine.NewInstanceStore(rdb, ns)
+			if on {
+				err = store.Enable(cmd.Context(), args[0])
+			} else {
+				err = store.Disable(cmd.Context(), args[0])
+			}
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %sd\n", args[0], verb)
+			return nil
+		},
+	}
+}

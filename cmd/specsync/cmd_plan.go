@@ -1,0 +1,56 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/spf13/cobra"
+)
+
+func newPlanCmd() *cobra.Command {
+	var sf stateFlags
+	var rf runFlags
+	var detail, asJSON bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "plan INSTANCE",
+		Short: "Show what a sync would do now, per entity and record, writing nothing",
+		Long: `plan reads both systems and the instance's state and shows what a sync would
+do: creates, updates and deletes per entity, denied actions, conflicts and
+records that would fail. With --detail it lists each record with the fields
+it would add, change or remove and their new values (personal fields masked;
+old values are not kept, only a fingerprint of each field).
+
+plan writes nothing: not to the systems, and not to the state, cursors,
+failure ledger or audit log.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := rf.options()
+			if err != nil {
+				return err
+			}
+			opts.PlanRecords = limit
+			eng, loaded, closeAll, err := sf.engineFor(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			defer closeAll()
+			plan, err := eng.Plan(cmd.Context(), loaded, opts)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(plan)
+			}
+			plan.Table(cmd.OutOrStdout(), detail)
+			return nil
+		},
+	}
+	sf.add(cmd.Flags())
+	rf.add(cmd)
+	cmd.Flags().BoolVar(&detail, "detail", false, "list each record with its field changes")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().IntVar(&limit, "limit", 1000, "most records to list")
+	return cmd
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/specs"
+)
+
+// stateFlags are the flags of commands that keep state in Redis.
+type stateFlags struct {
+	redisURL string
+	prefix   string
+	verbose  bool
+}
+
+// add registers the flags in fs.
+func (f *stateFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL (redis://host:6379/0); defaults to $REDIS_URL")
+	fs.StringVar(&f.prefix, "key-prefix", keys.DefaultPrefix, "prefix of every Redis key")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log what the engine does to standard error")
+}
+
+// errNoRedis says how to give a command its Redis.
+var errNoRedis = errors.New("this command keeps its state in Redis: pass --redis redis://host:6379/0 or set REDIS_URL")
+
+// open connects to Redis and checks that it answers.
+func (f *stateFlags) open(ctx context.Context) (redis.UniversalClient, keys.Namespace, error) {
+	if f.redisURL == "" {
+		return nil, keys.Namespace{}, &exitError{code: 2, err: errNoRedis}
+	}
+	opts, err := redis.ParseURL(f.redisURL)
+	if err != nil {
+		return nil, keys.Namespace{}, &exitError{code: 2, err: fmt.Errorf("--redis: %w", err)}
+	}
+	rdb := redis.NewClient(opts)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, keys.Namespace{}, &exitError{code: 1, err: fmt.Errorf("redis at %s does not answer: %w", opts.Addr, err)}
+	}
+	return rdb, keys.New(f.prefix), nil
+}
+
+// logger is the engine's logger: warnings on standard error, everything
+// with --verbose.
+func (f *stateFlags) logger(cmd *cobra.Command) *slog.Logger {
+	level := slog.LevelWarn
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+}
+
+// engineFor connects to Redis and opens a stored instance with its specs.
+func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *engine.Loaded, func(), error) {
+	ctx := cmd.Context()
+	rdb, ns, err := f.open(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	closeAll := func() { rdb.Close() }
+	inst, err := engine.NewInstanceStore(rdb, ns).Get(ctx, id)
+	if err != nil {
+		closeAll()
+		if errors.Is(err, engine.ErrNotFound) {
+			err = fmt.Errorf("%w; `specsync instances list` shows the stored ones, `specsync instances apply FILE` stores one", err)
+		}
+		return nil, nil, nil, &exitError{code: 2, err: err}
+	}
+	loaded, err := openInstance(cmd, inst)
+	if err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Logger: f.logger(cmd)})
+	if err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	return eng, loaded, closeAll, nil
+}
+
+// openInstance loads an instance's specs, printing findings that stop it.
+func openInstance(cmd *cobra.Command, inst *engine.Instance) (*engine.Loaded, error) {
+	loaded, found, err := engine.Open(inst, specs.LoadOptions{})
+	if err == nil {
+		return loaded, nil
+	}
+	for _, f := range found {
+		if f.Severity == specs.SeverityError {
+			fmt.Fprintln(cmd.ErrOrStderr(), f.String())
+		}
+	}
+	return nil, &exitError{code: 1, err: err}
+}
+
+// runFlags select what a sync or plan covers.
+type runFlags struct {
+	push, pull, full bool
+	entity           string
+}
+
+// add registers the flags on cmd.
+func (f *runFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.push, "push", false, "only the push phase (home -> partner)")
+	cmd.Flags().BoolVar(&f.pull, "pull", false, "only the pull phase (partner -> home)")
+	cmd.Flags().StringVar(&f.entity, "entity", "", "only this partner entity")
+	cmd.Flags().BoolVar(&f.full, "full", false, "read everything, not only changes since the last run")
+}
+
+// options turns the flags into run options.
+func (f *runFlags) options() (engine.RunOptions, error) {
+	var opts engine.RunOptions
+	switch {
+	case f.push && f.pull:
+		return opts, &exitError{code: 2, err: errors.New("--push and --pull exclude each other; give neither for both phases")}
+	case f.push:
+		opts.Direction = engine.Push
+	case f.pull:
+		opts.Direction = engine.Pull
+	}
+	opts.Entity, opts.Full = f.entity, f.full
+	return opts, nil
+}
