@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/hibiken/asynq"
 
@@ -91,6 +92,7 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("/id: the body's id %q differs from the path's %q", inst.ID, r.PathValue("id")))
 		return
 	}
+	inst.ResolvePaths(s.specDir())
 	change, err := s.store.Apply(r.Context(), inst)
 	var invalid *engine.InvalidInstanceError
 	if errors.As(err, &invalid) {
@@ -102,6 +104,19 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": inst.ID, "change": change})
+}
+
+// specDir is the folder relative paths of applied instances resolve
+// against.
+func (s *Server) specDir() string {
+	if s.cfg.SpecDir != "" {
+		return s.cfg.SpecDir
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	return dir
 }
 
 // errText returns err's text, or def when err is nil.

@@ -47,6 +47,9 @@ type Config struct {
 	// Schedules tells the status page when instances run next. Nil shows
 	// no next run.
 	Schedules *engine.Schedules
+	// SpecDir is the folder relative paths of applied instances (specs,
+	// model) are read from. Empty means the working directory.
+	SpecDir string
 	// Clock tells the time. Nil means the system clock.
 	Clock engine.Clock
 	// Logger receives a line per refused request. Nil means slog.Default().
