@@ -235,7 +235,9 @@ func checkFailures(t *testing.T, res *demoResult) {
 			got = append(got, failure{id, f.Entity, f.Key, f.Reason.Message})
 		}
 	}
-	sort.Slice(got, func(i, j int) bool { return got[i].Instance+got[i].Entity+got[i].Key < got[j].Instance+got[j].Entity+got[j].Key })
+	sort.Slice(got, func(i, j int) bool {
+		return got[i].Instance+got[i].Entity+got[i].Key < got[j].Instance+got[j].Entity+got[j].Key
+	})
 	reasonContains := cmp.Comparer(func(a, b failure) bool {
 		return a.Instance == b.Instance && a.Entity == b.Entity && a.Key == b.Key &&
 			(strings.Contains(a.Reason, b.Reason) || strings.Contains(b.Reason, a.Reason))

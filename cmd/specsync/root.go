@@ -12,7 +12,7 @@ no code is written per integration.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(),
-		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newAuditCmd(), newDemoCmd(), newServeCmd())
+	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
+		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newAuditCmd(), newDemoCmd())
 	return root
 }
