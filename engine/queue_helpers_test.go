@@ -90,6 +90,12 @@ var unsafeQueueChars = regexp.MustCompile(`[^a-zA-Z0-9-]`)
 func newQueueEnv(t *testing.T) *queueEnv {
 	t.Helper()
 	rdb, ns := newRedis(t)
+	return newQueueEnvOn(t, rdb, ns)
+}
+
+// newQueueEnvOn is newQueueEnv on a given Redis and namespace.
+func newQueueEnvOn(t *testing.T, rdb redis.UniversalClient, ns keys.Namespace) *queueEnv {
+	t.Helper()
 	e := &queueEnv{rdb: rdb, ns: ns, store: NewInstanceStore(rdb, ns), history: NewHistory(rdb, ns, HistoryConfig{}),
 		queue: unsafeQueueChars.ReplaceAllString(ns.Prefix(), "-"), client: asynq.NewClientFromRedisClient(rdb),
 		insp: asynq.NewInspectorFromRedisClient(rdb)}
