@@ -87,14 +87,14 @@ type queueEnv struct {
 
 var unsafeQueueChars = regexp.MustCompile(`[^a-zA-Z0-9-]`)
 
-func newQueueEnv(t *testing.T) *queueEnv {
+func newQueueEnv(t testing.TB) *queueEnv {
 	t.Helper()
 	rdb, ns := newRedis(t)
 	return newQueueEnvOn(t, rdb, ns)
 }
 
 // newQueueEnvOn is newQueueEnv on a given Redis and namespace.
-func newQueueEnvOn(t *testing.T, rdb redis.UniversalClient, ns keys.Namespace) *queueEnv {
+func newQueueEnvOn(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) *queueEnv {
 	t.Helper()
 	e := &queueEnv{rdb: rdb, ns: ns, store: NewInstanceStore(rdb, ns), history: NewHistory(rdb, ns, HistoryConfig{}),
 		queue: unsafeQueueChars.ReplaceAllString(ns.Prefix(), "-"), client: asynq.NewClientFromRedisClient(rdb),
@@ -108,7 +108,7 @@ func newQueueEnvOn(t *testing.T, rdb redis.UniversalClient, ns keys.Namespace) *
 }
 
 // apply stores enabled (or disabled) instances.
-func (e *queueEnv) apply(t *testing.T, enabled bool, ids ...string) {
+func (e *queueEnv) apply(t testing.TB, enabled bool, ids ...string) {
 	t.Helper()
 	for _, id := range ids {
 		inst := storedInstance(id, "acme")
@@ -120,7 +120,7 @@ func (e *queueEnv) apply(t *testing.T, enabled bool, ids ...string) {
 }
 
 // server starts an asynq server for worker w on the env's queue.
-func (e *queueEnv) server(t *testing.T, w *Worker, concurrency int) *asynq.Server {
+func (e *queueEnv) server(t testing.TB, w *Worker, concurrency int) *asynq.Server {
 	t.Helper()
 	srv := asynq.NewServerFromRedisClient(e.rdb, asynq.Config{
 		Concurrency: concurrency, Queues: map[string]int{e.queue: 1}, LogLevel: asynq.WarnLevel,
@@ -134,7 +134,7 @@ func (e *queueEnv) server(t *testing.T, w *Worker, concurrency int) *asynq.Serve
 }
 
 // worker returns a Worker running r.
-func (e *queueEnv) worker(t *testing.T, r Runner, obs Observer) *Worker {
+func (e *queueEnv) worker(t testing.TB, r Runner, obs Observer) *Worker {
 	t.Helper()
 	w, err := NewWorker(WorkerConfig{Runner: r, Store: e.store, History: e.history, Observer: obs, BusyRetry: 100 * time.Millisecond})
 	if err != nil {
@@ -144,7 +144,7 @@ func (e *queueEnv) worker(t *testing.T, r Runner, obs Observer) *Worker {
 }
 
 // enqueueRun enqueues a run of id and reports whether it was taken.
-func (e *queueEnv) enqueueRun(t *testing.T, id string) bool {
+func (e *queueEnv) enqueueRun(t testing.TB, id string) bool {
 	t.Helper()
 	task, err := NewRunTask(RunPayload{Instance: id, Trigger: TriggerManual}, e.queue)
 	if err != nil {
@@ -162,7 +162,7 @@ func (e *queueEnv) enqueueRun(t *testing.T, id string) bool {
 
 // waitFor polls cond until it holds, failing the test after a generous
 // bound (a hang, not a speed check).
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if cond() {
