@@ -1,50 +1,111 @@
 package engine
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
 )
 
-// Payloads are compared by hash: the xxhash64 of their canonical JSON
-// (object keys sorted, numbers as written, no insignificant space). The
-// old payload itself is not stored. To show what changed, a run also
-// stores per record a fingerprint of each top-level field (32 bits of the
-// field value's hash): a plan names the fields that were added, changed
-// or removed and shows their new values, never old ones.
+// Payloads are compared by hash: the xxhash64 of a canonical encoding of
+// their JSON values (object keys sorted, numbers as written, strings by
+// length and bytes). The old payload itself is not stored. To show what
+// changed, a run also keeps per record a memo: the hash of the write's
+// inputs, the payload's hash and a fingerprint of each top-level field
+// (32 bits of the field value's hash). A plan names the fields a write
+// adds, changes or removes and shows their new values, never old ones;
+// a run whose record, related records and mapping are the same as at the
+// last write knows the payload is too, and does not map it again.
 
-// bufPool recycles encoding buffers.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// digestPool recycles hash states.
+var digestPool = sync.Pool{New: func() any { return xxhash.New() }}
 
-// canonical appends the canonical JSON of v to buf.
-func canonical(buf *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("the payload cannot be encoded as JSON: %w", err)
-	}
-	buf.Truncate(buf.Len() - 1) // Encode adds a newline
-	return nil
+// valueHash feeds JSON values to a digest in a canonical form.
+type valueHash struct {
+	d   *xxhash.Digest
+	num [binary.MaxVarintLen64]byte
 }
 
-// hashOf returns the hash of v's canonical JSON as 16 hex digits.
-func hashOf(v any) (string, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	if err := canonical(buf, v); err != nil {
-		return "", err
+// newValueHash returns a valueHash with a reset digest; release it with done.
+func newValueHash() *valueHash {
+	d := digestPool.Get().(*xxhash.Digest)
+	d.Reset()
+	return &valueHash{d: d}
+}
+
+// done returns the digest to the pool.
+func (h *valueHash) done() { digestPool.Put(h.d) }
+
+// sum returns the hash as 16 hex digits.
+func (h *valueHash) sum() string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], h.d.Sum64())
+	return hex.EncodeToString(b[:])
+}
+
+// tag writes a type tag and a length.
+func (h *valueHash) tag(t byte, n int) {
+	h.d.Write([]byte{t})
+	h.d.Write(binary.AppendUvarint(h.num[:0], uint64(n)))
+}
+
+// str writes a tagged string.
+func (h *valueHash) str(t byte, s string) {
+	h.tag(t, len(s))
+	h.d.WriteString(s)
+}
+
+// value writes any decoded JSON value.
+func (h *valueHash) value(v any) {
+	switch x := v.(type) {
+	case nil:
+		h.tag('n', 0)
+	case bool:
+		h.tag('b', map[bool]int{false: 0, true: 1}[x])
+	case string:
+		h.str('s', x)
+	case json.Number:
+		h.str('d', string(x))
+	case float64:
+		h.str('d', strconv.FormatFloat(x, 'f', -1, 64))
+	case int:
+		h.str('d', strconv.Itoa(x))
+	case int64:
+		h.str('d', strconv.FormatInt(x, 10))
+	case map[string]any:
+		h.object(x)
+	case []any:
+		h.tag('a', len(x))
+		for _, e := range x {
+			h.value(e)
+		}
+	default:
+		data, err := json.Marshal(x)
+		if err != nil {
+			data = []byte(fmt.Sprintf("%T %v", x, x))
+		}
+		h.str('j', string(data))
 	}
-	var sum [8]byte
-	binary.BigEndian.PutUint64(sum[:], xxhash.Sum64(buf.Bytes()))
-	return hex.EncodeToString(sum[:]), nil
+}
+
+// object writes an object's members sorted by key.
+func (h *valueHash) object(m map[string]any) {
+	h.tag('o', len(m))
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		h.str('k', k)
+		h.value(m[k])
+	}
 }
 
 // keyHash is the 64-bit hash of a record key, for the seen-set of delete
@@ -57,27 +118,59 @@ type fieldPrint struct {
 	sum  uint32
 }
 
-// fieldPrints fingerprints the top-level fields of payload, by name.
-func fieldPrints(payload map[string]any) []fieldPrint {
-	out := make([]fieldPrint, 0, len(payload))
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
+// hashPayload hashes a payload and fingerprints its top-level fields in
+// one pass: each field's value is hashed once, and the payload's hash is
+// the hash of the sorted field names with their values' hashes.
+func hashPayload(payload map[string]any) (string, []fieldPrint) {
+	sums := make([]fieldSum, 0, len(payload))
+	h := newValueHash()
+	defer h.done()
 	for name, v := range payload {
-		buf.Reset()
-		if canonical(buf, v) != nil {
-			continue
-		}
-		out = append(out, fieldPrint{name: name, sum: uint32(xxhash.Sum64(buf.Bytes()))})
+		h.d.Reset()
+		h.value(v)
+		sums = append(sums, fieldSum{name: name, sum: h.d.Sum64()})
 	}
-	slices.SortFunc(out, func(a, b fieldPrint) int { return cmp.Compare(a.name, b.name) })
-	return out
+	slices.SortFunc(sums, func(a, b fieldSum) int { return cmp.Compare(a.name, b.name) })
+	h.d.Reset()
+	prints := make([]fieldPrint, len(sums))
+	for i, s := range sums {
+		h.str('k', s.name)
+		h.d.Write(binary.BigEndian.AppendUint64(h.num[:0], s.sum))
+		prints[i] = fieldPrint{name: s.name, sum: uint32(s.sum)}
+	}
+	return h.sum(), prints
 }
 
-// encodePrints packs fingerprints as (uvarint name length, name, 4 bytes)
-// per field.
-func encodePrints(prints []fieldPrint) string {
-	b := make([]byte, 0, 16*len(prints))
-	for _, p := range prints {
+// fieldSum is a field's full value hash.
+type fieldSum struct {
+	name string
+	sum  uint64
+}
+
+// fieldPrints fingerprints the top-level fields of payload, by name.
+func fieldPrints(payload map[string]any) []fieldPrint {
+	_, prints := hashPayload(payload)
+	return prints
+}
+
+// memo is what a run keeps of a record's last write besides State's
+// hash: the hash of the write's inputs, the payload's hash and the field
+// fingerprints.
+type memo struct {
+	input   string
+	payload string
+	prints  []fieldPrint
+}
+
+// hashLen is the length of a hash in hex digits.
+const hashLen = 16
+
+// encode packs a memo: the two hashes, then per field its name's length
+// (uvarint), its name and 4 bytes of fingerprint.
+func (m memo) encode() string {
+	b := make([]byte, 0, 2*hashLen+16*len(m.prints))
+	b = append(append(b, m.input...), m.payload...)
+	for _, p := range m.prints {
 		b = binary.AppendUvarint(b, uint64(len(p.name)))
 		b = append(b, p.name...)
 		b = binary.BigEndian.AppendUint32(b, p.sum)
@@ -85,22 +178,24 @@ func encodePrints(prints []fieldPrint) string {
 	return string(b)
 }
 
-// decodePrints unpacks encodePrints; a damaged value gives what could be
-// read.
-func decodePrints(s string) []fieldPrint {
-	var out []fieldPrint
-	b := []byte(s)
+// decodeMemo unpacks a memo; a damaged one gives what could be read.
+func decodeMemo(s string) memo {
+	if len(s) < 2*hashLen {
+		return memo{}
+	}
+	m := memo{input: s[:hashLen], payload: s[hashLen : 2*hashLen]}
+	b := []byte(s[2*hashLen:])
 	for len(b) > 0 {
 		n, size := binary.Uvarint(b)
 		if size <= 0 || uint64(len(b)-size) < n+4 {
-			return out
+			return m
 		}
 		name := string(b[size : size+int(n)])
 		b = b[size+int(n):]
-		out = append(out, fieldPrint{name: name, sum: binary.BigEndian.Uint32(b)})
+		m.prints = append(m.prints, fieldPrint{name: name, sum: binary.BigEndian.Uint32(b)})
 		b = b[4:]
 	}
-	return out
+	return m
 }
 
 // FieldChange is one top-level field of a payload that a write changes.

@@ -36,7 +36,7 @@ func (r *run) homeReader(model string) (*homeReader, error) {
 	if e == nil || e.Get == nil {
 		return nil, fmt.Errorf("the home spec has no entity of model %q with a get operation, so a related %s cannot be read", model, model)
 	}
-	read, err := flowBuilder{r: r}.mapping("read", e.Read, r.l.Model.Schema(model))
+	read, err := flowBuilder{r: r}.readMapping(e.Read, r.l.Model.Schema(model))
 	if err != nil {
 		return nil, fmt.Errorf("home entity %s: %w", name, err)
 	}

@@ -36,7 +36,10 @@ func (r *run) entry(f *flow, it *item) (Entry, bool) {
 		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it), Duration: it.took, HTTPStatus: it.status}
 	switch it.step {
 	case stepWritten:
-		e.Outcome, e.Values = OutcomeOK, r.changedValues(f, it)
+		e.Outcome = OutcomeOK
+		if it.action == Update {
+			e.Values = r.changedValues(f, it)
+		}
 		if it.action == Delete {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": it.gone}
 		}
@@ -89,7 +92,7 @@ func (r *run) changedValues(f *flow, it *item) map[string]any {
 	if it.action == Create {
 		changes = newFields(it.payload)
 	} else {
-		changes = diffFields(it.prints, it.payload)
+		changes = diffFields(it.memo.prints, it.payload)
 	}
 	out := make(map[string]any, len(changes))
 	for _, c := range changes {

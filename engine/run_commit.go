@@ -88,7 +88,7 @@ func (r *run) conflictID(f *flow, it *item) string {
 	return it.known.PartnerID
 }
 
-// commitExtras stores the field fingerprints of written payloads, clears
+// commitExtras stores the memos of written payloads, clears
 // the create intents they settle, and drops the echo of conflicting
 // records so that the owner's value is not taken for an echo.
 func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*item) error {
@@ -100,8 +100,9 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 			if it.step == stepWritten || it.step == stepConflict {
 				deleted = append(deleted, it.key)
 			}
-		case it.step == stepWritten:
-			prints = append(prints, it.key, encodePrints(fieldPrints(it.payload)))
+		case it.step == stepWritten || it.step == stepAdopt:
+			m := memo{input: it.input, payload: it.hash, prints: it.prints}
+			prints = append(prints, it.key, m.encode())
 			if it.intent != "" {
 				settled = append(settled, it.key)
 			}
@@ -114,7 +115,7 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
 	if len(prints) > 0 {
-		pipe.HSet(ctx, r.printsKey(f), prints...)
+		pipe.HSet(ctx, r.memoKey(f), prints...)
 	}
 	if len(settled) > 0 {
 		pipe.HDel(ctx, r.intentsKey(f), settled...)
@@ -123,11 +124,11 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 		pipe.HDel(ctx, r.eng.cfg.Keys.Echo(r.inst.ID, string(f.dir), f.entity), conflicts...)
 	}
 	if len(deleted) > 0 {
-		pipe.HDel(ctx, r.printsKey(f), deleted...)
+		pipe.HDel(ctx, r.memoKey(f), deleted...)
 		pipe.HDel(ctx, r.intentsKey(f), deleted...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("instance %q: store fingerprints of %s: %w", r.inst.ID, f.label(), err)
+		return fmt.Errorf("instance %q: store memos of %s: %w", r.inst.ID, f.label(), err)
 	}
 	return nil
 }

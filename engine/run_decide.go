@@ -6,14 +6,14 @@ import (
 )
 
 // Besides State, a run keeps two hashes per direction and entity, next to
-// State's written hash and under the same hash tag: the field
-// fingerprints of the last payload written (for plans and audit entries)
-// and the create intents (the payload hash of a create sent but not yet
+// State's written hash and under the same hash tag: the memo of the last
+// write (see memo; for plans, audit entries and skipping unchanged
+// inputs) and the create intents (the payload hash of a create sent but not yet
 // confirmed, for crash safety).
 
-// printsKey is the key of the field fingerprints of f.
-func (r *run) printsKey(f *flow) string {
-	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":fields"
+// memoKey is the key of the write memos of f.
+func (r *run) memoKey(f *flow) string {
+	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":memo"
 }
 
 // intentsKey is the key of the create intents of f.
@@ -22,8 +22,7 @@ func (r *run) intentsKey(f *flow) string {
 }
 
 // loadKnown loads what the state knows of the page's records, and the
-// intents and fingerprints of those about to be created or updated: two
-// round trips.
+// create intents and write memos: two round trips.
 func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	live := liveItems(items)
 	if len(live) == 0 {
@@ -54,17 +53,17 @@ func liveItems(items []*item) []*item {
 	return out
 }
 
-// loadExtras reads the intents and fingerprints of items in one pipeline.
+// loadExtras reads the intents and memos of items in one pipeline.
 func (r *run) loadExtras(ctx context.Context, f *flow, items []*item, keys []string) error {
 	pipe := r.eng.cfg.Redis.Pipeline()
 	intents := pipe.HMGet(ctx, r.intentsKey(f), keys...)
-	prints := pipe.HMGet(ctx, r.printsKey(f), keys...)
+	memos := pipe.HMGet(ctx, r.memoKey(f), keys...)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("instance %q: load intents and fingerprints of %s: %w", r.inst.ID, f.label(), err)
+		return fmt.Errorf("instance %q: load intents and memos of %s: %w", r.inst.ID, f.label(), err)
 	}
 	for i, it := range items {
 		it.intent = str(intents.Val()[i])
-		it.prints = decodePrints(str(prints.Val()[i]))
+		it.memo = decodeMemo(str(memos.Val()[i]))
 	}
 	return nil
 }

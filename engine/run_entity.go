@@ -95,18 +95,49 @@ func (r *run) cursorTime(ctx context.Context, f *flow) (time.Time, error) {
 // incomplete: the run goes on without deletes or a new cursor for the
 // flow; only a failure that stops the run is returned.
 func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pipeline) error {
-	for page, err := range f.src.client.List(ctx, f.src.name, connectors.ListOptions{Since: rd.since}) {
-		if err != nil {
-			return r.listFailed(f, err)
+	pages, stop := prefetch(ctx, f, rd.since)
+	defer stop()
+	for got := range pages {
+		if got.err != nil {
+			return r.listFailed(f, got.err)
 		}
-		if err := r.processPage(ctx, f, rd, p, page.Records); err != nil {
+		if err := r.processPage(ctx, f, rd, p, got.page.Records); err != nil {
 			return err
 		}
-		if page.Complete {
-			rd.complete, rd.cursor = true, page.NextCursor
+		if got.page.Complete {
+			rd.complete, rd.cursor = true, got.page.NextCursor
 		}
 	}
 	return nil
+}
+
+// fetched is one step of a listing.
+type fetched struct {
+	page *connectors.Page
+	err  error
+}
+
+// prefetch lists a flow's source in the background, one page ahead of
+// the caller, so that reading the next page overlaps with processing this
+// one. stop ends the listing and waits for it.
+func prefetch(ctx context.Context, f *flow, since time.Time) (<-chan fetched, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan fetched, 1)
+	go func() {
+		defer close(out)
+		for page, err := range f.src.client.List(ctx, f.src.name, connectors.ListOptions{Since: since}) {
+			select {
+			case out <- fetched{page: page, err: err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, func() {
+		cancel()
+		for range out {
+		}
+	}
 }
 
 // listFailed records a failed listing; it stops the run only when no

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -42,7 +44,8 @@ type flow struct {
 	schema   *openapi3.Schema
 	owner    Direction
 	mask     map[string]bool
-	feeds    bool // later flows include this flow's model records
+	feeds    bool   // later flows include this flow's model records
+	recipe   string // hash of everything besides the records that makes a payload
 	warnOnce sync.Once
 }
 
@@ -147,6 +150,7 @@ func (b flowBuilder) compile(dir Direction, name string, src, dst side) (*flow, 
 		}
 	}
 	f.mask = maskedFields(f, b.r.l.Model)
+	f.recipe = recipeOf(f, b.r.instVars)
 	return f, nil
 }
 
@@ -161,7 +165,7 @@ func (b flowBuilder) partnerEntity(src, dst side) *specs.Entity {
 // mappings compiles the flow's read and write mappings.
 func (b flowBuilder) mappings(f *flow) error {
 	var err error
-	if f.read, err = b.mapping("read", f.src.ent.Read, b.r.l.Model.Schema(f.model)); err != nil {
+	if f.read, err = b.readMapping(f.src.ent.Read, b.r.l.Model.Schema(f.model)); err != nil {
 		return err
 	}
 	f.write, err = b.mapping("write", f.dst.ent.Write, f.schema)
@@ -178,6 +182,25 @@ func (b flowBuilder) mapping(kind string, m specs.Mapping, schema *openapi3.Sche
 		return nil, fmt.Errorf("%s mapping: %w", kind, err)
 	}
 	return compiled, nil
+}
+
+// readMapping compiles a read mapping. An omitted one copies the API
+// object as it is: records read are not checked against the model (what
+// is written is checked against the target's schema).
+func (b flowBuilder) readMapping(m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
+	if m == nil {
+		return identity{}, nil
+	}
+	return b.mapping("read", m, schema)
+}
+
+// identity is the mapping of an omitted read: the record itself.
+type identity struct{}
+
+// Apply returns a shallow copy of the "record" variable.
+func (identity) Apply(vars transforms.Vars) (map[string]any, error) {
+	rec, _ := vars[varRecord].(map[string]any)
+	return maps.Clone(rec), nil
 }
 
 // whenTemplate compiles the destination entity's `when`.
@@ -203,4 +226,23 @@ func markFeeds(flows []*flow) {
 			}
 		}
 	}
+}
+
+// recipeOf hashes what makes a flow's payloads besides the records: the
+// mappings, includes, `when`, the target schema and the instance
+// variables. A changed spec changes it, so no memo of an older payload
+// is trusted.
+func recipeOf(f *flow, inst map[string]any) string {
+	schema, _ := json.Marshal(f.schema) // a loaded schema always encodes
+	h := newValueHash()
+	defer h.done()
+	h.value(map[string]any(f.src.ent.Read))
+	h.value(map[string]any(f.dst.ent.Write))
+	h.str('w', f.dst.ent.When)
+	for _, name := range sortedKeys(f.dst.ent.Include) {
+		h.str('i', name+"="+f.dst.ent.Include[name])
+	}
+	h.str('s', string(schema))
+	h.value(inst)
+	return h.sum()
 }

@@ -26,29 +26,32 @@ const (
 
 // item is one record on its way through a run.
 type item struct {
-	obj     map[string]any // the source system's API object
-	key     string         // home key
-	srcID   string         // the partner's id, on pull
-	rec     map[string]any // model record
-	inc     map[string]map[string]any
-	incKeys map[string]string
-	ids     map[string]any
-	payload map[string]any
-	hash    string
-	known   Known
-	intent  string       // payload hash of an unconfirmed create
-	prints  []fieldPrint // field fingerprints of the last write
-	step    step
-	action  Action
-	note    string // why it is skipped
-	fail    *Reason
-	retry   bool // a transient failure: tried again later in the run
-	status  int
-	took    time.Duration
-	res     *connectors.Result
-	id      string // the target's id after the write
-	echo    string // the other direction's payload hash of what was written
-	gone    bool   // a delete found the record already gone
+	obj      map[string]any // the source system's API object
+	key      string         // home key
+	srcID    string         // the partner's id, on pull
+	rec      map[string]any // model record
+	inc      map[string]map[string]any
+	incKeys  map[string]string
+	ids      map[string]any
+	payload  map[string]any
+	hash     string
+	known    Known
+	intent   string       // payload hash of an unconfirmed create
+	memo     memo         // what the last write left
+	prints   []fieldPrint // fingerprints of payload
+	input    string       // hash of this write's inputs
+	recalled bool         // the inputs are those of the last write
+	step     step
+	action   Action
+	note     string // why it is skipped
+	fail     *Reason
+	retry    bool // a transient failure: tried again later in the run
+	status   int
+	took     time.Duration
+	res      *connectors.Result
+	id       string // the target's id after the write
+	echo     string // the other direction's payload hash of what was written
+	gone     bool   // a delete found the record already gone
 }
 
 // failf fails the item with a reason.
