@@ -106,7 +106,7 @@ func (r *run) plannedFields(f *flow, it *item) []FieldChange {
 	if it.action == Create {
 		changes = newFields(it.payload)
 	} else {
-		changes = diffFields(it.prints, it.payload)
+		changes = diffFields(it.memo.prints, it.payload)
 	}
 	for i := range changes {
 		changes[i].New = maskedValue(f, changes[i])

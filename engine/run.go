@@ -156,9 +156,13 @@ func (r *run) entityNames() []string {
 // client builds the connector client of one system.
 func (r *run) client(spec *specs.Spec, sys System) (*connectors.Client, error) {
 	cfg := r.eng.cfg
+	shared := cfg.Redis
+	if r.dry {
+		shared = nil // a plan leaves the shared rate limit alone too
+	}
 	c, err := connectors.New(spec, connectors.Config{
 		Instance: r.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
-		BaseURL: sys.BaseURL, Redis: cfg.Redis, KeyPrefix: cfg.Keys.Prefix(),
+		BaseURL: sys.BaseURL, Redis: shared, KeyPrefix: cfg.Keys.Prefix(),
 		Validation: connectors.ValidationMode(r.inst.Options.ValidationLevel()),
 		Transport:  cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
 		Auth: cfg.Auth, Paginators: cfg.Paginators, Templates: cfg.Templates, LookupEnv: cfg.LookupEnv,
@@ -191,6 +195,9 @@ func (r *run) phases(ctx context.Context) error {
 			continue
 		}
 		for _, f := range r.flows {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if f.dir == dir && r.selected(f) {
 				if err := r.syncFlow(ctx, f); err != nil {
 					return err

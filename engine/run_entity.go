@@ -47,6 +47,9 @@ func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	if err := p.finish(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err // writes were cut short: no cursor, no deletes
+	}
 	return r.finishRead(ctx, f, rd)
 }
 
@@ -99,6 +102,9 @@ func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pipeline) er
 	defer stop()
 	for got := range pages {
 		if got.err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return r.listFailed(f, got.err)
 		}
 		if err := r.processPage(ctx, f, rd, p, got.page.Records); err != nil {

@@ -43,9 +43,10 @@ type flow struct {
 	ids      []string
 	schema   *openapi3.Schema
 	owner    Direction
-	mask     map[string]bool
-	feeds    bool   // later flows include this flow's model records
-	recipe   string // hash of everything besides the records that makes a payload
+	mask     map[string]bool // payload fields holding personal data
+	readMask map[string]bool // model fields holding personal data
+	feeds    bool            // later flows include this flow's model records
+	recipe   string          // hash of everything besides the records that makes a payload
 	warnOnce sync.Once
 }
 
@@ -150,6 +151,10 @@ func (b flowBuilder) compile(dir Direction, name string, src, dst side) (*flow, 
 		}
 	}
 	f.mask = maskedFields(f, b.r.l.Model)
+	f.readMask = map[string]bool{}
+	for _, field := range personalOf(f, b.r.l.Model, f.model) {
+		f.readMask[field] = true
+	}
 	f.recipe = recipeOf(f, b.r.instVars)
 	return f, nil
 }

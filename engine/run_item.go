@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/specsync/specsync/connectors"
@@ -110,4 +111,48 @@ func statusText(code int) string {
 		return "no answer"
 	}
 	return fmt.Sprintf("%d %s", code, http.StatusText(code))
+}
+
+// failMapping fails the item with a mapping error whose values of
+// personal fields (by top-level field name) are masked.
+func (it *item) failMapping(err error, personal map[string]bool, format string, args ...any) {
+	it.failErr(CodeMapping, fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), maskedMessage(err, personal)))
+}
+
+// maskedMessage is the text of a mapping error with the values of
+// personal fields masked.
+func maskedMessage(err error, personal map[string]bool) string {
+	var re *transforms.RecordError
+	if !errors.As(err, &re) {
+		return err.Error()
+	}
+	masked := &transforms.RecordError{Fields: make([]transforms.FieldError, len(re.Fields))}
+	for i, fe := range re.Fields {
+		if personal[topField(fe.Field)] {
+			fe = maskField(fe)
+		}
+		masked.Fields[i] = fe
+	}
+	return strings.Replace(err.Error(), re.Error(), masked.Error(), 1)
+}
+
+// maskField masks the values a field error quotes.
+func maskField(fe transforms.FieldError) transforms.FieldError {
+	if fe.Value != "" {
+		fe.Value = MaskString(fe.Value)
+	}
+	var fl *transforms.FilterError
+	if errors.As(fe.Err, &fl) {
+		c := *fl
+		c.Value = MaskString(c.Value)
+		fe.Err = &c
+	}
+	return fe
+}
+
+// topField is the first token of a JSON pointer ("/contact/email" gives
+// "contact").
+func topField(pointer string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
+	return first
 }

@@ -65,7 +65,7 @@ func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
 		}
 		rec, err := f.read.Apply(readVars(f.src.name, obj, r.instVars))
 		if err != nil {
-			it.failErr(CodeMapping, fmt.Errorf("read mapping of %s: %w", f.src.name, err))
+			it.failMapping(err, f.readMask, "read mapping of %s", f.src.name)
 			continue
 		}
 		it.rec = rec
@@ -131,7 +131,7 @@ func (r *run) mapPayload(f *flow, it *item) {
 	}
 	payload, err := f.write.Apply(vars)
 	if err != nil {
-		it.failErr(CodeMapping, fmt.Errorf("write mapping of %s: %w", f.dst.name, err))
+		it.failMapping(err, f.mask, "write mapping of %s", f.dst.name)
 		return
 	}
 	it.payload = payload
