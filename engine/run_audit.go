@@ -44,7 +44,7 @@ func (r *run) entry(f *flow, it *item) (Entry, bool) {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": it.gone}
 		}
 	case stepFailed:
-		e.Outcome, e.Error = OutcomeFailed, it.fail.Message
+		e.Outcome, e.Error = OutcomeFailed, it.fail.Code+": "+it.fail.Message
 	case stepDenied:
 		e.Outcome = OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, it.action)

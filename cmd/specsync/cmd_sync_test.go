@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/specsync/specsync/connectors/mock"
+	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
+)
+
+// runDoc is the absolute path of a document of the engine's run tests.
+func runDoc(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "engine", "testdata", "run", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// serveDoc serves a spec with the mock and returns the server and its URL.
+func serveDoc(t *testing.T, name string) (*mock.Server, string) {
+	t.Helper()
+	spec, fs, err := specs.Load(runDoc(t, name), specs.LoadOptions{})
+	if err != nil || fs.HasErrors() {
+		t.Fatalf("%v %v", err, fs)
+	}
+	srv, err := mock.New(spec, mock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return srv, hs.URL
+}
+
+// stateArgs are the Redis flags of a test.
+func stateArgs(r *redistest.Server) []string {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		url = "redis://" + r.Mini.Addr()
+	}
+	return []string{"--redis", url, "--key-prefix", r.Prefix}
+}
+
+func TestInstancesPlanSyncAndAudit(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	partner, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := home.Seed("unit", []map[string]any{{"id": "u1", "building_id": "b1", "number": "1"}, {"id": "u2", "building_id": "b9", "number": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	inst := map[string]any{
+		"id": "cli-test", "organisation": "acme",
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": map[string]any{"building": []string{"create", "update"}, "unit": []string{"create"}}},
+	}
+	data, _ := json.Marshal(inst)
+	file := writeFile(t, "cli-test.json", string(data))
+	st := stateArgs(r)
+
+	expect := func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+	expect(0, "cli-test created", "instances", "apply", file)
+	expect(0, "cli-test  acme", "instances", "list")
+	expect(0, "push building: create, update", "instances", "show", "cli-test")
+	expect(0, "cli-test enabled", "instances", "enable", "cli-test")
+	bad := writeFile(t, "bad.json", `{"id": "Bad Id", "organisation": "acme", "hoem": {}}`)
+	expect(1, "refused", "instances", "apply", bad)
+
+	out := expect(0, "create", "plan", "cli-test", "--detail", "--push")
+	if w := partner.Stats().Writes(); w != 0 || !strings.Contains(out, `"u1"`) {
+		t.Fatalf("plan wrote %d records or lists no u1:\n%s", w, out)
+	}
+	// u2's building does not exist: the run is partial.
+	expect(3, "partial", "sync", "cli-test", "--push")
+	if n := len(partner.Records("unit")); n != 1 {
+		t.Errorf("partner has %d units, want 1", n)
+	}
+	expect(0, "missing-reference", "audit", "cli-test", "--failed", "--json")
+	expect(0, "u2", "audit", "cli-test", "--entity", "unit", "--since", "1h")
+	expect(2, "--since", "audit", "cli-test", "--since", "yesterday")
+}
+
+func TestSyncNeedsRedis(t *testing.T) {
+	code, _, errOut := runCLI(t, "sync", "x", "--redis", "")
+	if code != 2 || !strings.Contains(errOut, "REDIS_URL") {
+		t.Errorf("exit %d, stderr %q; want 2 and a hint at REDIS_URL", code, errOut)
+	}
+}
