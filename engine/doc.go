@@ -17,6 +17,25 @@
 // State.Commit, records failures with Ledger.Fail and audits through a
 // buffering Auditor.
 //
+// An Engine runs an instance (Run) or shows what a run would do (Plan,
+// which writes nothing at all). A run has a push phase (home to partner)
+// and then a pull phase (partner to home); each goes through the partner
+// spec's entities in the model's dependency order and streams pages: the
+// source's records are mapped (read mapping, related records from a
+// bounded per-run cache or the home's get, write mapping), hashed and
+// compared with the state; what changed is written by a pool of workers
+// once the permission allows it, and each page's confirmed writes are
+// committed in one transaction. A failing record goes to the ledger and
+// never stops the run; every later run retries it. Deletes come only from
+// complete full reads, in reverse dependency order and within the
+// instance's delete guard. Each entity has one owner (its source of
+// truth): a change on the other side is a conflict, audited and undone by
+// the owner's next write, and echo hashes keep a direction from taking
+// the other's writes for changes. A create without upsert leaves an
+// intent before it is sent, so that a run killed at any point looks the
+// record up (or repeats its idempotency key) instead of creating it
+// twice.
+//
 // The package speaks neither HTTP nor the spec language itself: it uses
 // package specs to load documents and leaves remote calls to package
 // connectors.
