@@ -128,7 +128,7 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 
 // buildWorker builds the engine and the asynq server of a worker.
 func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namespace, log *slog.Logger) error {
-	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(nil), Logger: log})
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(nil), ConnectorClock: p.metrics.Clock(nil), Logger: log})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/internal/keys"
 )
@@ -27,6 +29,8 @@ type Metrics struct {
 	skipped  *prometheus.CounterVec
 	webhooks *prometheus.CounterVec
 	requests *prometheus.CounterVec
+	waits    prometheus.Counter
+	waited   prometheus.Counter
 }
 
 var _ engine.Observer = (*Metrics)(nil)
@@ -47,8 +51,12 @@ func NewMetrics() *Metrics {
 			Help: "Webhook deliveries by result."}, []string{"result"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_http_requests_total",
 			Help: "Outbound requests to home and partner systems by host and status (0: no response)."}, []string{"host", "status"}),
+		waits: prometheus.NewCounter(prometheus.CounterOpts{Name: "specsync_connector_waits_total",
+			Help: "Waits inside connectors: rate limits and retry backoff (Retry-After included)."}),
+		waited: prometheus.NewCounter(prometheus.CounterOpts{Name: "specsync_connector_wait_seconds_total",
+			Help: "Time connectors waited for rate limits and retry backoff."}),
 	}
-	m.reg.MustRegister(m.records, m.runs, m.duration, m.skipped, m.webhooks, m.requests,
+	m.reg.MustRegister(m.records, m.runs, m.duration, m.skipped, m.webhooks, m.requests, m.waits, m.waited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -104,6 +112,32 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
+// Clock wraps c (nil: connectors.SystemClock) so that every wait of a
+// connector is counted; give it to engine.Config.ConnectorClock.
+// Connectors wait for rate limits and for retry backoff through the same
+// clock, so the two are counted together.
+func (m *Metrics) Clock(c connectors.Clock) connectors.Clock {
+	if c == nil {
+		c = connectors.SystemClock{}
+	}
+	return countingClock{Clock: c, m: m}
+}
+
+// countingClock counts the waits of a connectors.Clock.
+type countingClock struct {
+	connectors.Clock
+	m *Metrics
+}
+
+// Sleep waits for d and counts the wait.
+func (c countingClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d > 0 {
+		c.m.waits.Inc()
+		c.m.waited.Add(d.Seconds())
+	}
+	return c.Clock.Sleep(ctx, d)
+}
+
 // WatchQueue adds gauges of the queue's tasks by state and of the
 // failure ledgers' sizes, read from Redis at each scrape.
 func (m *Metrics) WatchQueue(rdb redis.UniversalClient, ns keys.Namespace, queue string) {
@@ -128,9 +162,19 @@ var (
 // Describe sends the collector's descriptions.
 func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- queueDesc; ch <- ledgerDesc }
 
+// queueInfo reads the queue's counts; a queue nothing was ever enqueued
+// to counts zero.
+func (c *queueCollector) queueInfo() (*asynq.QueueInfo, error) {
+	queues, err := c.insp.Queues()
+	if err != nil || !slices.Contains(queues, c.queue) {
+		return &asynq.QueueInfo{}, err
+	}
+	return c.insp.GetQueueInfo(c.queue)
+}
+
 // Collect reads the queue and the ledgers; what cannot be read is left out.
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
-	if info, err := c.insp.GetQueueInfo(c.queue); err == nil {
+	if info, err := c.queueInfo(); err == nil {
 		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
 			"retry": info.Retry, "archived": info.Archived} {
 			ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(n), state)
