@@ -149,7 +149,12 @@ func (s *Server) setEnabled(on bool) http.HandlerFunc {
 // pending or running.
 func (s *Server) enqueue(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.instance(w, r); !ok {
+		inst, ok := s.instance(w, r)
+		if !ok {
+			return
+		}
+		if !inst.Enabled {
+			writeError(w, http.StatusConflict, fmt.Sprintf("instance %q is disabled; enable it first (POST /api/instances/%s/enable)", inst.ID, inst.ID))
 			return
 		}
 		p := engine.RunPayload{Instance: r.PathValue("id"), Trigger: engine.TriggerManual, Full: r.URL.Query().Get("full") == "true"}

@@ -155,6 +155,9 @@ func TestAdminRunNowIsUniquePerInstance(t *testing.T) {
 	if inst, _ := ts.store.Get(context.Background(), "erp-partner"); inst.Enabled {
 		t.Error("instance still enabled after disable")
 	}
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/retry", testToken, ""); code != http.StatusConflict || !strings.Contains(body, "enable it first") {
+		t.Errorf("retry of a disabled instance: %d %s, want 409", code, body)
+	}
 }
 
 // recordRunner records the single-record jobs it gets.
