@@ -39,6 +39,9 @@ type RunRecord struct {
 	Entities []EntityCounts `json:"entities,omitempty"`
 	// Failed is how many records failed in this run.
 	Failed int64 `json:"failed"`
+	// NewFailures is how many of the failed records had not failed before
+	// (at most newFailureScan are looked at).
+	NewFailures int64 `json:"newFailures"`
 	// Error says why a run failed as a whole (secrets redacted by the
 	// engine). Empty for ok and partial runs.
 	Error string `json:"error,omitempty"`

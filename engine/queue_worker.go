@@ -45,8 +45,8 @@ type Observer interface {
 	EnqueueSkipped(taskType, instance string)
 }
 
-// Notifier tells an organisation's operators about a failed run or new
-// failures. Its error is logged, never returned to the run.
+// Notifier tells an organisation's operators about a failed run or one
+// that left new failures. Its error is logged, never returned to the run.
 type Notifier interface {
 	Notify(ctx context.Context, inst *Instance, rec RunRecord) error
 }
@@ -187,6 +187,7 @@ func (w *Worker) finish(ctx context.Context, inst *Instance, rec RunRecord, ents
 	if runErr != nil {
 		rec.Error = runErr.Error()
 	}
+	rec.NewFailures = w.newFailures(ctx, rec)
 	log := w.cfg.Logger.With("instance", rec.Instance, "run", rec.ID, "task", rec.Task)
 	if err := w.cfg.History.Finish(ctx, rec); err != nil {
 		log.Error("run record not stored", "err", err)
@@ -195,11 +196,36 @@ func (w *Worker) finish(ctx context.Context, inst *Instance, rec RunRecord, ents
 	if w.cfg.Observer != nil {
 		w.cfg.Observer.RunFinished(rec)
 	}
-	if w.cfg.Notifier != nil && rec.Outcome != RunOK {
+	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0) {
 		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
 			log.Warn("notification not sent", "err", err)
 		}
 	}
+}
+
+// newFailureScan bounds how many of the newest ledger entries
+// newFailures reads.
+const newFailureScan = 1000
+
+// newFailures counts the ledger entries that failed for the first time
+// in run rec.
+func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
+	if rec.Failed == 0 {
+		return 0
+	}
+	l := NewLedger(w.cfg.History.rdb, w.cfg.History.ns, rec.Instance, LedgerConfig{})
+	fs, err := l.List(ctx, LedgerFilter{Limit: newFailureScan})
+	if err != nil {
+		w.cfg.Logger.Warn("new failures not counted", "instance", rec.Instance, "err", err)
+		return 0
+	}
+	var n int64
+	for _, f := range fs {
+		if f.RunID == rec.ID && f.Attempts == 1 {
+			n++
+		}
+	}
+	return n
 }
 
 // outcomeOf sums the failed records and names the run's outcome.

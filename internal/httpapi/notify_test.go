@@ -108,7 +108,8 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 		Email:   &EmailNotify{Server: "127.0.0.1:1", From: "a@example.org", To: []string{"b@example.org"}},
 	}}}, func(string) (string, bool) { return "", false })
 	hist := engine.NewHistory(ts.cfg.Redis, ts.cfg.Keys, engine.HistoryConfig{})
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: failingRunner{}, Store: ts.store, History: hist, Notifier: n})
+	calls := 0
+	w, err := engine.NewWorker(engine.WorkerConfig{Runner: failingRunner{ts}, Store: ts.store, History: hist, Notifier: countingNotifier{n, &calls}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,16 +117,32 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
 		t.Fatalf("task failed because its notification failed: %v", err)
 	}
-	if rec, _ := hist.Last(context.Background(), "erp-partner"); rec == nil || rec.Outcome != engine.RunPartial {
-		t.Errorf("run record %+v, want a partial run", rec)
+	if rec, _ := hist.Last(context.Background(), "erp-partner"); rec == nil || rec.Outcome != engine.RunPartial || rec.NewFailures != 1 {
+		t.Errorf("run record %+v, want a partial run with one new failure", rec)
+	}
+	if calls != 1 {
+		t.Errorf("notifier called %d times, want once", calls)
 	}
 }
 
-// failingRunner fails one record of every run.
-type failingRunner struct{}
+// failingRunner fails one new record of every run, in the ledger too.
+type failingRunner struct{ ts *testServer }
 
-func (failingRunner) RunJob(context.Context, engine.Job) ([]engine.EntityCounts, error) {
-	return []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, nil
+func (r failingRunner) RunJob(ctx context.Context, job engine.Job) ([]engine.EntityCounts, error) {
+	l := engine.NewLedger(r.ts.cfg.Redis, r.ts.cfg.Keys, job.Instance.ID, engine.LedgerConfig{})
+	err := l.Fail(ctx, engine.Push, "tenant", engine.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: engine.Reason{Code: "http-422", Message: "refused"}})
+	return []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
+}
+
+// countingNotifier counts notifications and fails each.
+type countingNotifier struct {
+	n     *Notifier
+	calls *int
+}
+
+func (c countingNotifier) Notify(ctx context.Context, inst *engine.Instance, rec engine.RunRecord) error {
+	*c.calls++
+	return c.n.Notify(ctx, inst, rec)
 }
 
 func TestReadNotifyConfigRefusesUnknownKeys(t *testing.T) {
