@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
@@ -25,8 +26,8 @@ import (
 )
 
 func newDemoCmd() *cobra.Command {
-	var redisURL string
-	var verbose bool
+	var redisURL, listen string
+	var verbose, serveToo bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the real-estate example end to end against local stand-ins of the ERP, EverReal and casavi",
@@ -39,7 +40,11 @@ runs again: only those three are sent. It ends with the audit log's tail and
 the failure ledger.
 
 State lives in Redis: $REDIS_URL (or --redis) when set, under a key prefix of
-its own that is removed at the end; otherwise an in-process Redis.`,
+its own that is removed at the end; otherwise an in-process Redis.
+
+--serve keeps it running afterwards: the stand-ins stay up and specsync serve
+runs on the same Redis (status page, queue monitor, admin API without a
+token, the instances on their schedules) until Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -49,18 +54,27 @@ its own that is removed at the end; otherwise an in-process Redis.`,
 				level = slog.LevelDebug
 			}
 			cfg := demoConfig{Out: cmd.OutOrStdout(), Logger: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))}
-			closeRedis, err := cfg.redis(redisURL)
+			closeRedis, err := cfg.redis(redisURL, serveToo)
 			if err != nil {
 				return err
 			}
 			defer closeRedis()
 			setDemoCredentials()
-			_, err = runDemo(ctx, cfg)
-			return err
+			res, err := runDemo(ctx, cfg)
+			if res != nil {
+				defer res.Set.Close()
+			}
+			if err != nil || !serveToo {
+				return err
+			}
+			return serveDemo(ctx, cfg, res.Set, listen, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: min(level, slog.LevelInfo)})))
 		},
 	}
-	cmd.Flags().StringVar(&redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log what the engine does to standard error")
+	f := cmd.Flags()
+	f.StringVar(&redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log what the engine does to standard error")
+	f.BoolVar(&serveToo, "serve", false, "keep running afterwards with specsync serve: status page, queue monitor and admin API")
+	f.StringVar(&listen, "listen", "127.0.0.1:8080", "listen address of --serve")
 	return cmd
 }
 
@@ -77,18 +91,22 @@ type demoConfig struct {
 	Logger *slog.Logger
 	// LookupEnv reads credentials. Nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// connOpt reaches Redis for the queue monitor of --serve.
+	connOpt asynq.RedisConnOpt
 }
 
 // redis connects to url, or starts an in-process Redis when url is
-// empty. On a shared Redis the demo writes under a prefix of its own,
-// which the returned function deletes.
-func (c *demoConfig) redis(url string) (func(), error) {
+// empty; for the queue of --serve its keys expire in real time. On a
+// shared Redis the demo writes under a prefix of its own, which the
+// returned function deletes.
+func (c *demoConfig) redis(url string, serving bool) (func(), error) {
 	if url == "" {
 		mr, err := miniredis.Run()
 		if err != nil {
 			return nil, &exitError{code: 1, err: fmt.Errorf("starting an in-process Redis: %w", err)}
 		}
-		c.Redis = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		mr.ClockTTL(serving)
+		c.Redis, c.connOpt = redis.NewClient(&redis.Options{Addr: mr.Addr()}), asynq.RedisClientOpt{Addr: mr.Addr()}
 		fmt.Fprintf(c.Out, "Redis: in-process (miniredis at %s); set REDIS_URL to use your own\n", mr.Addr())
 		return func() { c.Redis.Close(); mr.Close() }, nil
 	}
@@ -98,6 +116,9 @@ func (c *demoConfig) redis(url string) (func(), error) {
 		return nil, err
 	}
 	c.Redis, c.Keys = rdb, ns
+	if opts, err := redis.ParseURL(url); err == nil {
+		c.connOpt = asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
+	}
 	fmt.Fprintf(c.Out, "Redis: %s, keys under %s (removed at the end)\n", url, ns.Prefix())
 	return func() { deletePrefix(rdb, ns.Prefix()); rdb.Close() }, nil
 }
@@ -138,7 +159,8 @@ type demoResult struct {
 	Failures map[string][]engine.Failure
 }
 
-// runDemo runs the whole demo and reports on cfg.Out.
+// runDemo runs the whole demo and reports on cfg.Out. The stand-ins keep
+// running until ctx ends or the caller closes the result's Set.
 func runDemo(ctx context.Context, cfg demoConfig) (*demoResult, error) {
 	if cfg.Redis == nil {
 		return nil, errors.New("demo: no Redis")
@@ -148,7 +170,6 @@ func runDemo(ctx context.Context, cfg demoConfig) (*demoResult, error) {
 		return nil, &exitError{code: 1, err: err}
 	}
 	d := &demo{cfg: cfg, out: cfg.Out, res: &demoResult{Set: set}}
-	defer set.Close()
 	if err := d.run(ctx); err != nil {
 		return d.res, &exitError{code: 1, err: err}
 	}
@@ -310,14 +331,11 @@ func (d *demo) ledger(ctx context.Context) error {
 // outro says how to go on.
 func (d *demo) outro() {
 	d.heading("Next")
-	fmt.Fprintln(d.out, `The stand-ins stop with the demo. To keep instances running on their
-schedules, with the admin API and the queue UI, run against a Redis:
+	fmt.Fprintln(d.out, `To keep it running with the web UI (status page, queue monitor, admin API)
+and the instances on their schedules: specsync demo --serve
 
-  specsync instances apply --redis redis://localhost:6379/0 examples/realestate/instances/
-  specsync serve --redis redis://localhost:6379/0
-
-(the example's instances point at local stand-ins on ports 8080-8082; start
-them with specsync mock, or point baseUrl at your systems).`)
+In production, apply instances whose base URLs name your systems and run
+specsync serve against your Redis (see the README's Production section).`)
 }
 
 func (d *demo) heading(title string) {

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/examples/standins"
+	"github.com/specsync/specsync/specs"
+)
+
+// serveDemo keeps the demo running after its two rounds: the stand-ins
+// stay up and `specsync serve` runs on the demo's Redis with the admin
+// API, the status page and the queue monitor on listen, without an admin
+// token (the demo is local), until ctx ends. Its workers reach EverReal's
+// token endpoint through the stand-ins' transport.
+func serveDemo(ctx context.Context, cfg demoConfig, set *standins.Set, listen string, log *slog.Logger) error {
+	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, queue: engine.DefaultQueue, prefix: cfg.Keys.Prefix(),
+		nightly: engine.DefaultCron, timezone: engine.DefaultTimezone, retryCron: engine.DefaultRetryCron,
+		insecure: true, shutdownTimeout: 30 * time.Second}
+	p, err := newServeParts(o, cfg.Redis, cfg.connOpt, log)
+	if err != nil {
+		return err
+	}
+	if err := p.demoWorker(o, cfg, set, log); err != nil {
+		return err
+	}
+	o.role = "all"
+	fmt.Fprintf(cfg.Out, "\nServing on http://%s/ (status page, /monitoring/ queue monitor, /api/ admin API without a token); Ctrl-C stops.\n", listen)
+	return p.run(ctx, o, log)
+}
+
+// demoWorker builds the worker of serveDemo: the serve command's worker,
+// with an engine whose transport reaches the stand-ins.
+func (p *serveParts) demoWorker(o serveOptions, cfg demoConfig, set *standins.Set, log *slog.Logger) error {
+	eng, err := engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Transport: p.metrics.Transport(set.Transport(nil)), Logger: log, LookupEnv: cfg.LookupEnv})
+	if err != nil {
+		return err
+	}
+	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, specs.LoadOptions{}),
+		Store: engine.NewInstanceStore(cfg.Redis, cfg.Keys), History: engine.NewHistory(cfg.Redis, cfg.Keys, engine.HistoryConfig{}),
+		Observer: p.metrics, Logger: log})
+	if err != nil {
+		return err
+	}
+	p.mux = w.Mux()
+	p.worker = asynq.NewServerFromRedisClient(cfg.Redis, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.queue: 1},
+		ShutdownTimeout: o.shutdownTimeout, RetryDelayFunc: w.RetryDelay, IsFailure: w.IsFailure, LogLevel: asynq.WarnLevel})
+	return nil
+}
