@@ -21,6 +21,13 @@ const (
 	TaskRetry = "sync:retry"
 )
 
+// Timeouts of tasks: asynq cancels a task after 30 minutes unless told
+// otherwise, too short for a large nightly run.
+const (
+	RunTimeout    = 12 * time.Hour
+	RecordTimeout = 10 * time.Minute
+)
+
 // TaskRetries is how often asynq retries a task that could not start
 // (the instance busy with another task, Redis unreachable). A run whose
 // records fail is not retried by the queue: the failure ledger keeps them.
@@ -84,19 +91,19 @@ func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
 
 // NewRunTask returns the task that runs p.Instance, unique per instance.
 func NewRunTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
+	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewRetryTask returns the task that retries the failure ledger of
 // p.Instance, unique per instance.
 func NewRetryTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
+	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewRecordTask returns the task that syncs one record, deduplicated by
 // RecordTaskID within window.
 func NewRecordTask(p RecordPayload, queue string, at time.Time, window time.Duration) (*asynq.Task, error) {
-	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries))
+	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(orDefault(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RecordTimeout))
 }
 
 // newTask encodes payload into a task of type typ.

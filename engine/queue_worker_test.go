@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hibiken/asynq"
 )
 
 func TestTwoWorkersNeverOverlapOneInstance(t *testing.T) {
@@ -159,5 +160,21 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 	waitFor(t, "the record sync", func() bool { return len(mustJobs(r)) == 2 })
 	if _, overlaps := r.snapshot(); overlaps != 0 {
 		t.Errorf("the record sync ran during the instance's run (%d overlaps)", overlaps)
+	}
+}
+
+func TestTasksOutliveAsynqsDefaultTimeout(t *testing.T) {
+	e := newQueueEnv(t)
+	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.queue)
+	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.queue, time.Now(), time.Minute)
+	for task, want := range map[string]time.Duration{TaskRun: RunTimeout, TaskRecord: RecordTimeout} {
+		tk := map[string]*asynq.Task{TaskRun: run, TaskRecord: rec}[task]
+		info, err := e.client.Enqueue(tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Timeout != want {
+			t.Errorf("%s timeout %v, want %v", task, info.Timeout, want)
+		}
 	}
 }
