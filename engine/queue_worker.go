@@ -175,6 +175,12 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 	}
 	ents, runErr := w.cfg.Runner.RunJob(ctx, job)
 	w.finish(context.WithoutCancel(ctx), inst, rec, ents, runErr)
+	if err := ctx.Err(); err != nil {
+		// Cut off by shutdown or the task's timeout: the queue puts the
+		// task back; state is committed page by page, so the next try
+		// continues where this one stopped.
+		return fmt.Errorf("%s %q interrupted: %w", task, id, err)
+	}
 	return nil
 }
 
