@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/specsync/specsync/specs"
 )
@@ -180,27 +181,19 @@ func readsPersonal(templates []string, model string, personal map[string][]strin
 
 // mentions reports whether t contains ref as a whole variable path.
 func mentions(t, ref string) bool {
-	for i := 0; ; {
-		j := indexFrom(t, ref, i)
+	for i := 0; i < len(t); {
+		j := strings.Index(t[i:], ref)
 		if j < 0 {
 			return false
 		}
+		j += i
 		end := j + len(ref)
 		if (j == 0 || !identChar(t[j-1])) && (end == len(t) || !identChar(t[end])) {
 			return true
 		}
 		i = j + 1
 	}
-}
-
-// indexFrom is strings.Index of sub in s from offset i.
-func indexFrom(s, sub string, i int) int {
-	for ; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
+	return false
 }
 
 // identChar reports whether c can be part of a variable path.

@@ -18,6 +18,8 @@ type deleteSet struct {
 	found   int
 	keys    []Mapped
 	refused bool
+	limit   int
+	picked  map[string]bool
 }
 
 // findDeletes compares the id map of a flow with the keys a complete full
@@ -32,22 +34,9 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 		return err
 	}
 	rd.sortSeen()
-	ds := &deleteSet{f: f, known: known}
-	limit := r.deleteLimit(known)
-	picked := map[string]bool{}
+	ds := &deleteSet{f: f, known: known, limit: r.deleteLimit(known), picked: map[string]bool{}}
 	err = r.state.Scan(ctx, f.dir, f.entity, func(page []Mapped) error {
-		for _, m := range page {
-			if rd.wasSeen(m.Key) || picked[m.Key] {
-				continue
-			}
-			picked[m.Key], ds.found = true, ds.found+1
-			if ds.found > limit {
-				ds.refused, ds.keys = true, nil
-			}
-			if !ds.refused {
-				ds.keys = append(ds.keys, m)
-			}
-		}
+		ds.collect(rd, page)
 		return nil
 	})
 	if err != nil || ds.found == 0 {
@@ -55,6 +44,25 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 	}
 	r.deletes = append(r.deletes, ds)
 	return nil
+}
+
+// collect takes the known records of a scan page that the read did not
+// return. Past the limit it only counts them (a key the scan repeats may
+// then count twice), so that memory stays small however many are gone.
+func (ds *deleteSet) collect(rd *reading, page []Mapped) {
+	for _, m := range page {
+		if rd.wasSeen(m.Key) || ds.picked[m.Key] {
+			continue
+		}
+		ds.found++
+		if ds.found > ds.limit {
+			ds.refused, ds.keys, ds.picked = true, nil, map[string]bool{}
+		}
+		if !ds.refused {
+			ds.picked[m.Key] = true
+			ds.keys = append(ds.keys, m)
+		}
+	}
 }
 
 // deleteLimit is how many of known records a run may delete.

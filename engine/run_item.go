@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -103,14 +102,6 @@ func failCode(err error) string {
 		return "transient"
 	}
 	return "error"
-}
-
-// statusText names an HTTP status for messages.
-func statusText(code int) string {
-	if code == 0 {
-		return "no answer"
-	}
-	return fmt.Sprintf("%d %s", code, http.StatusText(code))
 }
 
 // failMapping fails the item with a mapping error whose values of

@@ -115,7 +115,7 @@ func (p *pipeline) queue(b *batch, it *item) {
 	select {
 	case p.tasks <- task{it: it, b: b}:
 	case <-p.ctx.Done():
-		it.failErr("aborted", p.ctx.Err())
+		it.failErr(codeAborted, p.ctx.Err())
 		b.wg.Done()
 	}
 }
