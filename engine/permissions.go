@@ -60,6 +60,17 @@ func (p Permissions) Allows(dir Direction, entity string, action Action) bool {
 	return slices.Contains(p[dir][entity], action)
 }
 
+// GrantsAny reports whether any action on any entity is granted in
+// direction dir.
+func (p Permissions) GrantsAny(dir Direction) bool {
+	for _, acts := range p[dir] {
+		if len(acts) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Grant is what one direction and entity may do.
 type Grant struct {
 	Direction Direction

@@ -191,7 +191,7 @@ func (r *run) execute(ctx context.Context) error {
 // phases runs push then pull, each followed by its deletes.
 func (r *run) phases(ctx context.Context) error {
 	for _, dir := range directions {
-		if r.opts.Direction != "" && r.opts.Direction != dir {
+		if !r.runsDirection(dir) {
 			continue
 		}
 		for _, f := range r.flows {
@@ -211,9 +211,17 @@ func (r *run) phases(ctx context.Context) error {
 	return nil
 }
 
+// runsDirection reports whether the run includes direction dir: the one
+// asked for (or both), and only where the instance is granted anything, so
+// that a pull-only instance does not read the home system just to count
+// every record as denied.
+func (r *run) runsDirection(dir Direction) bool {
+	return (r.opts.Direction == "" || r.opts.Direction == dir) && r.inst.Permissions.GrantsAny(dir)
+}
+
 // selected reports whether the run includes f.
 func (r *run) selected(f *flow) bool {
-	return r.opts.Entity == "" || r.opts.Entity == f.entity
+	return r.runsDirection(f.dir) && (r.opts.Entity == "" || r.opts.Entity == f.entity)
 }
 
 // flushAudit writes the buffered audit entries; a plan writes none.

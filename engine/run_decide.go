@@ -113,12 +113,14 @@ func (r *run) decideWrite(f *flow, it *item) {
 }
 
 // exists reports whether the destination has the record: on push, the id
-// map knows its partner id; on pull, the record carries a home key.
+// map knows its partner id; on pull, the run wrote it home before, or it
+// is a record a push sent to the partner (its home key has a push echo).
+// A record born on the partner, keyed by its own id, is new at home.
 func (r *run) exists(f *flow, it *item) bool {
 	if f.dir == Push {
 		return it.known.PartnerID != ""
 	}
-	return it.key != ""
+	return it.known.Hash != "" || it.known.PartnerID != "" || it.known.Echo != ""
 }
 
 // targetID is the partner's id of a record, which the state keeps for

@@ -76,7 +76,7 @@ const (
 func newSummary(r *run) *Summary {
 	s := &Summary{RunID: r.id, Instance: r.inst.ID, Organisation: r.inst.Organisation}
 	for _, f := range r.flows {
-		if r.selected(f) && (r.opts.Direction == "" || r.opts.Direction == f.dir) {
+		if r.selected(f) {
 			s.Entities = append(s.Entities, &EntitySummary{Direction: f.dir, Entity: f.entity})
 		}
 	}

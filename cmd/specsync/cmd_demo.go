@@ -278,7 +278,7 @@ func (d *demo) round(ctx context.Context) (map[string]*engine.Summary, error) {
 	for _, inst := range d.res.Set.Instances {
 		fmt.Fprintf(d.out, "\n%s (%s):\n", inst.ID, phasesOf(inst))
 		line := newProgressLine(d.out)
-		sum, err := d.eng.Run(ctx, d.loaded[inst.ID], engine.RunOptions{Direction: directionOf(inst), Progress: line.show})
+		sum, err := d.eng.Run(ctx, d.loaded[inst.ID], engine.RunOptions{Progress: line.show})
 		line.clear()
 		if sum == nil {
 			return nil, err
@@ -342,25 +342,14 @@ func (d *demo) heading(title string) {
 	fmt.Fprintf(d.out, "\n== %s\n", title)
 }
 
-// directionOf runs only the phase an instance has permissions for; an
-// instance with grants in both directions, or none, runs both.
-func directionOf(inst *engine.Instance) engine.Direction {
-	push, pull := len(inst.Permissions[engine.Push]) > 0, len(inst.Permissions[engine.Pull]) > 0
+// phasesOf describes what an instance runs: a run leaves out a direction
+// in which the instance is granted nothing.
+func phasesOf(inst *engine.Instance) string {
+	push, pull := inst.Permissions.GrantsAny(engine.Push), inst.Permissions.GrantsAny(engine.Pull)
 	switch {
 	case push && !pull:
-		return engine.Push
-	case pull && !push:
-		return engine.Pull
-	}
-	return ""
-}
-
-// phasesOf describes what an instance runs.
-func phasesOf(inst *engine.Instance) string {
-	switch directionOf(inst) {
-	case engine.Push:
 		return "push only"
-	case engine.Pull:
+	case pull && !push:
 		return "pull only"
 	}
 	return "push, then pull"
