@@ -3,22 +3,18 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // newRedis returns a Redis client and a namespace unique to the test.
 func newRedis(t testing.TB) (redis.UniversalClient, keys.Namespace) {
@@ -48,25 +44,6 @@ func (c *testClock) Set(t time.Time) {
 }
 
 func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
-// checkGolden compares got with the golden file at path, or rewrites the
-// file when -update is set.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
-}
 
 // findingsJSON renders findings for golden files, with file names
 // relative to the package folder.

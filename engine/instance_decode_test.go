@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specsync/specsync/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/specs"
@@ -31,7 +33,7 @@ func TestDecodeInstanceGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, file+".golden", findingsJSON(t, found))
+			golden.Check(t, file+".golden", findingsJSON(t, found))
 		})
 	}
 }

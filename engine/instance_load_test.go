@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specsync/specsync/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/specs"
@@ -37,7 +39,7 @@ func TestLoadInstanceGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, file+".golden", findingsJSON(t, found))
+			golden.Check(t, file+".golden", findingsJSON(t, found))
 		})
 	}
 }

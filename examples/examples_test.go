@@ -2,20 +2,18 @@ package examples
 
 import (
 	"errors"
-	"flag"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/specsync/specsync/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/specs"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden findings under invalid/")
 
 // modelPath is the real-estate model; the connector specs of the example
 // and most broken specs are validated against it.
@@ -113,7 +111,7 @@ func TestInvalid(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			fs, err := loadInvalid(path, model)
 			checkCodes(t, path, fs, err)
-			checkGolden(t, path, renderFindings(fs, err))
+			golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(renderFindings(fs, err)))
 		})
 	}
 }
@@ -212,24 +210,4 @@ func renderFindings(fs specs.Findings, err error) string {
 		b.WriteString(f.String() + "\n")
 	}
 	return b.String()
-}
-
-// checkGolden compares got with the golden file next to path, or rewrites
-// it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./examples -run TestInvalid -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("findings of %s differ from %s (-want +got):\n%s", path, golden, diff)
-	}
 }

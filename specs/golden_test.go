@@ -2,17 +2,13 @@ package specs
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/specsync/specsync/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files and x-sync.schema.json")
 
 // goldenModel is the model the spec fixtures are validated against.
 const goldenModel = "testdata/model.json"
@@ -27,7 +23,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, path := range fixtures(t) {
 		t.Run(strings.TrimPrefix(path, "testdata/"), func(t *testing.T) {
-			checkGolden(t, path, renderFindings(loadFixture(path, model)))
+			golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(renderFindings(loadFixture(path, model))))
 		})
 	}
 }
@@ -80,23 +76,4 @@ func renderFindings(fs Findings, err error) string {
 		return "no findings\n"
 	}
 	return b.String()
-}
-
-// checkGolden compares got with path's golden file, or rewrites it.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./specs -run TestGolden -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("findings of %s differ from %s (-want +got):\n%s", path, golden, diff)
-	}
 }

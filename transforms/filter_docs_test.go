@@ -1,11 +1,10 @@
 package transforms
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/specsync/specsync/internal/golden"
 )
 
 // docsPath is docs/filters.md at the repository root.
@@ -14,20 +13,7 @@ var docsPath = filepath.Join("..", "docs", "filters.md")
 // TestFiltersDoc checks that docs/filters.md is what Filters generates;
 // go test -run TestFiltersDoc -update (or go generate) rewrites it.
 func TestFiltersDoc(t *testing.T) {
-	got := FiltersMarkdown()
-	if *update {
-		if err := os.WriteFile(docsPath, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(docsPath)
-	if err != nil {
-		t.Fatalf("%v (run go generate ./transforms)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("docs/filters.md is out of date; run go generate ./transforms (-file +generated):\n%s", diff)
-	}
+	golden.Check(t, docsPath, []byte(FiltersMarkdown()))
 }
 
 func TestEveryFilterHasACategory(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/specsync/specsync/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -70,7 +72,7 @@ func TestTenantWriteGolden(t *testing.T) {
 			if jerr != nil {
 				t.Fatal(jerr)
 			}
-			golden(t, strings.TrimSuffix(file, ".vars.json")+".golden.json", append(got, '\n'))
+			golden.Check(t, strings.TrimSuffix(file, ".vars.json")+".golden.json", append(got, '\n'))
 		})
 	}
 }

@@ -3,13 +3,10 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/specsync/specsync/internal/golden"
 
 	"github.com/specsync/specsync/specs"
 )
@@ -227,30 +224,14 @@ func gql(t testing.TB, base, query string, vars map[string]any, headers ...strin
 	return call(t, "POST", base+"/graphql", env, headers...)
 }
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
-
-// golden compares got, indented, with a golden file (or rewrites it with
-// -update).
-func golden(t *testing.T, path string, got []byte) {
+// checkJSON compares got, indented, with a golden file (or rewrites it
+// with -update).
+func checkJSON(t *testing.T, path string, got []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, got, "", "  "); err != nil {
 		t.Fatalf("answer is not JSON: %v: %s", err, got)
 	}
 	buf.WriteByte('\n')
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run the test with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, path, buf.Bytes())
 }
