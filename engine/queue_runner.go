@@ -11,8 +11,8 @@ import (
 // EngineRunner runs the queue's jobs with an Engine. It keeps each
 // instance's loaded specs until the stored instance changes. A ledger
 // retry is an incremental run (every run retries the failure ledger's
-// records its listing did not return); a record job is an incremental run
-// of the record's entity in the record's direction. It is safe for
+// records its listing did not return); a record job syncs the one record
+// its event names, read with the source's get. It is safe for
 // concurrent use.
 type EngineRunner struct {
 	eng    *Engine
@@ -37,6 +37,9 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 	opts := RunOptions{RunID: job.RunID, Full: job.Full, DeleteOverride: job.DeleteOverride}
 	if job.Record != nil {
 		opts.Direction, opts.Entity = job.Record.Direction, job.Record.Entity
+		if job.Record.Key != "" {
+			opts.Keys = []string{job.Record.Key}
+		}
 	}
 	sum, err := r.eng.Run(ctx, l, opts)
 	return countsOf(sum), err

@@ -24,6 +24,11 @@ type RunOptions struct {
 	Entity string
 	// Full reads everything even where an incremental read is possible.
 	Full bool
+	// Keys syncs only these records of Entity (a webhook's record): each
+	// is read with the source's get instead of listing, and the run
+	// neither moves the cursor nor deletes. It needs Entity and Direction.
+	// Empty means every record.
+	Keys []string
 	// DeleteOverride lets this run delete more than the instance's delete
 	// guard allows. An operator's decision for one run.
 	DeleteOverride bool
@@ -130,6 +135,9 @@ func (r *run) setup() error {
 func (r *run) checkOptions() error {
 	if d := r.opts.Direction; d != "" && !d.valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", d)
+	}
+	if len(r.opts.Keys) > 0 && (r.opts.Entity == "" || r.opts.Direction == "") {
+		return fmt.Errorf("syncing single records (%d keys) needs an entity and a direction", len(r.opts.Keys))
 	}
 	if r.opts.Entity == "" {
 		return nil

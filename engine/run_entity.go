@@ -27,6 +27,9 @@ type reading struct {
 // then the transient failures, and finally stores the cursor and finds
 // deletes. Only errors that stop the run are returned.
 func (r *run) syncFlow(ctx context.Context, f *flow) error {
+	if len(r.opts.Keys) > 0 {
+		return r.syncKeys(ctx, f)
+	}
 	rd, err := r.newReading(ctx, f)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/specsync/specsync/connectors"
@@ -128,4 +129,28 @@ func (r *run) clearGone(ctx context.Context, f *flow, keys []string) {
 	if err := r.ledger.Clear(ctx, f.dir, f.entity, keys...); err != nil {
 		r.log.Warn("could not clear ledger entries of records gone from the source", "flow", f.label(), "error", err)
 	}
+}
+
+// syncKeys syncs only the records named by RunOptions.Keys: each is read
+// with the source's get, as the ledger retry reads failed records, and
+// processed like a listed page. A record the source no longer has leaves
+// the ledger; deleting it at the destination waits for a full read.
+func (r *run) syncKeys(ctx context.Context, f *flow) error {
+	if f.src.ent.Get == nil {
+		return fmt.Errorf("%s: the source spec's entity %q has no get operation to read single records with", f.label(), f.src.name)
+	}
+	rd := &reading{started: r.eng.cfg.Clock.Now()}
+	p := r.newPipeline(ctx, f, rd)
+	objs, gone, err := r.fetchFailed(ctx, f, r.opts.Keys)
+	if err != nil {
+		p.abort(err)
+	} else {
+		r.clearGone(ctx, f, gone)
+		if len(objs) > 0 {
+			if err := r.processPage(ctx, f, rd, p, objs); err != nil {
+				p.abort(err)
+			}
+		}
+	}
+	return p.finish()
 }
