@@ -30,11 +30,8 @@ func newPageNumber(p *specs.Pagination) (Paginator, error) {
 	if c.Param == "" {
 		return nil, fmt.Errorf("page.param is empty; name the page number parameter")
 	}
-	if c.First < 0 {
-		return nil, fmt.Errorf("page.first is %d; use 1 (or leave it out) or a larger number", c.First)
-	}
-	if c.First == 0 {
-		c.First = 1 // the documented default; an explicit 0 reads the same
+	if c.FirstPage() < 0 {
+		return nil, fmt.Errorf("page.first is %d; use 0 or 1 (or leave it out for 1)", c.FirstPage())
 	}
 	return &pageNumber{cfg: c, size: sizeOr(c.Size)}, nil
 }
@@ -42,7 +39,7 @@ func newPageNumber(p *specs.Pagination) (Paginator, error) {
 func (p *pageNumber) Size() int { return p.size }
 
 func (p *pageNumber) First(req PageRequest) error {
-	p.page = p.cfg.First
+	p.page = p.cfg.FirstPage()
 	if err := req.Set(p.cfg.Param, p.page); err != nil {
 		return err
 	}

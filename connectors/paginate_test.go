@@ -27,6 +27,7 @@ var pagingFixtures = map[string][]struct {
 		{"short page", pageFixture(&specs.StopRules{Short: true})},
 		{"total", pageFixture(&specs.StopRules{Total: "total"})},
 		{"has more", pageFixture(&specs.StopRules{HasMore: "hasMore"})},
+		{"zero-based", pageFromFixture(0, &specs.StopRules{Short: true})},
 	},
 	"offset": {
 		{"rest", offsetFixture},
@@ -79,15 +80,25 @@ func atoi(s string) int {
 }
 
 func pageFixture(stop *specs.StopRules) connectortest.PaginatorFactory {
+	return pageFromFixture(1, stop)
+}
+
+// pageFromFixture serves pages numbered from first (0 or 1); the spec
+// leaves first out when it is the default 1.
+func pageFromFixture(first int, stop *specs.StopRules) connectortest.PaginatorFactory {
+	paging := &specs.PagePaging{Param: "page", SizeParam: "pageSize", Size: pageSize}
+	if first != 1 {
+		paging.First = &first
+	}
 	return func(t *testing.T) connectortest.PaginatorFixture {
 		return connectortest.PaginatorFixture{
-			Pagination: specs.Pagination{Page: &specs.PagePaging{Param: "page", SizeParam: "pageSize", Size: pageSize}, Stop: stop},
+			Pagination: specs.Pagination{Page: paging, Stop: stop},
 			Size:       pageSize,
 			List:       specs.Operation{Operation: "listItems", Records: "items"},
 			Serve: func(w http.ResponseWriter, r *http.Request, data []map[string]any, f connectortest.Faults) {
 				q := r.URL.Query()
 				size := served(f, q.Get("pageSize"))
-				from := (atoi(q.Get("page")) - 1) * size
+				from := (atoi(q.Get("page")) - first) * size
 				items := window(data, from, size)
 				writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": len(data), "hasMore": from+len(items) < len(data)})
 			},

@@ -175,12 +175,16 @@ func (g *schemaGen) fieldSchema(f fieldInfo) map[string]any {
 
 // typedTag converts a tag value to the JSON type of the field.
 func typedTag(f fieldInfo, v string) any {
-	if isIntType(f.typ) {
+	t := f.typ
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if isIntType(t) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
 		}
 	}
-	if f.typ.Kind() == reflect.Bool {
+	if t.Kind() == reflect.Bool {
 		if b, err := strconv.ParseBool(v); err == nil {
 			return b
 		}

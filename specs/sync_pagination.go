@@ -23,7 +23,17 @@ type PagePaging struct {
 	Param     string `json:"param" doc:"Parameter taking the page number." example:"page"`
 	SizeParam string `json:"sizeParam,omitempty" doc:"Parameter taking the page size." example:"pageSize"`
 	Size      int    `json:"size,omitempty" default:"100" doc:"Page size."`
-	First     int    `json:"first,omitempty" default:"1" doc:"Number of the first page (0 or 1)."`
+	// First is the number of the first page. Nil means 1; APIs that count
+	// from zero say 0.
+	First *int `json:"first,omitempty" default:"1" doc:"Number of the first page (0 or 1)."`
+}
+
+// FirstPage returns the number of the first page: First, or 1 when unset.
+func (p PagePaging) FirstPage() int {
+	if p.First == nil {
+		return 1
+	}
+	return *p.First
 }
 
 // OffsetPaging skips records.

@@ -177,7 +177,7 @@ func (w exampleWalker) next(r reply, n, pages, seen int) any {
 	switch {
 	case p == nil || n == 0:
 	case p.Page != nil && n == pageSize:
-		return max(p.Page.First, 1) + pages
+		return p.Page.FirstPage() + pages
 	case p.Offset != nil && n == pageSize:
 		return seen
 	case p.Cursor != nil:

@@ -93,10 +93,7 @@ func parsePage(p *specs.Pagination, get params) (pageRequest, error) {
 }
 
 func parsePageNumber(pp *specs.PagePaging, get params) (pageRequest, error) {
-	first := pp.First
-	if first == 0 {
-		first = 1
-	}
+	first := pp.FirstPage()
 	size, err := intParam(get, pp.SizeParam, sizeOr(pp.Size), 1)
 	if err != nil {
 		return pageRequest{}, err
