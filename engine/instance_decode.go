@@ -36,20 +36,39 @@ func DecodeInstance(name string, data []byte) (*Instance, specs.Findings, error)
 // paths in it (specs, model, credential files) absolute, relative to the
 // file's folder.
 func ReadInstance(path string) (*Instance, specs.Findings, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, &specs.ReadError{File: path, Err: err}
-	}
-	inst, found, err := DecodeInstance(path, data)
+	f, err := readInstanceFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	return f.inst, f.found, nil
+}
+
+// instanceFile is a decoded instance file with what LoadInstance needs
+// besides: the raw data (to locate later findings) and the file's folder.
+type instanceFile struct {
+	inst  *Instance
+	found specs.Findings
+	data  []byte
+	dir   string
+}
+
+// readInstanceFile reads, decodes and resolves the paths of the instance
+// file at path.
+func readInstanceFile(path string) (*instanceFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &specs.ReadError{File: path, Err: err}
+	}
+	inst, found, err := DecodeInstance(path, data)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
-		return nil, nil, &specs.ReadError{File: path, Err: fmt.Errorf("resolving the instance's folder: %w", err)}
+		return nil, &specs.ReadError{File: path, Err: fmt.Errorf("resolving the instance's folder: %w", err)}
 	}
 	inst.ResolvePaths(dir)
-	return inst, found, nil
+	return &instanceFile{inst: inst, found: found, data: data, dir: dir}, nil
 }
 
 // ResolvePaths makes the relative paths of inst (specs, model, credential

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -33,23 +32,14 @@ type Loaded struct {
 // The error is non-nil only when the instance file itself cannot be read
 // or parsed (a *specs.ReadError).
 func LoadInstance(path string, opts specs.LoadOptions) (*Loaded, specs.Findings, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, &specs.ReadError{File: path, Err: err}
-	}
-	inst, found, err := DecodeInstance(path, data)
+	f, err := readInstanceFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
-		return nil, nil, &specs.ReadError{File: path, Err: fmt.Errorf("resolving the instance's folder: %w", err)}
-	}
-	inst.ResolvePaths(dir)
-	l := &Loaded{Instance: inst}
+	l := &Loaded{Instance: f.inst}
 	v := &checker{}
-	found = append(found, l.loadDocuments(opts, dir, v)...)
-	found = append(found, specs.Locate(append(v.list, l.crossCheck()...), path, data)...)
+	found := append(f.found, l.loadDocuments(opts, f.dir, v)...)
+	found = append(found, specs.Locate(append(v.list, l.crossCheck()...), path, f.data)...)
 	return l, found, nil
 }
 
