@@ -29,9 +29,18 @@ type Finding struct {
 	Hint string `json:"hint,omitempty"`
 }
 
-// String formats f as "file:line:col: error[code] message (pointer) hint".
+// String formats f as "file:line:col: error[code] message (pointer)" and
+// the hint on a second line. The position is left out when unknown, the
+// pointer when the finding is about the whole document.
 func (f Finding) String() string {
-	s := fmt.Sprintf("%s:%d:%d: %s[%s] %s (%s)", f.File, f.Line, f.Column, f.Severity, f.Code, f.Message, f.Pointer)
+	where := f.File
+	if f.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	}
+	s := fmt.Sprintf("%s: %s[%s] %s", where, f.Severity, f.Code, f.Message)
+	if f.Pointer != "" {
+		s += " (" + f.Pointer + ")"
+	}
 	if f.Hint != "" {
 		s += "\n    hint: " + f.Hint
 	}

@@ -1,6 +1,10 @@
 package specs
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
 
 // ReadError is returned by Load and LoadModel for a file that cannot be
 // read or parsed at all. It matches ErrUnreadable with errors.Is.
@@ -27,7 +31,19 @@ func (e *ReadError) Unwrap() []error { return []error{ErrUnreadable, e.Err} }
 func (e *ReadError) Finding() Finding {
 	return Finding{
 		Code: CodeParseError, Severity: SeverityError, File: e.File,
-		Line: e.Line, Column: e.Column, Message: e.Err.Error(),
-		Hint: "fix the JSON or YAML syntax; nothing else can be checked until the file parses",
+		Line: e.Line, Column: e.Column, Message: e.Err.Error(), Hint: e.hint(),
 	}
+}
+
+// hint says what to do: fix the path or permissions of a file that cannot
+// be opened, else the syntax.
+func (e *ReadError) hint() string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(e.Err, fs.ErrNotExist):
+		return "check the path: there is no such file"
+	case errors.As(e.Err, &pe):
+		return "check that the file exists and can be read"
+	}
+	return "fix the JSON or YAML syntax; nothing else can be checked until the file parses"
 }

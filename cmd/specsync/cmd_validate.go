@@ -46,14 +46,15 @@ Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.
 
 // validation is the outcome of validating a set of files.
 type validation struct {
-	files      int
-	findings   specs.Findings
-	unreadable []error
+	files    int
+	findings specs.Findings
 }
 
+// exit maps the findings to the exit status: 2 when a file could not be
+// read, 1 for errors, 0 otherwise (warnings allowed).
 func (v *validation) exit() error {
 	switch {
-	case len(v.unreadable) > 0:
+	case v.unreadable() > 0:
 		return &exitError{code: 2}
 	case v.findings.HasErrors():
 		return &exitError{code: 1}
@@ -61,46 +62,36 @@ func (v *validation) exit() error {
 	return nil
 }
 
-// validateFiles loads models first, then checks every spec against the
-// model (when there is exactly one).
-func validateFiles(paths []string, opts specs.LoadOptions) *validation {
-	v := &validation{files: len(paths)}
-	var model *specs.Model
-	var specPaths []string
-	for _, p := range uniq(paths) {
-		if !specs.IsModelFile(p) {
-			specPaths = append(specPaths, p)
-			continue
-		}
-		m, fs, err := specs.LoadModel(p, opts)
-		v.add(fs, err)
-		if m != nil {
-			model = m
+func (v *validation) unreadable() int {
+	n := 0
+	for _, f := range v.findings {
+		if f.Code == specs.CodeParseError {
+			n++
 		}
 	}
-	for _, p := range specPaths {
-		s, fs, err := specs.Load(p, opts)
-		v.add(fs, err)
-		if s != nil && model != nil {
-			v.add(specs.Validate(s, model), nil)
-		}
-	}
-	return v
+	return n
 }
 
-func (v *validation) add(fs specs.Findings, err error) {
-	v.findings = append(v.findings, fs...)
-	if err != nil {
-		v.unreadable = append(v.unreadable, err)
+// validateFiles checks the specs among paths against the model among them
+// (the last one, when several are given).
+func validateFiles(paths []string, opts specs.LoadOptions) *validation {
+	var model string
+	var specPaths []string
+	for _, p := range uniq(paths) {
+		if specs.IsModelFile(p) {
+			model = p
+		} else {
+			specPaths = append(specPaths, p)
+		}
 	}
+	return &validation{files: len(uniq(paths)), findings: specs.ValidateFiles(model, specPaths, opts)}
 }
 
 func writeFindings(w io.Writer, format string, v *validation) error {
 	if format == "json" {
 		out := struct {
-			Findings   specs.Findings `json:"findings"`
-			Unreadable []string       `json:"unreadable,omitempty"`
-		}{Findings: v.findings, Unreadable: errorStrings(v.unreadable)}
+			Findings specs.Findings `json:"findings"`
+		}{Findings: v.findings}
 		if out.Findings == nil {
 			out.Findings = specs.Findings{}
 		}
@@ -108,14 +99,11 @@ func writeFindings(w io.Writer, format string, v *validation) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	for _, err := range v.unreadable {
-		fmt.Fprintln(w, "unreadable:", err)
-	}
 	for _, f := range v.findings {
 		fmt.Fprintln(w, f.String())
 	}
 	errs, warns := countSeverities(v.findings)
-	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s), %d unreadable\n", v.files, errs, warns, len(v.unreadable))
+	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s), %d unreadable\n", v.files, errs, warns, v.unreadable())
 	return nil
 }
 
@@ -128,14 +116,6 @@ func countSeverities(fs specs.Findings) (errs, warns int) {
 		}
 	}
 	return errs, warns
-}
-
-func errorStrings(errs []error) []string {
-	out := make([]string, len(errs))
-	for i, err := range errs {
-		out[i] = err.Error()
-	}
-	return out
 }
 
 func uniq(ss []string) []string {

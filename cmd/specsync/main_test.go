@@ -28,7 +28,7 @@ func TestValidateExitCodes(t *testing.T) {
 	}{
 		{"clean model", []string{"validate", "../../specs/testdata/model.json"}, 0, "0 error(s)"},
 		{"findings", []string{"validate", broken}, 1, `did you mean "entities"?`},
-		{"unreadable", []string{"validate", filepath.Join(t.TempDir(), "missing.json")}, 2, "unreadable"},
+		{"unreadable", []string{"validate", filepath.Join(t.TempDir(), "missing.json")}, 2, "check the path: there is no such file"},
 		{"bad format", []string{"validate", "--format", "xml", broken}, 2, ""},
 	}
 	for _, tt := range tests {
