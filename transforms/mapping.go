@@ -23,6 +23,9 @@ type Mapping struct {
 	// root is nil for the identity mapping.
 	root   *node
 	target *openapi3.Schema
+	// check proves most results valid without kin-openapi; nil when the
+	// target is not simple enough.
+	check  *precheck
 	leaves []leaf
 	// batch evaluates every expression template that is not a plain
 	// lookup in one pongo2 run; batched lists their leaf indexes in order.
@@ -59,7 +62,7 @@ type node struct {
 // A nil tree is the identity mapping: Apply returns a copy of the variable
 // named by IdentityVar ("record").
 func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
-	m := &Mapping{target: target}
+	m := &Mapping{target: target, check: newPrecheck(target)}
 	if tree == nil {
 		return m, nil
 	}
