@@ -3,7 +3,6 @@ package connectors
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -188,9 +187,7 @@ func (r *request) encode() (*encoded, error) {
 	e.header.Set("Accept", "application/json")
 	if p := r.payload(); p != nil {
 		e.body = getBuf()
-		enc := json.NewEncoder(e.body)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(p); err != nil {
+		if err := encodeJSON(e.body, p); err != nil {
 			putBuf(e.body)
 			return nil, fmt.Errorf("%s: encoding the body: %w", r.op.name, err)
 		}
