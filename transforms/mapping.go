@@ -31,6 +31,8 @@ type Mapping struct {
 	// lookup in one pongo2 run; batched lists their leaf indexes in order.
 	batch   *pongo2.Template
 	batched []int
+	// inBatch tells by leaf index whether the batch evaluates it.
+	inBatch []bool
 }
 
 // leaf is one template of the mapping.
@@ -160,6 +162,10 @@ func (m *Mapping) prepareBatch(e *Env) {
 		return
 	}
 	m.batch = batch
+	m.inBatch = make([]bool, len(m.leaves))
+	for _, i := range m.batched {
+		m.inBatch[i] = true
+	}
 }
 
 // Fields returns the JSON pointers of the target fields the mapping

@@ -69,14 +69,9 @@ func (b *recordBuilder) evaluate(vars Vars) {
 	leaves := b.m.leaves
 	b.vals = make([]any, len(leaves))
 	b.failed = make([]error, len(leaves))
-	done := make([]bool, len(leaves))
-	if b.m.batch != nil && b.runBatch(vars) {
-		for _, i := range b.m.batched {
-			done[i] = true
-		}
-	}
+	batched := b.m.batch != nil && b.runBatch(vars)
 	for i, l := range leaves {
-		if !done[i] {
+		if !batched || !b.m.inBatch[i] {
 			b.vals[i], b.failed[i] = l.tpl.eval(vars)
 		}
 	}

@@ -45,6 +45,9 @@ func coerceString(v any, format string) (any, error) {
 	case "date-time":
 		return coerceDateTime(v)
 	}
+	if _, isText := v.(string); isText {
+		return v, nil // already boxed: no new allocation
+	}
 	return text(v), nil
 }
 
