@@ -65,7 +65,8 @@ const (
 
 // fields encodes e as stream fields, leaving out empty ones.
 func (e Entry) fields() ([]any, error) {
-	out := []any{fTime, e.Time.Format(time.RFC3339Nano), fInstance, e.Instance, fAction, string(e.Action), fOutcome, string(e.Outcome)}
+	out := make([]any, 0, 22) // room for every field: one allocation
+	out = append(out, fTime, e.Time.Format(time.RFC3339Nano), fInstance, e.Instance, fAction, string(e.Action), fOutcome, string(e.Outcome))
 	add := func(name, v string) {
 		if v != "" {
 			out = append(out, name, v)
