@@ -144,11 +144,7 @@ func (d *strictDecoder) field(n *yaml.Node, f *fieldInfo, p string) (any, bool) 
 
 // enumHint lists the allowed values, closest first.
 func enumHint(s string, allowed []string) string {
-	hint := "allowed: " + strings.Join(allowed, ", ")
-	if close := suggest(s, allowed); len(close) > 0 {
-		hint = "did you mean " + quoteList(close[:1], "or") + "? " + hint
-	}
-	return hint
+	return withSuggestion(s, allowed, "allowed: "+strings.Join(allowed, ", "))
 }
 
 // unknownKey reports key as unknown with a did-you-mean hint.

@@ -48,10 +48,7 @@ func decodeSync(src *source, r *report) *Sync {
 	sync := &Sync{}
 	n := memberNode(src.root, "x-sync")
 	if n == nil {
-		hint := `add an "x-sync" object at the root, with "system" and "entities"`
-		if close := suggest("x-sync", rootKeys(src)); len(close) > 0 {
-			hint = "did you mean " + quoteList(close[:1], "or") + "? " + hint
-		}
+		hint := withSuggestion("x-sync", rootKeys(src), `add an "x-sync" object at the root, with "system" and "entities"`)
 		r.errorHint(CodeMissingXSync, "", hint, "the document has no x-sync extension")
 		return sync
 	}

@@ -96,6 +96,15 @@ func didYouMean(word string, candidates []string, what string) string {
 	return what + ": " + strings.Join(sorted, ", ")
 }
 
+// withSuggestion puts "did you mean" and the candidate closest to word in
+// front of hint, when one is close.
+func withSuggestion(word string, candidates []string, hint string) string {
+	if close := Suggest(word, candidates); close != "" {
+		return fmt.Sprintf("did you mean %q? %s", close, hint)
+	}
+	return hint
+}
+
 // quoteList formats names as `"a", "b" or "c"`.
 func quoteList(names []string, conj string) string {
 	q := make([]string, len(names))
