@@ -78,8 +78,8 @@ var registerOnce sync.Once
 // pongo2's filters of the same name, and adds the capture tag.
 func registerFilters() {
 	registerOnce.Do(func() {
-		for _, d := range filterDefs() {
-			install(d.info.Name, adapt(d.info.Name, d.fn))
+		for name, fn := range libraryFilters() {
+			install(name, fn)
 		}
 		if err := pongo2.RegisterTag(captureTag, parseCapture); err != nil {
 			panic("transforms: registering tag " + captureTag + ": " + err.Error())
