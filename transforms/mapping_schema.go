@@ -31,82 +31,64 @@ func fieldOf(s *openapi3.Schema) field {
 }
 
 func schemaType(s *openapi3.Schema) string {
-	if s.Type != nil {
-		for _, t := range s.Type.Slice() {
-			if t != "null" {
-				return t
+	return fromAllOf(s, func(s *openapi3.Schema) string {
+		if s.Type != nil {
+			for _, t := range s.Type.Slice() {
+				if t != "null" {
+					return t
+				}
 			}
 		}
-	}
-	for _, part := range s.AllOf {
-		if part.Value != nil {
-			if t := schemaType(part.Value); t != "" {
-				return t
-			}
-		}
-	}
-	return ""
+		return ""
+	})
 }
 
 func schemaFormat(s *openapi3.Schema) string {
-	if s.Format != "" {
-		return s.Format
-	}
-	for _, part := range s.AllOf {
-		if part.Value != nil {
-			if f := schemaFormat(part.Value); f != "" {
-				return f
-			}
-		}
-	}
-	return ""
+	return fromAllOf(s, func(s *openapi3.Schema) string { return s.Format })
 }
 
 func itemsOf(s *openapi3.Schema) *openapi3.Schema {
-	if s.Items != nil && s.Items.Value != nil {
-		return s.Items.Value
-	}
-	for _, part := range s.AllOf {
-		if part.Value != nil {
-			if items := itemsOf(part.Value); items != nil {
-				return items
-			}
+	return fromAllOf(s, func(s *openapi3.Schema) *openapi3.Schema {
+		if s.Items != nil {
+			return s.Items.Value
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // propertyOf returns the schema of property name of object schema s,
 // found in s or its allOf parts; nil when unknown. oneOf and anyOf are not
 // used for typing: validation decides those.
 func propertyOf(s *openapi3.Schema, name string) *openapi3.Schema {
-	if s == nil {
-		return nil
-	}
-	if p := s.Properties[name]; p != nil && p.Value != nil {
-		return p.Value
-	}
-	for _, part := range s.AllOf {
-		if p := propertyOf(part.Value, name); p != nil {
-			return p
+	return fromAllOf(s, func(s *openapi3.Schema) *openapi3.Schema {
+		if p := s.Properties[name]; p != nil {
+			return p.Value
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // requires reports whether object schema s, or one of its allOf parts,
 // lists name as required.
 func requires(s *openapi3.Schema, name string) bool {
+	return fromAllOf(s, func(s *openapi3.Schema) bool { return slices.Contains(s.Required, name) })
+}
+
+// fromAllOf returns what own says of s or, when that is the zero value, of
+// the first of its allOf parts (searched depth first) where it is not. A
+// nil schema gives the zero value.
+func fromAllOf[T comparable](s *openapi3.Schema, own func(*openapi3.Schema) T) T {
+	var zero T
 	if s == nil {
-		return false
+		return zero
 	}
-	if slices.Contains(s.Required, name) {
-		return true
+	if v := own(s); v != zero {
+		return v
 	}
 	for _, part := range s.AllOf {
-		if requires(part.Value, name) {
-			return true
+		if v := fromAllOf(part.Value, own); v != zero {
+			return v
 		}
 	}
-	return false
+	return zero
 }
