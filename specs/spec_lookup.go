@@ -11,21 +11,22 @@ import (
 
 // Operation returns the operation of the document whose operationId is id.
 func (s *Spec) Operation(id string) (*OperationRef, bool) {
-	ops := s.operations
-	if ops == nil {
-		ops = indexOperations(s.Doc)
-	}
-	op, ok := ops[id]
+	op, ok := s.operationIndex()[id]
 	return op, ok
 }
 
 // operationIDs returns the document's operationIds, sorted.
 func (s *Spec) operationIDs() []string {
-	ops := s.operations
-	if ops == nil {
-		ops = indexOperations(s.Doc)
+	return slices.Sorted(maps.Keys(s.operationIndex()))
+}
+
+// operationIndex returns the operations by operationId: the index built
+// at load, or a fresh one for a Spec made another way.
+func (s *Spec) operationIndex() map[string]*OperationRef {
+	if s.operations != nil {
+		return s.operations
 	}
-	return slices.Sorted(maps.Keys(ops))
+	return indexOperations(s.Doc)
 }
 
 // indexOperations maps operationIds to their operations. When an id is
