@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,12 +94,12 @@ func TestDecodeStrictAliasExpansion(t *testing.T) {
 	b.WriteString("system: s\nentities: {}\nwebhooks:\n  event: e\n  events: {}\n")
 	b.WriteString("x0: &a0 [a, a, a, a, a, a, a, a, a, a]\n")
 	for i := 1; i < 9; i++ {
-		b.WriteString("x" + itoa(i) + ": &a" + itoa(i) + " [")
+		b.WriteString("x" + strconv.Itoa(i) + ": &a" + strconv.Itoa(i) + " [")
 		for j := range 10 {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("*a" + itoa(i-1))
+			b.WriteString("*a" + strconv.Itoa(i-1))
 		}
 		b.WriteString("]\n")
 	}

@@ -3,6 +3,7 @@ package specs
 import (
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -92,7 +93,7 @@ func checkModelFields(r *report, name string, e *ModelEntity, schema *openapi3.S
 		}
 	}
 	for i, f := range e.Personal {
-		field(f, join(p, "personal", itoa(i)))
+		field(f, join(p, "personal", strconv.Itoa(i)))
 	}
 }
 

@@ -121,6 +121,3 @@ func refValue(r *openapi3.SchemaRef) *openapi3.Schema {
 	}
 	return r.Value
 }
-
-// itoa formats an array index as a reference token.
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -3,6 +3,7 @@ package specs
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -104,7 +105,7 @@ func (m *mappingCheck) nested(v any, schema *openapi3.Schema, p string) {
 	case []any:
 		for i, item := range v {
 			if obj, ok := item.(map[string]any); ok {
-				m.fields(obj, arrayItems(schema), join(p, itoa(i)))
+				m.fields(obj, arrayItems(schema), join(p, strconv.Itoa(i)))
 			}
 		}
 	}

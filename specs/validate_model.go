@@ -2,6 +2,7 @@ package specs
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -58,7 +59,7 @@ func (c *modelCheck) checkPersonal(e *Entity, p string) {
 		}
 		schema := c.model.Schema(entity)
 		if l := lookupPath(schema, field); schema != nil && l.missing != "" {
-			c.r.errorHint(CodeUnknownModelField, join(p, "personal", itoa(i)), didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
+			c.r.errorHint(CodeUnknownModelField, join(p, "personal", strconv.Itoa(i)), didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
 				"model entity %q has no field %q", entity, field)
 		}
 	}
