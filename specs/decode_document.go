@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"errors"
 	"fmt"
 
 	"gopkg.in/yaml.v3"
@@ -21,11 +20,12 @@ func DecodeDocument(file string, data []byte, out any) (Findings, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &ReadError{File: file, Err: fmt.Errorf("invalid JSON or YAML: %w", err)}
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &ReadError{File: file, Line: 1, Column: 1, Err: errors.New("the file holds no JSON or YAML object")}
+	root, err := rootObject(file, &doc)
+	if err != nil {
+		return nil, err
 	}
 	r := &report{file: file, source: newSourceMap(&doc)}
-	decodeStrict(doc.Content[0], "", out, r)
+	decodeStrict(root, "", out, r)
 	return r.sorted(), nil
 }
 

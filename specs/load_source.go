@@ -31,10 +31,20 @@ func parseSource(name string, data []byte) (*source, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlSyntaxError(name, data, err)
 	}
+	root, err := rootObject(name, &doc)
+	if err != nil {
+		return nil, err
+	}
+	return &source{name: name, data: data, root: root, pos: newSourceMap(&doc)}, nil
+}
+
+// rootObject returns the object a parsed document holds, or a *ReadError
+// when it holds anything else.
+func rootObject(name string, doc *yaml.Node) (*yaml.Node, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, &ReadError{File: name, Line: 1, Column: 1, Err: errors.New("the file holds no JSON or YAML object")}
 	}
-	return &source{name: name, data: data, root: doc.Content[0], pos: newSourceMap(&doc)}, nil
+	return doc.Content[0], nil
 }
 
 // looksJSON reports whether data starts, after white space and a byte
