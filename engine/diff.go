@@ -233,6 +233,15 @@ func diffFields(old []fieldPrint, payload map[string]any) []FieldChange {
 	return out
 }
 
+// itemChanges lists the field changes of an item's payload, unmasked: every
+// field for a create, else the difference to the stored fingerprints.
+func itemChanges(it *item) []FieldChange {
+	if it.action == Create {
+		return newFields(it.payload)
+	}
+	return diffFields(it.memo.prints, it.payload)
+}
+
 // newFields lists every field of a payload being created.
 func newFields(payload map[string]any) []FieldChange {
 	out := make([]FieldChange, 0, len(payload))

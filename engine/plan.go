@@ -102,12 +102,7 @@ func (r *run) plannedFields(f *flow, it *item) []FieldChange {
 	if it.payload == nil {
 		return nil
 	}
-	var changes []FieldChange
-	if it.action == Create {
-		changes = newFields(it.payload)
-	} else {
-		changes = diffFields(it.memo.prints, it.payload)
-	}
+	changes := itemChanges(it)
 	for i := range changes {
 		changes[i].New = maskedValue(f, changes[i])
 	}

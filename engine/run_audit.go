@@ -89,12 +89,7 @@ func (r *run) changedValues(f *flow, it *item) map[string]any {
 	if it.payload == nil {
 		return nil
 	}
-	var changes []FieldChange
-	if it.action == Create {
-		changes = newFields(it.payload)
-	} else {
-		changes = diffFields(it.memo.prints, it.payload)
-	}
+	changes := itemChanges(it)
 	out := make(map[string]any, len(changes))
 	for _, c := range changes {
 		out[c.Field] = maskedValue(f, c)
