@@ -147,15 +147,7 @@ func truthy(s string) bool {
 // textAt returns the scalar at a dotted path of obj as text; "" when
 // there is none.
 func textAt(obj map[string]any, path string) string {
-	var v any = obj
-	for _, seg := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return ""
-		}
-		v = m[seg]
-	}
-	return scalarText(v)
+	return scalarText(dotted(obj, path))
 }
 
 // scalarText formats a JSON scalar; objects, arrays and null give "".
