@@ -48,7 +48,6 @@ func (b flowBuilder) includes(f *flow) error {
 		}
 		f.includes = append(f.includes, inc)
 	}
-	f.ids = used
 	return nil
 }
 

@@ -40,7 +40,6 @@ type flow struct {
 	write    mapper // model record -> dst body
 	when     *transforms.Template
 	includes []*include
-	ids      []string
 	schema   *openapi3.Schema
 	owner    Direction
 	mask     map[string]bool // payload fields holding personal data
