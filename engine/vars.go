@@ -3,7 +3,6 @@ package engine
 import (
 	"maps"
 	"regexp"
-	"sort"
 
 	"github.com/specsync/specsync/transforms"
 )
@@ -89,12 +88,7 @@ func idsUsed(templates []string) []string {
 			seen[m[1]] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for name := range seen {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
+	return sortedKeys(seen)
 }
 
 // templatesOf lists every string of a mapping tree.
