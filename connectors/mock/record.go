@@ -131,15 +131,3 @@ func jsonKind(v any) string {
 	}
 	return "a number"
 }
-
-// mergeShallow copies the top-level fields of patch over base.
-func mergeShallow(base, patch map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(patch))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range patch {
-		out[k] = v
-	}
-	return out
-}

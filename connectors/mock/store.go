@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,7 +285,7 @@ func (c *collection) replaceLocked(p int, patch map[string]any, st stamp) (row, 
 	if err != nil {
 		return row{}, fmt.Errorf("%s %q: stored record is damaged: %w", c.name, old.id, err)
 	}
-	doc = mergeShallow(doc, patch)
+	maps.Copy(doc, patch) // doc is a fresh decode, ours to change
 	delete(doc, detachedField)
 	if c.idPath != "" {
 		setPath(doc, c.idPath, old.id)
