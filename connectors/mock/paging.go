@@ -25,6 +25,9 @@ const defaultPageSize = 100
 // it is encoded; the records' stored JSON replaces it.
 const recordsPlaceholder = "\x00records\x00"
 
+// placeholderJSON is recordsPlaceholder as it appears in encoded JSON.
+var placeholderJSON, _ = json.Marshal(recordsPlaceholder)
+
 // params reads a request's parameters: query parameters for REST, dotted
 // variable paths for GraphQL. ok is false for a missing or empty value.
 type params func(name string) (value string, ok bool)
@@ -250,13 +253,12 @@ func splice(env map[string]any, p page, inEdge []string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding the list envelope: %w", err)
 	}
-	mark, _ := json.Marshal(recordsPlaceholder)
-	i := bytes.Index(head, mark)
+	i := bytes.Index(head, placeholderJSON)
 	if i < 0 {
 		return nil, fmt.Errorf("encoding the list envelope: records placeholder lost")
 	}
 	out := joinRecords(head[:i:i], p, inEdge)
-	return append(out, head[i+len(mark):]...), nil
+	return append(out, head[i+len(placeholderJSON):]...), nil
 }
 
 // joinRecords appends a JSON array of the page's records to dst. With an
@@ -270,6 +272,10 @@ func joinRecords(dst []byte, p page, inEdge []string) []byte {
 	out := make([]byte, 0, n)
 	out = append(out, dst...)
 	out = append(out, '[')
+	var keys []byte
+	if inEdge != nil {
+		keys = edgeKeys(inEdge)
+	}
 	for i, r := range p.data {
 		if i > 0 {
 			out = append(out, ',')
@@ -278,15 +284,15 @@ func joinRecords(dst []byte, p page, inEdge []string) []byte {
 			out = append(out, r...)
 			continue
 		}
-		out = appendEdge(out, encodeCursor(p.seqs[i]), inEdge, r)
+		out = appendEdge(out, encodeCursor(p.seqs[i]), keys, len(inEdge), r)
 	}
 	return append(out, ']')
 }
 
-// appendEdge appends {"cursor":c,"a":{"b":rec}} for the path a.b.
-func appendEdge(out []byte, cursor string, inEdge []string, rec []byte) []byte {
-	out = append(out, `{"cursor":`...)
-	out = strconv.AppendQuote(out, cursor)
+// edgeKeys encodes the keys that lead from an edge to its record, the
+// same for every edge of a page: `,"a":{"b":` for the path a.b.
+func edgeKeys(inEdge []string) []byte {
+	var out []byte
 	for i, seg := range inEdge {
 		if i == 0 {
 			out = append(out, ',')
@@ -297,8 +303,17 @@ func appendEdge(out []byte, cursor string, inEdge []string, rec []byte) []byte {
 		out = append(out, name...)
 		out = append(out, ':')
 	}
+	return out
+}
+
+// appendEdge appends {"cursor":c,"a":{"b":rec}} for the path a.b, whose
+// depth levels and keys, from edgeKeys, are given.
+func appendEdge(out []byte, cursor string, keys []byte, levels int, rec []byte) []byte {
+	out = append(out, `{"cursor":`...)
+	out = strconv.AppendQuote(out, cursor)
+	out = append(out, keys...)
 	out = append(out, rec...)
-	for range inEdge {
+	for range levels {
 		out = append(out, '}')
 	}
 	return out
