@@ -6,11 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/examples/standins"
-	"github.com/specsync/specsync/specs"
 )
 
 // serveDemo keeps the demo running after its two rounds: the stand-ins
@@ -41,14 +38,5 @@ func (p *serveParts) demoWorker(o serveOptions, cfg demoConfig, set *standins.Se
 	if err != nil {
 		return err
 	}
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, specs.LoadOptions{}),
-		Store: engine.NewInstanceStore(cfg.Redis, cfg.Keys), History: engine.NewHistory(cfg.Redis, cfg.Keys, engine.HistoryConfig{}),
-		Observer: p.metrics, Logger: log})
-	if err != nil {
-		return err
-	}
-	p.mux = w.Mux()
-	p.worker = asynq.NewServerFromRedisClient(cfg.Redis, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.queue: 1},
-		ShutdownTimeout: o.shutdownTimeout, RetryDelayFunc: w.RetryDelay, IsFailure: w.IsFailure, LogLevel: asynq.WarnLevel})
-	return nil
+	return p.addWorker(o, cfg.Redis, cfg.Keys, eng, nil, log)
 }

@@ -136,6 +136,12 @@ func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namesp
 	if err != nil {
 		return err
 	}
+	return p.addWorker(o, rdb, ns, eng, notifier, log)
+}
+
+// addWorker builds the worker that runs instances with eng, and its asynq
+// server.
+func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespace, eng *engine.Engine, notifier engine.Notifier, log *slog.Logger) error {
 	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, specs.LoadOptions{}),
 		Store: engine.NewInstanceStore(rdb, ns), History: engine.NewHistory(rdb, ns, engine.HistoryConfig{}),
 		Observer: p.metrics, Notifier: notifier, Logger: log})
