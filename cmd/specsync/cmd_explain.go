@@ -120,7 +120,7 @@ func flattenMapping(prefix string, v any, out map[string]string) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, child := range t {
-			flattenMapping(prefix+"/"+escapePointer(k), child, out)
+			flattenMapping(prefix+"/"+pointerEscaper.Replace(k), child, out)
 		}
 	case []any:
 		for i, child := range t {
@@ -131,9 +131,8 @@ func flattenMapping(prefix string, v any, out map[string]string) {
 	}
 }
 
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
+// pointerEscaper escapes one JSON pointer reference token.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 type action struct {
 	name string
