@@ -75,9 +75,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AdminToken == "" && !cfg.Insecure {
 		return nil, errors.New("httpapi: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
 	}
-	if err := defaults(&cfg); err != nil {
-		return nil, err
-	}
+	defaults(&cfg)
 	api, err := newAPIValidator()
 	if err != nil {
 		return nil, err
@@ -91,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // defaults fills the zero fields of cfg.
-func defaults(cfg *Config) error {
+func defaults(cfg *Config) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
@@ -110,7 +108,6 @@ func defaults(cfg *Config) error {
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
-	return nil
 }
 
 // systemClock is the wall clock.
