@@ -121,6 +121,12 @@ func (n Namespace) InstancePattern(instance string) string {
 	return escapeGlob(n.Prefix()+"{"+instance+"}:") + "*"
 }
 
+// Pattern is a SCAN pattern matching every key under the prefix, the
+// prefix's glob characters escaped.
+func (n Namespace) Pattern() string {
+	return escapeGlob(n.Prefix()) + "*"
+}
+
 // registry joins parts under the registry's hash tag.
 func (n Namespace) registry(parts ...string) string {
 	return n.Prefix() + registryTag + ":" + strings.Join(parts, ":")

@@ -11,6 +11,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/keys"
 )
 
 // Server is a Redis server for one test.
@@ -64,34 +66,29 @@ func (s *Server) cleanup(t testing.TB) {
 }
 
 // DeletePrefix unlinks every key under the test's prefix (SCAN + UNLINK),
-// so a test can start a phase on an empty key space.
+// so a test can start a phase on an empty key space. The prefix is
+// escaped for SCAN MATCH: test names may contain brackets.
 func (s *Server) DeletePrefix(ctx context.Context) error {
-	iter := s.Client.Scan(ctx, 0, escapeGlob(s.Prefix)+"*", cleanBatch).Iterator()
-	keys := make([]string, 0, cleanBatch)
+	iter := s.Client.Scan(ctx, 0, keys.New(s.Prefix).Pattern(), cleanBatch).Iterator()
+	batch := make([]string, 0, cleanBatch)
 	for iter.Next(ctx) {
-		if keys = append(keys, iter.Val()); len(keys) == cleanBatch {
-			if err := s.Client.Unlink(ctx, keys...).Err(); err != nil {
+		if batch = append(batch, iter.Val()); len(batch) == cleanBatch {
+			if err := s.Client.Unlink(ctx, batch...).Err(); err != nil {
 				return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
 			}
-			keys = keys[:0]
+			batch = batch[:0]
 		}
 	}
 	if err := iter.Err(); err != nil {
 		return fmt.Errorf("scan %s*: %w", s.Prefix, err)
 	}
-	if len(keys) == 0 {
+	if len(batch) == 0 {
 		return nil
 	}
-	if err := s.Client.Unlink(ctx, keys...).Err(); err != nil {
+	if err := s.Client.Unlink(ctx, batch...).Err(); err != nil {
 		return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
 	}
 	return nil
-}
-
-// escapeGlob escapes the characters SCAN MATCH treats specially; test
-// names may contain brackets.
-func escapeGlob(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`).Replace(s)
 }
 
 // testName makes a test name safe for a key: slashes, spaces and braces

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/specsync/specsync/internal/keys"
 )
 
 func TestNewCleansUpItsKeys(t *testing.T) {
@@ -53,7 +55,7 @@ func TestDeletePrefixRemovesManyKeysAndOnlyThose(t *testing.T) {
 	if err := s.DeletePrefix(ctx); err != nil {
 		t.Fatal(err)
 	}
-	left, err := s.Client.Keys(ctx, escapeGlob(s.Prefix)+"*").Result()
+	left, err := s.Client.Keys(ctx, keys.New(s.Prefix).Pattern()).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
