@@ -75,16 +75,17 @@ func (v *validation) unreadable() int {
 // validateFiles checks the specs among paths against the model among them
 // (the last one, when several are given).
 func validateFiles(paths []string, opts specs.LoadOptions) *validation {
+	paths = uniq(paths)
 	var model string
 	var specPaths []string
-	for _, p := range uniq(paths) {
+	for _, p := range paths {
 		if specs.IsModelFile(p) {
 			model = p
 		} else {
 			specPaths = append(specPaths, p)
 		}
 	}
-	return &validation{files: len(uniq(paths)), findings: specs.ValidateFiles(model, specPaths, opts)}
+	return &validation{files: len(paths), findings: specs.ValidateFiles(model, specPaths, opts)}
 }
 
 func writeFindings(w io.Writer, format string, v *validation) error {
