@@ -70,18 +70,7 @@ func TestClientsAcceptSpecs(t *testing.T) {
 func TestCasaviAgainstMock(t *testing.T) {
 	model := loadModel(t)
 	spec := loadSpec(t, "realestate/casavi.json")
-	srv, err := mock.New(spec, mock.Options{Seed: 1, RequireAuth: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	cfg := instanceConfig(t)
-	cfg.BaseURL = hs.URL
-	c, err := connectors.New(spec, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mockClient(t, spec)
 	env := transforms.NewEnv()
 	for _, name := range spec.Order(model) {
 		t.Run(name, func(t *testing.T) {
@@ -100,6 +89,25 @@ func TestCasaviAgainstMock(t *testing.T) {
 			checkListed(t, c, name, key)
 		})
 	}
+}
+
+// mockClient serves spec from a stand-in that enforces it, credentials
+// included, and returns a client of the example's instance pointed at it.
+func mockClient(t *testing.T, spec *specs.Spec) *connectors.Client {
+	t.Helper()
+	srv, err := mock.New(spec, mock.Options{Seed: 1, RequireAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	cfg := instanceConfig(t)
+	cfg.BaseURL = hs.URL
+	c, err := connectors.New(spec, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // checkStored looks key up and compares the fields body sent, except the
@@ -144,18 +152,7 @@ func checkListed(t *testing.T, c *connectors.Client, name, key string) {
 // back.
 func TestProspectIntoERPMock(t *testing.T) {
 	spec := loadSpec(t, "realestate/erp.json")
-	srv, err := mock.New(spec, mock.Options{Seed: 1, RequireAuth: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	cfg := instanceConfig(t)
-	cfg.BaseURL = hs.URL
-	c, err := connectors.New(spec, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mockClient(t, spec)
 	e, _ := spec.Entity("prospect")
 	m, err := transforms.NewEnv().CompileMapping(e.Write, spec.WriteSchema(e, e.Upsert))
 	if err != nil {
