@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -214,10 +215,7 @@ func (e *EverReal) Stats() EverRealStats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.stats
-	s.ByMutation = make(map[string]int64, len(e.stats.ByMutation))
-	for k, v := range e.stats.ByMutation {
-		s.ByMutation[k] = v
-	}
+	s.ByMutation = maps.Clone(e.stats.ByMutation)
 	return s
 }
 
