@@ -156,9 +156,12 @@ func areaCode(city string) string {
 
 // asciiFold writes a name as the local part of an e-mail address.
 func asciiFold(s string) string {
-	r := strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss", "ë", "e", " ", "")
-	return strings.ToLower(r.Replace(s))
+	return strings.ToLower(umlautFolder.Replace(s))
 }
+
+// umlautFolder spells out the letters of German names that an e-mail
+// address leaves out, and drops spaces.
+var umlautFolder = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss", "ë", "e", " ", "")
 
 // iban builds a German IBAN with its ISO 13616 check digits.
 func iban(blz, account string) string {
