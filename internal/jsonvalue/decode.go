@@ -1,0 +1,414 @@
+// Package jsonvalue decodes JSON documents into plain Go values, the way
+// encoding/json decodes into an interface{} with UseNumber: objects become
+// map[string]any, arrays []any, numbers json.Number, strings string,
+// booleans bool and null nil. It gives the same values as encoding/json
+// (invalid UTF-8 and lone surrogates become U+FFFD, a repeated member
+// keeps its last value) in one pass over the bytes, without reflection,
+// which makes it several times faster on the small objects of an API.
+//
+// Unlike json.Decoder.Decode, Decode refuses anything but white space after
+// the value.
+package jsonvalue
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth is the deepest nesting accepted, as in encoding/json.
+const maxDepth = 10000
+
+// SyntaxError is a document that is not JSON; Offset is the byte at which
+// it stops being JSON.
+type SyntaxError struct {
+	Offset int
+	msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s (at byte %d)", e.msg, e.Offset)
+}
+
+// Decode parses data, which must hold exactly one JSON value with optional
+// white space around it.
+//
+// Strings and numbers share the memory of one copy of data, so a value
+// kept keeps that copy alive; decode documents of a bounded size (pages,
+// answers), not whole exports.
+func Decode(data []byte) (any, error) {
+	d := decoder{data: string(data)}
+	d.space()
+	v, err := d.value()
+	if err != nil {
+		return nil, err
+	}
+	d.space()
+	if d.pos < len(d.data) {
+		return nil, d.unexpected("after the top-level value")
+	}
+	return v, nil
+}
+
+// decoder reads one document.
+type decoder struct {
+	data  string
+	pos   int
+	depth int
+	buf   []byte // scratch for strings with escapes
+}
+
+func (d *decoder) space() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) errorf(format string, args ...any) error {
+	return &SyntaxError{Offset: d.pos, msg: fmt.Sprintf(format, args...)}
+}
+
+// unexpected reports the byte at the current position, or the end.
+func (d *decoder) unexpected(context string) error {
+	if d.pos >= len(d.data) {
+		return d.errorf("unexpected end of JSON input")
+	}
+	return d.errorf("invalid character %s %s", quoteByte(d.data[d.pos]), context)
+}
+
+func quoteByte(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	return "'" + s[1:len(s)-1] + "'"
+}
+
+// value reads the value at the current position; white space before it
+// is already skipped.
+func (d *decoder) value() (any, error) {
+	if d.pos >= len(d.data) {
+		return nil, d.unexpected("")
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		return d.object()
+	case c == '[':
+		return d.array()
+	case c == '"':
+		s, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	}
+	return nil, d.unexpected("looking for beginning of value")
+}
+
+func (d *decoder) literal(word string) error {
+	for i := 0; i < len(word); i++ {
+		if d.pos >= len(d.data) || d.data[d.pos] != word[i] {
+			return d.unexpected("in literal " + word + " (expecting '" + word[i:i+1] + "')")
+		}
+		d.pos++
+	}
+	return nil
+}
+
+func (d *decoder) enter() error {
+	if d.depth++; d.depth > maxDepth {
+		return d.errorf("exceeded max depth")
+	}
+	return nil
+}
+
+func (d *decoder) object() (any, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	d.pos++ // {
+	m := make(map[string]any)
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		d.depth--
+		return m, nil
+	}
+	for {
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			return nil, d.unexpected("looking for beginning of object key string")
+		}
+		key, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return nil, d.unexpected("after object key")
+		}
+		d.pos++
+		d.space()
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		m[key] = v
+		d.space()
+		if d.pos >= len(d.data) {
+			return nil, d.unexpected("")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.space()
+		case '}':
+			d.pos++
+			d.depth--
+			return m, nil
+		default:
+			return nil, d.unexpected("after object key:value pair")
+		}
+	}
+}
+
+func (d *decoder) array() (any, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	d.pos++ // [
+	list := make([]any, 0, 4)
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		d.depth--
+		return list, nil
+	}
+	for {
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+		d.space()
+		if d.pos >= len(d.data) {
+			return nil, d.unexpected("")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.space()
+		case ']':
+			d.pos++
+			d.depth--
+			return list, nil
+		default:
+			return nil, d.unexpected("after array element")
+		}
+	}
+}
+
+// number reads a number by the JSON grammar and keeps its text.
+func (d *decoder) number() (any, error) {
+	start := d.pos
+	if d.data[d.pos] == '-' {
+		d.pos++
+	}
+	switch {
+	case d.pos >= len(d.data):
+		return nil, d.unexpected("")
+	case d.data[d.pos] == '0':
+		d.pos++
+	case d.data[d.pos] >= '1' && d.data[d.pos] <= '9':
+		d.digits()
+	default:
+		return nil, d.unexpected("in numeric literal")
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if !d.digits() {
+			return nil, d.unexpected("after decimal point in numeric literal")
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if !d.digits() {
+			return nil, d.unexpected("in exponent of numeric literal")
+		}
+	}
+	return json.Number(d.data[start:d.pos]), nil
+}
+
+// digits skips decimal digits and reports whether there was one.
+func (d *decoder) digits() bool {
+	start := d.pos
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+	}
+	return d.pos > start
+}
+
+// string reads a quoted string. Text without escapes and with valid
+// UTF-8 is a slice of the document; anything else takes the slow path.
+func (d *decoder) string() (string, error) {
+	d.pos++ // "
+	start := d.pos
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			s := d.data[start:d.pos]
+			d.pos++
+			return s, nil
+		case c == '\\' || c < 0x20:
+			return d.slowString(start)
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(d.data[d.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return d.slowString(start)
+			}
+			d.pos += size
+			continue
+		}
+		d.pos++
+	}
+	return "", d.unexpected("")
+}
+
+// slowString finishes a string with escapes, control characters or bytes
+// beyond ASCII, from its first byte at start.
+func (d *decoder) slowString(start int) (string, error) {
+	out := append(d.buf[:0], d.data[start:d.pos]...)
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			d.buf = out
+			return string(out), nil
+		case c < 0x20:
+			return "", d.errorf("invalid character %s in string literal", quoteByte(c))
+		case c == '\\':
+			var err error
+			if out, err = d.escape(out); err != nil {
+				return "", err
+			}
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			d.pos++
+		default:
+			r, size := utf8.DecodeRuneInString(d.data[d.pos:])
+			d.pos += size
+			out = utf8.AppendRune(out, r) // an invalid byte is U+FFFD
+		}
+	}
+	return "", d.unexpected("")
+}
+
+// escape appends the character of the escape sequence at d.pos.
+func (d *decoder) escape(out []byte) ([]byte, error) {
+	d.pos++ // backslash
+	if d.pos >= len(d.data) {
+		return nil, d.unexpected("")
+	}
+	c := d.data[d.pos]
+	d.pos++
+	switch c {
+	case '"', '\\', '/':
+		return append(out, c), nil
+	case 'b':
+		return append(out, '\b'), nil
+	case 'f':
+		return append(out, '\f'), nil
+	case 'n':
+		return append(out, '\n'), nil
+	case 'r':
+		return append(out, '\r'), nil
+	case 't':
+		return append(out, '\t'), nil
+	case 'u':
+		r, err := d.hex4()
+		if err != nil {
+			return nil, err
+		}
+		if utf16.IsSurrogate(r) {
+			// A pair is one character; anything else is U+FFFD and the
+			// next escape is read on its own.
+			if r2, ok := d.peekU4(); ok {
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					d.pos += 6
+					return utf8.AppendRune(out, dec), nil
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.AppendRune(out, r), nil
+	}
+	d.pos--
+	return nil, d.unexpected("in string escape code")
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func (d *decoder) hex4() (rune, error) {
+	var r rune
+	for range 4 {
+		if d.pos >= len(d.data) {
+			return 0, d.unexpected("")
+		}
+		h, ok := hexValue(d.data[d.pos])
+		if !ok {
+			return 0, d.unexpected("in \\u hexadecimal character escape")
+		}
+		r = r<<4 | h
+		d.pos++
+	}
+	return r, nil
+}
+
+// peekU4 reads a \uXXXX escape at d.pos without moving.
+func (d *decoder) peekU4() (rune, bool) {
+	if len(d.data)-d.pos < 6 || d.data[d.pos] != '\\' || d.data[d.pos+1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for i := d.pos + 2; i < d.pos+6; i++ {
+		h, ok := hexValue(d.data[i])
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | h
+	}
+	return r, true
+}
+
+func hexValue(c byte) (rune, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0'), true
+	case c >= 'a' && c <= 'f':
+		return rune(c - 'a' + 10), true
+	case c >= 'A' && c <= 'F':
+		return rune(c - 'A' + 10), true
+	}
+	return 0, false
+}
