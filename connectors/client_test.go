@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,27 @@ func TestUnknownEntityAndMissingOperation(t *testing.T) {
 	}
 	if _, err := c.Delete(context.Background(), "memo", connectors.Write{}); err == nil || !contains(err.Error(), "no delete operation") {
 		t.Errorf("Delete of memo: %v; want a missing operation error", err)
+	}
+}
+
+func TestAnswersThatAreNotOneJSONValueAreRefused(t *testing.T) {
+	for name, body := range map[string]string{
+		"trailing data": `{"id": "7", "externalId": "L-1"} {"id": "8"}`,
+		"cut short":     `{"id": "7", "externalId": "L-`,
+		"not JSON":      `<html>maintenance</html>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := newTenantsAPI(t)
+			api.fault = func(w http.ResponseWriter, r *http.Request) bool {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+				return true
+			}
+			c := api.client(t, connectors.Config{})
+			_, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "7"})
+			if err == nil || !strings.Contains(err.Error(), "the response is not JSON") || !strings.Contains(err.Error(), "at byte") {
+				t.Fatalf("Get: %v; want the answer refused as not JSON, with the byte where it stops being JSON", err)
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@ package connectors
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // response is a 2xx response read whole. Its body lives in a pooled
@@ -38,10 +39,8 @@ func (r *response) decode() (any, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode(b)
+	if err != nil {
 		return nil, fmt.Errorf("the response is not JSON: %w", err)
 	}
 	return v, nil

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -153,11 +153,15 @@ func (c *includeCache) get(model, key string) (map[string]any, bool) {
 
 // decodeRecord decodes a JSON object with numbers as json.Number.
 func decodeRecord(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var rec map[string]any
-	err := dec.Decode(&rec)
-	return rec, err
+	v, err := jsonvalue.Decode(data)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	rec, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("a record must be a JSON object, not %T", v)
+	}
+	return rec, nil
 }
 
 // errMissingInclude marks an included record that the home system does
