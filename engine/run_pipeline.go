@@ -13,6 +13,11 @@ const maxLater = 10_000
 // retryPause is the wait before the second attempt of transient failures.
 const retryPause = 500 * time.Millisecond
 
+// queueDepth is how many writes may wait for a worker: enough for a whole
+// page, so the flow prepares the next page while the workers send this
+// one instead of leaving them idle in between.
+const queueDepth = 1024
+
 // pipeline writes the pages of one flow: a pool of workers sends the
 // writes while the flow prepares the next page, and a committer records
 // each page once all its writes are answered, in page order. At most a
@@ -50,7 +55,7 @@ type batch struct {
 func (r *run) newPipeline(ctx context.Context, f *flow, rd *reading) *pipeline {
 	pctx, cancel := context.WithCancel(ctx)
 	p := &pipeline{r: r, f: f, rd: rd, ctx: pctx, cancel: cancel,
-		tasks: make(chan task), pages: make(chan *batch, 2), committed: make(chan struct{})}
+		tasks: make(chan task, queueDepth), pages: make(chan *batch, 2), committed: make(chan struct{})}
 	if r.dry {
 		close(p.committed)
 		return p
@@ -67,7 +72,10 @@ func (r *run) newPipeline(ctx context.Context, f *flow, rd *reading) *pipeline {
 func (p *pipeline) work() {
 	defer p.workers.Done()
 	for t := range p.tasks {
-		if err := p.r.write(p.ctx, p.f, t.it); err != nil {
+		if err := p.ctx.Err(); err != nil {
+			// Queued before the flow stopped: not sent.
+			t.it.failErr(codeAborted, err)
+		} else if err := p.r.write(p.ctx, p.f, t.it); err != nil {
 			p.abort(err)
 		}
 		t.b.wg.Done()
