@@ -1,0 +1,98 @@
+package jsonvalue
+
+import (
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+// paths are the paths every sample is searched at.
+var paths = [][]string{nil, {"a"}, {"a", "0"}, {"0"}, {"a", "b"}, {"c"}, {"address", "city"}, {"id"}, {"a", "0", "b"}}
+
+func TestFindRawAgreesWithDecode(t *testing.T) {
+	for _, s := range append(samples,
+		`{"a": {"b": "x"}, "a": {"b": "last"}}`,
+		`{"a": [{"b": 1}, 2], "c": "\u00e9"}`,
+		`{"\u0061": "escaped name", "id": 7}`,
+		`[10, 20]`,
+	) {
+		checkFindRaw(t, []byte(s))
+	}
+}
+
+func TestFindRawSaysWhatIsMissing(t *testing.T) {
+	doc := []byte(`{"data": {"item": {"id": "42", "tags": ["a", "b"]}}}`)
+	for _, c := range []struct {
+		path  []string
+		want  string
+		found bool
+	}{
+		{[]string{"data", "item", "id"}, `"42"`, true},
+		{[]string{"data", "item", "tags", "1"}, `"b"`, true},
+		{[]string{"data", "item", "tags", "2"}, ``, false},
+		{[]string{"data", "item", "id", "x"}, ``, false},
+		{[]string{"data", "nothing"}, ``, false},
+	} {
+		raw, found, err := FindRaw(doc, c.path)
+		if err != nil || found != c.found || string(raw) != c.want {
+			t.Errorf("FindRaw(%v) = %q, %v, %v; want %q, %v", c.path, raw, found, err, c.want, c.found)
+		}
+	}
+}
+
+func FuzzFindRaw(f *testing.F) {
+	for _, s := range samples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkFindRaw(t, data) })
+}
+
+// checkFindRaw fails unless FindRaw refuses what Decode refuses and finds,
+// at each of paths, the bytes of what Decode has there.
+func checkFindRaw(t *testing.T, data []byte) {
+	t.Helper()
+	whole, derr := Decode(data)
+	for _, p := range paths {
+		raw, found, err := FindRaw(data, p)
+		if (err != nil) != (derr != nil) {
+			t.Fatalf("FindRaw(%q, %v): %v; Decode: %v", data, p, err, derr)
+		}
+		if err != nil {
+			continue
+		}
+		want, ok := lookup(whole, p)
+		if found != ok {
+			t.Fatalf("FindRaw(%q, %v) found = %v, want %v", data, p, found, ok)
+		}
+		if !found {
+			continue
+		}
+		got, err := Decode(raw)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("FindRaw(%q, %v) = %q (%v), want the bytes of %#v", data, p, raw, err, want)
+		}
+	}
+}
+
+// lookup walks a decoded value.
+func lookup(v any, p []string) (any, bool) {
+	for _, step := range p {
+		switch x := v.(type) {
+		case map[string]any:
+			next, ok := x[step]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
