@@ -181,3 +181,32 @@ func TestAnswersThatAreNotOneJSONValueAreRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyIDTakesTheIDWithoutTheObject(t *testing.T) {
+	api := newTenantsAPI(t)
+	c := api.client(t, connectors.Config{})
+	ctx := context.Background()
+	body := map[string]any{"externalId": "L-2", "firstName": "Grace", "lastName": "Hopper"}
+
+	full, err := c.Create(ctx, "tenant", connectors.Write{Key: "L-2", Body: body})
+	if err != nil || full.ID == "" || full.Object == nil {
+		t.Fatalf("Create = %+v, %v; want an id and the object", full, err)
+	}
+	body["lastName"] = "Murray Hopper"
+	lean, err := c.Upsert(ctx, "tenant", connectors.Write{Key: "L-2", Body: body, OnlyID: true})
+	if err != nil {
+		t.Fatalf("Upsert with OnlyID: %v", err)
+	}
+	if lean.ID != full.ID || lean.Object != nil || lean.Value != nil {
+		t.Errorf("Upsert with OnlyID = %+v; want only the id %q", lean, full.ID)
+	}
+
+	api.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id": "9", "externalId": "L-2"`))
+		return true
+	}
+	if _, err := c.Upsert(ctx, "tenant", connectors.Write{Key: "L-2", Body: body, OnlyID: true}); err == nil || !strings.Contains(err.Error(), "not JSON") {
+		t.Errorf("Upsert with OnlyID of a cut answer: %v; want it refused as not JSON", err)
+	}
+}

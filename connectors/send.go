@@ -272,17 +272,11 @@ func (c *Client) scrubURLError(err error) error {
 // send validates and sends a request, validates the response, decodes it
 // and checks a GraphQL error array.
 func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (any, http.Header, error) {
-	if err := c.valid.request(ctx, op, r, enc); err != nil {
-		return nil, nil, err
-	}
-	resp, err := c.exchange(ctx, op, enc, guard)
+	resp, err := c.checkedExchange(ctx, op, r, enc, guard)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer resp.release()
-	if err := c.valid.response(ctx, op, r, enc, resp); err != nil {
-		return nil, nil, err
-	}
 	body, err := resp.decode()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", op.name, err)
@@ -293,4 +287,21 @@ func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encod
 		}
 	}
 	return body, resp.header, nil
+}
+
+// checkedExchange validates and sends a request and validates the
+// response; the caller releases it.
+func (c *Client) checkedExchange(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (*response, error) {
+	if err := c.valid.request(ctx, op, r, enc); err != nil {
+		return nil, err
+	}
+	resp, err := c.exchange(ctx, op, enc, guard)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.valid.response(ctx, op, r, enc, resp); err != nil {
+		resp.release()
+		return nil, err
+	}
+	return resp, nil
 }

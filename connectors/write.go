@@ -1,12 +1,14 @@
 package connectors
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -25,6 +27,11 @@ type Write struct {
 	// Hash identifies the payload (the hash the engine stores); with Key it
 	// makes the idempotency key. Empty means the hash of the encoded body.
 	Hash string
+	// OnlyID says the caller needs no more of the answer than Result.ID:
+	// the answer is still checked to be JSON, but the object written is
+	// not decoded, and Result.Object stays nil. It saves time on large
+	// pushes. GraphQL answers are always decoded, for their errors.
+	OnlyID bool
 }
 
 // Result is what a write returned.
@@ -146,11 +153,46 @@ func (c *Client) write(ctx context.Context, e *entity, op *operation, w Write, g
 	if h := op.spec.IdempotencyKey; h != "" {
 		enc.header.Set(h, idempotencyKey(c.system, e.name, w, enc.bodyBytes()))
 	}
+	if w.OnlyID && op.graphql == nil {
+		return c.writeForID(ctx, e, op, r, enc, guard)
+	}
 	body, _, err := c.send(ctx, op, r, enc, guard)
 	if err != nil {
 		return nil, err
 	}
 	return e.result(ctx, c, op, body), nil
+}
+
+// writeForID sends a write and takes only the id out of its answer.
+func (c *Client) writeForID(ctx context.Context, e *entity, op *operation, r *request, enc *encoded, guard retryGuard) (*Result, error) {
+	resp, err := c.checkedExchange(ctx, op, r, enc, guard)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.release()
+	body := bytes.TrimSpace(resp.body())
+	if len(body) == 0 {
+		return e.result(ctx, c, op, nil), nil
+	}
+	raw, found, err := jsonvalue.FindRaw(body, op.result)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
+	}
+	if !found {
+		c.log.WarnContext(ctx, "the write response has no result at the result path", "operation", op.name, "path", op.result.String())
+		return &Result{}, nil
+	}
+	if raw[0] == '{' {
+		if raw, found, _ = jsonvalue.FindRaw(raw, e.id); !found {
+			return &Result{}, nil
+		}
+		v, _ := jsonvalue.Decode(raw) // FindRaw checked it
+		id, _ := scalarText(v)
+		return &Result{ID: id}, nil
+	}
+	v, _ := jsonvalue.Decode(raw)
+	id, _ := scalarText(v)
+	return &Result{ID: id, Value: v}, nil
 }
 
 // setBody puts the mapped body into the request: the GraphQL variable, or

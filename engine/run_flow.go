@@ -46,6 +46,7 @@ type flow struct {
 	readMask map[string]bool // model fields holding personal data
 	feeds    bool            // later flows include this flow's model records
 	recipe   string          // hash of everything besides the records that makes a payload
+	onlyID   bool            // nothing reads the destination's answers but their ids
 	warnOnce sync.Once
 }
 
