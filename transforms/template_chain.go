@@ -32,8 +32,8 @@ type chainFilter struct {
 // eval evaluates c. ok is false when pongo2 must evaluate the template.
 func (c *chain) eval(vars Vars) (v any, ok bool, err error) {
 	v, ok = lookup(vars, c.path)
-	if !ok {
-		return nil, false, nil
+	if !ok || len(c.filters) == 0 {
+		return v, ok, nil
 	}
 	in := pongo2.AsValue(v)
 	for i := range c.filters {
