@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
@@ -202,10 +201,11 @@ func (b flowBuilder) readMapping(m specs.Mapping, schema *openapi3.Schema) (mapp
 // identity is the mapping of an omitted read: the record itself.
 type identity struct{}
 
-// Apply returns a shallow copy of the "record" variable.
+// Apply returns the "record" variable itself: a run never changes the
+// records it reads, so they need no copy.
 func (identity) Apply(vars transforms.Vars) (map[string]any, error) {
 	rec, _ := vars[varRecord].(map[string]any)
-	return maps.Clone(rec), nil
+	return rec, nil
 }
 
 // whenTemplate compiles the destination entity's `when`.

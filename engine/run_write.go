@@ -65,7 +65,11 @@ func (r *run) targetWriteID(f *flow, it *item) string {
 // request builds the connectors' write of an item.
 func (r *run) request(f *flow, it *item, id string) connectors.Write {
 	vars := writeVars(f.model, it.rec, it.inc, it.ids, r.instVars)
-	return connectors.Write{Key: it.key, Body: it.payload, Vars: opVars(vars, it.key, id), Hash: it.hash, OnlyID: f.onlyID}
+	vars[varKey] = it.key
+	if id != "" {
+		vars[varID] = id
+	}
+	return connectors.Write{Key: it.key, Body: it.payload, Vars: vars, Hash: it.hash, OnlyID: f.onlyID}
 }
 
 // create sends a create to a system without upsert. A create that may

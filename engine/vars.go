@@ -51,7 +51,7 @@ func recordVars(model string, rec map[string]any, inst map[string]any) transform
 // writeVars are the variables of a write mapping: the record, its
 // includes and their ids, and the instance.
 func writeVars(model string, rec map[string]any, inc map[string]map[string]any, ids map[string]any, inst map[string]any) transforms.Vars {
-	v := make(transforms.Vars, len(inc)+4)
+	v := make(transforms.Vars, len(inc)+6) // room for an operation's key and id
 	for name, r := range inc {
 		v[name] = r
 	}
