@@ -180,22 +180,31 @@ func (r *request) encode() (*encoded, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &encoded{method: r.op.method, url: u, header: r.header.Clone()}
+	e := &encoded{method: r.op.method, url: u, header: make(http.Header, len(r.header)+3)}
+	for k, v := range r.header {
+		e.header[k] = v[:len(v):len(v)] // an Add copies instead of writing into r's
+	}
 	for _, ck := range r.cookies {
 		e.header.Add("Cookie", ck.String())
 	}
-	e.header.Set("Accept", "application/json")
+	e.header["Accept"] = jsonMediaType()
 	if p := r.payload(); p != nil {
 		e.body = getBuf()
 		if err := encodeJSON(e.body, p); err != nil {
 			putBuf(e.body)
 			return nil, fmt.Errorf("%s: encoding the body: %w", r.op.name, err)
 		}
-		e.header.Set("Content-Type", "application/json")
+		e.header["Content-Type"] = jsonMediaType()
 	}
 	r.last = u
 	return e, nil
 }
+
+// jsonMediaType is the header value "application/json", shared: its
+// capacity is its length, so an Add to it copies it.
+func jsonMediaType() []string { return jsonValue[:1:1] }
+
+var jsonValue = []string{"application/json"}
 
 // httpRequest makes one attempt's *http.Request.
 func (e *encoded) httpRequest(ctx context.Context) (*http.Request, error) {
