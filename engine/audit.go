@@ -63,35 +63,55 @@ const (
 	fValues                        = "values"
 )
 
-// fields encodes e as stream fields, leaving out empty ones.
-func (e Entry) fields() ([]any, error) {
+// fields encodes e as stream fields, leaving out empty ones. Values the
+// entries of a batch have in common are boxed once, through shared.
+func (e Entry) fields(shared boxes) ([]any, error) {
 	out := make([]any, 0, 22) // room for every field: one allocation
-	out = append(out, fTime, e.Time.Format(time.RFC3339Nano), fInstance, e.Instance, fAction, string(e.Action), fOutcome, string(e.Outcome))
-	add := func(name, v string) {
-		if v != "" {
+	out = append(out, fTime, e.Time.Format(time.RFC3339Nano), fInstance, shared.box(e.Instance),
+		fAction, shared.box(string(e.Action)), fOutcome, shared.box(string(e.Outcome)))
+	add := func(name, v string, box bool) {
+		switch {
+		case v == "":
+		case box:
+			out = append(out, name, shared.box(v))
+		default:
 			out = append(out, name, v)
 		}
 	}
-	add(fRun, e.RunID)
-	add(fOrg, e.Organisation)
-	add(fDir, string(e.Direction))
-	add(fEntity, e.Entity)
-	add(fKey, e.Key)
-	add(fError, e.Error)
+	add(fRun, e.RunID, true)
+	add(fOrg, e.Organisation, true)
+	add(fDir, string(e.Direction), true)
+	add(fEntity, e.Entity, true)
+	add(fKey, e.Key, false)
+	add(fError, e.Error, false)
 	if e.HTTPStatus != 0 {
-		add(fStatus, strconv.Itoa(e.HTTPStatus))
+		add(fStatus, strconv.Itoa(e.HTTPStatus), true)
 	}
 	if e.Duration != 0 {
-		add(fMs, strconv.FormatInt(e.Duration.Milliseconds(), 10))
+		add(fMs, strconv.FormatInt(e.Duration.Milliseconds(), 10), true)
 	}
 	if len(e.Values) > 0 {
 		b, err := json.Marshal(e.Values)
 		if err != nil {
 			return nil, fmt.Errorf("audit values of %s %s %q: %w", e.Direction, e.Entity, e.Key, err)
 		}
-		add(fValues, string(b))
+		add(fValues, string(b), false)
 	}
 	return out, nil
+}
+
+// boxes holds values as interfaces, so that a value many entries share
+// (the run, the entity, the outcome) is boxed once per batch, not once
+// per entry.
+type boxes map[string]any
+
+func (b boxes) box(v string) any {
+	if x, ok := b[v]; ok {
+		return x
+	}
+	x := any(v)
+	b[v] = x
+	return x
 }
 
 // Audit writes and reads the audit logs of instances: one Redis stream
@@ -141,11 +161,12 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 	}
 	pipe := a.rdb.Pipeline()
 	instances := map[string]bool{}
+	shared := boxes{}
 	for _, e := range entries {
 		if e.Instance == "" {
 			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
 		}
-		fields, err := a.prepare(e).fields()
+		fields, err := a.prepare(e).fields(shared)
 		if err != nil {
 			return fmt.Errorf("audit of instance %q: %w", e.Instance, err)
 		}
