@@ -32,14 +32,20 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	for i, it := range live {
 		keys[i] = it.key
 	}
+	// Two round trips to Redis, at the same time.
+	extras := make(chan error, 1)
+	go func() { extras <- r.loadExtras(ctx, f, live, keys) }()
 	known, err := r.state.Load(ctx, f.dir, f.entity, keys)
+	if xerr := <-extras; err == nil {
+		err = xerr
+	}
 	if err != nil {
 		return err
 	}
 	for i, it := range live {
 		it.known = known[i]
 	}
-	return r.loadExtras(ctx, f, live, keys)
+	return nil
 }
 
 // liveItems are the items with a key that are still to be decided.
@@ -56,14 +62,15 @@ func liveItems(items []*item) []*item {
 // loadExtras reads the intents and memos of items in one pipeline.
 func (r *run) loadExtras(ctx context.Context, f *flow, items []*item, keys []string) error {
 	pipe := r.eng.cfg.Redis.Pipeline()
-	intents := pipe.HMGet(ctx, r.intentsKey(f), keys...)
-	memos := pipe.HMGet(ctx, r.memoKey(f), keys...)
+	fields := boxed(keys)
+	intents := hmget(ctx, pipe, r.intentsKey(f), fields)
+	memos := hmget(ctx, pipe, r.memoKey(f), fields)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load intents and memos of %s: %w", r.inst.ID, f.label(), err)
 	}
 	for i, it := range items {
-		it.intent = str(intents.Val()[i])
-		it.memo = decodeMemo(str(memos.Val()[i]))
+		it.intent = intents.Val()[i]
+		it.memo = decodeMemo(memos.Val()[i])
 	}
 	return nil
 }

@@ -72,17 +72,36 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 		return out, nil
 	}
 	pipe := s.rdb.Pipeline()
-	ids := pipe.HMGet(ctx, s.keys.IDMap(s.instance, string(dir), entity), homeKeys...)
-	written := pipe.HMGet(ctx, s.keys.Written(s.instance, string(dir), entity), homeKeys...)
-	echoes := pipe.HMGet(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity), homeKeys...)
+	fields := boxed(homeKeys)
+	ids := hmget(ctx, pipe, s.keys.IDMap(s.instance, string(dir), entity), fields)
+	written := hmget(ctx, pipe, s.keys.Written(s.instance, string(dir), entity), fields)
+	echoes := hmget(ctx, pipe, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
 	for i, k := range homeKeys {
-		out[i] = Known{Key: k, PartnerID: str(ids.Val()[i]), Echo: str(echoes.Val()[i])}
-		out[i].Hash, out[i].WrittenAt = parseWritten(str(written.Val()[i]))
+		out[i] = Known{Key: k, PartnerID: ids.Val()[i], Echo: echoes.Val()[i]}
+		out[i].Hash, out[i].WrittenAt = parseWritten(written.Val()[i])
 	}
 	return out, nil
+}
+
+// boxed returns keys as command arguments, for several commands to share.
+func boxed(keys []string) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
+// hmget queues an HMGET of fields that reads a missing field as "", without
+// boxing the fields or the answers once more.
+func hmget(ctx context.Context, p redis.Pipeliner, key string, fields []any) *redis.StringSliceCmd {
+	args := make([]any, 0, 2+len(fields))
+	cmd := redis.NewStringSliceCmd(ctx, append(append(args, "hmget", key), fields...)...)
+	_ = p.Process(ctx, cmd) // a pipeline only queues; Exec reports errors
+	return cmd
 }
 
 // LoadHashes returns the hash of the last payload written for each home
