@@ -141,88 +141,108 @@ func (d *decoder) enter() error {
 }
 
 func (d *decoder) object() (any, error) {
-	if err := d.enter(); err != nil {
+	m := make(map[string]any)
+	err := d.members(func(key string) error {
+		v, err := d.value()
+		m[key] = v
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
+	return m, nil
+}
+
+func (d *decoder) array() (any, error) {
+	list := make([]any, 0, 4)
+	err := d.elements(func() error {
+		v, err := d.value()
+		list = append(list, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// members reads the object at d.pos: member is called with each key, at
+// the start of its value, and must move past the value.
+func (d *decoder) members(member func(key string) error) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
 	d.pos++ // {
-	m := make(map[string]any)
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
 		d.depth--
-		return m, nil
+		return nil
 	}
 	for {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-			return nil, d.unexpected("looking for beginning of object key string")
+			return d.unexpected("looking for beginning of object key string")
 		}
 		key, err := d.string()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		d.space()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-			return nil, d.unexpected("after object key")
+			return d.unexpected("after object key")
 		}
 		d.pos++
 		d.space()
-		v, err := d.value()
-		if err != nil {
-			return nil, err
+		if err := member(key); err != nil {
+			return err
 		}
-		m[key] = v
-		d.space()
-		if d.pos >= len(d.data) {
-			return nil, d.unexpected("")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.space()
-		case '}':
-			d.pos++
-			d.depth--
-			return m, nil
-		default:
-			return nil, d.unexpected("after object key:value pair")
+		if done, err := d.next('}', "after object key:value pair"); done || err != nil {
+			return err
 		}
 	}
 }
 
-func (d *decoder) array() (any, error) {
+// elements reads the array at d.pos: element is called at the start of
+// each element and must move past it.
+func (d *decoder) elements(element func() error) error {
 	if err := d.enter(); err != nil {
-		return nil, err
+		return err
 	}
 	d.pos++ // [
-	list := make([]any, 0, 4)
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
 		d.depth--
-		return list, nil
+		return nil
 	}
 	for {
-		v, err := d.value()
-		if err != nil {
-			return nil, err
+		if err := element(); err != nil {
+			return err
 		}
-		list = append(list, v)
-		d.space()
-		if d.pos >= len(d.data) {
-			return nil, d.unexpected("")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.space()
-		case ']':
-			d.pos++
-			d.depth--
-			return list, nil
-		default:
-			return nil, d.unexpected("after array element")
+		if done, err := d.next(']', "after array element"); done || err != nil {
+			return err
 		}
 	}
+}
+
+// next moves past the comma before the next member or element, or past
+// the closing bracket; done reports the closing bracket.
+func (d *decoder) next(closing byte, context string) (done bool, err error) {
+	d.space()
+	if d.pos >= len(d.data) {
+		return false, d.unexpected("")
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		d.space()
+		return false, nil
+	case closing:
+		d.pos++
+		d.depth--
+		return true, nil
+	}
+	return false, d.unexpected(context)
 }
 
 // number reads a number by the JSON grammar and keeps its text.

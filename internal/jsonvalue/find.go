@@ -1,6 +1,9 @@
 package jsonvalue
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+)
 
 // FindRaw returns the bytes of the value at path in data, which must hold
 // one JSON value: path steps are object member names, or indexes into
@@ -18,7 +21,7 @@ func FindRaw(data []byte, path []string) (raw []byte, found bool, err error) {
 	if d.pos < len(d.data) {
 		return nil, false, d.unexpected("after the top-level value")
 	}
-	d.pos = 0
+	d.pos, d.depth = 0, 0
 	d.space()
 	for _, step := range path {
 		if !d.enterStep(step) {
@@ -26,6 +29,7 @@ func FindRaw(data []byte, path []string) (raw []byte, found bool, err error) {
 		}
 	}
 	start := d.pos
+	d.depth = 0
 	_ = d.skip() // checked above
 	return data[start:d.pos], true, nil
 }
@@ -45,23 +49,12 @@ func (d *decoder) enterStep(step string) bool {
 
 func (d *decoder) enterMember(name string) bool {
 	at := -1
-	d.pos++
-	d.space()
-	for d.data[d.pos] != '}' {
-		key, _ := d.string()
-		d.space()
-		d.pos++ // :
-		d.space()
+	_ = d.members(func(key string) error {
 		if key == name {
-			at = d.pos
+			at = d.pos // the last one counts
 		}
-		_ = d.skip()
-		d.space()
-		if d.data[d.pos] == ',' {
-			d.pos++
-			d.space()
-		}
-	}
+		return d.skip()
+	})
 	if at < 0 {
 		return false
 	}
@@ -70,21 +63,19 @@ func (d *decoder) enterMember(name string) bool {
 }
 
 func (d *decoder) enterElement(index int) bool {
-	d.pos++
-	d.space()
-	for i := 0; d.data[d.pos] != ']'; i++ {
+	i := 0
+	err := d.elements(func() error {
 		if i == index {
-			return true
+			return errFound
 		}
-		_ = d.skip()
-		d.space()
-		if d.data[d.pos] == ',' {
-			d.pos++
-			d.space()
-		}
-	}
-	return false
+		i++
+		return d.skip()
+	})
+	return err == errFound
 }
+
+// errFound stops a walk at the element looked for.
+var errFound = errors.New("found")
 
 // skip checks the value at d.pos and moves past it without building it.
 func (d *decoder) skip() error {
@@ -112,81 +103,11 @@ func (d *decoder) skip() error {
 }
 
 func (d *decoder) skipObject() error {
-	if err := d.enter(); err != nil {
-		return err
-	}
-	d.pos++
-	d.space()
-	if d.pos < len(d.data) && d.data[d.pos] == '}' {
-		d.pos++
-		d.depth--
-		return nil
-	}
-	for {
-		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-			return d.unexpected("looking for beginning of object key string")
-		}
-		if err := d.skipString(); err != nil {
-			return err
-		}
-		d.space()
-		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-			return d.unexpected("after object key")
-		}
-		d.pos++
-		d.space()
-		if err := d.skip(); err != nil {
-			return err
-		}
-		d.space()
-		if d.pos >= len(d.data) {
-			return d.unexpected("")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.space()
-		case '}':
-			d.pos++
-			d.depth--
-			return nil
-		default:
-			return d.unexpected("after object key:value pair")
-		}
-	}
+	return d.members(func(string) error { return d.skip() })
 }
 
 func (d *decoder) skipArray() error {
-	if err := d.enter(); err != nil {
-		return err
-	}
-	d.pos++
-	d.space()
-	if d.pos < len(d.data) && d.data[d.pos] == ']' {
-		d.pos++
-		d.depth--
-		return nil
-	}
-	for {
-		if err := d.skip(); err != nil {
-			return err
-		}
-		d.space()
-		if d.pos >= len(d.data) {
-			return d.unexpected("")
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-			d.space()
-		case ']':
-			d.pos++
-			d.depth--
-			return nil
-		default:
-			return d.unexpected("after array element")
-		}
-	}
+	return d.elements(d.skip)
 }
 
 // skipString checks a string without building it: escapes must be valid;
