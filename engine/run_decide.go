@@ -22,7 +22,7 @@ func (r *run) intentsKey(f *flow) string {
 }
 
 // loadKnown loads what the state knows of the page's records, and the
-// create intents and write memos: two round trips.
+// create intents and write memos, in one round trip.
 func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	live := liveItems(items)
 	if len(live) == 0 {
@@ -32,18 +32,17 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	for i, it := range live {
 		keys[i] = it.key
 	}
-	// Two round trips to Redis, at the same time.
-	extras := make(chan error, 1)
-	go func() { extras <- r.loadExtras(ctx, f, live, keys) }()
-	known, err := r.state.Load(ctx, f.dir, f.entity, keys)
-	if xerr := <-extras; err == nil {
-		err = xerr
+	pipe := r.eng.cfg.Redis.Pipeline()
+	fields := boxed(keys)
+	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields)
+	intents := hmget(ctx, pipe, r.intentsKey(f), fields)
+	memos := hmget(ctx, pipe, r.memoKey(f), fields)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
-	if err != nil {
-		return err
-	}
-	for i, it := range live {
-		it.known = known[i]
+	for i, k := range known() {
+		it := live[i]
+		it.known, it.intent, it.memo = k, intents.Val()[i], decodeMemo(memos.Val()[i])
 	}
 	return nil
 }
@@ -57,22 +56,6 @@ func liveItems(items []*item) []*item {
 		}
 	}
 	return out
-}
-
-// loadExtras reads the intents and memos of items in one pipeline.
-func (r *run) loadExtras(ctx context.Context, f *flow, items []*item, keys []string) error {
-	pipe := r.eng.cfg.Redis.Pipeline()
-	fields := boxed(keys)
-	intents := hmget(ctx, pipe, r.intentsKey(f), fields)
-	memos := hmget(ctx, pipe, r.memoKey(f), fields)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("instance %q: load intents and memos of %s: %w", r.inst.ID, f.label(), err)
-	}
-	for i, it := range items {
-		it.intent = intents.Val()[i]
-		it.memo = decodeMemo(memos.Val()[i])
-	}
-	return nil
 }
 
 // decide chooses each pending item's action.

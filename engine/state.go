@@ -67,23 +67,31 @@ type Known struct {
 // Load returns what is known of keys (home keys) in direction dir, in the
 // order of keys, in one round trip.
 func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]Known, error) {
-	out := make([]Known, len(homeKeys))
 	if len(homeKeys) == 0 {
-		return out, nil
+		return []Known{}, nil
 	}
 	pipe := s.rdb.Pipeline()
-	fields := boxed(homeKeys)
-	ids := hmget(ctx, pipe, s.keys.IDMap(s.instance, string(dir), entity), fields)
-	written := hmget(ctx, pipe, s.keys.Written(s.instance, string(dir), entity), fields)
-	echoes := hmget(ctx, pipe, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
+	known := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys))
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
-	for i, k := range homeKeys {
-		out[i] = Known{Key: k, PartnerID: ids.Val()[i], Echo: echoes.Val()[i]}
-		out[i].Hash, out[i].WrittenAt = parseWritten(written.Val()[i])
+	return known(), nil
+}
+
+// queueLoad queues Load's reads on p, whose caller may add its own;
+// fields are homeKeys as arguments. known gives the result once p ran.
+func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any) (known func() []Known) {
+	ids := hmget(ctx, p, s.keys.IDMap(s.instance, string(dir), entity), fields)
+	written := hmget(ctx, p, s.keys.Written(s.instance, string(dir), entity), fields)
+	echoes := hmget(ctx, p, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
+	return func() []Known {
+		out := make([]Known, len(homeKeys))
+		for i, k := range homeKeys {
+			out[i] = Known{Key: k, PartnerID: ids.Val()[i], Echo: echoes.Val()[i]}
+			out[i].Hash, out[i].WrittenAt = parseWritten(written.Val()[i])
+		}
+		return out
 	}
-	return out, nil
 }
 
 // boxed returns keys as command arguments, for several commands to share.
@@ -95,13 +103,19 @@ func boxed(keys []string) []any {
 	return out
 }
 
-// hmget queues an HMGET of fields that reads a missing field as "", without
-// boxing the fields or the answers once more.
-func hmget(ctx context.Context, p redis.Pipeliner, key string, fields []any) *redis.StringSliceCmd {
+// hmget runs (or on a pipeline, queues) an HMGET of fields that reads a
+// missing field as "", without boxing the fields or the answers once more.
+// On a pipeline, Exec reports the error.
+func hmget(ctx context.Context, c processor, key string, fields []any) *redis.StringSliceCmd {
 	args := make([]any, 0, 2+len(fields))
 	cmd := redis.NewStringSliceCmd(ctx, append(append(args, "hmget", key), fields...)...)
-	_ = p.Process(ctx, cmd) // a pipeline only queues; Exec reports errors
+	_ = c.Process(ctx, cmd) // the error is also the command's
 	return cmd
+}
+
+// processor runs commands: a client or a pipeline.
+type processor interface {
+	Process(ctx context.Context, cmd redis.Cmder) error
 }
 
 // LoadHashes returns the hash of the last payload written for each home
@@ -161,18 +175,10 @@ func (s *State) EchoHash(ctx context.Context, dir Direction, entity, homeKey str
 
 // hmget reads fields of hash key as strings, "" for missing ones.
 func (s *State) hmget(ctx context.Context, key string, fields []string) ([]string, error) {
-	out := make([]string, len(fields))
 	if len(fields) == 0 {
-		return out, nil
+		return []string{}, nil
 	}
-	vals, err := s.rdb.HMGet(ctx, key, fields...).Result()
-	if err != nil {
-		return nil, err
-	}
-	for i, v := range vals {
-		out[i] = str(v)
-	}
-	return out, nil
+	return hmget(ctx, s.rdb, key, boxed(fields)).Result()
 }
 
 // errorf wraps a Redis error with the operation and where it happened.
