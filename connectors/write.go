@@ -179,20 +179,18 @@ func (c *Client) writeForID(ctx context.Context, e *entity, op *operation, r *re
 		return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
 	}
 	if !found {
-		c.log.WarnContext(ctx, "the write response has no result at the result path", "operation", op.name, "path", op.result.String())
-		return &Result{}, nil
+		return c.noResult(ctx, op), nil
 	}
-	if raw[0] == '{' {
-		if raw, found, _ = jsonvalue.FindRaw(raw, e.id); !found {
-			return &Result{}, nil
-		}
+	if raw[0] != '{' {
 		v, _ := jsonvalue.Decode(raw) // FindRaw checked it
-		id, _ := scalarText(v)
-		return &Result{ID: id}, nil
+		return scalarResult(v), nil
+	}
+	if raw, found, _ = jsonvalue.FindRaw(raw, e.id); !found {
+		return &Result{}, nil
 	}
 	v, _ := jsonvalue.Decode(raw)
 	id, _ := scalarText(v)
-	return &Result{ID: id, Value: v}, nil
+	return &Result{ID: id}, nil
 }
 
 // setBody puts the mapped body into the request: the GraphQL variable, or
@@ -230,12 +228,25 @@ func idempotencyKey(system, entity string, w Write, body []byte) string {
 func (e *entity) result(ctx context.Context, c *Client, op *operation, body any) *Result {
 	v, ok := op.result.lookup(body)
 	if !ok {
-		c.log.WarnContext(ctx, "the write response has no result at the result path", "operation", op.name, "path", op.result.String())
-		return &Result{}
+		return c.noResult(ctx, op)
 	}
 	if obj, isObj := v.(map[string]any); isObj {
 		return e.objectResult(obj, false)
 	}
+	return scalarResult(v)
+}
+
+// noResult is the result of a write whose answer has nothing at the result
+// path. It is logged, not returned as an error: the write itself
+// succeeded.
+func (c *Client) noResult(ctx context.Context, op *operation) *Result {
+	c.log.WarnContext(ctx, "the write response has no result at the result path", "operation", op.name, "path", op.result.String())
+	return &Result{}
+}
+
+// scalarResult is the result of a write whose result path holds the id
+// itself, not an object.
+func scalarResult(v any) *Result {
 	id, _ := scalarText(v)
 	return &Result{ID: id, Value: v}
 }
