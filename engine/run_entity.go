@@ -101,23 +101,90 @@ func (r *run) cursorTime(ctx context.Context, f *flow) (time.Time, error) {
 // incomplete: the run goes on without deletes or a new cursor for the
 // flow; only a failure that stops the run is returned.
 func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pipeline) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	pages, stop := prefetch(ctx, f, rd.since)
 	defer stop()
-	for got := range pages {
+	loaded := r.loadAhead(ctx, f, pages)
+	defer func() {
+		cancel()
+		for range loaded {
+		}
+	}()
+	var before []*item
+	for got := range loaded {
 		if got.err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return r.listFailed(f, got.err)
 		}
-		if err := r.processPage(ctx, f, rd, p, got.page.Records); err != nil {
+		if r.dry {
+			got.items, got.loadErr = r.load(ctx, f, got.page.Records)
+		}
+		if got.loadErr != nil {
+			return got.loadErr
+		}
+		skipRepeats(before, got.items)
+		if err := r.queuePage(f, rd, p, got.items); err != nil {
 			return err
 		}
+		before = got.items
 		if got.page.Complete {
 			rd.complete, rd.cursor = true, got.page.NextCursor
 		}
 	}
 	return nil
+}
+
+// loadedPage is a page of a listing with its records loaded.
+type loadedPage struct {
+	fetched
+	items   []*item
+	loadErr error
+}
+
+// loadAhead loads each listed page (records read, related records
+// resolved, state loaded) while the caller decides and queues the page
+// before, so that the round trips of one page overlap the work on the
+// other. A plan's pages are left to the caller to load in turn, since
+// the ids one page plans feed the next.
+func (r *run) loadAhead(ctx context.Context, f *flow, pages <-chan fetched) <-chan loadedPage {
+	out := make(chan loadedPage)
+	go func() {
+		defer close(out)
+		for got := range pages {
+			l := loadedPage{fetched: got}
+			if got.err == nil && !r.dry {
+				l.items, l.loadErr = r.load(ctx, f, got.page.Records)
+			}
+			select {
+			case out <- l:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// skipRepeats skips the records the page before already listed. A
+// listing paged by offset repeats a record when one before it was added
+// in between; the first copy is written, and a second one would race it
+// (against a partner without upsert, both could create it).
+func skipRepeats(before, items []*item) {
+	if len(before) == 0 {
+		return
+	}
+	keys := make(map[string]bool, len(before))
+	for _, it := range before {
+		keys[it.key] = true
+	}
+	for _, it := range items {
+		if it.step == stepPending && it.key != "" && keys[it.key] {
+			it.skip(noteRepeated)
+		}
+	}
 }
 
 // fetched is one step of a listing.

@@ -15,17 +15,25 @@ const (
 	noteUnchanged = "unchanged"
 	noteEcho      = "echo"
 	noteFiltered  = "filtered"
+	noteRepeated  = "repeated" // listed again on the next page
 )
 
 // processPage prepares a page of source records and hands the writes to
 // the pipeline (or, for a plan, records what would happen).
 func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pipeline, objs []map[string]any) error {
-	items, err := r.prepare(ctx, f, objs)
+	items, err := r.load(ctx, f, objs)
 	if err != nil {
 		return err
 	}
+	return r.queuePage(f, rd, p, items)
+}
+
+// queuePage decides what to do with a loaded page's records and hands
+// the writes to the pipeline (or, for a plan, records what would happen).
+func (r *run) queuePage(f *flow, rd *reading, p *pipeline, items []*item) error {
+	r.settle(f, items)
 	rd.markSeen(items)
-	r.sum.read(f, len(objs))
+	r.sum.read(f, len(items))
 	if r.dry {
 		r.planPage(f, items)
 		return nil
@@ -33,8 +41,9 @@ func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pipeline
 	return p.submit(items)
 }
 
-// prepare maps a page of records and decides what to do with each.
-func (r *run) prepare(ctx context.Context, f *flow, objs []map[string]any) ([]*item, error) {
+// load reads a page of records, finds their keys and related records and
+// loads what the state knows of them.
+func (r *run) load(ctx context.Context, f *flow, objs []map[string]any) ([]*item, error) {
 	items := r.readRecords(f, objs)
 	if f.dir == Pull {
 		if err := r.resolveKeys(ctx, f, items); err != nil {
@@ -47,10 +56,14 @@ func (r *run) prepare(ctx context.Context, f *flow, objs []map[string]any) ([]*i
 	if err := r.loadKnown(ctx, f, items); err != nil {
 		return nil, err
 	}
+	return items, nil
+}
+
+// settle maps the loaded records and decides what to do with each.
+func (r *run) settle(f *flow, items []*item) {
 	r.recall(f, items)
 	r.mapPayloads(f, items)
 	r.decide(f, items)
-	return items, nil
 }
 
 // readRecords applies the source's read mapping and finds each record's

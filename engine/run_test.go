@@ -3,7 +3,12 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +235,65 @@ func homeFaults(h *harness, rate float64) mockOptions {
 // indexOfPrefix is the index of the first entry starting with prefix.
 func indexOfPrefix(list []string, prefix string) int {
 	return slices.IndexFunc(list, func(s string) bool { return strings.HasPrefix(s, prefix) })
+}
+
+// TestRunRecordRepeatedOnTheNextPage lists every page after the first
+// starting with the last record of the page before, as a listing paged by
+// offset does when a record was added in between: against a partner
+// without upsert, the record is still created once.
+func TestRunRecordRepeatedOnTheNextPage(t *testing.T) {
+	h := newHarness(t, "create")
+	data := newHomeData(60, 0)
+	h.seedHome(data)
+	shifted := httptest.NewServer(repeatLastOfPageBefore(t, h.homeURL))
+	t.Cleanup(shifted.Close)
+	h.inst.Home.BaseURL = shifted.URL
+	h.reload()
+
+	sum := h.run(RunOptions{Direction: Push, Entity: "building"})
+	if sum.Status() != StatusClean {
+		t.Fatalf("run:\n%s", summaryText(sum))
+	}
+	if d := cmp.Diff(expected(data)["building"], h.actual()["building"]); d != "" {
+		t.Fatalf("partner buildings (-want +got):\n%s", d)
+	}
+	if got := sum.Entity(Push, "building").Skipped; got != 1 {
+		t.Errorf("skipped %d buildings, want the one repeated\n%s", got, summaryText(sum))
+	}
+}
+
+// repeatLastOfPageBefore serves home's building pages with the last record
+// of the page before put in front of every page but the first.
+func repeatLastOfPageBefore(t *testing.T, home string) http.Handler {
+	get := func(u string) []any {
+		res, err := http.Get(u)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		defer res.Body.Close()
+		var page []any
+		if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+			t.Error(err)
+		}
+		return page
+	}
+	target, _ := url.Parse(home)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if r.URL.Path != "/buildings" || n < 2 {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n-1))
+		before := get(home + r.URL.Path + "?" + q.Encode())
+		page := get(home + r.URL.RequestURI())
+		if len(before) > 0 {
+			page = append([]any{before[len(before)-1]}, page...)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(page)
+	})
 }
