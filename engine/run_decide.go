@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Besides State, a run keeps two hashes per direction and entity, next to
@@ -35,14 +37,20 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	pipe := r.eng.cfg.Redis.Pipeline()
 	fields := boxed(keys)
 	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields)
-	intents := hmget(ctx, pipe, r.intentsKey(f), fields)
 	memos := hmget(ctx, pipe, r.memoKey(f), fields)
+	var intents *redis.StringSliceCmd
+	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
+		intents = hmget(ctx, pipe, r.intentsKey(f), fields)
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
 	for i, k := range known() {
 		it := live[i]
-		it.known, it.intent, it.memo = k, intents.Val()[i], decodeMemo(memos.Val()[i])
+		it.known, it.memo = k, decodeMemo(memos.Val()[i])
+		if intents != nil {
+			it.intent = intents.Val()[i]
+		}
 	}
 	return nil
 }
