@@ -144,20 +144,36 @@ type loadedPage struct {
 	loadErr error
 }
 
-// loadAhead loads each listed page (records read, related records
-// resolved, state loaded) while the caller decides and queues the page
-// before, so that the round trips of one page overlap the work on the
-// other. A plan's pages are left to the caller to load in turn, since
-// the ids one page plans feed the next.
+// loadAhead loads listed pages (records read, related records resolved,
+// state loaded), two at a time, while the caller decides and queues the
+// pages before, and hands them over in order: the round trips of one
+// page overlap the work on the others. A plan's pages are left to the
+// caller to load in turn, since the ids one page plans feed the next.
 func (r *run) loadAhead(ctx context.Context, f *flow, pages <-chan fetched) <-chan loadedPage {
+	order := make(chan chan loadedPage, 1)
+	go func() {
+		defer close(order)
+		for got := range pages {
+			done := make(chan loadedPage, 1)
+			go func() {
+				l := loadedPage{fetched: got}
+				if got.err == nil && !r.dry {
+					l.items, l.loadErr = r.load(ctx, f, got.page.Records)
+				}
+				done <- l
+			}()
+			select {
+			case order <- done:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	out := make(chan loadedPage)
 	go func() {
 		defer close(out)
-		for got := range pages {
-			l := loadedPage{fetched: got}
-			if got.err == nil && !r.dry {
-				l.items, l.loadErr = r.load(ctx, f, got.page.Records)
-			}
+		for done := range order {
+			l := <-done // every load ends, soon once ctx is done
 			select {
 			case out <- l:
 			case <-ctx.Done():
