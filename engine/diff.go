@@ -29,7 +29,7 @@ var digestPool = sync.Pool{New: func() any { return xxhash.New() }}
 // valueHash feeds JSON values to a digest in a canonical form.
 type valueHash struct {
 	d   *xxhash.Digest
-	num [binary.MaxVarintLen64]byte
+	num [1 + binary.MaxVarintLen64]byte
 }
 
 // newValueHash returns a valueHash with a reset digest; release it with done.
@@ -51,8 +51,7 @@ func (h *valueHash) sum() string {
 
 // tag writes a type tag and a length.
 func (h *valueHash) tag(t byte, n int) {
-	h.d.Write([]byte{t})
-	h.d.Write(binary.AppendUvarint(h.num[:0], uint64(n)))
+	h.d.Write(binary.AppendUvarint(append(h.num[:0], t), uint64(n)))
 }
 
 // str writes a tagged string.
@@ -67,7 +66,11 @@ func (h *valueHash) value(v any) {
 	case nil:
 		h.tag('n', 0)
 	case bool:
-		h.tag('b', map[bool]int{false: 0, true: 1}[x])
+		n := 0
+		if x {
+			n = 1
+		}
+		h.tag('b', n)
 	case string:
 		h.str('s', x)
 	case json.Number:
@@ -97,7 +100,8 @@ func (h *valueHash) value(v any) {
 // object writes an object's members sorted by key.
 func (h *valueHash) object(m map[string]any) {
 	h.tag('o', len(m))
-	keys := make([]string, 0, len(m))
+	var small [16]string
+	keys := small[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
