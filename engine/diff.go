@@ -182,12 +182,22 @@ func (m memo) encode() string {
 	return string(b)
 }
 
+// memoHashes reads only the two hashes of an encoded memo, without
+// unpacking its fingerprints; "" when it is damaged or missing.
+func memoHashes(s string) (input, payload string) {
+	if len(s) < 2*hashLen {
+		return "", ""
+	}
+	return s[:hashLen], s[hashLen : 2*hashLen]
+}
+
 // decodeMemo unpacks a memo; a damaged one gives what could be read.
 func decodeMemo(s string) memo {
-	if len(s) < 2*hashLen {
+	input, payload := memoHashes(s)
+	if input == "" {
 		return memo{}
 	}
-	m := memo{input: s[:hashLen], payload: s[hashLen : 2*hashLen]}
+	m := memo{input: input, payload: payload}
 	b := []byte(s[2*hashLen:])
 	for len(b) > 0 {
 		n, size := binary.Uvarint(b)
@@ -243,7 +253,7 @@ func itemChanges(it *item) []FieldChange {
 	if it.action == Create {
 		return newFields(it.payload)
 	}
-	return diffFields(it.memo.prints, it.payload)
+	return diffFields(decodeMemo(it.memo).prints, it.payload)
 }
 
 // newFields lists every field of a payload being created.

@@ -47,7 +47,7 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	}
 	for i, k := range known() {
 		it := live[i]
-		it.known, it.memo = k, decodeMemo(memos.Val()[i])
+		it.known, it.memo = k, memos.Val()[i]
 		if intents != nil {
 			it.intent = intents.Val()[i]
 		}
