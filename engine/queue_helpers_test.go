@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
 )
 
 // fakeRunner records the jobs it gets and whether two runs of one
@@ -102,6 +103,11 @@ func newQueueEnvOn(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) *
 	t.Cleanup(func() {
 		if err := e.insp.DeleteQueue(e.queue, true); err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
 			t.Logf("delete queue: %v", err)
+		}
+		// DeleteQueue leaves the queue's statistics (processed and failed
+		// counters) behind.
+		if err := redistest.UnlinkMatching(context.Background(), rdb, "asynq:{"+e.queue+"}*"); err != nil {
+			t.Errorf("delete the queue's statistics: %v", err)
 		}
 	})
 	return e

@@ -56,6 +56,10 @@ func newTestServer(t *testing.T) *testServer {
 		if err := ts.insp.DeleteQueue(cfg.Queue, true); err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
 			t.Logf("delete queue: %v", err)
 		}
+		// DeleteQueue leaves the queue's statistics behind.
+		if err := redistest.UnlinkMatching(context.Background(), rs.Client, "asynq:{"+cfg.Queue+"}*"); err != nil {
+			t.Errorf("delete the queue's statistics: %v", err)
+		}
 	})
 	return ts
 }

@@ -69,24 +69,31 @@ func (s *Server) cleanup(t testing.TB) {
 // so a test can start a phase on an empty key space. The prefix is
 // escaped for SCAN MATCH: test names may contain brackets.
 func (s *Server) DeletePrefix(ctx context.Context) error {
-	iter := s.Client.Scan(ctx, 0, keys.New(s.Prefix).Pattern(), cleanBatch).Iterator()
+	return UnlinkMatching(ctx, s.Client, keys.New(s.Prefix).Pattern())
+}
+
+// UnlinkMatching unlinks every key matching the SCAN MATCH pattern, a
+// batch at a time: for what a test made outside its prefix, such as an
+// asynq queue's keys.
+func UnlinkMatching(ctx context.Context, rdb redis.UniversalClient, pattern string) error {
+	iter := rdb.Scan(ctx, 0, pattern, cleanBatch).Iterator()
 	batch := make([]string, 0, cleanBatch)
 	for iter.Next(ctx) {
 		if batch = append(batch, iter.Val()); len(batch) == cleanBatch {
-			if err := s.Client.Unlink(ctx, batch...).Err(); err != nil {
-				return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
+			if err := rdb.Unlink(ctx, batch...).Err(); err != nil {
+				return fmt.Errorf("unlink %s: %w", pattern, err)
 			}
 			batch = batch[:0]
 		}
 	}
 	if err := iter.Err(); err != nil {
-		return fmt.Errorf("scan %s*: %w", s.Prefix, err)
+		return fmt.Errorf("scan %s: %w", pattern, err)
 	}
 	if len(batch) == 0 {
 		return nil
 	}
-	if err := s.Client.Unlink(ctx, batch...).Err(); err != nil {
-		return fmt.Errorf("unlink under %s: %w", s.Prefix, err)
+	if err := rdb.Unlink(ctx, batch...).Err(); err != nil {
+		return fmt.Errorf("unlink %s: %w", pattern, err)
 	}
 	return nil
 }
