@@ -182,7 +182,7 @@ func (r *run) fetchInclude(ctx context.Context, model, key string) (map[string]a
 	if err != nil {
 		return nil, err
 	}
-	rec, err := h.read.Apply(readVars(h.name, obj, r.instVars))
+	rec, err := r.applyRead(h.read, h.name, obj)
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: read mapping: %w", model, key, err)
 	}

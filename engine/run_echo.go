@@ -57,7 +57,7 @@ func (r *run) echoItem(opp *flow, it *item) *item {
 	if it.res != nil && it.res.Object != nil {
 		obj = it.res.Object
 	}
-	rec, err := opp.read.Apply(readVars(opp.src.name, obj, r.instVars))
+	rec, err := r.applyRead(opp.read, opp.src.name, obj)
 	if err != nil {
 		return nil
 	}

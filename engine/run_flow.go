@@ -208,6 +208,15 @@ func (identity) Apply(vars transforms.Vars) (map[string]any, error) {
 	return rec, nil
 }
 
+// applyRead applies a read mapping to an API object of entity. An omitted
+// mapping takes the object as it is, without building its variables.
+func (r *run) applyRead(m mapper, entity string, obj map[string]any) (map[string]any, error) {
+	if _, asIs := m.(identity); asIs {
+		return obj, nil
+	}
+	return m.Apply(readVars(entity, obj, r.instVars))
+}
+
 // whenTemplate compiles the destination entity's `when`.
 func (b flowBuilder) whenTemplate(f *flow) error {
 	src := f.dst.ent.When

@@ -76,7 +76,7 @@ func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
 		if f.dir == Pull {
 			it.srcID = textAt(obj, idPath(f.src.ent))
 		}
-		rec, err := f.read.Apply(readVars(f.src.name, obj, r.instVars))
+		rec, err := r.applyRead(f.read, f.src.name, obj)
 		if err != nil {
 			it.failMapping(err, f.readMask, "read mapping of %s", f.src.name)
 			continue
