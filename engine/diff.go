@@ -33,10 +33,10 @@ type valueHash struct {
 }
 
 // newValueHash returns a valueHash with a reset digest; release it with done.
-func newValueHash() *valueHash {
+func newValueHash() valueHash {
 	d := digestPool.Get().(*xxhash.Digest)
 	d.Reset()
-	return &valueHash{d: d}
+	return valueHash{d: d}
 }
 
 // done returns the digest to the pool.
