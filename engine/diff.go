@@ -54,6 +54,11 @@ func (h *valueHash) tag(t byte, n int) {
 	h.d.Write(binary.AppendUvarint(append(h.num[:0], t), uint64(n)))
 }
 
+// sum64 writes a hash of a part.
+func (h *valueHash) sum64(sum uint64) {
+	h.d.Write(binary.LittleEndian.AppendUint64(h.num[:0], sum))
+}
+
 // str writes a tagged string.
 func (h *valueHash) str(t byte, s string) {
 	h.tag(t, len(s))
@@ -110,6 +115,64 @@ func (h *valueHash) object(m map[string]any) {
 		h.str('k', k)
 		h.value(m[k])
 	}
+}
+
+// inputSum is a 64-bit hash of a decoded JSON value, for telling whether
+// a record's inputs changed since the last write. It is valueHash's
+// canonical form without the sorting: an object adds up its members'
+// hashes, which does not depend on their order. It is only compared with
+// earlier input sums, never with payload hashes.
+func inputSum(v any) uint64 {
+	var scratch [64]byte
+	return sumValue(v, scratch[:0])
+}
+
+// sumValue hashes v with b as scratch space.
+func sumValue(v any, b []byte) uint64 {
+	switch x := v.(type) {
+	case nil:
+		return mix(b, 'n', 0, 0)
+	case bool:
+		if x {
+			return mix(b, 'b', 1, 0)
+		}
+		return mix(b, 'b', 0, 0)
+	case string:
+		return mix(b, 's', len(x), xxhash.Sum64String(x))
+	case json.Number:
+		return mix(b, 'd', len(x), xxhash.Sum64String(string(x)))
+	case float64:
+		return sumValue(json.Number(strconv.FormatFloat(x, 'f', -1, 64)), b)
+	case int:
+		return sumValue(json.Number(strconv.Itoa(x)), b)
+	case int64:
+		return sumValue(json.Number(strconv.FormatInt(x, 10)), b)
+	case map[string]any:
+		var members uint64
+		for k, e := range x {
+			members += mix(b, 'k', len(k), xxhash.Sum64String(k)^sumValue(e, b)*0x9e3779b97f4a7c15)
+		}
+		return mix(b, 'o', len(x), members)
+	case []any:
+		sum := mix(b, 'a', len(x), 0)
+		for _, e := range x {
+			sum = mix(b, 'e', int(sum), sumValue(e, b))
+		}
+		return sum
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		data = []byte(fmt.Sprintf("%T %v", v, v))
+	}
+	return mix(b, 'j', len(data), xxhash.Sum64(data))
+}
+
+// mix hashes a type tag, a length and a hash into one hash.
+func mix(b []byte, tag byte, n int, h uint64) uint64 {
+	b = append(b[:0], tag)
+	b = binary.LittleEndian.AppendUint64(b, uint64(n))
+	b = binary.LittleEndian.AppendUint64(b, h)
+	return xxhash.Sum64(b)
 }
 
 // keyHash is the 64-bit hash of a record key, for the seen-set of delete

@@ -76,3 +76,39 @@ func TestMaskedMessageHidesPersonalValues(t *testing.T) {
 		t.Errorf("masked message: %s", msg)
 	}
 }
+
+func TestInputSumTellsInputsApart(t *testing.T) {
+	base := func() map[string]any {
+		return map[string]any{"id": "b1", "name": "Haus", "floors": json.Number("3"), "tags": []any{"a", "b"},
+			"address": map[string]any{"street": "Weg 1", "zip": "10115"}, "active": true, "note": nil}
+	}
+	same := map[string]any{}
+	for k, v := range base() { // another insertion order
+		same[k] = v
+	}
+	if inputSum(base()) != inputSum(same) {
+		t.Fatal("equal records hash differently")
+	}
+	changes := map[string]func(m map[string]any){
+		"value":          func(m map[string]any) { m["name"] = "Hof" },
+		"number as text": func(m map[string]any) { m["floors"] = "3" },
+		"swapped values": func(m map[string]any) { m["id"], m["name"] = m["name"], m["id"] },
+		"renamed key":    func(m map[string]any) { m["title"] = m["name"]; delete(m, "name") },
+		"nested value":   func(m map[string]any) { m["address"] = map[string]any{"street": "Weg 2", "zip": "10115"} },
+		"list order":     func(m map[string]any) { m["tags"] = []any{"b", "a"} },
+		"list length":    func(m map[string]any) { m["tags"] = []any{"a", "b", "b"} },
+		"bool":           func(m map[string]any) { m["active"] = false },
+		"null to empty":  func(m map[string]any) { m["note"] = "" },
+		"added field":    func(m map[string]any) { m["extra"] = nil },
+	}
+	seen := map[uint64]string{inputSum(base()): "unchanged"}
+	for name, change := range changes {
+		m := base()
+		change(m)
+		sum := inputSum(m)
+		if other, dup := seen[sum]; dup {
+			t.Errorf("%s hashes like %s", name, other)
+		}
+		seen[sum] = name
+	}
+}

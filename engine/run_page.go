@@ -203,11 +203,11 @@ func inputHash(f *flow, it *item) string {
 	h := newValueHash()
 	defer h.done()
 	h.str('r', f.recipe)
-	h.value(it.obj)
+	h.sum64(inputSum(it.obj))
 	for _, inc := range f.includes {
 		h.str('i', inc.name)
-		h.value(it.inc[inc.name])
-		h.value(it.ids[inc.name])
+		h.sum64(inputSum(it.inc[inc.name]))
+		h.sum64(inputSum(it.ids[inc.name]))
 	}
 	return h.sum()
 }
