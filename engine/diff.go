@@ -123,40 +123,34 @@ func (h *valueHash) object(m map[string]any) {
 // hashes, which does not depend on their order. It is only compared with
 // earlier input sums, never with payload hashes.
 func inputSum(v any) uint64 {
-	var scratch [64]byte
-	return sumValue(v, scratch[:0])
-}
-
-// sumValue hashes v with b as scratch space.
-func sumValue(v any, b []byte) uint64 {
 	switch x := v.(type) {
 	case nil:
-		return mix(b, 'n', 0, 0)
+		return mix('n', 0, 0)
 	case bool:
 		if x {
-			return mix(b, 'b', 1, 0)
+			return mix('b', 1, 0)
 		}
-		return mix(b, 'b', 0, 0)
+		return mix('b', 0, 0)
 	case string:
-		return mix(b, 's', len(x), xxhash.Sum64String(x))
+		return mix('s', uint64(len(x)), xxhash.Sum64String(x))
 	case json.Number:
-		return mix(b, 'd', len(x), xxhash.Sum64String(string(x)))
+		return mix('d', uint64(len(x)), xxhash.Sum64String(string(x)))
 	case float64:
-		return sumValue(json.Number(strconv.FormatFloat(x, 'f', -1, 64)), b)
+		return inputSum(json.Number(strconv.FormatFloat(x, 'f', -1, 64)))
 	case int:
-		return sumValue(json.Number(strconv.Itoa(x)), b)
+		return inputSum(json.Number(strconv.Itoa(x)))
 	case int64:
-		return sumValue(json.Number(strconv.FormatInt(x, 10)), b)
+		return inputSum(json.Number(strconv.FormatInt(x, 10)))
 	case map[string]any:
 		var members uint64
 		for k, e := range x {
-			members += mix(b, 'k', len(k), xxhash.Sum64String(k)^sumValue(e, b)*0x9e3779b97f4a7c15)
+			members += mix('k', xxhash.Sum64String(k), inputSum(e))
 		}
-		return mix(b, 'o', len(x), members)
+		return mix('o', uint64(len(x)), members)
 	case []any:
-		sum := mix(b, 'a', len(x), 0)
+		sum := mix('a', uint64(len(x)), 0)
 		for _, e := range x {
-			sum = mix(b, 'e', int(sum), sumValue(e, b))
+			sum = mix('e', sum, inputSum(e))
 		}
 		return sum
 	}
@@ -164,15 +158,22 @@ func sumValue(v any, b []byte) uint64 {
 	if err != nil {
 		data = []byte(fmt.Sprintf("%T %v", v, v))
 	}
-	return mix(b, 'j', len(data), xxhash.Sum64(data))
+	return mix('j', uint64(len(data)), xxhash.Sum64(data))
 }
 
-// mix hashes a type tag, a length and a hash into one hash.
-func mix(b []byte, tag byte, n int, h uint64) uint64 {
-	b = append(b[:0], tag)
-	b = binary.LittleEndian.AppendUint64(b, uint64(n))
-	b = binary.LittleEndian.AppendUint64(b, h)
-	return xxhash.Sum64(b)
+// mix combines a type tag and two 64-bit values into one hash, with the
+// finalizer of MurmurHash3 (a bijection that spreads every input bit).
+func mix(tag byte, a, b uint64) uint64 {
+	return fmix64(b ^ fmix64(a^uint64(tag)<<56^0x9e3779b97f4a7c15))
+}
+
+func fmix64(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	k *= 0xc4ceb9fe1a85ec53
+	k ^= k >> 33
+	return k
 }
 
 // keyHash is the 64-bit hash of a record key, for the seen-set of delete
