@@ -248,23 +248,31 @@ func (d *decoder) next(closing byte, context string) (done bool, err error) {
 // number reads a number by the JSON grammar and keeps its text.
 func (d *decoder) number() (any, error) {
 	start := d.pos
+	if err := d.scanNumber(); err != nil {
+		return nil, err
+	}
+	return json.Number(d.data[start:d.pos]), nil
+}
+
+// scanNumber moves past a number, checking it against the JSON grammar.
+func (d *decoder) scanNumber() error {
 	if d.data[d.pos] == '-' {
 		d.pos++
 	}
 	switch {
 	case d.pos >= len(d.data):
-		return nil, d.unexpected("")
+		return d.unexpected("")
 	case d.data[d.pos] == '0':
 		d.pos++
 	case d.data[d.pos] >= '1' && d.data[d.pos] <= '9':
 		d.digits()
 	default:
-		return nil, d.unexpected("in numeric literal")
+		return d.unexpected("in numeric literal")
 	}
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
 		d.pos++
 		if !d.digits() {
-			return nil, d.unexpected("after decimal point in numeric literal")
+			return d.unexpected("after decimal point in numeric literal")
 		}
 	}
 	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
@@ -273,10 +281,10 @@ func (d *decoder) number() (any, error) {
 			d.pos++
 		}
 		if !d.digits() {
-			return nil, d.unexpected("in exponent of numeric literal")
+			return d.unexpected("in exponent of numeric literal")
 		}
 	}
-	return json.Number(d.data[start:d.pos]), nil
+	return nil
 }
 
 // digits skips decimal digits and reports whether there was one.

@@ -1,8 +1,8 @@
 package jsonvalue
 
 import (
-	"errors"
 	"strconv"
+	"unsafe"
 )
 
 // FindRaw returns the bytes of the value at path in data, which must hold
@@ -12,70 +12,66 @@ import (
 // so it is the cheap way to take one field out of a large answer. As with
 // Decode, a member repeated in an object counts with its last value.
 func FindRaw(data []byte, path []string) (raw []byte, found bool, err error) {
-	d := decoder{data: string(data)}
+	// The decoder reads data in place: nothing it reads outlives the call,
+	// and keys with escapes are built in its own buffer.
+	d := decoder{data: unsafe.String(unsafe.SliceData(data), len(data))}
 	d.space()
-	if err := d.skip(); err != nil {
+	start, end, found, err := d.find(path)
+	if err != nil {
 		return nil, false, err
 	}
 	d.space()
 	if d.pos < len(d.data) {
 		return nil, false, d.unexpected("after the top-level value")
 	}
-	d.pos, d.depth = 0, 0
-	d.space()
-	for _, step := range path {
-		if !d.enterStep(step) {
-			return nil, false, nil
-		}
+	if !found {
+		return nil, false, nil
 	}
-	start := d.pos
-	d.depth = 0
-	_ = d.skip() // checked above
-	return data[start:d.pos], true, nil
+	return data[start:end], true, nil
 }
 
-// enterStep moves to the value of step in the object or array at d.pos,
-// which is known to be valid JSON; false when there is none.
-func (d *decoder) enterStep(step string) bool {
-	switch {
-	case d.pos < len(d.data) && d.data[d.pos] == '{':
-		return d.enterMember(step)
-	case d.pos < len(d.data) && d.data[d.pos] == '[':
-		i, err := strconv.Atoi(step)
-		return err == nil && i >= 0 && d.enterElement(i)
+// find checks the value at d.pos and moves past it, like skip, and on the
+// way notes where the value at path inside it begins and ends: one pass,
+// so that the document is read once whatever the path.
+func (d *decoder) find(path []string) (start, end int, found bool, err error) {
+	if len(path) == 0 {
+		start = d.pos
+		err = d.skip()
+		return start, d.pos, err == nil, err
 	}
-	return false
-}
-
-func (d *decoder) enterMember(name string) bool {
-	at := -1
-	_ = d.members(func(key string) error {
-		if key == name {
-			at = d.pos // the last one counts
-		}
-		return d.skip()
-	})
-	if at < 0 {
-		return false
+	if d.pos >= len(d.data) {
+		return 0, 0, false, d.unexpected("")
 	}
-	d.pos = at
-	return true
-}
-
-func (d *decoder) enterElement(index int) bool {
-	i := 0
-	err := d.elements(func() error {
-		if i == index {
-			return errFound
+	step, rest := path[0], path[1:]
+	switch d.data[d.pos] {
+	case '{':
+		err = d.members(func(key string) error {
+			if key != step {
+				return d.skip()
+			}
+			var err error
+			start, end, found, err = d.find(rest) // the last one counts
+			return err
+		})
+	case '[':
+		index, aerr := strconv.Atoi(step)
+		if aerr != nil {
+			index = -1
 		}
-		i++
-		return d.skip()
-	})
-	return err == errFound
+		i := -1
+		err = d.elements(func() error {
+			if i++; i != index {
+				return d.skip()
+			}
+			var err error
+			start, end, found, err = d.find(rest)
+			return err
+		})
+	default:
+		err = d.skip()
+	}
+	return start, end, found && err == nil, err
 }
-
-// errFound stops a walk at the element looked for.
-var errFound = errors.New("found")
 
 // skip checks the value at d.pos and moves past it without building it.
 func (d *decoder) skip() error {
@@ -90,8 +86,7 @@ func (d *decoder) skip() error {
 	case c == '"':
 		return d.skipString()
 	case c == '-' || c >= '0' && c <= '9':
-		_, err := d.number()
-		return err
+		return d.scanNumber()
 	case c == 't':
 		return d.literal("true")
 	case c == 'f':

@@ -96,3 +96,18 @@ func lookup(v any, p []string) (any, bool) {
 	}
 	return v, true
 }
+
+// BenchmarkFindRaw takes the id out of a write's answer: a record of ten
+// fields with the id after most of them, as encoding/json orders keys.
+func BenchmarkFindRaw(b *testing.B) {
+	doc := []byte(`{"active":true,"address":{"city":"Berlin","street":"Musterstraße 12","zip":"10011"},` +
+		`"amount":"511.30","area":31.25,"externalId":"item-0000011","id":"p-000000011",` +
+		`"since":"2024-01-31","source":"home","title":"Musterstraße Objekt 11"}`)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, found, err := FindRaw(doc, []string{"id"}); !found || err != nil {
+			b.Fatal(found, err)
+		}
+	}
+}
