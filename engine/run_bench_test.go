@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -212,7 +213,10 @@ func send(tb testing.TB, client *http.Client, base string, c captured) {
 // connectors client sending them without the engine, all with as many
 // workers. Locally every request costs CPU in the same process; with a
 // millisecond of latency the partner is a little further away.
-// Metrics: engine-rec/s, raw-rec/s, client-rec/s and the ratios.
+// Metrics: engine-rec/s, raw-rec/s, client-rec/s and the ratios; the CPU
+// time per record of the engine and of the plain client, mocks included,
+// and of it the Redis server's share (zero on the in-process fallback,
+// whose work counts as the process's).
 func BenchmarkPush(b *testing.B) {
 	for _, latency := range []time.Duration{0, time.Millisecond} {
 		b.Run("latency="+latency.String(), func(b *testing.B) { benchPush(b, latency) })
@@ -229,25 +233,62 @@ func benchPush(b *testing.B, latency time.Duration) {
 		b.Fatalf("the engine sent %d writes for %d records", len(reqs), n)
 	}
 	var engineTime, rawTime, clientTime time.Duration
+	var engineCPU, rawCPU cpuUse
 	for i := range b.N {
 		_, url := slowPartner(b, latency)
 		env := newBenchEnv(b, srv, home, url)
 		env.eng.cfg.Keys = keys.New(fmt.Sprintf("%s%d:", srv.Prefix, i))
+		cpu := cpuNow(srv.Client)
 		start := time.Now()
 		env.run(b)
 		engineTime += time.Since(start)
+		engineCPU = engineCPU.add(cpuNow(srv.Client).since(cpu))
 		_, url = slowPartner(b, latency)
+		cpu = cpuNow(srv.Client)
 		rawTime += replay(b, url, reqs, DefaultConcurrency)
+		rawCPU = rawCPU.add(cpuNow(srv.Client).since(cpu))
 		_, url = slowPartner(b, latency)
 		clientTime += replayClient(b, env, url, reqs)
 	}
 	rate := func(d time.Duration) float64 { return float64(n*b.N) / d.Seconds() }
+	perRecord := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(n*b.N) }
 	b.ReportMetric(rate(engineTime), "engine-rec/s")
 	b.ReportMetric(rate(rawTime), "raw-rec/s")
 	b.ReportMetric(rate(clientTime), "client-rec/s")
 	b.ReportMetric(rate(engineTime)/rate(rawTime), "vs-raw")
 	b.ReportMetric(rate(engineTime)/rate(clientTime), "vs-client")
+	b.ReportMetric(perRecord(engineCPU.process+engineCPU.redis), "engine-cpu-µs/rec")
+	b.ReportMetric(perRecord(engineCPU.redis), "redis-cpu-µs/rec")
+	b.ReportMetric(perRecord(rawCPU.process+rawCPU.redis), "raw-cpu-µs/rec")
 }
+
+// cpuUse is CPU time used by this process and by the Redis server.
+type cpuUse struct{ process, redis time.Duration }
+
+// cpuNow reads both clocks; the Redis one from INFO, zero when the server
+// does not say (the in-process fallback).
+func cpuNow(rdb redis.UniversalClient) cpuUse {
+	use := cpuUse{process: processCPU()}
+	info, err := rdb.Info(context.Background(), "cpu").Result()
+	if err != nil {
+		return use
+	}
+	for line := range strings.Lines(info) {
+		name, value, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if name == "used_cpu_sys" || name == "used_cpu_user" {
+			if s, err := strconv.ParseFloat(value, 64); err == nil {
+				use.redis += time.Duration(s * float64(time.Second))
+			}
+		}
+	}
+	return use
+}
+
+func (u cpuUse) since(before cpuUse) cpuUse {
+	return cpuUse{u.process - before.process, u.redis - before.redis}
+}
+
+func (u cpuUse) add(v cpuUse) cpuUse { return cpuUse{u.process + v.process, u.redis + v.redis} }
 
 // slowPartner is a partner mock that delays every request.
 func slowPartner(tb testing.TB, latency time.Duration) (*mock.Server, string) {
