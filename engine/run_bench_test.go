@@ -314,7 +314,7 @@ func replayClient(tb testing.TB, env *benchEnv, url string, reqs []captured) tim
 		if err != nil {
 			tb.Fatal(err)
 		}
-		writes[i] = connectors.Write{Key: filepath.Base(r.path), Body: body}
+		writes[i] = connectors.Write{Key: filepath.Base(r.path), Body: body, OnlyID: true} // as the engine asks when nothing pulls
 	}
 	jobs := make(chan connectors.Write)
 	var wg sync.WaitGroup
