@@ -317,7 +317,7 @@ func itemChanges(it *item) []FieldChange {
 	if it.action == Create {
 		return newFields(it.payload)
 	}
-	return diffFields(decodeMemo(it.memo).prints, it.payload)
+	return diffFields(decodeMemo(it.known.Memo).prints, it.payload)
 }
 
 // newFields lists every field of a payload being created.

@@ -47,8 +47,9 @@ func (r *run) partnerID(f *flow, it *item) string {
 	return it.id
 }
 
-// commitState stores confirmed writes and adopted hashes, and after a
-// conflict makes the owning direction write again.
+// commitState stores confirmed writes and adopted hashes with their
+// memos, renews the memos of records mapped again to their last payload,
+// and after a conflict makes the owning direction write again.
 func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*item) error {
 	own := Batch{Direction: f.dir, Entity: f.entity}
 	other := Batch{Direction: f.dir.Opposite(), Entity: f.entity}
@@ -58,19 +59,23 @@ func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*it
 			own.Deleted = append(own.Deleted, Deleted{Key: it.key, PartnerID: it.known.PartnerID})
 			other.Deleted = append(other.Deleted, Deleted{Key: it.key})
 		case it.step == stepWritten:
-			own.Written = append(own.Written, Written{Key: it.key, PartnerID: r.partnerID(f, it), Hash: it.hash, Echo: it.echo})
+			own.Written = append(own.Written, Written{Key: it.key, PartnerID: r.partnerID(f, it), Hash: it.hash, Echo: it.echo, Memo: it.memoOf()})
 			if f.dir == Pull && it.action == Create {
 				rd.seenKey(it.key)
 				other.Written = append(other.Written, Written{Key: it.key, PartnerID: it.srcID})
 			}
 		case it.step == stepAdopt:
-			own.Written = append(own.Written, Written{Key: it.key, PartnerID: it.id, Hash: it.hash})
+			own.Written = append(own.Written, Written{Key: it.key, PartnerID: it.id, Hash: it.hash, Memo: it.memoOf()})
 		case it.step == stepConflict:
 			other.Written = append(other.Written, Written{Key: it.key, PartnerID: r.conflictID(f, it), Hash: conflictHash})
+		case it.note == noteUnchanged && !it.recalled && it.input != "":
+			// Mapped again to the same payload: keep the inputs, so that the
+			// next run need not map it.
+			own.Renewed = append(own.Renewed, Written{Key: it.key, Hash: it.hash, At: it.known.WrittenAt, Memo: it.memoOf()})
 		}
 	}
 	for _, b := range []Batch{own, other} {
-		if len(b.Written)+len(b.Deleted) > 0 {
+		if len(b.Written)+len(b.Deleted)+len(b.Renewed) > 0 {
 			if err := r.state.Commit(ctx, b); err != nil {
 				return err
 			}
@@ -88,21 +93,23 @@ func (r *run) conflictID(f *flow, it *item) string {
 	return it.known.PartnerID
 }
 
-// commitExtras stores the memos of written payloads, clears
-// the create intents they settle, and drops the echo of conflicting
-// records so that the owner's value is not taken for an echo.
+// memoOf is the memo of an item's write, kept with its hash in the state.
+func (it *item) memoOf() string {
+	return memo{input: it.input, payload: it.hash, prints: it.prints}.encode()
+}
+
+// commitExtras clears the create intents that writes settle and those of
+// deleted records, and drops the echo of conflicting records so that the
+// owner's value is not taken for an echo.
 func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*item) error {
-	var prints []any
-	var settled, conflicts, deleted []string
+	var settled, conflicts []string
 	for _, it := range items {
 		switch {
 		case it.action == Delete:
 			if it.step == stepWritten || it.step == stepConflict {
-				deleted = append(deleted, it.key)
+				settled = append(settled, it.key) // intents are not loaded for deletes
 			}
 		case it.step == stepWritten || it.step == stepAdopt:
-			m := memo{input: it.input, payload: it.hash, prints: it.prints}
-			prints = append(prints, it.key, m.encode())
 			if it.intent != "" {
 				settled = append(settled, it.key)
 			}
@@ -110,25 +117,18 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 			conflicts = append(conflicts, it.key)
 		}
 	}
-	if len(prints)+len(conflicts)+len(deleted) == 0 {
+	if len(settled)+len(conflicts) == 0 {
 		return nil
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
-	if len(prints) > 0 {
-		pipe.HSet(ctx, r.memoKey(f), prints...)
-	}
 	if len(settled) > 0 {
 		pipe.HDel(ctx, r.intentsKey(f), settled...)
 	}
 	if len(conflicts) > 0 {
 		pipe.HDel(ctx, r.eng.cfg.Keys.Echo(r.inst.ID, string(f.dir), f.entity), conflicts...)
 	}
-	if len(deleted) > 0 {
-		pipe.HDel(ctx, r.memoKey(f), deleted...)
-		pipe.HDel(ctx, r.intentsKey(f), deleted...)
-	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("instance %q: store memos of %s: %w", r.inst.ID, f.label(), err)
+		return fmt.Errorf("instance %q: settle the intents of %s: %w", r.inst.ID, f.label(), err)
 	}
 	return nil
 }

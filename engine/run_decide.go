@@ -7,15 +7,29 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Besides State, a run keeps two hashes per direction and entity, next to
-// State's written hash and under the same hash tag: the memo of the last
-// write (see memo; for plans, audit entries and skipping unchanged
-// inputs) and the create intents (the payload hash of a create sent but not yet
-// confirmed, for crash safety).
+// Besides State, a run keeps a hash per direction and entity, next to
+// State's written hash and under the same hash tag: the create intents
+// (the payload hash of a create sent but not yet confirmed, for crash
+// safety). The memo of each write (see memo; for plans, audit entries and
+// skipping unchanged inputs) goes with its hash in the state.
 
-// memoKey is the key of the write memos of f.
-func (r *run) memoKey(f *flow) string {
+// legacyMemoKey is where versions before memos moved into the state kept
+// them; a run drops it (dropLegacyMemos).
+func (r *run) legacyMemoKey(f *flow) string {
 	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":memo"
+}
+
+// dropLegacyMemos deletes the memo hash of earlier versions, unless the
+// run is a plan. Records it served are mapped once more and get their
+// memos back in the state (Batch.Renewed), without writing to the target.
+func (r *run) dropLegacyMemos(ctx context.Context, f *flow) error {
+	if r.dry {
+		return nil
+	}
+	if err := r.eng.cfg.Redis.Unlink(ctx, r.legacyMemoKey(f)).Err(); err != nil {
+		return fmt.Errorf("instance %q: drop the old memos of %s: %w", r.inst.ID, f.label(), err)
+	}
+	return nil
 }
 
 // intentsKey is the key of the create intents of f.
@@ -23,8 +37,8 @@ func (r *run) intentsKey(f *flow) string {
 	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":intent"
 }
 
-// loadKnown loads what the state knows of the page's records, and the
-// create intents and write memos, in one round trip.
+// loadKnown loads what the state knows of the page's records (with the
+// memos of their last writes) and their create intents, in one round trip.
 func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	live := liveItems(items)
 	if len(live) == 0 {
@@ -37,7 +51,6 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	pipe := r.eng.cfg.Redis.Pipeline()
 	fields := boxed(keys)
 	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields)
-	memos := hmget(ctx, pipe, r.memoKey(f), fields)
 	var intents *redis.StringSliceCmd
 	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
 		intents = hmget(ctx, pipe, r.intentsKey(f), fields)
@@ -47,7 +60,7 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	}
 	for i, k := range known() {
 		it := live[i]
-		it.known, it.memo = k, memos.Val()[i]
+		it.known = k
 		if intents != nil {
 			it.intent = intents.Val()[i]
 		}

@@ -27,6 +27,9 @@ type reading struct {
 // then the transient failures, and finally stores the cursor and finds
 // deletes. Only errors that stop the run are returned.
 func (r *run) syncFlow(ctx context.Context, f *flow) error {
+	if err := r.dropLegacyMemos(ctx, f); err != nil {
+		return err
+	}
 	if len(r.opts.Keys) > 0 {
 		return r.syncKeys(ctx, f)
 	}

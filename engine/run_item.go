@@ -37,7 +37,6 @@ type item struct {
 	hash     string
 	known    Known
 	intent   string       // payload hash of an unconfirmed create
-	memo     string       // what the last write left, encoded (see memo)
 	prints   []fieldPrint // fingerprints of payload
 	input    string       // hash of this write's inputs
 	recalled bool         // the inputs are those of the last write

@@ -192,7 +192,7 @@ func (r *run) recall(f *flow, items []*item) {
 			continue
 		}
 		it.input = inputHash(f, it)
-		if input, payload := memoHashes(it.memo); input == it.input && payload == it.known.Hash && it.known.Hash != "" {
+		if input, payload := memoHashes(it.known.Memo); input == it.input && payload == it.known.Hash && it.known.Hash != "" {
 			it.hash, it.recalled = it.known.Hash, true
 		}
 	}

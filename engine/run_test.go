@@ -297,3 +297,57 @@ func repeatLastOfPageBefore(t *testing.T, home string) http.Handler {
 		_ = json.NewEncoder(w).Encode(page)
 	})
 }
+
+func TestRunRenewsMemosOfEarlierVersionsWithoutWriting(t *testing.T) {
+	h := newHarness(t, "create")
+	h.seedHome(newHomeData(30, 0))
+	push := RunOptions{Direction: Push, Entity: "building"}
+	if sum := h.run(push); sum.Status() != StatusClean {
+		t.Fatalf("first run:\n%s", summaryText(sum))
+	}
+	h.writes.take()
+
+	// What an earlier version left: written values without memos, and
+	// the memos in a hash of their own.
+	ctx := context.Background()
+	written := h.ns.Written(h.inst.ID, "push", "building")
+	values, err := h.rdb.HGetAll(ctx, written).Result()
+	if err != nil || len(values) != 30 {
+		t.Fatalf("written values: %d, %v", len(values), err)
+	}
+	for k, v := range values {
+		hash, at, memo := parseWritten(v)
+		if memo == "" {
+			t.Fatalf("the run kept no memo with the hash of %s: %q", k, v)
+		}
+		h.rdb.HSet(ctx, written, k, formatWritten(hash, at, ""))
+	}
+	legacy := written + ":memo"
+	h.rdb.HSet(ctx, legacy, "B-1", "an old memo")
+
+	if _, err := h.eng.Plan(ctx, h.loaded, push); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.rdb.Exists(ctx, legacy).Val(); n != 1 {
+		t.Errorf("a plan dropped the old memos")
+	}
+	for run := 2; run <= 3; run++ {
+		sum := h.run(push)
+		if sum.Status() != StatusClean || sum.Entity(Push, "building").Skipped != 30 {
+			t.Fatalf("run %d:\n%s", run, summaryText(sum))
+		}
+		if w := h.writes.take(); len(w) != 0 {
+			t.Fatalf("run %d wrote %v", run, w)
+		}
+	}
+	if n := h.rdb.Exists(ctx, legacy).Val(); n != 0 {
+		t.Errorf("the old memos are still there")
+	}
+	for k, v := range h.rdb.HGetAll(ctx, written).Val() {
+		hash, at, memo := parseWritten(v)
+		_, was, _ := parseWritten(values[k])
+		if input, payload := memoHashes(memo); input == "" || payload != hash || !at.Equal(was) {
+			t.Errorf("%s after renewing: %q", k, v)
+		}
+	}
+}

@@ -15,7 +15,8 @@ import (
 
 // State is what the engine remembers of one instance, per direction and
 // entity: the id map between home keys and partner ids (both ways), the
-// hash and time of the last payload written per home key, the echo hashes
+// hash and time of the last payload written per home key with the
+// writer's memo of it, the echo hashes
 // that tell a read-back of our own write from a real change, the
 // incremental cursor and the time of the last complete read.
 //
@@ -62,6 +63,8 @@ type Known struct {
 	// for the key: reading exactly these back is an echo, not a change.
 	// Empty when there is none.
 	Echo string
+	// Memo is what the writer kept of that payload (Written.Memo).
+	Memo string
 }
 
 // Load returns what is known of keys (home keys) in direction dir, in the
@@ -88,7 +91,7 @@ func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction,
 		out := make([]Known, len(homeKeys))
 		for i, k := range homeKeys {
 			out[i] = Known{Key: k, PartnerID: ids.Val()[i], Echo: echoes.Val()[i]}
-			out[i].Hash, out[i].WrittenAt = parseWritten(written.Val()[i])
+			out[i].Hash, out[i].WrittenAt, out[i].Memo = parseWritten(written.Val()[i])
 		}
 		return out
 	}
@@ -127,7 +130,7 @@ func (s *State) LoadHashes(ctx context.Context, dir Direction, entity string, ho
 		return nil, s.errorf(err, "load hashes", dir, entity)
 	}
 	for i, v := range vals {
-		vals[i], _ = parseWritten(v)
+		vals[i], _, _ = parseWritten(v)
 	}
 	return vals, nil
 }
@@ -192,23 +195,32 @@ func str(v any) string {
 	return s
 }
 
-// formatWritten encodes a payload hash and its time as one hash value.
-func formatWritten(hash string, at time.Time) string {
-	return hash + " " + strconv.FormatInt(at.UnixMilli(), 10)
+// formatWritten encodes a payload hash, its time and its memo as one hash
+// value: "hash ms", then " memo" when there is one. The hash has no
+// spaces; the memo may hold any bytes.
+func formatWritten(hash string, at time.Time, memo string) string {
+	b := make([]byte, 0, len(hash)+15+len(memo))
+	b = strconv.AppendInt(append(append(b, hash...), ' '), at.UnixMilli(), 10)
+	if memo != "" {
+		b = append(append(b, ' '), memo...)
+	}
+	return string(b)
 }
 
 // parseWritten decodes formatWritten; a value without a time gives a
-// zero time.
-func parseWritten(v string) (string, time.Time) {
-	hash, ms, ok := strings.Cut(v, " ")
+// zero time, one without a memo (also those of earlier versions) an empty
+// memo.
+func parseWritten(v string) (hash string, at time.Time, memo string) {
+	hash, rest, ok := strings.Cut(v, " ")
 	if !ok {
-		return v, time.Time{}
+		return v, time.Time{}, ""
 	}
+	ms, memo, _ := strings.Cut(rest, " ")
 	n, err := strconv.ParseInt(ms, 10, 64)
 	if err != nil {
-		return hash, time.Time{}
+		return hash, time.Time{}, ""
 	}
-	return hash, time.UnixMilli(n).UTC()
+	return hash, time.UnixMilli(n).UTC(), memo
 }
 
 // errEmptyKey refuses records without a home key.

@@ -15,6 +15,10 @@ type Batch struct {
 	Entity    string
 	Written   []Written
 	Deleted   []Deleted
+	// Renewed are records the target already holds as last written, whose
+	// memo changes: only their hash, time and memo are stored again
+	// (PartnerID and Echo are ignored), so the id maps stay as they are.
+	Renewed []Written
 }
 
 // Written is one record the target confirmed.
@@ -31,6 +35,10 @@ type Written struct {
 	Echo string
 	// At is when the target confirmed the write. Zero means now.
 	At time.Time
+	// Memo is what the writer keeps of the payload besides its hash,
+	// stored with it and given back as Known.Memo; the state does not read
+	// it. Empty keeps none.
+	Memo string
 }
 
 // Deleted is one record the target confirmed deleted.
@@ -70,7 +78,7 @@ func (b Batch) check() error {
 	if !b.Direction.valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", b.Direction)
 	}
-	for _, w := range b.Written {
+	for _, w := range append(b.Written, b.Renewed...) {
 		if w.Key == "" {
 			return errEmptyKey
 		}
@@ -83,23 +91,29 @@ func (b Batch) check() error {
 	return nil
 }
 
-// queueWritten queues the writes of the written records: one HSET per
-// hash.
+// queueWritten queues the writes of the written and renewed records: one
+// HSET per hash.
 func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
+	dir, now := string(b.Direction), s.clock.Now()
+	written := make([]any, 0, 2*(len(b.Written)+len(b.Renewed)))
+	for _, w := range b.Renewed {
+		written = append(written, w.Key, formatWritten(w.Hash, orDefault(w.At, now), w.Memo))
+	}
 	if len(b.Written) == 0 {
+		if len(written) > 0 {
+			p.HSet(ctx, s.keys.Written(s.instance, dir, b.Entity), written...)
+		}
 		return
 	}
-	dir, now := string(b.Direction), s.clock.Now()
 	ids := make([]any, 0, 2*len(b.Written))
 	rev := make([]any, 0, 2*len(b.Written))
-	written := make([]any, 0, 2*len(b.Written))
 	var echoes []any
 	for _, w := range b.Written {
-		id := orDefault(w.PartnerID, w.Key)
-		ids, rev = append(ids, w.Key, id), append(rev, id, w.Key)
-		written = append(written, w.Key, formatWritten(w.Hash, orDefault(w.At, now)))
+		var key, id any = w.Key, orDefault(w.PartnerID, w.Key) // boxed once for both hashes
+		ids, rev = append(ids, key, id), append(rev, id, key)
+		written = append(written, key, formatWritten(w.Hash, orDefault(w.At, now), w.Memo))
 		if w.Echo != "" {
-			echoes = append(echoes, w.Key, w.Echo)
+			echoes = append(echoes, key, w.Echo)
 		}
 	}
 	p.HSet(ctx, s.keys.IDMap(s.instance, dir, b.Entity), ids...)

@@ -55,6 +55,55 @@ func TestStateCommitAndLoad(t *testing.T) {
 	}
 }
 
+func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
+	memo := "in put\x00 \xff with spaces"
+	at := t0.Add(-time.Hour)
+	err := st.Commit(ctx, Batch{Direction: Push, Entity: "tenant", Written: []Written{
+		{Key: "L-1", PartnerID: "p-1", Hash: "h1", At: at, Memo: memo},
+		{Key: "L-2", PartnerID: "p-2", Hash: "h2"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A value of an earlier version: hash and time, no memo.
+	if err := rdb.HSet(ctx, ns.Written("erp-everreal", "push", "tenant"), "L-3", "h3 1740870000000").Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Load(ctx, Push, "tenant", []string{"L-1", "L-2", "L-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Known{
+		{Key: "L-1", PartnerID: "p-1", Hash: "h1", WrittenAt: at, Memo: memo},
+		{Key: "L-2", PartnerID: "p-2", Hash: "h2", WrittenAt: t0},
+		{Key: "L-3", Hash: "h3", WrittenAt: time.UnixMilli(1740870000000).UTC()},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Load (-want +got):\n%s", d)
+	}
+
+	// Renewing stores hash, time and memo, and leaves the id maps alone.
+	err = st.Commit(ctx, Batch{Direction: Push, Entity: "tenant", Renewed: []Written{
+		{Key: "L-2", PartnerID: "ignored", Hash: "h2", At: t0, Memo: "renewed"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = st.Load(ctx, Push, "tenant", []string{"L-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]Known{{Key: "L-2", PartnerID: "p-2", Hash: "h2", WrittenAt: t0, Memo: "renewed"}}, got); d != "" {
+		t.Errorf("after renewing (-want +got):\n%s", d)
+	}
+	if keys, err := st.HomeKeys(ctx, Push, "tenant", []string{"p-2", "ignored"}); err != nil || keys[0] != "L-2" || keys[1] != "" {
+		t.Errorf("reverse map after renewing: %q, %v", keys, err)
+	}
+}
+
 func TestStateIDMapBothWays(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
