@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"unicode/utf8"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // encodeJSON writes v as json.Encoder with SetEscapeHTML(false) does,
-// newline included. Bodies made of plain JSON values (maps, lists, text
-// without characters to escape, booleans, null, json.Number) are written
+// newline included. Bodies made of plain JSON values (maps, lists, text,
+// booleans, null, json.Number) are written
 // directly, without reflection; anything else goes through encoding/json,
 // so the bytes (and errors) are always those of encoding/json.
 func encodeJSON(buf *bytes.Buffer, v any) error {
@@ -35,7 +36,7 @@ func appendPlain(out []byte, v any) ([]byte, bool) {
 		}
 		return append(out, "false"...), true
 	case string:
-		return appendPlainString(out, x)
+		return jsonvalue.AppendString(out, x), true
 	case json.Number:
 		if !plainNumber(string(x)) {
 			return out, false
@@ -78,39 +79,12 @@ func appendPlainObject(out []byte, m map[string]any) ([]byte, bool) {
 			out = append(out, ',')
 		}
 		var ok bool
-		if out, ok = appendPlainString(out, k); !ok {
-			return out, false
-		}
-		out = append(out, ':')
+		out = append(jsonvalue.AppendString(out, k), ':')
 		if out, ok = appendPlain(out, m[k]); !ok {
 			return out, false
 		}
 	}
 	return append(out, '}'), true
-}
-
-// appendPlainString quotes s when it holds nothing encoding/json would
-// escape or replace: control characters, quotes, backslashes, invalid
-// UTF-8, U+2028 and U+2029.
-func appendPlainString(out []byte, s string) ([]byte, bool) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' {
-				return out, false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			return out, false
-		}
-		i += size
-	}
-	out = append(out, '"')
-	out = append(out, s...)
-	return append(out, '"'), true
 }
 
 // plainNumber reports whether s is a JSON number as encoding/json writes
