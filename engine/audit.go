@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -55,63 +56,39 @@ type Entry struct {
 	Values map[string]any `json:"values,omitempty"`
 }
 
-// Stream field names of an entry.
-const (
-	fTime, fRun, fOrg, fInstance   = "t", "run", "org", "inst"
-	fDir, fEntity, fKey, fAction   = "dir", "entity", "key", "action"
-	fOutcome, fError, fStatus, fMs = "outcome", "error", "status", "ms"
-	fValues                        = "values"
-)
+// An entry is one stream field, fEntry, holding a JSON array of its
+// values in this order (entryFields); a trailing error and values are
+// left out when empty. One field costs Redis far less than a field per
+// value. Entries of earlier versions, a field per value under the same
+// names, are still read (decodeLegacyEntry).
+const fEntry = "e"
 
-// fields encodes e as stream fields, leaving out empty ones. Values the
-// entries of a batch have in common are boxed once, through shared.
-func (e Entry) fields(shared boxes) ([]any, error) {
-	out := make([]any, 0, 22) // room for every field: one allocation
-	out = append(out, fTime, e.Time.Format(time.RFC3339Nano), fInstance, shared.box(e.Instance),
-		fAction, shared.box(string(e.Action)), fOutcome, shared.box(string(e.Outcome)))
-	add := func(name, v string, box bool) {
-		switch {
-		case v == "":
-		case box:
-			out = append(out, name, shared.box(v))
-		default:
-			out = append(out, name, v)
+// entryFields names the positions of an entry's array.
+var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key", "action", "outcome", "status", "ms", "error", "values"}
+
+// encode appends e as its stream value.
+func (e Entry) encode(b []byte) ([]byte, error) {
+	b = append(b, '[')
+	for i, s := range [...]string{e.Time.Format(time.RFC3339Nano), e.RunID, e.Organisation, e.Instance,
+		string(e.Direction), e.Entity, e.Key, string(e.Action), string(e.Outcome)} {
+		if i > 0 {
+			b = append(b, ',')
 		}
+		b = jsonvalue.AppendString(b, s)
 	}
-	add(fRun, e.RunID, true)
-	add(fOrg, e.Organisation, true)
-	add(fDir, string(e.Direction), true)
-	add(fEntity, e.Entity, true)
-	add(fKey, e.Key, false)
-	add(fError, e.Error, false)
-	if e.HTTPStatus != 0 {
-		add(fStatus, strconv.Itoa(e.HTTPStatus), true)
-	}
-	if e.Duration != 0 {
-		add(fMs, strconv.FormatInt(e.Duration.Milliseconds(), 10), true)
+	b = strconv.AppendInt(append(b, ','), int64(e.HTTPStatus), 10)
+	b = strconv.AppendInt(append(b, ','), e.Duration.Milliseconds(), 10)
+	if e.Error != "" || len(e.Values) > 0 {
+		b = jsonvalue.AppendString(append(b, ','), e.Error)
 	}
 	if len(e.Values) > 0 {
-		b, err := json.Marshal(e.Values)
+		v, err := json.Marshal(e.Values)
 		if err != nil {
 			return nil, fmt.Errorf("audit values of %s %s %q: %w", e.Direction, e.Entity, e.Key, err)
 		}
-		add(fValues, string(b), false)
+		b = append(append(b, ','), v...)
 	}
-	return out, nil
-}
-
-// boxes holds values as interfaces, so that a value many entries share
-// (the run, the entity, the outcome) is boxed once per batch, not once
-// per entry.
-type boxes map[string]any
-
-func (b boxes) box(v string) any {
-	if x, ok := b[v]; ok {
-		return x
-	}
-	x := any(v)
-	b[v] = x
-	return x
+	return append(b, ']'), nil
 }
 
 // Audit writes and reads the audit logs of instances: one Redis stream
@@ -161,16 +138,16 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 	}
 	pipe := a.rdb.Pipeline()
 	instances := map[string]bool{}
-	shared := boxes{}
+	var buf []byte
 	for _, e := range entries {
 		if e.Instance == "" {
 			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
 		}
-		fields, err := a.prepare(e).fields(shared)
-		if err != nil {
+		var err error
+		if buf, err = a.prepare(e).encode(buf[:0]); err != nil {
 			return fmt.Errorf("audit of instance %q: %w", e.Instance, err)
 		}
-		pipe.XAdd(ctx, &redis.XAddArgs{Stream: a.keys.Audit(e.Instance), MaxLen: a.cfg.MaxLen, Approx: true, Values: fields})
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: a.keys.Audit(e.Instance), MaxLen: a.cfg.MaxLen, Approx: true, Values: []any{fEntry, string(buf)}})
 		instances[e.Instance] = true
 	}
 	for _, inst := range sortedKeys(instances) {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // Query selects entries of one instance's audit log. Filters combine with
@@ -149,22 +151,61 @@ func (q Query) matches(e Entry) bool {
 		(q.RunID == "" || e.RunID == q.RunID)
 }
 
-// decodeEntry decodes a stream message. Unreadable fields stay zero: an
+// decodeEntry decodes a stream message. Unreadable values stay zero: an
 // audit reader shows what it can.
 func decodeEntry(m redis.XMessage) Entry {
+	v, ok := m.Values[fEntry]
+	if !ok {
+		return decodeLegacyEntry(m)
+	}
+	var list []any
+	if x, err := jsonvalue.Decode([]byte(str(v))); err == nil {
+		list, _ = x.([]any)
+	}
+	get := func(i int) string {
+		if i < len(list) {
+			return scalarText(list[i])
+		}
+		return ""
+	}
+	e := entryOf(m.ID, func(name string) string { return get(fieldIndex[name]) })
+	if len(list) > fieldIndex["values"] {
+		e.Values, _ = list[fieldIndex["values"]].(map[string]any)
+	}
+	return e
+}
+
+// fieldIndex is the position of each named value in an entry's array.
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, len(entryFields))
+	for i, name := range entryFields {
+		m[name] = i
+	}
+	return m
+}()
+
+// decodeLegacyEntry decodes an entry of earlier versions: a stream field
+// per value, named as in entryFields.
+func decodeLegacyEntry(m redis.XMessage) Entry {
 	get := func(name string) string { return str(m.Values[name]) }
-	e := Entry{
-		ID: m.ID, RunID: get(fRun), Organisation: get(fOrg), Instance: get(fInstance),
-		Direction: Direction(get(fDir)), Entity: get(fEntity), Key: get(fKey),
-		Action: Action(get(fAction)), Outcome: Outcome(get(fOutcome)), Error: get(fError),
-	}
-	e.Time, _ = time.Parse(time.RFC3339Nano, get(fTime))
-	e.HTTPStatus, _ = strconv.Atoi(get(fStatus))
-	if ms, err := strconv.ParseInt(get(fMs), 10, 64); err == nil {
-		e.Duration = time.Duration(ms) * time.Millisecond
-	}
-	if v := get(fValues); v != "" && json.Unmarshal([]byte(v), &e.Values) != nil {
+	e := entryOf(m.ID, get)
+	if v := get("values"); v != "" && json.Unmarshal([]byte(v), &e.Values) != nil {
 		e.Values = map[string]any{"unreadable": v}
+	}
+	return e
+}
+
+// entryOf builds an entry, values left out, from its values by name.
+func entryOf(id string, get func(name string) string) Entry {
+	e := Entry{
+		ID: id, RunID: get("run"), Organisation: get("org"), Instance: get("inst"),
+		Direction: Direction(get("dir")), Entity: get("entity"), Key: get("key"),
+		Action: Action(get("action")), Outcome: Outcome(get("outcome")), Error: get("error"),
+	}
+	e.Time, _ = time.Parse(time.RFC3339Nano, get("t"))
+	e.HTTPStatus, _ = strconv.Atoi(get("status"))
+	if ms, err := strconv.ParseInt(get("ms"), 10, 64); err == nil {
+		e.Duration = time.Duration(ms) * time.Millisecond
 	}
 	return e
 }

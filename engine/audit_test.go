@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // streamLen returns the length of an instance's audit log.
@@ -234,5 +237,54 @@ func TestAuditCapsAge(t *testing.T) {
 	}
 	if o, y := count(); o != 0 || y != 20 {
 		t.Errorf("exact trim left %d old and %d young entries; want 0 and 20", o, y)
+	}
+}
+
+func TestAuditEntriesRoundTrip(t *testing.T) {
+	at := time.Date(2025, 3, 1, 23, 0, 1, 5, time.FixedZone("CET", 3600))
+	for _, e := range []Entry{
+		{Time: at, Instance: "i", Action: Create, Outcome: OutcomeOK},
+		{Time: at, RunID: "r", Organisation: "o", Instance: "i", Direction: Pull, Entity: "tenant", Key: `L-"1"`,
+			Action: Update, Outcome: OutcomeFailed, Error: "line one\nline \"two\" \\ end", HTTPStatus: 500, Duration: 3 * time.Second},
+		{Time: at, Instance: "i", Action: Delete, Outcome: OutcomeOK, Values: map[string]any{"mode": "detach", "alreadyGone": false}},
+		{Time: at, Instance: "i", Action: Update, Outcome: OutcomeOK, Error: "e", Values: map[string]any{"rent": json.Number("812.50")}},
+	} {
+		b, err := e.encode(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := jsonvalue.Decode(b); err != nil {
+			t.Fatalf("%s is not JSON: %v", b, err)
+		}
+		got := decodeEntry(redis.XMessage{ID: "1-0", Values: map[string]any{fEntry: string(b)}})
+		e.ID = "1-0"
+		if d := cmp.Diff(e, got); d != "" {
+			t.Errorf("%s read back (-want +got):\n%s", b, d)
+		}
+	}
+}
+
+func TestAuditReadsEntriesOfEarlierVersions(t *testing.T) {
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: ns.Audit("erp"), Values: []any{
+		"t", "2025-03-01T23:00:01+01:00", "inst", "erp", "action", "update", "outcome", "failed", "run", "r-1",
+		"org", "acme", "dir", "push", "entity", "tenant", "key", "L-1", "error", "422: no", "status", "422", "ms", "84",
+		"values", `{"rent":"812.50"}`,
+	}}).Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := NewAudit(rdb, ns, AuditConfig{}).Query(ctx, Query{Instance: "erp", Failed: true})
+	if err != nil || len(page.Entries) != 1 {
+		t.Fatalf("%+v, %v", page, err)
+	}
+	want := Entry{
+		Time: time.Date(2025, 3, 1, 23, 0, 1, 0, time.FixedZone("", 3600)), RunID: "r-1", Organisation: "acme", Instance: "erp",
+		Direction: Push, Entity: "tenant", Key: "L-1", Action: Update, Outcome: OutcomeFailed, Error: "422: no",
+		HTTPStatus: 422, Duration: 84 * time.Millisecond, Values: map[string]any{"rent": "812.50"},
+	}
+	if d := cmp.Diff(want, page.Entries[0], cmpopts.IgnoreFields(Entry{}, "ID"), cmpopts.EquateApproxTime(0)); d != "" {
+		t.Errorf("entry of an earlier version (-want +got):\n%s", d)
 	}
 }
