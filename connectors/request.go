@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/specsync/specsync/transforms"
@@ -121,23 +120,26 @@ func (r *request) url() (*url.URL, error) {
 		return &u, nil
 	}
 	u := *r.out.base
-	var plain, raw strings.Builder
-	plain.WriteString(u.Path)
-	raw.WriteString(u.EscapedPath())
+	plain := []byte(u.Path)
+	raw := []byte(u.EscapedPath())
+	escaped := u.RawPath != "" // the path needs its own escaping
 	for _, s := range r.op.segments {
 		if !s.param {
-			plain.WriteString(s.text)
-			raw.WriteString(s.text)
+			plain, raw = append(plain, s.text...), append(raw, s.text...)
 			continue
 		}
 		v := r.path[s.text]
 		if v == "" || v == "." || v == ".." {
 			return nil, fmt.Errorf("%s: path parameter {%s} rendered %q; it needs a value that names a record", r.op.name, s.text, v)
 		}
-		plain.WriteString(v)
-		raw.WriteString(url.PathEscape(v))
+		esc := url.PathEscape(v)
+		escaped = escaped || esc != v
+		plain, raw = append(plain, v...), append(raw, esc...)
 	}
-	u.Path, u.RawPath = plain.String(), raw.String()
+	u.Path, u.RawPath = string(plain), ""
+	if escaped {
+		u.RawPath = string(raw)
+	}
 	u.RawQuery = r.query.Encode()
 	return &u, nil
 }

@@ -57,11 +57,14 @@ func writeVars(model string, rec map[string]any, inc map[string]map[string]any, 
 	}
 	v[model], v[varRecord], v[varInstance] = rec, rec, inst
 	if ids == nil {
-		ids = map[string]any{}
+		ids = noIDs
 	}
 	v[varIDs] = ids
 	return v
 }
+
+// noIDs are the ids of a record without includes; templates only read it.
+var noIDs = map[string]any{}
 
 // opVars adds "key" and "id" to v for an operation's parameters. id may
 // be empty (a create).
