@@ -73,6 +73,11 @@ type run struct {
 	readersMu sync.Mutex
 	readers   map[string]*homeReader
 	totals    map[*flow]int64
+	// echoless are the flows the opposite direction left no echo hashes
+	// for, checked as each flow starts (only the opposite direction's
+	// flows write them, and never while this one runs); their loads skip
+	// the echoes.
+	echoless map[*flow]bool
 }
 
 // Run synchronises an instance now: the push phase, then the pull phase,
@@ -99,7 +104,7 @@ func (e *Engine) newRun(l *Loaded, opts RunOptions, dry bool) (*run, error) {
 	r := &run{
 		eng: e, l: l, inst: inst, opts: opts, dry: dry, id: orDefault(opts.RunID, newRunID()),
 		state: e.State(inst), ledger: e.Ledger(inst), cache: newIncludeCache(e.cfg.IncludeCache),
-		instVars: instanceVars(inst), workers: inst.Options.Workers(), readers: map[string]*homeReader{}, totals: map[*flow]int64{},
+		instVars: instanceVars(inst), workers: inst.Options.Workers(), readers: map[string]*homeReader{}, totals: map[*flow]int64{}, echoless: map[*flow]bool{},
 	}
 	r.log = e.cfg.Logger.With("instance", inst.ID, "run", r.id)
 	if err := r.setup(); err != nil {

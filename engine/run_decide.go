@@ -50,7 +50,7 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
 	fields := boxed(keys)
-	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields)
+	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
 	var intents *redis.StringSliceCmd
 	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
 		intents = hmget(ctx, pipe, r.intentsKey(f), fields)

@@ -30,6 +30,11 @@ func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	if err := r.dropLegacyMemos(ctx, f); err != nil {
 		return err
 	}
+	echoes, err := r.state.HasEchoes(ctx, f.dir, f.entity)
+	if err != nil {
+		return err
+	}
+	r.echoless[f] = !echoes
 	if len(r.opts.Keys) > 0 {
 		return r.syncKeys(ctx, f)
 	}

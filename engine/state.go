@@ -74,7 +74,7 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 		return []Known{}, nil
 	}
 	pipe := s.rdb.Pipeline()
-	known := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys))
+	known := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), true)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
@@ -83,18 +83,36 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 
 // queueLoad queues Load's reads on p, whose caller may add its own;
 // fields are homeKeys as arguments. known gives the result once p ran.
-func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any) (known func() []Known) {
+// Without withEchoes the echo hashes are not read: the caller knows there
+// are none (HasEchoes).
+func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (known func() []Known) {
 	ids := hmget(ctx, p, s.keys.IDMap(s.instance, string(dir), entity), fields)
 	written := hmget(ctx, p, s.keys.Written(s.instance, string(dir), entity), fields)
-	echoes := hmget(ctx, p, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
+	var echoes *redis.StringSliceCmd
+	if withEchoes {
+		echoes = hmget(ctx, p, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
+	}
 	return func() []Known {
 		out := make([]Known, len(homeKeys))
 		for i, k := range homeKeys {
-			out[i] = Known{Key: k, PartnerID: ids.Val()[i], Echo: echoes.Val()[i]}
+			out[i] = Known{Key: k, PartnerID: ids.Val()[i]}
 			out[i].Hash, out[i].WrittenAt, out[i].Memo = parseWritten(written.Val()[i])
+			if echoes != nil {
+				out[i].Echo = echoes.Val()[i]
+			}
 		}
 		return out
 	}
+}
+
+// HasEchoes reports whether the opposite direction left any echo hash
+// for dir to find.
+func (s *State) HasEchoes(ctx context.Context, dir Direction, entity string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity)).Result()
+	if err != nil {
+		return false, s.errorf(err, "look for echo hashes", dir, entity)
+	}
+	return n > 0, nil
 }
 
 // boxed returns keys as command arguments, for several commands to share.

@@ -53,6 +53,15 @@ func TestStateCommitAndLoad(t *testing.T) {
 	if d := cmp.Diff([]Known{{Key: "L-1", Echo: "e1"}}, other); d != "" {
 		t.Errorf("pull of the same entity sees only the push's echo (-want +got):\n%s", d)
 	}
+	for _, c := range []struct {
+		dir    Direction
+		entity string
+		want   bool
+	}{{Pull, "tenant", true}, {Push, "tenant", false}, {Pull, "unit", false}} {
+		if got, err := st.HasEchoes(ctx, c.dir, c.entity); err != nil || got != c.want {
+			t.Errorf("HasEchoes(%s, %s) = %v, %v; want %v", c.dir, c.entity, got, err, c.want)
+		}
+	}
 }
 
 func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
