@@ -15,10 +15,9 @@ import (
 
 // State is what the engine remembers of one instance, per direction and
 // entity: the id map between home keys and partner ids (both ways), the
-// hash and time of the last payload written per home key with the
-// writer's memo of it, the echo hashes
-// that tell a read-back of our own write from a real change, the
-// incremental cursor and the time of the last complete read.
+// hash, time and writer's memo of the last payload written per home key,
+// the echo hashes that tell a read-back of our own write from a real
+// change, the incremental cursor and the time of the last complete read.
 //
 // Every method that takes many keys costs one round trip, however many
 // keys it takes: runs load and commit records a page at a time. Records

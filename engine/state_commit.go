@@ -78,9 +78,11 @@ func (b Batch) check() error {
 	if !b.Direction.valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", b.Direction)
 	}
-	for _, w := range append(b.Written, b.Renewed...) {
-		if w.Key == "" {
-			return errEmptyKey
+	for _, ws := range [][]Written{b.Written, b.Renewed} {
+		for _, w := range ws {
+			if w.Key == "" {
+				return errEmptyKey
+			}
 		}
 	}
 	for _, d := range b.Deleted {
