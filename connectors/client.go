@@ -96,8 +96,10 @@ func (c *Client) initOutbound() error {
 }
 
 // newTransport is a keep-alive transport with a connection pool sized for
-// the concurrency cap, timeouts on every phase, and the proxy from the
-// environment.
+// the concurrency cap, timeouts on dialing and TLS, and the proxy from the
+// environment. A request's whole exchange is bounded by Config.Timeout
+// through its context (every request has one, token requests too), so the
+// transport keeps no response header timer of its own.
 func newTransport(cfg Config) *http.Transport {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -108,7 +110,6 @@ func newTransport(cfg Config) *http.Transport {
 		MaxIdleConnsPerHost:   max(cfg.Concurrency, 8),
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: cfg.Timeout,
 		ExpectContinueTimeout: time.Second,
 	}
 }

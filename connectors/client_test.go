@@ -210,3 +210,44 @@ func TestOnlyIDTakesTheIDWithoutTheObject(t *testing.T) {
 		t.Errorf("Upsert with OnlyID of a cut answer: %v; want it refused as not JSON", err)
 	}
 }
+
+// TestTimeoutBoundsTheWholeExchange: Config.Timeout ends a request whose
+// answer does not come, before its headers or in the middle of its body.
+func TestTimeoutBoundsTheWholeExchange(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		headers bool
+	}{{"no headers", false}, {"body stalls", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			api := newTenantsAPI(t)
+			release := make(chan struct{})
+			defer close(release)
+			api.fault = func(w http.ResponseWriter, r *http.Request) bool {
+				if c.headers {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusOK)
+					_, _ = w.Write([]byte(`{"id": "t-1", `))
+					w.(http.Flusher).Flush()
+				}
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				case <-time.After(3 * time.Second):
+				}
+				return true
+			}
+			client := api.client(t, connectors.Config{Timeout: 50 * time.Millisecond})
+			start := time.Now()
+			_, err := client.Get(context.Background(), "tenant", transforms.Vars{"id": "t-1"})
+			if err == nil {
+				t.Fatal("Get of an answer that never ends succeeded")
+			}
+			if got := connectors.Classify(err); got != connectors.RetryNextRun && got != connectors.RetryNow {
+				t.Errorf("Classify(%v) = %v; want a failure worth retrying", err, got)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("the request took %v; the timeout did not end it", took)
+			}
+		})
+	}
+}
