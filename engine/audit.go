@@ -68,13 +68,10 @@ var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key",
 
 // encode appends e as its stream value.
 func (e Entry) encode(b []byte) ([]byte, error) {
-	b = append(b, '[')
-	for i, s := range [...]string{e.Time.Format(time.RFC3339Nano), e.RunID, e.Organisation, e.Instance,
-		string(e.Direction), e.Entity, e.Key, string(e.Action), string(e.Outcome)} {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonvalue.AppendString(b, s)
+	b = append(e.Time.AppendFormat(append(b, '[', '"'), time.RFC3339Nano), '"')
+	for _, s := range [...]string{e.RunID, e.Organisation, e.Instance, string(e.Direction), e.Entity, e.Key,
+		string(e.Action), string(e.Outcome)} {
+		b = jsonvalue.AppendString(append(b, ','), s)
 	}
 	b = strconv.AppendInt(append(b, ','), int64(e.HTTPStatus), 10)
 	b = strconv.AppendInt(append(b, ','), e.Duration.Milliseconds(), 10)
@@ -137,8 +134,10 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 		return nil
 	}
 	pipe := a.rdb.Pipeline()
-	instances := map[string]bool{}
+	streams := map[string]string{} // instance -> its stream's key
 	var buf []byte
+	// XAdd copies its arguments at once, so one XAddArgs serves them all.
+	args := redis.XAddArgs{MaxLen: a.cfg.MaxLen, Approx: true, Values: []any{fEntry, nil}}
 	for _, e := range entries {
 		if e.Instance == "" {
 			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
@@ -147,11 +146,15 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 		if buf, err = a.prepare(e).encode(buf[:0]); err != nil {
 			return fmt.Errorf("audit of instance %q: %w", e.Instance, err)
 		}
-		pipe.XAdd(ctx, &redis.XAddArgs{Stream: a.keys.Audit(e.Instance), MaxLen: a.cfg.MaxLen, Approx: true, Values: []any{fEntry, string(buf)}})
-		instances[e.Instance] = true
+		if args.Stream = streams[e.Instance]; args.Stream == "" {
+			args.Stream = a.keys.Audit(e.Instance)
+			streams[e.Instance] = args.Stream
+		}
+		args.Values.([]any)[1] = string(buf)
+		pipe.XAdd(ctx, &args)
 	}
-	for _, inst := range sortedKeys(instances) {
-		pipe.XTrimMinIDApprox(ctx, a.keys.Audit(inst), a.minID(), 0)
+	for _, inst := range sortedKeys(streams) {
+		pipe.XTrimMinIDApprox(ctx, streams[inst], a.minID(), 0)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("audit: writing %d entries: %w", len(entries), err)
