@@ -251,3 +251,27 @@ func TestTimeoutBoundsTheWholeExchange(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteResultsCarryTheStatus: a write's result has the HTTP status of
+// the answer, also when only the id is read, and a delete of a record
+// already gone the 404.
+func TestWriteResultsCarryTheStatus(t *testing.T) {
+	ctx := context.Background()
+	api := newTenantsAPI(t)
+	c := api.client(t, connectors.Config{})
+	created, err := c.Create(ctx, "tenant", connectors.Write{Key: "L-1", Body: map[string]any{"externalId": "L-1", "lastName": "Lovelace"}})
+	if err != nil || created.Status != http.StatusCreated {
+		t.Fatalf("Create = %+v, %v; want status 201", created, err)
+	}
+	upserted, err := c.Upsert(ctx, "tenant", connectors.Write{Key: "L-1", Body: map[string]any{"externalId": "L-1", "lastName": "King"}, OnlyID: true})
+	if err != nil || upserted.Status != http.StatusOK || upserted.ID != created.ID {
+		t.Fatalf("Upsert with OnlyID = %+v, %v; want status 200 and id %q", upserted, err, created.ID)
+	}
+	del := connectors.Write{Key: "L-1", Vars: transforms.Vars{"id": created.ID}}
+	if res, err := c.Delete(ctx, "tenant", del); err != nil || res.Gone || res.Status < 200 || res.Status > 299 {
+		t.Fatalf("Delete = %+v, %v; want a 2xx", res, err)
+	}
+	if res, err := c.Delete(ctx, "tenant", del); err != nil || !res.Gone || res.Status != http.StatusNotFound {
+		t.Fatalf("Delete again = %+v, %v; want gone with 404", res, err)
+	}
+}

@@ -198,7 +198,7 @@ func (l *listing) fetch(ctx context.Context) (any, error) {
 		return nil, l.pagingError(l.number, PagingRepeatedRequest, fmt.Sprintf("the request for this page repeats the one of page %d (same URL and parameters): the system sent the same cursor or link again", prev), nil)
 	}
 	l.requests[fp] = l.number
-	body, header, err := l.c.send(ctx, l.op, l.req, enc, nil)
+	body, _, header, err := l.c.send(ctx, l.op, l.req, enc, nil)
 	l.header = header
 	return body, err
 }

@@ -97,6 +97,6 @@ func (c *Client) read(ctx context.Context, op *operation, vars transforms.Vars) 
 		return nil, err
 	}
 	defer enc.release()
-	body, _, err := c.send(ctx, op, r, enc, nil)
+	body, _, _, err := c.send(ctx, op, r, enc, nil)
 	return body, err
 }

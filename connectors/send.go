@@ -271,22 +271,21 @@ func (c *Client) scrubURLError(err error) error {
 
 // send validates and sends a request, validates the response, decodes it
 // and checks a GraphQL error array.
-func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (any, http.Header, error) {
+func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (body any, status int, header http.Header, err error) {
 	resp, err := c.checkedExchange(ctx, op, r, enc, guard)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	defer resp.release()
-	body, err := resp.decode()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", op.name, err)
+	if body, err = resp.decode(); err != nil {
+		return nil, 0, nil, fmt.Errorf("%s: %w", op.name, err)
 	}
 	if op.graphql != nil {
 		if err := graphqlErrors(op.name, c.gqlErrors, body); err != nil {
-			return nil, nil, err
+			return nil, 0, nil, err
 		}
 	}
-	return body, resp.header, nil
+	return body, resp.status, resp.header, nil
 }
 
 // checkedExchange validates and sends a request and validates the

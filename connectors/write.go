@@ -51,6 +51,10 @@ type Result struct {
 	Existing bool
 	// Gone is set when a delete found the record already gone (404, 410).
 	Gone bool
+	// Status is the HTTP status of the answer to the write, or of the
+	// 404 or 410 of a record already gone; zero when no answer settled it
+	// (a lost create that a lookup found).
+	Status int
 }
 
 // vars returns the template variables with "key" set.
@@ -113,7 +117,11 @@ func (c *Client) Upsert(ctx context.Context, name string, w Write) (*Result, err
 func (c *Client) Delete(ctx context.Context, name string, w Write) (*Result, error) {
 	res, err := c.idempotentWrite(ctx, name, "delete", w, func(e *entity) *operation { return e.delete })
 	if errors.Is(err, ErrNotFound) {
-		return &Result{Gone: true}, nil
+		gone := &Result{Gone: true}
+		if he := (*HTTPError)(nil); errors.As(err, &he) {
+			gone.Status = he.Status
+		}
+		return gone, nil
 	}
 	return res, err
 }
@@ -156,11 +164,13 @@ func (c *Client) write(ctx context.Context, e *entity, op *operation, w Write, g
 	if w.OnlyID && op.graphql == nil {
 		return c.writeForID(ctx, e, op, r, enc, guard)
 	}
-	body, _, err := c.send(ctx, op, r, enc, guard)
+	body, status, _, err := c.send(ctx, op, r, enc, guard)
 	if err != nil {
 		return nil, err
 	}
-	return e.result(ctx, c, op, body), nil
+	res := e.result(ctx, c, op, body)
+	res.Status = status
+	return res, nil
 }
 
 // writeForID sends a write and takes only the id out of its answer.
@@ -170,6 +180,16 @@ func (c *Client) writeForID(ctx context.Context, e *entity, op *operation, r *re
 		return nil, err
 	}
 	defer resp.release()
+	res, err := c.idOf(ctx, e, op, resp)
+	if err != nil {
+		return nil, err
+	}
+	res.Status = resp.status
+	return res, nil
+}
+
+// idOf takes the id out of a write's answer.
+func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *response) (*Result, error) {
 	body := bytes.TrimSpace(resp.body())
 	if len(body) == 0 {
 		return e.result(ctx, c, op, nil), nil

@@ -45,7 +45,7 @@ type item struct {
 	note     string // why it is skipped
 	fail     *Reason
 	retry    bool // a transient failure: tried again later in the run
-	status   int
+	status   int  // of the answer that settled the write, or of the failure
 	took     time.Duration
 	res      *connectors.Result
 	id       string // the target's id after the write

@@ -122,6 +122,15 @@ func TestRunPermissionDenials(t *testing.T) {
 	if len(page.Entries) != 6 || page.Entries[0].Outcome != OutcomeDenied || page.Entries[0].RunID != sum.RunID || page.Entries[0].Organisation != "acme" {
 		t.Errorf("audit of unit: %d entries, first %+v; want 6 denied entries of the run", len(page.Entries), page.Entries[0])
 	}
+	page, err = h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, Entity: "building", Limit: 100})
+	if err != nil || len(page.Entries) != 2 {
+		t.Fatalf("audit of building: %+v, %v", page, err)
+	}
+	for _, e := range page.Entries {
+		if e.Outcome != OutcomeOK || e.HTTPStatus != http.StatusCreated {
+			t.Errorf("audit of a building created: %+v; want outcome ok and the partner's 201", e)
+		}
+	}
 	failures, err := h.eng.Ledger(h.inst).List(context.Background(), LedgerFilter{Entity: "tenant"})
 	if err != nil {
 		t.Fatal(err)

@@ -123,7 +123,7 @@ func (r *run) confirmed(f *flow, it *item, res *connectors.Result) error {
 	if res == nil {
 		res = &connectors.Result{}
 	}
-	it.res = res
+	it.res, it.status = res, res.Status
 	it.id = orDefault(res.ID, textAt(res.Object, idPath(f.dst.ent)))
 	if f.dir == Push {
 		it.id = orDefault(it.id, it.known.PartnerID)
