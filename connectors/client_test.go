@@ -275,3 +275,45 @@ func TestWriteResultsCarryTheStatus(t *testing.T) {
 		t.Fatalf("Delete again = %+v, %v; want gone with 404", res, err)
 	}
 }
+
+// TestOnlyIDReadsEveryShapeOfAnswer: with OnlyID the id comes out of
+// answers that are the object, hold it at the result path, or are the id
+// itself, as it does when the whole answer is decoded.
+func TestOnlyIDReadsEveryShapeOfAnswer(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, action, answer, id string
+	}{
+		{"object", "update", `{"externalId": "L-1", "id": "t-7"}`, "t-7"},
+		{"object without id", "update", `{"externalId": "L-1"}`, ""},
+		{"id itself", "update", `"t-8"`, "t-8"},
+		{"number id", "update", `{"id": 12}`, "12"},
+		{"object at the result path", "upsert", `{"result": {"id": "t-9"}}`, "t-9"},
+		{"id at the result path", "upsert", `{"result": "t-10"}`, "t-10"},
+		{"nothing at the result path", "upsert", `{"other": 1}`, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			api := newTenantsAPI(t)
+			client := api.client(t, connectors.Config{})
+			api.fault = func(w http.ResponseWriter, r *http.Request) bool {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(c.answer))
+				return true
+			}
+			w := connectors.Write{Key: "L-1", Body: map[string]any{"externalId": "L-1"}, Vars: transforms.Vars{"id": "t-1"}}
+			write := client.Update
+			if c.action == "upsert" {
+				write = client.Upsert
+			}
+			full, err := write(ctx, "tenant", w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.OnlyID = true
+			lean, err := write(ctx, "tenant", w)
+			if err != nil || lean.ID != c.id || full.ID != c.id {
+				t.Errorf("id %q with OnlyID (%v), %q without; want %q", lean.ID, err, full.ID, c.id)
+			}
+		})
+	}
+}

@@ -194,6 +194,14 @@ func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *respo
 	if len(body) == 0 {
 		return e.result(ctx, c, op, nil), nil
 	}
+	if len(op.result) == 0 && body[0] == '{' {
+		// The answer is the object: one pass takes its id out.
+		raw, found, err := jsonvalue.FindRaw(body, e.id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
+		}
+		return idResult(raw, found), nil
+	}
 	raw, found, err := jsonvalue.FindRaw(body, op.result)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
@@ -205,12 +213,18 @@ func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *respo
 		v, _ := jsonvalue.Decode(raw) // FindRaw checked it
 		return scalarResult(v), nil
 	}
-	if raw, found, _ = jsonvalue.FindRaw(raw, e.id); !found {
-		return &Result{}, nil
+	raw, found, _ = jsonvalue.FindRaw(raw, e.id)
+	return idResult(raw, found), nil
+}
+
+// idResult is the result of the id found (or not) in a written object.
+func idResult(raw []byte, found bool) *Result {
+	if !found {
+		return &Result{}
 	}
-	v, _ := jsonvalue.Decode(raw)
+	v, _ := jsonvalue.Decode(raw) // FindRaw checked it
 	id, _ := scalarText(v)
-	return &Result{ID: id}, nil
+	return &Result{ID: id}
 }
 
 // setBody puts the mapped body into the request: the GraphQL variable, or
