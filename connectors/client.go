@@ -178,7 +178,7 @@ func (c *Client) call(ctx context.Context, operationID string, body any) (any, e
 	if err != nil {
 		return nil, err
 	}
-	r := &request{op: op, out: c.out, query: url.Values{}, header: http.Header{}, body: body}
+	r := &request{op: op, out: c.out, body: body}
 	enc, err := r.encode()
 	if err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func (c *Client) call(ctx context.Context, operationID string, body any) (any, e
 func (c *Client) attemptWithout(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	req, err := enc.httpRequest(actx)
+	req, err := enc.httpRequest(actx, false)
 	if err != nil {
 		return nil, nil, err
 	}

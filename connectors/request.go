@@ -34,7 +34,7 @@ var _ PageRequest = (*request)(nil)
 // newRequest renders op's parameter templates (and GraphQL variables) over
 // vars.
 func newRequest(op *operation, out *outbound, vars transforms.Vars) (*request, error) {
-	r := &request{op: op, out: out, query: url.Values{}, header: http.Header{}}
+	r := &request{op: op, out: out}
 	for _, f := range op.fills {
 		v, err := f.tpl.render(vars)
 		if err != nil {
@@ -67,10 +67,16 @@ func (r *request) place(name, in, v string) {
 	}
 	switch in {
 	case "header":
+		if r.header == nil {
+			r.header = http.Header{}
+		}
 		r.header.Set(name, v)
 	case "cookie":
 		r.cookies = append(r.cookies, &http.Cookie{Name: name, Value: v})
 	default:
+		if r.query == nil {
+			r.query = url.Values{}
+		}
 		r.query.Set(name, v)
 	}
 }
@@ -208,8 +214,10 @@ func jsonMediaType() []string { return jsonValue[:1:1] }
 
 var jsonValue = []string{"application/json"}
 
-// httpRequest makes one attempt's *http.Request.
-func (e *encoded) httpRequest(ctx context.Context) (*http.Request, error) {
+// httpRequest makes one attempt's *http.Request. Its header is a copy
+// when the caller changes it (adds credentials); otherwise it is e's,
+// which nothing on the way changes.
+func (e *encoded) httpRequest(ctx context.Context, changesHeader bool) (*http.Request, error) {
 	var body io.Reader
 	if e.body != nil {
 		body = bytes.NewReader(e.body.Bytes())
@@ -220,7 +228,10 @@ func (e *encoded) httpRequest(ctx context.Context) (*http.Request, error) {
 	}
 	u := *e.url
 	req.URL, req.Host = &u, u.Host
-	req.Header = e.header.Clone()
+	req.Header = e.header
+	if changesHeader {
+		req.Header = e.header.Clone()
+	}
 	return req, nil
 }
 

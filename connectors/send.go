@@ -193,7 +193,7 @@ func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*res
 	defer func() { <-c.sem }()
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	req, err := enc.httpRequest(actx)
+	req, err := enc.httpRequest(actx, c.auth != nil)
 	if err != nil {
 		return nil, nil, &unsentError{err}
 	}
