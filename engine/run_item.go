@@ -34,6 +34,7 @@ type item struct {
 	incKeys  map[string]string
 	ids      map[string]any
 	payload  map[string]any
+	vars     transforms.Vars // of the write mapping and requests (itemVars)
 	hash     string
 	known    Known
 	intent   string       // payload hash of an unconfirmed create

@@ -130,7 +130,7 @@ func (r *run) mapPayloads(f *flow, items []*item) {
 
 // mapPayload maps one record.
 func (r *run) mapPayload(f *flow, it *item) {
-	vars := writeVars(f.model, it.rec, it.inc, it.ids, r.instVars)
+	vars := r.itemVars(f, it)
 	if f.when != nil {
 		s, err := f.when.Render(vars)
 		if err != nil {

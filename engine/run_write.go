@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/transforms"
 )
 
 // write sends one record to the destination and notes the outcome on the
@@ -62,14 +63,26 @@ func (r *run) targetWriteID(f *flow, it *item) string {
 	return it.key
 }
 
-// request builds the connectors' write of an item.
+// request builds the connectors' write of an item. Its variables are
+// those its payload was mapped with, and the operation's key and id.
 func (r *run) request(f *flow, it *item, id string) connectors.Write {
-	vars := writeVars(f.model, it.rec, it.inc, it.ids, r.instVars)
+	vars := r.itemVars(f, it)
 	vars[varKey] = it.key
 	if id != "" {
 		vars[varID] = id
+	} else {
+		delete(vars, varID) // an earlier request's
 	}
 	return connectors.Write{Key: it.key, Body: it.payload, Vars: vars, Hash: it.hash, OnlyID: f.onlyID}
+}
+
+// itemVars are the template variables of an item's write mapping, made
+// once for the mapping and its requests.
+func (r *run) itemVars(f *flow, it *item) transforms.Vars {
+	if it.vars == nil {
+		it.vars = writeVars(f.model, it.rec, it.inc, it.ids, r.instVars)
+	}
+	return it.vars
 }
 
 // create sends a create to a system without upsert. A create that may
