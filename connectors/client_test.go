@@ -288,6 +288,7 @@ func TestOnlyIDReadsEveryShapeOfAnswer(t *testing.T) {
 		{"object without id", "update", `{"externalId": "L-1"}`, ""},
 		{"id itself", "update", `"t-8"`, "t-8"},
 		{"number id", "update", `{"id": 12}`, "12"},
+		{"escaped id", "update", `{"id": "t-\u0037\""}`, `t-7"`},
 		{"object at the result path", "upsert", `{"result": {"id": "t-9"}}`, "t-9"},
 		{"id at the result path", "upsert", `{"result": "t-10"}`, "t-10"},
 		{"nothing at the result path", "upsert", `{"other": 1}`, ""},

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
@@ -221,6 +222,9 @@ func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *respo
 func idResult(raw []byte, found bool) *Result {
 	if !found {
 		return &Result{}
+	}
+	if n := len(raw); n >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return &Result{ID: string(raw[1 : n-1])} // a string as it is, no escapes to undo
 	}
 	v, _ := jsonvalue.Decode(raw) // FindRaw checked it
 	id, _ := scalarText(v)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
@@ -236,14 +237,21 @@ const hashLen = 16
 // encode packs a memo: the two hashes, then per field its name's length
 // (uvarint), its name and 4 bytes of fingerprint.
 func (m memo) encode() string {
-	b := make([]byte, 0, 2*hashLen+16*len(m.prints))
-	b = append(append(b, m.input...), m.payload...)
+	size := len(m.input) + len(m.payload)
 	for _, p := range m.prints {
-		b = binary.AppendUvarint(b, uint64(len(p.name)))
-		b = append(b, p.name...)
-		b = binary.BigEndian.AppendUint32(b, p.sum)
+		size += binary.MaxVarintLen64 + len(p.name) + 4
 	}
-	return string(b)
+	var b strings.Builder // one allocation: its String does not copy
+	b.Grow(size)
+	b.WriteString(m.input)
+	b.WriteString(m.payload)
+	var tmp [binary.MaxVarintLen64]byte
+	for _, p := range m.prints {
+		b.Write(binary.AppendUvarint(tmp[:0], uint64(len(p.name))))
+		b.WriteString(p.name)
+		b.Write(binary.BigEndian.AppendUint32(tmp[:0], p.sum))
+	}
+	return b.String()
 }
 
 // memoHashes reads only the two hashes of an encoded memo, without

@@ -216,12 +216,17 @@ func str(v any) string {
 // value: "hash ms", then " memo" when there is one. The hash has no
 // spaces; the memo may hold any bytes.
 func formatWritten(hash string, at time.Time, memo string) string {
-	b := make([]byte, 0, len(hash)+15+len(memo))
-	b = strconv.AppendInt(append(append(b, hash...), ' '), at.UnixMilli(), 10)
+	var b strings.Builder
+	b.Grow(len(hash) + 22 + len(memo))
+	b.WriteString(hash)
+	b.WriteByte(' ')
+	var ms [20]byte
+	b.Write(strconv.AppendInt(ms[:0], at.UnixMilli(), 10))
 	if memo != "" {
-		b = append(append(b, ' '), memo...)
+		b.WriteByte(' ')
+		b.WriteString(memo)
 	}
-	return string(b)
+	return b.String()
 }
 
 // parseWritten decodes formatWritten; a value without a time gives a
