@@ -58,6 +58,7 @@ type decoder struct {
 	pos   int
 	depth int
 	buf   []byte // scratch for strings with escapes
+	sizes [8]int // by depth: the size of the last object or array (sizeHint)
 }
 
 func (d *decoder) space() {
@@ -141,7 +142,8 @@ func (d *decoder) enter() error {
 }
 
 func (d *decoder) object() (any, error) {
-	m := make(map[string]any)
+	at := d.depth
+	m := make(map[string]any, d.sizeHint(at))
 	err := d.members(func(key string) error {
 		v, err := d.value()
 		m[key] = v
@@ -150,11 +152,13 @@ func (d *decoder) object() (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.noteSize(at, len(m))
 	return m, nil
 }
 
 func (d *decoder) array() (any, error) {
-	list := make([]any, 0, 4)
+	at := d.depth
+	list := make([]any, 0, max(d.sizeHint(at), 4))
 	err := d.elements(func() error {
 		v, err := d.value()
 		list = append(list, v)
@@ -163,8 +167,29 @@ func (d *decoder) array() (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.noteSize(at, len(list))
 	return list, nil
 }
+
+// sizeHint is the size of the last object or array that ended at depth:
+// the records of a page have the same fields, so each map is made as
+// large as the one before, without growing.
+func (d *decoder) sizeHint(depth int) int {
+	if depth < len(d.sizes) {
+		return d.sizes[depth]
+	}
+	return 0
+}
+
+func (d *decoder) noteSize(depth, n int) {
+	if depth < len(d.sizes) {
+		d.sizes[depth] = min(n, maxSizeHint)
+	}
+}
+
+// maxSizeHint bounds a hint, so that one huge object does not make all
+// that follow it huge.
+const maxSizeHint = 64
 
 // members reads the object at d.pos: member is called with each key, at
 // the start of its value, and must move past the value.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -115,4 +116,27 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodePage decodes a page of 500 records of ten fields, as a
+// listing answers.
+func BenchmarkDecodePage(b *testing.B) {
+	var page bytes.Buffer
+	page.WriteByte('[')
+	for i := range 500 {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		fmt.Fprintf(&page, `{"id":"item-%07d","name":"Objekt %d","street":"Musterstraße %d","zip":"%05d","city":"Berlin",`+
+			`"amount":"%d.5","since":"2024-01-31","active":true,"area":%d.25,"updatedAt":"2025-03-01T12:00:00Z"}`, i, i, i%300, 10000+i, 500+i, 20+i%180)
+	}
+	page.WriteByte(']')
+	doc := page.Bytes()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
