@@ -135,22 +135,25 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 	}
 	pipe := a.rdb.Pipeline()
 	streams := map[string]string{} // instance -> its stream's key
-	var buf []byte
-	// XAdd copies its arguments at once, so one XAddArgs serves them all.
+	// The entries are encoded one after the other into one buffer, each
+	// sent as its slice of it; XAdd copies its arguments at once, so one
+	// XAddArgs serves them all.
+	buf := make([]byte, 0, 192*len(entries))
 	args := redis.XAddArgs{MaxLen: a.cfg.MaxLen, Approx: true, Values: []any{fEntry, nil}}
 	for _, e := range entries {
 		if e.Instance == "" {
 			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
 		}
+		start := len(buf)
 		var err error
-		if buf, err = a.prepare(e).encode(buf[:0]); err != nil {
+		if buf, err = a.prepare(e).encode(buf); err != nil {
 			return fmt.Errorf("audit of instance %q: %w", e.Instance, err)
 		}
 		if args.Stream = streams[e.Instance]; args.Stream == "" {
 			args.Stream = a.keys.Audit(e.Instance)
 			streams[e.Instance] = args.Stream
 		}
-		args.Values.([]any)[1] = string(buf)
+		args.Values.([]any)[1] = buf[start:len(buf):len(buf)]
 		pipe.XAdd(ctx, &args)
 	}
 	for _, inst := range sortedKeys(streams) {
