@@ -188,7 +188,22 @@ func (r *request) encode() (*encoded, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &encoded{method: r.op.method, url: u, header: make(http.Header, len(r.header)+3)}
+	e := &encoded{method: r.op.method, url: u}
+	p := r.payload()
+	if p != nil {
+		e.body = getBuf()
+		if err := encodeJSON(e.body, p); err != nil {
+			putBuf(e.body)
+			return nil, fmt.Errorf("%s: encoding the body: %w", r.op.name, err)
+		}
+	}
+	r.last = u
+	if len(r.header) == 0 && len(r.cookies) == 0 && r.op.spec.IdempotencyKey == "" {
+		// Nothing of its own: the header every such request sends.
+		e.header = plainHeaders[p != nil]
+		return e, nil
+	}
+	e.header = make(http.Header, len(r.header)+3)
 	for k, v := range r.header {
 		e.header[k] = v[:len(v):len(v)] // an Add copies instead of writing into r's
 	}
@@ -196,16 +211,19 @@ func (r *request) encode() (*encoded, error) {
 		e.header.Add("Cookie", ck.String())
 	}
 	e.header["Accept"] = jsonMediaType()
-	if p := r.payload(); p != nil {
-		e.body = getBuf()
-		if err := encodeJSON(e.body, p); err != nil {
-			putBuf(e.body)
-			return nil, fmt.Errorf("%s: encoding the body: %w", r.op.name, err)
-		}
+	if p != nil {
 		e.header["Content-Type"] = jsonMediaType()
 	}
-	r.last = u
 	return e, nil
+}
+
+// plainHeaders are the headers of requests without parameters, cookies
+// or idempotency keys in their header, by whether they have a body. They
+// are shared and never changed: httpRequest copies a header before
+// credentials are added, and nothing else writes to one.
+var plainHeaders = map[bool]http.Header{
+	false: {"Accept": jsonMediaType()},
+	true:  {"Accept": jsonMediaType(), "Content-Type": jsonMediaType()},
 }
 
 // jsonMediaType is the header value "application/json", shared: its

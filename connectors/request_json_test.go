@@ -2,12 +2,17 @@ package connectors
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/specs"
 )
 
 // stdJSON is the body encoding/json writes for v, or its error.
@@ -111,4 +116,28 @@ func BenchmarkEncodeBody(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSharedHeadersAreNotChanged: a request without header parameters
+// sends a shared header, and credentials go to a copy of it.
+func TestSharedHeadersAreNotChanged(t *testing.T) {
+	base, _ := url.Parse("https://api.example.com")
+	r := &request{op: &operation{name: "x", spec: &specs.Operation{}, method: http.MethodPost}, out: &outbound{base: base}, body: map[string]any{"a": 1}}
+	enc, err := r.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.release()
+	req, err := enc.httpRequest(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer t")
+	want := http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}
+	if d := cmp.Diff(want, plainHeaders[true]); d != "" {
+		t.Errorf("the shared header changed (-want +got):\n%s", d)
+	}
+	if req.Header.Get("Accept") != "application/json" || req.Header.Get("Authorization") == "" {
+		t.Errorf("request header %v", req.Header)
+	}
 }
