@@ -19,7 +19,8 @@ import (
 type request struct {
 	op      *operation
 	out     *outbound
-	path    map[string]string
+	path    []pathParam // few: a slice, over pathBuf while it fits
+	pathBuf [2]pathParam
 	query   url.Values
 	header  http.Header
 	cookies []*http.Cookie
@@ -30,6 +31,28 @@ type request struct {
 }
 
 var _ PageRequest = (*request)(nil)
+
+// pathParam is a rendered path parameter.
+type pathParam struct{ name, value string }
+
+// pathValue is the value of path parameter name; "" when it has none.
+func (r *request) pathValue(name string) string {
+	for _, p := range r.path {
+		if p.name == name {
+			return p.value
+		}
+	}
+	return ""
+}
+
+// pathParams are the path parameters by name, as validation takes them.
+func (r *request) pathParams() map[string]string {
+	m := make(map[string]string, len(r.path))
+	for _, p := range r.path {
+		m[p.name] = p.value
+	}
+	return m
+}
 
 // newRequest renders op's parameter templates (and GraphQL variables) over
 // vars.
@@ -56,10 +79,16 @@ func newRequest(op *operation, out *outbound, vars transforms.Vars) (*request, e
 // header and cookie values are left out.
 func (r *request) place(name, in, v string) {
 	if in == "path" {
-		if r.path == nil {
-			r.path = map[string]string{}
+		for i := range r.path {
+			if r.path[i].name == name {
+				r.path[i].value = v
+				return
+			}
 		}
-		r.path[name] = v
+		if r.path == nil {
+			r.path = r.pathBuf[:0]
+		}
+		r.path = append(r.path, pathParam{name, v})
 		return
 	}
 	if v == "" {
@@ -134,7 +163,7 @@ func (r *request) url() (*url.URL, error) {
 			plain, raw = append(plain, s.text...), append(raw, s.text...)
 			continue
 		}
-		v := r.path[s.text]
+		v := r.pathValue(s.text)
 		if v == "" || v == "." || v == ".." {
 			return nil, fmt.Errorf("%s: path parameter {%s} rendered %q; it needs a value that names a record", r.op.name, s.text, v)
 		}

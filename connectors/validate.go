@@ -67,7 +67,7 @@ func (v *validator) requestInput(op *operation, r *request, enc *encoded) *opena
 	if enc.body != nil {
 		req.ContentLength = int64(enc.body.Len())
 	}
-	return &openapi3filter.RequestValidationInput{Request: req, PathParams: r.path, Route: op.route, Options: v.opts}
+	return &openapi3filter.RequestValidationInput{Request: req, PathParams: r.pathParams(), Route: op.route, Options: v.opts}
 }
 
 // report logs err in warn mode and returns it as a *ValidationError in
