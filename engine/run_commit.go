@@ -51,7 +51,7 @@ func (r *run) partnerID(f *flow, it *item) string {
 // memos, renews the memos of records mapped again to their last payload,
 // and after a conflict makes the owning direction write again.
 func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*item) error {
-	own := Batch{Direction: f.dir, Entity: f.entity}
+	own := Batch{Direction: f.dir, Entity: f.entity, Written: make([]Written, 0, len(items))}
 	other := Batch{Direction: f.dir.Opposite(), Entity: f.entity}
 	for _, it := range items {
 		switch {

@@ -50,7 +50,7 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
 	fields := boxed(keys)
-	known := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
+	fill := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
 	var intents *redis.StringSliceCmd
 	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
 		intents = hmget(ctx, pipe, r.intentsKey(f), fields)
@@ -58,10 +58,9 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
-	for i, k := range known() {
-		it := live[i]
-		it.known = k
-		if intents != nil {
+	fill(func(i int) *Known { return &live[i].known })
+	if intents != nil {
+		for i, it := range live {
 			it.intent = intents.Val()[i]
 		}
 	}

@@ -73,34 +73,36 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 		return []Known{}, nil
 	}
 	pipe := s.rdb.Pipeline()
-	known := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), true)
+	out := make([]Known, len(homeKeys))
+	fill := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), true)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
-	return known(), nil
+	fill(func(i int) *Known { return &out[i] })
+	return out, nil
 }
 
 // queueLoad queues Load's reads on p, whose caller may add its own;
-// fields are homeKeys as arguments. known gives the result once p ran.
-// Without withEchoes the echo hashes are not read: the caller knows there
-// are none (HasEchoes).
-func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (known func() []Known) {
+// fields are homeKeys as arguments. Once p ran, fill writes what is known
+// of homeKeys[i] to at(i), wherever the caller keeps it. Without
+// withEchoes the echo hashes are not read: the caller knows there are
+// none (HasEchoes).
+func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (fill func(at func(i int) *Known)) {
 	ids := hmget(ctx, p, s.keys.IDMap(s.instance, string(dir), entity), fields)
 	written := hmget(ctx, p, s.keys.Written(s.instance, string(dir), entity), fields)
 	var echoes *redis.StringSliceCmd
 	if withEchoes {
 		echoes = hmget(ctx, p, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
 	}
-	return func() []Known {
-		out := make([]Known, len(homeKeys))
+	return func(at func(i int) *Known) {
 		for i, k := range homeKeys {
-			out[i] = Known{Key: k, PartnerID: ids.Val()[i]}
-			out[i].Hash, out[i].WrittenAt, out[i].Memo = parseWritten(written.Val()[i])
+			out := at(i)
+			*out = Known{Key: k, PartnerID: ids.Val()[i]}
+			out.Hash, out.WrittenAt, out.Memo = parseWritten(written.Val()[i])
 			if echoes != nil {
-				out[i].Echo = echoes.Val()[i]
+				out.Echo = echoes.Val()[i]
 			}
 		}
-		return out
 	}
 }
 
