@@ -113,7 +113,8 @@ type AuditConfig struct {
 	// the system clock.
 	Clock Clock
 	// FlushEvery is how many entries an Auditor buffers before it writes
-	// them. Zero means 100.
+	// them. Zero means 1000, more than a page: a run writes each page's
+	// entries in one round trip, once the page is committed.
 	FlushEvery int
 }
 
@@ -121,7 +122,7 @@ type AuditConfig struct {
 func NewAudit(rdb redis.UniversalClient, ns keys.Namespace, cfg AuditConfig) *Audit {
 	cfg.MaxLen = orDefault(cfg.MaxLen, DefaultAuditMaxLen)
 	cfg.MaxAge = orDefault(cfg.MaxAge, DefaultAuditMaxAge)
-	cfg.FlushEvery = orDefault(cfg.FlushEvery, 100)
+	cfg.FlushEvery = orDefault(cfg.FlushEvery, 1000)
 	cfg.Clock = orSystem(cfg.Clock)
 	return &Audit{rdb: rdb, keys: ns, cfg: cfg}
 }

@@ -14,7 +14,8 @@ import (
 const OutcomeConflict Outcome = "conflict"
 
 // auditPage writes an audit entry per action tried on a page: writes,
-// failures, denials and conflicts. Skipped records are only counted.
+// failures, denials and conflicts. Skipped records are only counted. The
+// entries go out together as soon as the page is committed.
 func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item) error {
 	if r.dry {
 		return nil
@@ -27,6 +28,9 @@ func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item)
 		if err := r.audit.Add(ctx, e); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
+	}
+	if err := r.audit.Flush(ctx); err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
 }
