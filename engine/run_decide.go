@@ -14,21 +14,27 @@ import (
 // skipping unchanged inputs) goes with its hash in the state.
 
 // legacyMemoKey is where versions before memos moved into the state kept
-// them; a run drops it (dropLegacyMemos).
+// them; a run drops it (startFlow).
 func (r *run) legacyMemoKey(f *flow) string {
 	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":memo"
 }
 
-// dropLegacyMemos deletes the memo hash of earlier versions, unless the
-// run is a plan. Records it served are mapped once more and get their
-// memos back in the state (Batch.Renewed), without writing to the target.
-func (r *run) dropLegacyMemos(ctx context.Context, f *flow) error {
-	if r.dry {
-		return nil
+// startFlow does, in one round trip, what a flow needs before its first
+// page: it notes whether the opposite direction left echo hashes (the
+// loads of a flow without skip them), and unless the run is a plan it
+// drops the memo hash of earlier versions; the records it served are
+// mapped once more and get their memos back in the state
+// (Batch.Renewed), without writing to the target.
+func (r *run) startFlow(ctx context.Context, f *flow) error {
+	pipe := r.eng.cfg.Redis.Pipeline()
+	if !r.dry {
+		pipe.Unlink(ctx, r.legacyMemoKey(f))
 	}
-	if err := r.eng.cfg.Redis.Unlink(ctx, r.legacyMemoKey(f)).Err(); err != nil {
-		return fmt.Errorf("instance %q: drop the old memos of %s: %w", r.inst.ID, f.label(), err)
+	echoes := r.state.queueHasEchoes(ctx, pipe, f.dir, f.entity)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("instance %q: start %s: %w", r.inst.ID, f.label(), err)
 	}
+	r.echoless[f] = echoes.Val() == 0
 	return nil
 }
 

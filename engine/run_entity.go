@@ -27,14 +27,9 @@ type reading struct {
 // then the transient failures, and finally stores the cursor and finds
 // deletes. Only errors that stop the run are returned.
 func (r *run) syncFlow(ctx context.Context, f *flow) error {
-	if err := r.dropLegacyMemos(ctx, f); err != nil {
+	if err := r.startFlow(ctx, f); err != nil {
 		return err
 	}
-	echoes, err := r.state.HasEchoes(ctx, f.dir, f.entity)
-	if err != nil {
-		return err
-	}
-	r.echoless[f] = !echoes
 	if len(r.opts.Keys) > 0 {
 		return r.syncKeys(ctx, f)
 	}

@@ -109,11 +109,17 @@ func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction,
 // HasEchoes reports whether the opposite direction left any echo hash
 // for dir to find.
 func (s *State) HasEchoes(ctx context.Context, dir Direction, entity string) (bool, error) {
-	n, err := s.rdb.Exists(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity)).Result()
+	n, err := s.queueHasEchoes(ctx, s.rdb, dir, entity).Result()
 	if err != nil {
 		return false, s.errorf(err, "look for echo hashes", dir, entity)
 	}
 	return n > 0, nil
+}
+
+// queueHasEchoes queues HasEchoes' read on c: its count is 1 when there
+// are echo hashes.
+func (s *State) queueHasEchoes(ctx context.Context, c redis.Cmdable, dir Direction, entity string) *redis.IntCmd {
+	return c.Exists(ctx, s.keys.Echo(s.instance, string(dir.Opposite()), entity))
 }
 
 // boxed returns keys as command arguments, for several commands to share.
