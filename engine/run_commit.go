@@ -71,7 +71,7 @@ func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*it
 		case it.note == noteUnchanged && !it.recalled && it.input != "":
 			// Mapped again to the same payload: keep the inputs, so that the
 			// next run need not map it.
-			own.Renewed = append(own.Renewed, Written{Key: it.key, Hash: it.hash, At: it.known.WrittenAt, Memo: it.memoOf()})
+			own.Renewed = append(own.Renewed, Written{Key: it.key, PartnerID: it.known.PartnerID, Hash: it.hash, At: it.known.WrittenAt, Memo: it.memoOf()})
 		}
 	}
 	for _, b := range []Batch{own, other} {

@@ -24,17 +24,23 @@ func (r *run) legacyMemoKey(f *flow) string {
 // loads of a flow without skip them), and unless the run is a plan it
 // drops the memo hash of earlier versions; the records it served are
 // mapped once more and get their memos back in the state
-// (Batch.Renewed), without writing to the target.
+// (Batch.Renewed), without writing to the target. A run also moves the
+// flow's ids out of the id map of earlier versions (State.MigrateIDs).
 func (r *run) startFlow(ctx context.Context, f *flow) error {
 	pipe := r.eng.cfg.Redis.Pipeline()
 	if !r.dry {
 		pipe.Unlink(ctx, r.legacyMemoKey(f))
 	}
 	echoes := r.state.queueHasEchoes(ctx, pipe, f.dir, f.entity)
+	idMap := pipe.Exists(ctx, r.eng.cfg.Keys.IDMap(r.inst.ID, string(f.dir), f.entity))
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: start %s: %w", r.inst.ID, f.label(), err)
 	}
 	r.echoless[f] = echoes.Val() == 0
+	r.state.noteIDMap(f.dir, f.entity, idMap.Val() > 0)
+	if idMap.Val() > 0 && !r.dry {
+		return r.state.MigrateIDs(ctx, f.dir, f.entity)
+	}
 	return nil
 }
 
@@ -56,7 +62,10 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
 	fields := boxed(keys)
-	fill := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
+	fill, err := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
+	if err != nil {
+		return err
+	}
 	var intents *redis.StringSliceCmd
 	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
 		intents = hmget(ctx, pipe, r.intentsKey(f), fields)

@@ -307,7 +307,7 @@ func repeatLastOfPageBefore(t *testing.T, home string) http.Handler {
 	})
 }
 
-func TestRunRenewsMemosOfEarlierVersionsWithoutWriting(t *testing.T) {
+func TestRunTakesOverTheStateOfEarlierVersionsWithoutWriting(t *testing.T) {
 	h := newHarness(t, "create")
 	h.seedHome(newHomeData(30, 0))
 	push := RunOptions{Direction: Push, Entity: "building"}
@@ -316,29 +316,39 @@ func TestRunRenewsMemosOfEarlierVersionsWithoutWriting(t *testing.T) {
 	}
 	h.writes.take()
 
-	// What an earlier version left: written values without memos, and
-	// the memos in a hash of their own.
+	// What an earlier version left: written values with neither partner
+	// id nor memo, the ids in an id map and the memos in a hash of
+	// their own.
 	ctx := context.Background()
 	written := h.ns.Written(h.inst.ID, "push", "building")
+	idMap := h.ns.IDMap(h.inst.ID, "push", "building")
 	values, err := h.rdb.HGetAll(ctx, written).Result()
 	if err != nil || len(values) != 30 {
 		t.Fatalf("written values: %d, %v", len(values), err)
 	}
 	for k, v := range values {
-		hash, at, memo := parseWritten(v)
-		if memo == "" {
-			t.Fatalf("the run kept no memo with the hash of %s: %q", k, v)
+		w := parseWritten(v)
+		if w.memo == "" || !w.hasID || w.id == "" {
+			t.Fatalf("the run kept no memo or id with the hash of %s: %q", k, v)
 		}
-		h.rdb.HSet(ctx, written, k, formatWritten(hash, at, ""))
+		h.rdb.HSet(ctx, written, k, w.hash+" "+strconv.FormatInt(w.at.UnixMilli(), 10))
+		h.rdb.HSet(ctx, idMap, k, w.id)
 	}
 	legacy := written + ":memo"
 	h.rdb.HSet(ctx, legacy, "B-1", "an old memo")
 
-	if _, err := h.eng.Plan(ctx, h.loaded, push); err != nil {
+	before := redisDump(t, h.rdb, h.ns)
+	plan, err := h.eng.Plan(ctx, h.loaded, push)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := h.rdb.Exists(ctx, legacy).Val(); n != 1 {
-		t.Errorf("a plan dropped the old memos")
+	for _, rec := range plan.Records {
+		if rec.Action != Skip {
+			t.Errorf("plan over the old state: %+v; want nothing to do", rec)
+		}
+	}
+	if d := cmp.Diff(before, redisDump(t, h.rdb, h.ns)); d != "" {
+		t.Errorf("a plan changed the old state (-before +after):\n%s", d)
 	}
 	for run := 2; run <= 3; run++ {
 		sum := h.run(push)
@@ -349,14 +359,29 @@ func TestRunRenewsMemosOfEarlierVersionsWithoutWriting(t *testing.T) {
 			t.Fatalf("run %d wrote %v", run, w)
 		}
 	}
-	if n := h.rdb.Exists(ctx, legacy).Val(); n != 0 {
-		t.Errorf("the old memos are still there")
+	if n := h.rdb.Exists(ctx, legacy, idMap).Val(); n != 0 {
+		t.Errorf("%d of the old memo hash and id map are still there", n)
 	}
 	for k, v := range h.rdb.HGetAll(ctx, written).Val() {
-		hash, at, memo := parseWritten(v)
-		_, was, _ := parseWritten(values[k])
-		if input, payload := memoHashes(memo); input == "" || payload != hash || !at.Equal(was) {
-			t.Errorf("%s after renewing: %q", k, v)
+		w, was := parseWritten(v), parseWritten(values[k])
+		if input, payload := memoHashes(w.memo); input == "" || payload != w.hash || !w.at.Equal(was.at) || w.id != was.id {
+			t.Errorf("%s after taking over: %q, was %q", k, v, values[k])
 		}
+	}
+
+	// Delete detection sees every record with its partner id.
+	st := h.eng.State(h.inst)
+	var scanned int
+	err = st.Scan(ctx, Push, "building", func(page []Mapped) error {
+		for _, m := range page {
+			if m.PartnerID == "" || m.PartnerID != parseWritten(values[m.Key]).id {
+				t.Errorf("scanned %+v; want the id %q", m, parseWritten(values[m.Key]).id)
+			}
+			scanned++
+		}
+		return nil
+	})
+	if n, cerr := st.Count(ctx, Push, "building"); err != nil || cerr != nil || scanned != 30 || n != 30 {
+		t.Errorf("scanned %d, counted %d (%v, %v); want 30", scanned, n, err, cerr)
 	}
 }

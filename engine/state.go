@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -14,10 +15,15 @@ import (
 )
 
 // State is what the engine remembers of one instance, per direction and
-// entity: the id map between home keys and partner ids (both ways), the
-// hash, time and writer's memo of the last payload written per home key,
-// the echo hashes that tell a read-back of our own write from a real
-// change, the incremental cursor and the time of the last complete read.
+// entity: per home key the partner id and the hash, time and writer's
+// memo of the last payload written (one hash field), the partner ids'
+// home keys, the echo hashes that tell a read-back of our own write from
+// a real change, the incremental cursor and the time of the last complete
+// read.
+//
+// Earlier versions kept the partner ids in a hash of their own (the id
+// map). State still reads it where it exists, and MigrateIDs moves its ids
+// into the written values.
 //
 // Every method that takes many keys costs one round trip, however many
 // keys it takes: runs load and commit records a page at a time. Records
@@ -33,6 +39,8 @@ type State struct {
 	keys     keys.Namespace
 	instance string
 	clock    Clock
+	idMapsMu sync.Mutex
+	idMaps   map[string]bool // direction and entity -> an id map of earlier versions exists
 }
 
 // StateConfig configures a State.
@@ -44,7 +52,7 @@ type StateConfig struct {
 
 // NewState returns the state of instance in rdb under namespace ns.
 func NewState(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg StateConfig) *State {
-	return &State{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock)}
+	return &State{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock), idMaps: map[string]bool{}}
 }
 
 // Known is what the state knows of one home key.
@@ -74,7 +82,10 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 	}
 	pipe := s.rdb.Pipeline()
 	out := make([]Known, len(homeKeys))
-	fill := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), true)
+	fill, err := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), true)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
@@ -87,8 +98,11 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 // of homeKeys[i] to at(i), wherever the caller keeps it. Without
 // withEchoes the echo hashes are not read: the caller knows there are
 // none (HasEchoes).
-func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (fill func(at func(i int) *Known)) {
-	ids := hmget(ctx, p, s.keys.IDMap(s.instance, string(dir), entity), fields)
+func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (fill func(at func(i int) *Known), err error) {
+	ids, err := s.queueIDMap(ctx, p, dir, entity, fields)
+	if err != nil {
+		return nil, err
+	}
 	written := hmget(ctx, p, s.keys.Written(s.instance, string(dir), entity), fields)
 	var echoes *redis.StringSliceCmd
 	if withEchoes {
@@ -97,13 +111,50 @@ func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction,
 	return func(at func(i int) *Known) {
 		for i, k := range homeKeys {
 			out := at(i)
-			*out = Known{Key: k, PartnerID: ids.Val()[i]}
-			out.Hash, out.WrittenAt, out.Memo = parseWritten(written.Val()[i])
+			w := parseWritten(written.Val()[i])
+			*out = Known{Key: k, PartnerID: w.id, Hash: w.hash, WrittenAt: w.at, Memo: w.memo}
+			if !w.hasID && ids != nil {
+				out.PartnerID = ids.Val()[i]
+			}
 			if echoes != nil {
 				out.Echo = echoes.Val()[i]
 			}
 		}
+	}, nil
+}
+
+// queueIDMap queues the read of the id map of earlier versions, when dir
+// and entity still have one; nil when they do not.
+func (s *State) queueIDMap(ctx context.Context, p processor, dir Direction, entity string, fields []any) (*redis.StringSliceCmd, error) {
+	old, err := s.hasIDMap(ctx, dir, entity)
+	if err != nil || !old {
+		return nil, err
 	}
+	return hmget(ctx, p, s.keys.IDMap(s.instance, string(dir), entity), fields), nil
+}
+
+// hasIDMap reports whether dir and entity still have the id map of
+// earlier versions; asked of Redis once per State until MigrateIDs.
+func (s *State) hasIDMap(ctx context.Context, dir Direction, entity string) (bool, error) {
+	k := string(dir) + "\x00" + entity
+	s.idMapsMu.Lock()
+	old, known := s.idMaps[k]
+	s.idMapsMu.Unlock()
+	if known {
+		return old, nil
+	}
+	n, err := s.rdb.Exists(ctx, s.keys.IDMap(s.instance, string(dir), entity)).Result()
+	if err != nil {
+		return false, s.errorf(err, "look for an id map", dir, entity)
+	}
+	s.noteIDMap(dir, entity, n > 0)
+	return n > 0, nil
+}
+
+func (s *State) noteIDMap(dir Direction, entity string, exists bool) {
+	s.idMapsMu.Lock()
+	s.idMaps[string(dir)+"\x00"+entity] = exists
+	s.idMapsMu.Unlock()
 }
 
 // HasEchoes reports whether the opposite direction left any echo hash
@@ -155,7 +206,7 @@ func (s *State) LoadHashes(ctx context.Context, dir Direction, entity string, ho
 		return nil, s.errorf(err, "load hashes", dir, entity)
 	}
 	for i, v := range vals {
-		vals[i], _, _ = parseWritten(v)
+		vals[i] = parseWritten(v).hash
 	}
 	return vals, nil
 }
@@ -163,11 +214,28 @@ func (s *State) LoadHashes(ctx context.Context, dir Direction, entity string, ho
 // PartnerIDs returns the partner id of each home key in direction dir
 // ("" for none), in one round trip.
 func (s *State) PartnerIDs(ctx context.Context, dir Direction, entity string, homeKeys []string) ([]string, error) {
-	vals, err := s.hmget(ctx, s.keys.IDMap(s.instance, string(dir), entity), homeKeys)
+	if len(homeKeys) == 0 {
+		return []string{}, nil
+	}
+	fields := boxed(homeKeys)
+	pipe := s.rdb.Pipeline()
+	ids, err := s.queueIDMap(ctx, pipe, dir, entity, fields)
 	if err != nil {
+		return nil, err
+	}
+	written := hmget(ctx, pipe, s.keys.Written(s.instance, string(dir), entity), fields)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load partner ids", dir, entity)
 	}
-	return vals, nil
+	out := make([]string, len(homeKeys))
+	for i, v := range written.Val() {
+		w := parseWritten(v)
+		out[i] = w.id
+		if !w.hasID && ids != nil {
+			out[i] = ids.Val()[i]
+		}
+	}
+	return out, nil
 }
 
 // HomeKeys returns the home key of each partner id in direction dir (""
@@ -220,16 +288,21 @@ func str(v any) string {
 	return s
 }
 
-// formatWritten encodes a payload hash, its time and its memo as one hash
-// value: "hash ms", then " memo" when there is one. The hash has no
-// spaces; the memo may hold any bytes.
-func formatWritten(hash string, at time.Time, memo string) string {
+// formatWritten encodes what the state keeps of a record as one hash
+// value: "hash ms len:id", then " memo" when there is one. The hash has
+// no spaces; the partner id, after its length, and the memo may hold any
+// bytes.
+func formatWritten(hash string, at time.Time, id, memo string) string {
 	var b strings.Builder
-	b.Grow(len(hash) + 22 + len(memo))
+	b.Grow(len(hash) + 30 + len(id) + len(memo))
 	b.WriteString(hash)
 	b.WriteByte(' ')
-	var ms [20]byte
-	b.Write(strconv.AppendInt(ms[:0], at.UnixMilli(), 10))
+	var num [20]byte
+	b.Write(strconv.AppendInt(num[:0], at.UnixMilli(), 10))
+	b.WriteByte(' ')
+	b.Write(strconv.AppendInt(num[:0], int64(len(id)), 10))
+	b.WriteByte(':')
+	b.WriteString(id)
 	if memo != "" {
 		b.WriteByte(' ')
 		b.WriteString(memo)
@@ -237,20 +310,38 @@ func formatWritten(hash string, at time.Time, memo string) string {
 	return b.String()
 }
 
-// parseWritten decodes formatWritten; a value without a time gives a
-// zero time, one without a memo (also those of earlier versions) an empty
-// memo.
-func parseWritten(v string) (hash string, at time.Time, memo string) {
+// written is a decoded written value.
+type written struct {
+	hash  string
+	at    time.Time // zero when the value has none
+	id    string
+	hasID bool // false for values of earlier versions: the id is in the id map
+	memo  string
+}
+
+// parseWritten decodes formatWritten, and the "hash ms" values of earlier
+// versions.
+func parseWritten(v string) written {
 	hash, rest, ok := strings.Cut(v, " ")
 	if !ok {
-		return v, time.Time{}, ""
+		return written{hash: v}
 	}
-	ms, memo, _ := strings.Cut(rest, " ")
+	ms, rest, _ := strings.Cut(rest, " ")
 	n, err := strconv.ParseInt(ms, 10, 64)
 	if err != nil {
-		return hash, time.Time{}, ""
+		return written{hash: hash}
 	}
-	return hash, time.UnixMilli(n).UTC(), memo
+	w := written{hash: hash, at: time.UnixMilli(n).UTC()}
+	size, rest, ok := strings.Cut(rest, ":")
+	length, err := strconv.Atoi(size)
+	if !ok || err != nil || length < 0 || length > len(rest) {
+		return w
+	}
+	w.id, w.hasID = rest[:length], true
+	if rest = rest[length:]; len(rest) > 0 && rest[0] == ' ' {
+		w.memo = rest[1:]
+	}
+	return w
 }
 
 // errEmptyKey refuses records without a home key.

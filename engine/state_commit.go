@@ -16,8 +16,9 @@ type Batch struct {
 	Written   []Written
 	Deleted   []Deleted
 	// Renewed are records the target already holds as last written, whose
-	// memo changes: only their hash, time and memo are stored again
-	// (PartnerID and Echo are ignored), so the id maps stay as they are.
+	// memo changes: their hash, time, memo and the partner id the state
+	// knows (Known.PartnerID) are stored again; the partner ids' home keys
+	// and the echoes stay as they are.
 	Renewed []Written
 }
 
@@ -62,9 +63,13 @@ func (s *State) Commit(ctx context.Context, b Batch) error {
 	if err != nil {
 		return s.errorf(err, "commit", b.Direction, b.Entity)
 	}
+	idMap, err := s.hasIDMap(ctx, b.Direction, b.Entity)
+	if err != nil {
+		return err
+	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		s.queueWritten(ctx, p, b)
-		s.queueDeleted(ctx, p, b, deleted)
+		s.queueWritten(ctx, p, b, idMap)
+		s.queueDeleted(ctx, p, b, deleted, idMap)
 		return nil
 	})
 	if err != nil {
@@ -94,12 +99,13 @@ func (b Batch) check() error {
 }
 
 // queueWritten queues the writes of the written and renewed records: one
-// HSET per hash.
-func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
+// HSET per hash. While an id map of earlier versions is left (idMap),
+// written ids also go there, for readers that still take them from it.
+func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch, idMap bool) {
 	dir, now := string(b.Direction), s.clock.Now()
 	written := make([]any, 0, 2*(len(b.Written)+len(b.Renewed)))
 	for _, w := range b.Renewed {
-		written = append(written, w.Key, formatWritten(w.Hash, orDefault(w.At, now), w.Memo))
+		written = append(written, w.Key, formatWritten(w.Hash, orDefault(w.At, now), w.PartnerID, w.Memo))
 	}
 	if len(b.Written) == 0 {
 		if len(written) > 0 {
@@ -107,18 +113,24 @@ func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
 		}
 		return
 	}
-	ids := make([]any, 0, 2*len(b.Written))
+	var ids []any
 	rev := make([]any, 0, 2*len(b.Written))
 	var echoes []any
 	for _, w := range b.Written {
-		var key, id any = w.Key, orDefault(w.PartnerID, w.Key) // boxed once for both hashes
-		ids, rev = append(ids, key, id), append(rev, id, key)
-		written = append(written, key, formatWritten(w.Hash, orDefault(w.At, now), w.Memo))
+		id := orDefault(w.PartnerID, w.Key)
+		var key, boxedID any = w.Key, id // boxed once for every hash
+		rev = append(rev, boxedID, key)
+		written = append(written, key, formatWritten(w.Hash, orDefault(w.At, now), id, w.Memo))
 		if w.Echo != "" {
 			echoes = append(echoes, key, w.Echo)
 		}
+		if idMap {
+			ids = append(ids, key, boxedID)
+		}
 	}
-	p.HSet(ctx, s.keys.IDMap(s.instance, dir, b.Entity), ids...)
+	if idMap {
+		p.HSet(ctx, s.keys.IDMap(s.instance, dir, b.Entity), ids...)
+	}
 	p.HSet(ctx, s.keys.IDReverse(s.instance, dir, b.Entity), rev...)
 	p.HSet(ctx, s.keys.Written(s.instance, dir, b.Entity), written...)
 	if len(echoes) > 0 {
@@ -128,7 +140,7 @@ func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
 
 // queueDeleted queues the removal of deleted records; partnerIDs are
 // their ids, in order.
-func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, partnerIDs []string) {
+func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, partnerIDs []string, idMap bool) {
 	if len(b.Deleted) == 0 {
 		return
 	}
@@ -137,7 +149,9 @@ func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, pa
 	for i, d := range b.Deleted {
 		homeKeys[i] = d.Key
 	}
-	p.HDel(ctx, s.keys.IDMap(s.instance, dir, b.Entity), homeKeys...)
+	if idMap {
+		p.HDel(ctx, s.keys.IDMap(s.instance, dir, b.Entity), homeKeys...)
+	}
 	p.HDel(ctx, s.keys.Written(s.instance, dir, b.Entity), homeKeys...)
 	p.HDel(ctx, s.keys.Echo(s.instance, dir, b.Entity), homeKeys...)
 	var ids []string
@@ -164,7 +178,7 @@ func (s *State) withPartnerIDs(ctx context.Context, b Batch) ([]string, error) {
 	if len(missing) == 0 {
 		return ids, nil
 	}
-	found, err := s.hmget(ctx, s.keys.IDMap(s.instance, string(b.Direction), b.Entity), missing)
+	found, err := s.PartnerIDs(ctx, b.Direction, b.Entity, missing)
 	if err != nil {
 		return nil, err
 	}

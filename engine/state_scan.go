@@ -20,7 +20,14 @@ const scanCount = 1000
 // changes during the scan, never left out unless it was removed. fn's
 // error stops the scan and is returned.
 func (s *State) Scan(ctx context.Context, dir Direction, entity string, fn func([]Mapped) error) error {
-	key := s.keys.IDMap(s.instance, string(dir), entity)
+	idMap, err := s.hasIDMap(ctx, dir, entity)
+	if err != nil {
+		return err
+	}
+	key, id := s.keys.Written(s.instance, string(dir), entity), func(v string) string { return parseWritten(v).id }
+	if idMap { // an id map of earlier versions: the ids are its values
+		key, id = s.keys.IDMap(s.instance, string(dir), entity), func(v string) string { return v }
+	}
 	var cursor uint64
 	for {
 		kv, next, err := s.rdb.HScan(ctx, key, cursor, "", scanCount).Result()
@@ -28,7 +35,7 @@ func (s *State) Scan(ctx context.Context, dir Direction, entity string, fn func(
 			return s.errorf(err, "scan keys", dir, entity)
 		}
 		if len(kv) > 0 {
-			if err := fn(pairs(kv)); err != nil {
+			if err := fn(pairs(kv, id)); err != nil {
 				return fmt.Errorf("scan keys of %s %s: %w", dir, entity, err)
 			}
 		}
@@ -38,11 +45,12 @@ func (s *State) Scan(ctx context.Context, dir Direction, entity string, fn func(
 	}
 }
 
-// pairs turns an HSCAN reply (field, value, field, value...) into Mapped.
-func pairs(kv []string) []Mapped {
+// pairs turns an HSCAN reply (field, value, field, value...) into Mapped,
+// taking the partner id out of each value with id.
+func pairs(kv []string, id func(value string) string) []Mapped {
 	out := make([]Mapped, 0, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, Mapped{Key: kv[i], PartnerID: kv[i+1]})
+		out = append(out, Mapped{Key: kv[i], PartnerID: id(kv[i+1])})
 	}
 	return out
 }
@@ -50,7 +58,15 @@ func pairs(kv []string) []Mapped {
 // Count returns how many home keys dir and entity know, the base of the
 // delete guard's share.
 func (s *State) Count(ctx context.Context, dir Direction, entity string) (int64, error) {
-	n, err := s.rdb.HLen(ctx, s.keys.IDMap(s.instance, string(dir), entity)).Result()
+	idMap, err := s.hasIDMap(ctx, dir, entity)
+	if err != nil {
+		return 0, err
+	}
+	key := s.keys.Written(s.instance, string(dir), entity)
+	if idMap {
+		key = s.keys.IDMap(s.instance, string(dir), entity)
+	}
+	n, err := s.rdb.HLen(ctx, key).Result()
 	if err != nil {
 		return 0, s.errorf(err, "count keys", dir, entity)
 	}

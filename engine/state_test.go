@@ -94,9 +94,10 @@ func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
 		t.Errorf("Load (-want +got):\n%s", d)
 	}
 
-	// Renewing stores hash, time and memo, and leaves the id maps alone.
+	// Renewing stores hash, time, memo and id, and leaves the partner
+	// ids' home keys alone.
 	err = st.Commit(ctx, Batch{Direction: Push, Entity: "tenant", Renewed: []Written{
-		{Key: "L-2", PartnerID: "ignored", Hash: "h2", At: t0, Memo: "renewed"},
+		{Key: "L-2", PartnerID: "p-2", Hash: "h2", At: t0, Memo: "renewed"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
 	if d := cmp.Diff([]Known{{Key: "L-2", PartnerID: "p-2", Hash: "h2", WrittenAt: t0, Memo: "renewed"}}, got); d != "" {
 		t.Errorf("after renewing (-want +got):\n%s", d)
 	}
-	if keys, err := st.HomeKeys(ctx, Push, "tenant", []string{"p-2", "ignored"}); err != nil || keys[0] != "L-2" || keys[1] != "" {
+	if keys, err := st.HomeKeys(ctx, Push, "tenant", []string{"p-2"}); err != nil || keys[0] != "L-2" {
 		t.Errorf("reverse map after renewing: %q, %v", keys, err)
 	}
 }
@@ -340,7 +341,66 @@ func TestStateKeysStayUnderTheInstanceTag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 5 || len(all) != len(got) {
-		t.Errorf("instance keys %v of all %v; want 5 (idmap, idrev, written, echo, cursor), all tagged", got, all)
+	if len(got) != 4 || len(all) != len(got) {
+		t.Errorf("instance keys %v of all %v; want 4 (idrev, written, echo, cursor), all tagged", got, all)
+	}
+}
+
+func TestStateReadsAndMigratesTheIDMapOfEarlierVersions(t *testing.T) {
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	const inst = "erp-everreal"
+	// What an earlier version left: ids in an id map, "hash ms" values.
+	rdb.HSet(ctx, ns.IDMap(inst, "push", "tenant"), "L-1", "p 1", "L-2", "p-2")
+	rdb.HSet(ctx, ns.Written(inst, "push", "tenant"), "L-1", "h1 1740870000000", "L-2", "h2 1740870000000")
+	rdb.HSet(ctx, ns.IDReverse(inst, "push", "tenant"), "p 1", "L-1", "p-2", "L-2")
+
+	check := func(when string, st *State) {
+		t.Helper()
+		known, err := st.Load(ctx, Push, "tenant", []string{"L-1", "L-2", "L-3", "L-4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, k := range known {
+			ids = append(ids, k.PartnerID)
+		}
+		want := []string{"p 1", "p-2", "p-3", ""}
+		if d := cmp.Diff(want, ids); d != "" {
+			t.Errorf("%s: Load's ids (-want +got):\n%s", when, d)
+		}
+		if got, err := st.PartnerIDs(ctx, Push, "tenant", []string{"L-1", "L-2", "L-3", "L-4"}); err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s: PartnerIDs = %q, %v; want %q", when, got, err, want)
+		}
+		var scanned []string
+		err = st.Scan(ctx, Push, "tenant", func(page []Mapped) error {
+			for _, m := range page {
+				scanned = append(scanned, m.Key+"="+m.PartnerID)
+			}
+			return nil
+		})
+		slices.Sort(scanned)
+		if n, cerr := st.Count(ctx, Push, "tenant"); err != nil || cerr != nil || n != 3 ||
+			!slices.Equal(scanned, []string{"L-1=p 1", "L-2=p-2", "L-3=p-3"}) {
+			t.Errorf("%s: scanned %q, counted %d (%v, %v)", when, scanned, n, err, cerr)
+		}
+	}
+
+	st := NewState(rdb, ns, inst, StateConfig{Clock: newClock(t0)})
+	if err := st.Commit(ctx, Batch{Direction: Push, Entity: "tenant", Written: []Written{{Key: "L-3", PartnerID: "p-3", Hash: "h3"}}}); err != nil {
+		t.Fatal(err)
+	}
+	check("before migrating", st)
+	if err := st.MigrateIDs(ctx, Push, "tenant"); err != nil {
+		t.Fatal(err)
+	}
+	if n := rdb.Exists(ctx, ns.IDMap(inst, "push", "tenant")).Val(); n != 0 {
+		t.Error("the id map is still there")
+	}
+	check("after migrating", st)
+	check("after migrating, read afresh", NewState(rdb, ns, inst, StateConfig{}))
+	known, err := st.Load(ctx, Push, "tenant", []string{"L-1"})
+	if err != nil || known[0].Hash != "h1" || !known[0].WrittenAt.Equal(time.UnixMilli(1740870000000)) {
+		t.Errorf("L-1 after migrating: %+v, %v; want its hash and time kept", known, err)
 	}
 }

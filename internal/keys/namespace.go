@@ -56,19 +56,20 @@ func (n Namespace) InstancesVersion() string {
 
 // IDMap is the key of the hash from home key to partner id of one
 // direction and entity of an instance
-// ("specsync:{erp-everreal}:idmap:push:tenant").
+// ("specsync:{erp-everreal}:idmap:push:tenant"), where earlier versions
+// kept the partner ids that the written values now hold.
 func (n Namespace) IDMap(instance, direction, entity string) string {
 	return n.scoped(instance, "idmap", direction, entity)
 }
 
-// IDReverse is the key of the hash from partner id to home key, the
-// reverse of IDMap.
+// IDReverse is the key of the hash from partner id to home key of one
+// direction and entity of an instance.
 func (n Namespace) IDReverse(instance, direction, entity string) string {
 	return n.scoped(instance, "idrev", direction, entity)
 }
 
-// Written is the key of the hash from home key to the hash and time of
-// the last payload written for it.
+// Written is the key of the hash from home key to the partner id and the
+// hash, time and memo of the last payload written for it.
 func (n Namespace) Written(instance, direction, entity string) string {
 	return n.scoped(instance, "written", direction, entity)
 }
