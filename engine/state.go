@@ -26,7 +26,9 @@ import (
 // into the written values.
 //
 // Every method that takes many keys costs one round trip, however many
-// keys it takes: runs load and commit records a page at a time. Records
+// keys it takes (and, once per State and entity, one more to look for an
+// id map of earlier versions): runs load and commit records a page at a
+// time. Records
 // are kept in Redis hashes under the instance's hash tag, so a commit is
 // one MULTI/EXEC transaction, also on Redis Cluster.
 //
@@ -136,9 +138,8 @@ func (s *State) queueIDMap(ctx context.Context, p processor, dir Direction, enti
 // hasIDMap reports whether dir and entity still have the id map of
 // earlier versions; asked of Redis once per State until MigrateIDs.
 func (s *State) hasIDMap(ctx context.Context, dir Direction, entity string) (bool, error) {
-	k := string(dir) + "\x00" + entity
 	s.idMapsMu.Lock()
-	old, known := s.idMaps[k]
+	old, known := s.idMaps[flowKey(dir, entity)]
 	s.idMapsMu.Unlock()
 	if known {
 		return old, nil
@@ -153,9 +154,12 @@ func (s *State) hasIDMap(ctx context.Context, dir Direction, entity string) (boo
 
 func (s *State) noteIDMap(dir Direction, entity string, exists bool) {
 	s.idMapsMu.Lock()
-	s.idMaps[string(dir)+"\x00"+entity] = exists
+	s.idMaps[flowKey(dir, entity)] = exists
 	s.idMapsMu.Unlock()
 }
+
+// flowKey names a direction and entity in a map.
+func flowKey(dir Direction, entity string) string { return string(dir) + "\x00" + entity }
 
 // HasEchoes reports whether the opposite direction left any echo hash
 // for dir to find.
