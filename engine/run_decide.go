@@ -32,13 +32,12 @@ func (r *run) startFlow(ctx context.Context, f *flow) error {
 		pipe.Unlink(ctx, r.legacyMemoKey(f))
 	}
 	echoes := r.state.queueHasEchoes(ctx, pipe, f.dir, f.entity)
-	idMap := pipe.Exists(ctx, r.eng.cfg.Keys.IDMap(r.inst.ID, string(f.dir), f.entity))
+	idMap := r.state.queueFindIDMap(ctx, pipe, f.dir, f.entity)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: start %s: %w", r.inst.ID, f.label(), err)
 	}
 	r.echoless[f] = echoes.Val() == 0
-	r.state.noteIDMap(f.dir, f.entity, idMap.Val() > 0)
-	if idMap.Val() > 0 && !r.dry {
+	if old, _ := idMap(); old && !r.dry { // Exec reported any error
 		return r.state.MigrateIDs(ctx, f.dir, f.entity)
 	}
 	return nil
@@ -73,7 +72,7 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
-	fill(func(i int) *Known { return &live[i].known })
+	fill(func(i int, k Known) { live[i].known = k })
 	if intents != nil {
 		for i, it := range live {
 			it.intent = intents.Val()[i]

@@ -91,16 +91,15 @@ func (s *State) Load(ctx context.Context, dir Direction, entity string, homeKeys
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
-	fill(func(i int) *Known { return &out[i] })
+	fill(func(i int, k Known) { out[i] = k })
 	return out, nil
 }
 
 // queueLoad queues Load's reads on p, whose caller may add its own;
-// fields are homeKeys as arguments. Once p ran, fill writes what is known
-// of homeKeys[i] to at(i), wherever the caller keeps it. Without
-// withEchoes the echo hashes are not read: the caller knows there are
-// none (HasEchoes).
-func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (fill func(at func(i int) *Known), err error) {
+// fields are homeKeys as arguments. Once p ran, fill hands what is known
+// of each homeKeys[i] to each. Without withEchoes the echo hashes are not
+// read: the caller knows there are none (HasEchoes), or needs none.
+func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction, entity string, homeKeys []string, fields []any, withEchoes bool) (fill func(each func(i int, k Known)), err error) {
 	ids, err := s.queueIDMap(ctx, p, dir, entity, fields)
 	if err != nil {
 		return nil, err
@@ -110,17 +109,17 @@ func (s *State) queueLoad(ctx context.Context, p redis.Pipeliner, dir Direction,
 	if withEchoes {
 		echoes = hmget(ctx, p, s.keys.Echo(s.instance, string(dir.Opposite()), entity), fields)
 	}
-	return func(at func(i int) *Known) {
-		for i, k := range homeKeys {
-			out := at(i)
+	return func(each func(i int, k Known)) {
+		for i, key := range homeKeys {
 			w := parseWritten(written.Val()[i])
-			*out = Known{Key: k, PartnerID: w.id, Hash: w.hash, WrittenAt: w.at, Memo: w.memo}
+			k := Known{Key: key, PartnerID: w.id, Hash: w.hash, WrittenAt: w.at, Memo: w.memo}
 			if !w.hasID && ids != nil {
-				out.PartnerID = ids.Val()[i]
+				k.PartnerID = ids.Val()[i]
 			}
 			if echoes != nil {
-				out.Echo = echoes.Val()[i]
+				k.Echo = echoes.Val()[i]
 			}
+			each(i, k)
 		}
 	}, nil
 }
@@ -144,12 +143,20 @@ func (s *State) hasIDMap(ctx context.Context, dir Direction, entity string) (boo
 	if known {
 		return old, nil
 	}
-	n, err := s.rdb.Exists(ctx, s.keys.IDMap(s.instance, string(dir), entity)).Result()
-	if err != nil {
-		return false, s.errorf(err, "look for an id map", dir, entity)
+	return s.queueFindIDMap(ctx, s.rdb, dir, entity)()
+}
+
+// queueFindIDMap queues on c the look for an id map of dir and entity;
+// exists, once c ran, reports it and remembers it for the State.
+func (s *State) queueFindIDMap(ctx context.Context, c redis.Cmdable, dir Direction, entity string) (exists func() (bool, error)) {
+	cmd := c.Exists(ctx, s.keys.IDMap(s.instance, string(dir), entity))
+	return func() (bool, error) {
+		if err := cmd.Err(); err != nil {
+			return false, s.errorf(err, "look for an id map", dir, entity)
+		}
+		s.noteIDMap(dir, entity, cmd.Val() > 0)
+		return cmd.Val() > 0, nil
 	}
-	s.noteIDMap(dir, entity, n > 0)
-	return n > 0, nil
 }
 
 func (s *State) noteIDMap(dir Direction, entity string, exists bool) {
@@ -221,24 +228,16 @@ func (s *State) PartnerIDs(ctx context.Context, dir Direction, entity string, ho
 	if len(homeKeys) == 0 {
 		return []string{}, nil
 	}
-	fields := boxed(homeKeys)
 	pipe := s.rdb.Pipeline()
-	ids, err := s.queueIDMap(ctx, pipe, dir, entity, fields)
+	fill, err := s.queueLoad(ctx, pipe, dir, entity, homeKeys, boxed(homeKeys), false)
 	if err != nil {
 		return nil, err
 	}
-	written := hmget(ctx, pipe, s.keys.Written(s.instance, string(dir), entity), fields)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load partner ids", dir, entity)
 	}
 	out := make([]string, len(homeKeys))
-	for i, v := range written.Val() {
-		w := parseWritten(v)
-		out[i] = w.id
-		if !w.hasID && ids != nil {
-			out[i] = ids.Val()[i]
-		}
-	}
+	fill(func(i int, k Known) { out[i] = k.PartnerID })
 	return out, nil
 }
 

@@ -20,13 +20,9 @@ const scanCount = 1000
 // changes during the scan, never left out unless it was removed. fn's
 // error stops the scan and is returned.
 func (s *State) Scan(ctx context.Context, dir Direction, entity string, fn func([]Mapped) error) error {
-	idMap, err := s.hasIDMap(ctx, dir, entity)
+	key, id, err := s.idSource(ctx, dir, entity)
 	if err != nil {
 		return err
-	}
-	key, id := s.keys.Written(s.instance, string(dir), entity), func(v string) string { return parseWritten(v).id }
-	if idMap { // an id map of earlier versions: the ids are its values
-		key, id = s.keys.IDMap(s.instance, string(dir), entity), func(v string) string { return v }
 	}
 	var cursor uint64
 	for {
@@ -45,6 +41,20 @@ func (s *State) Scan(ctx context.Context, dir Direction, entity string, fn func(
 	}
 }
 
+// idSource is the hash that has a field for every home key dir and entity
+// know, and how to take the partner id out of its values: the written
+// values, or the id map of earlier versions while one is left.
+func (s *State) idSource(ctx context.Context, dir Direction, entity string) (key string, id func(value string) string, err error) {
+	idMap, err := s.hasIDMap(ctx, dir, entity)
+	if err != nil {
+		return "", nil, err
+	}
+	if idMap {
+		return s.keys.IDMap(s.instance, string(dir), entity), func(v string) string { return v }, nil
+	}
+	return s.keys.Written(s.instance, string(dir), entity), func(v string) string { return parseWritten(v).id }, nil
+}
+
 // pairs turns an HSCAN reply (field, value, field, value...) into Mapped,
 // taking the partner id out of each value with id.
 func pairs(kv []string, id func(value string) string) []Mapped {
@@ -58,13 +68,9 @@ func pairs(kv []string, id func(value string) string) []Mapped {
 // Count returns how many home keys dir and entity know, the base of the
 // delete guard's share.
 func (s *State) Count(ctx context.Context, dir Direction, entity string) (int64, error) {
-	idMap, err := s.hasIDMap(ctx, dir, entity)
+	key, _, err := s.idSource(ctx, dir, entity)
 	if err != nil {
 		return 0, err
-	}
-	key := s.keys.Written(s.instance, string(dir), entity)
-	if idMap {
-		key = s.keys.IDMap(s.instance, string(dir), entity)
 	}
 	n, err := s.rdb.HLen(ctx, key).Result()
 	if err != nil {
