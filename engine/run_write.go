@@ -67,12 +67,7 @@ func (r *run) targetWriteID(f *flow, it *item) string {
 // those its payload was mapped with, and the operation's key and id.
 func (r *run) request(f *flow, it *item, id string) connectors.Write {
 	vars := r.itemVars(f, it)
-	vars[varKey] = it.key
-	if id != "" {
-		vars[varID] = id
-	} else {
-		delete(vars, varID) // an earlier request's
-	}
+	setOpVars(vars, it.key, id)
 	return connectors.Write{Key: it.key, Body: it.payload, Vars: vars, Hash: it.hash, OnlyID: f.onlyID}
 }
 

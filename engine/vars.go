@@ -66,18 +66,26 @@ func writeVars(model string, rec map[string]any, inc map[string]map[string]any, 
 // noIDs are the ids of a record without includes; templates only read it.
 var noIDs = map[string]any{}
 
-// opVars adds "key" and "id" to v for an operation's parameters. id may
-// be empty (a create).
+// opVars adds "key" and "id" to a copy of v for an operation's
+// parameters. id may be empty (a create).
 func opVars(v transforms.Vars, key, id string) transforms.Vars {
 	out := maps.Clone(v)
 	if out == nil {
 		out = transforms.Vars{}
 	}
-	out[varKey] = key
-	if id != "" {
-		out[varID] = id
-	}
+	setOpVars(out, key, id)
 	return out
+}
+
+// setOpVars sets "key" and "id" in v, leaving no id of an earlier
+// operation when id is empty.
+func setOpVars(v transforms.Vars, key, id string) {
+	v[varKey] = key
+	if id != "" {
+		v[varID] = id
+	} else {
+		delete(v, varID)
+	}
 }
 
 // idsPattern finds "ids.NAME" in templates.
