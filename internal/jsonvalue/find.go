@@ -105,37 +105,9 @@ func (d *decoder) skipArray() error {
 	return d.elements(d.skip)
 }
 
-// skipString checks a string without building it: escapes must be valid;
-// invalid UTF-8 is allowed, as everywhere in encoding/json.
+// skipString checks a string and moves past it. Only a string with
+// escapes is built (in the decoder's buffer, then copied once).
 func (d *decoder) skipString() error {
-	d.pos++ // "
-	for d.pos < len(d.data) {
-		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			d.pos++
-			return nil
-		case c < 0x20:
-			return d.errorf("invalid character %s in string literal", quoteByte(c))
-		case c == '\\':
-			d.pos++
-			if d.pos >= len(d.data) {
-				return d.unexpected("")
-			}
-			switch d.data[d.pos] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				d.pos++
-			case 'u':
-				d.pos++
-				if _, err := d.hex4(); err != nil {
-					return err
-				}
-			default:
-				return d.unexpected("in string escape code")
-			}
-		default:
-			d.pos++
-		}
-	}
-	return d.unexpected("")
+	_, err := d.string()
+	return err
 }
