@@ -27,7 +27,7 @@ type Client struct {
 	http      *http.Client
 	auth      Authenticator
 	limit     limiter
-	sem       chan struct{}
+	slots     *deadlines
 	retry     retryPolicy
 	redact    *redactor
 	creds     *credentials
@@ -66,7 +66,7 @@ func (c *Client) init() error {
 	c.creds = newCredentials(c.cfg, c.redact)
 	c.ops = indexOperations(c.spec.Doc)
 	c.retry = newRetryPolicy(c.spec.Sync.Retry)
-	c.sem = make(chan struct{}, c.cfg.Concurrency)
+	c.slots = newDeadlines(c.cfg.Concurrency, c.cfg.Timeout)
 	c.valid = newValidator(c.cfg.Validation, c.redact, c.log)
 	c.gqlErrors = parsePath("errors")
 	if g := c.spec.Sync.GraphQL; g != nil && g.Errors != "" {

@@ -185,20 +185,22 @@ func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*res
 	if err := c.limit.wait(ctx); err != nil {
 		return nil, nil, &unsentError{err}
 	}
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, &unsentError{ctx.Err()}
+	s, err := c.slots.acquire(ctx)
+	if err != nil {
+		return nil, nil, &unsentError{err}
 	}
-	defer func() { <-c.sem }()
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	req, err := enc.httpRequest(actx, c.auth != nil)
+	resp, req, err := c.attemptIn(s.ctx(), op, enc)
+	return resp, req, c.slots.release(s, err)
+}
+
+// attemptIn is attempt in a slot's context.
+func (c *Client) attemptIn(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
+	req, err := enc.httpRequest(ctx, c.auth != nil)
 	if err != nil {
 		return nil, nil, &unsentError{err}
 	}
 	if c.auth != nil {
-		if err := c.auth.Authorize(actx, req); err != nil {
+		if err := c.auth.Authorize(ctx, req); err != nil {
 			return nil, nil, &unsentError{err}
 		}
 	}
