@@ -124,6 +124,36 @@ func parseLayout(s, layout string, dateOnly bool) (moment, error) {
 	return moment{t: t, dateOnly: dateOnly}, nil
 }
 
+// isPlainDate reports whether s is a valid date written YYYY-MM-DD, as
+// time.DateOnly writes it: what time.Parse with that layout accepts,
+// without the parsing.
+func isPlainDate(s string) bool {
+	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	// The day after the month's last is the first of the next month.
+	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return day <= last
+}
+
+// digits reads a run of ASCII digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
 func isUnixText(s string) bool {
 	s = strings.TrimPrefix(s, "-")
 	if s == "" {

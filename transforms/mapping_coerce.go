@@ -52,6 +52,9 @@ func coerceString(v any, format string) (any, error) {
 }
 
 func coerceDate(v any) (any, error) {
+	if s, ok := v.(string); ok && isPlainDate(s) {
+		return s, nil // what parsing and formatting it would give
+	}
 	m, _, err := toMoment(v)
 	if err != nil {
 		return nil, fmt.Errorf("not a date for a date field: %w", err)

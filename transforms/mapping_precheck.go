@@ -205,8 +205,8 @@ func (c *precheck) validString(s string) bool {
 	if c.pattern != nil && !c.pattern.MatchString(s) {
 		return false
 	}
-	if c.format == "" {
-		return true
+	if c.format == "" || c.format == "date" && isPlainDate(s) {
+		return true // a plain date passes kin-openapi's pattern and parse
 	}
 	// kin-openapi looks formats up when validating; so does the precheck.
 	f, known := openapi3.SchemaStringFormats[c.format]
