@@ -191,7 +191,8 @@ type fieldPrint struct {
 // one pass: each field's value is hashed once, and the payload's hash is
 // the hash of the sorted field names with their values' hashes.
 func hashPayload(payload map[string]any) (string, []fieldPrint) {
-	sums := make([]fieldSum, 0, len(payload))
+	var room [24]fieldSum // payloads of up to 24 fields sort on the stack
+	sums := room[:0]
 	h := newValueHash()
 	defer h.done()
 	for name, v := range payload {
