@@ -53,7 +53,7 @@ func coerceString(v any, format string) (any, error) {
 
 func coerceDate(v any) (any, error) {
 	if s, ok := v.(string); ok && isPlainDate(s) {
-		return s, nil // what parsing and formatting it would give
+		return v, nil // what parsing and formatting it would give, boxed already
 	}
 	m, _, err := toMoment(v)
 	if err != nil {
