@@ -327,7 +327,94 @@ type fixed struct {
 	places int32
 }
 
-func (f fixed) String() string { return f.d.StringFixed(f.places) }
+func (f fixed) String() string {
+	if s, ok := f.smallString(); ok {
+		return s
+	}
+	return f.d.StringFixed(f.places)
+}
+
+// maxSmallDigits is the most digits smallString works with: 10^18 fits
+// in an int64.
+const maxSmallDigits = 18
+
+// smallString writes f as StringFixed does (rounding half away from
+// zero), in int64 arithmetic instead of big.Int; ok is false when the
+// coefficient or the result has more than 18 digits.
+func (f fixed) smallString() (string, bool) {
+	if f.places > maxSmallDigits || f.d.NumDigits() > maxSmallDigits {
+		return "", false
+	}
+	c, exp, places := f.d.CoefficientInt64(), int(f.d.Exponent()), int(f.places)
+	switch {
+	case -exp > places: // digits to drop
+		drop := -exp - places
+		if drop > maxSmallDigits {
+			c = 0 // less than half of the last place kept
+			break
+		}
+		pow := pow10(drop)
+		q, r := c/pow, c%pow
+		if r < 0 {
+			r = -r
+		}
+		if r >= pow-r { // the dropped part is half a unit or more
+			if c < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		c = q
+	case -exp < places: // zeros to add
+		pad := places + exp
+		if pad > maxSmallDigits {
+			return "", false
+		}
+		pow := pow10(pad)
+		if c > math.MaxInt64/pow || c < -math.MaxInt64/pow {
+			return "", false
+		}
+		c *= pow
+	}
+	return scaledText(c, places), true
+}
+
+// pow10 is 10^n for n from 0 to 18.
+func pow10(n int) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+// scaledText writes c / 10^places with exactly places decimals.
+func scaledText(c int64, places int) string {
+	u := uint64(c)
+	if c < 0 {
+		u = -u
+	}
+	var digitRoom, textRoom [48]byte
+	digits := strconv.AppendUint(digitRoom[:0], u, 10)
+	out := textRoom[:0]
+	if c < 0 {
+		out = append(out, '-')
+	}
+	if len(digits) <= places { // below one: a zero, the point, leading zeros
+		out = append(out, "0."...)
+		for range places - len(digits) {
+			out = append(out, '0')
+		}
+		return string(append(out, digits...))
+	}
+	point := len(digits) - places
+	out = append(out, digits[:point]...)
+	if places > 0 {
+		out = append(append(out, '.'), digits[point:]...)
+	}
+	return string(out)
+}
 
 func filterDecimalDE(in, arg *pongo2.Value) (any, error) {
 	places, err := placesArg(arg)
