@@ -129,7 +129,7 @@ func NewAudit(rdb redis.UniversalClient, ns keys.Namespace, cfg AuditConfig) *Au
 
 // Write masks, redacts and appends entries to their instances' logs in one
 // pipeline, then drops entries past the caps (approximately, which is
-// cheap).
+// cheap), once per log rather than with every entry.
 func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
@@ -140,7 +140,7 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 	// sent as its slice of it; XAdd copies its arguments at once, so one
 	// XAddArgs serves them all.
 	buf := make([]byte, 0, 192*len(entries))
-	args := redis.XAddArgs{MaxLen: a.cfg.MaxLen, Approx: true, Values: []any{fEntry, nil}}
+	args := redis.XAddArgs{Values: []any{fEntry, nil}}
 	for _, e := range entries {
 		if e.Instance == "" {
 			return fmt.Errorf("audit: entry for %s %s %q names no instance", e.Direction, e.Entity, e.Key)
@@ -158,6 +158,7 @@ func (a *Audit) Write(ctx context.Context, entries ...Entry) error {
 		pipe.XAdd(ctx, &args)
 	}
 	for _, inst := range sortedKeys(streams) {
+		pipe.XTrimMaxLenApprox(ctx, streams[inst], a.cfg.MaxLen, 0)
 		pipe.XTrimMinIDApprox(ctx, streams[inst], a.minID(), 0)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
