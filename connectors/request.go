@@ -155,8 +155,9 @@ func (r *request) url() (*url.URL, error) {
 		return &u, nil
 	}
 	u := *r.out.base
-	plain := []byte(u.Path)
-	raw := []byte(u.EscapedPath())
+	var plainRoom, rawRoom [128]byte // most paths are built on the stack
+	plain := append(plainRoom[:0], u.Path...)
+	raw := append(rawRoom[:0], u.EscapedPath()...)
 	escaped := u.RawPath != "" // the path needs its own escaping
 	for _, s := range r.op.segments {
 		if !s.param {
