@@ -58,21 +58,25 @@ func (m *Mapping) applyIdentity(vars Vars) (map[string]any, error) {
 // recordBuilder holds the state of one Apply.
 type recordBuilder struct {
 	m    *Mapping
-	vals []any
+	// vals holds each leaf's value or error, by leaf index.
+	vals []leafValue
 	errs []FieldError
-	// failed holds the values' errors by leaf index, nil when none.
-	failed []error
+}
+
+// leafValue is what a leaf's template gave: a value, or the error.
+type leafValue struct {
+	v   any
+	err error
 }
 
 // evaluate computes every template's value.
 func (b *recordBuilder) evaluate(vars Vars) {
 	leaves := b.m.leaves
-	b.vals = make([]any, len(leaves))
-	b.failed = make([]error, len(leaves))
+	b.vals = make([]leafValue, len(leaves))
 	batched := b.m.batch != nil && b.runBatch(vars)
 	for i, l := range leaves {
 		if !batched || !b.m.inBatch[i] {
-			b.vals[i], b.failed[i] = l.tpl.eval(vars)
+			b.vals[i].v, b.vals[i].err = l.tpl.eval(vars)
 		}
 	}
 }
@@ -94,7 +98,7 @@ func (b *recordBuilder) runBatch(vars Vars) (ok bool) {
 		return false
 	}
 	for k, i := range b.m.batched {
-		b.vals[i] = s.vals[k]
+		b.vals[i].v = s.vals[k]
 	}
 	return true
 }
@@ -115,11 +119,11 @@ func (b *recordBuilder) value(n *node) (any, bool) {
 
 func (b *recordBuilder) leaf(n *node) (any, bool) {
 	l := b.m.leaves[n.leaf]
-	if err := b.failed[n.leaf]; err != nil {
+	if err := b.vals[n.leaf].err; err != nil {
 		b.fail(n.ptr, err, nil)
 		return nil, false
 	}
-	v := b.vals[n.leaf]
+	v := b.vals[n.leaf].v
 	out, present, err := coerce(v, l.field)
 	switch {
 	case err != nil:
