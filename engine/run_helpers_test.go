@@ -67,15 +67,21 @@ func newHarness(t testing.TB, partner string) *harness {
 // newHarnessOn is newHarness on a given test Redis.
 func newHarnessOn(t testing.TB, srv *redistest.Server, partner string) *harness {
 	t.Helper()
+	return newHarnessSpec(t, srv, testdataPath("partner_"+partner+".json"))
+}
+
+// newHarnessSpec is newHarnessOn with the partner spec at a path.
+func newHarnessSpec(t testing.TB, srv *redistest.Server, partnerSpec string) *harness {
+	t.Helper()
 	h := &harness{t: t, rdb: srv.Client, ns: keys.New(srv.Prefix), clock: newClock(runT0)}
 	h.writes = &recorder{}
-	homeURL := h.serve(&h.home, "home.json", mock.Options{Now: h.clock.Now}, nil)
-	partnerURL := h.serve(&h.partner, "partner_"+partner+".json", mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)
+	homeURL := h.serve(&h.home, testdataPath("home.json"), mock.Options{Now: h.clock.Now}, nil)
+	partnerURL := h.serve(&h.partner, partnerSpec, mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)
 	h.homeURL, h.partnerURL = homeURL, partnerURL
 	h.inst = &Instance{
 		ID: "test-inst", Organisation: "acme", Source: "specsync-test",
 		Home:        System{Spec: testdataPath("home.json"), BaseURL: homeURL},
-		Partner:     System{Spec: testdataPath("partner_" + partner + ".json"), BaseURL: partnerURL},
+		Partner:     System{Spec: partnerSpec, BaseURL: partnerURL},
 		Model:       testdataPath("model.json"),
 		Permissions: allGrants(),
 		Options:     Options{Concurrency: 4, Validation: ValidationOff},
@@ -93,11 +99,11 @@ func testdataPath(name string) string {
 	return p
 }
 
-// serve starts a mock server for a spec over HTTP, its requests seen by
-// rec when it is not nil.
+// serve starts a mock server for the spec at a path over HTTP, its
+// requests seen by rec when it is not nil.
 func (h *harness) serve(dst **mock.Server, spec string, opts mock.Options, rec *recorder) string {
 	h.t.Helper()
-	s, fs, err := specs.Load(testdataPath(spec), specs.LoadOptions{})
+	s, fs, err := specs.Load(spec, specs.LoadOptions{})
 	if err != nil || fs.HasErrors() {
 		h.t.Fatalf("load %s: %v %v", spec, err, fs)
 	}

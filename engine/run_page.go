@@ -96,7 +96,9 @@ func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
 func idPath(e *specs.Entity) string { return orDefault(e.ID, e.Key) }
 
 // resolveKeys finds, on pull, the home key of partner records that carry
-// none, from the id map (records the home created from the partner's).
+// none: from the id map of pulls (records the home created from the
+// partner's), then from that of pushes (records pushed to a partner that
+// does not keep the home key).
 func (r *run) resolveKeys(ctx context.Context, f *flow, items []*item) error {
 	var ids []string
 	var owners []*item
@@ -105,17 +107,30 @@ func (r *run) resolveKeys(ctx context.Context, f *flow, items []*item) error {
 			ids, owners = append(ids, it.srcID), append(owners, it)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	keys, err := r.state.HomeKeys(ctx, Pull, f.entity, ids)
-	if err != nil {
-		return err
-	}
-	for i, it := range owners {
-		it.key = keys[i]
+	for _, dir := range []Direction{Pull, Push} {
+		if len(ids) == 0 {
+			return nil
+		}
+		keys, err := r.state.HomeKeys(ctx, dir, f.entity, ids)
+		if err != nil {
+			return err
+		}
+		ids, owners = unresolved(keys, ids, owners)
 	}
 	return nil
+}
+
+// unresolved gives the owners their keys found and returns the ids and
+// owners still without one.
+func unresolved(keys, ids []string, owners []*item) ([]string, []*item) {
+	n := 0
+	for i, it := range owners {
+		if it.key = keys[i]; it.key == "" {
+			ids[n], owners[n] = ids[i], it
+			n++
+		}
+	}
+	return ids[:n], owners[:n]
 }
 
 // mapPayloads applies `when` and the write mapping, checks the payload

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/internal/redistest"
 )
 
 // partnerRecord returns the partner's record of an entity by home key.
@@ -118,5 +123,56 @@ func TestRunPartnerBornRecordComesHomeOnce(t *testing.T) {
 	}
 	if d := cmp.Diff(2, len(h.partner.Records("contact"))); d != "" {
 		t.Errorf("partner contacts (-want +got):\n%s", d)
+	}
+}
+
+// keylessPartnerSpec is partner_create.json whose contacts do not keep
+// the home key (the write mapping leaves the key field out, which
+// validation warns about): records pushed there can only be told by the
+// partner id.
+func keylessPartnerSpec(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(testdataPath("partner_create.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	contact := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["contact"].(map[string]any)
+	delete(contact, "lookup")
+	delete(contact["write"].(map[string]any), "externalId")
+	delete(contact["read"].(map[string]any), "id")
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "partner_keyless.json")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRunPushedRecordsOfAKeylessPartnerStayOne: a contact pushed to a
+// partner that does not keep the home key comes back on pull as the same
+// person, found by its partner id, not as a new one.
+func TestRunPushedRecordsOfAKeylessPartnerStayOne(t *testing.T) {
+	h := newHarnessSpec(t, redistest.New(t), keylessPartnerSpec(t))
+	h.seedHome(newHomeData(1, 2))
+	for range 3 {
+		h.run(RunOptions{})
+	}
+	if n := len(h.home.Records("person")); n != 2 {
+		t.Errorf("home has %d persons after three runs, want the 2 it started with", n)
+	}
+	if n := len(h.partner.Records("contact")); n != 2 {
+		t.Errorf("partner has %d contacts after three runs, want 2", n)
+	}
+	h.home.ResetStats()
+	h.partner.ResetStats()
+	if sum := h.run(RunOptions{}); h.home.Stats().Writes()+h.partner.Stats().Writes() != 0 {
+		t.Errorf("a further run wrote records\n%s", summaryText(sum))
 	}
 }
