@@ -142,7 +142,7 @@ func (b flowBuilder) build() ([]*flow, error) {
 func (b flowBuilder) compile(dir Direction, name string, src, dst side) (*flow, error) {
 	model := src.ent.Model
 	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.r.inst, name, b.partnerEntity(src, dst))}
-	f.schema = dst.spec.WriteSchema(dst.ent, f.writeOp(Create))
+	f.schema = dst.spec.WriteSchema(f.writeOp(Create))
 	steps := []func(*flow) error{b.mappings, b.includes, b.whenTemplate}
 	for _, step := range steps {
 		if err := step(f); err != nil {

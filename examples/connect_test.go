@@ -154,7 +154,7 @@ func TestProspectIntoERPMock(t *testing.T) {
 	spec := loadSpec(t, "realestate/erp.json")
 	c := mockClient(t, spec)
 	e, _ := spec.Entity("prospect")
-	m, err := transforms.NewEnv().CompileMapping(e.Write, spec.WriteSchema(e, e.Upsert))
+	m, err := transforms.NewEnv().CompileMapping(e.Write, spec.WriteSchema(e.Upsert))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func applyWrite(t *testing.T, env *transforms.Env, spec *specs.Spec, e *specs.En
 		if op == nil {
 			continue
 		}
-		m, err := env.CompileMapping(e.Write, spec.WriteSchema(e, op))
+		m, err := env.CompileMapping(e.Write, spec.WriteSchema(op))
 		if err != nil {
 			t.Fatalf("%s: %v", op.Operation, err)
 		}

@@ -82,11 +82,11 @@ func (s *Spec) Order(model *Model) []string {
 	return names
 }
 
-// WriteSchema returns the schema a write mapping of e targets when sent
-// with op: the schema op.Input points at, else the JSON request body
-// schema of op's operation. It is nil when there is none (a GraphQL
-// operation without input, an unknown operation or pointer).
-func (s *Spec) WriteSchema(e *Entity, op *Operation) *openapi3.Schema {
+// WriteSchema returns the schema a write mapping targets when sent with
+// op: the schema op.Input points at, else the JSON request body schema of
+// op's operation. It is nil when there is none (a GraphQL operation
+// without input, an unknown operation or pointer).
+func (s *Spec) WriteSchema(op *Operation) *openapi3.Schema {
 	if op == nil {
 		return nil
 	}

@@ -43,21 +43,21 @@ func TestWriteSchema(t *testing.T) {
 	if !ok {
 		t.Fatal("no entity unit")
 	}
-	create := spec.WriteSchema(unit, unit.Create)
+	create := spec.WriteSchema(unit.Create)
 	if got := propertyNames(create); !cmp.Equal(got, []string{"address", "area", "externalId", "number"}) {
 		t.Errorf("request body schema of createUnit has %v", got)
 	}
 	withInput := *unit.Create
 	withInput.Input = "#/components/schemas/Address"
-	if got := requiredNames(spec.WriteSchema(unit, &withInput)); !cmp.Equal(got, []string{"city", "street"}) {
+	if got := requiredNames(spec.WriteSchema(&withInput)); !cmp.Equal(got, []string{"city", "street"}) {
 		t.Errorf("input schema requires %v", got)
 	}
-	if s := spec.WriteSchema(unit, unit.Delete); s != nil {
+	if s := spec.WriteSchema(unit.Delete); s != nil {
 		t.Errorf("deleteUnit has no body, got %v", s)
 	}
 	gql := mustLoad(t, "testdata/valid_graphql.yaml")
 	tenant, _ := gql.Entity("tenant")
-	if s := gql.WriteSchema(tenant, tenant.Upsert); s == nil || s.Properties["externalTenantId"] == nil {
+	if s := gql.WriteSchema(tenant.Upsert); s == nil || s.Properties["externalTenantId"] == nil {
 		t.Errorf("GraphQL upsert input schema = %v", s)
 	}
 }

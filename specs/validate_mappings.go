@@ -51,7 +51,7 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 	var out []*writeTarget
 	for _, s := range e.slots() {
-		schema := c.spec.WriteSchema(e, s.op)
+		schema := c.spec.WriteSchema(s.op)
 		if !s.isWrite() || schema == nil {
 			continue
 		}

@@ -98,7 +98,7 @@ func mapInputs(cmd *cobra.Command, spec *specs.Spec, e *specs.Entity, entity str
 		for name, rec := range includes {
 			vars[name] = rec
 		}
-		return e.Write, spec.WriteSchema(e, op), vars, nil
+		return e.Write, spec.WriteSchema(op), vars, nil
 	case "read":
 		var target *openapi3.Schema
 		if f.modelPath != "" {
