@@ -48,7 +48,7 @@ type deadlines struct {
 	free    chan *slot
 	all     []*slot
 	armed   atomic.Bool
-	err     error
+	expired error // what ends an attempt past its deadline
 }
 
 // newDeadlines makes n slots whose attempts end after timeout, give or
@@ -60,7 +60,7 @@ func newDeadlines(n int, timeout time.Duration) *deadlines {
 		epoch:   time.Now(),
 		free:    make(chan *slot, n),
 		all:     make([]*slot, n),
-		err:     &timeoutError{timeout},
+		expired: &timeoutError{timeout},
 	}
 	for i := range d.all {
 		d.all[i] = &slot{}
@@ -117,7 +117,7 @@ func (d *deadlines) release(s *slot, err error) error {
 	if s.state.Swap(0) == timedOut {
 		s.dead = true
 		if err != nil && errors.Is(err, context.Canceled) && s.parent.Err() == nil {
-			err = fmt.Errorf("%w: %w", d.err, err)
+			err = fmt.Errorf("%w: %w", d.expired, err)
 		}
 	}
 	d.free <- s
@@ -156,7 +156,7 @@ func (d *deadlines) expire() bool {
 		// attempt's.
 		cur := s.cur.Load()
 		if s.state.CompareAndSwap(deadline, timedOut) {
-			cur.cancel(d.err)
+			cur.cancel(d.expired)
 		}
 	}
 	return running

@@ -181,7 +181,7 @@ func (e *unsentError) Unwrap() error { return e.err }
 // attempt sends enc once: it waits for the rate limit and a concurrency
 // slot, adds credentials, and reads the whole response. It returns the
 // *http.Request sent, for a 401 renewal.
-func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
+func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (resp *response, req *http.Request, err error) {
 	if err := c.limit.wait(ctx); err != nil {
 		return nil, nil, &unsentError{err}
 	}
@@ -189,8 +189,8 @@ func (c *Client) attempt(ctx context.Context, op *operation, enc *encoded) (*res
 	if err != nil {
 		return nil, nil, &unsentError{err}
 	}
-	resp, req, err := c.attemptIn(s.ctx(), op, enc)
-	return resp, req, c.slots.release(s, err)
+	defer func() { err = c.slots.release(s, err) }() // also when attemptIn panics
+	return c.attemptIn(s.ctx(), op, enc)
 }
 
 // attemptIn is attempt in a slot's context.
