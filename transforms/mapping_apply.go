@@ -57,7 +57,7 @@ func (m *Mapping) applyIdentity(vars Vars) (map[string]any, error) {
 
 // recordBuilder holds the state of one Apply.
 type recordBuilder struct {
-	m    *Mapping
+	m *Mapping
 	// vals holds each leaf's value or error, by leaf index.
 	vals []leafValue
 	errs []FieldError
