@@ -106,15 +106,6 @@ func within(p, parent string) bool {
 	return p == parent || (parent != "" && strings.HasPrefix(p, parent+"/"))
 }
 
-// pointerJoin appends tokens to JSON pointer p, escaping "~" and "/"
-// (RFC 6901).
-func pointerJoin(p string, tokens ...string) string {
-	for _, t := range tokens {
-		p += "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
-	}
-	return p
-}
-
 // sortedKeys returns the keys of m in order.
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -100,7 +101,7 @@ func (l *Loaded) crossCheck() specs.Findings {
 		entities := sortedKeys(l.Partner.Sync.Entities)
 		pointers := inst.Permissions.entities()
 		for _, entity := range sortedKeys(inst.SourceOfTruth) {
-			pointers[pointerJoin("/sourceOfTruth", entity)] = entity
+			pointers[jsonptr.Join("/sourceOfTruth", entity)] = entity
 		}
 		for _, p := range sortedKeys(pointers) {
 			if entity := pointers[p]; !slices.Contains(entities, entity) {
@@ -121,7 +122,7 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 	}
 	for _, name := range namedCredentials(spec.Sync) {
 		if _, ok := sys.Credentials[name]; !ok {
-			v.errorf(specs.CodeMissingKey, pointerJoin(p, "credentials", name),
+			v.errorf(specs.CodeMissingKey, jsonptr.Join(p, "credentials", name),
 				fmt.Sprintf(`add "credentials": {%q: {"env": "VARIABLE"}}`, name),
 				"spec %s needs the credential %q, which the instance does not supply", filepath.Base(spec.Path), name)
 		}
@@ -129,7 +130,7 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 	known := serverVariables(spec)
 	for _, name := range sortedKeys(sys.ServerVariables) {
 		if !slices.Contains(known, name) {
-			v.errorf(specs.CodeUnknownKey, pointerJoin(p, "serverVariables", name), hintFor(name, known),
+			v.errorf(specs.CodeUnknownKey, jsonptr.Join(p, "serverVariables", name), hintFor(name, known),
 				"the servers of spec %s have no variable %q", filepath.Base(spec.Path), name)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -105,11 +106,11 @@ func suggestID(s string) string {
 func (v *checker) system(s System, p string) {
 	v.required(s.Spec, p+"/spec", "the path of the connector spec")
 	for _, name := range sortedKeys(s.Credentials) {
-		v.credential(s.Credentials[name], pointerJoin(p, "credentials", name))
+		v.credential(s.Credentials[name], jsonptr.Join(p, "credentials", name))
 	}
 	for _, name := range sortedKeys(s.ServerVariables) {
 		if s.ServerVariables[name] == "" {
-			v.errorf(specs.CodeInvalidValue, pointerJoin(p, "serverVariables", name), "give the variable a value or remove it", "server variable %q is empty", name)
+			v.errorf(specs.CodeInvalidValue, jsonptr.Join(p, "serverVariables", name), "give the variable a value or remove it", "server variable %q is empty", name)
 		}
 	}
 	if s.BaseURL != "" {
@@ -151,13 +152,13 @@ func (v *checker) baseURL(u, p string) {
 // permissions checks directions, entity names and actions.
 func (v *checker) permissions(perms Permissions) {
 	for _, dir := range sortedKeys(perms) {
-		p := pointerJoin("/permissions", string(dir))
+		p := jsonptr.Join("/permissions", string(dir))
 		if !dir.valid() {
 			v.errorf(specs.CodeInvalidValue, p, hintFor(string(dir), []string{"push", "pull"}), "unknown direction %q", dir)
 			continue
 		}
 		for _, entity := range sortedKeys(perms[dir]) {
-			v.grants(perms[dir][entity], entity, pointerJoin(p, entity))
+			v.grants(perms[dir][entity], entity, jsonptr.Join(p, entity))
 		}
 	}
 }
@@ -169,7 +170,7 @@ func (v *checker) grants(acts []Action, entity, p string) {
 	}
 	allowed := []string{string(Create), string(Update), string(Delete)}
 	for i, a := range acts {
-		at := pointerJoin(p, strconv.Itoa(i))
+		at := jsonptr.Join(p, strconv.Itoa(i))
 		switch {
 		case !slices.Contains(grantable, a):
 			v.errorf(specs.CodeInvalidValue, at, hintFor(string(a), allowed), "unknown action %q", a)
@@ -226,7 +227,7 @@ func (v *checker) nonNegative(d specs.Duration, p string) {
 func (v *checker) sourceOfTruth(m map[string]string) {
 	for _, entity := range sortedKeys(m) {
 		if side := m[entity]; side != "home" && side != "partner" {
-			v.errorf(specs.CodeInvalidValue, pointerJoin("/sourceOfTruth", entity), hintFor(side, []string{"home", "partner"}), "unknown side %q", side)
+			v.errorf(specs.CodeInvalidValue, jsonptr.Join("/sourceOfTruth", entity), hintFor(side, []string{"home", "partner"}), "unknown side %q", side)
 		}
 	}
 }

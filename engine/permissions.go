@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // Direction is the way records flow in a run.
@@ -123,7 +125,7 @@ func (p Permissions) entities() map[string]string {
 	out := map[string]string{}
 	for dir, byEntity := range p {
 		for entity := range byEntity {
-			out[pointerJoin("/permissions", string(dir), entity)] = entity
+			out[jsonptr.Join("/permissions", string(dir), entity)] = entity
 		}
 	}
 	return out

@@ -5,37 +5,19 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
-
-// pointerEscaper escapes one RFC 6901 reference token.
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// pointerUnescaper undoes pointerEscaper.
-var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
 
 // join appends reference tokens to the JSON pointer base.
 func join(base string, tokens ...string) string {
-	var b strings.Builder
-	b.WriteString(base)
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(pointerEscaper.Replace(t))
-	}
-	return b.String()
+	return jsonptr.Join(base, tokens...)
 }
 
 // splitPointer returns the unescaped reference tokens of a JSON pointer.
 // A leading "#" (URI fragment form) is ignored; "" and "#" have no tokens.
 func splitPointer(p string) []string {
-	p = strings.TrimPrefix(p, "#")
-	if p == "" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		parts[i] = pointerUnescaper.Replace(s)
-	}
-	return parts
+	return jsonptr.Split(p)
 }
 
 // parentPointer returns the pointer one level up; the root is its own parent.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/flosch/pongo2/v6"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // IdentityVar is the variable an identity mapping copies: the single input
@@ -93,7 +95,7 @@ func (c *mappingCompiler) object(ptr string, tree map[string]any, s *openapi3.Sc
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		child := c.value(ptr+"/"+escapePointer(k), tree[k], propertyOf(s, k))
+		child := c.value(ptr+"/"+jsonptr.Escape(k), tree[k], propertyOf(s, k))
 		child.key, child.required = k, requires(s, k)
 		n.children = append(n.children, child)
 	}
@@ -197,14 +199,6 @@ func (m *Mapping) Templates() map[string]string {
 		out[l.ptr] = l.tpl.src
 	}
 	return out
-}
-
-// escapePointer escapes a key for a JSON pointer (RFC 6901).
-func escapePointer(k string) string {
-	if !strings.ContainsAny(k, "~/") {
-		return k
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
 // errNoRecord is the error of an identity mapping without its variable.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // SchemaViolation is the error of a FieldError when the mapped record
@@ -75,7 +77,7 @@ func pointer(parts []string) string {
 	var b strings.Builder
 	for _, p := range parts {
 		b.WriteByte('/')
-		b.WriteString(escapePointer(p))
+		b.WriteString(jsonptr.Escape(p))
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -120,7 +121,7 @@ func flattenMapping(prefix string, v any, out map[string]string) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, child := range t {
-			flattenMapping(prefix+"/"+pointerEscaper.Replace(k), child, out)
+			flattenMapping(jsonptr.Join(prefix, k), child, out)
 		}
 	case []any:
 		for i, child := range t {
@@ -130,9 +131,6 @@ func flattenMapping(prefix string, v any, out map[string]string) {
 		out[prefix] = fmt.Sprint(t)
 	}
 }
-
-// pointerEscaper escapes one JSON pointer reference token.
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 type action struct {
 	name string
