@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // path is a dotted path into decoded JSON ("data.tenants.items"): object
@@ -94,13 +96,13 @@ func appendObjects(v any, p path, out *[]map[string]any) error {
 		for i, el := range x {
 			obj, ok := el.(map[string]any)
 			if !ok {
-				return fmt.Errorf("element %d at %q is %s, not an object", i, p.String(), jsonKind(el))
+				return fmt.Errorf("element %d at %q is %s, not an object", i, p.String(), jsonvalue.Kind(el))
 			}
 			*out = append(*out, obj)
 		}
 		return nil
 	}
-	return fmt.Errorf("the value at %q is %s, not an array of objects", p.String(), jsonKind(v))
+	return fmt.Errorf("the value at %q is %s, not an array of objects", p.String(), jsonvalue.Kind(v))
 }
 
 // set stores value at p inside m, creating objects on the way. It fails
@@ -119,7 +121,7 @@ func (p path) set(m map[string]any, value any) error {
 		}
 		child, ok := next.(map[string]any)
 		if !ok {
-			return fmt.Errorf("cannot set %q: %q is %s, not an object", p.String(), p[:i+1].String(), jsonKind(next))
+			return fmt.Errorf("cannot set %q: %q is %s, not an object", p.String(), p[:i+1].String(), jsonvalue.Kind(next))
 		}
 		m = child
 	}
@@ -144,23 +146,4 @@ func scalarText(v any) (string, bool) {
 		return strconv.FormatInt(x, 10), true
 	}
 	return "", false
-}
-
-// jsonKind names the JSON type of a decoded value, for messages.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case json.Number, float64, int, int64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return fmt.Sprintf("a %T", v)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -82,7 +83,7 @@ func graphqlErrors(opName string, errs path, body any) error {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return &GraphQLError{Operation: opName, Errors: []GraphQLMessage{{Message: fmt.Sprintf("the error field %q is %s, not an array", errs.String(), jsonKind(v))}}}
+		return &GraphQLError{Operation: opName, Errors: []GraphQLMessage{{Message: fmt.Sprintf("the error field %q is %s, not an array", errs.String(), jsonvalue.Kind(v))}}}
 	}
 	if len(list) == 0 {
 		return nil

@@ -3,6 +3,7 @@ package connectors
 import (
 	"fmt"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -44,7 +45,7 @@ func (c *cursor) Next(resp *PageResponse, req PageRequest) (bool, error) {
 	}
 	s, ok := scalarText(v)
 	if !ok {
-		return false, fmt.Errorf("the cursor at %q is %s, not a string", c.cfg.Next, jsonKind(v))
+		return false, fmt.Errorf("the cursor at %q is %s, not a string", c.cfg.Next, jsonvalue.Kind(v))
 	}
 	if s == "" {
 		return false, nil

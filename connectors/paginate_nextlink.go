@@ -3,6 +3,7 @@ package connectors
 import (
 	"fmt"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -43,7 +44,7 @@ func (n *nextLink) Next(resp *PageResponse, req PageRequest) (bool, error) {
 	}
 	link, ok := v.(string)
 	if !ok {
-		return false, fmt.Errorf("the next link at %q is %s, not a string", n.cfg.Path, jsonKind(v))
+		return false, fmt.Errorf("the next link at %q is %s, not a string", n.cfg.Path, jsonvalue.Kind(v))
 	}
 	if link == "" {
 		return false, nil

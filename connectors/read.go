@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -27,7 +28,7 @@ func (c *Client) Get(ctx context.Context, name string, vars transforms.Vars) (ma
 	case nil:
 		return nil, fmt.Errorf("%s: %w", op.name, ErrNotFound)
 	}
-	return nil, fmt.Errorf("%s: entity %s: the record at %q is %s, not an object", op.name, e.name, op.result.String(), jsonKind(v))
+	return nil, fmt.Errorf("%s: entity %s: the record at %q is %s, not an object", op.name, e.name, op.result.String(), jsonvalue.Kind(v))
 }
 
 // Lookup finds the record whose key (the entity's key field) is key, with

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // lookup returns the value at a dotted path ("meta.externalId") in v. An
@@ -110,24 +112,7 @@ func decodeObject(data []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("want a JSON object, got %s", jsonKind(v))
+		return nil, fmt.Errorf("want a JSON object, got %s", jsonvalue.Kind(v))
 	}
 	return m, nil
-}
-
-// jsonKind names the JSON type of a decoded value, for messages.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
 }

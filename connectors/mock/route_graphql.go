@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // graphQLRequest is the envelope of a GraphQL request.
@@ -56,7 +58,7 @@ func decodeGraphQL(data []byte) (graphQLRequest, error) {
 	case map[string]any:
 		req.Variables = v
 	default:
-		return graphQLRequest{}, fmt.Errorf("the GraphQL variables must be an object, not %s", jsonKind(v))
+		return graphQLRequest{}, fmt.Errorf("the GraphQL variables must be an object, not %s", jsonvalue.Kind(v))
 	}
 	return req, nil
 }

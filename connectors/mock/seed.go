@@ -6,6 +6,8 @@ import (
 	"io"
 	"maps"
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // Seed stores records of an entity as they are, before any request:
@@ -50,12 +52,12 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	for _, entity := range sortedKeys(doc) {
 		list, ok := doc[entity].([]any)
 		if !ok {
-			return fmt.Errorf("seed: %q must be an array of records, not %s", entity, jsonKind(doc[entity]))
+			return fmt.Errorf("seed: %q must be an array of records, not %s", entity, jsonvalue.Kind(doc[entity]))
 		}
 		records := make([]map[string]any, len(list))
 		for i, v := range list {
 			if records[i], ok = v.(map[string]any); !ok {
-				return fmt.Errorf("seed: %s record %d must be an object, not %s", entity, i, jsonKind(v))
+				return fmt.Errorf("seed: %s record %d must be an object, not %s", entity, i, jsonvalue.Kind(v))
 			}
 		}
 		if err := s.Seed(entity, records); err != nil {
