@@ -137,7 +137,7 @@ func isPlainDate(s string) bool {
 	if !ok1 || !ok2 || !ok3 || month < 1 || month > 12 || day < 1 {
 		return false
 	}
-	// The day after the month's last is the first of the next month.
+	// Day 0 of the next month is this month's last day.
 	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	return day <= last
 }
