@@ -62,7 +62,8 @@ type Config struct {
 	// means ValidationOff.
 	Validation ValidationMode
 	// Timeout bounds one attempt of one request, reading the response
-	// included. Zero means 30s.
+	// included; an attempt ends within an eighth of it after it runs out.
+	// Zero means 30s.
 	Timeout time.Duration
 	// Concurrency caps this client's requests in flight. Zero means the
 	// spec's rateLimit.concurrency, or 4 when the spec has none.
