@@ -192,9 +192,13 @@ func (c *Client) call(ctx context.Context, operationID string, body any) (any, e
 	return resp.decode()
 }
 
-// attemptWithout sends enc once with no credentials, outside the rate
-// limit and concurrency cap (it runs while a request holds a slot).
+// attemptWithout sends enc once with no credentials, outside the
+// concurrency cap (it runs while a request holds a slot) but within the
+// rate limit: the system counts a login like any request.
 func (c *Client) attemptWithout(ctx context.Context, op *operation, enc *encoded) (*response, *http.Request, error) {
+	if err := c.limit.wait(ctx); err != nil {
+		return nil, nil, &unsentError{err}
+	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := enc.httpRequest(actx, false)

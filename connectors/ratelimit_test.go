@@ -2,6 +2,7 @@ package connectors_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -192,5 +193,71 @@ func TestConcurrencyIsCapped(t *testing.T) {
 	wg.Wait()
 	if m := most.Load(); m != 2 {
 		t.Errorf("at most %d requests in flight; want exactly the cap of 2", m)
+	}
+}
+
+// loginDoc is a document with an item operation and a login operation.
+const loginDoc = `{
+  "openapi": "3.0.3",
+  "info": {"title": "login", "version": "1"},
+  "servers": [{"url": %q}],
+  "paths": {
+    "/items": {"get": {"operationId": "listItems", "responses": {"200": {"description": "items"}}}},
+    "/login": {"post": {"operationId": "login",
+      "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+      "responses": {"200": {"description": "a token"}}}}
+  }
+}`
+
+// TestTokenLoginsCountAgainstTheRateLimit: a partner counts its logins
+// as requests, so a login takes its place in the rate limit.
+func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
+	var logins atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			logins.Add(1)
+			writeJSON(w, http.StatusOK, map[string]any{"token": "t-1"})
+			return
+		}
+		if r.Header.Get("token") != "t-1" {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{})
+	}))
+	t.Cleanup(srv.Close)
+	spec, err := connectortest.WithSync([]byte(fmt.Sprintf(loginDoc, srv.URL)), &specs.Sync{
+		System:    "limited",
+		RateLimit: &specs.RateLimit{Requests: 2, Per: specs.Duration(time.Second), Burst: 1},
+		Auth: &specs.Auth{TokenLogin: &specs.AuthTokenLogin{
+			Operation: "login", Body: map[string]specs.Credential{"key": {Credential: "key"}}, Token: "token", Header: "token",
+		}},
+		Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := connectortest.NewClock(time.Now())
+	c, err := connectors.New(spec, connectors.Config{
+		Clock:       clock,
+		Credentials: map[string]specs.Credential{"key": {Env: "LOGIN_KEY"}},
+		LookupEnv:   func(k string) (string, bool) { return "login-key-5d1f", k == "LOGIN_KEY" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		get(t, c)
+	}
+	if n := logins.Load(); n != 1 {
+		t.Fatalf("%d logins for 3 requests; want 1", n)
+	}
+	var total time.Duration
+	for _, d := range clock.Slept() {
+		total += d
+	}
+	// A login and 3 requests at 2/s with burst 1: three waits of 500ms.
+	if total != 1500*time.Millisecond {
+		t.Errorf("waited %v in all for a login and 3 requests at 2/s with burst 1; want 1.5s", total)
 	}
 }
