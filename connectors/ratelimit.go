@@ -67,7 +67,7 @@ func (l *localLimiter) wait(ctx context.Context) error {
 	if !res.OK() {
 		return fmt.Errorf("rate limit: burst is smaller than one request")
 	}
-	if err := l.clock.Sleep(ctx, res.DelayFrom(now)); err != nil {
+	if err := sleep(ctx, l.clock, WaitRateLimit, res.DelayFrom(now)); err != nil {
 		res.CancelAt(l.clock.Now())
 		return err
 	}
@@ -79,7 +79,7 @@ func (l *localLimiter) waitPause(ctx context.Context) error {
 	until := l.pausedUntil
 	l.mu.Unlock()
 	if d := until.Sub(l.clock.Now()); d > 0 {
-		return l.clock.Sleep(ctx, d)
+		return sleep(ctx, l.clock, WaitRateLimit, d)
 	}
 	return nil
 }

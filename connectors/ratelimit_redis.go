@@ -62,7 +62,7 @@ func (l *redisLimiter) wait(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rate limit %s: %w", l.key, err)
 	}
-	return l.clock.Sleep(ctx, time.Duration(wait)*time.Microsecond)
+	return sleep(ctx, l.clock, WaitRateLimit, time.Duration(wait)*time.Microsecond)
 }
 
 func (l *redisLimiter) pause(ctx context.Context, d time.Duration) error {

@@ -3,6 +3,7 @@ package connectors_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -259,5 +260,46 @@ func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
 	// A login and 3 requests at 2/s with burst 1: three waits of 500ms.
 	if total != 1500*time.Millisecond {
 		t.Errorf("waited %v in all for a login and 3 requests at 2/s with burst 1; want 1.5s", total)
+	}
+}
+
+// reasonClock records why each wait of more than zero was taken.
+type reasonClock struct {
+	*connectortest.Clock
+	mu      sync.Mutex
+	reasons []connectors.WaitReason
+}
+
+func (c *reasonClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d > 0 {
+		c.mu.Lock()
+		c.reasons = append(c.reasons, connectors.WaitReasonOf(ctx))
+		c.mu.Unlock()
+	}
+	return c.Clock.Sleep(ctx, d)
+}
+
+// TestWaitsTellTheirReason: a clock learns whether a wait is for the rate
+// limit, for a 429's Retry-After or for backoff after a failure.
+func TestWaitsTellTheirReason(t *testing.T) {
+	srv := newStampServer(t)
+	clock := &reasonClock{Clock: connectortest.NewClock(time.Now())}
+	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 1, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.after = "3"
+	srv.status.Store(http.StatusTooManyRequests)
+	get(t, c) // 429, waits 3s, then a slot of the limit (taken by the 429)
+	srv.after = ""
+	srv.status.Store(http.StatusInternalServerError)
+	get(t, c) // 500, backoff, then a slot of the limit
+	count := map[connectors.WaitReason]int{}
+	for _, r := range clock.reasons {
+		count[r]++
+	}
+	want := map[connectors.WaitReason]int{connectors.WaitRetryAfter: 1, connectors.WaitBackoff: 1, connectors.WaitRateLimit: count[connectors.WaitRateLimit]}
+	if count[connectors.WaitRateLimit] == 0 || !maps.Equal(count, want) {
+		t.Errorf("wait reasons %v; want one retry-after, one backoff and rate-limit waits only", clock.reasons)
 	}
 }

@@ -69,7 +69,7 @@ func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guar
 		if c.renew(req, err, &renewed) {
 			continue
 		}
-		wait, ok := c.retryWait(ctx, err, attempt, start)
+		wait, reason, ok := c.retryWait(ctx, err, attempt, start)
 		if !ok {
 			return nil, settled(op, err)
 		}
@@ -77,7 +77,7 @@ func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guar
 			return nil, err
 		}
 		c.log.DebugContext(ctx, "retrying", "operation", op.name, "attempt", attempt+1, "wait", wait, "error", err)
-		if serr := c.clock.Sleep(ctx, wait); serr != nil {
+		if serr := sleep(ctx, c.clock, reason, wait); serr != nil {
 			return nil, errors.Join(err, serr)
 		}
 	}
@@ -94,25 +94,25 @@ func (c *Client) renew(req *http.Request, err error, renewed *bool) bool {
 	return c.auth.Refused(req)
 }
 
-// retryWait says whether err is worth another attempt and how long to wait
-// first: the server's requested wait for 429 and 503, backoff otherwise.
-// A wait past the budget is not taken.
-func (c *Client) retryWait(ctx context.Context, err error, attempt int, start time.Time) (time.Duration, bool) {
+// retryWait says whether err is worth another attempt, how long to wait
+// first and why: the server's requested wait for 429 and 503, backoff
+// otherwise. A wait past the budget is not taken.
+func (c *Client) retryWait(ctx context.Context, err error, attempt int, start time.Time) (time.Duration, WaitReason, bool) {
 	if attempt >= c.retry.maxAttempts || Classify(err) != RetryNow {
-		return 0, false
+		return 0, "", false
 	}
-	wait := c.retry.backoff(attempt)
+	wait, reason := c.retry.backoff(attempt), WaitBackoff
 	var he *HTTPError
 	if errors.As(err, &he) && he.RetryAfter > 0 {
-		wait = he.RetryAfter
+		wait, reason = he.RetryAfter, WaitRetryAfter
 		if perr := c.limit.pause(ctx, wait); perr != nil {
 			c.log.WarnContext(ctx, "could not pause the shared rate limit", "error", perr)
 		}
 	}
 	if c.clock.Now().Add(wait).Sub(start) > c.retry.budget {
-		return 0, false
+		return 0, "", false
 	}
-	return wait, true
+	return wait, reason, true
 }
 
 // mayRepeat refuses to repeat a request that is not idempotent after a

@@ -29,8 +29,8 @@ type Metrics struct {
 	skipped  *prometheus.CounterVec
 	webhooks *prometheus.CounterVec
 	requests *prometheus.CounterVec
-	waits    prometheus.Counter
-	waited   prometheus.Counter
+	waits    *prometheus.CounterVec
+	waited   *prometheus.CounterVec
 }
 
 var _ engine.Observer = (*Metrics)(nil)
@@ -51,10 +51,10 @@ func NewMetrics() *Metrics {
 			Help: "Webhook deliveries by result."}, []string{"result"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_http_requests_total",
 			Help: "Outbound requests to home and partner systems by host and status (0: no response)."}, []string{"host", "status"}),
-		waits: prometheus.NewCounter(prometheus.CounterOpts{Name: "specsync_connector_waits_total",
-			Help: "Waits inside connectors: rate limits and retry backoff (Retry-After included)."}),
-		waited: prometheus.NewCounter(prometheus.CounterOpts{Name: "specsync_connector_wait_seconds_total",
-			Help: "Time connectors waited for rate limits and retry backoff."}),
+		waits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_connector_waits_total",
+			Help: "Waits inside connectors by reason: rate-limit, retry-after or backoff."}, []string{"reason"}),
+		waited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_connector_wait_seconds_total",
+			Help: "Time connectors waited, by reason: rate-limit, retry-after or backoff."}, []string{"reason"}),
 	}
 	m.reg.MustRegister(m.records, m.runs, m.duration, m.skipped, m.webhooks, m.requests, m.waits, m.waited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -113,9 +113,8 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 // Clock wraps c (nil: connectors.SystemClock) so that every wait of a
-// connector is counted; give it to engine.Config.ConnectorClock.
-// Connectors wait for rate limits and for retry backoff through the same
-// clock, so the two are counted together.
+// connector is counted by its reason (connectors.WaitReasonOf; "other"
+// when it gives none); give it to engine.Config.ConnectorClock.
 func (m *Metrics) Clock(c connectors.Clock) connectors.Clock {
 	if c == nil {
 		c = connectors.SystemClock{}
@@ -129,11 +128,15 @@ type countingClock struct {
 	m *Metrics
 }
 
-// Sleep waits for d and counts the wait.
+// Sleep waits for d and counts the wait by its reason.
 func (c countingClock) Sleep(ctx context.Context, d time.Duration) error {
 	if d > 0 {
-		c.m.waits.Inc()
-		c.m.waited.Add(d.Seconds())
+		reason := string(connectors.WaitReasonOf(ctx))
+		if reason == "" {
+			reason = "other"
+		}
+		c.m.waits.WithLabelValues(reason).Inc()
+		c.m.waited.WithLabelValues(reason).Add(d.Seconds())
 	}
 	return c.Clock.Sleep(ctx, d)
 }

@@ -31,8 +31,11 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if err := m.Clock(connectors.SystemClock{}).Sleep(context.Background(), time.Millisecond); err != nil {
-		t.Fatal(err)
+	clock := m.Clock(connectors.SystemClock{})
+	for _, ctx := range []context.Context{context.Background(), connectors.WithWaitReason(context.Background(), connectors.WaitBackoff)} {
+		if err := clock.Sleep(ctx, time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
 	}
 	_, body := ts.do(t, "GET", "/metrics", "", "")
 	host := strings.TrimPrefix(partner.URL, "http://")
@@ -42,7 +45,8 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		`specsync_run_duration_seconds_sum{task="sync:run"} 3`,
 		`specsync_enqueue_skipped_total{task="sync:run"} 1`,
 		`specsync_http_requests_total{host="` + host + `",status="429"} 1`,
-		`specsync_connector_waits_total 1`,
+		`specsync_connector_waits_total{reason="backoff"} 1`,
+		`specsync_connector_waits_total{reason="other"} 1`,
 		`specsync_ledger_failures{instance="erp-partner"} 0`,
 		`specsync_queue_tasks{state="pending"}`,
 	} {
