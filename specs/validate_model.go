@@ -2,13 +2,18 @@ package specs
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/specsync/specsync/transforms"
 )
 
 // Validate runs the checks of spec that need the model: every entity maps
 // to a model entity, includes name model entities, read targets and
-// personal fields exist in the model's schemas. It returns the findings in
+// personal fields exist in the model's schemas, and write templates read
+// fields the model has (a warning). It returns the findings in
 // file order; Load has already reported everything else.
 func Validate(spec *Spec, model *Model) Findings {
 	if spec == nil || spec.Sync == nil || model == nil {
@@ -43,9 +48,44 @@ func (c *modelCheck) checkEntity(name string, e *Entity) {
 		}
 	}
 	c.checkPersonal(e, p)
+	c.checkWriteReads(e, p)
 	if schema := c.model.Schema(e.Model); schema != nil && len(e.Read) > 0 {
 		m := &mappingCheck{r: c.r, code: CodeUnknownModelField, where: "model entity " + e.Model}
 		m.fields(e.Read, schema, join(p, "read"))
+	}
+}
+
+// checkWriteReads warns about write templates that read a field the
+// model does not have, such as "{{ lease.rnet }}": it reads as nothing,
+// and every record would be written without it. Templates that do more
+// than read one variable, and schemas open to any field, are not checked.
+func (c *modelCheck) checkWriteReads(e *Entity, p string) {
+	if len(e.Write) == 0 {
+		return
+	}
+	m, err := transforms.NewEnv().CompileMapping(e.Write, nil)
+	if err != nil {
+		return // reported where templates are compiled
+	}
+	templates := m.Templates()
+	for _, ptr := range slices.Sorted(maps.Keys(templates)) {
+		path, ok := transforms.LookupPath(templates[ptr])
+		if !ok || len(path) < 2 {
+			continue
+		}
+		entity := path[0]
+		if entity == "record" {
+			entity = e.Model
+		}
+		if entity != e.Model && e.Include[entity] == "" {
+			continue // not a model record: instance, key, id, ...
+		}
+		schema := c.model.Schema(entity)
+		field := strings.Join(path[1:], ".")
+		if l := lookupPath(schema, field); schema != nil && l.missing != "" {
+			c.r.warnHint(CodeUnknownModelField, join(p, "write")+ptr, didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
+				"the template reads %s.%s, but model entity %q has no field %q", path[0], field, entity, l.missing)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,5 +246,26 @@ func TestSource(t *testing.T) {
 	tpl, err := NewEnv().Compile(src)
 	if err != nil || tpl.Source() != src {
 		t.Errorf("Source = %q, %v", tpl.Source(), err)
+	}
+}
+
+func TestLookupPath(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{"{{ lease.rent }}", []string{"lease", "rent"}},
+		{"{{ lease.rent|decimal:2 }}", []string{"lease", "rent"}},
+		{"{{ record.address.street|upper|default:\"-\" }}", []string{"record", "address", "street"}},
+		{"{{ key }}", []string{"key"}},
+		{"{{ lease.id }} {{ tenant.last_name }}", nil},
+		{"Miete {{ lease.rent }}", nil},
+		{"{% if lease.rent %}x{% endif %}", nil},
+		{"plain text", nil},
+	} {
+		got, ok := LookupPath(c.src)
+		if ok != (c.want != nil) || !slices.Equal(got, c.want) {
+			t.Errorf("LookupPath(%q) = %q, %v; want %q", c.src, got, ok, c.want)
+		}
 	}
 }
