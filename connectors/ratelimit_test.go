@@ -197,19 +197,6 @@ func TestConcurrencyIsCapped(t *testing.T) {
 	}
 }
 
-// loginDoc is a document with an item operation and a login operation.
-const loginDoc = `{
-  "openapi": "3.0.3",
-  "info": {"title": "login", "version": "1"},
-  "servers": [{"url": %q}],
-  "paths": {
-    "/items": {"get": {"operationId": "listItems", "responses": {"200": {"description": "items"}}}},
-    "/login": {"post": {"operationId": "login",
-      "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
-      "responses": {"200": {"description": "a token"}}}}
-  }
-}`
-
 // TestTokenLoginsCountAgainstTheRateLimit: a partner counts its logins
 // as requests, so a login takes its place in the rate limit.
 func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
@@ -227,7 +214,7 @@ func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
 		writeJSON(w, http.StatusOK, map[string]any{})
 	}))
 	t.Cleanup(srv.Close)
-	spec, err := connectortest.WithSync([]byte(fmt.Sprintf(loginDoc, srv.URL)), &specs.Sync{
+	spec, err := connectortest.WithSync([]byte(fmt.Sprintf(connectortest.AuthDoc, srv.URL)), &specs.Sync{
 		System:    "limited",
 		RateLimit: &specs.RateLimit{Requests: 2, Per: specs.Duration(time.Second), Burst: 1},
 		Auth: &specs.Auth{TokenLogin: &specs.AuthTokenLogin{

@@ -50,9 +50,10 @@ type AuthFixture struct {
 // baseURL. It is called once per case.
 type AuthFactory func(t *testing.T, baseURL string) AuthFixture
 
-// authDoc is the suite's document: a list operation answering one item,
-// and a login operation for methods that log in.
-const authDoc = `{
+// AuthDoc is the auth suite's document, a format with the server URL:
+// an item operation (listItems, GET /items) and a login operation (login,
+// POST /login) for methods that log in.
+const AuthDoc = `{
   "openapi": "3.0.3",
   "info": {"title": "auth conformance", "version": "1"},
   "servers": [{"url": %q}],
@@ -143,7 +144,7 @@ func (s *authSuite) client(secrets map[string]string) (*connectors.Client, error
 		env[key] = v
 	}
 	auth := s.fx.Auth
-	spec, err := WithSync([]byte(fmt.Sprintf(authDoc, s.srv.URL)), &specs.Sync{
+	spec, err := WithSync([]byte(fmt.Sprintf(AuthDoc, s.srv.URL)), &specs.Sync{
 		System: "suite",
 		Auth:   &auth,
 		Entities: map[string]*specs.Entity{
