@@ -107,30 +107,17 @@ func (r *run) resolveKeys(ctx context.Context, f *flow, items []*item) error {
 			ids, owners = append(ids, it.srcID), append(owners, it)
 		}
 	}
-	for _, dir := range []Direction{Pull, Push} {
-		if len(ids) == 0 {
-			return nil
-		}
-		keys, err := r.state.HomeKeys(ctx, dir, f.entity, ids)
-		if err != nil {
-			return err
-		}
-		ids, owners = unresolved(keys, ids, owners)
+	if len(ids) == 0 {
+		return nil
+	}
+	keys, err := r.state.homeKeysIn(ctx, f.entity, ids, Pull, Push)
+	if err != nil {
+		return err
+	}
+	for i, it := range owners {
+		it.key = keys[i]
 	}
 	return nil
-}
-
-// unresolved gives the owners their keys found and returns the ids and
-// owners still without one.
-func unresolved(keys, ids []string, owners []*item) ([]string, []*item) {
-	n := 0
-	for i, it := range owners {
-		if it.key = keys[i]; it.key == "" {
-			ids[n], owners[n] = ids[i], it
-			n++
-		}
-	}
-	return ids[:n], owners[:n]
 }
 
 // mapPayloads applies `when` and the write mapping, checks the payload

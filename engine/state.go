@@ -244,11 +244,31 @@ func (s *State) PartnerIDs(ctx context.Context, dir Direction, entity string, ho
 // HomeKeys returns the home key of each partner id in direction dir (""
 // for none), in one round trip.
 func (s *State) HomeKeys(ctx context.Context, dir Direction, entity string, partnerIDs []string) ([]string, error) {
-	vals, err := s.hmget(ctx, s.keys.IDReverse(s.instance, string(dir), entity), partnerIDs)
-	if err != nil {
-		return nil, s.errorf(err, "load home keys", dir, entity)
+	return s.homeKeysIn(ctx, entity, partnerIDs, dir)
+}
+
+// homeKeysIn returns the home key of each partner id from the first of
+// dirs that knows it ("" for none), in one round trip.
+func (s *State) homeKeysIn(ctx context.Context, entity string, partnerIDs []string, dirs ...Direction) ([]string, error) {
+	if len(partnerIDs) == 0 {
+		return []string{}, nil
 	}
-	return vals, nil
+	pipe := s.rdb.Pipeline()
+	fields := boxed(partnerIDs)
+	cmds := make([]*redis.StringSliceCmd, len(dirs))
+	for i, dir := range dirs {
+		cmds[i] = hmget(ctx, pipe, s.keys.IDReverse(s.instance, string(dir), entity), fields)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.errorf(err, "load home keys", dirs[0], entity)
+	}
+	out := cmds[0].Val()
+	for _, cmd := range cmds[1:] {
+		for i, key := range cmd.Val() {
+			out[i] = orDefault(out[i], key)
+		}
+	}
+	return out, nil
 }
 
 // EchoHashes returns, for each home key, the hash of the values the
