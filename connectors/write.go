@@ -119,7 +119,8 @@ func (c *Client) Delete(ctx context.Context, name string, w Write) (*Result, err
 	res, err := c.idempotentWrite(ctx, name, "delete", w, func(e *entity) *operation { return e.delete })
 	if errors.Is(err, ErrNotFound) {
 		gone := &Result{Gone: true}
-		if he := (*HTTPError)(nil); errors.As(err, &he) {
+		var he *HTTPError
+		if errors.As(err, &he) {
 			gone.Status = he.Status
 		}
 		return gone, nil
