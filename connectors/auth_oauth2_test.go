@@ -2,9 +2,12 @@ package connectors_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,4 +87,63 @@ func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
 	if diff := cmp.Diff([]string{"password", "refresh_token", "password"}, s.granted()); diff != "" {
 		t.Errorf("grants (-want +got):\n%s", diff)
 	}
+}
+
+// TestOAuth2TokenURLFollowsTheBaseURL: a token endpoint on the origin of
+// the spec's server moves with Config.BaseURL, so a stand-in or a sandbox
+// serves the login too; one on another origin stays where the spec says.
+func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
+	s := newOAuth2Server(600)
+	var paths []string
+	var mu sync.Mutex
+	standIn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		if r.URL.Path == "/api/items" {
+			writeJSON(w, http.StatusOK, map[string]any{})
+			return
+		}
+		s.ServeHTTP(w, r)
+	}))
+	defer standIn.Close()
+	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
+	newClient := func(tokenURL string) (*connectors.Client, error) {
+		a := &specs.AuthOAuth2{Grant: "password", TokenURL: tokenURL, ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
+			Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}}
+		sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
+		return connectors.New(serverSpec(t, "https://{subdomain}.example.test/api", sync), connectors.Config{
+			BaseURL: standIn.URL + "/api", LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Transport: onlyLoopback{t},
+		})
+	}
+
+	c, err := newClient("https://{subdomain}.example.test/oauth/token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(context.Background(), "item", nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"/oauth/token", "/api/items"}, paths); diff != "" {
+		t.Errorf("requests at the stand-in (-want +got):\n%s", diff)
+	}
+
+	// A token endpoint of its own origin is not a server of the spec: the
+	// outbound guard refuses it before any request.
+	if _, err := newClient("https://login.example.test/oauth/token"); !errors.Is(err, connectors.ErrOutboundRefused) {
+		t.Errorf("New with a token URL on another origin: %v; want ErrOutboundRefused", err)
+	}
+}
+
+// onlyLoopback sends requests to loopback addresses and fails the test on
+// any other.
+type onlyLoopback struct{ t *testing.T }
+
+func (o onlyLoopback) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Hostname() != "127.0.0.1" {
+		o.t.Errorf("a request left for %s", r.URL)
+		return nil, fmt.Errorf("not a loopback address: %s", r.URL.Host)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

@@ -166,6 +166,7 @@ func (c *Client) serverURL(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, err
 	}
+	u = c.out.follow(u)
 	if err := c.out.check(u); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,9 @@ type Config struct {
 	ServerVariables map[string]string
 	// BaseURL replaces the spec's servers (a local mock, a staging system).
 	// It must be an absolute http or https URL. Empty means the spec's first
-	// server.
+	// server. URLs of the spec's auth on a replaced server's origin, such
+	// as an OAuth2 token endpoint next to the API, move with it (their
+	// paths kept); those on other origins stay.
 	BaseURL string
 
 	// Redis shares the rate limit between every process working for the

@@ -23,6 +23,9 @@ type outbound struct {
 	// vars are the server variables: the instance's values over the spec's
 	// defaults.
 	vars map[string]string
+	// moved are the origins of the spec's servers when Config.BaseURL
+	// replaces them; URLs the spec gives on them follow the base (follow).
+	moved []string
 }
 
 // forbiddenInVariable are the characters that would let a server variable
@@ -48,8 +51,18 @@ func newOutbound(doc *openapi3.T, vars map[string]string, baseURL string) (*outb
 		if err != nil {
 			return nil, fmt.Errorf("base URL: %w", err)
 		}
-		o.allow(u)
+		// The base replaces the servers; their origins stay allowed, and
+		// URLs the spec gives on them follow the base.
+		base := originOf(u)
+		for _, origin := range o.origins {
+			if origin != base {
+				o.moved = append(o.moved, origin)
+			}
+		}
 		o.base = u
+		if !slices.Contains(o.origins, base) {
+			o.origins = append(o.origins, base)
+		}
 	}
 	if o.base == nil {
 		return nil, fmt.Errorf("the spec declares no servers; add one or set Config.BaseURL")
@@ -100,6 +113,21 @@ func (o *outbound) allow(u *url.URL) {
 	if origin := originOf(u); !slices.Contains(o.origins, origin) {
 		o.origins = append(o.origins, origin)
 	}
+}
+
+// follow moves u onto the base URL's origin when u is on the origin of a
+// spec server that Config.BaseURL replaces, keeping its path: a spec's
+// OAuth2 token endpoint next to its API ("https://{subdomain}.everreal.co/
+// accounts/oauth/token") then goes where the instance sends the API, to a
+// sandbox or a stand-in, and not to the production server. URLs on other
+// origins stay as they are.
+func (o *outbound) follow(u *url.URL) *url.URL {
+	if !slices.Contains(o.moved, originOf(u)) {
+		return u
+	}
+	moved := *u
+	moved.Scheme, moved.Host = o.base.Scheme, o.base.Host
+	return &moved
 }
 
 // parse fills the server variables of raw ("https://{subdomain}.x.co") and

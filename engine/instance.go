@@ -65,7 +65,9 @@ type System struct {
 	// ServerVariables fill the variables of the spec's server URL
 	// ({"subdomain": "acme"}).
 	ServerVariables map[string]string `json:"serverVariables,omitempty"`
-	// BaseURL replaces the spec's server URL. Empty keeps it.
+	// BaseURL replaces the spec's server URL. Empty keeps it. The spec's
+	// auth URLs on that server's origin, such as an OAuth2 token endpoint
+	// next to the API, move with it.
 	BaseURL string `json:"baseUrl,omitempty"`
 }
 
