@@ -67,7 +67,7 @@ token, the instances on their schedules) until Ctrl-C.`,
 			if err != nil || !serveToo {
 				return err
 			}
-			return serveDemo(ctx, cfg, res.Set, listen, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: min(level, slog.LevelInfo)})))
+			return serveDemo(ctx, cfg, listen, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: min(level, slog.LevelInfo)})))
 		},
 	}
 	f := cmd.Flags()
@@ -231,7 +231,7 @@ func (d *demo) apply(ctx context.Context) error {
 			inst.Schedule.CronOrDefault(), inst.Schedule.TimezoneOrDefault(), phasesOf(inst))
 	}
 	var err error
-	d.eng, err = engine.New(engine.Config{Redis: d.cfg.Redis, Keys: d.cfg.Keys, Transport: d.res.Set.Transport(nil), Logger: d.cfg.Logger, LookupEnv: d.cfg.LookupEnv})
+	d.eng, err = engine.New(engine.Config{Redis: d.cfg.Redis, Keys: d.cfg.Keys, Logger: d.cfg.Logger, LookupEnv: d.cfg.LookupEnv})
 	return err
 }
 

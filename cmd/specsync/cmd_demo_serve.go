@@ -7,15 +7,13 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/engine"
-	"github.com/specsync/specsync/examples/standins"
 )
 
 // serveDemo keeps the demo running after its two rounds: the stand-ins
 // stay up and `specsync serve` runs on the demo's Redis with the admin
 // API, the status page and the queue monitor on listen, without an admin
-// token (the demo is local), until ctx ends. Its workers reach EverReal's
-// token endpoint through the stand-ins' transport.
-func serveDemo(ctx context.Context, cfg demoConfig, set *standins.Set, listen string, log *slog.Logger) error {
+// token (the demo is local), until ctx ends.
+func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Logger) error {
 	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, queue: engine.DefaultQueue, prefix: cfg.Keys.Prefix(),
 		nightly: engine.DefaultCron, timezone: engine.DefaultTimezone, retryCron: engine.DefaultRetryCron,
 		insecure: true, shutdownTimeout: 30 * time.Second}
@@ -23,7 +21,7 @@ func serveDemo(ctx context.Context, cfg demoConfig, set *standins.Set, listen st
 	if err != nil {
 		return err
 	}
-	if err := p.demoWorker(o, cfg, set, log); err != nil {
+	if err := p.demoWorker(o, cfg, log); err != nil {
 		return err
 	}
 	o.role = "all"
@@ -32,9 +30,9 @@ func serveDemo(ctx context.Context, cfg demoConfig, set *standins.Set, listen st
 }
 
 // demoWorker builds the worker of serveDemo: the serve command's worker,
-// with an engine whose transport reaches the stand-ins.
-func (p *serveParts) demoWorker(o serveOptions, cfg demoConfig, set *standins.Set, log *slog.Logger) error {
-	eng, err := engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Transport: p.metrics.Transport(set.Transport(nil)), Logger: log, LookupEnv: cfg.LookupEnv})
+// with an engine that reads the demo's credentials.
+func (p *serveParts) demoWorker(o serveOptions, cfg demoConfig, log *slog.Logger) error {
+	eng, err := engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Transport: p.metrics.Transport(nil), Logger: log, LookupEnv: cfg.LookupEnv})
 	if err != nil {
 		return err
 	}

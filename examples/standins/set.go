@@ -167,36 +167,6 @@ func (s *Set) WriteInstances(dir string) ([]string, error) {
 	return paths, nil
 }
 
-// Transport returns a transport that sends requests for EverReal's hosts
-// (*.everreal.co, where the spec's OAuth2 token endpoint lives) to the
-// EverReal stand-in, and every other request through base (nil means
-// http.DefaultTransport). Give it to the engine (engine.Config.Transport):
-// an instance can move the API's base URL, but the token URL is part of
-// EverReal's spec.
-func (s *Set) Transport(base http.RoundTripper) http.RoundTripper {
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	host := strings.TrimPrefix(strings.TrimSuffix(s.EverRealURL, "/api/reporting"), "http://")
-	return &everRealRoute{base: base, host: host}
-}
-
-// everRealRoute is the transport of Set.Transport.
-type everRealRoute struct {
-	base http.RoundTripper
-	host string
-}
-
-// RoundTrip sends req, to the stand-in when it is for EverReal.
-func (t *everRealRoute) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.HasSuffix(req.URL.Hostname(), ".everreal.co") {
-		return t.base.RoundTrip(req)
-	}
-	r := req.Clone(req.Context())
-	r.URL.Scheme, r.URL.Host, r.Host = "http", t.host, t.host
-	return t.base.RoundTrip(r)
-}
-
 // loadSpec loads one connector spec of the example and refuses findings
 // that are errors.
 func loadSpec(dir, name string) (*specs.Spec, error) {

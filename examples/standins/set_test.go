@@ -2,8 +2,6 @@ package standins
 
 import (
 	"errors"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,24 +68,6 @@ func TestWriteInstancesLoad(t *testing.T) {
 		if l.Instance.Partner.BaseURL == "" || strings.Contains(l.Instance.Partner.BaseURL, ":808") {
 			t.Errorf("%s: partner base URL %q is not the stand-in's", filepath.Base(p), l.Instance.Partner.BaseURL)
 		}
-	}
-}
-
-// TestTransportRoutesEverRealTokenURL: a request for the token URL of the
-// spec (https://demo.everreal.co/...) reaches the stand-in.
-func TestTransportRoutesEverRealTokenURL(t *testing.T) {
-	s := startSet(t)
-	client := &http.Client{Transport: s.Transport(nil)}
-	creds := DemoCredentials()
-	form := url.Values{"grant_type": {"password"}, "username": {creds["EVERREAL_USERNAME"]}, "password": {creds["EVERREAL_PASSWORD"]},
-		"client_id": {creds["EVERREAL_CLIENT_ID"]}, "client_secret": {creds["EVERREAL_CLIENT_SECRET"]}}
-	resp, err := client.PostForm("https://demo.everreal.co"+EverRealTokenPath, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || s.EverReal.Stats().Tokens != 1 {
-		t.Errorf("token request through the transport: status %d, tokens issued %d", resp.StatusCode, s.EverReal.Stats().Tokens)
 	}
 }
 
