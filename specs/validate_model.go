@@ -57,8 +57,10 @@ func (c *modelCheck) checkEntity(name string, e *Entity) {
 
 // checkWriteReads warns about write templates that read a field the
 // model does not have, such as "{{ lease.rnet }}": it reads as nothing,
-// and every record would be written without it. Templates that do more
-// than read one variable, and schemas open to any field, are not checked.
+// and every record would be written without it. Every path a template
+// reads is checked (transforms.ReadPaths), each missing field once per
+// template; templates that bind names of their own, and schemas open to
+// any field, are not checked.
 func (c *modelCheck) checkWriteReads(e *Entity, p string) {
 	if len(e.Write) == 0 {
 		return
@@ -69,20 +71,26 @@ func (c *modelCheck) checkWriteReads(e *Entity, p string) {
 	}
 	templates := m.Templates()
 	for _, ptr := range slices.Sorted(maps.Keys(templates)) {
-		path, ok := transforms.LookupPath(templates[ptr])
-		if !ok || len(path) < 2 {
-			continue
-		}
-		entity := path[0]
-		if entity == "record" {
-			entity = e.Model
-		}
-		if entity != e.Model && e.Include[entity] == "" {
-			continue // not a model record: instance, key, id, ...
-		}
-		schema := c.model.Schema(entity)
-		field := strings.Join(path[1:], ".")
-		if l := lookupPath(schema, field); schema != nil && l.missing != "" {
+		paths, _ := transforms.ReadPaths(templates[ptr])
+		warned := map[string]bool{}
+		for _, path := range paths {
+			if len(path) < 2 {
+				continue
+			}
+			entity := path[0]
+			if entity == "record" {
+				entity = e.Model
+			}
+			if entity != e.Model && e.Include[entity] == "" {
+				continue // not a model record: instance, key, id, ...
+			}
+			schema := c.model.Schema(entity)
+			field := strings.Join(path[1:], ".")
+			l := lookupPath(schema, field)
+			if schema == nil || l.missing == "" || warned[path[0]+"."+field] {
+				continue
+			}
+			warned[path[0]+"."+field] = true
 			c.r.warnHint(CodeUnknownModelField, join(p, "write")+ptr, didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
 				"the template reads %s.%s, but model entity %q has no field %q", path[0], field, entity, l.missing)
 		}

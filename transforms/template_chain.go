@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,17 +85,6 @@ func (c *chain) checkArguments() error {
 // else (pongo2 then evaluates it). It accepts a strict subset of pongo2's
 // syntax: single spaces or none between tokens, string and whole-number
 // literals, true and false, and dotted variable paths.
-// LookupPath returns the variable path a template reads when it reads one
-// variable, with or without filters: "{{ lease.rent|decimal:2 }}" reads
-// ["lease", "rent"]. ok is false for any other template.
-func LookupPath(src string) (path []string, ok bool) {
-	c := parseChain(src)
-	if c == nil {
-		return nil, false
-	}
-	return slices.Clone(c.path), true
-}
-
 func parseChain(src string) *chain {
 	p := chainParser{src: src}
 	if !p.eat("{{") {

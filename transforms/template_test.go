@@ -249,23 +249,61 @@ func TestSource(t *testing.T) {
 	}
 }
 
-func TestLookupPath(t *testing.T) {
+func TestReadPaths(t *testing.T) {
 	for _, c := range []struct {
 		src  string
-		want []string
+		want [][]string // nil: not readable
 	}{
-		{"{{ lease.rent }}", []string{"lease", "rent"}},
-		{"{{ lease.rent|decimal:2 }}", []string{"lease", "rent"}},
-		{"{{ record.address.street|upper|default:\"-\" }}", []string{"record", "address", "street"}},
-		{"{{ key }}", []string{"key"}},
-		{"{{ lease.id }} {{ tenant.last_name }}", nil},
-		{"Miete {{ lease.rent }}", nil},
-		{"{% if lease.rent %}x{% endif %}", nil},
-		{"plain text", nil},
+		{"{{ lease.rent }}", [][]string{{"lease", "rent"}}},
+		{"{{ lease.rent|decimal:2 }}", [][]string{{"lease", "rent"}}},
+		{`{{ record.address.street|upper|default:"-" }}`, [][]string{{"record", "address", "street"}}},
+		{"{{ key }}", [][]string{{"key"}}},
+		{"{{ lease.id }} {{ tenant.last_name }}", [][]string{{"lease", "id"}, {"tenant", "last_name"}}},
+		{"Miete {{ lease.rent }} ab {{ lease.start|date:\"02.01.2006\" }}", [][]string{{"lease", "rent"}, {"lease", "start"}}},
+		{"{% if lease.active and not unit.vacant %}{{ unit.no }}{% else %}-{% endif %}",
+			[][]string{{"lease", "active"}, {"unit", "vacant"}, {"unit", "no"}}},
+		{"{% if 3 in ids.units %}{{ true }}{% endif %}", [][]string{{"ids", "units"}}},
+		{"{{ lease.a|default:lease.b }}", [][]string{{"lease", "a"}, {"lease", "b"}}},
+		{"{{ lease.rent * 1.5 + 2 }}", [][]string{{"lease", "rent"}}},
+		{`{{ "lease.x }}" ~ 'y\'s' }}`, [][]string{}},
+		{"{# lease.x #}{{ unit.y }}", [][]string{{"unit", "y"}}},
+		{`{"a": 1} {{ ids.unit }}`, [][]string{{"ids", "unit"}}},
+		{"{{- lease.rent -}}", [][]string{{"lease", "rent"}}},
+		{"plain text", [][]string{}},
+		{"{% for t in lease.tenants %}{{ t.name }}{% endfor %}", nil},
+		{"{% with r = lease.rent %}{{ r }}{% endwith %}", nil},
+		{"{{ lease.rent", nil},
+		{`{{ "open }}`, nil},
+		{"{# open", nil},
 	} {
-		got, ok := LookupPath(c.src)
-		if ok != (c.want != nil) || !slices.Equal(got, c.want) {
-			t.Errorf("LookupPath(%q) = %q, %v; want %q", c.src, got, ok, c.want)
+		got, ok := ReadPaths(c.src)
+		if ok != (c.want != nil) {
+			t.Errorf("ReadPaths(%q): ok %v; want %v", c.src, ok, c.want != nil)
+			continue
+		}
+		if c.want != nil && !slices.EqualFunc(got, c.want, slices.Equal) {
+			t.Errorf("ReadPaths(%q) = %q; want %q", c.src, got, c.want)
 		}
 	}
+}
+
+// FuzzReadPaths: any text is read without a panic, and every path is made
+// of identifiers.
+func FuzzReadPaths(f *testing.F) {
+	for _, s := range []string{"{{ lease.rent|decimal:2 }}", "{% if a.b %}{{ c.d|default:e.f }}{% endif %}", `{{ "x }}" }}`, "{# c #}", "{{", "{%", "{"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		paths, ok := ReadPaths(src)
+		if !ok && paths != nil {
+			t.Fatalf("ReadPaths(%q) = %q with ok false", src, paths)
+		}
+		for _, path := range paths {
+			for _, name := range path {
+				if name == "" || !isIdentByte(name[0], false) {
+					t.Fatalf("ReadPaths(%q) gave %q, which is no identifier", src, path)
+				}
+			}
+		}
+	})
 }

@@ -1,0 +1,158 @@
+package transforms
+
+import "strings"
+
+// ReadPaths returns the dotted variable paths a template reads, in order:
+// "{% if lease.active %}{{ lease.rent|decimal:2 }}{% endif %}" reads
+// ["lease", "active"] and ["lease", "rent"]. Tag names, keywords (and,
+// or, not, in, is, true, false, none) and filter names are not reads;
+// variables given to filters are. ok is false when the template cannot be
+// read this way: a tag or string left open, or a tag that binds names of
+// its own (for, with, set, macro, import, include), after which a path's
+// first name may not be a variable of the context.
+func ReadPaths(src string) (paths [][]string, ok bool) {
+	for {
+		open := strings.IndexByte(src, '{')
+		if open < 0 || open+1 >= len(src) {
+			return paths, true
+		}
+		var closing byte
+		switch src[open+1] {
+		case '{':
+			closing = '}'
+		case '%':
+			closing = '%'
+		case '#':
+			end := strings.Index(src[open+2:], "#}")
+			if end < 0 {
+				return nil, false
+			}
+			src = src[open+2+end+2:]
+			continue
+		default:
+			src = src[open+1:]
+			continue
+		}
+		s := tagScanner{src: src, pos: open + 2, closing: closing}
+		if closing == '%' {
+			tag := s.firstWord()
+			if bindsNames(tag) {
+				return nil, false
+			}
+			s.pos = strings.Index(src[s.pos:], tag) + s.pos + len(tag) // not a read
+		}
+		found, ok := s.scan()
+		if !ok {
+			return nil, false
+		}
+		paths = append(paths, found...)
+		src = src[s.pos:]
+	}
+}
+
+// keywords are the words of pongo2's expressions that are not variables.
+var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "is": true,
+	"true": true, "false": true, "True": true, "False": true, "none": true, "None": true}
+
+// bindsNames reports whether a tag of that name introduces variables.
+func bindsNames(tag string) bool {
+	switch tag {
+	case "for", "with", "set", "macro", "import", "include":
+		return true
+	}
+	return false
+}
+
+// tagScanner reads the expression of one tag, from pos up to the closing
+// "}}" or "%}".
+type tagScanner struct {
+	src     string
+	pos     int
+	closing byte
+}
+
+// firstWord is the tag's name: its first identifier.
+func (s tagScanner) firstWord() string {
+	rest := strings.TrimLeft(s.src[s.pos:], "-+ \t\r\n")
+	end := 0
+	for end < len(rest) && isIdentByte(rest[end], end > 0) {
+		end++
+	}
+	return rest[:end]
+}
+
+// scan collects the paths up to the end of the tag and leaves pos after
+// it; ok is false when the tag or one of its strings is not closed.
+func (s *tagScanner) scan() (paths [][]string, ok bool) {
+	afterBar := false // the next identifier is a filter's name
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		switch {
+		case c == s.closing && s.pos+1 < len(s.src) && s.src[s.pos+1] == '}':
+			s.pos += 2
+			return paths, true
+		case c == '"' || c == '\'':
+			if !s.skipString(c) {
+				return nil, false
+			}
+			afterBar = false
+		case c >= '0' && c <= '9':
+			for s.pos < len(s.src) && (isDigit(s.src[s.pos]) || s.src[s.pos] == '.') {
+				s.pos++
+			}
+			afterBar = false
+		case isIdentByte(c, false):
+			path := s.path()
+			if !afterBar && (len(path) > 1 || !keywords[path[0]]) {
+				paths = append(paths, path)
+			}
+			afterBar = false
+		case c == '|':
+			afterBar = true
+			s.pos++
+		default:
+			if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				afterBar = false
+			}
+			s.pos++
+		}
+	}
+	return nil, false
+}
+
+// path reads an identifier and the identifiers joined to it by dots.
+func (s *tagScanner) path() []string {
+	var path []string
+	for {
+		start := s.pos
+		for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos > start) {
+			s.pos++
+		}
+		path = append(path, s.src[start:s.pos])
+		if s.pos+1 >= len(s.src) || s.src[s.pos] != '.' || !isIdentByte(s.src[s.pos+1], false) {
+			return path
+		}
+		s.pos++
+	}
+}
+
+// skipString moves past a string literal opened by quote; false when it
+// is not closed.
+func (s *tagScanner) skipString(quote byte) bool {
+	for s.pos++; s.pos < len(s.src); s.pos++ {
+		switch s.src[s.pos] {
+		case '\\':
+			s.pos++
+		case quote:
+			s.pos++
+			return true
+		}
+	}
+	return false
+}
+
+func isIdentByte(c byte, inside bool) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || inside && isDigit(c)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
