@@ -160,6 +160,9 @@ func TestComposeRunsTheExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths, _ := filepath.Glob(filepath.Join(repoRoot, "examples/realestate/instances/*.json"))
+	if len(paths) == 0 {
+		t.Fatal("the example has no instances")
+	}
 	for _, path := range paths {
 		l, fs, err := engine.LoadInstance(path, specs.LoadOptions{})
 		if err != nil || fs.HasErrors() {
