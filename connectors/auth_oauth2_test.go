@@ -3,7 +3,6 @@ package connectors_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -114,7 +113,7 @@ func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
 		sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
 		return connectors.New(serverSpec(t, "https://{subdomain}.example.test/api", sync), connectors.Config{
 			BaseURL: standIn.URL + "/api", LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			Transport: onlyLoopback{t},
+			Transport: connectortest.LoopbackOnly(t),
 		})
 	}
 
@@ -134,16 +133,4 @@ func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
 	if _, err := newClient("https://login.example.test/oauth/token"); !errors.Is(err, connectors.ErrOutboundRefused) {
 		t.Errorf("New with a token URL on another origin: %v; want ErrOutboundRefused", err)
 	}
-}
-
-// onlyLoopback sends requests to loopback addresses and fails the test on
-// any other.
-type onlyLoopback struct{ t *testing.T }
-
-func (o onlyLoopback) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Hostname() != "127.0.0.1" {
-		o.t.Errorf("a request left for %s", r.URL)
-		return nil, fmt.Errorf("not a loopback address: %s", r.URL.Host)
-	}
-	return http.DefaultTransport.RoundTrip(r)
 }

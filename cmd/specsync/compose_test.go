@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -17,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/specsync/specsync/connectors/connectortest"
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/examples/standins"
@@ -154,7 +153,7 @@ func TestComposeRunsTheExample(t *testing.T) {
 
 	env := c.Services["specsync"].defaults()
 	rdb := redistest.New(t)
-	eng, err := engine.New(engine.Config{Redis: rdb.Client, Keys: keys.New(rdb.Prefix), Transport: loopbackOnly{t},
+	eng, err := engine.New(engine.Config{Redis: rdb.Client, Keys: keys.New(rdb.Prefix), Transport: connectortest.LoopbackOnly(t),
 		Logger: slog.New(slog.DiscardHandler), LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	if err != nil {
 		t.Fatal(err)
@@ -229,18 +228,6 @@ func portOf(t *testing.T, base string, urls map[string]string) string {
 	}
 	t.Fatalf("%s is no stand-in's", base)
 	return ""
-}
-
-// loopbackOnly sends requests to loopback addresses and fails the test on
-// any other.
-type loopbackOnly struct{ t *testing.T }
-
-func (o loopbackOnly) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Hostname() != "127.0.0.1" {
-		o.t.Errorf("a request left for %s", r.URL)
-		return nil, fmt.Errorf("not a stand-in: %s", r.URL.Host)
-	}
-	return http.DefaultTransport.RoundTrip(r)
 }
 
 // summaryText is a run's summary table; empty for no summary.
