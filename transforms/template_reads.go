@@ -34,12 +34,8 @@ func ReadPaths(src string) (paths [][]string, ok bool) {
 			continue
 		}
 		s := tagScanner{src: src, pos: open + 2, closing: closing}
-		if closing == '%' {
-			tag := s.firstWord()
-			if bindsNames(tag) {
-				return nil, false
-			}
-			s.pos = strings.Index(src[s.pos:], tag) + s.pos + len(tag) // not a read
+		if closing == '%' && bindsNames(s.tagName()) {
+			return nil, false
 		}
 		found, ok := s.scan()
 		if !ok {
@@ -71,14 +67,17 @@ type tagScanner struct {
 	closing byte
 }
 
-// firstWord is the tag's name: its first identifier.
-func (s tagScanner) firstWord() string {
-	rest := strings.TrimLeft(s.src[s.pos:], "-+ \t\r\n")
-	end := 0
-	for end < len(rest) && isIdentByte(rest[end], end > 0) {
-		end++
+// tagName moves past the name of a {% %} tag, which is no read, and
+// returns it.
+func (s *tagScanner) tagName() string {
+	for s.pos < len(s.src) && strings.IndexByte("-+ \t\r\n", s.src[s.pos]) >= 0 {
+		s.pos++
 	}
-	return rest[:end]
+	start := s.pos
+	for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos > start) {
+		s.pos++
+	}
+	return s.src[start:s.pos]
 }
 
 // scan collects the paths up to the end of the tag and leaves pos after
