@@ -151,6 +151,16 @@ func TestComposeRunsTheExample(t *testing.T) {
 		t.Fatal("the compose file starts no stand-ins")
 	}
 
+	for _, name := range c.built() {
+		if s := c.Services[name]; len(s.Command) > 0 && s.Command[0] == "serve" {
+			env := s.defaults()
+			for v, want := range standins.DemoCredentials() {
+				if env[v] != want {
+					t.Errorf("service %s gets $%s = %q by default; the example's demo credential is %q", name, v, env[v], want)
+				}
+			}
+		}
+	}
 	env := c.Services["specsync"].defaults()
 	rdb := redistest.New(t)
 	eng, err := engine.New(engine.Config{Redis: rdb.Client, Keys: keys.New(rdb.Prefix), Transport: connectortest.LoopbackOnly(t),
