@@ -89,8 +89,9 @@ func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
 }
 
 // TestOAuth2TokenURLFollowsTheBaseURL: a token endpoint on the origin of
-// the spec's server moves with Config.BaseURL, so a stand-in or a sandbox
-// serves the login too; one on another origin stays where the spec says.
+// the spec's server moves with Config.BaseURL, behind the prefix a proxy
+// adds to the server's path, so a stand-in, a sandbox or a proxy serves
+// the login too; one on another origin stays where the spec says.
 func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
 	s := newOAuth2Server(600)
 	var paths []string
@@ -99,38 +100,48 @@ func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
 		mu.Lock()
 		paths = append(paths, r.URL.Path)
 		mu.Unlock()
-		if r.URL.Path == "/api/items" {
+		if strings.HasSuffix(r.URL.Path, "/items") {
 			writeJSON(w, http.StatusOK, map[string]any{})
 			return
 		}
+		r.URL.Path = "/oauth/token" // the login, wherever it was sent; paths tells where
 		s.ServeHTTP(w, r)
 	}))
 	defer standIn.Close()
 	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
-	newClient := func(tokenURL string) (*connectors.Client, error) {
+	newClient := func(basePath, tokenURL string) (*connectors.Client, error) {
 		a := &specs.AuthOAuth2{Grant: "password", TokenURL: tokenURL, ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
 			Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}}
 		sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
 		return connectors.New(serverSpec(t, "https://{subdomain}.example.test/api", sync), connectors.Config{
-			BaseURL: standIn.URL + "/api", LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			BaseURL: standIn.URL + basePath, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			Transport: connectortest.LoopbackOnly(t),
 		})
 	}
-
-	c, err := newClient("https://{subdomain}.example.test/oauth/token")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Get(context.Background(), "item", nil); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"/oauth/token", "/api/items"}, paths); diff != "" {
-		t.Errorf("requests at the stand-in (-want +got):\n%s", diff)
+	for _, c := range []struct {
+		basePath string
+		want     []string // paths of the login and the request
+	}{
+		{"/api", []string{"/oauth/token", "/api/items"}},
+		{"/partner/api/", []string{"/partner/oauth/token", "/partner/api/items"}}, // behind a proxy
+		{"/v2", []string{"/oauth/token", "/v2/items"}},                            // a path of its own: the origin moves
+	} {
+		paths = nil
+		client, err := newClient(c.basePath, "https://{subdomain}.example.test/oauth/token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.Get(context.Background(), "item", nil); err != nil {
+			t.Fatalf("base path %s: %v", c.basePath, err)
+		}
+		if diff := cmp.Diff(c.want, paths); diff != "" {
+			t.Errorf("base path %s: requests at the stand-in (-want +got):\n%s", c.basePath, diff)
+		}
 	}
 
 	// A token endpoint of its own origin is not a server of the spec: the
 	// outbound guard refuses it before any request.
-	if _, err := newClient("https://login.example.test/oauth/token"); !errors.Is(err, connectors.ErrOutboundRefused) {
+	if _, err := newClient("/api", "https://login.example.test/oauth/token"); !errors.Is(err, connectors.ErrOutboundRefused) {
 		t.Errorf("New with a token URL on another origin: %v; want ErrOutboundRefused", err)
 	}
 }

@@ -46,8 +46,10 @@ type Config struct {
 	// BaseURL replaces the spec's servers (a local mock, a staging system).
 	// It must be an absolute http or https URL. Empty means the spec's first
 	// server. URLs of the spec's auth on a replaced server's origin, such
-	// as an OAuth2 token endpoint next to the API, move with it (their
-	// paths kept); those on other origins stay.
+	// as an OAuth2 token endpoint next to the API, move with it: their
+	// paths are kept, behind any prefix the base adds to the server's path
+	// (a proxy's "/partner" in "http://proxy/partner/api"). Those on other
+	// origins stay.
 	BaseURL string
 
 	// Redis shares the rate limit between every process working for the

@@ -23,9 +23,11 @@ type outbound struct {
 	// vars are the server variables: the instance's values over the spec's
 	// defaults.
 	vars map[string]string
-	// moved are the origins of the spec's servers when Config.BaseURL
-	// replaces them; URLs the spec gives on them follow the base (follow).
-	moved []string
+	// moved maps the origin of each spec server that Config.BaseURL
+	// replaces to the path the base puts before that server's paths (a
+	// proxy's prefix, usually none); URLs the spec gives on them follow
+	// the base (follow).
+	moved map[string]string
 }
 
 // forbiddenInVariable are the characters that would let a server variable
@@ -37,6 +39,7 @@ func newOutbound(doc *openapi3.T, vars map[string]string, baseURL string) (*outb
 	if err := o.checkVariables(doc); err != nil {
 		return nil, err
 	}
+	var servers []*url.URL
 	for i, s := range doc.Servers {
 		u, err := o.parse(s.URL)
 		switch {
@@ -44,6 +47,7 @@ func newOutbound(doc *openapi3.T, vars map[string]string, baseURL string) (*outb
 			return nil, fmt.Errorf("servers/%d: %w", i, err)
 		case err == nil:
 			o.allow(u)
+			servers = append(servers, u)
 		}
 	}
 	if baseURL != "" {
@@ -54,9 +58,11 @@ func newOutbound(doc *openapi3.T, vars map[string]string, baseURL string) (*outb
 		// The base replaces the servers; their origins stay allowed, and
 		// URLs the spec gives on them follow the base.
 		base := originOf(u)
-		for _, origin := range o.origins {
-			if origin != base {
-				o.moved = append(o.moved, origin)
+		o.moved = map[string]string{}
+		for _, s := range servers {
+			origin := originOf(s)
+			if _, seen := o.moved[origin]; origin != base && !seen {
+				o.moved[origin] = pathPrefix(s, u)
 			}
 		}
 		o.base = u
@@ -116,18 +122,40 @@ func (o *outbound) allow(u *url.URL) {
 }
 
 // follow moves u onto the base URL's origin when u is on the origin of a
-// spec server that Config.BaseURL replaces, keeping its path: a spec's
-// OAuth2 token endpoint next to its API ("https://{subdomain}.everreal.co/
-// accounts/oauth/token") then goes where the instance sends the API, to a
-// sandbox or a stand-in, and not to the production server. URLs on other
-// origins stay as they are.
+// spec server that Config.BaseURL replaces: a spec's OAuth2 token endpoint
+// next to its API ("https://{subdomain}.everreal.co/accounts/oauth/token")
+// then goes where the instance sends the API, to a sandbox or a stand-in,
+// and not to the production server. Its path stays, behind the prefix the
+// base adds to the server's own path (pathPrefix). URLs on other origins
+// stay as they are.
 func (o *outbound) follow(u *url.URL) *url.URL {
-	if !slices.Contains(o.moved, originOf(u)) {
+	prefix, ok := o.moved[originOf(u)]
+	if !ok {
 		return u
 	}
 	moved := *u
 	moved.Scheme, moved.Host = o.base.Scheme, o.base.Host
+	if prefix != "" {
+		plain, err := url.PathUnescape(prefix)
+		if err != nil {
+			plain = prefix
+		}
+		moved.Path, moved.RawPath = plain+u.Path, prefix+u.EscapedPath()
+	}
 	return &moved
+}
+
+// pathPrefix is what the base puts before a server's path: "/everreal"
+// when "https://x.everreal.co/api/reporting" is replaced by
+// "http://proxy/everreal/api/reporting", and nothing when the base's path
+// does not end with the server's.
+func pathPrefix(server, base *url.URL) string {
+	sp := strings.TrimSuffix(server.EscapedPath(), "/")
+	bp := strings.TrimSuffix(base.EscapedPath(), "/")
+	if !strings.HasSuffix(bp, sp) {
+		return ""
+	}
+	return bp[:len(bp)-len(sp)]
 }
 
 // parse fills the server variables of raw ("https://{subdomain}.x.co") and
