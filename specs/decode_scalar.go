@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // member is one key and value of a mapping node.
@@ -30,7 +32,7 @@ func (d *strictDecoder) members(n *yaml.Node, p string) []member {
 		case k.Kind != yaml.ScalarNode:
 			d.r.errorf(CodeInvalidType, p, "a key must be a string, found %s", describeNode(k))
 		case seen[k.Value]:
-			d.r.errorHint(CodeInvalidValue, join(p, k.Value), "remove one of them", "key %q is given more than once", k.Value)
+			d.r.errorHint(CodeInvalidValue, jsonptr.Join(p, k.Value), "remove one of them", "key %q is given more than once", k.Value)
 		default:
 			seen[k.Value] = true
 			out = append(out, member{k.Value, n.Content[i+1]})
@@ -216,7 +218,7 @@ func (d *strictDecoder) free(n *yaml.Node, p string) (any, bool) {
 	case yaml.MappingNode:
 		out := map[string]any{}
 		for _, kv := range d.members(n, p) {
-			if v, ok := d.freeChild(kv.value, join(p, kv.key)); ok {
+			if v, ok := d.freeChild(kv.value, jsonptr.Join(p, kv.key)); ok {
 				out[kv.key] = v
 			}
 		}
@@ -224,7 +226,7 @@ func (d *strictDecoder) free(n *yaml.Node, p string) (any, bool) {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
-			if v, ok := d.freeChild(item, join(p, strconv.Itoa(i))); ok {
+			if v, ok := d.freeChild(item, jsonptr.Join(p, strconv.Itoa(i))); ok {
 				out = append(out, v)
 			}
 		}

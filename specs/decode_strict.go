@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // maxDecodeNodes bounds the values one strict decode visits, so that YAML
@@ -114,10 +116,10 @@ func (d *strictDecoder) object(n *yaml.Node, t reflect.Type, p string) (any, boo
 	for _, kv := range d.members(n, p) {
 		f := fieldByName(fields, kv.key)
 		if f == nil {
-			d.unknownKey(kv.key, fieldNames(fields), join(p, kv.key))
+			d.unknownKey(kv.key, fieldNames(fields), jsonptr.Join(p, kv.key))
 			continue
 		}
-		if v, ok := d.field(kv.value, f, join(p, kv.key)); ok {
+		if v, ok := d.field(kv.value, f, jsonptr.Join(p, kv.key)); ok {
 			out[kv.key] = v
 		}
 	}
@@ -156,7 +158,7 @@ func (d *strictDecoder) unknownKey(key string, allowed []string, p string) {
 func (d *strictDecoder) checkRequired(n *yaml.Node, fields []fieldInfo, p string) {
 	for _, f := range fields {
 		if f.required && memberNode(n, f.name) == nil {
-			d.r.errorHint(CodeMissingKey, join(p, f.name), missingHint(f), "missing required key %q", f.name)
+			d.r.errorHint(CodeMissingKey, jsonptr.Join(p, f.name), missingHint(f), "missing required key %q", f.name)
 		}
 	}
 }
@@ -204,7 +206,7 @@ func (d *strictDecoder) dict(n *yaml.Node, t reflect.Type, p string) (any, bool)
 	}
 	out := map[string]any{}
 	for _, kv := range d.members(n, p) {
-		if v, ok := d.value(kv.value, t.Elem(), join(p, kv.key)); ok {
+		if v, ok := d.value(kv.value, t.Elem(), jsonptr.Join(p, kv.key)); ok {
 			out[kv.key] = v
 		}
 	}
@@ -218,7 +220,7 @@ func (d *strictDecoder) list(n *yaml.Node, t reflect.Type, p string) (any, bool)
 	}
 	out := make([]any, 0, len(n.Content))
 	for i, item := range n.Content {
-		if v, ok := d.value(item, t.Elem(), join(p, fmt.Sprint(i))); ok {
+		if v, ok := d.value(item, t.Elem(), jsonptr.Join(p, fmt.Sprint(i))); ok {
 			out = append(out, v)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // loadDocument builds the OpenAPI 3 document of src with kin-openapi,
@@ -115,11 +117,11 @@ func validationPointer(err error) string {
 		case *openapi3.SectionValidationError:
 			p = "/" + sectionKey(v.Section)
 		case *openapi3.PathValidationError:
-			p = join("/paths", v.Path)
+			p = jsonptr.Join("/paths", v.Path)
 		case *openapi3.OperationValidationError:
-			p = join(p, strings.ToLower(v.Method))
+			p = jsonptr.Join(p, strings.ToLower(v.Method))
 		case *openapi3.ComponentValidationError:
-			p = join("/components", componentKey(v.Section), v.Name)
+			p = jsonptr.Join("/components", componentKey(v.Section), v.Name)
 		}
 	}
 	return p

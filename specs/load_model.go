@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // LoadModel reads the model document at path: an OpenAPI document whose
@@ -54,7 +56,7 @@ func decodeModelSync(src *source, r *report) *ModelSync {
 }
 
 // modelEntityPointer returns the JSON pointer of model entity name.
-func modelEntityPointer(name string) string { return join("/x-model/entities", name) }
+func modelEntityPointer(name string) string { return jsonptr.Join("/x-model/entities", name) }
 
 // checkModel checks every entity's schema, key, references and personal
 // fields.
@@ -65,7 +67,7 @@ func checkModel(m *Model, r *report) {
 		schema := schemaAt(m.Doc, e.Schema)
 		if schema == nil {
 			if e.Schema != "" {
-				r.errorHint(CodeUnknownSchema, join(p, "schema"), didYouMean(e.Schema, componentSchemaPointers(m), "schemas in this document"),
+				r.errorHint(CodeUnknownSchema, jsonptr.Join(p, "schema"), didYouMean(e.Schema, componentSchemaPointers(m), "schemas in this document"),
 					"schema %q of entity %q resolves to nothing", e.Schema, name)
 			}
 			continue
@@ -84,16 +86,16 @@ func checkModelFields(r *report, name string, e *ModelEntity, schema *openapi3.S
 				"entity %q has no field %q", name, f)
 		}
 	}
-	field(e.Key, join(p, "key"))
+	field(e.Key, jsonptr.Join(p, "key"))
 	for _, f := range keysOf(e.References) {
-		field(f, join(p, "references", f))
+		field(f, jsonptr.Join(p, "references", f))
 		if target := e.References[f]; target != "" && !slices.Contains(entities, target) {
-			r.errorHint(CodeUnknownEntity, join(p, "references", f), didYouMean(target, entities, "model entities"),
+			r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "references", f), didYouMean(target, entities, "model entities"),
 				"field %q references entity %q, which the model does not have", f, target)
 		}
 	}
 	for i, f := range e.Personal {
-		field(f, join(p, "personal", strconv.Itoa(i)))
+		field(f, jsonptr.Join(p, "personal", strconv.Itoa(i)))
 	}
 }
 
@@ -104,7 +106,7 @@ func componentSchemaPointers(m *Model) []string {
 	}
 	var out []string
 	for name := range m.Doc.Components.Schemas {
-		out = append(out, join("#/components/schemas", name))
+		out = append(out, jsonptr.Join("#/components/schemas", name))
 	}
 	return out
 }

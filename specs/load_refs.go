@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // remoteRefTimeout bounds one download of a remote $ref when
@@ -122,17 +124,17 @@ func (p *refPolicy) walkRefs(src *source, n *yaml.Node, ptr string, r *report) {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			p.walkRefs(src, c, join(ptr, fmt.Sprint(i)), r)
+			p.walkRefs(src, c, jsonptr.Join(ptr, fmt.Sprint(i)), r)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i].Value, n.Content[i+1]
 			switch {
 			case k == "$ref" && v.Kind == yaml.ScalarNode:
-				p.checkRef(src, v.Value, join(ptr, k), r)
+				p.checkRef(src, v.Value, jsonptr.Join(ptr, k), r)
 			case isDataKey(k, v):
 			default:
-				p.walkRefs(src, v, join(ptr, k), r)
+				p.walkRefs(src, v, jsonptr.Join(ptr, k), r)
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package specs
 import (
 	"slices"
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // dependencyOrder sorts entity names so that each comes after the entities
@@ -62,7 +64,7 @@ func readyEntity(deps map[string][]string, done map[string]bool) string {
 func reportCycles(entities map[string]*ModelEntity, deps map[string][]string, done map[string]bool, r *report) {
 	for _, name := range keysOf(entities) {
 		if f := referenceTo(entities[name], name); f != "" {
-			r.errorHint(CodeReferenceCycle, join(modelEntityPointer(name), "references", f), cycleHint,
+			r.errorHint(CodeReferenceCycle, jsonptr.Join(modelEntityPointer(name), "references", f), cycleHint,
 				"entity %q references itself through %q", name, f)
 		}
 	}
@@ -106,7 +108,7 @@ func findCycle(start string, deps map[string][]string, done map[string]bool) []s
 // reportCycle reports one cycle at the reference that starts it.
 func reportCycle(entities map[string]*ModelEntity, cycle []string, r *report) {
 	field := referenceTo(entities[cycle[0]], cycle[1])
-	r.errorHint(CodeReferenceCycle, join(modelEntityPointer(cycle[0]), "references", field), cycleHint,
+	r.errorHint(CodeReferenceCycle, jsonptr.Join(modelEntityPointer(cycle[0]), "references", field), cycleHint,
 		"references form a cycle: %s", strings.Join(cycle, " -> "))
 }
 

@@ -9,17 +9,6 @@ import (
 	"github.com/specsync/specsync/internal/jsonptr"
 )
 
-// join appends reference tokens to the JSON pointer base.
-func join(base string, tokens ...string) string {
-	return jsonptr.Join(base, tokens...)
-}
-
-// splitPointer returns the unescaped reference tokens of a JSON pointer.
-// A leading "#" (URI fragment form) is ignored; "" and "#" have no tokens.
-func splitPointer(p string) []string {
-	return jsonptr.Split(p)
-}
-
 // parentPointer returns the pointer one level up; the root is its own parent.
 func parentPointer(p string) string {
 	i := strings.LastIndexByte(p, '/')
@@ -38,7 +27,7 @@ func schemaAt(doc *openapi3.T, pointer string) *openapi3.Schema {
 	if doc == nil || doc.Components == nil || !strings.HasPrefix(pointer, "#/") {
 		return nil
 	}
-	tokens := splitPointer(pointer)
+	tokens := jsonptr.Split(pointer)
 	if len(tokens) < 3 || tokens[0] != "components" || tokens[1] != "schemas" {
 		return nil
 	}

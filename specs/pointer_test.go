@@ -41,14 +41,3 @@ func TestSchemaAt(t *testing.T) {
 		}
 	}
 }
-
-func TestPointerRoundTrip(t *testing.T) {
-	tokens := []string{"paths", "/units/{id}", "a~b", ""}
-	p := join("", tokens...)
-	if p != "/paths/~1units~1{id}/a~0b/" {
-		t.Errorf("join = %q", p)
-	}
-	if diff := cmp.Diff(tokens, splitPointer("#"+p)); diff != "" {
-		t.Errorf("splitPointer (-want +got):\n%s", diff)
-	}
-}

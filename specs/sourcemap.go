@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // SourceMap finds the line and column of a JSON pointer in the file a
@@ -45,11 +47,11 @@ func (m *SourceMap) record(p string, at, n *yaml.Node) {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			m.record(join(p, k.Value), k, v)
+			m.record(jsonptr.Join(p, k.Value), k, v)
 		}
 	case yaml.SequenceNode:
 		for i, v := range n.Content {
-			m.record(join(p, fmt.Sprint(i)), v, v)
+			m.record(jsonptr.Join(p, fmt.Sprint(i)), v, v)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // checkGraphQLEndpoint checks that the GraphQL endpoint operation exists.
@@ -106,11 +108,11 @@ func (c *specCheck) checkWebhooks() {
 	}
 	names := slices.Collect(maps.Keys(c.spec.Sync.Entities))
 	for _, event := range keysOf(w.Events) {
-		ev, p := w.Events[event], join("/x-sync/webhooks/events", event)
+		ev, p := w.Events[event], jsonptr.Join("/x-sync/webhooks/events", event)
 		if _, ok := c.spec.Sync.Entities[ev.Entity]; ev.Entity != "" && !ok {
-			c.r.errorHint(CodeUnknownEntity, join(p, "entity"), didYouMean(ev.Entity, names, "entities of this spec"),
+			c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "entity"), didYouMean(ev.Entity, names, "entities of this spec"),
 				"event %q names entity %q, which this spec does not have", event, ev.Entity)
 		}
-		c.tpl.check(ev.Key, join(p, "key"))
+		c.tpl.check(ev.Key, jsonptr.Join(p, "key"))
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // writeTarget is a schema a write mapping is sent as, with the operations
@@ -29,7 +31,7 @@ func (t *writeTarget) describe() string {
 // schema it is sent as: no unknown fields, every required field mapped,
 // the key written. An omitted mapping is identity and is not checked.
 func (c *specCheck) checkWrite(name string, e *Entity) {
-	p := join(entityPointer(name), "write")
+	p := jsonptr.Join(entityPointer(name), "write")
 	targets := c.writeTargets(e)
 	c.tpl.checkMapping(e.Write, firstSchema(targets), p)
 	if len(e.Write) == 0 {
@@ -86,11 +88,11 @@ func (m *mappingCheck) fields(mapping map[string]any, schema *openapi3.Schema, p
 	for _, k := range slices.Sorted(maps.Keys(mapping)) {
 		prop, known := property(schema, k, 0)
 		if prop == nil && known {
-			m.r.errorHint(m.code, join(p, k), didYouMean(k, propertyNames(schema), "fields there"),
+			m.r.errorHint(m.code, jsonptr.Join(p, k), didYouMean(k, propertyNames(schema), "fields there"),
 				"field %q is not in %s", k, m.where)
 			continue
 		}
-		m.nested(mapping[k], prop, join(p, k))
+		m.nested(mapping[k], prop, jsonptr.Join(p, k))
 	}
 }
 
@@ -105,7 +107,7 @@ func (m *mappingCheck) nested(v any, schema *openapi3.Schema, p string) {
 	case []any:
 		for i, item := range v {
 			if obj, ok := item.(map[string]any); ok {
-				m.fields(obj, arrayItems(schema), join(p, strconv.Itoa(i)))
+				m.fields(obj, arrayItems(schema), jsonptr.Join(p, strconv.Itoa(i)))
 			}
 		}
 	}
@@ -123,7 +125,7 @@ func (m *mappingCheck) required(mapping map[string]any, schema *openapi3.Schema,
 	for _, k := range slices.Sorted(maps.Keys(mapping)) {
 		if obj, ok := mapping[k].(map[string]any); ok {
 			if prop, _ := property(schema, k, 0); prop != nil {
-				m.required(obj, prop, join(p, k))
+				m.required(obj, prop, jsonptr.Join(p, k))
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -38,12 +39,12 @@ func (c *modelCheck) checkEntity(name string, e *Entity) {
 	p := entityPointer(name)
 	entities := keysOf(c.model.Entities)
 	if _, ok := c.model.Entities[e.Model]; e.Model != "" && !ok {
-		c.r.errorHint(CodeUnknownEntity, join(p, "model"), didYouMean(e.Model, entities, "model entities"),
+		c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "model"), didYouMean(e.Model, entities, "model entities"),
 			"the model has no entity %q", e.Model)
 	}
 	for _, inc := range keysOf(e.Include) {
 		if _, ok := c.model.Entities[inc]; !ok {
-			c.r.errorHint(CodeUnknownEntity, join(p, "include", inc), didYouMean(inc, entities, "model entities"),
+			c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "include", inc), didYouMean(inc, entities, "model entities"),
 				"cannot include %q: the model has no such entity", inc)
 		}
 	}
@@ -51,7 +52,7 @@ func (c *modelCheck) checkEntity(name string, e *Entity) {
 	c.checkWriteReads(e, p)
 	if schema := c.model.Schema(e.Model); schema != nil && len(e.Read) > 0 {
 		m := &mappingCheck{r: c.r, code: CodeUnknownModelField, where: "model entity " + e.Model}
-		m.fields(e.Read, schema, join(p, "read"))
+		m.fields(e.Read, schema, jsonptr.Join(p, "read"))
 	}
 }
 
@@ -91,7 +92,7 @@ func (c *modelCheck) checkWriteReads(e *Entity, p string) {
 				continue
 			}
 			warned[path[0]+"."+field] = true
-			c.r.warnHint(CodeUnknownModelField, join(p, "write")+ptr, didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
+			c.r.warnHint(CodeUnknownModelField, jsonptr.Join(p, "write")+ptr, didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
 				"the template reads %s.%s, but model entity %q has no field %q", path[0], field, entity, l.missing)
 		}
 	}
@@ -107,7 +108,7 @@ func (c *modelCheck) checkPersonal(e *Entity, p string) {
 		}
 		schema := c.model.Schema(entity)
 		if l := lookupPath(schema, field); schema != nil && l.missing != "" {
-			c.r.errorHint(CodeUnknownModelField, join(p, "personal", strconv.Itoa(i)), didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
+			c.r.errorHint(CodeUnknownModelField, jsonptr.Join(p, "personal", strconv.Itoa(i)), didYouMean(l.missing, propertyNames(l.parent), "fields of "+entity),
 				"model entity %q has no field %q", entity, field)
 		}
 	}

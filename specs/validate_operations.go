@@ -5,14 +5,16 @@ import (
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // checkOperation checks one operation of entity name.
 func (c *specCheck) checkOperation(name string, e *Entity, s slot, p string) {
 	op := s.op
-	c.tpl.checkMap(op.Params, join(p, "params"))
-	c.tpl.checkMap(op.Variables, join(p, "variables"))
-	ref := c.resolveOperation(op.Operation, join(p, "operation"))
+	c.tpl.checkMap(op.Params, jsonptr.Join(p, "params"))
+	c.tpl.checkMap(op.Variables, jsonptr.Join(p, "variables"))
+	ref := c.resolveOperation(op.Operation, jsonptr.Join(p, "operation"))
 	c.checkGraphQLUse(op, p)
 	c.checkInput(s, p)
 	if ref == nil {
@@ -43,7 +45,7 @@ func (c *specCheck) checkGraphQLUse(op *Operation, p string) {
 	endpoint := c.spec.Sync.GraphQL
 	switch {
 	case op.GraphQL != "" && endpoint == nil:
-		c.r.errorHint(CodeMissingGraphQL, join(p, "graphql"), `add "graphql": {"operation": "<operationId of the GraphQL endpoint>"} to x-sync`,
+		c.r.errorHint(CodeMissingGraphQL, jsonptr.Join(p, "graphql"), `add "graphql": {"operation": "<operationId of the GraphQL endpoint>"} to x-sync`,
 			"the operation carries a GraphQL document but x-sync has no graphql endpoint")
 	case op.GraphQL == "" && endpoint != nil && op.Operation != "" && op.Operation == endpoint.Operation:
 		c.r.errorHint(CodeMissingGraphQL, p, `add "graphql" with the query or mutation to send`,
@@ -56,7 +58,7 @@ func (c *specCheck) checkGraphQLUse(op *Operation, p string) {
 func (c *specCheck) checkInput(s slot, p string) {
 	op := s.op
 	if op.Input != "" && schemaAt(c.spec.Doc, op.Input) == nil {
-		c.r.errorHint(CodeUnknownSchema, join(p, "input"), didYouMean(op.Input, c.schemaPointers(), "schemas in this document"),
+		c.r.errorHint(CodeUnknownSchema, jsonptr.Join(p, "input"), didYouMean(op.Input, c.schemaPointers(), "schemas in this document"),
 			"input %q resolves to no schema of this document", op.Input)
 	}
 	if !s.isWrite() || op.GraphQL == "" {
@@ -64,7 +66,7 @@ func (c *specCheck) checkInput(s slot, p string) {
 	}
 	for _, key := range []string{"variable", "input"} {
 		if (key == "variable" && op.Variable == "") || (key == "input" && op.Input == "") {
-			c.r.errorHint(CodeMissingInput, join(p, key), missingInputHint(key),
+			c.r.errorHint(CodeMissingInput, jsonptr.Join(p, key), missingInputHint(key),
 				"a GraphQL %s needs %q", s.key, key)
 		}
 	}
@@ -85,7 +87,7 @@ func (c *specCheck) schemaPointers() []string {
 	}
 	var out []string
 	for name := range c.spec.Doc.Components.Schemas {
-		out = append(out, join("#/components/schemas", name))
+		out = append(out, jsonptr.Join("#/components/schemas", name))
 	}
 	return out
 }
@@ -96,13 +98,13 @@ func (c *specCheck) checkParams(op *Operation, ref *OperationRef, p string) {
 	params := operationParams(ref)
 	for _, name := range slices.Sorted(maps.Keys(op.Params)) {
 		if params[name] == nil {
-			c.r.errorHint(CodeUnknownParameter, join(p, "params", name), didYouMean(name, keysOf(params), "parameters of "+ref.ID),
+			c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "params", name), didYouMean(name, keysOf(params), "parameters of "+ref.ID),
 				"operation %q has no parameter %q", ref.ID, name)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(params)) {
 		if prm := params[name]; prm.In == openapi3.ParameterInPath && op.Params[name] == "" {
-			c.r.errorHint(CodeMissingParameter, join(p, "params"), `add "params": {"`+name+`": "{{ ... }}"}`,
+			c.r.errorHint(CodeMissingParameter, jsonptr.Join(p, "params"), `add "params": {"`+name+`": "{{ ... }}"}`,
 				"path parameter %q of %s %s has no template", name, ref.Method, ref.Path)
 		}
 	}
@@ -135,12 +137,12 @@ func (c *specCheck) checkVariables(op *Operation, p string) {
 	}
 	names := slices.Sorted(maps.Keys(declared))
 	if op.Variable != "" && !declared[op.Variable] {
-		c.r.errorHint(CodeUnknownParameter, join(p, "variable"), didYouMean(op.Variable, names, "declared variables"),
+		c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "variable"), didYouMean(op.Variable, names, "declared variables"),
 			"the GraphQL document declares no variable $%s", op.Variable)
 	}
 	for _, name := range slices.Sorted(maps.Keys(op.Variables)) {
 		if !declared[name] {
-			c.r.errorHint(CodeUnknownParameter, join(p, "variables", name), didYouMean(name, names, "declared variables"),
+			c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "variables", name), didYouMean(name, names, "declared variables"),
 				"the GraphQL document declares no variable $%s", name)
 		}
 	}

@@ -2,6 +2,8 @@ package specs
 
 import (
 	"strings"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // namedValue is a configured name and the pointer it is written at.
@@ -10,7 +12,7 @@ type namedValue struct{ name, key string }
 // checkPaging checks the pagination that applies to e's list: e's own, or
 // the spec default.
 func (c *specCheck) checkPaging(name string, e *Entity) {
-	pg, p := e.Pagination, join(entityPointer(name), "pagination")
+	pg, p := e.Pagination, jsonptr.Join(entityPointer(name), "pagination")
 	if pg == nil {
 		pg, p = c.spec.Sync.Pagination, "/x-sync/pagination"
 	}
@@ -119,11 +121,11 @@ func (c *specCheck) checkIncremental(name string, e *Entity) {
 	if inc == nil || ref == nil {
 		return
 	}
-	p := join(entityPointer(name), "incremental")
+	p := jsonptr.Join(entityPointer(name), "incremental")
 	if inc.Param != "" {
-		c.checkListParam(e.List, ref, inc.Param, join(p, "param"))
+		c.checkListParam(e.List, ref, inc.Param, jsonptr.Join(p, "param"))
 	}
 	if rec := recordSchema(ref, e.List); rec != nil && inc.Field != "" {
-		c.checkResponsePath(rec, inc.Field, join(p, "field"), ref)
+		c.checkResponsePath(rec, inc.Field, jsonptr.Join(p, "field"), ref)
 	}
 }

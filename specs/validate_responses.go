@@ -2,14 +2,16 @@ package specs
 
 import (
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // checkResponsePaths checks the records and result paths of an operation
 // against its success response schema.
 func (c *specCheck) checkResponsePaths(s slot, ref *OperationRef, p string) {
 	schema := responseSchema(ref.Operation)
-	c.checkResponsePath(schema, s.op.Records, join(p, "records"), ref)
-	c.checkResponsePath(schema, s.op.Result, join(p, "result"), ref)
+	c.checkResponsePath(schema, s.op.Records, jsonptr.Join(p, "records"), ref)
+	c.checkResponsePath(schema, s.op.Result, jsonptr.Join(p, "result"), ref)
 }
 
 // checkResponsePath reports a dotted path that the response schema of ref

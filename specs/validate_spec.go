@@ -3,6 +3,8 @@ package specs
 import (
 	"maps"
 	"slices"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // specCheck runs the checks of one spec that need no model.
@@ -41,7 +43,7 @@ func (s slot) isWrite() bool {
 }
 
 // entityPointer returns the JSON pointer of entity name.
-func entityPointer(name string) string { return join("/x-sync/entities", name) }
+func entityPointer(name string) string { return jsonptr.Join("/x-sync/entities", name) }
 
 // checkEntity runs the checks of one entity.
 func (c *specCheck) checkEntity(name string, e *Entity) {
@@ -50,13 +52,13 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 		c.r.errorHint(CodeMissingOperation, p, `add "list" to read it, or "create", "update" or "upsert" to write it`,
 			"entity %q has neither a list nor a write operation", name)
 	}
-	c.tpl.check(e.When, join(p, "when"))
-	c.tpl.checkMap(e.Include, join(p, "include"))
+	c.tpl.check(e.When, jsonptr.Join(p, "when"))
+	c.tpl.checkMap(e.Include, jsonptr.Join(p, "include"))
 	for _, s := range e.slots() {
-		c.checkOperation(name, e, s, join(p, s.key))
+		c.checkOperation(name, e, s, jsonptr.Join(p, s.key))
 	}
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
-	c.tpl.checkMapping(e.Read, nil, join(p, "read"))
+	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -38,7 +39,7 @@ func (t *templateCheck) check(src, p string) {
 // checkMap compiles every value of m.
 func (t *templateCheck) checkMap(m map[string]string, p string) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		t.check(m[k], join(p, k))
+		t.check(m[k], jsonptr.Join(p, k))
 	}
 }
 
