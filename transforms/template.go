@@ -229,8 +229,7 @@ func isIdentifier(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if !isIdentByte(s[i], true) {
 			return false
 		}
 	}

@@ -132,8 +132,7 @@ func (p *chainParser) spaces() {
 func (p *chainParser) ident() string {
 	start := p.pos
 	for p.pos < len(p.src) {
-		c := p.src[p.pos]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || p.pos > start && c >= '0' && c <= '9') {
+		if !isIdentByte(p.src[p.pos], p.pos > start) {
 			break
 		}
 		p.pos++

@@ -4,9 +4,9 @@ import "strings"
 
 // ReadPaths returns the dotted variable paths a template reads, in order:
 // "{% if lease.active %}{{ lease.rent|decimal:2 }}{% endif %}" reads
-// ["lease", "active"] and ["lease", "rent"]. Tag names, keywords (and,
-// or, not, in, is, true, false, none) and filter names are not reads;
-// variables given to filters are. ok is false when the template cannot be
+// ["lease", "active"] and ["lease", "rent"]. Tag names, pongo2's keywords
+// (pongo2Keywords) and filter names are not reads; variables given to
+// filters are. ok is false when the template cannot be
 // read this way: a tag or string left open, or a tag that binds names of
 // its own (for, with, set, macro, import, include), after which a path's
 // first name may not be a variable of the context.
@@ -33,7 +33,7 @@ func ReadPaths(src string) (paths [][]string, ok bool) {
 			src = src[open+1:]
 			continue
 		}
-		s := tagScanner{src: src, pos: open + 2, closing: closing}
+		s := tagScanner{chainParser{src: src, pos: open + 2}, closing}
 		if closing == '%' && bindsNames(s.tagName()) {
 			return nil, false
 		}
@@ -46,10 +46,6 @@ func ReadPaths(src string) (paths [][]string, ok bool) {
 	}
 }
 
-// keywords are the words of pongo2's expressions that are not variables.
-var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "is": true,
-	"true": true, "false": true, "True": true, "False": true, "none": true, "None": true}
-
 // bindsNames reports whether a tag of that name introduces variables.
 func bindsNames(tag string) bool {
 	switch tag {
@@ -60,10 +56,9 @@ func bindsNames(tag string) bool {
 }
 
 // tagScanner reads the expression of one tag, from pos up to the closing
-// "}}" or "%}".
+// "}}" or "%}", with the identifiers and paths of the chain parser.
 type tagScanner struct {
-	src     string
-	pos     int
+	chainParser
 	closing byte
 }
 
@@ -73,11 +68,7 @@ func (s *tagScanner) tagName() string {
 	for s.pos < len(s.src) && strings.IndexByte("-+ \t\r\n", s.src[s.pos]) >= 0 {
 		s.pos++
 	}
-	start := s.pos
-	for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos > start) {
-		s.pos++
-	}
-	return s.src[start:s.pos]
+	return s.ident()
 }
 
 // scan collects the paths up to the end of the tag and leaves pos after
@@ -101,8 +92,7 @@ func (s *tagScanner) scan() (paths [][]string, ok bool) {
 			}
 			afterBar = false
 		case isIdentByte(c, false):
-			path := s.path()
-			if !afterBar && (len(path) > 1 || !keywords[path[0]]) {
+			if path := s.path(); path != nil && !afterBar { // nil: a keyword
 				paths = append(paths, path)
 			}
 			afterBar = false
@@ -117,22 +107,6 @@ func (s *tagScanner) scan() (paths [][]string, ok bool) {
 		}
 	}
 	return nil, false
-}
-
-// path reads an identifier and the identifiers joined to it by dots.
-func (s *tagScanner) path() []string {
-	var path []string
-	for {
-		start := s.pos
-		for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos > start) {
-			s.pos++
-		}
-		path = append(path, s.src[start:s.pos])
-		if s.pos+1 >= len(s.src) || s.src[s.pos] != '.' || !isIdentByte(s.src[s.pos+1], false) {
-			return path
-		}
-		s.pos++
-	}
 }
 
 // skipString moves past a string literal opened by quote; false when it
@@ -150,6 +124,8 @@ func (s *tagScanner) skipString(quote byte) bool {
 	return false
 }
 
+// isIdentByte reports whether c may stand in an identifier: a letter or
+// "_", or inside one also a digit.
 func isIdentByte(c byte, inside bool) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || inside && isDigit(c)
 }
