@@ -178,15 +178,17 @@ func TestComposeRunsTheExample(t *testing.T) {
 			t.Fatalf("%s: %v %v", path, err, fs)
 		}
 		inst := l.Instance
+		inst.Home.BaseURL, _ = moveToStandIn(t, inst.ID, inst.Home.BaseURL, urls)
+		var partnerPort string
+		inst.Partner.BaseURL, partnerPort = moveToStandIn(t, inst.ID, inst.Partner.BaseURL, urls)
 		for _, sys := range []*engine.System{&inst.Home, &inst.Partner} {
-			sys.BaseURL = moveToStandIn(t, inst.ID, sys.BaseURL, urls)
 			for name, cred := range sys.Credentials {
 				if _, ok := env[cred.Env]; cred.Env != "" && !ok {
 					t.Errorf("%s: credential %s comes from $%s, which the sync services do not get", inst.ID, name, cred.Env)
 				}
 			}
 		}
-		partner := standIns[portOf(t, inst.Partner.BaseURL, urls)]
+		partner := standIns[partnerPort]
 		before := partner.Stats().Creates
 		sum, err := eng.Run(context.Background(), l, engine.RunOptions{})
 		if err != nil || sum.Status() == engine.StatusFailed {
@@ -213,31 +215,21 @@ func addrPort(t *testing.T, args []string) string {
 	return port
 }
 
-// moveToStandIn points an instance's base URL at the stand-in on its port.
-func moveToStandIn(t *testing.T, id, base string, urls map[string]string) string {
+// moveToStandIn points an instance's base URL at the stand-in on its
+// port, and returns it with that compose port.
+func moveToStandIn(t *testing.T, id, base string, urls map[string]string) (string, string) {
 	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s: %v", id, err)
 	}
-	here, ok := urls[u.Port()]
+	port := u.Port()
+	here, ok := urls[port]
 	if !ok {
-		t.Fatalf("%s: no stand-in of the compose file listens on port %s of %s", id, u.Port(), base)
+		t.Fatalf("%s: no stand-in of the compose file listens on port %s of %s", id, port, base)
 	}
 	u.Host = here
-	return u.String()
-}
-
-// portOf is the compose port of a base URL moved to a stand-in.
-func portOf(t *testing.T, base string, urls map[string]string) string {
-	t.Helper()
-	for port, here := range urls {
-		if strings.Contains(base, "//"+here+"/") {
-			return port
-		}
-	}
-	t.Fatalf("%s is no stand-in's", base)
-	return ""
+	return u.String(), port
 }
 
 // summaryText is a run's summary table; empty for no summary.
