@@ -136,10 +136,7 @@ func (o *outbound) follow(u *url.URL) *url.URL {
 	moved := *u
 	moved.Scheme, moved.Host = o.base.Scheme, o.base.Host
 	if prefix != "" {
-		plain, err := url.PathUnescape(prefix)
-		if err != nil {
-			plain = prefix
-		}
+		plain, _ := url.PathUnescape(prefix) // cut before a "/" of an escaped path: valid
 		moved.Path, moved.RawPath = plain+u.Path, prefix+u.EscapedPath()
 	}
 	return &moved
