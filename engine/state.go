@@ -28,9 +28,8 @@ import (
 // Every method that takes many keys costs one round trip, however many
 // keys it takes (and, once per State and entity, one more to look for an
 // id map of earlier versions): runs load and commit records a page at a
-// time. Records
-// are kept in Redis hashes under the instance's hash tag, so a commit is
-// one MULTI/EXEC transaction, also on Redis Cluster.
+// time. Records are kept in Redis hashes under the instance's hash tag,
+// so a commit is one MULTI/EXEC transaction, also on Redis Cluster.
 //
 // Entity names are those of the partner spec, for both directions, so
 // that the echo a push leaves is found by the pull of the same entity.
