@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -73,4 +75,38 @@ func TestPrefixCarriesNoHashTag(t *testing.T) {
 			t.Errorf("prefix %q has braces; keys under it would hash on the test name", p)
 		}
 	})
+}
+
+func TestNewClusterSpreadsSlotsOverItsNodes(t *testing.T) {
+	s := NewCluster(t)
+	ctx := context.Background()
+	// Keys of different hash tags live on different nodes; keys of one tag
+	// can share a transaction.
+	masters := map[string]bool{}
+	cc := s.Client.(*redis.ClusterClient)
+	for i := range 30 {
+		key := fmt.Sprintf("%s{t%d}:k", s.Prefix, i)
+		if err := s.Client.Set(ctx, key, "v", 0).Err(); err != nil {
+			t.Fatalf("set %s: %v", key, err)
+		}
+		c, err := cc.MasterForKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		masters[c.Options().Addr] = true
+	}
+	if len(masters) != clusterNodes {
+		t.Errorf("30 hash tags landed on %d masters, want %d", len(masters), clusterNodes)
+	}
+	_, err := s.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.Prefix+"{same}:a", "1", 0)
+		p.Set(ctx, s.Prefix+"{same}:b", "2", 0)
+		return nil
+	})
+	if err != nil {
+		t.Errorf("transaction on one hash tag: %v", err)
+	}
+	if err := s.Client.MSet(ctx, s.Prefix+"{x}:a", "1", s.Prefix+"{y}:b", "2").Err(); err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
+		t.Errorf("a command over two hash tags gave %v; want CROSSSLOT, as a real cluster does", err)
+	}
 }

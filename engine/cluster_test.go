@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/redistest"
+)
+
+// TestRunOnRedisCluster runs an instance's life on a real Redis Cluster of
+// three masters: stored, planned, run against a create-only partner with a
+// failing record, retried from the ledger, run again with nothing to do,
+// then with deletes, its audit log queried and its run history kept. Every
+// transaction and script of the engine must stay on one slot, or the
+// cluster refuses it with CROSSSLOT.
+func TestRunOnRedisCluster(t *testing.T) {
+	srv := redistest.NewCluster(t)
+	ctx := context.Background()
+	h := newHarnessOn(t, srv, "create")
+
+	store := NewInstanceStore(h.rdb, h.ns)
+	if _, err := store.Apply(ctx, h.inst); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if err := store.Disable(ctx, h.inst.ID); err != nil {
+		t.Fatalf("disable: %v", err)
+	}
+	if err := store.Enable(ctx, h.inst.ID); err != nil {
+		t.Fatalf("enable: %v", err)
+	}
+	if list, err := store.List(ctx, ListFilter{}); err != nil || len(list) != 1 || !list[0].Enabled {
+		t.Fatalf("list: %v, %v; want the enabled instance", list, err)
+	}
+
+	data := newHomeData(3, 4)
+	broken := data.units[4]
+	delete(broken, "number") // the model requires it: the unit cannot be mapped
+	h.seedHome(data)
+
+	plan, err := h.eng.Plan(ctx, h.loaded, RunOptions{})
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	if e := planned(plan, Push, "building"); e.Created != 3 {
+		t.Errorf("plan: push building %+v; want 3 creates", *e)
+	}
+
+	history := NewHistory(h.rdb, h.ns, HistoryConfig{})
+	sum := h.run(RunOptions{})
+	rec := RunRecord{ID: sum.RunID, Instance: h.inst.ID, Outcome: string(sum.Status()), Started: time.Now()}
+	if err := history.Start(ctx, rec); err != nil {
+		t.Fatalf("history start: %v", err)
+	}
+	if err := history.Finish(ctx, rec); err != nil {
+		t.Fatalf("history finish: %v", err)
+	}
+	if sum.Status() != StatusPartial {
+		t.Fatalf("first run: %s, want partial\n%s", sum.Status(), summaryText(sum))
+	}
+	failures, err := h.eng.Ledger(h.inst).List(ctx, LedgerFilter{})
+	if err != nil {
+		t.Fatalf("ledger: %v", err)
+	}
+	var got []string
+	for _, f := range failures {
+		got = append(got, f.Entity+" "+f.Key+" "+f.Reason.Code)
+	}
+	slices.Sort(got)
+	if d := cmp.Diff([]string{"tenant l5 missing-reference", "unit u5 mapping"}, got); d != "" {
+		t.Fatalf("ledger (-want +got):\n%s", d)
+	}
+
+	h.clock.Advance(time.Hour)
+	broken["number"] = "2.1"
+	put(t, h.homeURL, "/units/u5", broken)
+	if sum = h.run(RunOptions{}); sum.Status() != StatusClean {
+		t.Fatalf("retry run: %s\n%s", sum.Status(), summaryText(sum))
+	}
+	if n, err := h.eng.Ledger(h.inst).Count(ctx, LedgerFilter{}); err != nil || n != 0 {
+		t.Errorf("ledger holds %d entries after the retry (%v); want 0", n, err)
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Fatalf("partner data (-want +got):\n%s", d)
+	}
+
+	h.partner.ResetStats()
+	h.home.ResetStats()
+	sum = h.run(RunOptions{Full: true})
+	if w := h.partner.Stats().Writes() + h.home.Stats().Writes(); w != 0 || sum.Status() != StatusClean {
+		t.Errorf("unchanged run: %s, %d writes; want clean and none\n%s", sum.Status(), w, summaryText(sum))
+	}
+
+	del(t, h.homeURL, "/leases/l12")
+	sum = h.run(RunOptions{Full: true})
+	if e := sum.Entity(Push, "tenant"); e.Deleted != 1 {
+		t.Errorf("push tenant deleted %d, want 1\n%s", e.Deleted, summaryText(sum))
+	}
+	page, err := h.eng.Audit(h.inst).Query(ctx, Query{Instance: h.inst.ID, RunID: sum.RunID})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Action != Delete || page.Entries[0].Outcome != OutcomeOK {
+		t.Errorf("audit of the delete run: %+v (%v); want one delete", page.Entries, err)
+	}
+	if runs, err := history.List(ctx, h.inst.ID, 0, 10); err != nil || len(runs) != 1 {
+		t.Errorf("history: %v, %v; want the run finished", runs, err)
+	}
+
+	// The instance's state, ledger and audit log share one slot, so that
+	// a commit stays one transaction.
+	slots := instanceSlots(t, srv.Client.(*redis.ClusterClient), h.inst.ID)
+	if len(slots) != 1 {
+		t.Errorf("the instance's keys live on %d slots: %v; want one", len(slots), slots)
+	}
+}
+
+// planned is a plan's row for an entity and direction.
+func planned(p *Plan, dir Direction, entity string) *EntitySummary {
+	for _, e := range p.Entities {
+		if e.Direction == dir && e.Entity == entity {
+			return e
+		}
+	}
+	return &EntitySummary{}
+}
+
+// instanceSlots lists, per hash slot, the keys on a cluster whose hash tag
+// is the instance's.
+func instanceSlots(t *testing.T, cc *redis.ClusterClient, instance string) map[int64][]string {
+	t.Helper()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var keys []string
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+		found, err := c.Keys(ctx, "*{"+instance+"}*").Result()
+		mu.Lock()
+		keys = append(keys, found...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) == 0 {
+		t.Fatalf("no key of instance %q on the cluster", instance)
+	}
+	slots := map[int64][]string{}
+	for _, k := range keys {
+		slot, err := cc.ClusterKeySlot(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots[slot] = append(slots[slot], k)
+	}
+	return slots
+}
