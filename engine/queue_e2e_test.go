@@ -8,12 +8,26 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
 
 func TestQueueRunsTheEngineForRunsAndRecords(t *testing.T) {
+	queueRunsTheEngine(t, redistest.New(t))
+}
+
+// TestQueueRunsTheEngineOnRedisCluster is the same on a Redis Cluster:
+// the queue, the worker's locks, the instance store and the instance's
+// state each keep to one slot.
+func TestQueueRunsTheEngineOnRedisCluster(t *testing.T) {
+	queueRunsTheEngine(t, redistest.NewCluster(t))
+}
+
+// queueRunsTheEngine queues a run of an instance and then the sync of one
+// record, and checks what the partner holds after each.
+func queueRunsTheEngine(t *testing.T, srv *redistest.Server) {
 	ctx := context.Background()
-	h := newHarness(t, "upsert")
+	h := newHarnessOn(t, srv, "upsert")
 	data := newHomeData(2, 2)
 	h.seedHome(data)
 	e := newQueueEnvOn(t, h.rdb, h.ns)
@@ -21,8 +35,8 @@ func TestQueueRunsTheEngineForRunsAndRecords(t *testing.T) {
 	if _, err := e.store.Apply(ctx, h.inst); err != nil {
 		t.Fatal(err)
 	}
-	srv := e.server(t, e.worker(t, NewEngineRunner(h.eng, specs.LoadOptions{}), nil), 2)
-	defer srv.Shutdown()
+	workers := e.server(t, e.worker(t, NewEngineRunner(h.eng, specs.LoadOptions{}), nil), 2)
+	defer workers.Shutdown()
 
 	e.enqueueRun(t, h.inst.ID)
 	waitFor(t, "the run", func() bool { rec, _ := e.history.Last(ctx, h.inst.ID); return rec != nil })
