@@ -1,15 +1,10 @@
 package redistest
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,15 +26,16 @@ const clusterSlots = 16384
 // clean when its servers stop.
 func NewCluster(t testing.TB) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not on the PATH; the Redis Cluster tests start their own cluster with it")
-	}
+	bin := redisServer(t, "Redis Cluster")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	nodes := make([]*clusterNode, clusterNodes)
+	nodes := make([]*process, clusterNodes)
 	for i := range nodes {
-		n, err := startNode(t, bin)
+		n, err := startProcess(t, bin, func(port int, _ string) []string {
+			return []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+				"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-node-timeout", "5000", "--save", "", "--appendonly", "no"}
+		})
 		if err != nil {
 			t.Fatalf("redis cluster node %d: %v", i, err)
 		}
@@ -65,96 +61,9 @@ func NewCluster(t testing.TB) *Server {
 	return &Server{Client: client, Prefix: "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"}
 }
 
-// clusterNode is one redis-server process of a test cluster.
-type clusterNode struct {
-	addr   string
-	port   int
-	client *redis.Client
-	out    *lockedBuffer
-}
-
-// startNode starts a cluster-enabled redis-server, with its cluster
-// configuration in a directory of its own, on a free port whose cluster
-// bus port (port+10000) is free too, and waits until it answers.
-func startNode(t testing.TB, bin string) (*clusterNode, error) {
-	var lastErr error
-	for range 5 {
-		port, err := freePortPair()
-		if err != nil {
-			return nil, err
-		}
-		n := &clusterNode{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, out: &lockedBuffer{}}
-		cmd := exec.Command(bin,
-			"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", t.TempDir(),
-			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-node-timeout", "5000", "--save", "", "--appendonly", "no")
-		cmd.Stdout, cmd.Stderr = n.out, n.out
-		if err := cmd.Start(); err != nil {
-			return nil, err
-		}
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		t.Cleanup(func() {
-			cmd.Process.Kill()
-			<-done
-		})
-		n.client = redis.NewClient(&redis.Options{Addr: n.addr})
-		t.Cleanup(func() { n.client.Close() })
-		if lastErr = waitPing(n.client, done); lastErr == nil {
-			return n, nil
-		}
-		lastErr = fmt.Errorf("%w\n%s", lastErr, n.out.String())
-	}
-	return nil, lastErr
-}
-
-// freePortPair finds a port that is free on 127.0.0.1 and whose cluster
-// bus port is free as well.
-func freePortPair() (int, error) {
-	for range 50 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if port+10000 > 65535 {
-			continue
-		}
-		bus, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port+10000)))
-		if err != nil {
-			continue
-		}
-		bus.Close()
-		return port, nil
-	}
-	return 0, errors.New("no free port with a free cluster bus port")
-}
-
-// waitPing waits up to 10 s for a server to answer, or for its process
-// to end (done).
-func waitPing(c *redis.Client, done <-chan struct{}) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := c.Ping(context.Background()).Err()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-done:
-			return errors.New("redis-server exited")
-		default:
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("no answer after 10 s: %w", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // formCluster gives each node an equal share of the slots, makes them
 // meet, and waits until every node sees the cluster as ok.
-func formCluster(ctx context.Context, nodes []*clusterNode) error {
+func formCluster(ctx context.Context, nodes []*process) error {
 	per := clusterSlots / len(nodes)
 	for i, n := range nodes {
 		last := (i+1)*per - 1
@@ -191,22 +100,4 @@ func formCluster(ctx context.Context, nodes []*clusterNode) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// lockedBuffer collects a server's output for the test log.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

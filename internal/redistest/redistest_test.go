@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -108,5 +109,30 @@ func TestNewClusterSpreadsSlotsOverItsNodes(t *testing.T) {
 	}
 	if err := s.Client.MSet(ctx, s.Prefix+"{x}:a", "1", s.Prefix+"{y}:b", "2").Err(); err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
 		t.Errorf("a command over two hash tags gave %v; want CROSSSLOT, as a real cluster does", err)
+	}
+}
+
+func TestSentinelFailoverKeepsTheData(t *testing.T) {
+	s := NewSentinel(t)
+	ctx := context.Background()
+	key := s.Prefix + "k"
+	if err := s.Client.Set(ctx, key, "before", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s.Failover(t)
+	// The first command after the switch may meet the old connection.
+	var got string
+	var err error
+	for range 50 {
+		if got, err = s.Client.Get(ctx, key).Result(); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got != "before" {
+		t.Fatalf("after the failover the key holds %q (%v); want the value written before", got, err)
+	}
+	if err := s.Client.Set(ctx, key, "after", 0).Err(); err != nil {
+		t.Errorf("writing to the promoted replica: %v", err)
 	}
 }

@@ -157,3 +157,36 @@ func instanceSlots(t *testing.T, cc *redis.ClusterClient, instance string) map[i
 	}
 	return slots
 }
+
+// TestRunAfterASentinelFailover runs an instance through Sentinel against
+// a create-only partner, fails the master over to its replica, and runs
+// again: the state the replica took over means nothing is created twice
+// and nothing unchanged is written.
+func TestRunAfterASentinelFailover(t *testing.T) {
+	s := redistest.NewSentinel(t)
+	h := newHarnessOn(t, s.Server, "create")
+	data := newHomeData(3, 4)
+	h.seedHome(data)
+	if sum := h.run(RunOptions{}); sum.Status() != StatusClean {
+		t.Fatalf("first run: %s\n%s", sum.Status(), summaryText(sum))
+	}
+	s.Failover(t)
+
+	h.partner.ResetStats()
+	sum, err := h.eng.Run(context.Background(), h.loaded, RunOptions{Full: true})
+	if err != nil {
+		t.Fatalf("run after the failover: %v", err)
+	}
+	if w := h.partner.Stats().Writes() + h.home.Stats().Writes(); w != 0 || sum.Status() != StatusClean {
+		t.Errorf("run after the failover: %s, %d writes; want clean and none\n%s", sum.Status(), w, summaryText(sum))
+	}
+	h.clock.Advance(time.Hour)
+	data.units[0]["number"] = "1.9"
+	put(t, h.homeURL, "/units/u1", data.units[0])
+	if sum = h.run(RunOptions{}); sum.Entity(Push, "unit").Updated != 1 {
+		t.Errorf("a change after the failover: %+v; want one unit updated\n%s", *sum.Entity(Push, "unit"), summaryText(sum))
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner data (-want +got):\n%s", d)
+	}
+}

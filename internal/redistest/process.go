@@ -1,0 +1,137 @@
+package redistest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// process is a redis-server a test started; it is stopped when the test
+// ends.
+type process struct {
+	addr   string
+	port   int
+	dir    string
+	client *redis.Client
+	out    *lockedBuffer
+	cmd    *exec.Cmd
+	done   chan struct{}
+}
+
+// redisServer is the redis-server binary on the PATH; the test is skipped
+// without one.
+func redisServer(t testing.TB, what string) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skipf("redis-server is not on the PATH; the %s tests start their own servers with it", what)
+	}
+	return bin
+}
+
+// startProcess starts bin with the arguments args gives for a free port
+// (whose cluster bus port, port+10000, is free too) and a directory of
+// the process's own, and waits until it answers.
+func startProcess(t testing.TB, bin string, args func(port int, dir string) []string) (*process, error) {
+	var lastErr error
+	for range 5 {
+		port, err := freePortPair()
+		if err != nil {
+			return nil, err
+		}
+		p := &process{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: t.TempDir(),
+			out: &lockedBuffer{}, done: make(chan struct{})}
+		p.cmd = exec.Command(bin, args(port, p.dir)...)
+		p.cmd.Dir = p.dir
+		p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+		if err := p.cmd.Start(); err != nil {
+			return nil, err
+		}
+		go func() { p.cmd.Wait(); close(p.done) }()
+		t.Cleanup(p.stop)
+		p.client = redis.NewClient(&redis.Options{Addr: p.addr})
+		t.Cleanup(func() { p.client.Close() })
+		if lastErr = waitPing(p.client, p.done); lastErr == nil {
+			return p, nil
+		}
+		lastErr = fmt.Errorf("%w\n%s", lastErr, p.out.String())
+	}
+	return nil, lastErr
+}
+
+// stop kills the process and waits until it is gone.
+func (p *process) stop() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+// freePortPair finds a port that is free on 127.0.0.1 and whose cluster
+// bus port is free as well.
+func freePortPair() (int, error) {
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if port+10000 > 65535 {
+			continue
+		}
+		bus, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port+10000)))
+		if err != nil {
+			continue
+		}
+		bus.Close()
+		return port, nil
+	}
+	return 0, errors.New("no free port with a free cluster bus port")
+}
+
+// waitPing waits up to 10 s for a server to answer, or for its process
+// to end (done).
+func waitPing(c *redis.Client, done <-chan struct{}) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := c.Ping(context.Background()).Err()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-done:
+			return errors.New("redis-server exited")
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no answer after 10 s: %w", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer collects a server's output for the test log.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
