@@ -8,6 +8,7 @@ import (
 	"net"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,9 +61,10 @@ func startProcess(t testing.TB, bin string, args func(port int, dir string) []st
 		t.Cleanup(p.stop)
 		p.client = redis.NewClient(&redis.Options{Addr: p.addr})
 		t.Cleanup(func() { p.client.Close() })
-		if lastErr = waitPing(p.client, p.done); lastErr == nil {
+		if lastErr = waitAnswer(p.client, p.cmd.Process.Pid, p.done); lastErr == nil {
 			return p, nil
 		}
+		p.stop()
 		lastErr = fmt.Errorf("%w\n%s", lastErr, p.out.String())
 	}
 	return nil, lastErr
@@ -97,19 +99,23 @@ func freePortPair() (int, error) {
 	return 0, errors.New("no free port with a free cluster bus port")
 }
 
-// waitPing waits up to 10 s for a server to answer, or for its process
-// to end (done).
-func waitPing(c *redis.Client, done <-chan struct{}) error {
+// waitAnswer waits up to 10 s for the server with process id pid to
+// answer, or for its process to end (done). Another test's server that
+// took the port first answers too, so the answer must name pid.
+func waitAnswer(c *redis.Client, pid int, done <-chan struct{}) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		err := c.Ping(context.Background()).Err()
-		if err == nil {
-			return nil
-		}
 		select {
 		case <-done:
 			return errors.New("redis-server exited")
 		default:
+		}
+		info, err := c.Info(context.Background(), "server").Result()
+		if err == nil {
+			if strings.Contains(info, "process_id:"+strconv.Itoa(pid)+"\r\n") {
+				return nil
+			}
+			return errors.New("another server answers on the port")
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("no answer after 10 s: %w", err)

@@ -43,7 +43,7 @@ func NewSentinel(t testing.TB) *Sentinel {
 	}
 	s := &Sentinel{}
 	var err error
-	if s.master, err = startProcess(t, bin, plain()); err != nil {
+	if s.master, err = startProcess(t, bin, plain("--repl-diskless-sync-delay", "0")); err != nil {
 		t.Fatalf("redis master: %v", err)
 	}
 	if s.replica, err = startProcess(t, bin, plain("--replicaof", "127.0.0.1", strconv.Itoa(s.master.port))); err != nil {
@@ -88,10 +88,12 @@ func NewSentinel(t testing.TB) *Sentinel {
 // the master and waits until the Sentinel has promoted the replica.
 func (s *Sentinel) Failover(t testing.TB) {
 	t.Helper()
-	ctx := context.Background()
-	if n, err := s.master.client.Wait(ctx, 1, 10*time.Second).Result(); err != nil || n != 1 {
-		t.Fatalf("the replica did not take the master's writes: %d replicas acknowledged (%v)", n, err)
-	}
+	// WAIT would only wait for the writes of its own connection; the
+	// replica's offset covers every client's.
+	offset := replOffset(t, s.master.client, "master_repl_offset")
+	s.waitFor(t, "the replica to take the master's writes", func(context.Context) bool {
+		return replOffset(t, s.replica.client, "slave_repl_offset") >= offset
+	})
 	s.master.stop()
 	s.waitFor(t, "the Sentinel to promote the replica", func(ctx context.Context) bool {
 		addr, err := s.watch.GetMasterAddrByName(ctx, SentinelMaster).Result()
@@ -101,6 +103,26 @@ func (s *Sentinel) Failover(t testing.TB) {
 		role, err := s.replica.client.Do(ctx, "ROLE").Slice()
 		return err == nil && len(role) > 0 && role[0] == "master"
 	})
+}
+
+// replOffset reads a replication offset from a server's INFO.
+func replOffset(t testing.TB, c *redis.Client, field string) int64 {
+	t.Helper()
+	info, err := c.Info(context.Background(), "replication").Result()
+	if err != nil {
+		t.Fatalf("%s: %v", c.Options().Addr, err)
+	}
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), field+":"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", c.Options().Addr, field, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("%s: INFO replication has no %s", c.Options().Addr, field)
+	return 0
 }
 
 // waitFor polls cond for up to 30 s and fails the test with the servers'
