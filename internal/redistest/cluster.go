@@ -58,7 +58,7 @@ func NewCluster(t testing.TB) *Server {
 	}); err != nil {
 		t.Fatalf("redis cluster ping: %v", err)
 	}
-	return &Server{Client: client, Prefix: "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"}
+	return &Server{Client: client, Prefix: testPrefix(t)}
 }
 
 // formCluster gives each node an equal share of the slots, makes them

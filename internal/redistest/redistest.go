@@ -32,7 +32,7 @@ type Server struct {
 // registers a cleanup that deletes every key under the test's prefix.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{Prefix: "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"}
+	s := &Server{Prefix: testPrefix(t)}
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		opts, err := redis.ParseURL(url)
 		if err != nil {
@@ -96,6 +96,12 @@ func UnlinkMatching(ctx context.Context, rdb redis.UniversalClient, pattern stri
 		return fmt.Errorf("unlink %s: %w", pattern, err)
 	}
 	return nil
+}
+
+// testPrefix is a key prefix unique to one test: its name and a random
+// part.
+func testPrefix(t testing.TB) string {
+	return "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"
 }
 
 // testName makes a test name safe for a key: slashes, spaces and braces

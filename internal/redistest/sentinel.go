@@ -80,7 +80,7 @@ func NewSentinel(t testing.TB) *Sentinel {
 	if err := client.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis via sentinel: %v", err)
 	}
-	s.Server = &Server{Client: client, Prefix: "specsync-test:" + testName(t) + ":" + randomHex(t) + ":"}
+	s.Server = &Server{Client: client, Prefix: testPrefix(t)}
 	return s
 }
 
