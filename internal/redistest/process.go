@@ -21,7 +21,6 @@ import (
 type process struct {
 	addr   string
 	port   int
-	dir    string
 	client *redis.Client
 	out    *lockedBuffer
 	cmd    *exec.Cmd
@@ -49,10 +48,11 @@ func startProcess(t testing.TB, bin string, args func(port int, dir string) []st
 		if err != nil {
 			return nil, err
 		}
-		p := &process{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: t.TempDir(),
+		dir := t.TempDir()
+		p := &process{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port,
 			out: &lockedBuffer{}, done: make(chan struct{})}
-		p.cmd = exec.Command(bin, args(port, p.dir)...)
-		p.cmd.Dir = p.dir
+		p.cmd = exec.Command(bin, args(port, dir)...)
+		p.cmd.Dir = dir
 		p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 		if err := p.cmd.Start(); err != nil {
 			return nil, err
