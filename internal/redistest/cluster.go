@@ -27,8 +27,7 @@ const clusterSlots = 16384
 func NewCluster(t testing.TB) *Server {
 	t.Helper()
 	bin := redisServer(t, "Redis Cluster")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := context.Background()
 	nodes := make([]*process, clusterNodes)
 	for i := range nodes {
 		n, err := startProcess(t, bin, func(port int, _ string) []string {
@@ -79,25 +78,16 @@ func formCluster(ctx context.Context, nodes []*process) error {
 			return fmt.Errorf("%s: meet %s: %w", nodes[0].addr, n.addr, err)
 		}
 	}
-	for {
-		ok := true
+	return poll(30*time.Second, "the nodes to agree on the cluster", func() (bool, error) {
 		for _, n := range nodes {
 			info, err := n.client.ClusterInfo(ctx).Result()
 			if err != nil {
-				return fmt.Errorf("%s: cluster info: %w", n.addr, err)
+				return true, fmt.Errorf("%s: cluster info: %w", n.addr, err)
 			}
 			if !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_known_nodes:"+strconv.Itoa(len(nodes))) {
-				ok = false
-				break
+				return false, nil
 			}
 		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the nodes did not agree on the cluster: %w", ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		return true, nil
+	})
 }

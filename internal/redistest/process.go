@@ -103,24 +103,38 @@ func freePortPair() (int, error) {
 // answer, or for its process to end (done). Another test's server that
 // took the port first answers too, so the answer must name pid.
 func waitAnswer(c *redis.Client, pid int, done <-chan struct{}) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	return poll(10*time.Second, "an answer", func() (bool, error) {
 		select {
 		case <-done:
-			return errors.New("redis-server exited")
+			return true, errors.New("redis-server exited")
 		default:
 		}
 		info, err := c.Info(context.Background(), "server").Result()
-		if err == nil {
-			if strings.Contains(info, "process_id:"+strconv.Itoa(pid)+"\r\n") {
-				return nil
-			}
-			return errors.New("another server answers on the port")
+		switch {
+		case err != nil:
+			return false, err
+		case !strings.Contains(info, "process_id:"+strconv.Itoa(pid)+"\r\n"):
+			return true, errors.New("another server answers on the port")
+		}
+		return true, nil
+	})
+}
+
+// poll calls cond every 20 ms until it is done, for at most limit. cond
+// returns done with the outcome (nil for success), or not done with why
+// not yet, which the error after the limit gives; what names the wait.
+func poll(limit time.Duration, what string, cond func() (done bool, err error)) error {
+	for deadline := time.Now().Add(limit); ; time.Sleep(20 * time.Millisecond) {
+		done, err := cond()
+		if done {
+			return err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no answer after 10 s: %w", err)
+			if err != nil {
+				return fmt.Errorf("gave up waiting for %s after %v: %w", what, limit, err)
+			}
+			return fmt.Errorf("gave up waiting for %s after %v", what, limit)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -129,14 +129,12 @@ func replOffset(t testing.TB, c *redis.Client, field string) int64 {
 // output after that.
 func (s *Sentinel) waitFor(t testing.TB, what string, cond func(context.Context) bool) {
 	t.Helper()
-	ctx := context.Background()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if cond(ctx) {
-			return
-		}
+	err := poll(30*time.Second, what, func() (bool, error) { return cond(context.Background()), nil })
+	if err == nil {
+		return
 	}
 	for _, p := range []*process{s.master, s.replica, s.sentinel} {
 		t.Logf("%s said:\n%s", p.addr, p.out.String())
 	}
-	t.Fatalf("gave up waiting for %s", what)
+	t.Fatal(err)
 }
