@@ -12,6 +12,8 @@ import (
 
 	"github.com/flosch/pongo2/v6"
 	"github.com/shopspring/decimal"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // Vars are the variables a template sees, by name: record objects as
@@ -31,25 +33,14 @@ func (d calendarDate) String() string { return d.t.Format(time.DateOnly) }
 // decimal notation (never exponent or binary expansion), booleans as
 // true/false, instants as RFC 3339, lists and objects as JSON.
 func text(v any) string {
+	if s, ok := jsonvalue.Text(v); ok {
+		return s
+	}
 	switch v := v.(type) {
 	case nil:
 		return ""
-	case string:
-		return v
 	case *pongo2.Value:
 		return text(v.Interface())
-	case json.Number:
-		return string(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case int:
-		return strconv.Itoa(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(v), 'f', -1, 32)
 	case decimal.Decimal:
 		return v.String()
 	case time.Time:
