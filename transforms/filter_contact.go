@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func filterPhone(in, arg *pongo2.Value) (any, error) {
 	}
 	region, ok := phoneRegions[strings.ToUpper(regionName)]
 	if regionName != "" && !ok {
-		return nil, argError(arg, "phone knows national numbers of %s", strings.Join(sortedKeys(phoneRegions), ", "))
+		return nil, argError(arg, "phone knows national numbers of %s", strings.Join(slices.Sorted(maps.Keys(phoneRegions)), ", "))
 	}
 	v := in.Interface()
 	if isEmpty(v) {
@@ -228,13 +229,4 @@ func foldASCII(s string) string {
 		return s
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -89,12 +90,7 @@ type mappingCompiler struct {
 
 func (c *mappingCompiler) object(ptr string, tree map[string]any, s *openapi3.Schema) *node {
 	n := &node{ptr: ptr, leaf: -1}
-	keys := make([]string, 0, len(tree))
-	for k := range tree {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(tree)) {
 		child := c.value(ptr+"/"+jsonptr.Escape(k), tree[k], propertyOf(s, k))
 		child.key, child.required = k, requires(s, k)
 		n.children = append(n.children, child)

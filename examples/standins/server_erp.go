@@ -3,6 +3,7 @@ package standins
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -43,7 +44,7 @@ func (e *ERP) build(data map[string][]map[string]any) (*mock.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ERP stand-in: %w", err)
 	}
-	for _, entity := range sortedNames(data) {
+	for _, entity := range slices.Sorted(maps.Keys(data)) {
 		if err := srv.Seed(entity, data[entity]); err != nil {
 			return nil, fmt.Errorf("ERP stand-in: seeding %s: %w", entity, err)
 		}

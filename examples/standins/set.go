@@ -224,13 +224,3 @@ func renderInstances(dir string, urls map[string]string) ([]*engine.Instance, er
 	slices.SortFunc(out, func(a, b *engine.Instance) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
-
-// sortedNames returns the keys of m in order.
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}
