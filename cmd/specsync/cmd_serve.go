@@ -16,8 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
-	"github.com/specsync/specsync/internal/httpapi"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/server"
+	"github.com/specsync/specsync/server/notify"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -95,8 +96,8 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 
 // serveParts are the running pieces of `specsync serve`.
 type serveParts struct {
-	api     *httpapi.Server
-	metrics *httpapi.Metrics
+	api     *server.Server
+	metrics *server.Metrics
 	worker  *asynq.Server
 	mux     *asynq.ServeMux
 	sched   *asynq.PeriodicTaskManager
@@ -105,11 +106,11 @@ type serveParts struct {
 // newServeParts builds the pieces o's role needs.
 func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, log *slog.Logger) (*serveParts, error) {
 	ns := keys.New(o.prefix)
-	metrics := httpapi.NewMetrics()
+	metrics := server.NewMetrics()
 	metrics.WatchQueue(rdb, ns, o.queue)
 	scheds := engine.NewSchedules(engine.ScheduleConfig{Store: engine.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
-	api, err := httpapi.New(httpapi.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
+	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
 		Insecure: o.insecure, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err
@@ -215,9 +216,9 @@ func loadNotifier(path string, log *slog.Logger) (engine.Notifier, error) {
 		log.Info("no --notify file: operators are not notified of failed runs")
 		return nil, nil
 	}
-	cfg, err := httpapi.ReadNotifyConfig(path)
+	cfg, err := notify.ReadConfig(path)
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.NewNotifier(cfg, nil), nil
+	return notify.New(cfg, nil), nil
 }

@@ -1,4 +1,4 @@
-package httpapi
+package notify
 
 import (
 	"bytes"
@@ -18,24 +18,24 @@ import (
 	"github.com/specsync/specsync/specs"
 )
 
-// NotifyConfig says whom to tell, per organisation, when a run fails or
+// Config says whom to tell, per organisation, when a run fails or
 // leaves failed records. It is read from a JSON or YAML file.
-type NotifyConfig struct {
+type Config struct {
 	// Organisations maps an organisation to its operators' channels.
-	Organisations map[string]OrgNotify `json:"organisations"`
+	Organisations map[string]Org `json:"organisations"`
 }
 
-// OrgNotify are the channels of one organisation; either may be nil.
-type OrgNotify struct {
+// Org are the channels of one organisation; either may be nil.
+type Org struct {
 	// Webhook is the URL, by reference (it is a secret for Slack and
 	// Teams), that receives {"text": ...} as JSON.
 	Webhook *specs.Credential `json:"webhook,omitempty"`
 	// Email sends a plain-text mail over SMTP.
-	Email *EmailNotify `json:"email,omitempty"`
+	Email *Email `json:"email,omitempty"`
 }
 
-// EmailNotify is an SMTP server and the addresses of a mail.
-type EmailNotify struct {
+// Email is an SMTP server and the addresses of a mail.
+type Email struct {
 	// Server is host:port of the SMTP server. Required.
 	Server string   `json:"server"`
 	From   string   `json:"from"`
@@ -46,29 +46,29 @@ type EmailNotify struct {
 	Password specs.Credential `json:"password,omitzero"`
 }
 
-// Notifier sends the notifications of a NotifyConfig. A channel that
+// Notifier sends the notifications of a Config. A channel that
 // fails does not stop the others; the run never fails because of them.
 // It is safe for concurrent use.
 type Notifier struct {
-	cfg    NotifyConfig
+	cfg    Config
 	client *http.Client
 	lookup func(string) (string, bool)
 }
 
 var _ engine.Notifier = (*Notifier)(nil)
 
-// NewNotifier returns a notifier for cfg. Nil lookup means os.LookupEnv.
-func NewNotifier(cfg NotifyConfig, lookup func(string) (string, bool)) *Notifier {
+// New returns a notifier for cfg. Nil lookup means os.LookupEnv.
+func New(cfg Config, lookup func(string) (string, bool)) *Notifier {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
 	return &Notifier{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, lookup: lookup}
 }
 
-// ReadNotifyConfig reads a NotifyConfig from a JSON or YAML file,
+// ReadConfig reads a Config from a JSON or YAML file,
 // refusing unknown keys.
-func ReadNotifyConfig(path string) (NotifyConfig, error) {
-	var cfg NotifyConfig
+func ReadConfig(path string) (Config, error) {
+	var cfg Config
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return cfg, fmt.Errorf("notify config: %w", err)
@@ -145,7 +145,7 @@ func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text strin
 }
 
 // email sends text as a plain-text mail.
-func (n *Notifier) email(e EmailNotify, rec engine.RunRecord, text string) error {
+func (n *Notifier) email(e Email, rec engine.RunRecord, text string) error {
 	var auth smtp.Auth
 	if e.Username != "" {
 		pw, err := n.secret(e.Password)

@@ -1,4 +1,4 @@
-package httpapi
+package server
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/specsync/specsync/engine"
-	"github.com/specsync/specsync/specs"
 )
 
 // WebhookLoader builds the webhook checker of an instance. It must be
@@ -20,8 +19,9 @@ type WebhookLoader interface {
 	Webhook(ctx context.Context, inst *engine.Instance) (*engine.Webhook, error)
 }
 
-// SpecWebhooks loads an instance's specs for its webhooks and keeps the
-// result until the stored instance changes. It is safe for concurrent use.
+// SpecWebhooks builds an instance's webhook checker from its specs
+// (engine.LoadWebhook) and keeps it until the stored instance changes.
+// It is safe for concurrent use.
 type SpecWebhooks struct {
 	cfg   engine.WebhookConfig
 	mu    sync.Mutex
@@ -39,7 +39,7 @@ func NewSpecWebhooks(cfg engine.WebhookConfig) *SpecWebhooks {
 	return &SpecWebhooks{cfg: cfg, cache: map[string]cachedWebhook{}}
 }
 
-// Webhook returns the checker of inst, loading its specs when inst is
+// Webhook returns the checker of inst, building it anew when inst is
 // new or changed.
 func (s *SpecWebhooks) Webhook(_ context.Context, inst *engine.Instance) (*engine.Webhook, error) {
 	s.mu.Lock()
@@ -47,15 +47,7 @@ func (s *SpecWebhooks) Webhook(_ context.Context, inst *engine.Instance) (*engin
 	if c, ok := s.cache[inst.ID]; ok && sameInstance(c.inst, inst) {
 		return c.hook, nil
 	}
-	home, _, err := specs.Load(inst.Home.Spec, specs.LoadOptions{})
-	if err != nil {
-		return nil, err
-	}
-	partner, _, err := specs.Load(inst.Partner.Spec, specs.LoadOptions{})
-	if err != nil {
-		return nil, err
-	}
-	hook, err := engine.NewWebhook(inst, home, partner, s.cfg)
+	hook, err := engine.LoadWebhook(inst, s.cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package httpapi
+package server
 
 import (
 	"context"
@@ -26,14 +26,14 @@ type apiValidator struct {
 func newAPIValidator() (*apiValidator, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(apiDocument)
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: admin API document: %w", err)
+		return nil, fmt.Errorf("server: admin API document: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("httpapi: admin API document: %w", err)
+		return nil, fmt.Errorf("server: admin API document: %w", err)
 	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
-		return nil, fmt.Errorf("httpapi: admin API routes: %w", err)
+		return nil, fmt.Errorf("server: admin API routes: %w", err)
 	}
 	return &apiValidator{router: router}, nil
 }

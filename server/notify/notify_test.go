@@ -1,4 +1,4 @@
-package httpapi
+package notify
 
 import (
 	"bufio"
@@ -12,7 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -82,9 +86,9 @@ func TestNotifierSendsWebhookAndEmail(t *testing.T) {
 	}))
 	defer hook.Close()
 	addr, mails := smtpSink(t)
-	n := NewNotifier(NotifyConfig{Organisations: map[string]OrgNotify{"acme": {
+	n := New(Config{Organisations: map[string]Org{"acme": {
 		Webhook: &specs.Credential{Env: "HOOK_URL"},
-		Email:   &EmailNotify{Server: addr, From: "specsync@example.org", To: []string{"ops@example.org"}},
+		Email:   &Email{Server: addr, From: "specsync@example.org", To: []string{"ops@example.org"}},
 	}}}, func(n string) (string, bool) { return hook.URL, n == "HOOK_URL" })
 	inst := &engine.Instance{ID: "erp-partner", Organisation: "acme"}
 	rec := engine.RunRecord{ID: "q-1", Instance: "erp-partner", Organisation: "acme", Outcome: engine.RunPartial, Failed: 2,
@@ -101,19 +105,18 @@ func TestNotifierSendsWebhookAndEmail(t *testing.T) {
 }
 
 func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
-	ts := newTestServer(t)
-	ts.apply(t, "erp-partner")
-	n := NewNotifier(NotifyConfig{Organisations: map[string]OrgNotify{"acme": {
+	ts := newTestStore(t)
+	n := New(Config{Organisations: map[string]Org{"acme": {
 		Webhook: &specs.Credential{Env: "UNSET_HOOK_URL"},
-		Email:   &EmailNotify{Server: "127.0.0.1:1", From: "a@example.org", To: []string{"b@example.org"}},
+		Email:   &Email{Server: "127.0.0.1:1", From: "a@example.org", To: []string{"b@example.org"}},
 	}}}, func(string) (string, bool) { return "", false })
-	hist := engine.NewHistory(ts.cfg.Redis, ts.cfg.Keys, engine.HistoryConfig{})
+	hist := engine.NewHistory(ts.rdb, ts.ns, engine.HistoryConfig{})
 	calls := 0
 	w, err := engine.NewWorker(engine.WorkerConfig{Runner: failingRunner{ts}, Store: ts.store, History: hist, Notifier: countingNotifier{n, &calls}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, _ := engine.NewRunTask(engine.RunPayload{Instance: "erp-partner"}, ts.cfg.Queue)
+	task, _ := engine.NewRunTask(engine.RunPayload{Instance: "erp-partner"}, "")
 	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
 		t.Fatalf("task failed because its notification failed: %v", err)
 	}
@@ -125,11 +128,32 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 	}
 }
 
+// testStore is an instance store on a test's own Redis prefix that holds
+// the enabled instance erp-partner of organisation acme.
+type testStore struct {
+	rdb   redis.UniversalClient
+	ns    keys.Namespace
+	store *engine.InstanceStore
+}
+
+func newTestStore(t *testing.T) *testStore {
+	t.Helper()
+	rs := redistest.New(t)
+	ts := &testStore{rdb: rs.Client, ns: keys.New(rs.Prefix)}
+	ts.store = engine.NewInstanceStore(ts.rdb, ts.ns)
+	inst := &engine.Instance{ID: "erp-partner", Organisation: "acme", Model: "model.json", Enabled: true,
+		Home: engine.System{Spec: "home.json"}, Partner: engine.System{Spec: "partner.json"}}
+	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
 // failingRunner fails one new record of every run, in the ledger too.
-type failingRunner struct{ ts *testServer }
+type failingRunner struct{ ts *testStore }
 
 func (r failingRunner) RunJob(ctx context.Context, job engine.Job) ([]engine.EntityCounts, error) {
-	l := engine.NewLedger(r.ts.cfg.Redis, r.ts.cfg.Keys, job.Instance.ID, engine.LedgerConfig{})
+	l := engine.NewLedger(r.ts.rdb, r.ts.ns, job.Instance.ID, engine.LedgerConfig{})
 	err := l.Fail(ctx, engine.Push, "tenant", engine.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: engine.Reason{Code: "http-422", Message: "refused"}})
 	return []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
 }
@@ -151,11 +175,11 @@ func TestReadNotifyConfigRefusesUnknownKeys(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(good, []byte("organisations:\n  acme:\n    webhook: {env: SLACK_URL}\n"), 0o600)
 	os.WriteFile(bad, []byte("organisations:\n  acme:\n    slack: {env: SLACK_URL}\n"), 0o600)
-	cfg, err := ReadNotifyConfig(good)
+	cfg, err := ReadConfig(good)
 	if err != nil || cfg.Organisations["acme"].Webhook.Env != "SLACK_URL" {
 		t.Errorf("good config: %+v, %v", cfg, err)
 	}
-	if _, err := ReadNotifyConfig(bad); err == nil || !strings.Contains(err.Error(), "slack") {
+	if _, err := ReadConfig(bad); err == nil || !strings.Contains(err.Error(), "slack") {
 		t.Errorf("config with an unknown key: %v, want an error naming it", err)
 	}
 }

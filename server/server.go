@@ -1,4 +1,4 @@
-package httpapi
+package server
 
 import (
 	"errors"
@@ -37,7 +37,7 @@ type Config struct {
 	// Metrics is exported at /metrics. Nil means NewMetrics().
 	Metrics *Metrics
 	// Webhooks builds an instance's webhook checker. Nil means
-	// SpecWebhooks, which loads the instance's specs.
+	// SpecWebhooks, which builds it from the instance's specs.
 	Webhooks WebhookLoader
 	// DedupeWindow is as described by DefaultDedupeWindow.
 	DedupeWindow time.Duration
@@ -70,10 +70,10 @@ type Server struct {
 // New returns a Server for cfg.
 func New(cfg Config) (*Server, error) {
 	if cfg.Redis == nil {
-		return nil, errors.New("httpapi: no Redis client")
+		return nil, errors.New("server: no Redis client")
 	}
 	if cfg.AdminToken == "" && !cfg.Insecure {
-		return nil, errors.New("httpapi: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
+		return nil, errors.New("server: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
 	}
 	defaults(&cfg)
 	api, err := newAPIValidator()
