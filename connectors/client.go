@@ -30,7 +30,7 @@ type Client struct {
 	slots     *deadlines
 	retry     retryPolicy
 	redact    *redactor
-	creds     *credentials
+	creds     *Credentials
 	log       *slog.Logger
 	clock     Clock
 	valid     *validator
@@ -63,7 +63,7 @@ func (c *Client) label() string {
 func (c *Client) init() error {
 	c.clock = c.cfg.Clock
 	c.log = slog.New(redactHandler{next: c.cfg.Logger.Handler(), r: c.redact})
-	c.creds = newCredentials(c.cfg, c.redact)
+	c.creds = &Credentials{Named: c.cfg.Credentials, LookupEnv: c.cfg.LookupEnv, ReadFile: c.cfg.ReadFile, redact: c.redact}
 	c.ops = indexOperations(c.spec.Doc)
 	c.retry = newRetryPolicy(c.spec.Sync.Retry)
 	c.slots = newDeadlines(c.cfg.Concurrency, c.cfg.Timeout)
@@ -149,7 +149,7 @@ func (c *Client) initAuth() error {
 
 func (c *Client) authEnv() AuthEnv {
 	return AuthEnv{
-		Secret:     c.creds.resolve,
+		Secret:     c.creds.Resolve,
 		Conceal:    c.redact.add,
 		Redact:     c.redact.redact,
 		HTTPClient: &http.Client{Transport: c.http.Transport, CheckRedirect: c.out.checkRedirect, Timeout: c.cfg.Timeout},

@@ -7,32 +7,31 @@ import (
 	"github.com/specsync/specsync/specs"
 )
 
-// credentials resolves credential references to secrets and registers each
-// secret it returns with the redactor.
-type credentials struct {
-	named     map[string]specs.Credential
-	lookupEnv func(string) (string, bool)
-	readFile  func(string) ([]byte, error)
-	redact    *redactor
+// Credentials resolves credential references to secrets: the one resolver
+// of the module, used by clients for auth, by webhooks for signature
+// secrets and by notifications for their URLs and passwords. The zero
+// value reads the process's environment and files. Resolve is safe for
+// concurrent use once the fields are set.
+type Credentials struct {
+	// Named are the credentials an instance supplies by name, each an env
+	// or file reference. Nil means none: a named reference fails.
+	Named map[string]specs.Credential
+	// LookupEnv reads environment variables. Nil means os.LookupEnv.
+	LookupEnv func(name string) (string, bool)
+	// ReadFile reads secret files. Nil means os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
+
+	redact *redactor // registers each secret returned; nil means none
 }
 
-func newCredentials(cfg Config, r *redactor) *credentials {
-	c := &credentials{named: cfg.Credentials, lookupEnv: cfg.LookupEnv, readFile: cfg.ReadFile, redact: r}
-	if c.lookupEnv == nil {
-		c.lookupEnv = os.LookupEnv
-	}
-	if c.readFile == nil {
-		c.readFile = os.ReadFile
-	}
-	return c
-}
-
-// resolve returns the secret a reference points at. A named credential is
-// looked up in the instance's map and must itself be an env or file
-// reference. Errors describe the reference, never the secret.
-func (c *credentials) resolve(ref specs.Credential) (string, error) {
+// Resolve returns the secret a reference points at: the environment
+// variable's value, or the file's content without its trailing line
+// break. A named credential is looked up in Named and must itself be an
+// env or file reference. Errors are *CredentialError values that describe
+// the reference, never the secret.
+func (c *Credentials) Resolve(ref specs.Credential) (string, error) {
 	if ref.Credential != "" {
-		named, ok := c.named[ref.Credential]
+		named, ok := c.Named[ref.Credential]
 		if !ok {
 			return "", &CredentialError{Ref: ref.String(), Reason: "the instance supplies no credential of this name; add it to the instance's credentials"}
 		}
@@ -45,30 +44,44 @@ func (c *credentials) resolve(ref specs.Credential) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c.redact.add(secret)
+	if c.redact != nil {
+		c.redact.add(secret)
+	}
 	return secret, nil
 }
 
-func (c *credentials) read(ref specs.Credential) (string, error) {
+func (c *Credentials) read(ref specs.Credential) (string, error) {
 	switch {
 	case ref.Env != "" && ref.File != "":
 		return "", &CredentialError{Ref: ref.String(), Reason: "set env or file, not both"}
 	case ref.Env != "":
-		v, ok := c.lookupEnv(ref.Env)
+		lookup := c.LookupEnv
+		if lookup == nil {
+			lookup = os.LookupEnv
+		}
+		v, ok := lookup(ref.Env)
 		if !ok || v == "" {
 			return "", &CredentialError{Ref: ref.String(), Reason: "the environment variable is not set or empty"}
 		}
 		return v, nil
 	case ref.File != "":
-		b, err := c.readFile(ref.File)
-		if err != nil {
-			return "", &CredentialError{Ref: ref.String(), Reason: "the file cannot be read", Err: err}
-		}
-		v := strings.TrimRight(string(b), "\r\n")
-		if v == "" {
-			return "", &CredentialError{Ref: ref.String(), Reason: "the file is empty"}
-		}
-		return v, nil
+		return c.readFile(ref)
 	}
 	return "", &CredentialError{Ref: ref.String(), Reason: "no reference is set; give env, file or credential"}
+}
+
+func (c *Credentials) readFile(ref specs.Credential) (string, error) {
+	read := c.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	b, err := read(ref.File)
+	if err != nil {
+		return "", &CredentialError{Ref: ref.String(), Reason: "the file cannot be read", Err: err}
+	}
+	v := strings.TrimRight(string(b), "\r\n")
+	if v == "" {
+		return "", &CredentialError{Ref: ref.String(), Reason: "the file is empty"}
+	}
+	return v, nil
 }

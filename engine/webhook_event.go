@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
-	"os"
 	"strings"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -43,17 +43,17 @@ type WebhookConfig struct {
 // single-record syncs: it checks their signature and maps their event
 // type to an entity, a direction and a key. It is safe for concurrent use.
 type Webhook struct {
-	inst   *Instance
-	sys    System
-	hooks  *specs.Webhooks
-	keys   map[string]*transforms.Template
-	lookup func(string) (string, bool)
+	inst  *Instance
+	sys   System
+	hooks *specs.Webhooks
+	keys  map[string]*transforms.Template
+	creds *connectors.Credentials
 }
 
 // NewWebhook compiles the webhooks of the instance's partner spec, or of
 // its home spec when the partner describes none.
 func NewWebhook(inst *Instance, home, partner *specs.Spec, cfg WebhookConfig) (*Webhook, error) {
-	w := &Webhook{inst: inst, lookup: cfg.LookupEnv, keys: map[string]*transforms.Template{}}
+	w := &Webhook{inst: inst, keys: map[string]*transforms.Template{}}
 	switch {
 	case partner != nil && partner.Sync != nil && partner.Sync.Webhooks != nil:
 		w.sys, w.hooks = inst.Partner, partner.Sync.Webhooks
@@ -62,9 +62,7 @@ func NewWebhook(inst *Instance, home, partner *specs.Spec, cfg WebhookConfig) (*
 	default:
 		return nil, fmt.Errorf("instance %q: %w", inst.ID, ErrNoWebhooks)
 	}
-	if w.lookup == nil {
-		w.lookup = os.LookupEnv
-	}
+	w.creds = &connectors.Credentials{Named: w.sys.Credentials, LookupEnv: cfg.LookupEnv}
 	env := cfg.Templates
 	if env == nil {
 		env = transforms.NewEnv()
@@ -85,9 +83,9 @@ func (w *Webhook) Verify(h http.Header, body []byte) error {
 	if sig == nil {
 		return nil
 	}
-	secret, err := w.secret(sig.Secret)
+	secret, err := w.creds.Resolve(sig.Secret)
 	if err != nil {
-		return fmt.Errorf("instance %q: webhook signature secret %s: %w", w.inst.ID, sig.Secret, err)
+		return fmt.Errorf("instance %q: webhook signature secret: %w", w.inst.ID, err)
 	}
 	got, ok := strings.CutPrefix(h.Get(sig.Header), sig.Prefix)
 	if !ok || got == "" {
@@ -115,32 +113,6 @@ func encodeSig(enc string, sum []byte) string {
 		return base64.StdEncoding.EncodeToString(sum)
 	}
 	return hex.EncodeToString(sum)
-}
-
-// secret reads a credential reference: an environment variable, a file,
-// or a credential the instance supplies.
-func (w *Webhook) secret(ref specs.Credential) (string, error) {
-	if ref.Credential != "" {
-		named, ok := w.sys.Credentials[ref.Credential]
-		if !ok || named.Credential != "" {
-			return "", errors.New("the instance supplies no env or file credential of this name")
-		}
-		ref = named
-	}
-	if ref.Env != "" {
-		if v, ok := w.lookup(ref.Env); ok && v != "" {
-			return v, nil
-		}
-		return "", errors.New("the environment variable is not set or empty")
-	}
-	if ref.File != "" {
-		b, err := os.ReadFile(ref.File)
-		if v := strings.TrimRight(string(b), "\r\n"); err == nil && v != "" {
-			return v, nil
-		}
-		return "", errors.New("the file cannot be read or is empty")
-	}
-	return "", errors.New("no reference is set")
 }
 
 // Event maps a delivery's JSON body to the record it names.

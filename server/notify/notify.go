@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/specs"
 )
@@ -52,17 +53,14 @@ type Email struct {
 type Notifier struct {
 	cfg    Config
 	client *http.Client
-	lookup func(string) (string, bool)
+	creds  *connectors.Credentials
 }
 
 var _ engine.Notifier = (*Notifier)(nil)
 
 // New returns a notifier for cfg. Nil lookup means os.LookupEnv.
 func New(cfg Config, lookup func(string) (string, bool)) *Notifier {
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
-	return &Notifier{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, lookup: lookup}
+	return &Notifier{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, creds: &connectors.Credentials{LookupEnv: lookup}}
 }
 
 // ReadConfig reads a Config from a JSON or YAML file,
@@ -123,9 +121,9 @@ func notifyText(rec engine.RunRecord) string {
 
 // webhook posts {"text": text} to the referenced URL.
 func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text string) error {
-	url, err := n.secret(ref)
+	url, err := n.creds.Resolve(ref)
 	if err != nil {
-		return fmt.Errorf("notify webhook %s: %w", ref, err)
+		return fmt.Errorf("notify webhook: %w", err)
 	}
 	body, _ := json.Marshal(map[string]string{"text": text}) // a map of strings always encodes
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
@@ -148,9 +146,9 @@ func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text strin
 func (n *Notifier) email(e Email, rec engine.RunRecord, text string) error {
 	var auth smtp.Auth
 	if e.Username != "" {
-		pw, err := n.secret(e.Password)
+		pw, err := n.creds.Resolve(e.Password)
 		if err != nil {
-			return fmt.Errorf("notify e-mail password %s: %w", e.Password, err)
+			return fmt.Errorf("notify e-mail password: %w", err)
 		}
 		auth = smtp.PlainAuth("", e.Username, pw, strings.Split(e.Server, ":")[0])
 	}
@@ -160,22 +158,4 @@ func (n *Notifier) email(e Email, rec engine.RunRecord, text string) error {
 		return fmt.Errorf("notify e-mail via %s: %w", e.Server, err)
 	}
 	return nil
-}
-
-// secret reads an env or file reference.
-func (n *Notifier) secret(ref specs.Credential) (string, error) {
-	switch {
-	case ref.Env != "":
-		if v, ok := n.lookup(ref.Env); ok && v != "" {
-			return v, nil
-		}
-		return "", errors.New("the environment variable is not set or empty")
-	case ref.File != "":
-		b, err := os.ReadFile(ref.File)
-		if v := strings.TrimSpace(string(b)); err == nil && v != "" {
-			return v, nil
-		}
-		return "", errors.New("the file cannot be read or is empty")
-	}
-	return "", errors.New("give env or file")
 }
