@@ -52,18 +52,33 @@ type AuthEnv struct {
 	Logger *slog.Logger
 }
 
-// AuthMethod is a registered auth method.
+// AuthMethod is a registered auth method: its description for specs and
+// its runtime. A method lives in one file, auth_<name>.go, with its config
+// struct (whose struct tags document its keys), the config's checks and
+// the Authenticator it builds.
 type AuthMethod struct {
-	// Name is the JSON name of the method's field in specs.Auth ("oauth2").
+	// Name is the value of auth.type that chooses the method ("oauth2").
 	Name string
 	// Doc says in one sentence what the method does.
 	Doc string
-	// Configured reports whether a selects this method (its field is set).
-	Configured func(a *specs.Auth) bool
-	// New builds the method's Authenticator for one client. It resolves the
-	// credentials it needs, so missing ones are reported when the client is
-	// built.
-	New func(a *specs.Auth, env AuthEnv) (Authenticator, error)
+	// Config returns a pointer to a new zero config struct (see
+	// specs.Plugin).
+	Config func() any
+	// New builds the method's Authenticator for one client from its config
+	// (a value Config returned, decoded). It resolves the credentials it
+	// needs, so missing ones are reported when the client is built.
+	New func(config any, env AuthEnv) (Authenticator, error)
+}
+
+// authMethod makes the AuthMethod of config type C.
+func authMethod[C any](name, doc string, build func(*C, AuthEnv) (Authenticator, error)) AuthMethod {
+	return AuthMethod{Name: name, Doc: doc, Config: func() any { return new(C) },
+		New: func(config any, env AuthEnv) (Authenticator, error) { return build(config.(*C), env) }}
+}
+
+// Describe returns the method's description for specs.
+func (m AuthMethod) Describe() specs.Plugin {
+	return specs.Plugin{Kind: specs.PluginAuth, Name: m.Name, Doc: m.Doc, Config: m.Config}
 }
 
 // AuthRegistry holds auth methods by name. Register every method before
@@ -82,10 +97,10 @@ func DefaultAuth() *AuthRegistry {
 	return r
 }
 
-// Register adds a method; a method without a name, Configured or New, or
-// whose name is taken, is refused.
+// Register adds a method; a method without a name, Config or New, or whose
+// name is taken, is refused.
 func (r *AuthRegistry) Register(m AuthMethod) error {
-	if m.Configured == nil || m.New == nil {
+	if m.Config == nil || m.New == nil {
 		return errIncomplete("auth method", m.Name)
 	}
 	return r.reg.register("auth method", m.Name, m)
@@ -97,10 +112,20 @@ func (r *AuthRegistry) Lookup(name string) (AuthMethod, bool) { return r.reg.loo
 // Names lists the registered methods, sorted.
 func (r *AuthRegistry) Names() []string { return r.reg.names() }
 
-// choose returns the one method a selects.
-func (r *AuthRegistry) choose(a *specs.Auth) (AuthMethod, error) {
-	_, m, err := r.reg.only("auth method", func(m AuthMethod) bool { return m.Configured(a) })
-	return m, err
+// Config returns the decoded config of the method a chooses.
+func (r *AuthRegistry) Config(a *specs.Auth) (any, error) {
+	_, cfg, err := r.choose(a)
+	return cfg, err
+}
+
+// choose returns the method a chooses and its decoded config.
+func (r *AuthRegistry) choose(a *specs.Auth) (AuthMethod, any, error) {
+	m, ok := r.reg.lookup(a.Type)
+	if !ok {
+		return AuthMethod{}, nil, r.reg.unknown("auth method", a.Type)
+	}
+	cfg, err := settings(m.Describe(), a.Settings, a.Config)
+	return m, cfg, err
 }
 
 // tokenCache holds one token, obtains it once for all concurrent callers,

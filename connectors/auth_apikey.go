@@ -4,18 +4,42 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/specs"
 )
 
 func apiKeyMethod() AuthMethod {
-	return AuthMethod{
-		Name:       "apiKey",
-		Doc:        "Sends a static key in a header, query parameter or cookie.",
-		Configured: func(a *specs.Auth) bool { return a.APIKey != nil },
-		New:        newAPIKey,
-	}
+	return authMethod("apiKey", "Sends a static key in a header, query parameter or cookie.", newAPIKey)
 }
+
+// AuthAPIKey configures the apiKey method.
+type AuthAPIKey struct {
+	In   string           `json:"in" enum:"header,query,cookie" doc:"Where the key goes."`
+	Name string           `json:"name" doc:"Header, parameter or cookie name." example:"X-API-Key"`
+	Key  specs.Credential `json:"key" doc:"The key, by reference."`
+}
+
+var (
+	_ specs.SchemeMatcher = (*AuthAPIKey)(nil)
+	_ specs.Summarizer    = (*AuthAPIKey)(nil)
+	_ AuthServer          = (*AuthAPIKey)(nil)
+)
+
+// MatchesScheme reports whether the key is the apiKey scheme s.
+func (c *AuthAPIKey) MatchesScheme(s *openapi3.SecurityScheme) bool {
+	return s.Type == "apiKey" && s.In == c.In && strings.EqualFold(s.Name, c.Name)
+}
+
+// Summary describes the method for explain.
+func (c *AuthAPIKey) Summary() string {
+	return fmt.Sprintf("api key in %s %q (%s)", c.In, c.Name, c.Key)
+}
+
+// Served says where a server expects the key.
+func (c *AuthAPIKey) Served() ServedAuth { return ServedAuth{In: c.In, Name: c.Name} }
 
 // apiKey sends a static key.
 type apiKey struct {
@@ -24,8 +48,7 @@ type apiKey struct {
 
 var _ Authenticator = (*apiKey)(nil)
 
-func newAPIKey(a *specs.Auth, env AuthEnv) (Authenticator, error) {
-	c := a.APIKey
+func newAPIKey(c *AuthAPIKey, env AuthEnv) (Authenticator, error) {
 	switch c.In {
 	case "header", "query", "cookie":
 	default:

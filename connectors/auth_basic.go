@@ -4,18 +4,39 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/specs"
 )
 
 func basicMethod() AuthMethod {
-	return AuthMethod{
-		Name:       "basic",
-		Doc:        "Sends HTTP basic credentials.",
-		Configured: func(a *specs.Auth) bool { return a.Basic != nil },
-		New:        newBasic,
-	}
+	return authMethod("basic", "Sends HTTP basic credentials.", newBasic)
 }
+
+// AuthBasic configures the basic method.
+type AuthBasic struct {
+	Username specs.Credential `json:"username" doc:"User name, by reference."`
+	Password specs.Credential `json:"password" doc:"Password, by reference."`
+}
+
+var (
+	_ specs.SchemeMatcher = (*AuthBasic)(nil)
+	_ specs.Summarizer    = (*AuthBasic)(nil)
+	_ AuthServer          = (*AuthBasic)(nil)
+)
+
+// MatchesScheme reports whether s is HTTP basic.
+func (c *AuthBasic) MatchesScheme(s *openapi3.SecurityScheme) bool {
+	return s.Type == "http" && strings.EqualFold(s.Scheme, "basic")
+}
+
+// Summary describes the method for explain.
+func (c *AuthBasic) Summary() string { return "http basic" }
+
+// Served says that a server expects basic credentials.
+func (c *AuthBasic) Served() ServedAuth { return ServedAuth{In: "basic"} }
 
 // basic sends HTTP basic credentials.
 type basic struct {
@@ -24,12 +45,12 @@ type basic struct {
 
 var _ Authenticator = (*basic)(nil)
 
-func newBasic(a *specs.Auth, env AuthEnv) (Authenticator, error) {
-	user, err := env.Secret(a.Basic.Username)
+func newBasic(c *AuthBasic, env AuthEnv) (Authenticator, error) {
+	user, err := env.Secret(c.Username)
 	if err != nil {
 		return nil, fmt.Errorf("basic.username: %w", err)
 	}
-	password, err := env.Secret(a.Basic.Password)
+	password, err := env.Secret(c.Password)
 	if err != nil {
 		return nil, fmt.Errorf("basic.password: %w", err)
 	}

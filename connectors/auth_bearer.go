@@ -4,18 +4,38 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/specs"
 )
 
 func bearerMethod() AuthMethod {
-	return AuthMethod{
-		Name:       "bearer",
-		Doc:        "Sends a static bearer token.",
-		Configured: func(a *specs.Auth) bool { return a.Bearer != nil },
-		New:        newBearer,
-	}
+	return authMethod("bearer", "Sends a static bearer token.", newBearer)
 }
+
+// AuthBearer configures the bearer method.
+type AuthBearer struct {
+	Token specs.Credential `json:"token" doc:"The token, by reference."`
+}
+
+var (
+	_ specs.SchemeMatcher = (*AuthBearer)(nil)
+	_ specs.Summarizer    = (*AuthBearer)(nil)
+	_ AuthServer          = (*AuthBearer)(nil)
+)
+
+// MatchesScheme reports whether s is HTTP bearer.
+func (c *AuthBearer) MatchesScheme(s *openapi3.SecurityScheme) bool {
+	return s.Type == "http" && strings.EqualFold(s.Scheme, "bearer")
+}
+
+// Summary describes the method for explain.
+func (c *AuthBearer) Summary() string { return "bearer token (" + c.Token.String() + ")" }
+
+// Served says that a server expects a bearer token.
+func (c *AuthBearer) Served() ServedAuth { return ServedAuth{In: "bearer"} }
 
 // bearer sends a static bearer token.
 type bearer struct {
@@ -24,8 +44,8 @@ type bearer struct {
 
 var _ Authenticator = (*bearer)(nil)
 
-func newBearer(a *specs.Auth, env AuthEnv) (Authenticator, error) {
-	token, err := env.Secret(a.Bearer.Token)
+func newBearer(c *AuthBearer, env AuthEnv) (Authenticator, error) {
+	token, err := env.Secret(c.Token)
 	if err != nil {
 		return nil, fmt.Errorf("bearer.token: %w", err)
 	}

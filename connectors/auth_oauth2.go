@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -16,13 +17,44 @@ import (
 )
 
 func oauth2Method() AuthMethod {
-	return AuthMethod{
-		Name:       "oauth2",
-		Doc:        "Obtains tokens with the OAuth2 client credentials or password grant, renews them before they expire and after a 401.",
-		Configured: func(a *specs.Auth) bool { return a.OAuth2 != nil },
-		New:        newOAuth2,
-	}
+	return authMethod("oauth2", "Obtains tokens with the OAuth2 client credentials or password grant, renews them before they expire and after a 401.", newOAuth2)
 }
+
+// AuthOAuth2 configures the oauth2 method: tokens from a token endpoint,
+// refreshed.
+type AuthOAuth2 struct {
+	// Grant is "client_credentials" or "password".
+	Grant string `json:"grant" enum:"client_credentials,password" doc:"OAuth2 grant type."`
+	// TokenURL may contain server variables ("https://{subdomain}.everreal.co/accounts/oauth/token").
+	TokenURL     string           `json:"tokenUrl" doc:"Token endpoint; server variables in braces are filled from the instance." example:"https://{subdomain}.everreal.co/accounts/oauth/token"`
+	ClientID     specs.Credential `json:"clientId" doc:"Client id, by reference."`
+	ClientSecret specs.Credential `json:"clientSecret" doc:"Client secret, by reference."`
+	// Username and Password are required for the password grant.
+	Username specs.Credential `json:"username,omitzero" doc:"Resource owner, for the password grant."`
+	Password specs.Credential `json:"password,omitzero" doc:"Resource owner's password, for the password grant."`
+	Scopes   []string         `json:"scopes,omitempty" doc:"Requested scopes."`
+	// RefreshBefore renews a token this long before it expires. Zero means 1m.
+	RefreshBefore specs.Duration `json:"refreshBefore,omitempty" default:"1m" doc:"Renew a token this long before it expires."`
+}
+
+var (
+	_ specs.SchemeMatcher = (*AuthOAuth2)(nil)
+	_ specs.Summarizer    = (*AuthOAuth2)(nil)
+	_ AuthServer          = (*AuthOAuth2)(nil)
+)
+
+// MatchesScheme reports whether s is an OAuth2 or OpenID Connect scheme.
+func (c *AuthOAuth2) MatchesScheme(s *openapi3.SecurityScheme) bool {
+	return s.Type == "oauth2" || s.Type == "openIdConnect"
+}
+
+// Summary describes the method for explain.
+func (c *AuthOAuth2) Summary() string {
+	return fmt.Sprintf("oauth2 %s grant at %s", c.Grant, c.TokenURL)
+}
+
+// Served says that a server expects bearer tokens from the token endpoint.
+func (c *AuthOAuth2) Served() ServedAuth { return ServedAuth{In: "bearer", TokenURL: c.TokenURL} }
 
 // defaultRefreshBefore is AuthOAuth2.RefreshBefore's default.
 const defaultRefreshBefore = time.Minute
@@ -45,8 +77,7 @@ type oauth2Auth struct {
 
 var _ Authenticator = (*oauth2Auth)(nil)
 
-func newOAuth2(a *specs.Auth, env AuthEnv) (Authenticator, error) {
-	c := a.OAuth2
+func newOAuth2(c *AuthOAuth2, env AuthEnv) (Authenticator, error) {
 	tokenURL, err := env.ServerURL(c.TokenURL)
 	if err != nil {
 		return nil, fmt.Errorf("oauth2.tokenUrl: %w", err)
@@ -75,7 +106,7 @@ func newOAuth2(a *specs.Auth, env AuthEnv) (Authenticator, error) {
 	return o, nil
 }
 
-func (o *oauth2Auth) client(c *specs.AuthOAuth2) (id, secret string, err error) {
+func (o *oauth2Auth) client(c *AuthOAuth2) (id, secret string, err error) {
 	if id, err = o.env.Secret(c.ClientID); err != nil {
 		return "", "", fmt.Errorf("oauth2.clientId: %w", err)
 	}
@@ -85,7 +116,7 @@ func (o *oauth2Auth) client(c *specs.AuthOAuth2) (id, secret string, err error) 
 	return id, secret, nil
 }
 
-func (o *oauth2Auth) owner(c *specs.AuthOAuth2) (err error) {
+func (o *oauth2Auth) owner(c *AuthOAuth2) (err error) {
 	if o.user, err = o.env.Secret(c.Username); err != nil {
 		return fmt.Errorf("oauth2.username: %w", err)
 	}

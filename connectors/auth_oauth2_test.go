@@ -33,10 +33,10 @@ func oauth2Client(t *testing.T, s *oauth2Server, grant string, refreshBefore tim
 		s.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	a := &specs.AuthOAuth2{Grant: grant, TokenURL: srv.URL + "/oauth/token", ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
+	a := &connectors.AuthOAuth2{Grant: grant, TokenURL: srv.URL + "/oauth/token", ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
 		Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}, RefreshBefore: specs.Duration(refreshBefore)}
 	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
-	sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
+	sync := &specs.Sync{System: "t", Auth: specs.NewAuth("oauth2", a), Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
 	c, err := connectors.New(serverSpec(t, srv.URL, sync), connectors.Config{Clock: clock, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	if err != nil {
 		t.Fatal(err)
@@ -110,9 +110,9 @@ func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
 	defer standIn.Close()
 	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
 	newClient := func(basePath, tokenURL string) (*connectors.Client, error) {
-		a := &specs.AuthOAuth2{Grant: "password", TokenURL: tokenURL, ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
+		a := &connectors.AuthOAuth2{Grant: "password", TokenURL: tokenURL, ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
 			Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}}
-		sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: a}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
+		sync := &specs.Sync{System: "t", Auth: specs.NewAuth("oauth2", a), Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
 		return connectors.New(serverSpec(t, "https://{subdomain}.example.test/api", sync), connectors.Config{
 			BaseURL: standIn.URL + basePath, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			Transport: connectortest.LoopbackOnly(t),

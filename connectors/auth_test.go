@@ -54,7 +54,7 @@ func apiKeyFixture(in string) connectortest.AuthFactory {
 	return func(t *testing.T, _ string) connectortest.AuthFixture {
 		key := "key-" + in + "-7f3a9c1e+/="
 		return connectortest.AuthFixture{
-			Auth:    specs.Auth{APIKey: &specs.AuthAPIKey{In: in, Name: "X-Api-Key", Key: ref("apiKey")}},
+			Auth:    *specs.NewAuth("apiKey", &connectors.AuthAPIKey{In: in, Name: "X-Api-Key", Key: ref("apiKey")}),
 			Secrets: map[string]string{"apiKey": key},
 			Check: func(r *http.Request) bool {
 				switch in {
@@ -73,7 +73,7 @@ func apiKeyFixture(in string) connectortest.AuthFactory {
 func basicFixture(t *testing.T, _ string) connectortest.AuthFixture {
 	user, pass := "user-9a8b7c", "pw-5e4d3c2b1a"
 	return connectortest.AuthFixture{
-		Auth:    specs.Auth{Basic: &specs.AuthBasic{Username: ref("user"), Password: ref("password")}},
+		Auth:    *specs.NewAuth("basic", &connectors.AuthBasic{Username: ref("user"), Password: ref("password")}),
 		Secrets: map[string]string{"user": user, "password": pass},
 		Check: func(r *http.Request) bool {
 			u, p, ok := r.BasicAuth()
@@ -86,7 +86,7 @@ func basicFixture(t *testing.T, _ string) connectortest.AuthFixture {
 func bearerFixture(t *testing.T, _ string) connectortest.AuthFixture {
 	token := "static-token-1c2d3e4f"
 	return connectortest.AuthFixture{
-		Auth:    specs.Auth{Bearer: &specs.AuthBearer{Token: ref("token")}},
+		Auth:    *specs.NewAuth("bearer", &connectors.AuthBearer{Token: ref("token")}),
 		Secrets: map[string]string{"token": token},
 		Check:   func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer "+token },
 	}
@@ -201,14 +201,14 @@ func (s *oauth2Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func oauth2Fixture(grant string) connectortest.AuthFactory {
 	return func(t *testing.T, baseURL string) connectortest.AuthFixture {
 		s := &oauth2Server{id: "client-id-4b5c", secret: "client-secret-8d9e0f", user: "owner-2a3b", password: "owner-pw-6c7d8e"}
-		a := &specs.AuthOAuth2{Grant: grant, TokenURL: baseURL + "/oauth/token", ClientID: ref("clientId"), ClientSecret: ref("clientSecret")}
+		a := &connectors.AuthOAuth2{Grant: grant, TokenURL: baseURL + "/oauth/token", ClientID: ref("clientId"), ClientSecret: ref("clientSecret")}
 		secrets := map[string]string{"clientId": s.id, "clientSecret": s.secret}
 		if grant == "password" {
 			a.Username, a.Password = ref("username"), ref("password")
 			secrets["username"], secrets["password"] = s.user, s.password
 		}
 		return connectortest.AuthFixture{
-			Auth:    specs.Auth{OAuth2: a},
+			Auth:    *specs.NewAuth("oauth2", a),
 			Secrets: secrets,
 			Check: func(r *http.Request) bool {
 				return s.access.ok(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
@@ -237,12 +237,12 @@ func tokenLoginFixture(t *testing.T, _ string) connectortest.AuthFixture {
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"token": toks.issue("lt-")}})
 	})
 	return connectortest.AuthFixture{
-		Auth: specs.Auth{TokenLogin: &specs.AuthTokenLogin{
+		Auth: *specs.NewAuth("tokenLogin", &connectors.AuthTokenLogin{
 			Operation: "login",
 			Body:      map[string]specs.Credential{"key": ref("key"), "secret": ref("secret")},
 			Token:     "data.token",
 			Header:    "token",
-		}},
+		}),
 		Secrets: map[string]string{"key": key, "secret": secret},
 		Check:   func(r *http.Request) bool { return toks.ok(r.Header.Get("token")) },
 		Handler: login,

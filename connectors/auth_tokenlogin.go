@@ -4,27 +4,85 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/specs"
 )
 
 func tokenLoginMethod() AuthMethod {
-	return AuthMethod{
-		Name:       "tokenLogin",
-		Doc:        "Calls a login operation with a key and secret and sends the token it returns in a header; logs in again after a 401.",
-		Configured: func(a *specs.Auth) bool { return a.TokenLogin != nil },
-		New:        newTokenLogin,
+	return authMethod("tokenLogin", "Calls a login operation with a key and secret and sends the token it returns in a header; logs in again after a 401.", newTokenLogin)
+}
+
+// AuthTokenLogin configures the tokenLogin method: a login operation of
+// the spec trades credentials for a token sent in a header (casavi: POST
+// /authenticate {key, secret}, header `token`).
+type AuthTokenLogin struct {
+	// Operation is the operationId of the login call.
+	Operation string `json:"operation" doc:"operationId of the login operation." example:"authenticate"`
+	// Body maps request body fields to credentials.
+	Body map[string]specs.Credential `json:"body" doc:"Login body fields, each a credential reference."`
+	// Token is the path of the token in the login response.
+	Token string `json:"token" doc:"Dotted path of the token in the login response." example:"token"`
+	// ExpiresAt is the path of the expiry time (RFC 3339) in the response;
+	// empty means the token lasts until a 401.
+	ExpiresAt string `json:"expiresAt,omitempty" doc:"Dotted path of the token's expiry time in the response."`
+	// Header receives the token. Zero means "Authorization".
+	Header string `json:"header,omitempty" default:"Authorization" doc:"Header that carries the token." example:"token"`
+	// Prefix goes before the token in the header ("Bearer ").
+	Prefix string `json:"prefix,omitempty" doc:"Text before the token in the header." example:"Bearer "`
+}
+
+var (
+	_ specs.PluginChecker = (*AuthTokenLogin)(nil)
+	_ specs.SchemeMatcher = (*AuthTokenLogin)(nil)
+	_ specs.Summarizer    = (*AuthTokenLogin)(nil)
+	_ AuthServer          = (*AuthTokenLogin)(nil)
+)
+
+// Check checks that the login operation exists.
+func (c *AuthTokenLogin) Check(k *specs.PluginCheck) { k.Operation("operation", c.Operation) }
+
+// HeaderName returns the header that carries the token.
+func (c *AuthTokenLogin) HeaderName() string {
+	if c.Header == "" {
+		return "Authorization"
 	}
+	return c.Header
+}
+
+// MatchesScheme reports whether the token, sent in its header, could be
+// security scheme s.
+func (c *AuthTokenLogin) MatchesScheme(s *openapi3.SecurityScheme) bool {
+	header := c.HeaderName()
+	if strings.EqualFold(header, "Authorization") && s.Type == "http" {
+		return !strings.EqualFold(s.Scheme, "basic")
+	}
+	return s.Type == "apiKey" && s.In == "header" && strings.EqualFold(s.Name, header)
+}
+
+// Summary describes the method for explain.
+func (c *AuthTokenLogin) Summary() string {
+	return fmt.Sprintf("token login via %s, token in header %q", c.Operation, c.Header)
+}
+
+// Served says that a server expects, in the header, a token its login
+// operation issued.
+func (c *AuthTokenLogin) Served() ServedAuth {
+	login := &ServedLogin{Operation: c.Operation, Fields: slices.Sorted(maps.Keys(c.Body)), Token: c.Token, ExpiresAt: c.ExpiresAt}
+	return ServedAuth{In: "header", Name: c.HeaderName(), Prefix: c.Prefix, Login: login}
 }
 
 // tokenLogin trades credentials for a token at a login operation of the
 // spec (casavi: POST /authenticate {key, secret} -> {token}).
 type tokenLogin struct {
 	env     AuthEnv
-	cfg     *specs.AuthTokenLogin
+	cfg     *AuthTokenLogin
 	body    map[string]any
 	token   path
 	expires path
@@ -34,15 +92,11 @@ type tokenLogin struct {
 
 var _ Authenticator = (*tokenLogin)(nil)
 
-func newTokenLogin(a *specs.Auth, env AuthEnv) (Authenticator, error) {
-	c := a.TokenLogin
+func newTokenLogin(c *AuthTokenLogin, env AuthEnv) (Authenticator, error) {
 	if c.Operation == "" || c.Token == "" {
 		return nil, fmt.Errorf("tokenLogin needs operation and token")
 	}
-	t := &tokenLogin{env: env, cfg: c, body: map[string]any{}, token: parsePath(c.Token), expires: parsePath(c.ExpiresAt), header: c.Header}
-	if t.header == "" {
-		t.header = "Authorization"
-	}
+	t := &tokenLogin{env: env, cfg: c, body: map[string]any{}, token: parsePath(c.Token), expires: parsePath(c.ExpiresAt), header: c.HeaderName()}
 	for field, ref := range c.Body {
 		v, err := env.Secret(ref)
 		if err != nil {

@@ -135,11 +135,11 @@ func (c *Client) initAuth() error {
 	if a == nil {
 		return nil
 	}
-	m, err := c.cfg.Auth.choose(a)
+	m, cfg, err := c.cfg.Auth.choose(a)
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
-	auth, err := m.New(a, c.authEnv())
+	auth, err := m.New(cfg, c.authEnv())
 	if err != nil {
 		return fmt.Errorf("auth %s: %w", m.Name, err)
 	}

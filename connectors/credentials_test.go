@@ -2,6 +2,7 @@ package connectors_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +17,7 @@ import (
 
 // bearerSpec is a spec authenticating with a bearer token from ref.
 func bearerSpec(t *testing.T, url string, ref specs.Credential) *specs.Spec {
-	return serverSpec(t, url, &specs.Sync{System: "t", Auth: &specs.Auth{Bearer: &specs.AuthBearer{Token: ref}},
+	return serverSpec(t, url, &specs.Sync{System: "t", Auth: specs.NewAuth("bearer", &connectors.AuthBearer{Token: ref}),
 		Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}})
 }
 
@@ -70,20 +71,24 @@ func TestCredentialErrors(t *testing.T) {
 }
 
 func TestAuthSelection(t *testing.T) {
-	both := &specs.Auth{Bearer: &specs.AuthBearer{Token: specs.Credential{Env: "A"}}, Basic: &specs.AuthBasic{}}
-	spec := serverSpec(t, "https://api.example.test", &specs.Sync{System: "t", Auth: both, Entities: map[string]*specs.Entity{}})
-	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), "[basic bearer] are set") {
-		t.Errorf("two methods: %v; want an error naming both", err)
+	misspelt := &specs.Auth{Type: "bearr", Config: json.RawMessage(`{"token": {"env": "A"}}`)}
+	spec := serverSpec(t, "https://api.example.test", &specs.Sync{System: "t", Auth: misspelt, Entities: map[string]*specs.Entity{}})
+	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), `did you mean "bearer"?`) {
+		t.Errorf("unknown type: %v; want an error suggesting bearer", err)
 	}
 	spec.Sync.Auth = &specs.Auth{}
-	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), "no auth method is set") {
+	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), "no auth method type is set") {
 		t.Errorf("no method: %v", err)
+	}
+	spec.Sync.Auth = &specs.Auth{Type: "bearer", Config: json.RawMessage(`{"tokn": {"env": "A"}}`)}
+	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), `unknown key "tokn"`) {
+		t.Errorf("bad config: %v; want the decoding finding", err)
 	}
 }
 
 func TestRegistriesRefuseDuplicatesAndTakeNewMethods(t *testing.T) {
 	r := connectors.DefaultAuth()
-	if err := r.Register(connectors.AuthMethod{Name: "bearer", Configured: func(*specs.Auth) bool { return false }, New: nil}); err == nil {
+	if err := r.Register(connectors.AuthMethod{Name: "bearer", Config: func() any { return new(struct{}) }, New: nil}); err == nil {
 		t.Error("an incomplete method was registered")
 	}
 	m, _ := r.Lookup("bearer")
@@ -92,9 +97,9 @@ func TestRegistriesRefuseDuplicatesAndTakeNewMethods(t *testing.T) {
 	}
 	p := connectors.DefaultPaginators()
 	custom := connectors.PaginatorMethod{
-		Name:       "single",
-		Configured: func(p *specs.Pagination) bool { return p.MaxPages == 1 && p.Page == nil },
-		New: func(*specs.Pagination) (connectors.Paginator, error) {
+		Name:   "single",
+		Config: func() any { return new(struct{}) },
+		New: func(any) (connectors.Paginator, error) {
 			return nil, errors.New("single paging is refused")
 		},
 	}
@@ -102,7 +107,7 @@ func TestRegistriesRefuseDuplicatesAndTakeNewMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	sync := &specs.Sync{System: "t", Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id",
-		List: &specs.Operation{Operation: "listItems"}, Pagination: &specs.Pagination{MaxPages: 1}}}}
+		List: &specs.Operation{Operation: "listItems"}, Pagination: &specs.Pagination{Type: "single", MaxPages: 1}}}}
 	_, err := connectors.New(serverSpec(t, "https://api.example.test", sync), connectors.Config{Paginators: p})
 	if err == nil || !strings.Contains(err.Error(), "entities.item: pagination.single: single paging is refused") {
 		t.Errorf("New with the custom style: %v; want its error, located", err)

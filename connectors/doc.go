@@ -12,12 +12,12 @@
 //
 // What a spec says is carried out here:
 //
-//   - auth: the method chosen by the set field of specs.Auth, looked up in an
+//   - auth: the method named by specs.Auth's type, looked up in an
 //     AuthRegistry (apiKey, basic, bearer, oauth2, tokenLogin), with tokens
 //     cached, renewed before they expire and once after a 401;
-//   - pagination: the style chosen by the set field of specs.Pagination,
-//     looked up in a PaginatorRegistry (page, offset, cursor, nextLink,
-//     linkHeader, connection), with stop rules and guards against loops;
+//   - pagination: the style named by specs.Pagination's type, looked up in
+//     a PaginatorRegistry (page, offset, cursor, nextLink, linkHeader,
+//     connection), with stop rules and guards against loops;
 //   - rate limits shared by every worker through Redis, a per-client cap on
 //     requests in flight, and retries of transient failures honouring
 //     Retry-After;
@@ -29,6 +29,15 @@
 // AuthError, CredentialError) and Classify maps any error to what the engine
 // should do: retry now, retry on the next run, or give up. Secrets never
 // appear in errors or logs.
+//
+// Auth methods and paging styles are plug-ins, one file each
+// (auth_<name>.go, paginate_<name>.go) holding the config struct, whose
+// struct tags document its keys, the config's checks against the spec
+// (specs.PluginChecker), what a server expects of it (ServedAuth,
+// ServedPaging, which the mock server emulates) and the runtime. Each
+// registers in a registry value: DefaultAuth, DefaultPaginators, or both
+// as DefaultPlugins, whose Describe gives specs the descriptions it
+// validates, documents and builds the JSON Schema from.
 //
 // The package connectortest holds the conformance suite every auth method
 // and paginator passes.

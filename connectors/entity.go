@@ -10,17 +10,18 @@ import (
 
 // entity is a spec entity with its operations compiled.
 type entity struct {
-	name        string
-	spec        *specs.Entity
-	list        *operation
-	get         *operation
-	lookup      *operation
-	create      *operation
-	update      *operation
-	upsert      *operation
-	delete      *operation
-	paging      *specs.Pagination
-	pager       *PaginatorMethod
+	name     string
+	spec     *specs.Entity
+	list     *operation
+	get      *operation
+	lookup   *operation
+	create   *operation
+	update   *operation
+	upsert   *operation
+	delete   *operation
+	paging   *specs.Pagination
+	newPager func() (Paginator, error) // the style's New with its config
+
 	incremental *incremental
 	key         path
 	id          path
@@ -98,14 +99,14 @@ func (c *Client) compilePaging(e *entity) error {
 	if e.paging == nil || e.list == nil {
 		return nil
 	}
-	m, err := c.cfg.Paginators.choose(e.paging)
+	m, cfg, err := c.cfg.Paginators.choose(e.paging)
 	if err != nil {
 		return fmt.Errorf("pagination: %w", err)
 	}
-	if _, err := m.New(e.paging); err != nil {
+	if _, err := m.New(cfg); err != nil {
 		return fmt.Errorf("pagination.%s: %w", m.Name, err)
 	}
-	e.pager = &m
+	e.newPager = func() (Paginator, error) { return m.New(cfg) }
 	return nil
 }
 

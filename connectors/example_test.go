@@ -25,7 +25,7 @@ const exampleSpec = `{
     "entities": {"unit": {
       "model": "unit", "key": "number",
       "list": {"operation": "listUnits", "records": "data"},
-      "pagination": {"page": {"param": "page", "size": 2}, "stop": {"total": "meta.total"}}
+      "pagination": {"type": "page", "param": "page", "size": 2, "stop": {"total": "meta.total"}}
     }}
   }
 }`

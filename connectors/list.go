@@ -135,7 +135,7 @@ func (l *listing) setup(opts ListOptions) error {
 		}
 	}
 	p := l.e.paging
-	if l.e.pager == nil || p == nil {
+	if l.e.newPager == nil || p == nil {
 		return nil
 	}
 	if p.MaxPages > 0 {
@@ -144,7 +144,7 @@ func (l *listing) setup(opts ListOptions) error {
 	if p.Stop != nil {
 		l.stop = stopRules{short: p.Stop.Short, total: parsePath(p.Stop.Total), hasMore: parsePath(p.Stop.HasMore)}
 	}
-	pager, err := l.e.pager.New(p)
+	pager, err := l.e.newPager()
 	if err != nil {
 		return err
 	}

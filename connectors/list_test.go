@@ -28,7 +28,7 @@ func truncatingList(t *testing.T, stop *specs.StopRules) (int, error) {
 	defer srv.Close()
 	sync := &specs.Sync{System: "t", Entities: map[string]*specs.Entity{"item": {
 		Model: "item", Key: "id", List: &specs.Operation{Operation: "listItems", Records: "items"},
-		Pagination: &specs.Pagination{Page: &specs.PagePaging{Param: "page", Size: 10}, Stop: stop},
+		Pagination: specs.NewPagination("page", &connectors.PagePaging{Param: "page", Size: 10}, stop),
 	}}}
 	c, err := connectors.New(serverSpec(t, srv.URL, sync), connectors.Config{})
 	if err != nil {

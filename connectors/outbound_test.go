@@ -108,7 +108,7 @@ func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
 	defer api.Close()
 	sync := &specs.Sync{System: "t", Entities: map[string]*specs.Entity{"item": {
 		Model: "item", Key: "id", List: &specs.Operation{Operation: "listItems", Records: "items"},
-		Pagination: &specs.Pagination{NextLink: &specs.NextLinkPaging{Path: "next"}},
+		Pagination: specs.NewPagination("nextLink", &connectors.NextLinkPaging{Path: "next"}, nil),
 	}}}
 	c, err := connectors.New(serverSpec(t, api.URL, sync), connectors.Config{})
 	if err != nil {
@@ -152,16 +152,18 @@ func TestRedirectToAnotherHostIsRefused(t *testing.T) {
 }
 
 func TestTokenURLOutsideTheServersIsRefused(t *testing.T) {
-	sync := &specs.Sync{System: "t", Auth: &specs.Auth{OAuth2: &specs.AuthOAuth2{
+	cfg := &connectors.AuthOAuth2{
 		Grant: "client_credentials", TokenURL: "https://login.attacker.example/token",
 		ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
-	}}, Entities: map[string]*specs.Entity{}}
+	}
+	sync := &specs.Sync{System: "t", Auth: specs.NewAuth("oauth2", cfg), Entities: map[string]*specs.Entity{}}
 	env := func(string) (string, bool) { return "x", true }
 	_, err := connectors.New(serverSpec(t, "https://{subdomain}.example.test", sync), connectors.Config{LookupEnv: env})
 	if !errors.Is(err, connectors.ErrOutboundRefused) {
 		t.Fatalf("New: %v; want ErrOutboundRefused", err)
 	}
-	sync.Auth.OAuth2.TokenURL = "https://{subdomain}.example.test/oauth/token"
+	cfg.TokenURL = "https://{subdomain}.example.test/oauth/token"
+	sync.Auth = specs.NewAuth("oauth2", cfg)
 	if _, err := connectors.New(serverSpec(t, "https://{subdomain}.example.test", sync), connectors.Config{LookupEnv: env}); err != nil {
 		t.Errorf("New with a token URL on the server: %v", err)
 	}
@@ -184,7 +186,7 @@ func TestQueryKeyIsScrubbedFromTransportErrors(t *testing.T) {
 	url := api.URL
 	api.Close() // connections are now refused
 	const key = "qkey-55aa66bb"
-	sync := &specs.Sync{System: "t", Auth: &specs.Auth{APIKey: &specs.AuthAPIKey{In: "query", Name: "api_key", Key: specs.Credential{Env: "K"}}},
+	sync := &specs.Sync{System: "t", Auth: specs.NewAuth("apiKey", &connectors.AuthAPIKey{In: "query", Name: "api_key", Key: specs.Credential{Env: "K"}}),
 		Retry: &specs.Retry{MaxAttempts: 1}, Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
 	logs := &connectortest.Logs{}
 	c, err := connectors.New(serverSpec(t, url, sync), connectors.Config{LookupEnv: func(string) (string, bool) { return key, true }, Logger: logs.Logger()})

@@ -51,18 +51,34 @@ type PageResponse struct {
 	Records int
 }
 
-// PaginatorMethod is a registered paging style.
+// PaginatorMethod is a registered paging style: its description for specs
+// and its runtime. A style lives in one file, paginate_<name>.go, with its
+// config struct (whose struct tags document its keys), the config's checks
+// and its Paginator.
 type PaginatorMethod struct {
-	// Name is the JSON name of the style's field in specs.Pagination
+	// Name is the value of pagination.type that chooses the style
 	// ("cursor").
 	Name string
 	// Doc says in one sentence how the style pages.
 	Doc string
-	// Configured reports whether p selects this style (its field is set).
-	Configured func(p *specs.Pagination) bool
-	// New returns a Paginator for one listing. The client calls it once
-	// when it is built, to report configuration errors early.
-	New func(p *specs.Pagination) (Paginator, error)
+	// Config returns a pointer to a new zero config struct (see
+	// specs.Plugin).
+	Config func() any
+	// New returns a Paginator for one listing from the style's config (a
+	// value Config returned, decoded). The client calls it once when it is
+	// built, to report configuration errors early.
+	New func(config any) (Paginator, error)
+}
+
+// paginatorMethod makes the PaginatorMethod of config type C.
+func paginatorMethod[C any](name, doc string, build func(*C) (Paginator, error)) PaginatorMethod {
+	return PaginatorMethod{Name: name, Doc: doc, Config: func() any { return new(C) },
+		New: func(config any) (Paginator, error) { return build(config.(*C)) }}
+}
+
+// Describe returns the style's description for specs.
+func (m PaginatorMethod) Describe() specs.Plugin {
+	return specs.Plugin{Kind: specs.PluginPagination, Name: m.Name, Doc: m.Doc, Config: m.Config}
 }
 
 // PaginatorRegistry holds paging styles by name. Register every style
@@ -81,10 +97,10 @@ func DefaultPaginators() *PaginatorRegistry {
 	return r
 }
 
-// Register adds a style; a style without a name, Configured or New, or
-// whose name is taken, is refused.
+// Register adds a style; a style without a name, Config or New, or whose
+// name is taken, is refused.
 func (r *PaginatorRegistry) Register(m PaginatorMethod) error {
-	if m.Configured == nil || m.New == nil {
+	if m.Config == nil || m.New == nil {
 		return errIncomplete("paginator", m.Name)
 	}
 	return r.reg.register("paginator", m.Name, m)
@@ -96,10 +112,20 @@ func (r *PaginatorRegistry) Lookup(name string) (PaginatorMethod, bool) { return
 // Names lists the registered styles, sorted.
 func (r *PaginatorRegistry) Names() []string { return r.reg.names() }
 
-// choose returns the one style p selects.
-func (r *PaginatorRegistry) choose(p *specs.Pagination) (PaginatorMethod, error) {
-	_, m, err := r.reg.only("pagination style", func(m PaginatorMethod) bool { return m.Configured(p) })
-	return m, err
+// Config returns the decoded config of the style p chooses.
+func (r *PaginatorRegistry) Config(p *specs.Pagination) (any, error) {
+	_, cfg, err := r.choose(p)
+	return cfg, err
+}
+
+// choose returns the style p chooses and its decoded config.
+func (r *PaginatorRegistry) choose(p *specs.Pagination) (PaginatorMethod, any, error) {
+	m, ok := r.reg.lookup(p.Type)
+	if !ok {
+		return PaginatorMethod{}, nil, r.reg.unknown("paging style", p.Type)
+	}
+	cfg, err := settings(m.Describe(), p.Settings, p.Config)
+	return m, cfg, err
 }
 
 // defaultPageSize is the page size of every style when the spec sets none.

@@ -7,25 +7,49 @@ import (
 )
 
 func connectionMethod() PaginatorMethod {
-	return PaginatorMethod{
-		Name:       "connection",
-		Doc:        "Walks a GraphQL connection: first/after variables, pageInfo {endCursor, hasNextPage} in the response.",
-		Configured: func(p *specs.Pagination) bool { return p.Connection != nil },
-		New:        newConnection,
-	}
+	return paginatorMethod("connection", "Walks a GraphQL connection: first/after variables, pageInfo {endCursor, hasNextPage} in the response.", newConnection)
+}
+
+// ConnectionPaging configures the connection style.
+type ConnectionPaging struct {
+	After    string `json:"after" doc:"Variable path taking the end cursor." example:"after"`
+	First    string `json:"first,omitempty" doc:"Variable path taking the page size." example:"first"`
+	Size     int    `json:"size,omitempty" default:"100" doc:"Page size."`
+	PageInfo string `json:"pageInfo" doc:"Dotted path of pageInfo {endCursor, hasNextPage} in the response." example:"data.units.pageInfo"`
+}
+
+var (
+	_ specs.PluginChecker = (*ConnectionPaging)(nil)
+	_ specs.Summarizer    = (*ConnectionPaging)(nil)
+	_ PagingServer        = (*ConnectionPaging)(nil)
+)
+
+// Check checks the variables and the pageInfo path against the list
+// operation.
+func (c *ConnectionPaging) Check(k *specs.PluginCheck) {
+	k.ListParam("after", c.After)
+	k.ListParam("first", c.First)
+	k.ResponsePath("pageInfo", c.PageInfo)
+}
+
+// Summary describes the style for explain.
+func (c *ConnectionPaging) Summary() string { return "connection " + c.PageInfo }
+
+// Served says how a server answers with pageInfo and reads the end cursor.
+func (c *ConnectionPaging) Served() ServedPaging {
+	return ServedPaging{Position: PositionCursor, Param: c.After, SizeParam: c.First, Size: c.Size, Next: NextPageInfo, NextPath: c.PageInfo}
 }
 
 // connection walks a GraphQL (Relay) connection.
 type connection struct {
-	cfg      specs.ConnectionPaging
+	cfg      ConnectionPaging
 	pageInfo path
 	size     int
 }
 
 var _ Paginator = (*connection)(nil)
 
-func newConnection(p *specs.Pagination) (Paginator, error) {
-	c := p.Connection
+func newConnection(c *ConnectionPaging) (Paginator, error) {
 	if c.After == "" || c.PageInfo == "" {
 		return nil, fmt.Errorf("connection needs after (the cursor variable) and pageInfo (the response path)")
 	}

@@ -8,26 +8,50 @@ import (
 )
 
 func cursorMethod() PaginatorMethod {
-	return PaginatorMethod{
-		Name:       "cursor",
-		Doc:        "Passes the opaque cursor of each response to the next request; an empty or missing cursor ends the listing.",
-		Configured: func(p *specs.Pagination) bool { return p.Cursor != nil },
-		New:        newCursor,
-	}
+	return paginatorMethod("cursor", "Passes the opaque cursor of each response to the next request; an empty or missing cursor ends the listing.", newCursor)
+}
+
+// CursorPaging configures the cursor style.
+type CursorPaging struct {
+	Param     string `json:"param" doc:"Parameter taking the cursor." example:"cursor"`
+	Next      string `json:"next" doc:"Dotted path of the next cursor in the response; empty or missing ends the listing." example:"meta.nextCursor"`
+	SizeParam string `json:"sizeParam,omitempty" doc:"Parameter taking the page size."`
+	Size      int    `json:"size,omitempty" default:"100" doc:"Page size."`
+}
+
+var (
+	_ specs.PluginChecker = (*CursorPaging)(nil)
+	_ specs.Summarizer    = (*CursorPaging)(nil)
+	_ PagingServer        = (*CursorPaging)(nil)
+)
+
+// Check checks the parameters and the cursor's path against the list
+// operation.
+func (c *CursorPaging) Check(k *specs.PluginCheck) {
+	k.ListParam("param", c.Param)
+	k.ListParam("sizeParam", c.SizeParam)
+	k.ResponsePath("next", c.Next)
+}
+
+// Summary describes the style for explain.
+func (c *CursorPaging) Summary() string { return "cursor " + c.Next }
+
+// Served says how a server hands out and reads cursors.
+func (c *CursorPaging) Served() ServedPaging {
+	return ServedPaging{Position: PositionCursor, Param: c.Param, SizeParam: c.SizeParam, Size: c.Size, Next: NextCursor, NextPath: c.Next}
 }
 
 // cursor sends no cursor on the first request and the response's cursor
 // on each following one.
 type cursor struct {
-	cfg  specs.CursorPaging
+	cfg  CursorPaging
 	next path
 	size int
 }
 
 var _ Paginator = (*cursor)(nil)
 
-func newCursor(p *specs.Pagination) (Paginator, error) {
-	c := p.Cursor
+func newCursor(c *CursorPaging) (Paginator, error) {
 	if c.Param == "" || c.Next == "" {
 		return nil, fmt.Errorf("cursor needs param (the request parameter) and next (the response path)")
 	}

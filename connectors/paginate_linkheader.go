@@ -7,24 +7,42 @@ import (
 )
 
 func linkHeaderMethod() PaginatorMethod {
-	return PaginatorMethod{
-		Name:       "linkHeader",
-		Doc:        "Follows the RFC 8288 Link header's rel=\"next\" target; no such link ends the listing.",
-		Configured: func(p *specs.Pagination) bool { return p.LinkHeader != nil },
-		New:        newLinkHeader,
-	}
+	return paginatorMethod("linkHeader", "Follows the RFC 8288 Link header's rel=\"next\" target; no such link ends the listing.", newLinkHeader)
+}
+
+// LinkHeaderPaging configures the linkHeader style.
+type LinkHeaderPaging struct {
+	SizeParam string `json:"sizeParam,omitempty" doc:"Parameter taking the page size on the first request." example:"per_page"`
+	Size      int    `json:"size,omitempty" default:"100" doc:"Page size."`
+}
+
+var (
+	_ specs.PluginChecker = (*LinkHeaderPaging)(nil)
+	_ specs.Summarizer    = (*LinkHeaderPaging)(nil)
+	_ PagingServer        = (*LinkHeaderPaging)(nil)
+)
+
+// Check checks the size parameter against the list operation.
+func (l *LinkHeaderPaging) Check(k *specs.PluginCheck) { k.ListParam("sizeParam", l.SizeParam) }
+
+// Summary describes the style for explain.
+func (l *LinkHeaderPaging) Summary() string { return "link header" }
+
+// Served says how a server links the next page in the Link header.
+func (l *LinkHeaderPaging) Served() ServedPaging {
+	return ServedPaging{Position: PositionCursor, SizeParam: l.SizeParam, Size: l.Size, Next: NextLinkHeader}
 }
 
 // linkHeader follows Link: <...>; rel="next".
 type linkHeader struct {
-	cfg  specs.LinkHeaderPaging
+	cfg  LinkHeaderPaging
 	size int
 }
 
 var _ Paginator = (*linkHeader)(nil)
 
-func newLinkHeader(p *specs.Pagination) (Paginator, error) {
-	return &linkHeader{cfg: *p.LinkHeader, size: sizeOr(p.LinkHeader.Size)}, nil
+func newLinkHeader(p *LinkHeaderPaging) (Paginator, error) {
+	return &linkHeader{cfg: *p, size: sizeOr(p.Size)}, nil
 }
 
 func (l *linkHeader) Size() int { return l.size }

@@ -8,29 +8,52 @@ import (
 )
 
 func nextLinkMethod() PaginatorMethod {
-	return PaginatorMethod{
-		Name:       "nextLink",
-		Doc:        "Follows the next page's URL found in the body (_links.next.href); a missing link ends the listing.",
-		Configured: func(p *specs.Pagination) bool { return p.NextLink != nil },
-		New:        newNextLink,
-	}
+	return paginatorMethod("nextLink", "Follows the next page's URL found in the body (_links.next.href); a missing link ends the listing.", newNextLink)
+}
+
+// NextLinkPaging configures the nextLink style.
+type NextLinkPaging struct {
+	Path      string `json:"path" doc:"Dotted path of the next page's URL." example:"_links.next.href"`
+	SizeParam string `json:"sizeParam,omitempty" doc:"Parameter taking the page size on the first request."`
+	Size      int    `json:"size,omitempty" default:"100" doc:"Page size."`
+}
+
+var (
+	_ specs.PluginChecker = (*NextLinkPaging)(nil)
+	_ specs.Summarizer    = (*NextLinkPaging)(nil)
+	_ PagingServer        = (*NextLinkPaging)(nil)
+)
+
+// Check checks the size parameter and the link's path against the list
+// operation.
+func (n *NextLinkPaging) Check(k *specs.PluginCheck) {
+	k.ListParam("sizeParam", n.SizeParam)
+	k.ResponsePath("path", n.Path)
+}
+
+// Summary describes the style for explain.
+func (n *NextLinkPaging) Summary() string { return "next link " + n.Path }
+
+// Served says how a server links the next page in the body.
+func (n *NextLinkPaging) Served() ServedPaging {
+	return ServedPaging{Position: PositionCursor, SizeParam: n.SizeParam, Size: n.Size, Next: NextLink, NextPath: n.Path}
 }
 
 // nextLink follows a URL from the body. Links leaving the spec's servers
 // are refused by PageRequest.Follow.
 type nextLink struct {
-	cfg  specs.NextLinkPaging
+	cfg  NextLinkPaging
 	link path
 	size int
 }
 
 var _ Paginator = (*nextLink)(nil)
 
-func newNextLink(p *specs.Pagination) (Paginator, error) {
-	if p.NextLink.Path == "" {
+func newNextLink(p *NextLinkPaging) (Paginator, error) {
+	if p.Path == "" {
 		return nil, fmt.Errorf("nextLink.path is empty; give the response path of the next URL")
 	}
-	return &nextLink{cfg: *p.NextLink, link: parsePath(p.NextLink.Path), size: sizeOr(p.NextLink.Size)}, nil
+	return &nextLink{cfg: *p, link: parsePath(p.Path), size: sizeOr(p.Size)}, nil
 }
 
 func (n *nextLink) Size() int { return n.size }

@@ -7,26 +7,59 @@ import (
 )
 
 func pageMethod() PaginatorMethod {
-	return PaginatorMethod{
-		Name:       "page",
-		Doc:        "Counts pages with a page number parameter (and a page size parameter).",
-		Configured: func(p *specs.Pagination) bool { return p.Page != nil },
-		New:        newPageNumber,
+	return paginatorMethod("page", "Counts pages with a page number parameter (and a page size parameter).", newPageNumber)
+}
+
+// PagePaging configures the page style.
+type PagePaging struct {
+	Param     string `json:"param" doc:"Parameter taking the page number." example:"page"`
+	SizeParam string `json:"sizeParam,omitempty" doc:"Parameter taking the page size." example:"pageSize"`
+	Size      int    `json:"size,omitempty" default:"100" doc:"Page size."`
+	// First is the number of the first page. Nil means 1; APIs that count
+	// from zero say 0.
+	First *int `json:"first,omitempty" default:"1" doc:"Number of the first page (0 or 1)."`
+}
+
+var (
+	_ specs.PluginChecker = (*PagePaging)(nil)
+	_ specs.Summarizer    = (*PagePaging)(nil)
+	_ PagingServer        = (*PagePaging)(nil)
+)
+
+// FirstPage returns the number of the first page: First, or 1 when unset.
+func (p *PagePaging) FirstPage() int {
+	if p.First == nil {
+		return 1
 	}
+	return *p.First
+}
+
+// Check checks the parameters against the list operation.
+func (p *PagePaging) Check(k *specs.PluginCheck) {
+	k.ListParam("param", p.Param)
+	k.ListParam("sizeParam", p.SizeParam)
+}
+
+// Summary describes the style for explain.
+func (p *PagePaging) Summary() string { return "page " + p.Param }
+
+// Served says how a server reads page numbers.
+func (p *PagePaging) Served() ServedPaging {
+	return ServedPaging{Position: PositionNumber, Param: p.Param, First: p.FirstPage(), SizeParam: p.SizeParam, Size: p.Size}
 }
 
 // pageNumber asks for page First, First+1, ... It has no end of its own:
 // the stop rules end it.
 type pageNumber struct {
-	cfg  specs.PagePaging
+	cfg  PagePaging
 	size int
 	page int
 }
 
 var _ Paginator = (*pageNumber)(nil)
 
-func newPageNumber(p *specs.Pagination) (Paginator, error) {
-	c := *p.Page
+func newPageNumber(p *PagePaging) (Paginator, error) {
+	c := *p
 	if c.Param == "" {
 		return nil, fmt.Errorf("page.param is empty; name the page number parameter")
 	}

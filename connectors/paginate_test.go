@@ -86,13 +86,13 @@ func pageFixture(stop *specs.StopRules) connectortest.PaginatorFactory {
 // pageFromFixture serves pages numbered from first (0 or 1); the spec
 // leaves first out when it is the default 1.
 func pageFromFixture(first int, stop *specs.StopRules) connectortest.PaginatorFactory {
-	paging := &specs.PagePaging{Param: "page", SizeParam: "pageSize", Size: pageSize}
+	paging := &connectors.PagePaging{Param: "page", SizeParam: "pageSize", Size: pageSize}
 	if first != 1 {
 		paging.First = &first
 	}
 	return func(t *testing.T) connectortest.PaginatorFixture {
 		return connectortest.PaginatorFixture{
-			Pagination: specs.Pagination{Page: paging, Stop: stop},
+			Pagination: *specs.NewPagination("page", paging, stop),
 			Size:       pageSize,
 			List:       specs.Operation{Operation: "listItems", Records: "items"},
 			Serve: func(w http.ResponseWriter, r *http.Request, data []map[string]any, f connectortest.Faults) {
@@ -108,7 +108,7 @@ func pageFromFixture(first int, stop *specs.StopRules) connectortest.PaginatorFa
 
 func offsetFixture(t *testing.T) connectortest.PaginatorFixture {
 	return connectortest.PaginatorFixture{
-		Pagination: specs.Pagination{Offset: &specs.OffsetPaging{Param: "skip", LimitParam: "take", Size: pageSize}},
+		Pagination: *specs.NewPagination("offset", &connectors.OffsetPaging{Param: "skip", LimitParam: "take", Size: pageSize}, nil),
 		Size:       pageSize,
 		List:       specs.Operation{Operation: "listItems", Records: "data"},
 		Serve: func(w http.ResponseWriter, r *http.Request, data []map[string]any, f connectortest.Faults) {
@@ -139,12 +139,9 @@ func number(v any) int {
 
 func graphqlOffsetFixture(t *testing.T) connectortest.PaginatorFixture {
 	return connectortest.PaginatorFixture{
-		Pagination: specs.Pagination{
-			Offset: &specs.OffsetPaging{Param: "input.paging.skip", LimitParam: "input.paging.take", Size: pageSize},
-			Stop:   &specs.StopRules{Total: "data.units.totalCount"},
-		},
-		Size:    pageSize,
-		GraphQL: true,
+		Pagination: *specs.NewPagination("offset", &connectors.OffsetPaging{Param: "input.paging.skip", LimitParam: "input.paging.take", Size: pageSize}, &specs.StopRules{Total: "data.units.totalCount"}),
+		Size:       pageSize,
+		GraphQL:    true,
 		List: specs.Operation{
 			Operation: "listUnits",
 			GraphQL:   "query($input: UnitsInput){ units(input: $input){ totalCount items { id name } } }",
@@ -191,7 +188,7 @@ func next(f connectortest.Faults, requested string, from, served, total int) (st
 
 func cursorFixture(t *testing.T) connectortest.PaginatorFixture {
 	return connectortest.PaginatorFixture{
-		Pagination:   specs.Pagination{Cursor: &specs.CursorPaging{Param: "cursor", Next: "meta.next", SizeParam: "limit", Size: pageSize}},
+		Pagination:   *specs.NewPagination("cursor", &connectors.CursorPaging{Param: "cursor", Next: "meta.next", SizeParam: "limit", Size: pageSize}, nil),
 		Size:         pageSize,
 		Continuation: true,
 		List:         specs.Operation{Operation: "listItems", Records: "items"},
@@ -220,7 +217,7 @@ func pageURL(r *http.Request, absolute bool, c string, size int) string {
 func nextLinkFixture(absolute bool) connectortest.PaginatorFactory {
 	return func(t *testing.T) connectortest.PaginatorFixture {
 		return connectortest.PaginatorFixture{
-			Pagination:   specs.Pagination{NextLink: &specs.NextLinkPaging{Path: "_links.next.href", SizeParam: "limit", Size: pageSize}},
+			Pagination:   *specs.NewPagination("nextLink", &connectors.NextLinkPaging{Path: "_links.next.href", SizeParam: "limit", Size: pageSize}, nil),
 			Size:         pageSize,
 			Continuation: true,
 			List:         specs.Operation{Operation: "listItems", Records: "_embedded.items"},
@@ -240,7 +237,7 @@ func nextLinkFixture(absolute bool) connectortest.PaginatorFactory {
 
 func linkHeaderFixture(t *testing.T) connectortest.PaginatorFixture {
 	return connectortest.PaginatorFixture{
-		Pagination:   specs.Pagination{LinkHeader: &specs.LinkHeaderPaging{SizeParam: "limit", Size: pageSize}},
+		Pagination:   *specs.NewPagination("linkHeader", &connectors.LinkHeaderPaging{SizeParam: "limit", Size: pageSize}, nil),
 		Size:         pageSize,
 		Continuation: true,
 		List:         specs.Operation{Operation: "listItems"},
@@ -260,7 +257,7 @@ func linkHeaderFixture(t *testing.T) connectortest.PaginatorFixture {
 
 func connectionFixture(t *testing.T) connectortest.PaginatorFixture {
 	return connectortest.PaginatorFixture{
-		Pagination:   specs.Pagination{Connection: &specs.ConnectionPaging{After: "after", First: "first", Size: pageSize, PageInfo: "data.units.pageInfo"}},
+		Pagination:   *specs.NewPagination("connection", &connectors.ConnectionPaging{After: "after", First: "first", Size: pageSize, PageInfo: "data.units.pageInfo"}, nil),
 		Size:         pageSize,
 		GraphQL:      true,
 		Continuation: true,

@@ -217,9 +217,9 @@ func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
 	spec, err := connectortest.WithSync([]byte(fmt.Sprintf(connectortest.AuthDoc, srv.URL)), &specs.Sync{
 		System:    "limited",
 		RateLimit: &specs.RateLimit{Requests: 2, Per: specs.Duration(time.Second), Burst: 1},
-		Auth: &specs.Auth{TokenLogin: &specs.AuthTokenLogin{
+		Auth: specs.NewAuth("tokenLogin", &connectors.AuthTokenLogin{
 			Operation: "login", Body: map[string]specs.Credential{"key": {Credential: "key"}}, Token: "token", Header: "token",
-		}},
+		}),
 		Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}},
 	})
 	if err != nil {

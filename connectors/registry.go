@@ -2,7 +2,11 @@ package connectors
 
 import (
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
+
+	"github.com/specsync/specsync/specs"
 )
 
 // registry holds plug-ins by name. It is not safe for concurrent
@@ -36,33 +40,29 @@ func (r *registry[M]) lookup(name string) (M, bool) {
 
 // names returns the registered names, sorted.
 func (r *registry[M]) names() []string {
-	names := make([]string, 0, len(r.items))
-	for n := range r.items {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(r.items))
 }
 
-// only returns the one item for which set is true; none or several is an
-// error naming what was set.
-func (r *registry[M]) only(kind string, set func(M) bool) (string, M, error) {
-	var found []string
-	for _, n := range r.names() {
-		if set(r.items[n]) {
-			found = append(found, n)
-		}
+// unknown is the error of a type no plug-in of the registry has.
+func (r *registry[M]) unknown(kind, name string) error {
+	if name == "" {
+		return fmt.Errorf("no %s type is set; use one of %v", kind, r.names())
 	}
-	var zero M
-	switch len(found) {
-	case 1:
-		return found[0], r.items[found[0]], nil
-	case 0:
-		return "", zero, fmt.Errorf("no %s is set; set exactly one of %v", kind, r.names())
+	if close := specs.Suggest(name, r.names()); close != "" {
+		return fmt.Errorf("%s %q is not registered; did you mean %q?", kind, name, close)
 	}
-	return "", zero, fmt.Errorf("%v are set; set exactly one %s", found, kind)
+	return fmt.Errorf("%s %q is not registered; use one of %v", kind, name, r.names())
 }
 
 func errIncomplete(kind, name string) error {
-	return fmt.Errorf("%s %q is incomplete: it needs a name, Configured and New", kind, name)
+	return fmt.Errorf("%s %q is incomplete: it needs a name, Config and New", kind, name)
+}
+
+// settings returns a plug-in's config: decoded already, when it is of the
+// plug-in's config type, else decoded from its JSON.
+func settings(p specs.Plugin, decoded any, config []byte) (any, error) {
+	if decoded != nil && reflect.TypeOf(decoded) == reflect.TypeOf(p.Config()) {
+		return decoded, nil
+	}
+	return p.Decode(config)
 }

@@ -9,11 +9,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
 
+// withPlugins loads with the built-in plug-ins, so that the credentials of
+// auth configs are found.
+var withPlugins = specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()}
+
 func TestLoadInstanceValid(t *testing.T) {
-	l, found, err := LoadInstance("testdata/load/valid.json", specs.LoadOptions{})
+	l, found, err := LoadInstance("testdata/load/valid.json", withPlugins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +40,7 @@ func TestLoadInstanceGolden(t *testing.T) {
 	for _, name := range []string{"mismatched.yaml", "missing_files.json"} {
 		t.Run(name, func(t *testing.T) {
 			file := "testdata/load/" + name
-			_, found, err := LoadInstance(file, specs.LoadOptions{})
+			_, found, err := LoadInstance(file, withPlugins)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,10 +51,10 @@ func TestLoadInstanceGolden(t *testing.T) {
 
 func TestNamedCredentials(t *testing.T) {
 	sync := &specs.Sync{
-		Auth: &specs.Auth{OAuth2: &specs.AuthOAuth2{
+		Auth: specs.NewAuth("oauth2", &connectors.AuthOAuth2{
 			ClientID: specs.Credential{Credential: "client_id"}, ClientSecret: specs.Credential{Credential: "client_secret"},
 			Username: specs.Credential{Env: "USER"},
-		}},
+		}),
 		Webhooks: &specs.Webhooks{Signature: &specs.Signature{Secret: specs.Credential{Credential: "hook"}}},
 		Entities: map[string]*specs.Entity{"x": {Write: specs.Mapping{"a": map[string]any{"b": "{{ c }}"}}}},
 	}
@@ -59,7 +64,7 @@ func TestNamedCredentials(t *testing.T) {
 }
 
 func TestLoadInstanceFindingsNameNoMachinePath(t *testing.T) {
-	_, found, err := LoadInstance("testdata/load/mismatched.yaml", specs.LoadOptions{})
+	_, found, err := LoadInstance("testdata/load/mismatched.yaml", withPlugins)
 	if err != nil {
 		t.Fatal(err)
 	}

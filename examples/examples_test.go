@@ -12,8 +12,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
+
+// loadOptions loads with the built-in plug-ins, as the commands do.
+var loadOptions = specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()}
 
 // modelPath is the real-estate model; the connector specs of the example
 // and most broken specs are validated against it.
@@ -25,7 +29,7 @@ var specPaths = []string{"realestate/erp.json", "realestate/everreal.json", "rea
 // loadModel loads the real-estate model and fails on any finding.
 func loadModel(t *testing.T) *specs.Model {
 	t.Helper()
-	model, fs, err := specs.LoadModel(modelPath, specs.LoadOptions{})
+	model, fs, err := specs.LoadModel(modelPath, loadOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +70,7 @@ func TestRealEstateSpecs(t *testing.T) {
 	model := loadModel(t)
 	for _, path := range specPaths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			spec, fs, err := specs.Load(path, specs.LoadOptions{})
+			spec, fs, err := specs.Load(path, loadOptions)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,14 +83,14 @@ func TestRealEstateSpecs(t *testing.T) {
 // TestValidateFiles runs the whole example through ValidateFiles, the
 // entry point of the validate command.
 func TestValidateFiles(t *testing.T) {
-	requireNoFindings(t, specs.ValidateFiles(modelPath, specPaths, specs.LoadOptions{}))
+	requireNoFindings(t, specs.ValidateFiles(modelPath, specPaths, loadOptions))
 }
 
 // TestEverRealImportOrder pins the order EverReal documents for imports:
 // owners, property groups, properties, units, tenants.
 func TestEverRealImportOrder(t *testing.T) {
 	model := loadModel(t)
-	spec, _, err := specs.Load("realestate/everreal.json", specs.LoadOptions{})
+	spec, _, err := specs.Load("realestate/everreal.json", loadOptions)
 	if err != nil || spec == nil {
 		t.Fatalf("loading everreal.json: %v", err)
 	}
@@ -134,10 +138,10 @@ func invalidFiles(t *testing.T) []string {
 // loadInvalid loads a broken model or spec and returns its findings.
 func loadInvalid(path string, model *specs.Model) (specs.Findings, error) {
 	if specs.IsModelFile(path) {
-		_, fs, err := specs.LoadModel(path, specs.LoadOptions{})
+		_, fs, err := specs.LoadModel(path, loadOptions)
 		return fs, err
 	}
-	spec, fs, err := specs.Load(path, specs.LoadOptions{})
+	spec, fs, err := specs.Load(path, loadOptions)
 	if spec != nil {
 		fs = append(fs, specs.Validate(spec, model)...)
 	}
@@ -160,7 +164,7 @@ func expectedCodes(path string) []string {
 // all are reported at once, with the codes each must produce.
 var manyMistakes = map[string][]string{
 	"many-mistakes": {
-		"unknown-key", "invalid-value", "missing-key", "ambiguous-choice", "literal-secret",
+		"unknown-key", "invalid-value", "missing-key", "literal-secret",
 		"unknown-operation", "unknown-parameter", "unknown-write-field", "unmapped-required-field",
 		"template-error", "unknown-entity", "unknown-model-field",
 	},

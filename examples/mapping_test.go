@@ -117,7 +117,7 @@ func readProspect(t *testing.T) map[string]any {
 // loadSpec loads a connector spec that must load.
 func loadSpec(t *testing.T, path string) *specs.Spec {
 	t.Helper()
-	spec, _, err := specs.Load(path, specs.LoadOptions{})
+	spec, _, err := specs.Load(path, loadOptions)
 	if err != nil || spec == nil {
 		t.Fatalf("loading %s: %v", path, err)
 	}

@@ -29,12 +29,20 @@ var (
 type strictDecoder struct {
 	r      *report
 	budget int
+	// plugins, when set, tells which keys of an old-shape plug-in object
+	// hold credentials, so that its hint masks only those.
+	plugins *Plugins
 }
 
 // decodeStrict checks n against the type of out (a pointer) and decodes the
 // correct parts into out. p is the JSON pointer of n in the file.
 func decodeStrict(n *yaml.Node, p string, out any, r *report) {
-	d := &strictDecoder{r: r, budget: maxDecodeNodes}
+	decodeStrictWith(n, p, out, r, nil)
+}
+
+// decodeStrictWith is decodeStrict with the plug-in descriptions.
+func decodeStrictWith(n *yaml.Node, p string, out any, r *report, plugins *Plugins) {
+	d := &strictDecoder{r: r, budget: maxDecodeNodes, plugins: plugins}
 	clean, ok := d.value(n, reflect.TypeOf(out).Elem(), p)
 	if !ok {
 		return
@@ -66,6 +74,8 @@ func (d *strictDecoder) value(n *yaml.Node, t reflect.Type, p string) (any, bool
 		return d.credential(n, t, p)
 	case t == mappingType:
 		return d.mapping(n, p)
+	case pluginHolders[t] != "":
+		return d.plugin(n, t, pluginHolders[t], p)
 	}
 	return d.byKind(n, t, p)
 }

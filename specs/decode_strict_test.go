@@ -31,14 +31,15 @@ func TestDecodeStrictAliases(t *testing.T) {
 	s, got := decodeYAML(t, `
 system: s
 pagination: &paging
-  page: {param: page}
+  type: page
+  param: page
 entities:
   a: {model: m, key: k, pagination: *paging}
 `)
 	if len(got) > 0 {
 		t.Fatalf("findings: %v", got)
 	}
-	if s.Entities["a"].Pagination == nil || s.Entities["a"].Pagination.Page.Param != "page" {
+	if s.Entities["a"].Pagination == nil || s.Entities["a"].Pagination.Type != "page" {
 		t.Errorf("alias not followed: %+v", s.Entities["a"])
 	}
 }
@@ -71,19 +72,19 @@ entities:
 }
 
 func TestDecodeStrictLiteralSecretKinds(t *testing.T) {
-	_, got := decodeYAML(t, `
+	for _, secret := range []string{"123456", "true"} {
+		_, got := decodeYAML(t, `
 system: s
 entities: {}
-auth:
-  basic: {username: {env: U}, password: 123456}
 webhooks:
   event: type
   events: {}
-  signature: {header: X, secret: true}
+  signature: {header: X, secret: `+secret+`}
 `)
-	want := []string{"literal-secret /auth/basic/password", "literal-secret /webhooks/signature/secret"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
+		want := []string{"literal-secret /webhooks/signature/secret"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("secret %s: findings (-want +got):\n%s", secret, diff)
+		}
 	}
 }
 

@@ -19,10 +19,22 @@
 // findings; each carries a stable code (the Code constants), a JSON
 // pointer, the file position (through SourceMap) and a hint.
 //
+// Auth methods and paging styles are plug-ins chosen by the `type` key of
+// `auth` and `pagination`; Load keeps their other keys as JSON. Their
+// runtime lives in package connectors, above this one, so a Plugins
+// registry describes them here: each Plugin names its config struct, whose
+// struct tags document its keys and drive its strict decoding, its JSON
+// Schema and its docs table, and whose methods add checks (PluginChecker)
+// and a one-line summary (Summarizer). LoadOptions.Plugins hands the
+// registry to Load; without it those configs are left for the client that
+// runs them to decode.
+//
 // Schema and ModelSchema return the JSON Schema of the extensions, made by
 // reflection over the Go types and their struct tags (json, doc, enum,
-// default, example, choice, minimum); x-sync.schema.json and
-// x-model.schema.json hold them for editors.
+// default, example, choice, minimum), auth and pagination as one variant
+// per plug-in of a registry; x-sync.schema.json (with the built-in
+// plug-ins) and x-model.schema.json hold them for editors. PluginsMarkdown
+// renders the plug-ins' docs page.
 //
 // This package reads local files only; it never calls the systems a spec
 // describes. Loaded values are immutable and safe for concurrent use.

@@ -22,11 +22,17 @@ const (
 	CodeInvalidValue = "invalid-value"
 	// CodeMissingKey: a required key is absent.
 	CodeMissingKey = "missing-key"
-	// CodeEmptyChoice: a choice (auth method, pagination style, credential
-	// source) sets none of its options.
+	// CodeEmptyChoice: a choice (a credential's source) sets none of its
+	// options.
 	CodeEmptyChoice = "empty-choice"
 	// CodeAmbiguousChoice: a choice sets several of its options.
 	CodeAmbiguousChoice = "ambiguous-choice"
+	// CodeUnknownType: an auth or pagination type that no registered
+	// plug-in has.
+	CodeUnknownType = "unknown-type"
+	// CodeOldPluginShape: an auth or pagination object that names its
+	// method or style by a key holding its config, instead of by "type".
+	CodeOldPluginShape = "old-plugin-shape"
 	// CodeUnknownOperation: no operation has that operationId.
 	CodeUnknownOperation = "unknown-operation"
 	// CodeUnknownEntity: a model or spec entity that does not exist.

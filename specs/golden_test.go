@@ -1,4 +1,4 @@
-package specs
+package specs_test
 
 import (
 	"errors"
@@ -7,17 +7,25 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/internal/golden"
+	"github.com/specsync/specsync/specs"
 )
 
 // goldenModel is the model the spec fixtures are validated against.
 const goldenModel = "testdata/model.json"
 
+// loadOptions loads with the built-in plug-ins, so that auth and
+// pagination configs are checked as the commands check them.
+func loadOptions() specs.LoadOptions {
+	return specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()}
+}
+
 // TestGolden loads every fixture under testdata (specs and models) and
 // compares its findings, in their String form, with the fixture's .golden
 // file. Specs are also validated against testdata/model.json.
 func TestGolden(t *testing.T) {
-	model, _, err := LoadModel(goldenModel, LoadOptions{})
+	model, _, err := specs.LoadModel(goldenModel, loadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,22 +55,22 @@ func fixtures(t *testing.T) []string {
 
 // loadFixture loads a spec or model fixture and returns its findings, or
 // the error of an unreadable file.
-func loadFixture(path string, model *Model) (Findings, error) {
-	if IsModelFile(path) {
-		_, fs, err := LoadModel(path, LoadOptions{})
+func loadFixture(path string, model *specs.Model) (specs.Findings, error) {
+	if specs.IsModelFile(path) {
+		_, fs, err := specs.LoadModel(path, loadOptions())
 		return fs, err
 	}
-	spec, fs, err := Load(path, LoadOptions{})
+	spec, fs, err := specs.Load(path, loadOptions())
 	if spec != nil {
-		fs = append(fs, Validate(spec, model)...)
+		fs = append(fs, specs.Validate(spec, model)...)
 	}
 	return fs, err
 }
 
 // renderFindings writes findings (or the load error) one per line.
-func renderFindings(fs Findings, err error) string {
+func renderFindings(fs specs.Findings, err error) string {
 	var b strings.Builder
-	var re *ReadError
+	var re *specs.ReadError
 	switch {
 	case errors.As(err, &re):
 		b.WriteString("unreadable: " + re.Error() + "\n")

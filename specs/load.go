@@ -32,19 +32,19 @@ func LoadBytes(name string, data []byte, opts LoadOptions) (*Spec, Findings, err
 		return nil, nil, err
 	}
 	r := &report{file: name, source: src.pos}
-	sync := decodeSync(src, r)
+	sync := decodeSync(src, r, opts.Plugins)
 	doc := loadDocument(src, absPath(name), opts, r)
 	if doc == nil {
 		return nil, r.sorted(), nil
 	}
 	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: src.pos, operations: indexOperations(doc)}
-	checkSpec(spec, r)
+	checkSpec(spec, r, opts.Plugins)
 	return spec, r.sorted(), nil
 }
 
 // decodeSync strictly decodes the root x-sync extension. A missing one is
 // reported and gives an empty Sync.
-func decodeSync(src *source, r *report) *Sync {
+func decodeSync(src *source, r *report, plugins *Plugins) *Sync {
 	sync := &Sync{}
 	n := memberNode(src.root, "x-sync")
 	if n == nil {
@@ -52,7 +52,7 @@ func decodeSync(src *source, r *report) *Sync {
 		r.errorHint(CodeMissingXSync, "", hint, "the document has no x-sync extension")
 		return sync
 	}
-	decodeStrict(n, "/x-sync", sync, r)
+	decodeStrictWith(n, "/x-sync", sync, r, plugins)
 	if sync.Entities == nil {
 		sync.Entities = map[string]*Entity{}
 	}

@@ -43,7 +43,7 @@ func BenchmarkValidate(b *testing.B) {
 // BenchmarkSchema measures generating the x-sync JSON Schema.
 func BenchmarkSchema(b *testing.B) {
 	for b.Loop() {
-		if _, err := Schema(); err != nil {
+		if _, err := Schema(nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,28 +10,31 @@ import (
 const durationPattern = `^\+?(0|([0-9]*\.?[0-9]*(ns|us|µs|μs|ms|s|m|h))+)$`
 
 // Schema returns the JSON Schema (draft 2020-12) of the x-sync extension,
-// generated from the Go types and their struct tags. It is the reference
-// for editors; x-sync.schema.json holds the same bytes.
-func Schema() ([]byte, error) {
-	return generateSchema(reflect.TypeFor[Sync](), "x-sync",
+// generated from the Go types and their struct tags, with auth and
+// pagination as one variant per plug-in of plugins. It is the reference
+// for editors; x-sync.schema.json holds the bytes of the built-in
+// plug-ins (connectors.DefaultPlugins).
+func Schema(plugins *Plugins) ([]byte, error) {
+	return generateSchema(reflect.TypeFor[Sync](), plugins, "x-sync",
 		"The x-sync extension of a specsync connector spec: entities, operations, pagination, mappings.")
 }
 
 // ModelSchema returns the JSON Schema (draft 2020-12) of the x-model
 // extension of a model document.
 func ModelSchema() ([]byte, error) {
-	return generateSchema(reflect.TypeFor[ModelSync](), "x-model",
+	return generateSchema(reflect.TypeFor[ModelSync](), nil, "x-model",
 		"The x-model extension of a specsync model document: canonical entities, keys and references.")
 }
 
 // schemaGen accumulates the $defs of one schema.
 type schemaGen struct {
-	defs map[string]any
+	defs    map[string]any
+	plugins *Plugins
 }
 
 // generateSchema renders the schema of root as indented JSON.
-func generateSchema(root reflect.Type, title, description string) ([]byte, error) {
-	g := &schemaGen{defs: map[string]any{}}
+func generateSchema(root reflect.Type, plugins *Plugins, title, description string) ([]byte, error) {
+	g := &schemaGen{defs: map[string]any{}, plugins: plugins}
 	doc := map[string]any{
 		"$schema":     "https://json-schema.org/draft/2020-12/schema",
 		"$id":         "urn:specsync:schema:" + title,
@@ -60,6 +63,8 @@ func (g *schemaGen) typeSchema(t reflect.Type) map[string]any {
 		})
 	case t == mappingType:
 		return g.mappingSchema()
+	case pluginHolders[t] != "":
+		return g.define(t.Name(), func() map[string]any { return g.pluginSchema(t, pluginHolders[t]) })
 	}
 	return g.kindSchema(t)
 }

@@ -42,6 +42,12 @@ type LoadOptions struct {
 	AllowExternalFiles bool
 	// AllowRemoteRefs permits `$ref`s to http(s) URLs. Zero refuses them.
 	AllowRemoteRefs bool
+	// Plugins describes the auth methods and paging styles (see
+	// connectors.DefaultPlugins). With it, Load checks the config of a
+	// spec's auth and pagination against the chosen plug-in and reports an
+	// unknown type; nil leaves those configs unchecked until a client is
+	// built from the spec.
+	Plugins *Plugins
 }
 
 // ErrUnreadable wraps errors of files that cannot be read or parsed at all

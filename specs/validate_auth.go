@@ -3,7 +3,6 @@ package specs
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -17,23 +16,26 @@ func (c *specCheck) checkGraphQLEndpoint() {
 	}
 }
 
-// checkAuth checks the login operation of tokenLogin and warns when the
-// auth method matches none of the document's security schemes.
+// checkAuth decodes and checks the auth method's config, and warns when
+// the method matches none of the document's security schemes.
 func (c *specCheck) checkAuth() {
 	a := c.spec.Sync.Auth
 	if a == nil {
 		return
 	}
-	if a.TokenLogin != nil {
-		c.resolveOperation(a.TokenLogin.Operation, "/x-sync/auth/tokenLogin/operation")
-	}
-	schemes := c.securitySchemes()
-	method := authMethod(a)
-	if len(schemes) == 0 || method == "" || slices.ContainsFunc(schemes, func(s *openapi3.SecurityScheme) bool { return matchesScheme(a, s) }) {
+	cfg, ok := c.decodePlugin(PluginAuth, a.Type, a.Config, "/x-sync/auth")
+	if !ok {
 		return
 	}
-	c.r.warnHint(CodeUnknownSecurityScheme, "/x-sync/auth/"+method, "check that the auth method is the one the API documents in components.securitySchemes",
-		"auth method %q matches none of the document's security schemes", method)
+	a.Settings = cfg
+	c.checkPlugin(cfg, &PluginCheck{c: c, pointer: "/x-sync/auth"})
+	m, isMatcher := cfg.(SchemeMatcher)
+	schemes := c.securitySchemes()
+	if !isMatcher || len(schemes) == 0 || slices.ContainsFunc(schemes, m.MatchesScheme) {
+		return
+	}
+	c.r.warnHint(CodeUnknownSecurityScheme, "/x-sync/auth/type", "check that the auth method is the one the API documents in components.securitySchemes",
+		"auth method %q matches none of the document's security schemes", a.Type)
 }
 
 // securitySchemes returns the document's security schemes, by name order.
@@ -49,54 +51,6 @@ func (c *specCheck) securitySchemes() []*openapi3.SecurityScheme {
 		}
 	}
 	return out
-}
-
-// authMethod returns the JSON name of the method a sets, or "".
-func authMethod(a *Auth) string {
-	switch {
-	case a.APIKey != nil:
-		return "apiKey"
-	case a.Basic != nil:
-		return "basic"
-	case a.Bearer != nil:
-		return "bearer"
-	case a.OAuth2 != nil:
-		return "oauth2"
-	case a.TokenLogin != nil:
-		return "tokenLogin"
-	}
-	return ""
-}
-
-// matchesScheme reports whether the auth method could be security scheme s.
-func matchesScheme(a *Auth, s *openapi3.SecurityScheme) bool {
-	scheme := strings.ToLower(s.Scheme)
-	switch {
-	case a.APIKey != nil:
-		return s.Type == "apiKey" && s.In == a.APIKey.In && strings.EqualFold(s.Name, a.APIKey.Name)
-	case a.Basic != nil:
-		return s.Type == "http" && scheme == "basic"
-	case a.Bearer != nil:
-		return s.Type == "http" && scheme == "bearer"
-	case a.OAuth2 != nil:
-		return s.Type == "oauth2" || s.Type == "openIdConnect"
-	case a.TokenLogin != nil:
-		return tokenLoginMatches(a.TokenLogin, s, scheme)
-	}
-	return false
-}
-
-// tokenLoginMatches reports whether a login token sent in its header could
-// be security scheme s.
-func tokenLoginMatches(t *AuthTokenLogin, s *openapi3.SecurityScheme, scheme string) bool {
-	header := t.Header
-	if header == "" {
-		header = "Authorization"
-	}
-	if strings.EqualFold(header, "Authorization") && s.Type == "http" {
-		return scheme != "basic"
-	}
-	return s.Type == "apiKey" && s.In == "header" && strings.EqualFold(s.Name, header)
 }
 
 // checkWebhooks checks that events name entities of this spec and that

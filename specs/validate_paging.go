@@ -6,26 +6,42 @@ import (
 	"github.com/specsync/specsync/internal/jsonptr"
 )
 
-// namedValue is a configured name and the pointer it is written at.
-type namedValue struct{ name, key string }
-
-// checkPaging checks the pagination that applies to e's list: e's own, or
-// the spec default.
+// checkPaging checks the pagination that applies to e's list, e's own or
+// the spec default: the style's config, by the style's own checks against
+// the list operation, and the shared stop rules' response paths.
 func (c *specCheck) checkPaging(name string, e *Entity) {
 	pg, p := e.Pagination, jsonptr.Join(entityPointer(name), "pagination")
 	if pg == nil {
 		pg, p = c.spec.Sync.Pagination, "/x-sync/pagination"
 	}
-	ref := c.listRef(e)
-	if pg == nil || ref == nil {
+	if pg == nil {
 		return
 	}
-	for _, v := range pagingParams(pg) {
-		c.checkListParam(e.List, ref, v.name, p+"/"+v.key)
+	cfg, known := c.decodePlugin(PluginPagination, pg.Type, pg.Config, p)
+	if known {
+		pg.Settings = cfg
 	}
-	schema := responseSchema(ref.Operation)
-	for _, v := range pagingPaths(pg) {
-		c.checkResponsePath(schema, v.name, p+"/"+v.key, ref)
+	ref := c.listRef(e)
+	if ref == nil {
+		return
+	}
+	if known {
+		c.checkPlugin(cfg, &PluginCheck{c: c, pointer: p, list: e.List, ref: ref})
+	}
+	if pg.Stop != nil {
+		schema := responseSchema(ref.Operation)
+		c.checkResponsePath(schema, pg.Stop.Total, p+"/stop/total", ref)
+		c.checkResponsePath(schema, pg.Stop.HasMore, p+"/stop/hasMore", ref)
+	}
+}
+
+// checkDefaultPaging decodes the spec's default pagination, also when no
+// entity lists with it.
+func (c *specCheck) checkDefaultPaging() {
+	if pg := c.spec.Sync.Pagination; pg != nil {
+		if cfg, known := c.decodePlugin(PluginPagination, pg.Type, pg.Config, "/x-sync/pagination"); known {
+			pg.Settings = cfg
+		}
 	}
 }
 
@@ -36,64 +52,6 @@ func (c *specCheck) listRef(e *Entity) *OperationRef {
 	}
 	ref, _ := c.spec.Operation(e.List.Operation)
 	return ref
-}
-
-// pagingParams lists the request parameters a pagination fills, with the
-// keys they are written at.
-func pagingParams(pg *Pagination) []namedValue {
-	var out []namedValue
-	add := func(style, key, name string) {
-		if name != "" {
-			out = append(out, namedValue{name, style + "/" + key})
-		}
-	}
-	if s := pg.Page; s != nil {
-		add("page", "param", s.Param)
-		add("page", "sizeParam", s.SizeParam)
-	}
-	if s := pg.Offset; s != nil {
-		add("offset", "param", s.Param)
-		add("offset", "limitParam", s.LimitParam)
-	}
-	if s := pg.Cursor; s != nil {
-		add("cursor", "param", s.Param)
-		add("cursor", "sizeParam", s.SizeParam)
-	}
-	if s := pg.NextLink; s != nil {
-		add("nextLink", "sizeParam", s.SizeParam)
-	}
-	if s := pg.LinkHeader; s != nil {
-		add("linkHeader", "sizeParam", s.SizeParam)
-	}
-	if s := pg.Connection; s != nil {
-		add("connection", "after", s.After)
-		add("connection", "first", s.First)
-	}
-	return out
-}
-
-// pagingPaths lists the response paths a pagination reads.
-func pagingPaths(pg *Pagination) []namedValue {
-	var out []namedValue
-	add := func(key, path string) {
-		if path != "" {
-			out = append(out, namedValue{path, key})
-		}
-	}
-	if pg.Cursor != nil {
-		add("cursor/next", pg.Cursor.Next)
-	}
-	if pg.NextLink != nil {
-		add("nextLink/path", pg.NextLink.Path)
-	}
-	if pg.Connection != nil {
-		add("connection/pageInfo", pg.Connection.PageInfo)
-	}
-	if pg.Stop != nil {
-		add("stop/total", pg.Stop.Total)
-		add("stop/hasMore", pg.Stop.HasMore)
-	}
-	return out
 }
 
 // checkListParam checks a parameter that paging or the incremental filter

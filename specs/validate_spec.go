@@ -12,13 +12,20 @@ type specCheck struct {
 	spec *Spec
 	r    *report
 	tpl  *templateCheck
+	// registry describes the auth methods and paging styles; nil skips
+	// their configs.
+	registry *Plugins
+	// plugins holds the decoded plug-in configs by pointer (nil when the
+	// type is unknown), so that each is decoded and reported once.
+	plugins map[string]any
 }
 
 // checkSpec runs every model-independent semantic check on spec.
-func checkSpec(spec *Spec, r *report) {
-	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r)}
+func checkSpec(spec *Spec, r *report, registry *Plugins) {
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r), registry: registry, plugins: map[string]any{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
+	c.checkDefaultPaging()
 	for _, name := range slices.Sorted(maps.Keys(spec.Sync.Entities)) {
 		c.checkEntity(name, spec.Sync.Entities[name])
 	}

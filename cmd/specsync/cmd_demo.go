@@ -22,7 +22,6 @@ import (
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
-	"github.com/specsync/specsync/specs"
 )
 
 func newDemoCmd() *cobra.Command {
@@ -222,7 +221,7 @@ func (d *demo) apply(ctx context.Context) error {
 		if _, err := store.Apply(ctx, inst); err != nil {
 			return fmt.Errorf("applying instance %s: %w", inst.ID, err)
 		}
-		l, _, err := engine.Open(inst, specs.LoadOptions{})
+		l, _, err := engine.Open(inst, loadOptions())
 		if err != nil {
 			return err
 		}

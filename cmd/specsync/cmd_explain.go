@@ -15,7 +15,7 @@ import (
 )
 
 func newExplainCmd() *cobra.Command {
-	var opts specs.LoadOptions
+	opts := loadOptions()
 	cmd := &cobra.Command{
 		Use:   "explain FILE [ENTITY]",
 		Short: "Print a spec's entities, their operations and field mappings as tables",
@@ -169,21 +169,10 @@ func describeOp(spec *specs.Spec, id string) string {
 }
 
 func describeAuth(a *specs.Auth) string {
-	switch {
-	case a == nil:
+	if a == nil {
 		return "none"
-	case a.APIKey != nil:
-		return fmt.Sprintf("api key in %s %q (%s)", a.APIKey.In, a.APIKey.Name, a.APIKey.Key)
-	case a.Basic != nil:
-		return "http basic"
-	case a.Bearer != nil:
-		return "bearer token (" + a.Bearer.Token.String() + ")"
-	case a.OAuth2 != nil:
-		return fmt.Sprintf("oauth2 %s grant at %s", a.OAuth2.Grant, a.OAuth2.TokenURL)
-	case a.TokenLogin != nil:
-		return fmt.Sprintf("token login via %s, token in header %q", a.TokenLogin.Operation, a.TokenLogin.Header)
 	}
-	return "none"
+	return builtinPlugins().Summary(specs.PluginAuth, a.Type, a.Config)
 }
 
 func describeRateLimit(r *specs.RateLimit) string {
@@ -207,23 +196,10 @@ func firstPagination(ps ...*specs.Pagination) *specs.Pagination {
 }
 
 func describePagination(p *specs.Pagination) string {
-	switch {
-	case p == nil:
+	if p == nil {
 		return "none"
-	case p.Page != nil:
-		return "page " + p.Page.Param
-	case p.Offset != nil:
-		return "offset " + p.Offset.Param
-	case p.Cursor != nil:
-		return "cursor " + p.Cursor.Next
-	case p.NextLink != nil:
-		return "next link " + p.NextLink.Path
-	case p.LinkHeader != nil:
-		return "link header"
-	case p.Connection != nil:
-		return "connection " + p.Connection.PageInfo
 	}
-	return "none"
+	return builtinPlugins().Summary(specs.PluginPagination, p.Type, p.Config)
 }
 
 func describeIncremental(inc *specs.Incremental) string {

@@ -30,7 +30,7 @@ func newInstancesCmd() *cobra.Command {
 }
 
 func newInstancesApplyCmd(sf *stateFlags) *cobra.Command {
-	var opts specs.LoadOptions
+	opts := loadOptions()
 	cmd := &cobra.Command{
 		Use:   "apply FILE|DIR...",
 		Short: "Validate instances (JSON or YAML) with their specs and store them",

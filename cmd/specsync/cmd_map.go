@@ -54,7 +54,7 @@ read: the input is an API object of the system; the result is a model record
 }
 
 func runMap(cmd *cobra.Command, path, entity string, f mapFlags) (map[string]any, error) {
-	spec, err := loadSpec(cmd.ErrOrStderr(), path, specs.LoadOptions{})
+	spec, err := loadSpec(cmd.ErrOrStderr(), path, loadOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func mapInputs(cmd *cobra.Command, spec *specs.Spec, e *specs.Entity, entity str
 	case "read":
 		var target *openapi3.Schema
 		if f.modelPath != "" {
-			model, fs, err := specs.LoadModel(f.modelPath, specs.LoadOptions{})
+			model, fs, err := specs.LoadModel(f.modelPath, loadOptions())
 			if err != nil || fs.HasErrors() {
 				return nil, nil, nil, &exitError{code: 2, err: fmt.Errorf("model %s is not usable; run `specsync validate %s`", f.modelPath, f.modelPath)}
 			}

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/connectors/mock"
-	"github.com/specsync/specsync/specs"
 )
 
 func newMockCmd() *cobra.Command {
@@ -33,7 +32,7 @@ delete. Requests are validated against the spec. Faults are injected by flags.
 --seed takes a JSON object of entity name -> array of API objects.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := loadSpec(cmd.ErrOrStderr(), args[0], specs.LoadOptions{})
+			spec, err := loadSpec(cmd.ErrOrStderr(), args[0], loadOptions())
 			if err != nil {
 				return err
 			}

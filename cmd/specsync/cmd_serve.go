@@ -19,7 +19,6 @@ import (
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/server"
 	"github.com/specsync/specsync/server/notify"
-	"github.com/specsync/specsync/specs"
 )
 
 // serveOptions are the flags of `specsync serve`.
@@ -143,7 +142,7 @@ func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namesp
 // addWorker builds the worker that runs instances with eng, and its asynq
 // server.
 func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespace, eng *engine.Engine, notifier engine.Notifier, log *slog.Logger) error {
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, specs.LoadOptions{}),
+	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, loadOptions()),
 		Store: engine.NewInstanceStore(rdb, ns), History: engine.NewHistory(rdb, ns, engine.HistoryConfig{}),
 		Observer: p.metrics, Notifier: notifier, Logger: log})
 	if err != nil {

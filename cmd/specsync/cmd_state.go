@@ -91,7 +91,7 @@ func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *
 
 // openInstance loads an instance's specs, printing findings that stop it.
 func openInstance(cmd *cobra.Command, inst *engine.Instance) (*engine.Loaded, error) {
-	loaded, found, err := engine.Open(inst, specs.LoadOptions{})
+	loaded, found, err := engine.Open(inst, loadOptions())
 	if err == nil {
 		return loaded, nil
 	}

@@ -26,7 +26,7 @@ func runDoc(t *testing.T, name string) string {
 // serveDoc serves a spec with the mock and returns the server and its URL.
 func serveDoc(t *testing.T, name string) (*mock.Server, string) {
 	t.Helper()
-	spec, fs, err := specs.Load(runDoc(t, name), specs.LoadOptions{})
+	spec, fs, err := specs.Load(runDoc(t, name), loadOptions())
 	if err != nil || fs.HasErrors() {
 		t.Fatalf("%v %v", err, fs)
 	}

@@ -12,7 +12,7 @@ import (
 
 func newValidateCmd() *cobra.Command {
 	var format, modelPath string
-	var opts specs.LoadOptions
+	opts := loadOptions()
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check connector specs and models; report every finding with its location",

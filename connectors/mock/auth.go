@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -31,7 +32,8 @@ func (e *authError) Error() string { return e.msg }
 //
 // An authenticator is safe for concurrent use.
 type authenticator struct {
-	cfg *specs.Auth
+	// served is what the spec's auth method expects; nil without auth.
+	served *connectors.ServedAuth
 	// tokenPath is the OAuth2 token endpoint's path, "" when the token URL
 	// points at a fixed remote host the mock cannot stand in for.
 	tokenPath string
@@ -44,16 +46,30 @@ type authenticator struct {
 	refreshs map[string]bool
 }
 
-func newAuthenticator(cfg *specs.Auth, newID func() string) *authenticator {
-	a := &authenticator{cfg: cfg, newID: newID, tokens: map[string]time.Time{}, refreshs: map[string]bool{}}
-	switch {
-	case cfg == nil:
-	case cfg.TokenLogin != nil:
-		a.loginOp = cfg.TokenLogin.Operation
-	case cfg.OAuth2 != nil:
-		a.tokenPath = servedTokenPath(cfg.OAuth2.TokenURL)
+// newAuthenticator emulates the auth method a chooses, decoded with the
+// built-in methods; a method the mock cannot serve is an error.
+func newAuthenticator(a *specs.Auth, newID func() string) (*authenticator, error) {
+	out := &authenticator{newID: newID, tokens: map[string]time.Time{}, refreshs: map[string]bool{}}
+	if a == nil {
+		return out, nil
 	}
-	return a
+	cfg, err := connectors.DefaultAuth().Config(a)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	server, ok := cfg.(connectors.AuthServer)
+	if !ok {
+		return nil, fmt.Errorf("auth: the mock cannot serve auth method %q", a.Type)
+	}
+	served := server.Served()
+	out.served = &served
+	if served.Login != nil {
+		out.loginOp = served.Login.Operation
+	}
+	if served.TokenURL != "" {
+		out.tokenPath = servedTokenPath(served.TokenURL)
+	}
+	return out, nil
 }
 
 // servedTokenPath returns the path of a token URL the mock can serve: one
@@ -87,30 +103,25 @@ func servedTokenPath(tokenURL string) string {
 
 // check verifies the credentials of an API request.
 func (a *authenticator) check(r *http.Request, rt *setup) error {
-	c := a.cfg
-	require := rt.opts.RequireAuth
+	s, require := a.served, rt.opts.RequireAuth
 	switch {
-	case c == nil:
+	case s == nil:
 		return nil
-	case c.APIKey != nil:
-		if require && apiKey(r, c.APIKey) == "" {
-			return &authError{msg: fmt.Sprintf("missing API key in %s %q", c.APIKey.In, c.APIKey.Name)}
-		}
-	case c.Basic != nil:
+	case s.Login != nil:
+		token, _ := strings.CutPrefix(r.Header.Get(s.Name), s.Prefix)
+		return a.checkToken(token, rt.now(), s.Name, "")
+	case a.tokenPath != "":
+		return a.checkToken(bearerToken(r), rt.now(), "Authorization", `Bearer realm="mock", error="invalid_token"`)
+	case s.In == "basic":
 		if user, _, ok := r.BasicAuth(); require && (!ok || user == "") {
 			return &authError{msg: "missing basic credentials", challenge: `Basic realm="mock"`}
 		}
-	case c.Bearer != nil, c.OAuth2 != nil && a.tokenPath == "":
+	case s.In == "bearer":
 		if require && bearerToken(r) == "" {
 			return &authError{msg: "missing bearer token", challenge: `Bearer realm="mock"`}
 		}
-	case c.OAuth2 != nil:
-		return a.checkToken(bearerToken(r), rt.now(), "Authorization", `Bearer realm="mock", error="invalid_token"`)
-	case c.TokenLogin != nil:
-		tl := c.TokenLogin
-		header := headerOr(tl.Header)
-		token, _ := strings.CutPrefix(r.Header.Get(header), tl.Prefix)
-		return a.checkToken(token, rt.now(), header, "")
+	case require && apiKey(r, s.In, s.Name) == "":
+		return &authError{msg: fmt.Sprintf("missing API key in %s %q", s.In, s.Name)}
 	}
 	return nil
 }
@@ -151,9 +162,9 @@ func (a *authenticator) issue(now time.Time, ttl time.Duration) (token string, e
 // login answers the token login operation with a token and its expiry at
 // the paths the spec names.
 func (a *authenticator) login(body map[string]any, rt *setup) (map[string]any, error) {
-	tl := a.cfg.TokenLogin
+	tl := a.served.Login
 	if rt.opts.RequireAuth {
-		for _, field := range sortedKeys(tl.Body) {
+		for _, field := range tl.Fields {
 			if textAt(body, field) == "" {
 				return nil, &authError{msg: fmt.Sprintf("login field %q is empty", field)}
 			}
@@ -244,17 +255,17 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request, rt *s
 	writeJSON(w, status, data)
 }
 
-func apiKey(r *http.Request, k *specs.AuthAPIKey) string {
-	switch k.In {
+func apiKey(r *http.Request, in, name string) string {
+	switch in {
 	case "query":
-		return r.URL.Query().Get(k.Name)
+		return r.URL.Query().Get(name)
 	case "cookie":
-		if c, err := r.Cookie(k.Name); err == nil {
+		if c, err := r.Cookie(name); err == nil {
 			return c.Value
 		}
 		return ""
 	}
-	return r.Header.Get(k.Name)
+	return r.Header.Get(name)
 }
 
 func bearerToken(r *http.Request) string {
@@ -263,11 +274,4 @@ func bearerToken(r *http.Request) string {
 		return strings.TrimSpace(h[7:])
 	}
 	return ""
-}
-
-func headerOr(h string) string {
-	if h == "" {
-		return "Authorization"
-	}
-	return h
 }

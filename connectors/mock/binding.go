@@ -61,7 +61,7 @@ type binding struct {
 	op     *specs.Operation
 	ref    *opRef // the HTTP operation; for GraphQL the envelope operation
 	coll   *collection
-	paging *specs.Pagination
+	paging *paging
 	// input is the schema of the GraphQL input variable (nil: not checked).
 	input *openapi3.Schema
 	// field is the response key of the GraphQL document's first field.
@@ -142,9 +142,13 @@ func (cat *catalog) bindEntity(spec *specs.Spec, name string) ([]*binding, error
 	if ent == nil {
 		return nil, fmt.Errorf("x-sync entity %q is null; give it a model, a key and operations", name)
 	}
+	pg, err := newPaging(firstPaging(ent.Pagination, spec.Sync.Pagination))
+	if err != nil {
+		return nil, fmt.Errorf("x-sync entity %q: %w", name, err)
+	}
 	var out []*binding
 	for _, x := range entityOps(ent) {
-		b := &binding{entity: name, ent: ent, action: x.act, op: x.op, paging: firstPaging(ent.Pagination, spec.Sync.Pagination)}
+		b := &binding{entity: name, ent: ent, action: x.act, op: x.op, paging: pg}
 		if err := cat.resolve(spec, b); err != nil {
 			return nil, fmt.Errorf("x-sync entity %q %s: %w", name, x.act, err)
 		}

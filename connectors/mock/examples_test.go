@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -107,8 +108,18 @@ func (w exampleWalker) list() []string {
 }
 
 // pagination is the entity's, else the spec's.
-func (w exampleWalker) pagination() *specs.Pagination {
-	return firstPaging(w.ent().Pagination, w.spec.Sync.Pagination)
+// pagination returns the decoded config of the entity's paging style, nil
+// without one.
+func (w exampleWalker) pagination() any {
+	p := firstPaging(w.ent().Pagination, w.spec.Sync.Pagination)
+	if p == nil {
+		return nil
+	}
+	cfg, err := connectors.DefaultPaginators().Config(p)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return cfg
 }
 
 // page fetches one page; next is what the previous page said comes next
@@ -145,24 +156,23 @@ func (w exampleWalker) pageParams(next any) map[string]any {
 			out[name] = v
 		}
 	}
-	switch {
-	case p == nil:
-	case p.Page != nil:
-		set(p.Page.SizeParam, pageSize)
-		set(p.Page.Param, next)
-	case p.Offset != nil:
-		set(p.Offset.LimitParam, pageSize)
-		set(p.Offset.Param, next)
-	case p.Cursor != nil:
-		set(p.Cursor.SizeParam, pageSize)
-		set(p.Cursor.Param, next)
-	case p.Connection != nil:
-		set(p.Connection.First, pageSize)
-		set(p.Connection.After, next)
-	case p.NextLink != nil:
-		set(p.NextLink.SizeParam, pageSize)
-	case p.LinkHeader != nil:
-		set(p.LinkHeader.SizeParam, pageSize)
+	switch p := p.(type) {
+	case *connectors.PagePaging:
+		set(p.SizeParam, pageSize)
+		set(p.Param, next)
+	case *connectors.OffsetPaging:
+		set(p.LimitParam, pageSize)
+		set(p.Param, next)
+	case *connectors.CursorPaging:
+		set(p.SizeParam, pageSize)
+		set(p.Param, next)
+	case *connectors.ConnectionPaging:
+		set(p.First, pageSize)
+		set(p.After, next)
+	case *connectors.NextLinkPaging:
+		set(p.SizeParam, pageSize)
+	case *connectors.LinkHeaderPaging:
+		set(p.SizeParam, pageSize)
 	}
 	return out
 }
@@ -173,24 +183,29 @@ var linkRel = regexp.MustCompile(`<([^>]+)>;\s*rel="next"`)
 // records in all: nil after the last. Page and offset styles end on a
 // short page.
 func (w exampleWalker) next(r reply, n, pages, seen int) any {
-	p := w.pagination()
-	switch {
-	case p == nil || n == 0:
-	case p.Page != nil && n == pageSize:
-		return p.Page.FirstPage() + pages
-	case p.Offset != nil && n == pageSize:
-		return seen
-	case p.Cursor != nil:
-		return nonEmpty(textAt(r.obj(w.t), p.Cursor.Next))
-	case p.NextLink != nil:
-		return nonEmpty(textAt(r.obj(w.t), p.NextLink.Path))
-	case p.LinkHeader != nil:
+	if n == 0 {
+		return nil
+	}
+	switch p := w.pagination().(type) {
+	case *connectors.PagePaging:
+		if n == pageSize {
+			return p.FirstPage() + pages
+		}
+	case *connectors.OffsetPaging:
+		if n == pageSize {
+			return seen
+		}
+	case *connectors.CursorPaging:
+		return nonEmpty(textAt(r.obj(w.t), p.Next))
+	case *connectors.NextLinkPaging:
+		return nonEmpty(textAt(r.obj(w.t), p.Path))
+	case *connectors.LinkHeaderPaging:
 		if m := linkRel.FindStringSubmatch(r.header.Get("Link")); m != nil {
 			return m[1]
 		}
-	case p.Connection != nil:
-		if r.at(p.Connection.PageInfo+".hasNextPage") == true {
-			return r.at(p.Connection.PageInfo + ".endCursor")
+	case *connectors.ConnectionPaging:
+		if r.at(p.PageInfo+".hasNextPage") == true {
+			return r.at(p.PageInfo + ".endCursor")
 		}
 	}
 	return nil
@@ -230,21 +245,25 @@ func (w exampleWalker) remove(key string) {
 // exampleAuth logs in the way the spec's auth says and returns the
 // headers to send.
 func exampleAuth(t *testing.T, spec *specs.Spec, base string) []string {
-	a := spec.Sync.Auth
-	switch {
-	case a == nil:
+	if spec.Sync.Auth == nil {
 		return nil
-	case a.TokenLogin != nil:
+	}
+	cfg, err := connectors.DefaultAuth().Config(spec.Sync.Auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch a := cfg.(type) {
+	case *connectors.AuthTokenLogin:
 		body := map[string]any{}
-		for field := range a.TokenLogin.Body {
+		for field := range a.Body {
 			setPath(body, field, "x")
 		}
-		ref := mustOp(t, spec, a.TokenLogin.Operation)
+		ref := mustOp(t, spec, a.Operation)
 		r := call(t, ref.Method, base+ref.Path, body).want(t, 200)
-		return []string{headerOr(a.TokenLogin.Header) + ": " + a.TokenLogin.Prefix + textAt(r.obj(t), a.TokenLogin.Token)}
-	case a.OAuth2 != nil:
-		form := url.Values{"grant_type": {a.OAuth2.Grant}, "client_id": {"id"}, "client_secret": {"s"}, "username": {"u"}, "password": {"p"}}
-		r := postForm(t, base+servedTokenPath(a.OAuth2.TokenURL), form).want(t, 200)
+		return []string{a.HeaderName() + ": " + a.Prefix + textAt(r.obj(t), a.Token)}
+	case *connectors.AuthOAuth2:
+		form := url.Values{"grant_type": {a.Grant}, "client_id": {"id"}, "client_secret": {"s"}, "username": {"u"}, "password": {"p"}}
+		r := postForm(t, base+servedTokenPath(a.TokenURL), form).want(t, 200)
 		return []string{"Authorization: Bearer " + textAt(r.obj(t), "access_token")}
 	}
 	return nil

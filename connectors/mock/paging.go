@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -38,70 +39,81 @@ type pageRequest struct {
 	size int
 }
 
+// paging is a list's pagination as the mock serves it: the style's
+// served protocol and the shared stop rules.
+type paging struct {
+	served connectors.ServedPaging
+	stop   *specs.StopRules
+}
+
+// newPaging decodes the style of p with the built-in paginators; nil p
+// gives nil. A style the mock cannot serve is an error.
+func newPaging(p *specs.Pagination) (*paging, error) {
+	if p == nil {
+		return nil, nil
+	}
+	cfg, err := connectors.DefaultPaginators().Config(p)
+	if err != nil {
+		return nil, fmt.Errorf("pagination: %w", err)
+	}
+	server, ok := cfg.(connectors.PagingServer)
+	if !ok {
+		return nil, fmt.Errorf("pagination: the mock cannot serve paging style %q", p.Type)
+	}
+	return &paging{served: server.Served(), stop: p.Stop}, nil
+}
+
+// positionParam is the parameter carrying the position: the style's, or
+// the one of the links this server makes.
+func (p *paging) positionParam() string {
+	if p.served.Param == "" {
+		return linkCursorParam
+	}
+	return p.served.Param
+}
+
 // pagingParams names the parameters a pagination style reads.
-func pagingParams(p *specs.Pagination) map[string]bool {
+func pagingParams(p *paging) map[string]bool {
 	out := map[string]bool{}
 	if p == nil {
 		return out
 	}
-	add := func(names ...string) {
-		for _, n := range names {
-			if n != "" {
-				out[n] = true
-			}
+	for _, n := range []string{p.positionParam(), p.served.SizeParam} {
+		if n != "" {
+			out[n] = true
 		}
-	}
-	switch {
-	case p.Page != nil:
-		add(p.Page.Param, p.Page.SizeParam)
-	case p.Offset != nil:
-		add(p.Offset.Param, p.Offset.LimitParam)
-	case p.Cursor != nil:
-		add(p.Cursor.Param, p.Cursor.SizeParam)
-	case p.NextLink != nil:
-		add(p.NextLink.SizeParam, linkCursorParam)
-	case p.LinkHeader != nil:
-		add(p.LinkHeader.SizeParam, linkCursorParam)
-	case p.Connection != nil:
-		add(p.Connection.After, p.Connection.First)
 	}
 	return out
 }
 
 // parsePage reads the position and size of a list request in the style of
 // p. Without pagination the whole list is one page.
-func parsePage(p *specs.Pagination, get params) (pageRequest, error) {
-	switch {
-	case p == nil:
+func parsePage(p *paging, get params) (pageRequest, error) {
+	if p == nil {
 		return pageRequest{size: math.MaxInt}, nil
-	case p.Page != nil:
-		return parsePageNumber(p.Page, get)
-	case p.Offset != nil:
-		size, err := intParam(get, p.Offset.LimitParam, sizeOr(p.Offset.Size), 1)
+	}
+	s := p.served
+	switch s.Position {
+	case connectors.PositionNumber:
+		return parsePageNumber(s, get)
+	case connectors.PositionOffset:
+		size, err := intParam(get, s.SizeParam, sizeOr(s.Size), 1)
 		if err != nil {
 			return pageRequest{}, err
 		}
-		off, err := intParam(get, p.Offset.Param, 0, 0)
+		off, err := intParam(get, s.Param, 0, 0)
 		return pageRequest{from: start{offset: off}, size: size}, err
-	case p.Cursor != nil:
-		return parseCursor(get, p.Cursor.Param, p.Cursor.SizeParam, p.Cursor.Size)
-	case p.NextLink != nil:
-		return parseCursor(get, linkCursorParam, p.NextLink.SizeParam, p.NextLink.Size)
-	case p.LinkHeader != nil:
-		return parseCursor(get, linkCursorParam, p.LinkHeader.SizeParam, p.LinkHeader.Size)
-	case p.Connection != nil:
-		return parseCursor(get, p.Connection.After, p.Connection.First, p.Connection.Size)
 	}
-	return pageRequest{size: math.MaxInt}, nil
+	return parseCursor(get, p.positionParam(), s.SizeParam, s.Size)
 }
 
-func parsePageNumber(pp *specs.PagePaging, get params) (pageRequest, error) {
-	first := pp.FirstPage()
-	size, err := intParam(get, pp.SizeParam, sizeOr(pp.Size), 1)
+func parsePageNumber(s connectors.ServedPaging, get params) (pageRequest, error) {
+	first := s.First
+	size, err := intParam(get, s.SizeParam, sizeOr(s.Size), 1)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	n, err := intParam(get, pp.Param, first, first)
+	n, err := intParam(get, s.Param, first, first)
 	if err != nil {
 		return pageRequest{}, err
 	}
@@ -197,7 +209,7 @@ func (l *listing) truncate(share float64) bool {
 // shape builds the list response: the envelope around the records holds
 // the style's next cursor, link or pageInfo and the stop rules' total and
 // has-more values. linkFor makes the next page's URL (nil without one).
-func shape(p *specs.Pagination, recordsPath string, l listing, linkFor func(token string) string, h http.Header) ([]byte, error) {
+func shape(p *paging, recordsPath string, l listing, linkFor func(token string) string, h http.Header) ([]byte, error) {
 	env := map[string]any{}
 	if p != nil {
 		shapePaging(p, env, l, linkFor, h)
@@ -224,26 +236,27 @@ func splitEdges(path string) (at string, inEdge []string) {
 	return path, nil
 }
 
-func shapePaging(p *specs.Pagination, env map[string]any, l listing, linkFor func(string) string, h http.Header) {
-	if p.Stop != nil && p.Stop.Total != "" {
-		setPath(env, p.Stop.Total, l.page.total)
+func shapePaging(p *paging, env map[string]any, l listing, linkFor func(string) string, h http.Header) {
+	if p.stop != nil && p.stop.Total != "" {
+		setPath(env, p.stop.Total, l.page.total)
 	}
-	if p.Stop != nil && p.Stop.HasMore != "" {
-		setPath(env, p.Stop.HasMore, l.more)
+	if p.stop != nil && p.stop.HasMore != "" {
+		setPath(env, p.stop.HasMore, l.more)
 	}
+	s := p.served
 	switch {
-	case p.Cursor != nil && l.next != "":
-		setPath(env, p.Cursor.Next, l.next)
-	case p.NextLink != nil && l.next != "" && linkFor != nil:
-		setPath(env, p.NextLink.Path, linkFor(l.next))
-	case p.LinkHeader != nil && l.next != "" && linkFor != nil:
+	case s.Next == connectors.NextCursor && l.next != "":
+		setPath(env, s.NextPath, l.next)
+	case s.Next == connectors.NextLink && l.next != "" && linkFor != nil:
+		setPath(env, s.NextPath, linkFor(l.next))
+	case s.Next == connectors.NextLinkHeader && l.next != "" && linkFor != nil:
 		h.Set("Link", "<"+linkFor(l.next)+`>; rel="next"`)
-	case p.Connection != nil:
+	case s.Next == connectors.NextPageInfo:
 		info := map[string]any{"hasNextPage": l.more, "endCursor": nil}
 		if l.page.lastSeq != 0 {
 			info["endCursor"] = encodeCursor(l.page.lastSeq)
 		}
-		setPath(env, p.Connection.PageInfo, info)
+		setPath(env, s.NextPath, info)
 	}
 }
 

@@ -158,7 +158,9 @@ func New(spec *specs.Spec, opts Options) (*Server, error) {
 	s := &Server{spec: spec, cat: cat, router: newRouter(spec.Doc), ids: newIDSource(opts.Seed),
 		valOpts: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true,
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
-	s.auth = newAuthenticator(spec.Sync.Auth, s.ids.uuid)
+	if s.auth, err = newAuthenticator(spec.Sync.Auth, s.ids.uuid); err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
 	if spec.Sync.GraphQL != nil {
 		s.gqlOp = spec.Sync.GraphQL.Operation
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -163,7 +164,7 @@ func tenantVars(unitID string) map[string]any {
 // documents.
 func specDocs(t *testing.T) map[string]*specs.Entity {
 	t.Helper()
-	spec, found, err := specs.Load("../realestate/everreal.json", specs.LoadOptions{})
+	spec, found, err := specs.Load("../realestate/everreal.json", specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
 	if err != nil || found.HasErrors() {
 		t.Fatalf("loading everreal.json: %v %v", err, found)
 	}

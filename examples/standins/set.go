@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/specs"
@@ -170,7 +171,7 @@ func (s *Set) WriteInstances(dir string) ([]string, error) {
 // loadSpec loads one connector spec of the example and refuses findings
 // that are errors.
 func loadSpec(dir, name string) (*specs.Spec, error) {
-	spec, found, err := specs.Load(filepath.Join(dir, name), specs.LoadOptions{})
+	spec, found, err := specs.Load(filepath.Join(dir, name), specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
 	if err != nil {
 		return nil, fmt.Errorf("stand-ins: %w", err)
 	}

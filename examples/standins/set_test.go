@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/specs"
@@ -61,7 +62,7 @@ func TestWriteInstancesLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
-		l, found, err := engine.LoadInstance(p, specs.LoadOptions{})
+		l, found, err := engine.LoadInstance(p, specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
 		if err != nil || found.HasErrors() {
 			t.Fatalf("%s: %v %v", filepath.Base(p), err, found)
 		}
