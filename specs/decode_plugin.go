@@ -34,10 +34,12 @@ func (d *strictDecoder) plugin(n *yaml.Node, t reflect.Type, kind PluginKind, p 
 	out := map[string]any{}
 	for _, kv := range d.members(n, p) {
 		at := jsonptr.Join(p, kv.key)
-		f := fieldByName(fields, kv.key)
-		v, ok := d.freeChild(kv.value, at)
-		if f != nil {
+		var v any
+		var ok bool
+		if f := fieldByName(fields, kv.key); f != nil {
 			v, ok = d.field(kv.value, f, at)
+		} else {
+			v, ok = d.freeChild(kv.value, at)
 		}
 		if ok {
 			out[kv.key] = v
@@ -53,7 +55,7 @@ func (d *strictDecoder) missingType(n *yaml.Node, t reflect.Type, kind PluginKin
 	shared := fieldNames(structFields(t))
 	for _, kv := range d.members(n, p) {
 		if kv.value.Kind == yaml.MappingNode && !slices.Contains(shared, kv.key) {
-			d.r.errorHint(CodeOldPluginShape, p, "write "+d.typeShape(n, kind, kv.key, p),
+			d.r.errorHint(CodeOldPluginShape, p, "write "+d.typeShape(n, kind, kv.key, shared, p),
 				"%s names its %s by a key; the %s is chosen by \"type\" now", kind, kind.noun(), kind.noun())
 			return false
 		}
@@ -64,21 +66,33 @@ func (d *strictDecoder) missingType(n *yaml.Node, t reflect.Type, kind PluginKin
 }
 
 // typeShape renders object n, whose key name held the plug-in's config,
-// with type set to name and the config's keys beside it. Literal secrets
-// are not repeated: see secretMask.
-func (d *strictDecoder) typeShape(n *yaml.Node, kind PluginKind, name, p string) string {
+// with type set to name and the config's keys beside it. Another old
+// config beside it stays as it is. Literal secrets are not repeated: see
+// secretMask.
+func (d *strictDecoder) typeShape(n *yaml.Node, kind PluginKind, name string, shared []string, p string) string {
 	parts := []string{fmt.Sprintf("%q: %q", "type", name)}
-	mask := d.secretMask(kind, name)
 	for _, kv := range d.members(n, p) {
-		if kv.key != name {
+		switch {
+		case kv.key == name:
+			parts = append(parts, d.configMembers(kv.value, kind, name, p)...)
+		case slices.Contains(shared, kv.key) || kv.value.Kind != yaml.MappingNode:
 			parts = append(parts, d.jsonMember(kv.key, kv.value, p))
-			continue
-		}
-		for _, inner := range d.members(kv.value, p) {
-			parts = append(parts, fmt.Sprintf("%q: %s", inner.key, d.maskedJSON(inner.value, mask(inner.key), p)))
+		default:
+			parts = append(parts, fmt.Sprintf("%q: {%s}", kv.key, strings.Join(d.configMembers(kv.value, kind, kv.key, p), ", ")))
 		}
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// configMembers renders the members of the old config n of plug-in name,
+// its literal secrets masked.
+func (d *strictDecoder) configMembers(n *yaml.Node, kind PluginKind, name, p string) []string {
+	mask := d.secretMask(kind, name)
+	var parts []string
+	for _, kv := range d.members(n, p) {
+		parts = append(parts, fmt.Sprintf("%q: %s", kv.key, d.maskedJSON(kv.value, mask(kv.key), p)))
+	}
+	return parts
 }
 
 // secretDepth says where, below a config key, strings are secrets.

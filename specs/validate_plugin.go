@@ -20,9 +20,6 @@ type PluginCheck struct {
 	ref     *OperationRef // the list's operation in the document
 }
 
-// Spec returns the spec being checked.
-func (k *PluginCheck) Spec() *Spec { return k.c.spec }
-
 // Operation checks that an operation with operationId id exists; key is
 // the config key holding it.
 func (k *PluginCheck) Operation(key, id string) {
