@@ -84,7 +84,9 @@ type Config struct {
 	// Logger receives warnings (validation in warn mode, retries). Secrets
 	// are redacted from everything it receives. Nil means slog.Default().
 	Logger *slog.Logger
-	// Auth holds the auth methods. Nil means DefaultAuth().
+	// Auth holds the auth methods. Nil means DefaultAuth(). Specs loaded
+	// with Plugins{Auth, Paginators}.Describe() are checked against the
+	// same plug-ins the client runs.
 	Auth *AuthRegistry
 	// Paginators holds the paging styles. Nil means DefaultPaginators().
 	Paginators *PaginatorRegistry

@@ -12,7 +12,7 @@ type Sync struct {
 	// appears in audit entries and metrics.
 	System string `json:"system" doc:"Name of the system, used in audit entries and metrics." example:"everreal"`
 	// Auth says how every request authenticates. Nil means no auth.
-	Auth *Auth `json:"auth,omitempty" doc:"How requests authenticate; exactly one method."`
+	Auth *Auth `json:"auth,omitempty" doc:"How requests authenticate: the auth method chosen by type."`
 	// GraphQL marks the spec as a GraphQL API: operations that carry a
 	// `graphql` document are sent to this endpoint as a request envelope.
 	GraphQL *GraphQL `json:"graphql,omitempty" doc:"GraphQL endpoint settings, for partners that speak GraphQL over one HTTP operation."`
