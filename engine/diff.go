@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Payloads are compared by hash: the xxhash64 of a canonical encoding of
@@ -323,7 +324,7 @@ func diffFields(old []fieldPrint, payload map[string]any) []FieldChange {
 // itemChanges lists the field changes of an item's payload, unmasked: every
 // field for a create, else the difference to the stored fingerprints.
 func itemChanges(it *item) []FieldChange {
-	if it.action == Create {
+	if it.action == instance.Create {
 		return newFields(it.payload)
 	}
 	return diffFields(decodeMemo(it.known.Memo).prints, it.payload)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Reason codes of failed records.
@@ -204,7 +205,7 @@ func (r *run) includeIDs(ctx context.Context, f *flow, inc *include, items []*it
 // home keys themselves.
 func (r *run) targetIDs(ctx context.Context, f *flow, model string, keys []string) ([]string, error) {
 	out := make([]string, len(keys))
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		copy(out, keys)
 		return out, nil
 	}
@@ -212,7 +213,7 @@ func (r *run) targetIDs(ctx context.Context, f *flow, model string, keys []strin
 	if entity == "" {
 		return out, nil
 	}
-	ids, err := r.state.PartnerIDs(ctx, Push, entity, nonEmpty(keys))
+	ids, err := r.state.PartnerIDs(ctx, instance.Push, entity, nonEmpty(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func nonEmpty(list []string) []string {
 // entity: the one pushed first.
 func (r *run) partnerEntityOf(model string) string {
 	for _, f := range r.flows {
-		if f.dir == Push && f.model == model {
+		if f.dir == instance.Push && f.model == model {
 			return f.entity
 		}
 	}

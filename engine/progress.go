@@ -2,12 +2,14 @@ package engine
 
 import (
 	"time"
+
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Progress is where a run stands, reported after every page.
 type Progress struct {
 	RunID     string
-	Direction Direction
+	Direction instance.Direction
 	Entity    string
 	// Done counts the records of the entity handled so far.
 	Done int64

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -19,7 +21,7 @@ import (
 // push then pull, every entity, incremental where a cursor allows it.
 type RunOptions struct {
 	// Direction runs only push or only pull. Empty means both.
-	Direction Direction
+	Direction instance.Direction
 	// Entity runs only this partner entity. Empty means all.
 	Entity string
 	// Full reads everything even where an incremental read is possible.
@@ -51,16 +53,16 @@ var ErrAborted = errors.New("run aborted")
 // run is one execution (or plan) of an instance.
 type run struct {
 	eng       *Engine
-	l         *Loaded
-	inst      *Instance
+	l         *instance.Loaded
+	inst      *instance.Instance
 	opts      RunOptions
 	id        string
 	dry       bool
 	home      *connectors.Client
 	partner   *connectors.Client
-	state     *State
-	ledger    *Ledger
-	audit     *Auditor
+	state     *store.State
+	ledger    *store.Ledger
+	audit     *store.Auditor
 	cache     *includeCache
 	instVars  map[string]any
 	flows     []*flow
@@ -86,7 +88,7 @@ type run struct {
 // summary counts it. The error is non-nil only for a run that could not
 // start or was aborted (matching ErrAborted); the summary is returned
 // either way when the run started.
-func (e *Engine) Run(ctx context.Context, l *Loaded, opts RunOptions) (*Summary, error) {
+func (e *Engine) Run(ctx context.Context, l *instance.Loaded, opts RunOptions) (*Summary, error) {
 	r, err := e.newRun(l, opts, false)
 	if err != nil {
 		return nil, err
@@ -96,7 +98,7 @@ func (e *Engine) Run(ctx context.Context, l *Loaded, opts RunOptions) (*Summary,
 }
 
 // newRun prepares a run: clients, state and flows.
-func (e *Engine) newRun(l *Loaded, opts RunOptions, dry bool) (*run, error) {
+func (e *Engine) newRun(l *instance.Loaded, opts RunOptions, dry bool) (*run, error) {
 	if l == nil || l.Home == nil || l.Partner == nil || l.Model == nil {
 		return nil, errors.New("engine: the instance's specs and model are not loaded; use Open or LoadInstance")
 	}
@@ -128,12 +130,12 @@ func (r *run) setup() error {
 	for _, f := range r.flows {
 		// Pull reads the key of a record the home created from the answer,
 		// and echoes read back the written object.
-		f.onlyID = f.dir == Push && r.flowOf(Pull, f.entity) == nil
+		f.onlyID = f.dir == instance.Push && r.flowOf(instance.Pull, f.entity) == nil
 	}
 	if err := r.checkOptions(); err != nil {
 		return err
 	}
-	r.audit = NewAudit(r.eng.cfg.Redis, r.eng.cfg.Keys, r.eng.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
+	r.audit = store.NewAudit(r.eng.cfg.Redis, r.eng.cfg.Keys, r.eng.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
 	r.sum = newSummary(r)
 	if r.dry {
 		r.plan, r.planned = newPlan(r), newPlannedCreates()
@@ -143,7 +145,7 @@ func (r *run) setup() error {
 
 // checkOptions refuses a direction or entity the instance does not have.
 func (r *run) checkOptions() error {
-	if d := r.opts.Direction; d != "" && !d.valid() {
+	if d := r.opts.Direction; d != "" && !d.Valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", d)
 	}
 	if len(r.opts.Keys) > 0 && (r.opts.Entity == "" || r.opts.Direction == "") {
@@ -172,7 +174,7 @@ func (r *run) entityNames() []string {
 }
 
 // client builds the connector client of one system.
-func (r *run) client(spec *specs.Spec, sys System) (*connectors.Client, error) {
+func (r *run) client(spec *specs.Spec, sys instance.System) (*connectors.Client, error) {
 	cfg := r.eng.cfg
 	shared := cfg.Redis
 	if r.dry {
@@ -208,7 +210,7 @@ func (r *run) execute(ctx context.Context) error {
 
 // phases runs push then pull, each followed by its deletes.
 func (r *run) phases(ctx context.Context) error {
-	for _, dir := range directions {
+	for _, dir := range instance.Directions {
 		if !r.runsDirection(dir) {
 			continue
 		}
@@ -233,7 +235,7 @@ func (r *run) phases(ctx context.Context) error {
 // asked for (or both), and only where the instance is granted anything, so
 // that a pull-only instance does not read the home system just to count
 // every record as denied.
-func (r *run) runsDirection(dir Direction) bool {
+func (r *run) runsDirection(dir instance.Direction) bool {
 	return (r.opts.Direction == "" || r.opts.Direction == dir) && r.inst.Permissions.GrantsAny(dir)
 }
 

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 )
 
 // OutcomeConflict: a change on the side that does not own the entity; it
 // was not written, and the owner's value is written again.
-const OutcomeConflict Outcome = "conflict"
+const OutcomeConflict store.Outcome = "conflict"
 
 // auditPage writes an audit entry per action tried on a page: writes,
 // failures, denials and conflicts. Skipped records are only counted. The
@@ -36,35 +38,35 @@ func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item)
 }
 
 // entry is the audit entry of an item; false for items not audited.
-func (r *run) entry(f *flow, it *item) (Entry, bool) {
-	e := Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID,
+func (r *run) entry(f *flow, it *item) (store.Entry, bool) {
+	e := store.Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID,
 		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it), Duration: it.took, HTTPStatus: it.status}
 	switch it.step {
 	case stepWritten:
-		e.Outcome = OutcomeOK
-		if it.action == Update {
+		e.Outcome = store.OutcomeOK
+		if it.action == instance.Update {
 			e.Values = r.changedValues(f, it)
 		}
-		if it.action == Delete {
+		if it.action == instance.Delete {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": it.gone}
 		}
 	case stepFailed:
-		e.Outcome, e.Error = OutcomeFailed, it.fail.Code+": "+it.fail.Message
+		e.Outcome, e.Error = store.OutcomeFailed, it.fail.Code+": "+it.fail.Message
 	case stepDenied:
-		e.Outcome = OutcomeDenied
+		e.Outcome = store.OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, it.action)
 	case stepConflict:
 		e.Outcome, e.Values = OutcomeConflict, r.changedValues(f, it)
 		e.Error = conflictMessage(f, it)
 	default:
-		return Entry{}, false
+		return store.Entry{}, false
 	}
 	return e, true
 }
 
 // conflictMessage explains a conflict to operators.
 func conflictMessage(f *flow, it *item) string {
-	if it.action == Delete {
+	if it.action == instance.Delete {
 		return fmt.Sprintf("the %s no longer has this record, but the %s owns %s; nothing is deleted and the record is written again on the next run",
 			sourceName(f.dir), sourceName(f.owner), f.entity)
 	}
@@ -74,14 +76,14 @@ func conflictMessage(f *flow, it *item) string {
 
 // actionMap is the action of a record that failed before an action was
 // chosen: reading, relating or mapping it.
-const actionMap Action = "map"
+const actionMap instance.Action = "map"
 
 // actionOf is the action an item tried.
-func actionOf(it *item) Action { return orDefault(it.action, actionMap) }
+func actionOf(it *item) instance.Action { return orDefault(it.action, actionMap) }
 
 // sourceName names the system a direction reads from.
-func sourceName(dir Direction) string {
-	if dir == Push {
+func sourceName(dir instance.Direction) string {
+	if dir == instance.Push {
 		return "home"
 	}
 	return "partner"
@@ -107,7 +109,7 @@ func maskedValue(f *flow, c FieldChange) any {
 		return nil
 	}
 	if f.mask[c.Field] {
-		return maskValue(c.New)
+		return store.MaskValue(c.New)
 	}
 	return c.New
 }
@@ -115,7 +117,7 @@ func maskedValue(f *flow, c FieldChange) any {
 // personalFields lists, per partner entity, the fields to mask in audit
 // values: the model entity's personal fields and both specs' entity
 // personal fields.
-func personalFields(l *Loaded) map[string][]string {
+func personalFields(l *instance.Loaded) map[string][]string {
 	out := map[string][]string{}
 	for name, e := range l.Partner.Sync.Entities {
 		fields := slices.Clone(e.Personal)

@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // codeAborted marks writes that were never sent because the run stopped;
@@ -41,7 +44,7 @@ func (r *run) commitPage(ctx context.Context, p *pipeline, items []*item) error 
 // partnerID is the partner's id of an item, which the state keeps for
 // both directions.
 func (r *run) partnerID(f *flow, it *item) string {
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		return it.srcID
 	}
 	return it.id
@@ -51,30 +54,30 @@ func (r *run) partnerID(f *flow, it *item) string {
 // memos, renews the memos of records mapped again to their last payload,
 // and after a conflict makes the owning direction write again.
 func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*item) error {
-	own := Batch{Direction: f.dir, Entity: f.entity, Written: make([]Written, 0, len(items))}
-	other := Batch{Direction: f.dir.Opposite(), Entity: f.entity}
+	own := store.Batch{Direction: f.dir, Entity: f.entity, Written: make([]store.Written, 0, len(items))}
+	other := store.Batch{Direction: f.dir.Opposite(), Entity: f.entity}
 	for _, it := range items {
 		switch {
-		case it.action == Delete && (it.step == stepWritten || it.step == stepConflict):
-			own.Deleted = append(own.Deleted, Deleted{Key: it.key, PartnerID: it.known.PartnerID})
-			other.Deleted = append(other.Deleted, Deleted{Key: it.key})
+		case it.action == instance.Delete && (it.step == stepWritten || it.step == stepConflict):
+			own.Deleted = append(own.Deleted, store.Deleted{Key: it.key, PartnerID: it.known.PartnerID})
+			other.Deleted = append(other.Deleted, store.Deleted{Key: it.key})
 		case it.step == stepWritten:
-			own.Written = append(own.Written, Written{Key: it.key, PartnerID: r.partnerID(f, it), Hash: it.hash, Echo: it.echo, Memo: it.memoOf()})
-			if f.dir == Pull && it.action == Create {
+			own.Written = append(own.Written, store.Written{Key: it.key, PartnerID: r.partnerID(f, it), Hash: it.hash, Echo: it.echo, Memo: it.memoOf()})
+			if f.dir == instance.Pull && it.action == instance.Create {
 				rd.seenKey(it.key)
-				other.Written = append(other.Written, Written{Key: it.key, PartnerID: it.srcID})
+				other.Written = append(other.Written, store.Written{Key: it.key, PartnerID: it.srcID})
 			}
 		case it.step == stepAdopt:
-			own.Written = append(own.Written, Written{Key: it.key, PartnerID: it.id, Hash: it.hash, Memo: it.memoOf()})
+			own.Written = append(own.Written, store.Written{Key: it.key, PartnerID: it.id, Hash: it.hash, Memo: it.memoOf()})
 		case it.step == stepConflict:
-			other.Written = append(other.Written, Written{Key: it.key, PartnerID: r.conflictID(f, it), Hash: conflictHash})
+			other.Written = append(other.Written, store.Written{Key: it.key, PartnerID: r.conflictID(f, it), Hash: conflictHash})
 		case it.note == noteUnchanged && !it.recalled && it.input != "":
 			// Mapped again to the same payload: keep the inputs, so that the
 			// next run need not map it.
-			own.Renewed = append(own.Renewed, Written{Key: it.key, PartnerID: it.known.PartnerID, Hash: it.hash, At: it.known.WrittenAt, Memo: it.memoOf()})
+			own.Renewed = append(own.Renewed, store.Written{Key: it.key, PartnerID: it.known.PartnerID, Hash: it.hash, At: it.known.WrittenAt, Memo: it.memoOf()})
 		}
 	}
-	for _, b := range []Batch{own, other} {
+	for _, b := range []store.Batch{own, other} {
 		if len(b.Written)+len(b.Deleted)+len(b.Renewed) > 0 {
 			if err := r.state.Commit(ctx, b); err != nil {
 				return err
@@ -87,7 +90,7 @@ func (r *run) commitState(ctx context.Context, f *flow, rd *reading, items []*it
 // conflictID is the partner id under which the other direction knows a
 // conflicting record.
 func (r *run) conflictID(f *flow, it *item) string {
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		return it.srcID
 	}
 	return it.known.PartnerID
@@ -105,7 +108,7 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 	var settled, conflicts []string
 	for _, it := range items {
 		switch {
-		case it.action == Delete:
+		case it.action == instance.Delete:
 			if it.step == stepWritten || it.step == stepConflict {
 				settled = append(settled, it.key) // intents are not loaded for deletes
 			}
@@ -141,7 +144,7 @@ func (r *run) markIntents(ctx context.Context, f *flow, items []*item) error {
 	}
 	var fields []any
 	for _, it := range items {
-		if it.step == stepWrite && it.action == Create && it.key != "" && it.intent == "" {
+		if it.step == stepWrite && it.action == instance.Create && it.key != "" && it.intent == "" {
 			fields = append(fields, it.key, it.hash)
 		}
 	}
@@ -152,7 +155,7 @@ func (r *run) markIntents(ctx context.Context, f *flow, items []*item) error {
 		return fmt.Errorf("instance %q: record create intents of %s: %w", r.inst.ID, f.label(), err)
 	}
 	for _, it := range items {
-		if it.step == stepWrite && it.action == Create && it.key != "" && it.intent == "" {
+		if it.step == stepWrite && it.action == instance.Create && it.key != "" && it.intent == "" {
 			it.intent = it.hash
 		}
 	}
@@ -171,14 +174,14 @@ func ledgerKey(it *item) string {
 // commitLedger records failures and clears the ledger entries of records
 // that went through.
 func (r *run) commitLedger(ctx context.Context, f *flow, rd *reading, items []*item) error {
-	var failed []Failed
+	var failed []store.Failed
 	var cleared []string
 	for _, it := range items {
 		key := ledgerKey(it)
 		switch {
 		case key == "":
 		case it.step == stepFailed && it.fail.Code != codeAborted:
-			failed = append(failed, Failed{Key: key, Reason: *it.fail, RunID: r.id})
+			failed = append(failed, store.Failed{Key: key, Reason: *it.fail, RunID: r.id})
 		case it.step != stepFailed && it.step != stepDenied && rd.inLedger(key):
 			cleared = append(cleared, key)
 		}

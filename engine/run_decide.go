@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // Besides State, a run keeps a hash per direction and entity, next to
@@ -31,8 +33,8 @@ func (r *run) startFlow(ctx context.Context, f *flow) error {
 	if !r.dry {
 		pipe.Unlink(ctx, r.legacyMemoKey(f))
 	}
-	echoes := r.state.queueHasEchoes(ctx, pipe, f.dir, f.entity)
-	idMap := r.state.queueFindIDMap(ctx, pipe, f.dir, f.entity)
+	echoes := r.state.QueueHasEchoes(ctx, pipe, f.dir, f.entity)
+	idMap := r.state.QueueFindIDMap(ctx, pipe, f.dir, f.entity)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: start %s: %w", r.inst.ID, f.label(), err)
 	}
@@ -60,19 +62,19 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 		keys[i] = it.key
 	}
 	pipe := r.eng.cfg.Redis.Pipeline()
-	fields := boxed(keys)
-	fill, err := r.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
+	fields := store.Boxed(keys)
+	fill, err := r.state.QueueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
 	if err != nil {
 		return err
 	}
 	var intents *redis.StringSliceCmd
 	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
-		intents = hmget(ctx, pipe, r.intentsKey(f), fields)
+		intents = store.Hmget(ctx, pipe, r.intentsKey(f), fields)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
-	fill(func(i int, k Known) { live[i].known = k })
+	fill(func(i int, k store.Known) { live[i].known = k })
 	if intents != nil {
 		for i, it := range live {
 			it.intent = intents.Val()[i]
@@ -121,9 +123,9 @@ func (r *run) decideEcho(f *flow, it *item) {
 
 // decideWrite picks create or update, checks ownership and permission.
 func (r *run) decideWrite(f *flow, it *item) {
-	it.action = Create
+	it.action = instance.Create
 	if r.exists(f, it) {
-		it.action = Update
+		it.action = instance.Update
 		if !f.owning() {
 			it.step = stepConflict
 			return
@@ -141,7 +143,7 @@ func (r *run) decideWrite(f *flow, it *item) {
 // is a record a push sent to the partner (its home key has a push echo).
 // A record born on the partner, keyed by its own id, is new at home.
 func (r *run) exists(f *flow, it *item) bool {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return it.known.PartnerID != ""
 	}
 	return it.known.Hash != "" || it.known.PartnerID != "" || it.known.Echo != ""
@@ -150,7 +152,7 @@ func (r *run) exists(f *flow, it *item) bool {
 // targetID is the partner's id of a record, which the state keeps for
 // both directions: from the id map on push, from the object on pull.
 func (r *run) targetID(f *flow, it *item) string {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return it.known.PartnerID
 	}
 	return it.srcID

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -16,7 +18,7 @@ type deleteSet struct {
 	f       *flow
 	known   int64
 	found   int
-	keys    []Mapped
+	keys    []store.Mapped
 	refused bool
 	limit   int
 	picked  map[string]bool
@@ -35,7 +37,7 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 	}
 	rd.sortSeen()
 	ds := &deleteSet{f: f, known: known, limit: r.deleteLimit(known), picked: map[string]bool{}}
-	err = r.state.Scan(ctx, f.dir, f.entity, func(page []Mapped) error {
+	err = r.state.Scan(ctx, f.dir, f.entity, func(page []store.Mapped) error {
 		ds.collect(rd, page)
 		return nil
 	})
@@ -49,7 +51,7 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 // collect takes the known records of a scan page that the read did not
 // return. Past the limit it only counts them (a key the scan repeats may
 // then count twice), so that memory stays small however many are gone.
-func (ds *deleteSet) collect(rd *reading, page []Mapped) {
+func (ds *deleteSet) collect(rd *reading, page []store.Mapped) {
 	for _, m := range page {
 		if rd.wasSeen(m.Key) || ds.picked[m.Key] {
 			continue
@@ -75,7 +77,7 @@ func (r *run) deleteLimit(known int64) int {
 
 // runDeletes carries out the deletes a direction found, in reverse
 // dependency order.
-func (r *run) runDeletes(ctx context.Context, dir Direction) error {
+func (r *run) runDeletes(ctx context.Context, dir instance.Direction) error {
 	sets := slices.Clone(r.deletes)
 	slices.Reverse(sets)
 	for _, ds := range sets {
@@ -107,8 +109,8 @@ func (r *run) refuseDeletes(ctx context.Context, ds *deleteSet) {
 		r.plan.refused(f, ds.found, msg)
 		return
 	}
-	entry := Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID, Direction: f.dir,
-		Entity: f.entity, Action: Delete, Outcome: OutcomeDenied, Error: msg}
+	entry := store.Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID, Direction: f.dir,
+		Entity: f.entity, Action: instance.Delete, Outcome: store.OutcomeDenied, Error: msg}
 	if err := r.audit.Add(ctx, entry); err != nil {
 		r.log.Warn("could not audit refused deletes", "flow", f.label(), "error", err)
 	}
@@ -136,16 +138,16 @@ func (r *run) deleteSet(ctx context.Context, ds *deleteSet) error {
 // direction that owns the entity, with permission; on the other side a
 // conflict, after which both directions forget the record so that the
 // owner writes it again.
-func (r *run) deleteItems(f *flow, gone []Mapped) []*item {
+func (r *run) deleteItems(f *flow, gone []store.Mapped) []*item {
 	items := make([]*item, len(gone))
 	for i, m := range gone {
-		it := &item{key: m.Key, known: Known{Key: m.Key, PartnerID: m.PartnerID}, action: Delete, id: m.PartnerID, srcID: m.PartnerID}
+		it := &item{key: m.Key, known: store.Known{Key: m.Key, PartnerID: m.PartnerID}, action: instance.Delete, id: m.PartnerID, srcID: m.PartnerID}
 		switch {
 		case !f.owning():
 			it.step = stepConflict
 		case f.dst.ent.Delete == nil:
 			it.skip("no delete operation")
-		case !r.inst.Permissions.Allows(f.dir, f.entity, Delete):
+		case !r.inst.Permissions.Allows(f.dir, f.entity, instance.Delete):
 			it.step = stepDenied
 		default:
 			it.step = stepWrite
@@ -159,7 +161,7 @@ func (r *run) deleteItems(f *flow, gone []Mapped) []*item {
 // push, by home key on pull. A record already gone counts as deleted.
 func (r *run) remove(ctx context.Context, f *flow, it *item) (*connectors.Result, error) {
 	id := it.key
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		id = orDefault(it.known.PartnerID, it.key)
 	}
 	vars := opVars(transforms.Vars{varInstance: r.instVars}, it.key, id)

@@ -1,6 +1,10 @@
 package engine
 
-import "context"
+import (
+	"context"
+
+	"github.com/specsync/specsync/engine/instance"
+)
 
 // Echo hashes. After a write, the run computes what the opposite
 // direction will compute for the record on its next read if nobody
@@ -11,7 +15,7 @@ import "context"
 // equals it instead of writing our own change back.
 
 // flowOf returns the flow of a direction and entity, or nil.
-func (r *run) flowOf(dir Direction, entity string) *flow {
+func (r *run) flowOf(dir instance.Direction, entity string) *flow {
 	for _, f := range r.flows {
 		if f.dir == dir && f.entity == entity {
 			return f
@@ -28,7 +32,7 @@ func (r *run) computeEchoes(ctx context.Context, f *flow, items []*item) error {
 	}
 	var written, echoes []*item
 	for _, it := range items {
-		if it.step != stepWritten || it.action == Delete {
+		if it.step != stepWritten || it.action == instance.Delete {
 			continue
 		}
 		if e := r.echoItem(opp, it); e != nil {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -36,15 +38,15 @@ type item struct {
 	payload  map[string]any
 	vars     transforms.Vars // of the write mapping and requests (itemVars)
 	hash     string
-	known    Known
+	known    store.Known
 	intent   string       // payload hash of an unconfirmed create
 	prints   []fieldPrint // fingerprints of payload
 	input    string       // hash of this write's inputs
 	recalled bool         // the inputs are those of the last write
 	step     step
-	action   Action
+	action   instance.Action
 	note     string // why it is skipped
-	fail     *Reason
+	fail     *store.Reason
 	retry    bool // a transient failure: tried again later in the run
 	status   int  // of the answer that settled the write, or of the failure
 	took     time.Duration
@@ -56,7 +58,7 @@ type item struct {
 
 // failf fails the item with a reason.
 func (it *item) failf(code, format string, args ...any) {
-	it.fail = &Reason{Code: code, Message: fmt.Sprintf(format, args...)}
+	it.fail = &store.Reason{Code: code, Message: fmt.Sprintf(format, args...)}
 	it.step = stepFailed
 }
 
@@ -66,13 +68,13 @@ func (it *item) failErr(code string, err error) {
 	if errors.As(err, &he) {
 		it.status = he.Status
 	}
-	it.fail = &Reason{Code: code, Message: err.Error()}
+	it.fail = &store.Reason{Code: code, Message: err.Error()}
 	it.step = stepFailed
 }
 
 // skip leaves the item alone.
 func (it *item) skip(note string) {
-	it.step, it.action, it.note = stepSkip, Skip, note
+	it.step, it.action, it.note = stepSkip, instance.Skip, note
 }
 
 // failCode is the reason code of a failed write.
@@ -130,12 +132,12 @@ func maskedMessage(err error, personal map[string]bool) string {
 // maskField masks the values a field error quotes.
 func maskField(fe transforms.FieldError) transforms.FieldError {
 	if fe.Value != "" {
-		fe.Value = MaskString(fe.Value)
+		fe.Value = store.MaskString(fe.Value)
 	}
 	var fl *transforms.FilterError
 	if errors.As(fe.Err, &fl) {
 		c := *fl
-		c.Value = MaskString(c.Value)
+		c.Value = store.MaskString(c.Value)
 		fe.Err = &c
 	}
 	return fe

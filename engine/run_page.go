@@ -2,11 +2,11 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -45,7 +45,7 @@ func (r *run) queuePage(f *flow, rd *reading, p *pipeline, items []*item) error 
 // loads what the state knows of them.
 func (r *run) load(ctx context.Context, f *flow, objs []map[string]any) ([]*item, error) {
 	items := r.readRecords(f, objs)
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		if err := r.resolveKeys(ctx, f, items); err != nil {
 			return nil, err
 		}
@@ -73,7 +73,7 @@ func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
 	for i, obj := range objs {
 		it := &item{obj: obj, key: textAt(obj, f.src.ent.Key)}
 		items[i] = it
-		if f.dir == Pull {
+		if f.dir == instance.Pull {
 			it.srcID = textAt(obj, idPath(f.src.ent))
 		}
 		rec, err := r.applyRead(f.read, f.src.name, obj)
@@ -85,7 +85,7 @@ func (r *run) readRecords(f *flow, objs []map[string]any) []*item {
 		if f.feeds && it.key != "" {
 			r.cache.put(f.model, it.key, rec)
 		}
-		if it.key == "" && f.dir == Push {
+		if it.key == "" && f.dir == instance.Push {
 			it.failf(CodeMissingKey, "the %s record has no key at %q; check the home spec's key", f.src.name, f.src.ent.Key)
 		}
 	}
@@ -110,7 +110,7 @@ func (r *run) resolveKeys(ctx context.Context, f *flow, items []*item) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	keys, err := r.state.homeKeysIn(ctx, f.entity, ids, Pull, Push)
+	keys, err := r.state.HomeKeysIn(ctx, f.entity, ids, instance.Pull, instance.Push)
 	if err != nil {
 		return err
 	}
@@ -162,26 +162,7 @@ func truthy(s string) bool {
 // textAt returns the scalar at a dotted path of obj as text; "" when
 // there is none.
 func textAt(obj map[string]any, path string) string {
-	return scalarText(dotted(obj, path))
-}
-
-// scalarText formats a JSON scalar; objects, arrays and null give "".
-func scalarText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
+	return jsonvalue.TextAt(obj, path)
 }
 
 // recall finds the records whose write inputs (the record, its related

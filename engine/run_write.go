@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -35,20 +36,20 @@ func (r *run) write(ctx context.Context, f *flow, it *item) error {
 
 // send writes the item with the operation its action calls for.
 func (r *run) send(ctx context.Context, f *flow, it *item) (*connectors.Result, error) {
-	if it.action == Delete {
+	if it.action == instance.Delete {
 		return r.remove(ctx, f, it)
 	}
 	w := r.request(f, it, r.targetWriteID(f, it))
 	c, name := f.dst.client, f.dst.name
 	switch {
-	case it.action == Update && f.dst.ent.Update != nil:
+	case it.action == instance.Update && f.dst.ent.Update != nil:
 		return c.Update(ctx, name, w)
-	case it.action == Create && it.key == "" && f.dst.ent.Create != nil:
+	case it.action == instance.Create && it.key == "" && f.dst.ent.Create != nil:
 		// A record born in the partner: the home system gives it its key.
 		return r.create(ctx, f, it, w)
 	case f.dst.ent.Upsert != nil:
 		return c.Upsert(ctx, name, w)
-	case it.action == Update:
+	case it.action == instance.Update:
 		return nil, fmt.Errorf("%s has no update or upsert operation", f.dst.name)
 	}
 	return r.create(ctx, f, it, w)
@@ -57,7 +58,7 @@ func (r *run) send(ctx context.Context, f *flow, it *item) (*connectors.Result, 
 // targetWriteID is the id an update addresses: the partner id on push,
 // the home key on pull.
 func (r *run) targetWriteID(f *flow, it *item) string {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return it.known.PartnerID
 	}
 	return it.key
@@ -133,7 +134,7 @@ func (r *run) confirmed(f *flow, it *item, res *connectors.Result) error {
 	}
 	it.res, it.status = res, res.Status
 	it.id = orDefault(res.ID, textAt(res.Object, idPath(f.dst.ent)))
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		it.id = orDefault(it.id, it.known.PartnerID)
 		return nil
 	}
