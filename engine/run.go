@@ -210,7 +210,7 @@ func (r *run) execute(ctx context.Context) error {
 
 // phases runs push then pull, each followed by its deletes.
 func (r *run) phases(ctx context.Context) error {
-	for _, dir := range instance.Directions {
+	for _, dir := range instance.Directions() {
 		if !r.runsDirection(dir) {
 			continue
 		}

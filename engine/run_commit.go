@@ -120,17 +120,7 @@ func (r *run) commitExtras(ctx context.Context, f *flow, _ *reading, items []*it
 			conflicts = append(conflicts, it.key)
 		}
 	}
-	if len(settled)+len(conflicts) == 0 {
-		return nil
-	}
-	pipe := r.eng.cfg.Redis.Pipeline()
-	if len(settled) > 0 {
-		pipe.HDel(ctx, r.intentsKey(f), settled...)
-	}
-	if len(conflicts) > 0 {
-		pipe.HDel(ctx, r.eng.cfg.Keys.Echo(r.inst.ID, string(f.dir), f.entity), conflicts...)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := r.state.Settle(ctx, f.dir, f.entity, settled, conflicts); err != nil {
 		return fmt.Errorf("instance %q: settle the intents of %s: %w", r.inst.ID, f.label(), err)
 	}
 	return nil
@@ -142,16 +132,13 @@ func (r *run) markIntents(ctx context.Context, f *flow, items []*item) error {
 	if r.dry || f.dst.ent.Upsert != nil {
 		return nil
 	}
-	var fields []any
+	var intents []store.Intent
 	for _, it := range items {
 		if it.step == stepWrite && it.action == instance.Create && it.key != "" && it.intent == "" {
-			fields = append(fields, it.key, it.hash)
+			intents = append(intents, store.Intent{Key: it.key, Hash: it.hash})
 		}
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	if err := r.eng.cfg.Redis.HSet(ctx, r.intentsKey(f), fields...).Err(); err != nil {
+	if err := r.state.MarkIntents(ctx, f.dir, f.entity, intents...); err != nil {
 		return fmt.Errorf("instance %q: record create intents of %s: %w", r.inst.ID, f.label(), err)
 	}
 	for _, it := range items {

@@ -4,50 +4,19 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 )
 
-// Besides State, a run keeps a hash per direction and entity, next to
-// State's written hash and under the same hash tag: the create intents
-// (the payload hash of a create sent but not yet confirmed, for crash
-// safety). The memo of each write (see memo; for plans, audit entries and
-// skipping unchanged inputs) goes with its hash in the state.
-
-// legacyMemoKey is where versions before memos moved into the state kept
-// them; a run drops it (startFlow).
-func (r *run) legacyMemoKey(f *flow) string {
-	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":memo"
-}
-
-// startFlow does, in one round trip, what a flow needs before its first
-// page: it notes whether the opposite direction left echo hashes (the
-// loads of a flow without skip them), and unless the run is a plan it
-// drops the memo hash of earlier versions; the records it served are
-// mapped once more and get their memos back in the state
-// (Batch.Renewed), without writing to the target. A run also moves the
-// flow's ids out of the id map of earlier versions (State.MigrateIDs).
+// startFlow notes, before a flow's first page, whether the opposite
+// direction left echo hashes (the loads of a flow without skip them).
 func (r *run) startFlow(ctx context.Context, f *flow) error {
-	pipe := r.eng.cfg.Redis.Pipeline()
-	if !r.dry {
-		pipe.Unlink(ctx, r.legacyMemoKey(f))
-	}
-	echoes := r.state.QueueHasEchoes(ctx, pipe, f.dir, f.entity)
-	idMap := r.state.QueueFindIDMap(ctx, pipe, f.dir, f.entity)
-	if _, err := pipe.Exec(ctx); err != nil {
+	echoes, err := r.state.HasEchoes(ctx, f.dir, f.entity)
+	if err != nil {
 		return fmt.Errorf("instance %q: start %s: %w", r.inst.ID, f.label(), err)
 	}
-	r.echoless[f] = echoes.Val() == 0
-	if old, _ := idMap(); old && !r.dry { // Exec reported any error
-		return r.state.MigrateIDs(ctx, f.dir, f.entity)
-	}
+	r.echoless[f] = !echoes
 	return nil
-}
-
-// intentsKey is the key of the create intents of f.
-func (r *run) intentsKey(f *flow) string {
-	return r.eng.cfg.Keys.Written(r.inst.ID, string(f.dir), f.entity) + ":intent"
 }
 
 // loadKnown loads what the state knows of the page's records (with the
@@ -61,24 +30,13 @@ func (r *run) loadKnown(ctx context.Context, f *flow, items []*item) error {
 	for i, it := range live {
 		keys[i] = it.key
 	}
-	pipe := r.eng.cfg.Redis.Pipeline()
-	fields := store.Boxed(keys)
-	fill, err := r.state.QueueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !r.echoless[f])
+	// Only creates leave intents (markIntents).
+	known, err := r.state.LoadWith(ctx, f.dir, f.entity, keys, store.LoadOptions{Echoes: !r.echoless[f], Intents: f.dst.ent.Upsert == nil})
 	if err != nil {
-		return err
-	}
-	var intents *redis.StringSliceCmd
-	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
-		intents = store.Hmget(ctx, pipe, r.intentsKey(f), fields)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", r.inst.ID, f.label(), err)
 	}
-	fill(func(i int, k store.Known) { live[i].known = k })
-	if intents != nil {
-		for i, it := range live {
-			it.intent = intents.Val()[i]
-		}
+	for i, it := range live {
+		it.known, it.intent = known[i], known[i].Intent
 	}
 	return nil
 }

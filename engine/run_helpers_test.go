@@ -49,7 +49,7 @@ type harness struct {
 // allGrants grants every action in both directions for every entity.
 func allGrants() instance.Permissions {
 	p := instance.Permissions{}
-	for _, dir := range instance.Directions {
+	for _, dir := range instance.Directions() {
 		p[dir] = map[string][]instance.Action{}
 		for _, e := range []string{"building", "unit", "contact", "tenant"} {
 			p[dir][e] = []instance.Action{instance.Create, instance.Update, instance.Delete}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -309,81 +310,35 @@ func repeatLastOfPageBefore(t *testing.T, home string) http.Handler {
 	})
 }
 
-func TestRunTakesOverTheStateOfEarlierVersionsWithoutWriting(t *testing.T) {
+func TestRunRefusesStateOfAnUnknownFormat(t *testing.T) {
 	h := newHarness(t, "create")
-	h.seedHome(newHomeData(30, 0))
+	h.seedHome(newHomeData(3, 0))
 	push := RunOptions{Direction: instance.Push, Entity: "building"}
 	if sum := h.run(push); sum.Status() != StatusClean {
 		t.Fatalf("first run:\n%s", summaryText(sum))
 	}
 	h.writes.take()
 
-	// What an earlier version left: written values with neither partner
-	// id nor memo, the ids in an id map and the memos in a hash of
-	// their own.
+	// A value as versions before the format version stored it: hash and
+	// time, the partner id in a hash of its own.
 	ctx := context.Background()
 	written := h.ns.Written(h.inst.ID, "push", "building")
-	idMap := h.ns.IDMap(h.inst.ID, "push", "building")
-	values, err := h.rdb.HGetAll(ctx, written).Result()
-	if err != nil || len(values) != 30 {
-		t.Fatalf("written values: %d, %v", len(values), err)
-	}
-	for k, v := range values {
-		w := store.ParseWritten(v)
-		if w.Memo == "" || !w.HasID || w.Id == "" {
-			t.Fatalf("the run kept no memo or id with the hash of %s: %q", k, v)
+	h.rdb.HSet(ctx, written, "b2", "0123456789abcdef 1740830400000")
+	for name, try := range map[string]func() error{
+		"plan": func() error { _, err := h.eng.Plan(ctx, h.loaded, push); return err },
+		"run":  func() error { _, err := h.eng.Run(ctx, h.loaded, push); return err },
+	} {
+		err := try()
+		if !errors.Is(err, store.ErrStateFormat) {
+			t.Fatalf("%s over a value of an unknown format: %v; want ErrStateFormat", name, err)
 		}
-		h.rdb.HSet(ctx, written, k, w.Hash+" "+strconv.FormatInt(w.At.UnixMilli(), 10))
-		h.rdb.HSet(ctx, idMap, k, w.Id)
-	}
-	legacy := written + ":memo"
-	h.rdb.HSet(ctx, legacy, "B-1", "an old memo")
-
-	before := redisDump(t, h.rdb, h.ns)
-	plan, err := h.eng.Plan(ctx, h.loaded, push)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rec := range plan.Records {
-		if rec.Action != instance.Skip {
-			t.Errorf("plan over the old state: %+v; want nothing to do", rec)
-		}
-	}
-	if d := cmp.Diff(before, redisDump(t, h.rdb, h.ns)); d != "" {
-		t.Errorf("a plan changed the old state (-before +after):\n%s", d)
-	}
-	for run := 2; run <= 3; run++ {
-		sum := h.run(push)
-		if sum.Status() != StatusClean || sum.Entity(instance.Push, "building").Skipped != 30 {
-			t.Fatalf("run %d:\n%s", run, summaryText(sum))
-		}
-		if w := h.writes.take(); len(w) != 0 {
-			t.Fatalf("run %d wrote %v", run, w)
-		}
-	}
-	if n := h.rdb.Exists(ctx, legacy, idMap).Val(); n != 0 {
-		t.Errorf("%d of the old memo hash and id map are still there", n)
-	}
-	for k, v := range h.rdb.HGetAll(ctx, written).Val() {
-		w, was := store.ParseWritten(v), store.ParseWritten(values[k])
-		if input, payload := memoHashes(w.Memo); input == "" || payload != w.Hash || !w.At.Equal(was.At) || w.Id != was.Id {
-			t.Errorf("%s after taking over: %q, was %q", k, v, values[k])
-		}
-	}
-
-	// Delete detection sees every record with its partner id.
-	st := h.eng.State(h.inst)
-	var scanned int
-	err = st.Scan(ctx, instance.Push, "building", func(page []store.Mapped) error {
-		for _, m := range page {
-			if m.PartnerID == "" || m.PartnerID != store.ParseWritten(values[m.Key]).Id {
-				t.Errorf("scanned %+v; want the id %q", m, store.ParseWritten(values[m.Key]).Id)
+		for _, want := range []string{`"b2"`, "carries no format version", `"v1"`, h.ns.InstancePattern(h.inst.ID)} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: the error %q does not say %s", name, err, want)
 			}
-			scanned++
 		}
-		return nil
-	})
-	if n, cerr := st.Count(ctx, instance.Push, "building"); err != nil || cerr != nil || scanned != 30 || n != 30 {
-		t.Errorf("scanned %d, counted %d (%v, %v); want 30", scanned, n, err, cerr)
+	}
+	if w := h.writes.take(); len(w) != 0 {
+		t.Errorf("the runs over the unknown format wrote %v", w)
 	}
 }

@@ -18,8 +18,8 @@ const (
 	Pull Direction = "pull"
 )
 
-// directions lists the directions in run order: push first, then pull.
-var Directions = []Direction{Push, Pull}
+// Directions lists the directions in run order: push first, then pull.
+func Directions() []Direction { return []Direction{Push, Pull} }
 
 // Opposite returns the other direction.
 func (d Direction) Opposite() Direction {
@@ -29,7 +29,7 @@ func (d Direction) Opposite() Direction {
 	return Push
 }
 
-// valid reports whether d is push or pull.
+// Valid reports whether d is push or pull.
 func (d Direction) Valid() bool { return d == Push || d == Pull }
 
 // Action is what a run does, or tried to do, with one record.
@@ -85,7 +85,7 @@ type Grant struct {
 // name; entities with no granted action are left out.
 func (p Permissions) Grants() []Grant {
 	var out []Grant
-	for _, dir := range Directions {
+	for _, dir := range Directions() {
 		for _, entity := range sortedKeys(p[dir]) {
 			var acts []Action
 			for _, a := range grantable {

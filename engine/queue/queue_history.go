@@ -88,12 +88,12 @@ func NewHistory(rdb redis.UniversalClient, ns keys.Namespace, cfg HistoryConfig)
 
 // listKey names the capped list of instance's records.
 func (h *History) listKey(instance string) string {
-	return h.ns.Prefix() + "runs:{" + instance + "}"
+	return h.ns.Runs(instance)
 }
 
 // activeKey names the record of instance's run in progress.
 func (h *History) activeKey(instance string) string {
-	return h.ns.Prefix() + "runs:{" + instance + "}:active"
+	return h.ns.ActiveRun(instance)
 }
 
 // Start records rec as the run in progress of its instance.

@@ -79,8 +79,8 @@ const DefaultBusyRetry = 30 * time.Second
 // Worker handles the queue's tasks. It is safe for concurrent use: asynq
 // calls its handlers from many goroutines.
 type Worker struct {
-	cfg  WorkerConfig
-	lock store.InstanceLock
+	cfg   WorkerConfig
+	locks *store.Locks
 }
 
 // NewWorker returns a Worker for cfg.
@@ -93,7 +93,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Worker{cfg: cfg, lock: store.InstanceLock{Rdb: cfg.History.rdb, Ns: cfg.History.ns}}, nil
+	return &Worker{cfg: cfg, locks: store.NewLocks(cfg.History.rdb, cfg.History.ns)}, nil
 }
 
 // Mux routes the task types to the worker's handlers.
@@ -154,7 +154,7 @@ func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
 
 // execute loads the instance, runs the job and records the run. Only one
 // task of an instance runs at a time: a task that finds another at work
-// fails with ErrInstanceBusy and asynq retries it later.
+// fails with store.ErrInstanceBusy and asynq retries it later.
 func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job)) error {
 	inst, err := w.cfg.Store.Get(ctx, id)
 	if err != nil && !errors.Is(err, instance.ErrNotFound) {
@@ -164,7 +164,7 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 		w.cfg.Logger.Info("task skipped: instance is missing or disabled", "task", task, "instance", id)
 		return nil
 	}
-	release, err := w.lock.Hold(ctx, id)
+	release, err := w.locks.Hold(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func NewWebhookTokens(rdb redis.UniversalClient, ns keys.Namespace) *WebhookToke
 
 // key names the token of instance.
 func (w *WebhookTokens) key(instance string) string {
-	return w.ns.Prefix() + "webhook:{" + instance + "}:token"
+	return w.ns.WebhookToken(instance)
 }
 
 // Token returns the token of instance, creating it on first use.

@@ -63,8 +63,8 @@ type Entry struct {
 // An entry is one stream field, fEntry, holding a JSON array of its
 // values in this order (entryFields); a trailing error and values are
 // left out when empty. One field costs Redis far less than a field per
-// value. Entries of earlier versions, a field per value under the same
-// names, are still read (decodeLegacyEntry).
+// value. The field's name is the entry's format version: a message
+// without it is of a format this version does not read (decodeEntry).
 const fEntry = "e"
 
 // entryFields names the positions of an entry's array.

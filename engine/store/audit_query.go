@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -153,12 +152,16 @@ func (q Query) matches(e Entry) bool {
 		(q.RunID == "" || e.RunID == q.RunID)
 }
 
+// errEntryFormat is the Error of an entry read back from a message of
+// a format this version does not read.
+const errEntryFormat = "this version of specsync does not read the format of this entry"
+
 // decodeEntry decodes a stream message. Unreadable values stay zero: an
 // audit reader shows what it can.
 func decodeEntry(m redis.XMessage) Entry {
 	v, ok := m.Values[fEntry]
 	if !ok {
-		return decodeLegacyEntry(m)
+		return Entry{ID: m.ID, Error: errEntryFormat}
 	}
 	var list []any
 	if x, err := jsonvalue.Decode([]byte(str(v))); err == nil {
@@ -186,17 +189,6 @@ var fieldIndex = func() map[string]int {
 	}
 	return m
 }()
-
-// decodeLegacyEntry decodes an entry of earlier versions: a stream field
-// per value, named as in entryFields.
-func decodeLegacyEntry(m redis.XMessage) Entry {
-	get := func(name string) string { return str(m.Values[name]) }
-	e := entryOf(m.ID, get)
-	if v := get("values"); v != "" && json.Unmarshal([]byte(v), &e.Values) != nil {
-		e.Values = map[string]any{"unreadable": v}
-	}
-	return e
-}
 
 // entryOf builds an entry, values left out, from its values by name.
 func entryOf(id string, get func(name string) string) Entry {

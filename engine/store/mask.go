@@ -47,7 +47,7 @@ func maskPath(m map[string]any, path []string) {
 	}
 }
 
-// maskValue masks one value entirely.
+// MaskValue masks one value entirely, as Mask masks a personal field.
 func MaskValue(v any) any {
 	switch v := v.(type) {
 	case nil:

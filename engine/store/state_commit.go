@@ -65,13 +65,9 @@ func (s *State) Commit(ctx context.Context, b Batch) error {
 	if err != nil {
 		return s.errorf(err, "commit", b.Direction, b.Entity)
 	}
-	idMap, err := s.hasIDMap(ctx, b.Direction, b.Entity)
-	if err != nil {
-		return err
-	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		s.queueWritten(ctx, p, b, idMap)
-		s.queueDeleted(ctx, p, b, deleted, idMap)
+		s.queueWritten(ctx, p, b)
+		s.queueDeleted(ctx, p, b, deleted)
 		return nil
 	})
 	if err != nil {
@@ -101,9 +97,8 @@ func (b Batch) check() error {
 }
 
 // queueWritten queues the writes of the written and renewed records: one
-// HSET per hash. While an id map of earlier versions is left (idMap),
-// written ids also go there, for readers that still take them from it.
-func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch, idMap bool) {
+// HSET per hash.
+func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch) {
 	dir, now := string(b.Direction), s.clock.Now()
 	written := make([]any, 0, 2*(len(b.Written)+len(b.Renewed)))
 	for _, w := range b.Renewed {
@@ -115,7 +110,6 @@ func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch, id
 		}
 		return
 	}
-	var ids []any
 	rev := make([]any, 0, 2*len(b.Written))
 	var echoes []any
 	for _, w := range b.Written {
@@ -126,12 +120,6 @@ func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch, id
 		if w.Echo != "" {
 			echoes = append(echoes, key, w.Echo)
 		}
-		if idMap {
-			ids = append(ids, key, boxedID)
-		}
-	}
-	if idMap {
-		p.HSet(ctx, s.keys.IDMap(s.instance, dir, b.Entity), ids...)
 	}
 	p.HSet(ctx, s.keys.IDReverse(s.instance, dir, b.Entity), rev...)
 	p.HSet(ctx, s.keys.Written(s.instance, dir, b.Entity), written...)
@@ -142,7 +130,7 @@ func (s *State) queueWritten(ctx context.Context, p redis.Pipeliner, b Batch, id
 
 // queueDeleted queues the removal of deleted records; partnerIDs are
 // their ids, in order.
-func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, partnerIDs []string, idMap bool) {
+func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, partnerIDs []string) {
 	if len(b.Deleted) == 0 {
 		return
 	}
@@ -150,9 +138,6 @@ func (s *State) queueDeleted(ctx context.Context, p redis.Pipeliner, b Batch, pa
 	homeKeys := make([]string, len(b.Deleted))
 	for i, d := range b.Deleted {
 		homeKeys[i] = d.Key
-	}
-	if idMap {
-		p.HDel(ctx, s.keys.IDMap(s.instance, dir, b.Entity), homeKeys...)
 	}
 	p.HDel(ctx, s.keys.Written(s.instance, dir, b.Entity), homeKeys...)
 	p.HDel(ctx, s.keys.Echo(s.instance, dir, b.Entity), homeKeys...)

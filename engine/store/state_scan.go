@@ -7,7 +7,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 )
 
-// Mapped is one entry of the id map: a home key and its partner id.
+// Mapped is a home key the state knows and its partner id.
 type Mapped struct {
 	Key       string
 	PartnerID string
@@ -22,10 +22,7 @@ const scanCount = 1000
 // changes during the scan, never left out unless it was removed. fn's
 // error stops the scan and is returned.
 func (s *State) Scan(ctx context.Context, dir instance.Direction, entity string, fn func([]Mapped) error) error {
-	key, id, err := s.idSource(ctx, dir, entity)
-	if err != nil {
-		return err
-	}
+	key := s.keys.Written(s.instance, string(dir), entity)
 	var cursor uint64
 	for {
 		kv, next, err := s.rdb.HScan(ctx, key, cursor, "", scanCount).Result()
@@ -33,7 +30,11 @@ func (s *State) Scan(ctx context.Context, dir instance.Direction, entity string,
 			return s.errorf(err, "scan keys", dir, entity)
 		}
 		if len(kv) > 0 {
-			if err := fn(pairs(kv, id)); err != nil {
+			page, err := s.pairs(kv, dir, entity)
+			if err != nil {
+				return err
+			}
+			if err := fn(page); err != nil {
 				return fmt.Errorf("scan keys of %s %s: %w", dir, entity, err)
 			}
 		}
@@ -43,38 +44,24 @@ func (s *State) Scan(ctx context.Context, dir instance.Direction, entity string,
 	}
 }
 
-// idSource is the hash that has a field for every home key dir and entity
-// know, and how to take the partner id out of its values: the written
-// values, or the id map of earlier versions while one is left.
-func (s *State) idSource(ctx context.Context, dir instance.Direction, entity string) (key string, id func(value string) string, err error) {
-	idMap, err := s.hasIDMap(ctx, dir, entity)
-	if err != nil {
-		return "", nil, err
-	}
-	if idMap {
-		return s.keys.IDMap(s.instance, string(dir), entity), func(v string) string { return v }, nil
-	}
-	return s.keys.Written(s.instance, string(dir), entity), func(v string) string { return ParseWritten(v).Id }, nil
-}
-
-// pairs turns an HSCAN reply (field, value, field, value...) into Mapped,
-// taking the partner id out of each value with id.
-func pairs(kv []string, id func(value string) string) []Mapped {
+// pairs turns an HSCAN reply of written values (field, value, field,
+// value...) into Mapped.
+func (s *State) pairs(kv []string, dir instance.Direction, entity string) ([]Mapped, error) {
 	out := make([]Mapped, 0, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, Mapped{Key: kv[i], PartnerID: id(kv[i+1])})
+		w, err := parseWritten(kv[i+1])
+		if err != nil {
+			return nil, s.formatError(err, dir, entity, kv[i])
+		}
+		out = append(out, Mapped{Key: kv[i], PartnerID: w.id})
 	}
-	return out
+	return out, nil
 }
 
 // Count returns how many home keys dir and entity know, the base of the
 // delete guard's share.
 func (s *State) Count(ctx context.Context, dir instance.Direction, entity string) (int64, error) {
-	key, _, err := s.idSource(ctx, dir, entity)
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.rdb.HLen(ctx, key).Result()
+	n, err := s.rdb.HLen(ctx, s.keys.Written(s.instance, string(dir), entity)).Result()
 	if err != nil {
 		return 0, s.errorf(err, "count keys", dir, entity)
 	}

@@ -78,18 +78,13 @@ func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A value of an earlier version: hash and time, no memo.
-	if err := rdb.HSet(ctx, ns.Written("erp-everreal", "push", "tenant"), "L-3", "h3 1740870000000").Err(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.Load(ctx, instance.Push, "tenant", []string{"L-1", "L-2", "L-3"})
+	got, err := st.Load(ctx, instance.Push, "tenant", []string{"L-1", "L-2"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Known{
 		{Key: "L-1", PartnerID: "p-1", Hash: "h1", WrittenAt: at, Memo: memo},
 		{Key: "L-2", PartnerID: "p-2", Hash: "h2", WrittenAt: t0},
-		{Key: "L-3", Hash: "h3", WrittenAt: time.UnixMilli(1740870000000).UTC()},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Load (-want +got):\n%s", d)
@@ -347,61 +342,46 @@ func TestStateKeysStayUnderTheInstanceTag(t *testing.T) {
 	}
 }
 
-func TestStateReadsAndMigratesTheIDMapOfEarlierVersions(t *testing.T) {
+func TestStateRefusesValuesOfAnUnknownFormat(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	const inst = "erp-everreal"
-	// What an earlier version left: ids in an id map, "hash ms" values.
-	rdb.HSet(ctx, ns.IDMap(inst, "push", "tenant"), "L-1", "p 1", "L-2", "p-2")
-	rdb.HSet(ctx, ns.Written(inst, "push", "tenant"), "L-1", "h1 1740870000000", "L-2", "h2 1740870000000")
-	rdb.HSet(ctx, ns.IDReverse(inst, "push", "tenant"), "p 1", "L-1", "p-2", "L-2")
-
-	check := func(when string, st *State) {
-		t.Helper()
-		known, err := st.Load(ctx, instance.Push, "tenant", []string{"L-1", "L-2", "L-3", "L-4"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, k := range known {
-			ids = append(ids, k.PartnerID)
-		}
-		want := []string{"p 1", "p-2", "p-3", ""}
-		if d := cmp.Diff(want, ids); d != "" {
-			t.Errorf("%s: Load's ids (-want +got):\n%s", when, d)
-		}
-		if got, err := st.PartnerIDs(ctx, instance.Push, "tenant", []string{"L-1", "L-2", "L-3", "L-4"}); err != nil || !slices.Equal(got, want) {
-			t.Errorf("%s: PartnerIDs = %q, %v; want %q", when, got, err, want)
-		}
-		var scanned []string
-		err = st.Scan(ctx, instance.Push, "tenant", func(page []Mapped) error {
-			for _, m := range page {
-				scanned = append(scanned, m.Key+"="+m.PartnerID)
-			}
-			return nil
-		})
-		slices.Sort(scanned)
-		if n, cerr := st.Count(ctx, instance.Push, "tenant"); err != nil || cerr != nil || n != 3 ||
-			!slices.Equal(scanned, []string{"L-1=p 1", "L-2=p-2", "L-3=p-3"}) {
-			t.Errorf("%s: scanned %q, counted %d (%v, %v)", when, scanned, n, err, cerr)
-		}
-	}
-
 	st := NewState(rdb, ns, inst, StateConfig{Clock: newClock(t0)})
-	if err := st.Commit(ctx, Batch{Direction: instance.Push, Entity: "tenant", Written: []Written{{Key: "L-3", PartnerID: "p-3", Hash: "h3"}}}); err != nil {
+	if err := st.Commit(ctx, Batch{Direction: instance.Push, Entity: "tenant", Written: []Written{{Key: "L-1", PartnerID: "p-1", Hash: "h1"}}}); err != nil {
 		t.Fatal(err)
 	}
-	check("before migrating", st)
-	if err := st.MigrateIDs(ctx, instance.Push, "tenant"); err != nil {
-		t.Fatal(err)
-	}
-	if n := rdb.Exists(ctx, ns.IDMap(inst, "push", "tenant")).Val(); n != 0 {
-		t.Error("the id map is still there")
-	}
-	check("after migrating", st)
-	check("after migrating, read afresh", NewState(rdb, ns, inst, StateConfig{}))
-	known, err := st.Load(ctx, instance.Push, "tenant", []string{"L-1"})
-	if err != nil || known[0].Hash != "h1" || !known[0].WrittenAt.Equal(time.UnixMilli(1740870000000)) {
-		t.Errorf("L-1 after migrating: %+v, %v; want its hash and time kept", known, err)
+	for _, c := range []struct{ value, found string }{
+		{"h2 1740870000000", ""},             // no version: a value of versions before it was stored
+		{"v2 h2 1740870000000 3:p-2", "v2"},  // a later version
+		{"v1 h2 soon 3:p-2", "v1 (damaged)"}, // the right version, damaged
+	} {
+		rdb.HSet(ctx, ns.Written(inst, "push", "tenant"), "L-2", c.value)
+		reads := map[string]func() error{
+			"Load":       func() error { _, err := st.Load(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}); return err },
+			"PartnerIDs": func() error { _, err := st.PartnerIDs(ctx, instance.Push, "tenant", []string{"L-2"}); return err },
+			"LoadHashes": func() error { _, err := st.LoadHashes(ctx, instance.Push, "tenant", []string{"L-2"}); return err },
+			"Scan": func() error {
+				return st.Scan(ctx, instance.Push, "tenant", func([]Mapped) error { return nil })
+			},
+		}
+		for name, read := range reads {
+			err := read()
+			if !errors.Is(err, ErrStateFormat) {
+				t.Errorf("%s over %q: %v; want ErrStateFormat", name, c.value, err)
+				continue
+			}
+			var fe *FormatError
+			if c.found == "v1 (damaged)" {
+				if errors.As(err, &fe) || !strings.Contains(err.Error(), `"L-2"`) {
+					t.Errorf("%s over the damaged %q: %v; want an error naming the key, not a FormatError", name, c.value, err)
+				}
+				continue
+			}
+			if !errors.As(err, &fe) || fe.Found != c.found || fe.Key != "L-2" || fe.Direction != instance.Push || fe.Entity != "tenant" {
+				t.Errorf("%s over %q: %#v; want a FormatError for push tenant L-2 that found %q", name, c.value, fe, c.found)
+			} else if !strings.Contains(err.Error(), ns.InstancePattern(inst)) {
+				t.Errorf("%s: %q names no pattern of the keys to remove", name, err)
+			}
+		}
 	}
 }
