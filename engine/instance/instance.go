@@ -48,9 +48,9 @@ type Instance struct {
 	// each field.
 	Options Options `json:"options,omitzero"`
 	// SourceOfTruth overrides, per partner spec entity, which side owns the
-	// entity's values: "home" or "partner". Unlisted entities keep the
-	// spec's choice.
-	SourceOfTruth map[string]string `json:"sourceOfTruth,omitempty"`
+	// entity's values: "home" or "partner" (decoding refuses any other).
+	// Unlisted entities keep the spec's choice.
+	SourceOfTruth map[string]specs.Side `json:"sourceOfTruth,omitempty"`
 }
 
 // System is one side of an instance: its connector spec and what the

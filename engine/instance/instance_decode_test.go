@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func validInstance() *Instance {
 			DeleteGuard: &guard, FullReadEvery: specs.Duration(168 * time.Hour), Concurrency: 8,
 			Validation: ValidationStrict, AuditMaxLen: 5000, AuditMaxAge: specs.Duration(720 * time.Hour),
 		},
-		SourceOfTruth: map[string]string{"tenant": "partner"},
+		SourceOfTruth: map[string]specs.Side{"tenant": specs.SidePartner},
 	}
 }
 
@@ -185,5 +186,28 @@ func TestValidateInstanceBuiltInGo(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"missing-key "}, codes(ValidateInstance(nil))); d != "" {
 		t.Errorf("nil instance (-want +got):\n%s", d)
+	}
+}
+
+func TestDecodeInstanceRefusesAnUnknownSideAtTheEdge(t *testing.T) {
+	data := []byte("id: x\nsourceOfTruth:\n  tenant: partner\n  unit: partnr\n")
+	inst, found, err := DecodeInstance("sides.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]specs.Side{"tenant": specs.SidePartner}
+	if d := cmp.Diff(want, inst.SourceOfTruth); d != "" {
+		t.Errorf("decoded sides (-want +got):\n%s", d)
+	}
+	i := slices.IndexFunc(found, func(f specs.Finding) bool { return f.Pointer == "/sourceOfTruth/unit" })
+	if i < 0 {
+		t.Fatalf("no finding at /sourceOfTruth/unit in %v", codes(found))
+	}
+	f := found[i]
+	if f.Code != specs.CodeInvalidValue || f.Line != 4 || f.Message != `unknown side "partnr"` || !strings.Contains(f.Hint, `did you mean "partner"`) {
+		t.Errorf("finding %+v; want an invalid-value at line 4 with a did-you-mean hint", f)
+	}
+	if n := strings.Count(strings.Join(codes(found), " "), "/sourceOfTruth/unit"); n != 1 {
+		t.Errorf("%d findings at /sourceOfTruth/unit; want 1", n)
 	}
 }

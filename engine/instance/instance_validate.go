@@ -223,11 +223,12 @@ func (v *checker) nonNegative(d specs.Duration, p string) {
 	}
 }
 
-// sourceOfTruth checks the owner named per entity.
-func (v *checker) sourceOfTruth(m map[string]string) {
+// sourceOfTruth checks the owner named per entity, for instances built in
+// Go (decoding refuses an unknown side already).
+func (v *checker) sourceOfTruth(m map[string]specs.Side) {
 	for _, entity := range sortedKeys(m) {
-		if side := m[entity]; side != "home" && side != "partner" {
-			v.errorf(specs.CodeInvalidValue, jsonptr.Join("/sourceOfTruth", entity), hintFor(side, []string{"home", "partner"}), "unknown side %q", side)
+		if side := m[entity]; !side.Valid() {
+			v.errorf(specs.CodeInvalidValue, jsonptr.Join("/sourceOfTruth", entity), hintFor(string(side), side.Values()), "unknown side %q", side)
 		}
 	}
 }
