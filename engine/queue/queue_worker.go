@@ -86,7 +86,7 @@ type Worker struct {
 // NewWorker returns a Worker for cfg.
 func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.Runner == nil || cfg.Store == nil || cfg.History == nil {
-		return nil, errors.New("engine: a worker needs a Runner, an InstanceStore and a History")
+		return nil, errors.New("queue: a worker needs a Runner, an InstanceStore and a History")
 	}
 	cfg.Clock = cmp.Or[store.Clock](cfg.Clock, store.SystemClock{})
 	cfg.BusyRetry = cmp.Or(cfg.BusyRetry, DefaultBusyRetry)

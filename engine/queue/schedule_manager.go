@@ -38,7 +38,7 @@ type SchedulerConfig struct {
 // a run that outlasts its window is never doubled, and it shows.
 func NewScheduler(cfg SchedulerConfig) (*asynq.PeriodicTaskManager, error) {
 	if cfg.Redis == nil || cfg.Schedules == nil {
-		return nil, errors.New("engine: a scheduler needs Redis and Schedules")
+		return nil, errors.New("queue: a scheduler needs Redis and Schedules")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
