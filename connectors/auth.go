@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -47,7 +48,7 @@ type AuthEnv struct {
 	// (numbers as json.Number). A non-2xx status is an *HTTPError.
 	Call func(ctx context.Context, operationID string, body any) (any, error)
 	// Clock tells time for token expiry.
-	Clock Clock
+	Clock clock.Clock
 	// Logger is the client's logger (redacting).
 	Logger *slog.Logger
 }
@@ -132,7 +133,7 @@ func (r *AuthRegistry) choose(a *specs.Auth) (AuthMethod, any, error) {
 // renews it `early` before it expires, and drops it when the system refuses
 // it. It is safe for concurrent use.
 type tokenCache struct {
-	clock   Clock
+	clock   clock.Clock
 	early   time.Duration
 	fetch   func(ctx context.Context) (token string, expiry time.Time, err error)
 	conceal func(string)

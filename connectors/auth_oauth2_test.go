@@ -14,12 +14,13 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/connectortest"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
 // oauth2Client serves the token endpoint and one protected operation, and
 // returns a client using the grant.
-func oauth2Client(t *testing.T, s *oauth2Server, grant string, refreshBefore time.Duration, clock connectors.Clock) *connectors.Client {
+func oauth2Client(t *testing.T, s *oauth2Server, grant string, refreshBefore time.Duration, clk clock.Clock) *connectors.Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/items" {
@@ -37,7 +38,7 @@ func oauth2Client(t *testing.T, s *oauth2Server, grant string, refreshBefore tim
 		Username: specs.Credential{Env: "USER"}, Password: specs.Credential{Env: "PASSWORD"}, RefreshBefore: specs.Duration(refreshBefore)}
 	env := map[string]string{"ID": s.id, "SECRET": s.secret, "USER": s.user, "PASSWORD": s.password}
 	sync := &specs.Sync{System: "t", Auth: specs.NewAuth("oauth2", a), Entities: map[string]*specs.Entity{"item": {Model: "item", Key: "id", Get: &specs.Operation{Operation: "listItems"}}}}
-	c, err := connectors.New(serverSpec(t, srv.URL, sync), connectors.Config{Clock: clock, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	c, err := connectors.New(serverSpec(t, srv.URL, sync), connectors.Config{Clock: clk, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	if err != nil {
 		t.Fatal(err)
 	}

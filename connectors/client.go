@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
 )
@@ -32,7 +33,7 @@ type Client struct {
 	redact    *redactor
 	creds     *Credentials
 	log       *slog.Logger
-	clock     Clock
+	clock     clock.Clock
 	valid     *validator
 	gqlErrors path
 	entities  map[string]*entity

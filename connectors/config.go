@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -79,8 +80,8 @@ type Config struct {
 	// Concurrency that takes its proxy from the environment
 	// (HTTPS_PROXY, NO_PROXY). The outbound guard wraps it either way.
 	Transport http.RoundTripper
-	// Clock tells time and waits. Nil means SystemClock.
-	Clock Clock
+	// Clock tells time and waits. Nil means clock.System.
+	Clock clock.Clock
 	// Logger receives warnings (validation in warn mode, retries). Secrets
 	// are redacted from everything it receives. Nil means slog.Default().
 	Logger *slog.Logger
@@ -127,9 +128,7 @@ func (cfg Config) withDefaults(s *specs.Sync) Config {
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = defaultMaxResponseBytes
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -41,14 +42,14 @@ func rateOf(r *specs.RateLimit) (interval time.Duration, burst int, ok bool) {
 // client's Clock. With no rate (lim nil) it only honours pauses.
 type localLimiter struct {
 	lim   *rate.Limiter
-	clock Clock
+	clock clock.Clock
 
 	mu          sync.Mutex
 	pausedUntil time.Time
 }
 
-func newLocalLimiter(r *specs.RateLimit, clock Clock) *localLimiter {
-	l := &localLimiter{clock: clock}
+func newLocalLimiter(r *specs.RateLimit, c clock.Clock) *localLimiter {
+	l := &localLimiter{clock: c}
 	if interval, burst, ok := rateOf(r); ok {
 		l.lim = rate.NewLimiter(rate.Every(interval), burst)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/internal/clock"
 )
 
 // redisLimiter is a GCRA (generic cell rate algorithm) limiter whose state,
@@ -22,7 +24,7 @@ type redisLimiter struct {
 	key      string
 	interval time.Duration
 	burst    int
-	clock    Clock
+	clock    clock.Clock
 }
 
 // gcraReserve takes a slot. KEYS[1]: the state key. ARGV: the emission

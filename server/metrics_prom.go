@@ -17,6 +17,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -114,19 +115,16 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
-// Clock wraps c (nil: connectors.SystemClock) so that every wait of a
-// connector is counted by its reason (connectors.WaitReasonOf; "other"
-// when it gives none); give it to engine.Config.ConnectorClock.
-func (m *Metrics) Clock(c connectors.Clock) connectors.Clock {
-	if c == nil {
-		c = connectors.SystemClock{}
-	}
-	return countingClock{Clock: c, m: m}
+// Clock wraps c (nil: clock.System) so that every wait of a connector is
+// counted by its reason (connectors.WaitReasonOf; "other" when it gives
+// none); give it to engine.Config.ConnectorClock.
+func (m *Metrics) Clock(c clock.Clock) clock.Clock {
+	return countingClock{Clock: clock.Or(c), m: m}
 }
 
-// countingClock counts the waits of a connectors.Clock.
+// countingClock counts the waits of a clock.Clock.
 type countingClock struct {
-	connectors.Clock
+	clock.Clock
 	m *Metrics
 }
 

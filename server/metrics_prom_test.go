@@ -14,6 +14,7 @@ import (
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/internal/clock"
 )
 
 func TestMetricsHealthAndMonitor(t *testing.T) {
@@ -32,9 +33,9 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	clock := m.Clock(connectors.SystemClock{})
+	counting := m.Clock(clock.System{})
 	for _, ctx := range []context.Context{context.Background(), connectors.WithWaitReason(context.Background(), connectors.WaitBackoff)} {
-		if err := clock.Sleep(ctx, time.Millisecond); err != nil {
+		if err := counting.Sleep(ctx, time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
 	}

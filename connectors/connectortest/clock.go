@@ -4,9 +4,11 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/specsync/specsync/internal/clock"
 )
 
-// Clock is a connectors.Clock whose Sleep moves time forward at once, so
+// Clock is a clock.Clock whose Sleep moves time forward at once, so
 // backoff, Retry-After and token expiry run without waiting. It records
 // every sleep. It is safe for concurrent use.
 type Clock struct {
@@ -17,6 +19,8 @@ type Clock struct {
 
 // NewClock returns a Clock set to start.
 func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+var _ clock.Clock = (*Clock)(nil)
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {

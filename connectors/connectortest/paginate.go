@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -151,7 +152,7 @@ func (s *pageServer) replayFirst(r *http.Request, body []byte) (*http.Request, [
 }
 
 // client builds a client for the fixture against the server.
-func (s *pageServer) client(t *testing.T, clock connectors.Clock) *connectors.Client {
+func (s *pageServer) client(t *testing.T, c clock.Clock) *connectors.Client {
 	t.Helper()
 	doc, sync := restDoc, &specs.Sync{System: "suite"}
 	if s.fx.GraphQL {
@@ -163,14 +164,14 @@ func (s *pageServer) client(t *testing.T, clock connectors.Clock) *connectors.Cl
 	if err != nil {
 		t.Fatal(err)
 	}
-	if clock == nil {
-		clock = NewClock(time.Now())
+	if c == nil {
+		c = NewClock(time.Now())
 	}
-	c, err := connectors.New(spec, connectors.Config{Clock: clock, Paginators: s.fx.Registry, Logger: (&Logs{}).Logger()})
+	client, err := connectors.New(spec, connectors.Config{Clock: c, Paginators: s.fx.Registry, Logger: (&Logs{}).Logger()})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return c
+	return client
 }
 
 // listing is what a listing yielded.
@@ -305,8 +306,8 @@ func pageMaxPages(t *testing.T, fx PaginatorFixture) {
 func pageFailing(t *testing.T, fx PaginatorFixture) {
 	s := newPageServer(t, fx, 3*fx.Size)
 	s.failAt = 2
-	clock := NewClock(time.Now())
-	l := readAll(s.client(t, clock), 0)
+	clk := NewClock(time.Now())
+	l := readAll(s.client(t, clk), 0)
 	var he *connectors.HTTPError
 	if !errors.As(l.err, &he) || he.Status != http.StatusInternalServerError {
 		t.Fatalf("got %v, want a 500 *HTTPError", l.err)
@@ -317,7 +318,7 @@ func pageFailing(t *testing.T, fx PaginatorFixture) {
 	if d := connectors.Classify(l.err); d != connectors.RetryNow {
 		t.Errorf("Classify = %v, want retry-now", d)
 	}
-	if len(clock.Slept()) == 0 {
+	if len(clk.Slept()) == 0 {
 		t.Error("the failing page was not retried")
 	}
 }

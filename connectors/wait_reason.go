@@ -3,39 +3,14 @@ package connectors
 import (
 	"context"
 	"time"
+
+	"github.com/specsync/specsync/internal/clock"
 )
 
-// Clock tells the time and waits. The rate limiter, the backoff between
-// retries and token expiry use it, so tests can run them without sleeping.
-// Implementations must be safe for concurrent use.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, in which case it returns
-	// ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-// SystemClock is the Clock of the real world.
-type SystemClock struct{}
-
-// Now returns time.Now().
-func (SystemClock) Now() time.Time { return time.Now() }
-
-// Sleep waits for d or until ctx is done.
-func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// Clock is clock.Clock.
+//
+// Deprecated: use clock.Clock; this alias goes once no caller names it.
+type Clock = clock.Clock
 
 // WaitReason tells why a connector waits. A Clock reads it from the
 // context of Sleep with WaitReasonOf, to tell rate limits from backoff.
@@ -70,7 +45,7 @@ func WithWaitReason(ctx context.Context, r WaitReason) context.Context {
 
 // sleep waits on c for d, telling c why. A wait of zero or less needs no
 // reason (and no new context).
-func sleep(ctx context.Context, c Clock, reason WaitReason, d time.Duration) error {
+func sleep(ctx context.Context, c clock.Clock, reason WaitReason, d time.Duration) error {
 	if d > 0 {
 		ctx = WithWaitReason(ctx, reason)
 	}
