@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -84,8 +85,8 @@ type tokenLogin struct {
 	env     AuthEnv
 	cfg     *AuthTokenLogin
 	body    map[string]any
-	token   path
-	expires path
+	token   jsonvalue.Path
+	expires jsonvalue.Path
 	header  string
 	cache   tokenCache
 }
@@ -96,7 +97,7 @@ func newTokenLogin(c *AuthTokenLogin, env AuthEnv) (Authenticator, error) {
 	if c.Operation == "" || c.Token == "" {
 		return nil, fmt.Errorf("tokenLogin needs operation and token")
 	}
-	t := &tokenLogin{env: env, cfg: c, body: map[string]any{}, token: parsePath(c.Token), expires: parsePath(c.ExpiresAt), header: c.HeaderName()}
+	t := &tokenLogin{env: env, cfg: c, body: map[string]any{}, token: jsonvalue.ParsePath(c.Token), expires: jsonvalue.ParsePath(c.ExpiresAt), header: c.HeaderName()}
 	for field, ref := range c.Body {
 		v, err := env.Secret(ref)
 		if err != nil {
@@ -128,7 +129,7 @@ func (t *tokenLogin) login(ctx context.Context) (string, time.Time, error) {
 	if err != nil {
 		return "", time.Time{}, t.loginError(err)
 	}
-	v, _ := t.token.lookup(resp)
+	v, _ := t.token.Lookup(resp)
 	tok, ok := v.(string)
 	if !ok || tok == "" {
 		return "", time.Time{}, &AuthError{Method: "tokenLogin", Detail: fmt.Sprintf("the login response has no token at %q", t.cfg.Token)}
@@ -144,7 +145,7 @@ func (t *tokenLogin) expiry(resp any) (time.Time, error) {
 	if len(t.expires) == 0 {
 		return time.Time{}, nil
 	}
-	v, _ := t.expires.lookup(resp)
+	v, _ := t.expires.Lookup(resp)
 	s, _ := v.(string)
 	exp, err := time.Parse(time.RFC3339, s)
 	if err != nil {

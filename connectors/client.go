@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/internal/clock"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
 )
@@ -35,7 +36,7 @@ type Client struct {
 	log       *slog.Logger
 	clock     clock.Clock
 	valid     *validator
-	gqlErrors path
+	gqlErrors jsonvalue.Path
 	entities  map[string]*entity
 }
 
@@ -69,9 +70,9 @@ func (c *Client) init() error {
 	c.retry = newRetryPolicy(c.spec.Sync.Retry)
 	c.slots = newDeadlines(c.cfg.Concurrency, c.cfg.Timeout)
 	c.valid = newValidator(c.cfg.Validation, c.redact, c.log)
-	c.gqlErrors = parsePath("errors")
+	c.gqlErrors = jsonvalue.ParsePath("errors")
 	if g := c.spec.Sync.GraphQL; g != nil && g.Errors != "" {
-		c.gqlErrors = parsePath(g.Errors)
+		c.gqlErrors = jsonvalue.ParsePath(g.Errors)
 	}
 	steps := []func() error{c.initOutbound, c.initLimiter, c.initAuth, c.initEntities}
 	for _, step := range steps {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -23,14 +24,14 @@ type entity struct {
 	newPager func() (Paginator, error) // the style's New with its config
 
 	incremental *incremental
-	key         path
-	id          path
+	key         jsonvalue.Path
+	id          jsonvalue.Path
 }
 
 // incremental is specs.Incremental with its defaults applied.
 type incremental struct {
 	param    string
-	field    path
+	field    jsonvalue.Path
 	format   string
 	lookback time.Duration
 }
@@ -58,7 +59,7 @@ func (c *Client) compileEntity(name string, s *specs.Entity) (*entity, error) {
 	if s == nil {
 		return nil, fmt.Errorf("the entity is null")
 	}
-	e := &entity{name: name, spec: s, key: parsePath(s.Key), id: parsePath(s.ID)}
+	e := &entity{name: name, spec: s, key: jsonvalue.ParsePath(s.Key), id: jsonvalue.ParsePath(s.ID)}
 	if len(e.id) == 0 {
 		e.id = e.key
 	}
@@ -114,7 +115,7 @@ func compileIncremental(s *specs.Incremental) *incremental {
 	if s == nil {
 		return nil
 	}
-	inc := &incremental{param: s.Param, field: parsePath(s.Field), format: s.Format, lookback: s.Lookback.Std()}
+	inc := &incremental{param: s.Param, field: jsonvalue.ParsePath(s.Field), format: s.Format, lookback: s.Lookback.Std()}
 	if inc.format == "" {
 		inc.format = "rfc3339"
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 func decode(t *testing.T, s string) any {
@@ -36,7 +38,7 @@ func TestPathLookup(t *testing.T) {
 		{"data.items.0.id.deeper", nil, false},
 	}
 	for _, tc := range cases {
-		got, ok := parsePath(tc.path).lookup(body)
+		got, ok := jsonvalue.ParsePath(tc.path).Lookup(body)
 		if ok != tc.ok || !cmp.Equal(got, tc.want) {
 			t.Errorf("lookup(%q) = %v, %v; want %v, %v", tc.path, got, ok, tc.want, tc.ok)
 		}
@@ -60,7 +62,7 @@ func TestPathRecords(t *testing.T) {
 		{"data.units", nil, ""},
 	}
 	for _, tc := range cases {
-		recs, err := parsePath(tc.path).records(body)
+		recs, err := records(jsonvalue.ParsePath(tc.path), body)
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("records(%q): %v; want error %q", tc.path, err, tc.wantErr)
@@ -86,17 +88,17 @@ func TestPathRecords(t *testing.T) {
 func TestPathSet(t *testing.T) {
 	t.Parallel()
 	m := map[string]any{"input": map[string]any{"filter": map[string]any{"a": "1"}}, "s": "x"}
-	if err := parsePath("input.paging.skip").set(m, 20); err != nil {
+	if err := setAt(m, jsonvalue.ParsePath("input.paging.skip"), 20); err != nil {
 		t.Fatal(err)
 	}
-	if err := parsePath("input.filter.b").set(m, "2"); err != nil {
+	if err := setAt(m, jsonvalue.ParsePath("input.filter.b"), "2"); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{"input": map[string]any{"filter": map[string]any{"a": "1", "b": "2"}, "paging": map[string]any{"skip": 20}}, "s": "x"}
 	if diff := cmp.Diff(want, m); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := parsePath("s.t").set(m, 1); err == nil {
+	if err := setAt(m, jsonvalue.ParsePath("s.t"), 1); err == nil {
 		t.Error("setting below a string succeeded")
 	}
 }

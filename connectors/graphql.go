@@ -13,13 +13,13 @@ import (
 // variable receiving the mapped body, and templates for other variables.
 type graphqlOp struct {
 	query    string
-	variable path
+	variable jsonvalue.Path
 	fills    []graphqlFill
 }
 
 type graphqlFill struct {
 	name string
-	path path
+	path jsonvalue.Path
 	tpl  *template
 }
 
@@ -30,7 +30,7 @@ type envelope struct {
 }
 
 func (c *Client) compileGraphQL(op *specs.Operation) (*graphqlOp, error) {
-	g := &graphqlOp{query: op.GraphQL, variable: parsePath(op.Variable)}
+	g := &graphqlOp{query: op.GraphQL, variable: jsonvalue.ParsePath(op.Variable)}
 	names := make([]string, 0, len(op.Variables))
 	for n := range op.Variables {
 		names = append(names, n)
@@ -41,7 +41,7 @@ func (c *Client) compileGraphQL(op *specs.Operation) (*graphqlOp, error) {
 		if err != nil {
 			return nil, fmt.Errorf("variables.%s: %w", n, err)
 		}
-		g.fills = append(g.fills, graphqlFill{name: n, path: parsePath(n), tpl: tpl})
+		g.fills = append(g.fills, graphqlFill{name: n, path: jsonvalue.ParsePath(n), tpl: tpl})
 	}
 	return g, nil
 }
@@ -55,7 +55,7 @@ func (g *graphqlOp) variables(vars transforms.Vars) (map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("variables.%s: %w", f.name, err)
 		}
-		if err := f.path.set(out, v); err != nil {
+		if err := setAt(out, f.path, v); err != nil {
 			return nil, fmt.Errorf("variables.%s: %w", f.name, err)
 		}
 	}
@@ -71,13 +71,13 @@ func (g *graphqlOp) setInput(vars map[string]any, body map[string]any) error {
 	if len(g.variable) == 0 {
 		return fmt.Errorf("the operation has no variable to receive the body; set variable")
 	}
-	return g.variable.set(vars, body)
+	return setAt(vars, g.variable, body)
 }
 
 // graphqlErrors returns a *GraphQLError when the response's error array
 // (at errs) is not empty.
-func graphqlErrors(opName string, errs path, body any) error {
-	v, ok := errs.lookup(body)
+func graphqlErrors(opName string, errs jsonvalue.Path, body any) error {
+	v, ok := errs.Lookup(body)
 	if !ok || v == nil {
 		return nil
 	}

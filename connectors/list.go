@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -100,8 +101,8 @@ type listing struct {
 // stopRules are specs.StopRules compiled.
 type stopRules struct {
 	short   bool
-	total   path
-	hasMore path
+	total   jsonvalue.Path
+	hasMore jsonvalue.Path
 }
 
 const defaultMaxPages = 100000
@@ -142,7 +143,7 @@ func (l *listing) setup(opts ListOptions) error {
 		l.maxPages = p.MaxPages
 	}
 	if p.Stop != nil {
-		l.stop = stopRules{short: p.Stop.Short, total: parsePath(p.Stop.Total), hasMore: parsePath(p.Stop.HasMore)}
+		l.stop = stopRules{short: p.Stop.Short, total: jsonvalue.ParsePath(p.Stop.Total), hasMore: jsonvalue.ParsePath(p.Stop.HasMore)}
 	}
 	pager, err := l.e.newPager()
 	if err != nil {
@@ -162,7 +163,7 @@ func (l *listing) next(ctx context.Context) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	records, err := l.op.records.records(body)
+	records, err := records(l.op.records, body)
 	if err != nil {
 		return nil, l.pagingError(l.number, PagingBadResponse, err.Error()+"; check the list operation's records path", err)
 	}
@@ -253,13 +254,13 @@ func (l *listing) stopped(body any, n int) bool {
 // announced reads the total and the has-more flag; known is false when the
 // rules name neither or the response carries neither.
 func (l *listing) announced(body any) (more, known bool) {
-	if v, ok := l.stop.total.lookup(body); ok && len(l.stop.total) > 0 {
+	if v, ok := l.stop.total.Lookup(body); ok && len(l.stop.total) > 0 {
 		if t, ok := intValue(v); ok {
 			l.total = t
 			more, known = l.count < t, true
 		}
 	}
-	if v, ok := l.stop.hasMore.lookup(body); ok && len(l.stop.hasMore) > 0 {
+	if v, ok := l.stop.hasMore.Lookup(body); ok && len(l.stop.hasMore) > 0 {
 		if flag, ok := v.(bool); ok {
 			more, known = more || flag, true
 		}
@@ -304,7 +305,7 @@ func (l *listing) track(ctx context.Context, records []map[string]any) {
 		return
 	}
 	for i, rec := range records {
-		v, ok := inc.field.lookup(rec)
+		v, ok := inc.field.Lookup(rec)
 		if !ok || v == nil {
 			continue
 		}
@@ -336,7 +337,7 @@ func fingerprint(method, url string, body []byte) uint64 {
 
 // intValue reads a JSON number (or numeric string) as an int.
 func intValue(v any) (int, bool) {
-	s, ok := scalarText(v)
+	s, ok := jsonvalue.Text(v)
 	if !ok {
 		return 0, false
 	}
@@ -359,7 +360,7 @@ func (inc *incremental) since(t time.Time) any {
 // parse reads a modification time in the filter's format. Layouts without
 // a zone are read as UTC.
 func (inc *incremental) parse(v any) (time.Time, bool) {
-	s, ok := scalarText(v)
+	s, ok := jsonvalue.Text(v)
 	if !ok {
 		return time.Time{}, false
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -54,8 +55,8 @@ type operation struct {
 	params     map[string]string // declared parameters: name -> in
 	fills      []fill
 	graphql    *graphqlOp
-	records    path
-	result     path
+	records    jsonvalue.Path
+	result     jsonvalue.Path
 	route      *routers.Route
 	idempotent bool
 }
@@ -110,8 +111,8 @@ func (c *Client) compileOperation(label string, op *specs.Operation, idempotent 
 		method:     ref.method,
 		segments:   splitPath(ref.path),
 		params:     declaredParams(ref),
-		records:    parsePath(op.Records),
-		result:     parsePath(op.Result),
+		records:    jsonvalue.ParsePath(op.Records),
+		result:     jsonvalue.ParsePath(op.Result),
 		route:      &routers.Route{Spec: c.spec.Doc, Path: ref.path, PathItem: ref.item, Method: ref.method, Operation: ref.op},
 		idempotent: idempotent || op.IdempotencyKey != "",
 	}

@@ -3,6 +3,7 @@ package connectors
 import (
 	"fmt"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -43,7 +44,7 @@ func (c *ConnectionPaging) Served() ServedPaging {
 // connection walks a GraphQL (Relay) connection.
 type connection struct {
 	cfg      ConnectionPaging
-	pageInfo path
+	pageInfo jsonvalue.Path
 	size     int
 }
 
@@ -53,7 +54,7 @@ func newConnection(c *ConnectionPaging) (Paginator, error) {
 	if c.After == "" || c.PageInfo == "" {
 		return nil, fmt.Errorf("connection needs after (the cursor variable) and pageInfo (the response path)")
 	}
-	return &connection{cfg: *c, pageInfo: parsePath(c.PageInfo), size: sizeOr(c.Size)}, nil
+	return &connection{cfg: *c, pageInfo: jsonvalue.ParsePath(c.PageInfo), size: sizeOr(c.Size)}, nil
 }
 
 func (c *connection) Size() int { return c.size }
@@ -61,7 +62,7 @@ func (c *connection) Size() int { return c.size }
 func (c *connection) First(req PageRequest) error { return setSize(req, c.cfg.First, c.size) }
 
 func (c *connection) Next(resp *PageResponse, req PageRequest) (bool, error) {
-	v, ok := c.pageInfo.lookup(resp.Body)
+	v, ok := c.pageInfo.Lookup(resp.Body)
 	info, isObj := v.(map[string]any)
 	if !ok || !isObj {
 		return false, fmt.Errorf("the response has no pageInfo object at %q", c.cfg.PageInfo)

@@ -45,7 +45,7 @@ func (c *CursorPaging) Served() ServedPaging {
 // on each following one.
 type cursor struct {
 	cfg  CursorPaging
-	next path
+	next jsonvalue.Path
 	size int
 }
 
@@ -55,7 +55,7 @@ func newCursor(c *CursorPaging) (Paginator, error) {
 	if c.Param == "" || c.Next == "" {
 		return nil, fmt.Errorf("cursor needs param (the request parameter) and next (the response path)")
 	}
-	return &cursor{cfg: *c, next: parsePath(c.Next), size: sizeOr(c.Size)}, nil
+	return &cursor{cfg: *c, next: jsonvalue.ParsePath(c.Next), size: sizeOr(c.Size)}, nil
 }
 
 func (c *cursor) Size() int { return c.size }
@@ -63,11 +63,11 @@ func (c *cursor) Size() int { return c.size }
 func (c *cursor) First(req PageRequest) error { return setSize(req, c.cfg.SizeParam, c.size) }
 
 func (c *cursor) Next(resp *PageResponse, req PageRequest) (bool, error) {
-	v, ok := c.next.lookup(resp.Body)
+	v, ok := c.next.Lookup(resp.Body)
 	if !ok || v == nil {
 		return false, nil
 	}
-	s, ok := scalarText(v)
+	s, ok := jsonvalue.Text(v)
 	if !ok {
 		return false, fmt.Errorf("the cursor at %q is %s, not a string", c.cfg.Next, jsonvalue.Kind(v))
 	}

@@ -43,7 +43,7 @@ func (n *NextLinkPaging) Served() ServedPaging {
 // are refused by PageRequest.Follow.
 type nextLink struct {
 	cfg  NextLinkPaging
-	link path
+	link jsonvalue.Path
 	size int
 }
 
@@ -53,7 +53,7 @@ func newNextLink(p *NextLinkPaging) (Paginator, error) {
 	if p.Path == "" {
 		return nil, fmt.Errorf("nextLink.path is empty; give the response path of the next URL")
 	}
-	return &nextLink{cfg: *p, link: parsePath(p.Path), size: sizeOr(p.Size)}, nil
+	return &nextLink{cfg: *p, link: jsonvalue.ParsePath(p.Path), size: sizeOr(p.Size)}, nil
 }
 
 func (n *nextLink) Size() int { return n.size }
@@ -61,7 +61,7 @@ func (n *nextLink) Size() int { return n.size }
 func (n *nextLink) First(req PageRequest) error { return setSize(req, n.cfg.SizeParam, n.size) }
 
 func (n *nextLink) Next(resp *PageResponse, req PageRequest) (bool, error) {
-	v, ok := n.link.lookup(resp.Body)
+	v, ok := n.link.Lookup(resp.Body)
 	if !ok || v == nil {
 		return false, nil
 	}

@@ -21,7 +21,7 @@ func (c *Client) Get(ctx context.Context, name string, vars transforms.Vars) (ma
 	if err != nil {
 		return nil, c.seal(err)
 	}
-	v, _ := op.result.lookup(body)
+	v, _ := op.result.Lookup(body)
 	switch x := v.(type) {
 	case map[string]any:
 		return x, nil
@@ -59,7 +59,7 @@ func (c *Client) lookup(ctx context.Context, e *entity, key string, vars transfo
 	if len(at) == 0 {
 		at = op.result
 	}
-	candidates, err := at.records(body)
+	candidates, err := records(at, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op.name, err)
 	}
@@ -70,11 +70,11 @@ func (c *Client) lookup(ctx context.Context, e *entity, key string, vars transfo
 func (e *entity) match(op *operation, key string, candidates []map[string]any) (map[string]any, error) {
 	var hits []map[string]any
 	for _, obj := range candidates {
-		v, ok := e.key.lookup(obj)
+		v, ok := e.key.Lookup(obj)
 		if !ok {
 			return nil, fmt.Errorf("%s: a record in the lookup response has no key field %q; check the entity's key", op.name, e.key.String())
 		}
-		if s, _ := scalarText(v); s == key {
+		if s, _ := jsonvalue.Text(v); s == key {
 			hits = append(hits, obj)
 		}
 	}

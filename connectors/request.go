@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -113,7 +113,7 @@ func (r *request) place(name, in, v string) {
 // Set implements PageRequest.
 func (r *request) Set(param string, value any) error {
 	if r.op.graphql != nil {
-		return parsePath(param).set(r.vars, value)
+		return setAt(r.vars, jsonvalue.ParsePath(param), value)
 	}
 	in, ok := r.op.params[param]
 	if !ok {
@@ -137,12 +137,11 @@ func (r *request) Follow(link string) error {
 	return nil
 }
 
+// paramText is the text of a value a paginator sets: a scalar as
+// jsonvalue.Text renders it (1e6 as 1000000), anything else as fmt prints it.
 func paramText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int:
-		return strconv.Itoa(x)
+	if s, ok := jsonvalue.Text(v); ok {
+		return s
 	}
 	return fmt.Sprint(v)
 }

@@ -228,7 +228,7 @@ func idResult(raw []byte, found bool) *Result {
 		return &Result{ID: string(raw[1 : n-1])} // a string as it is, no escapes to undo
 	}
 	v, _ := jsonvalue.Decode(raw) // FindRaw checked it
-	id, _ := scalarText(v)
+	id, _ := jsonvalue.Text(v)
 	return &Result{ID: id}
 }
 
@@ -265,7 +265,7 @@ func idempotencyKey(system, entity string, w Write, body []byte) string {
 // result reads a write's result at the operation's result path. A missing
 // result is logged, not returned as an error: the write itself succeeded.
 func (e *entity) result(ctx context.Context, c *Client, op *operation, body any) *Result {
-	v, ok := op.result.lookup(body)
+	v, ok := op.result.Lookup(body)
 	if !ok {
 		return c.noResult(ctx, op)
 	}
@@ -286,14 +286,14 @@ func (c *Client) noResult(ctx context.Context, op *operation) *Result {
 // scalarResult is the result of a write whose result path holds the id
 // itself, not an object.
 func scalarResult(v any) *Result {
-	id, _ := scalarText(v)
+	id, _ := jsonvalue.Text(v)
 	return &Result{ID: id, Value: v}
 }
 
 func (e *entity) objectResult(obj map[string]any, existing bool) *Result {
 	res := &Result{Object: obj, Value: obj, Existing: existing}
-	if v, ok := e.id.lookup(obj); ok {
-		res.ID, _ = scalarText(v)
+	if v, ok := e.id.Lookup(obj); ok {
+		res.ID, _ = jsonvalue.Text(v)
 	}
 	return res
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/internal/jsonptr"
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // writeTarget is a schema a write mapping is sent as, with the operations
@@ -42,7 +43,7 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 		m.fields(e.Write, t.schema, p)
 		m.required(e.Write, t.schema, p)
 	}
-	if len(targets) > 0 && e.Key != "" && !writesPath(e.Write, e.Key) {
+	if len(targets) > 0 && e.Key != "" && !writes(e.Write, e.Key) {
 		c.r.warnHint(CodeWriteWithoutKey, p, `map it, such as "`+e.Key+`": "{{ record.id }}", so that records can be found again by their home key`,
 			"the write mapping does not write the key field %q", e.Key)
 	}
@@ -131,13 +132,8 @@ func (m *mappingCheck) required(mapping map[string]any, schema *openapi3.Schema,
 	}
 }
 
-// writesPath reports whether a mapping writes the dotted path.
-func writesPath(mapping map[string]any, path string) bool {
-	head, rest, nested := strings.Cut(path, ".")
-	v, ok := mapping[head]
-	if !ok || !nested {
-		return ok
-	}
-	obj, isObj := v.(map[string]any)
-	return isObj && writesPath(obj, rest)
+// writes reports whether a mapping writes the dotted path.
+func writes(mapping Mapping, path string) bool {
+	_, ok := jsonvalue.Lookup(map[string]any(mapping), path)
+	return ok
 }

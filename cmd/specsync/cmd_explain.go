@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/internal/jsonptr"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -128,8 +129,17 @@ func flattenMapping(prefix string, v any, out map[string]string) {
 			flattenMapping(fmt.Sprintf("%s/%d", prefix, i), child, out)
 		}
 	default:
-		out[prefix] = fmt.Sprint(t)
+		out[prefix] = leafText(t)
 	}
+}
+
+// leafText is the text of a mapping leaf: a template, or a constant
+// rendered as jsonvalue.Text renders it (null as <nil>).
+func leafText(v any) string {
+	if s, ok := jsonvalue.Text(v); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }
 
 type action struct {

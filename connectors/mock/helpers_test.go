@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/internal/golden"
+	"github.com/specsync/specsync/internal/jsonvalue"
 
 	"github.com/specsync/specsync/specs"
 )
@@ -101,7 +102,7 @@ func (r reply) obj(t testing.TB) map[string]any {
 
 // at returns the value at a dotted path of the body.
 func (r reply) at(path string) any {
-	v, _ := lookup(r.body, path)
+	v, _ := jsonvalue.Lookup(r.body, path)
 	return v
 }
 

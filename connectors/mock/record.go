@@ -4,29 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
 )
-
-// lookup returns the value at a dotted path ("meta.externalId") in v. An
-// empty path is v itself.
-func lookup(v any, path string) (any, bool) {
-	if path == "" {
-		return v, v != nil
-	}
-	for part := range strings.SplitSeq(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[part]; !ok {
-			return nil, false
-		}
-	}
-	return v, v != nil
-}
 
 // setPath stores value at a dotted path in obj, creating the objects on the
 // way and replacing non-objects found there. An empty path is refused by the
@@ -61,32 +42,12 @@ func parentPath(path string) string {
 	return path[:i]
 }
 
-// scalarText renders a JSON scalar as text; objects, arrays and null are "".
-func scalarText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
-}
-
-// textAt is the scalar text at a dotted path, "" when missing.
+// textAt is the scalar text at a dotted path of obj, "" when missing.
 func textAt(obj map[string]any, path string) string {
 	if path == "" {
 		return ""
 	}
-	v, _ := lookup(obj, path)
-	return scalarText(v)
+	return jsonvalue.TextAt(obj, path)
 }
 
 // decodeJSON decodes one JSON value, keeping numbers as json.Number so that

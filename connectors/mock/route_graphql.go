@@ -172,14 +172,14 @@ func graphQLLookup(b *binding, key string) ([]byte, error) {
 // variable.
 func graphQLIdent(b *binding, vars map[string]any) string {
 	for _, name := range []string{lastSegment(b.ent.ID), lastSegment(b.ent.Key), "id", "key"} {
-		if v := scalarText(vars[name]); name != "" && v != "" {
+		if v, _ := jsonvalue.Text(vars[name]); name != "" && v != "" {
 			return v
 		}
 	}
 	var only string
 	n := 0
 	for name, v := range vars {
-		if t := scalarText(v); t != "" && name != b.op.Variable {
+		if t, _ := jsonvalue.Text(v); t != "" && name != b.op.Variable {
 			only, n = t, n+1
 		}
 	}
@@ -192,8 +192,7 @@ func graphQLIdent(b *binding, vars map[string]any) string {
 // variableParams reads dotted variable paths ("input.paging.skip").
 func variableParams(vars map[string]any) params {
 	return func(name string) (string, bool) {
-		v, _ := lookup(vars, name)
-		t := scalarText(v)
+		t := jsonvalue.TextAt(vars, name)
 		return t, t != ""
 	}
 }
