@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/specsync/specsync/internal/clock"
@@ -214,12 +215,7 @@ func (c *Client) attemptWithout(ctx context.Context, op *operation, enc *encoded
 
 // Entities lists the spec's entities, sorted.
 func (c *Client) Entities() []string {
-	names := make([]string, 0, len(c.entities))
-	for n := range c.entities {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(c.entities))
 }
 
 // seal redacts secrets from the text of an error leaving the client.

@@ -2,7 +2,8 @@ package connectors
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
@@ -40,11 +41,7 @@ const defaultLookback = 5 * time.Minute
 
 func (c *Client) initEntities() error {
 	c.entities = map[string]*entity{}
-	names := make([]string, 0, len(c.spec.Sync.Entities))
-	for n := range c.spec.Sync.Entities {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.spec.Sync.Entities))
 	for _, n := range names {
 		e, err := c.compileEntity(n, c.spec.Sync.Entities[n])
 		if err != nil {

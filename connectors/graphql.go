@@ -2,7 +2,8 @@ package connectors
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
@@ -31,11 +32,7 @@ type envelope struct {
 
 func (c *Client) compileGraphQL(op *specs.Operation) (*graphqlOp, error) {
 	g := &graphqlOp{query: op.GraphQL, variable: jsonvalue.ParsePath(op.Variable)}
-	names := make([]string, 0, len(op.Variables))
-	for n := range op.Variables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(op.Variables))
 	for _, n := range names {
 		tpl, err := compileTemplate(c.cfg.Templates, op.Variables[n])
 		if err != nil {

@@ -2,7 +2,8 @@ package connectors
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -29,11 +30,7 @@ func indexOperations(doc *openapi3.T) map[string]opRef {
 		return ops
 	}
 	paths := doc.Paths.Map()
-	keys := make([]string, 0, len(paths))
-	for k := range paths {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(paths))
 	for _, p := range keys {
 		item := paths[p]
 		for method, op := range item.Operations() {
@@ -142,11 +139,7 @@ func (c *Client) routeOf(op *specs.Operation) (opRef, error) {
 }
 
 func (c *Client) compileParams(o *operation) error {
-	names := make([]string, 0, len(o.spec.Params))
-	for n := range o.spec.Params {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(o.spec.Params))
 	for _, name := range names {
 		in, ok := o.params[name]
 		if !ok {

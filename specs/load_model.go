@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -61,7 +62,7 @@ func modelEntityPointer(name string) string { return jsonptr.Join("/x-model/enti
 // checkModel checks every entity's schema, key, references and personal
 // fields.
 func checkModel(m *Model, r *report) {
-	names := keysOf(m.Entities)
+	names := slices.Sorted(maps.Keys(m.Entities))
 	for _, name := range names {
 		e, p := m.Entities[name], modelEntityPointer(name)
 		schema := schemaAt(m.Doc, e.Schema)
@@ -87,7 +88,7 @@ func checkModelFields(r *report, name string, e *ModelEntity, schema *openapi3.S
 		}
 	}
 	field(e.Key, jsonptr.Join(p, "key"))
-	for _, f := range keysOf(e.References) {
+	for _, f := range slices.Sorted(maps.Keys(e.References)) {
 		field(f, jsonptr.Join(p, "references", f))
 		if target := e.References[f]; target != "" && !slices.Contains(entities, target) {
 			r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "references", f), didYouMean(target, entities, "model entities"),

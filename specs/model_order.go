@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -24,7 +25,7 @@ func dependencyOrder(entities map[string]*ModelEntity, r *report) []string {
 		order = append(order, next)
 	}
 	reportCycles(entities, deps, done, r)
-	for _, name := range keysOf(entities) {
+	for _, name := range slices.Sorted(maps.Keys(entities)) {
 		if !done[name] {
 			order = append(order, name)
 		}
@@ -51,7 +52,7 @@ func dependencies(entities map[string]*ModelEntity) map[string][]string {
 // readyEntity returns the first entity by name that is not done and whose
 // dependencies all are, or "".
 func readyEntity(deps map[string][]string, done map[string]bool) string {
-	for _, name := range keysOf(deps) {
+	for _, name := range slices.Sorted(maps.Keys(deps)) {
 		if !done[name] && !slices.ContainsFunc(deps[name], func(d string) bool { return !done[d] }) {
 			return name
 		}
@@ -62,14 +63,14 @@ func readyEntity(deps map[string][]string, done map[string]bool) string {
 // reportCycles reports each cycle among the entities not done, and
 // entities that reference themselves.
 func reportCycles(entities map[string]*ModelEntity, deps map[string][]string, done map[string]bool, r *report) {
-	for _, name := range keysOf(entities) {
+	for _, name := range slices.Sorted(maps.Keys(entities)) {
 		if f := referenceTo(entities[name], name); f != "" {
 			r.errorHint(CodeReferenceCycle, jsonptr.Join(modelEntityPointer(name), "references", f), cycleHint,
 				"entity %q references itself through %q", name, f)
 		}
 	}
 	reported := map[string]bool{}
-	for _, name := range keysOf(deps) {
+	for _, name := range slices.Sorted(maps.Keys(deps)) {
 		if done[name] || reported[name] {
 			continue
 		}
@@ -115,7 +116,7 @@ func reportCycle(entities map[string]*ModelEntity, cycle []string, r *report) {
 // referenceTo returns the first field (by name) of e that references
 // target, or "".
 func referenceTo(e *ModelEntity, target string) string {
-	for _, f := range keysOf(e.References) {
+	for _, f := range slices.Sorted(maps.Keys(e.References)) {
 		if e.References[f] == target {
 			return f
 		}

@@ -45,7 +45,7 @@ func (c *specCheck) securitySchemes() []*openapi3.SecurityScheme {
 		return nil
 	}
 	var out []*openapi3.SecurityScheme
-	for _, name := range keysOf(comp.SecuritySchemes) {
+	for _, name := range slices.Sorted(maps.Keys(comp.SecuritySchemes)) {
 		if ref := comp.SecuritySchemes[name]; ref != nil && ref.Value != nil {
 			out = append(out, ref.Value)
 		}
@@ -61,7 +61,7 @@ func (c *specCheck) checkWebhooks() {
 		return
 	}
 	names := slices.Collect(maps.Keys(c.spec.Sync.Entities))
-	for _, event := range keysOf(w.Events) {
+	for _, event := range slices.Sorted(maps.Keys(w.Events)) {
 		ev, p := w.Events[event], jsonptr.Join("/x-sync/webhooks/events", event)
 		if _, ok := c.spec.Sync.Entities[ev.Entity]; ev.Entity != "" && !ok {
 			c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "entity"), didYouMean(ev.Entity, names, "entities of this spec"),

@@ -21,7 +21,7 @@ func Validate(spec *Spec, model *Model) Findings {
 		return nil
 	}
 	c := &modelCheck{spec: spec, model: model, r: &report{file: spec.Path, source: spec.Source}}
-	for _, name := range keysOf(spec.Sync.Entities) {
+	for _, name := range slices.Sorted(maps.Keys(spec.Sync.Entities)) {
 		c.checkEntity(name, spec.Sync.Entities[name])
 	}
 	return c.r.sorted()
@@ -37,12 +37,12 @@ type modelCheck struct {
 // checkEntity checks one spec entity against the model.
 func (c *modelCheck) checkEntity(name string, e *Entity) {
 	p := entityPointer(name)
-	entities := keysOf(c.model.Entities)
+	entities := slices.Sorted(maps.Keys(c.model.Entities))
 	if _, ok := c.model.Entities[e.Model]; e.Model != "" && !ok {
 		c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "model"), didYouMean(e.Model, entities, "model entities"),
 			"the model has no entity %q", e.Model)
 	}
-	for _, inc := range keysOf(e.Include) {
+	for _, inc := range slices.Sorted(maps.Keys(e.Include)) {
 		if _, ok := c.model.Entities[inc]; !ok {
 			c.r.errorHint(CodeUnknownEntity, jsonptr.Join(p, "include", inc), didYouMean(inc, entities, "model entities"),
 				"cannot include %q: the model has no such entity", inc)

@@ -98,7 +98,7 @@ func (c *specCheck) checkParams(op *Operation, ref *OperationRef, p string) {
 	params := operationParams(ref)
 	for _, name := range slices.Sorted(maps.Keys(op.Params)) {
 		if params[name] == nil {
-			c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "params", name), didYouMean(name, keysOf(params), "parameters of "+ref.ID),
+			c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "params", name), didYouMean(name, slices.Sorted(maps.Keys(params)), "parameters of "+ref.ID),
 				"operation %q has no parameter %q", ref.ID, name)
 		}
 	}
@@ -146,9 +146,4 @@ func (c *specCheck) checkVariables(op *Operation, p string) {
 				"the GraphQL document declares no variable $%s", name)
 		}
 	}
-}
-
-// keysOf returns the keys of m, sorted.
-func keysOf[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

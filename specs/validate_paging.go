@@ -1,6 +1,8 @@
 package specs
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/specsync/specsync/internal/jsonptr"
@@ -68,7 +70,7 @@ func (c *specCheck) checkListParam(list *Operation, ref *OperationRef, name, p s
 	}
 	params := operationParams(ref)
 	if params[name] == nil {
-		c.r.errorHint(CodeUnknownParameter, p, didYouMean(name, keysOf(params), "parameters of "+ref.ID),
+		c.r.errorHint(CodeUnknownParameter, p, didYouMean(name, slices.Sorted(maps.Keys(params)), "parameters of "+ref.ID),
 			"operation %q has no parameter %q", ref.ID, name)
 	}
 }

@@ -3,14 +3,15 @@ package main
 import (
 	"bytes"
 	"log/slog"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
@@ -230,7 +231,7 @@ func checkFailures(t *testing.T, res *demoResult) {
 		{"erp-everreal", "tenant", standins.BadLeaseID, `"` + standins.BadLeaseStart + `"`},
 	}
 	var got []failure
-	for _, id := range sortedIDs(res.Failures) {
+	for _, id := range slices.Sorted(maps.Keys(res.Failures)) {
 		for _, f := range res.Failures[id] {
 			got = append(got, failure{id, f.Entity, f.Key, f.Reason.Message})
 		}
@@ -245,15 +246,6 @@ func checkFailures(t *testing.T, res *demoResult) {
 	if diff := cmp.Diff(want, got, reasonContains); diff != "" {
 		t.Errorf("failure ledgers (-want +got):\n%s", diff)
 	}
-}
-
-func sortedIDs(m map[string][]store.Failure) []string {
-	var ids []string
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
 }
 
 // checkSecondRun: after three ERP changes, each partner instance wrote

@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -91,7 +92,7 @@ func explainEntity(w io.Writer, spec *specs.Spec, name string, e *specs.Entity) 
 	if e.When != "" {
 		fmt.Fprintf(w, "only when: %s\n", e.When)
 	}
-	for _, inc := range sortedKeys(e.Include) {
+	for _, inc := range slices.Sorted(maps.Keys(e.Include)) {
 		fmt.Fprintf(w, "include %s by %s\n", inc, e.Include[inc])
 	}
 	for _, a := range entityActions(e) {
@@ -112,7 +113,7 @@ func writeMappingRows(w io.Writer, direction string, m specs.Mapping) {
 	}
 	rows := map[string]string{}
 	flattenMapping("", map[string]any(m), rows)
-	for _, field := range sortedKeys(rows) {
+	for _, field := range slices.Sorted(maps.Keys(rows)) {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", direction, field, rows[field])
 	}
 }
@@ -219,13 +220,4 @@ func describeIncremental(inc *specs.Incremental) string {
 	return fmt.Sprintf("%s from %s", inc.Param, inc.Field)
 }
 
-func entityNames(spec *specs.Spec) []string { return sortedKeys(spec.Sync.Entities) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func entityNames(spec *specs.Spec) []string { return slices.Sorted(maps.Keys(spec.Sync.Entities)) }

@@ -120,7 +120,7 @@ func entityOps(e *specs.Entity) []struct {
 func newCatalog(spec *specs.Spec, log *slog.Logger) (*catalog, error) {
 	cat := &catalog{ops: indexOps(spec.Doc), rest: map[string][]*binding{},
 		graphql: map[string]*binding{}, entities: map[string]*entityInfo{}}
-	names := sortedKeys(spec.Sync.Entities)
+	names := slices.Sorted(maps.Keys(spec.Sync.Entities))
 	var all []*binding
 	for _, name := range names {
 		bs, err := cat.bindEntity(spec, name)
@@ -454,13 +454,4 @@ func firstPaging(ps ...*specs.Pagination) *specs.Pagination {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

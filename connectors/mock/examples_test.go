@@ -2,8 +2,10 @@ package mock
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func TestExampleSpecsServeEveryEntity(t *testing.T) {
 			spec := loadSpec(t, "../../examples/realestate/"+file)
 			srv, hs := serve(t, spec.Path, Options{})
 			auth := exampleAuth(t, spec, hs.URL)
-			for _, name := range sortedKeys(spec.Sync.Entities) {
+			for _, name := range slices.Sorted(maps.Keys(spec.Sync.Entities)) {
 				if spec.Sync.Entities[name].List == nil {
 					continue
 				}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
@@ -49,7 +50,7 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("seed: want a JSON object of entity -> array of records: %w", err)
 	}
-	for _, entity := range sortedKeys(doc) {
+	for _, entity := range slices.Sorted(maps.Keys(doc)) {
 		list, ok := doc[entity].([]any)
 		if !ok {
 			return fmt.Errorf("seed: %q must be an array of records, not %s", entity, jsonvalue.Kind(doc[entity]))
@@ -101,7 +102,7 @@ func (s *Server) Count(entity string) int {
 func (s *Server) entity(name string) (*entityInfo, error) {
 	info := s.cat.entities[name]
 	if info == nil {
-		return nil, fmt.Errorf("unknown entity %q; the spec has %s", name, strings.Join(sortedKeys(s.cat.entities), ", "))
+		return nil, fmt.Errorf("unknown entity %q; the spec has %s", name, strings.Join(slices.Sorted(maps.Keys(s.cat.entities)), ", "))
 	}
 	return info, nil
 }
