@@ -33,7 +33,7 @@ type entity struct {
 type incremental struct {
 	param    string
 	field    jsonvalue.Path
-	format   string
+	format   specs.TimeFormat
 	lookback time.Duration
 }
 
@@ -113,9 +113,6 @@ func compileIncremental(s *specs.Incremental) *incremental {
 		return nil
 	}
 	inc := &incremental{param: s.Param, field: jsonvalue.ParsePath(s.Field), format: s.Format, lookback: s.Lookback.Std()}
-	if inc.format == "" {
-		inc.format = "rfc3339"
-	}
 	if inc.lookback == 0 {
 		inc.lookback = defaultLookback
 	}

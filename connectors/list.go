@@ -347,14 +347,7 @@ func intValue(v any) (int, bool) {
 
 // since formats the cursor for the request, minus the lookback.
 func (inc *incremental) since(t time.Time) any {
-	t = t.Add(-inc.lookback)
-	switch inc.format {
-	case "rfc3339":
-		return t.Format(time.RFC3339)
-	case "unix":
-		return t.Unix()
-	}
-	return t.Format(inc.format)
+	return inc.format.Value(t.Add(-inc.lookback))
 }
 
 // parse reads a modification time in the filter's format. Layouts without
@@ -364,19 +357,6 @@ func (inc *incremental) parse(v any) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	var (
-		t   time.Time
-		err error
-	)
-	switch inc.format {
-	case "rfc3339":
-		t, err = time.Parse(time.RFC3339Nano, s)
-	case "unix":
-		var secs int64
-		secs, err = strconv.ParseInt(s, 10, 64)
-		t = time.Unix(secs, 0).UTC()
-	default:
-		t, err = time.Parse(inc.format, s)
-	}
+	t, err := inc.format.Parse(s)
 	return t, err == nil
 }

@@ -193,6 +193,21 @@ func (d *strictDecoder) duration(n *yaml.Node, p string) (any, bool) {
 	return n.Value, true
 }
 
+// timeFormat checks that n is rfc3339, unix or a Go time layout that
+// writes a date.
+func (d *strictDecoder) timeFormat(n *yaml.Node, p string) (any, bool) {
+	v, ok := d.str(n, p)
+	if !ok {
+		return nil, false
+	}
+	if err := TimeFormat(n.Value).Check(); err != nil {
+		hint := withSuggestion(n.Value, []string{string(TimeRFC3339), string(TimeUnix)}, `write rfc3339, unix or a layout of Go's reference time, such as "2006-01-02 15:04:05"`)
+		d.r.errorHint(CodeInvalidValue, p, hint, "%v", err)
+		return nil, false
+	}
+	return v, true
+}
+
 // credential checks a secret reference. A scalar is a literal secret; its
 // value is never repeated in the finding.
 func (d *strictDecoder) credential(n *yaml.Node, t reflect.Type, p string) (any, bool) {

@@ -22,10 +22,11 @@ var (
 	mappingType    = reflect.TypeFor[Mapping]()
 	enumType       = reflect.TypeFor[Enum]()
 	stringType     = reflect.TypeFor[string]()
+	timeFormatType = reflect.TypeFor[TimeFormat]()
 )
 
 // strictDecoder walks a parsed value against a Go type, reports every
-// unknown key, wrong type, bad enum value, bad duration, missing key,
+// unknown key, wrong type, bad enum value, bad duration or time format, missing key,
 // literal secret and bad choice, and keeps only the parts that are right
 // so that encoding/json can decode them without error.
 type strictDecoder struct {
@@ -76,6 +77,8 @@ func (d *strictDecoder) value(n *yaml.Node, t reflect.Type, p string) (any, bool
 		return d.credential(n, t, p)
 	case t == mappingType:
 		return d.mapping(n, p)
+	case t == timeFormatType:
+		return d.timeFormat(n, p)
 	case pluginHolders[t] != "":
 		return d.plugin(n, t, pluginHolders[t], p)
 	case t.Kind() == reflect.String && t.Implements(enumType):

@@ -122,9 +122,9 @@ type Incremental struct {
 	// Field is the path, in the API object, of its modification time; the
 	// largest value read becomes the next cursor. Required.
 	Field string `json:"field" doc:"Path in the API object of its modification time." example:"updatedAt"`
-	// Format is the Go time layout of the parameter, or "rfc3339" (default)
-	// or "unix".
-	Format string `json:"format,omitempty" default:"rfc3339" doc:"Layout of the cursor value: rfc3339, unix or a Go time layout."`
+	// Format is how the cursor is written: TimeRFC3339 (default), TimeUnix
+	// or a Go time layout.
+	Format TimeFormat `json:"format,omitempty" default:"rfc3339" doc:"Layout of the cursor value: rfc3339, unix or a Go time layout."`
 	// Lookback is subtracted from the stored cursor to tolerate clock skew.
 	// Zero means 5m.
 	Lookback Duration `json:"lookback,omitempty" default:"5m" doc:"Subtracted from the stored cursor, for clock skew."`

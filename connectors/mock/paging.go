@@ -332,25 +332,20 @@ func appendEdge(out []byte, cursor string, keys []byte, levels int, rec []byte) 
 	return out
 }
 
-// parseTime reads a modification time in an incremental format: "rfc3339"
-// (or empty), "unix" seconds, or a Go layout. RFC 3339 is always accepted.
-func parseTime(text, format string) (time.Time, error) {
+// parseTime reads a modification time in an incremental format. RFC 3339
+// is always accepted.
+func parseTime(text string, format specs.TimeFormat) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, text); err == nil {
 		return t, nil
 	}
-	switch format {
-	case "", "rfc3339":
+	t, err := format.Parse(text)
+	switch {
+	case err == nil:
+		return t, nil
+	case format == "" || format == specs.TimeRFC3339:
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", text)
-	case "unix":
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%q is not a unix time in seconds", text)
-		}
-		return time.Unix(n, 0), nil
+	case format == specs.TimeUnix:
+		return time.Time{}, fmt.Errorf("%q is not a unix time in seconds", text)
 	}
-	t, err := time.Parse(format, text)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q does not match the layout %q", text, format)
-	}
-	return t, nil
+	return time.Time{}, fmt.Errorf("%q does not match the layout %q", text, string(format))
 }

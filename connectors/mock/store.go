@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/specsync/specsync/specs"
 )
 
 // Store errors. Handlers turn them into 404 and 409 answers.
@@ -86,7 +88,7 @@ type stamp struct {
 	// keep, for seeds, keeps a field value already present.
 	keep bool
 	// format is the layout of the field when it is kept.
-	format string
+	format specs.TimeFormat
 	// newID makes a server id.
 	newID func() string
 }
