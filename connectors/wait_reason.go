@@ -7,9 +7,8 @@ import (
 	"github.com/specsync/specsync/internal/clock"
 )
 
-// Clock is clock.Clock.
-//
-// Deprecated: use clock.Clock; this alias goes once no caller names it.
+// Clock is clock.Clock, the one Clock of the module; Config.Clock takes
+// it. Name clock.Clock in new code.
 type Clock = clock.Clock
 
 // WaitReason tells why a connector waits. A Clock reads it from the
