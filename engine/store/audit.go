@@ -15,6 +15,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/stored"
 )
 
 // Outcome is how an audited action ended.
@@ -63,9 +64,13 @@ type Entry struct {
 // An entry is one stream field, fEntry, holding a JSON array of its
 // values in this order (entryFields); a trailing error and values are
 // left out when empty. One field costs Redis far less than a field per
-// value. The field's name is the entry's format version: a message
-// without it is of a format this version does not read (decodeEntry).
-const fEntry = "e"
+// value. The field's name is the entry's format version (auditFormat): a
+// message without it is of a format this version does not read
+// (decodeEntry).
+const fEntry = string(auditFormat)
+
+// auditFormat is the format version of an audit entry.
+const auditFormat stored.Version = "v1"
 
 // entryFields names the positions of an entry's array.
 var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key", "action", "outcome", "status", "ms", "error", "values"}

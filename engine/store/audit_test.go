@@ -285,3 +285,26 @@ func TestAuditMarksEntriesOfAnUnknownFormat(t *testing.T) {
 		t.Errorf("entry of an unknown format (-want +got):\n%s", d)
 	}
 }
+
+func TestAuditMarksEntriesOfALaterFormat(t *testing.T) {
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	a := NewAudit(rdb, ns, AuditConfig{})
+	if err := a.Write(ctx, Entry{Instance: "erp", Action: "update", Outcome: OutcomeOK}); err != nil {
+		t.Fatal(err)
+	}
+	err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: ns.Audit("erp"), Values: []any{"v2", `["2025-03-01T23:00:01+01:00"]`}}).Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := a.Query(ctx, Query{Instance: "erp"})
+	if err != nil || len(page.Entries) != 2 {
+		t.Fatalf("%+v, %v", page, err)
+	}
+	if got := page.Entries[0]; got.Error != errEntryFormat || got.Action != "" {
+		t.Errorf("entry of format v2: %+v; want only its mark", got)
+	}
+	if got := page.Entries[1]; got.Error != "" || got.Action != "update" {
+		t.Errorf("entry of format v1: %+v", got)
+	}
+}

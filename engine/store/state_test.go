@@ -377,7 +377,7 @@ func TestStateRefusesValuesOfAnUnknownFormat(t *testing.T) {
 				}
 				continue
 			}
-			if !errors.As(err, &fe) || fe.Found != c.found || fe.Key != "L-2" || fe.Direction != instance.Push || fe.Entity != "tenant" {
+			if !errors.As(err, &fe) || fe.Found != c.found || fe.Value != `state of instance "erp-everreal", push tenant "L-2"` {
 				t.Errorf("%s over %q: %#v; want a FormatError for push tenant L-2 that found %q", name, c.value, fe, c.found)
 			} else if !strings.Contains(err.Error(), ns.InstancePattern(inst)) {
 				t.Errorf("%s: %q names no pattern of the keys to remove", name, err)
