@@ -12,7 +12,7 @@ import (
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
-	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -53,7 +53,7 @@ type Config struct {
 	// model) are read from. Empty means the working directory.
 	SpecDir string
 	// Clock tells the time. Nil means the system clock.
-	Clock store.Clock
+	Clock clock.Clock
 	// Logger receives a line per refused request. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -101,9 +101,7 @@ func defaults(cfg *Config) {
 	if cfg.Webhooks == nil {
 		cfg.Webhooks = NewSpecWebhooks(queue.WebhookConfig{})
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = systemClock{}
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
 	if cfg.Queue == "" {
 		cfg.Queue = queue.DefaultQueue
 	}
@@ -111,12 +109,6 @@ func defaults(cfg *Config) {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
 }
-
-// systemClock is the wall clock.
-type systemClock struct{}
-
-// Now returns the current time.
-func (systemClock) Now() time.Time { return time.Now() }
 
 // Handler returns the server's routes, every request counted in metrics.
 func (s *Server) Handler() http.Handler { return s.mux }

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/stored"
@@ -120,7 +121,7 @@ type AuditConfig struct {
 	Redactor *Redactor
 	// Clock stamps entries without a time and dates the age cap. Nil means
 	// the system clock.
-	Clock Clock
+	Clock clock.Clock
 	// FlushEvery is how many entries an Auditor buffers before it writes
 	// them. Zero means 1000, more than a page: a run writes each page's
 	// entries in one round trip, once the page is committed.
@@ -132,7 +133,7 @@ func NewAudit(rdb redis.UniversalClient, ns keys.Namespace, cfg AuditConfig) *Au
 	cfg.MaxLen = cmp.Or(cfg.MaxLen, instance.DefaultAuditMaxLen)
 	cfg.MaxAge = cmp.Or(cfg.MaxAge, instance.DefaultAuditMaxAge)
 	cfg.FlushEvery = cmp.Or(cfg.FlushEvery, 1000)
-	cfg.Clock = orSystem(cfg.Clock)
+	cfg.Clock = clock.Or(cfg.Clock)
 	return &Audit{rdb: rdb, keys: ns, cfg: cfg}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -41,6 +42,16 @@ func (c *testClock) Set(t time.Time) {
 }
 
 func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// Sleep moves the clock forward by d at once, or returns ctx's error when
+// it is done.
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(max(d, 0))
+	return nil
+}
 
 // checkFormatError reports unless err is the *FormatError of value (what
 // it names), found with version found, whose message says each of says.

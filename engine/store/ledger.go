@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/stored"
 )
@@ -32,14 +33,14 @@ type Ledger struct {
 	rdb      redis.UniversalClient
 	keys     keys.Namespace
 	instance string
-	clock    Clock
+	clock    clock.Clock
 	redactor *Redactor
 }
 
 // LedgerConfig configures a Ledger.
 type LedgerConfig struct {
 	// Clock stamps failures. Nil means the system clock.
-	Clock Clock
+	Clock clock.Clock
 	// Redactor removes secrets from failure messages. Nil stores messages
 	// as given; connectors already keep secrets out of their errors.
 	Redactor *Redactor
@@ -47,7 +48,7 @@ type LedgerConfig struct {
 
 // NewLedger returns the failure ledger of instance.
 func NewLedger(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg LedgerConfig) *Ledger {
-	return &Ledger{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock), redactor: cfg.Redactor}
+	return &Ledger{rdb: rdb, keys: ns, instance: instance, clock: clock.Or(cfg.Clock), redactor: cfg.Redactor}
 }
 
 // Reason says why a record failed.

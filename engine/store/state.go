@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -33,19 +34,19 @@ type State struct {
 	rdb      redis.UniversalClient
 	keys     keys.Namespace
 	instance string
-	clock    Clock
+	clock    clock.Clock
 }
 
 // StateConfig configures a State.
 type StateConfig struct {
 	// Clock stamps committed records whose time is zero. Nil means the
 	// system clock.
-	Clock Clock
+	Clock clock.Clock
 }
 
 // NewState returns the state of instance in rdb under namespace ns.
 func NewState(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg StateConfig) *State {
-	return &State{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock)}
+	return &State{rdb: rdb, keys: ns, instance: instance, clock: clock.Or(cfg.Clock)}
 }
 
 // Known is what the state knows of one home key.
