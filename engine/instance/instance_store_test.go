@@ -33,6 +33,7 @@ func ids(list []*Instance) []string {
 }
 
 func TestInstanceStoreApplyGetList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -63,6 +64,7 @@ func TestInstanceStoreApplyGetList(t *testing.T) {
 }
 
 func TestInstanceStoreVersionCountsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -102,6 +104,7 @@ func TestInstanceStoreVersionCountsChanges(t *testing.T) {
 }
 
 func TestInstanceStoreEnableDisable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -135,6 +138,7 @@ func TestInstanceStoreEnableDisable(t *testing.T) {
 }
 
 func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -158,6 +162,7 @@ func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
 }
 
 func TestInstanceStoreMoveOrganisation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -180,6 +185,7 @@ func TestInstanceStoreMoveOrganisation(t *testing.T) {
 }
 
 func TestInstanceStoreConcurrentChangesAllLand(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -213,6 +219,7 @@ func TestInstanceStoreConcurrentChangesAllLand(t *testing.T) {
 }
 
 func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)

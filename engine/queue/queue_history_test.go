@@ -12,6 +12,7 @@ import (
 )
 
 func TestHistoryRefusesRecordsOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	h := NewHistory(rdb, ns, HistoryConfig{})

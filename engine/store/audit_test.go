@@ -55,6 +55,7 @@ func waitServerPast(t *testing.T, rdb redis.UniversalClient, ms int64) {
 }
 
 func TestAuditWriteMasksRedactsAndReadsBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	cet := time.FixedZone("CET", 3600)
@@ -94,6 +95,7 @@ func TestAuditWriteMasksRedactsAndReadsBack(t *testing.T) {
 }
 
 func TestAuditorBuffersAndFlushes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(time.Now())
@@ -133,6 +135,7 @@ func TestAuditorBuffersAndFlushes(t *testing.T) {
 }
 
 func TestAuditorKeepsEntriesWhenWritingFails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	w := NewAudit(rdb, ns, AuditConfig{FlushEvery: 2}).NewAuditor()
@@ -148,6 +151,7 @@ func TestAuditorKeepsEntriesWhenWritingFails(t *testing.T) {
 }
 
 func TestAuditCapsLength(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	a := NewAudit(rdb, ns, AuditConfig{MaxLen: 100})
@@ -200,6 +204,7 @@ func writeGroup(t *testing.T, a *Audit, prefix string, n int) []string {
 }
 
 func TestAuditCapsAge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(time.Now())
@@ -242,6 +247,7 @@ func TestAuditCapsAge(t *testing.T) {
 }
 
 func TestAuditEntriesRoundTrip(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2025, 3, 1, 23, 0, 1, 5, time.FixedZone("CET", 3600))
 	for _, e := range []Entry{
 		{Time: at, Instance: "i", Action: instance.Create, Outcome: OutcomeOK},
@@ -266,6 +272,7 @@ func TestAuditEntriesRoundTrip(t *testing.T) {
 }
 
 func TestAuditMarksEntriesOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	// An entry as versions before the format version wrote it: a stream
@@ -287,6 +294,7 @@ func TestAuditMarksEntriesOfAnUnknownFormat(t *testing.T) {
 }
 
 func TestAuditMarksEntriesOfALaterFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	a := NewAudit(rdb, ns, AuditConfig{})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestLedgerFailCountsAttempts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -40,6 +41,7 @@ func TestLedgerFailCountsAttempts(t *testing.T) {
 }
 
 func TestLedgerRetryAndClear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{})
@@ -104,6 +106,7 @@ func minString(ss []string) string {
 }
 
 func TestLedgerListNewestFirstWithFilters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -152,6 +155,7 @@ func TestLedgerListNewestFirstWithFilters(t *testing.T) {
 }
 
 func TestLedgerListPagesThroughALongIndex(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -181,6 +185,7 @@ func TestLedgerListPagesThroughALongIndex(t *testing.T) {
 }
 
 func TestLedgerKeepsSecretsOut(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Redactor: NewRedactor("Zm9vOmJhcg==")})
@@ -208,6 +213,7 @@ func TestLedgerKeepsSecretsOut(t *testing.T) {
 }
 
 func TestLedgerRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{})
@@ -223,6 +229,7 @@ func TestLedgerRefusesBadInput(t *testing.T) {
 }
 
 func TestLedgerRefusesFailuresOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: newClock(t0)})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestStateIntentsMarkLoadAndSettle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
@@ -54,6 +55,7 @@ func TestStateIntentsMarkLoadAndSettle(t *testing.T) {
 }
 
 func TestStateRefusesIntentsOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
