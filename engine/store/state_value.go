@@ -18,8 +18,8 @@ const writtenFormat stored.Version = "v1"
 
 // ErrStateFormat is matched (errors.Is) by the error of a stored value in
 // a format this version does not read, or damaged: of the state, the
-// ledger, the audit, the instance store or the run history alike. It is
-// stored.ErrFormat.
+// ledger and the create intents, and of the instance store and the run
+// history alike. It is stored.ErrFormat.
 var ErrStateFormat = stored.ErrFormat
 
 // FormatError is the error of a stored value whose format version this
