@@ -13,6 +13,7 @@ import (
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/transforms"
 )
@@ -41,7 +42,7 @@ type Config struct {
 	ConnectorClock connectors.Clock
 	// Clock stamps state, failures and audit entries. Nil means the system
 	// clock.
-	Clock store.Clock
+	Clock clock.Clock
 	// Logger receives warnings and debug lines. Nil means slog.Default().
 	Logger *slog.Logger
 	// IncludeCache bounds how many related model records a run keeps for
@@ -75,7 +76,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	cfg.Clock = cmp.Or[store.Clock](cfg.Clock, store.SystemClock{})
+	cfg.Clock = clock.Or(cfg.Clock)
 	cfg.IncludeCache = orDefault(cfg.IncludeCache, DefaultIncludeCache)
 	return &Engine{cfg: cfg}, nil
 }

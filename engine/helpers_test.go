@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -26,3 +27,13 @@ func (c *testClock) Set(t time.Time) {
 }
 
 func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// Sleep moves the clock forward by d at once, or returns ctx's error when
+// it is done.
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(max(d, 0))
+	return nil
+}

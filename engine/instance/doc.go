@@ -6,7 +6,9 @@
 // refused at decoding when unknown), validated (ValidateInstance;
 // LoadInstance also loads the specs and the model with package specs and
 // checks the instance against them) and stored in an InstanceStore, whose
-// version counter tells a scheduler that something changed. Permissions
+// version counter tells a scheduler that something changed; a stored
+// instance is marked with its format version, and one of another format
+// is refused (package internal/stored). Permissions
 // say which actions an instance may take per direction and entity.
 //
 // The package imports only specs and internal packages; engine/store

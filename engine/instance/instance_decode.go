@@ -1,9 +1,7 @@
 package instance
 
 import (
-	"cmp"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,9 +102,4 @@ func unreported(decoded, found specs.Findings) specs.Findings {
 // within reports whether pointer p is at or under pointer parent.
 func within(p, parent string) bool {
 	return p == parent || (parent != "" && strings.HasPrefix(p, parent+"/"))
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
-	return slices.Sorted(maps.Keys(m))
 }

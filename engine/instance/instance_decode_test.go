@@ -17,6 +17,7 @@ import (
 )
 
 func TestDecodeInstanceGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("testdata/instances/*.*")
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func validInstance() *Instance {
 }
 
 func TestDecodeInstanceJSONAndYAMLAgree(t *testing.T) {
+	t.Parallel()
 	for _, file := range []string{"testdata/instances/valid.json", "testdata/instances/valid.yaml"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -93,6 +95,7 @@ func TestDecodeInstanceJSONAndYAMLAgree(t *testing.T) {
 }
 
 func TestDecodeInstanceNeverRepeatsALiteralSecret(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/instances/wrong_types.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +117,7 @@ func TestDecodeInstanceNeverRepeatsALiteralSecret(t *testing.T) {
 }
 
 func TestDecodeInstanceUnreadable(t *testing.T) {
+	t.Parallel()
 	for name, data := range map[string]string{
 		"broken.json": `{"id": "x",`,
 		"list.yaml":   "- a\n- b\n",
@@ -131,6 +135,7 @@ func TestDecodeInstanceUnreadable(t *testing.T) {
 }
 
 func TestReadInstanceResolvesPathsAgainstItsFolder(t *testing.T) {
+	t.Parallel()
 	inst, found, err := ReadInstance("testdata/instances/valid.json")
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +161,7 @@ func TestReadInstanceResolvesPathsAgainstItsFolder(t *testing.T) {
 }
 
 func TestOptionDefaults(t *testing.T) {
+	t.Parallel()
 	var o Options
 	var s Schedule
 	got := []any{o.DeleteShare(), o.FullReadInterval(), o.Workers(), o.ValidationLevel(), o.AuditLen(), o.AuditAge(), s.CronOrDefault(), s.TimezoneOrDefault()}
@@ -174,6 +180,7 @@ func TestOptionDefaults(t *testing.T) {
 }
 
 func TestValidateInstanceBuiltInGo(t *testing.T) {
+	t.Parallel()
 	if found := ValidateInstance(validInstance()); len(found) != 0 {
 		t.Errorf("valid instance: %v", found)
 	}
@@ -190,6 +197,7 @@ func TestValidateInstanceBuiltInGo(t *testing.T) {
 }
 
 func TestDecodeInstanceRefusesAnUnknownSideAtTheEdge(t *testing.T) {
+	t.Parallel()
 	data := []byte("id: x\nsourceOfTruth:\n  tenant: partner\n  unit: partnr\n")
 	inst, found, err := DecodeInstance("sides.yaml", data)
 	if err != nil {

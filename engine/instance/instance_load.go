@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -98,12 +99,12 @@ func (l *Loaded) crossCheck() specs.Findings {
 	v := &checker{}
 	inst := l.Instance
 	if l.Partner != nil && l.Partner.Sync != nil {
-		entities := sortedKeys(l.Partner.Sync.Entities)
+		entities := slices.Sorted(maps.Keys(l.Partner.Sync.Entities))
 		pointers := inst.Permissions.entities()
-		for _, entity := range sortedKeys(inst.SourceOfTruth) {
+		for _, entity := range slices.Sorted(maps.Keys(inst.SourceOfTruth)) {
 			pointers[jsonptr.Join("/sourceOfTruth", entity)] = entity
 		}
-		for _, p := range sortedKeys(pointers) {
+		for _, p := range slices.Sorted(maps.Keys(pointers)) {
 			if entity := pointers[p]; !slices.Contains(entities, entity) {
 				v.errorf(specs.CodeUnknownEntity, p, hintFor(entity, entities), "the partner spec has no entity %q", entity)
 			}
@@ -128,7 +129,7 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 		}
 	}
 	known := serverVariables(spec)
-	for _, name := range sortedKeys(sys.ServerVariables) {
+	for _, name := range slices.Sorted(maps.Keys(sys.ServerVariables)) {
 		if !slices.Contains(known, name) {
 			v.errorf(specs.CodeUnknownKey, jsonptr.Join(p, "serverVariables", name), hintFor(name, known),
 				"the servers of spec %s have no variable %q", filepath.Base(spec.Path), name)
@@ -138,19 +139,16 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 
 // serverVariables lists the variable names of the spec's servers.
 func serverVariables(spec *specs.Spec) []string {
-	var out []string
 	if spec.Doc == nil {
 		return nil
 	}
+	names := map[string]bool{}
 	for _, s := range spec.Doc.Servers {
 		for name := range s.Variables {
-			if !slices.Contains(out, name) {
-				out = append(out, name)
-			}
+			names[name] = true
 		}
 	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(names))
 }
 
 // namedCredentials lists, sorted, the names of the credentials a spec

@@ -18,6 +18,7 @@ import (
 var withPlugins = specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()}
 
 func TestLoadInstanceValid(t *testing.T) {
+	t.Parallel()
 	l, found, err := LoadInstance("testdata/load/valid.json", withPlugins)
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +38,7 @@ func TestLoadInstanceValid(t *testing.T) {
 }
 
 func TestLoadInstanceGolden(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"mismatched.yaml", "missing_files.json"} {
 		t.Run(name, func(t *testing.T) {
 			file := "testdata/load/" + name
@@ -50,6 +52,7 @@ func TestLoadInstanceGolden(t *testing.T) {
 }
 
 func TestNamedCredentials(t *testing.T) {
+	t.Parallel()
 	sync := &specs.Sync{
 		Auth: specs.NewAuth("oauth2", &connectors.AuthOAuth2{
 			ClientID: specs.Credential{Credential: "client_id"}, ClientSecret: specs.Credential{Credential: "client_secret"},
@@ -64,6 +67,7 @@ func TestNamedCredentials(t *testing.T) {
 }
 
 func TestLoadInstanceFindingsNameNoMachinePath(t *testing.T) {
+	t.Parallel()
 	_, found, err := LoadInstance("testdata/load/mismatched.yaml", withPlugins)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/stored"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -51,8 +52,8 @@ const (
 	Unchanged Change = "unchanged"
 )
 
-// InstanceStore keeps instances in Redis: each as JSON under
-// keys.Instance(id), with a set of all ids, a set per organisation, and a
+// InstanceStore keeps instances in Redis: each as JSON marked with its
+// format version under keys.Instance(id), with a set of all ids, a set per organisation, and a
 // version counter that grows on every change so that a scheduler can
 // notice changes by polling one key. All these keys share one Cluster
 // slot, so every change is one transaction.
@@ -137,14 +138,25 @@ func (s *InstanceStore) get(ctx context.Context, c redis.Cmdable, id string) (*I
 	if err != nil {
 		return nil, fmt.Errorf("read instance %q: %w", id, err)
 	}
-	return decodeStored(id, data)
+	return decodeStored(id, s.keys.Instance(id), data)
 }
 
-// decodeStored decodes a stored instance.
-func decodeStored(id string, data []byte) (*Instance, error) {
+// instanceFormat marks every stored instance with the version of its
+// format: "v1 " and the instance's JSON.
+const instanceFormat stored.Version = "v1"
+
+// decodeStored decodes the stored instance with id, which the store keeps
+// under key. An instance of another format is refused with a
+// *stored.FormatError.
+func decodeStored(id, key string, data []byte) (*Instance, error) {
+	what := fmt.Sprintf("stored instance %q", id)
+	js, ok := instanceFormat.Open(string(data))
+	if !ok {
+		return nil, instanceFormat.Refuse(string(data), what, fmt.Sprintf("remove it (the key %s) and apply the instance again", key))
+	}
 	inst := &Instance{}
-	if err := json.Unmarshal(data, inst); err != nil {
-		return nil, fmt.Errorf("stored instance %q is not readable (apply it again): %w", id, err)
+	if err := json.Unmarshal([]byte(js), inst); err != nil {
+		return nil, stored.Damaged(what+" (remove the key "+key+" and apply the instance again)", err)
 	}
 	return inst, nil
 }
@@ -191,7 +203,7 @@ func (s *InstanceStore) getMany(ctx context.Context, ids []string, enabledOnly b
 		if !ok {
 			continue
 		}
-		inst, err := decodeStored(ids[i], []byte(data))
+		inst, err := decodeStored(ids[i], names[i], []byte(data))
 		if err != nil {
 			return nil, fmt.Errorf("list instances: %w", err)
 		}

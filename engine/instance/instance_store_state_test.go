@@ -32,6 +32,7 @@ func testInstance(id, org string) *instance.Instance {
 }
 
 func TestInstanceStoreDeleteKeepsState(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedisClient(t)
 	s := instance.NewInstanceStore(rdb, ns)

@@ -2,12 +2,15 @@ package instance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/internal/stored"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -30,6 +33,7 @@ func ids(list []*Instance) []string {
 }
 
 func TestInstanceStoreApplyGetList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -60,6 +64,7 @@ func TestInstanceStoreApplyGetList(t *testing.T) {
 }
 
 func TestInstanceStoreVersionCountsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -99,6 +104,7 @@ func TestInstanceStoreVersionCountsChanges(t *testing.T) {
 }
 
 func TestInstanceStoreEnableDisable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -132,6 +138,7 @@ func TestInstanceStoreEnableDisable(t *testing.T) {
 }
 
 func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -155,6 +162,7 @@ func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
 }
 
 func TestInstanceStoreMoveOrganisation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -177,6 +185,7 @@ func TestInstanceStoreMoveOrganisation(t *testing.T) {
 }
 
 func TestInstanceStoreConcurrentChangesAllLand(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
@@ -206,5 +215,50 @@ func TestInstanceStoreConcurrentChangesAllLand(t *testing.T) {
 	}
 	if len(list) != n+1 {
 		t.Errorf("%d instances stored; want %d: %v", len(list), n+1, ids(list))
+	}
+}
+
+func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	s := NewInstanceStore(rdb, ns)
+	if _, err := s.Apply(ctx, storedInstance("a-one", "acme")); err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(storedInstance("b-two", "acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := ns.Instance("b-two")
+	for value, found := range map[string]string{string(data): "", "v2 " + string(data): "v2"} {
+		if err := rdb.Set(ctx, key, value, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		rdb.SAdd(ctx, ns.Instances(), "b-two")
+		for name, read := range map[string]func() error{
+			"Get":    func() error { _, err := s.Get(ctx, "b-two"); return err },
+			"List":   func() error { _, err := s.List(ctx, ListFilter{}); return err },
+			"Apply":  func() error { _, err := s.Apply(ctx, storedInstance("b-two", "acme")); return err },
+			"Delete": func() error { return s.Delete(ctx, "b-two") },
+		} {
+			err := read()
+			var fe *stored.FormatError
+			if !errors.As(err, &fe) || !errors.Is(err, stored.ErrFormat) || fe.Found != found || fe.Value != `stored instance "b-two"` {
+				t.Errorf("%s over an instance of format %q: %v; want its FormatError", name, found, err)
+			} else if !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), "apply the instance again") {
+				t.Errorf("%s: %q does not say what to do", name, err)
+			}
+		}
+	}
+	// What the error says to do works.
+	if err := rdb.Del(ctx, key).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if change, err := s.Apply(ctx, storedInstance("b-two", "acme")); err != nil || change != Created {
+		t.Errorf("Apply after removing the key: %v, %v; want created", change, err)
+	}
+	if list, err := s.List(ctx, ListFilter{Organisation: "acme"}); err != nil || len(list) != 2 {
+		t.Errorf("List: %v, %v; want both instances", ids(list), err)
 	}
 }

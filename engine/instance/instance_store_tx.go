@@ -56,7 +56,7 @@ func (s *InstanceStore) write(ctx context.Context, p redis.Pipeliner, id string,
 		p.Del(ctx, s.keys.Instance(id))
 		p.SRem(ctx, s.keys.Instances(), id)
 	} else {
-		p.Set(ctx, s.keys.Instance(id), op.data, 0)
+		p.Set(ctx, s.keys.Instance(id), instanceFormat.Mark(string(op.data)), 0)
 		p.SAdd(ctx, s.keys.Instances(), id)
 		p.SAdd(ctx, s.keys.Organisation(op.inst.Organisation), id)
 	}

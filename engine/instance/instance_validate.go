@@ -2,6 +2,7 @@ package instance
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -105,10 +106,10 @@ func suggestID(s string) string {
 // system checks one side of the instance.
 func (v *checker) system(s System, p string) {
 	v.required(s.Spec, p+"/spec", "the path of the connector spec")
-	for _, name := range sortedKeys(s.Credentials) {
+	for _, name := range slices.Sorted(maps.Keys(s.Credentials)) {
 		v.credential(s.Credentials[name], jsonptr.Join(p, "credentials", name))
 	}
-	for _, name := range sortedKeys(s.ServerVariables) {
+	for _, name := range slices.Sorted(maps.Keys(s.ServerVariables)) {
 		if s.ServerVariables[name] == "" {
 			v.errorf(specs.CodeInvalidValue, jsonptr.Join(p, "serverVariables", name), "give the variable a value or remove it", "server variable %q is empty", name)
 		}
@@ -151,13 +152,13 @@ func (v *checker) baseURL(u, p string) {
 
 // permissions checks directions, entity names and actions.
 func (v *checker) permissions(perms Permissions) {
-	for _, dir := range sortedKeys(perms) {
+	for _, dir := range slices.Sorted(maps.Keys(perms)) {
 		p := jsonptr.Join("/permissions", string(dir))
 		if !dir.Valid() {
 			v.errorf(specs.CodeInvalidValue, p, hintFor(string(dir), []string{"push", "pull"}), "unknown direction %q", dir)
 			continue
 		}
-		for _, entity := range sortedKeys(perms[dir]) {
+		for _, entity := range slices.Sorted(maps.Keys(perms[dir])) {
 			v.grants(perms[dir][entity], entity, jsonptr.Join(p, entity))
 		}
 	}
@@ -226,7 +227,7 @@ func (v *checker) nonNegative(d specs.Duration, p string) {
 // sourceOfTruth checks the owner named per entity, for instances built in
 // Go (decoding refuses an unknown side already).
 func (v *checker) sourceOfTruth(m map[string]specs.Side) {
-	for _, entity := range sortedKeys(m) {
+	for _, entity := range slices.Sorted(maps.Keys(m)) {
 		if side := m[entity]; !side.Valid() {
 			v.errorf(specs.CodeInvalidValue, jsonptr.Join("/sourceOfTruth", entity), hintFor(string(side), side.Values()), "unknown side %q", side)
 		}

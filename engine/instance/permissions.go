@@ -2,6 +2,7 @@ package instance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -86,7 +87,7 @@ type Grant struct {
 func (p Permissions) Grants() []Grant {
 	var out []Grant
 	for _, dir := range Directions() {
-		for _, entity := range sortedKeys(p[dir]) {
+		for _, entity := range slices.Sorted(maps.Keys(p[dir])) {
 			var acts []Action
 			for _, a := range grantable {
 				if p.Allows(dir, entity, a) {

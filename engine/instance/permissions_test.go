@@ -7,6 +7,7 @@ import (
 )
 
 func TestPermissionsDenyByDefault(t *testing.T) {
+	t.Parallel()
 	var none Permissions
 	for _, dir := range []Direction{Push, Pull} {
 		for _, a := range []Action{Create, Update, Delete} {
@@ -21,6 +22,7 @@ func TestPermissionsDenyByDefault(t *testing.T) {
 }
 
 func TestPermissionsAllowOnlyWhatIsListed(t *testing.T) {
+	t.Parallel()
 	p := Permissions{
 		Push: {"tenant": {Update, Create}, "unit": {}},
 		Pull: {"tenant": {Delete}},
@@ -53,6 +55,7 @@ func TestPermissionsAllowOnlyWhatIsListed(t *testing.T) {
 }
 
 func TestDirectionOpposite(t *testing.T) {
+	t.Parallel()
 	if Push.Opposite() != Pull || Pull.Opposite() != Push {
 		t.Errorf("Opposite: push->%s, pull->%s", Push.Opposite(), Pull.Opposite())
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/stored"
 )
 
 // Run outcomes of a RunRecord.
@@ -96,11 +97,40 @@ func (h *History) activeKey(instance string) string {
 	return h.ns.ActiveRun(instance)
 }
 
-// Start records rec as the run in progress of its instance.
-func (h *History) Start(ctx context.Context, rec RunRecord) error {
+// runFormat marks every stored run record with the version of its
+// format: "v1 " and the record's JSON.
+const runFormat stored.Version = "v1"
+
+// encode returns rec as the value to store.
+func encode(rec RunRecord) (string, error) {
 	data, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("run history: encode %s: %w", rec.ID, err)
+		return "", fmt.Errorf("run history: encode %s: %w", rec.ID, err)
+	}
+	return runFormat.Mark(string(data)), nil
+}
+
+// decode reads a run record of instance stored under key. A record of
+// another format is refused with a *stored.FormatError.
+func decode(instance, key, value string) (RunRecord, error) {
+	what := fmt.Sprintf("run history of instance %q", instance)
+	data, ok := runFormat.Open(value)
+	if !ok {
+		remedy := fmt.Sprintf("remove the records of other versions (the key %s); the next run starts the history again", key)
+		return RunRecord{}, runFormat.Refuse(value, what, remedy)
+	}
+	var rec RunRecord
+	if err := json.Unmarshal([]byte(data), &rec); err != nil {
+		return RunRecord{}, stored.Damaged(what+", key "+key, err)
+	}
+	return rec, nil
+}
+
+// Start records rec as the run in progress of its instance.
+func (h *History) Start(ctx context.Context, rec RunRecord) error {
+	data, err := encode(rec)
+	if err != nil {
+		return err
 	}
 	if err := h.rdb.Set(ctx, h.activeKey(rec.Instance), data, 0).Err(); err != nil {
 		return fmt.Errorf("run history: start %s of %q: %w", rec.ID, rec.Instance, err)
@@ -111,9 +141,9 @@ func (h *History) Start(ctx context.Context, rec RunRecord) error {
 // Finish adds rec to its instance's history, drops the oldest beyond the
 // cap and clears the run in progress, in one transaction.
 func (h *History) Finish(ctx context.Context, rec RunRecord) error {
-	data, err := json.Marshal(rec)
+	data, err := encode(rec)
 	if err != nil {
-		return fmt.Errorf("run history: encode %s: %w", rec.ID, err)
+		return err
 	}
 	_, err = h.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.LPush(ctx, h.listKey(rec.Instance), data)
@@ -129,16 +159,17 @@ func (h *History) Finish(ctx context.Context, rec RunRecord) error {
 
 // Active returns the run in progress of instance, or nil.
 func (h *History) Active(ctx context.Context, instance string) (*RunRecord, error) {
-	data, err := h.rdb.Get(ctx, h.activeKey(instance)).Bytes()
+	key := h.activeKey(instance)
+	data, err := h.rdb.Get(ctx, key).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("run history: active run of %q: %w", instance, err)
 	}
-	var rec RunRecord
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, fmt.Errorf("run history: active run of %q: %w", instance, err)
+	rec, err := decode(instance, key, data)
+	if err != nil {
+		return nil, err
 	}
 	return &rec, nil
 }
@@ -150,15 +181,16 @@ func (h *History) List(ctx context.Context, instance string, offset, limit int64
 	if limit > 0 {
 		stop = offset + limit - 1
 	}
-	vals, err := h.rdb.LRange(ctx, h.listKey(instance), offset, stop).Result()
+	key := h.listKey(instance)
+	vals, err := h.rdb.LRange(ctx, key, offset, stop).Result()
 	if err != nil {
 		return nil, fmt.Errorf("run history of %q: %w", instance, err)
 	}
 	out := make([]RunRecord, 0, len(vals))
 	for _, v := range vals {
-		var rec RunRecord
-		if err := json.Unmarshal([]byte(v), &rec); err != nil {
-			return nil, fmt.Errorf("run history of %q: %w", instance, err)
+		rec, err := decode(instance, key, v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, rec)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/clock"
 )
 
 // Job is one run the queue asks a Runner for.
@@ -68,7 +69,7 @@ type WorkerConfig struct {
 	// another task is tried again. Zero means DefaultBusyRetry.
 	BusyRetry time.Duration
 	// Clock stamps run records. Nil means the system clock.
-	Clock store.Clock
+	Clock clock.Clock
 	// Logger receives a line per run. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -88,7 +89,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.Runner == nil || cfg.Store == nil || cfg.History == nil {
 		return nil, errors.New("queue: a worker needs a Runner, an InstanceStore and a History")
 	}
-	cfg.Clock = cmp.Or[store.Clock](cfg.Clock, store.SystemClock{})
+	cfg.Clock = clock.Or(cfg.Clock)
 	cfg.BusyRetry = cmp.Or(cfg.BusyRetry, DefaultBusyRetry)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTwoWorkersNeverOverlapOneInstance(t *testing.T) {
+	t.Parallel()
 	e := newQueueEnv(t)
 	e.apply(t, true, "a", "b", "c")
 	r := newFakeRunner(30 * time.Millisecond)
@@ -38,6 +39,7 @@ func TestTwoWorkersNeverOverlapOneInstance(t *testing.T) {
 }
 
 func TestWorkerRecordsRunsAndSkipsDisabled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newQueueEnv(t)
 	e.apply(t, true, "on")
@@ -70,6 +72,7 @@ func TestWorkerRecordsRunsAndSkipsDisabled(t *testing.T) {
 }
 
 func TestGracefulShutdownLosesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newQueueEnv(t)
 	ids := []string{"a", "b", "c"}
@@ -103,6 +106,7 @@ func TestGracefulShutdownLosesNothing(t *testing.T) {
 }
 
 func TestHistoryIsCappedNewestFirst(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	h := NewHistory(rdb, ns, HistoryConfig{MaxLen: 3})
@@ -141,6 +145,7 @@ func runsPerInstance(jobs []Job) map[string]int {
 }
 
 func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
+	t.Parallel()
 	e := newQueueEnv(t)
 	e.apply(t, true, "a")
 	r := newFakeRunner(300 * time.Millisecond)
@@ -165,6 +170,7 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 }
 
 func TestTasksOutliveAsynqsDefaultTimeout(t *testing.T) {
+	t.Parallel()
 	e := newQueueEnv(t)
 	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.queue)
 	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.queue, time.Now(), time.Minute)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSchedulesCronspecs(t *testing.T) {
+	t.Parallel()
 	e := newQueueEnv(t)
 	e.apply(t, true, "nightly")
 	e.apply(t, false, "off")
@@ -39,6 +40,7 @@ func TestSchedulesCronspecs(t *testing.T) {
 }
 
 func TestNightlyScheduleRunsEnabledInstancesAndFollowsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newQueueEnv(t)
 	e.apply(t, true, "a", "b")

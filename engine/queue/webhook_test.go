@@ -49,6 +49,7 @@ func sign(secret string, body []byte) string {
 }
 
 func TestWebhookVerify(t *testing.T) {
+	t.Parallel()
 	w := newTestWebhook(t)
 	body := []byte(`{"meta":{"type":"tenant.updated"},"data":{"id":"T-1"}}`)
 	for name, c := range map[string]struct {
@@ -72,6 +73,7 @@ func TestWebhookVerify(t *testing.T) {
 }
 
 func TestWebhookEvent(t *testing.T) {
+	t.Parallel()
 	w := newTestWebhook(t)
 	got, err := w.Event([]byte(`{"meta":{"type":"tenant.deleted"},"data":{"id":"T-9"}}`))
 	if err != nil {
@@ -92,6 +94,7 @@ func TestWebhookEvent(t *testing.T) {
 }
 
 func TestWebhookTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	w := NewWebhookTokens(rdb, ns)

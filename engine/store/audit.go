@@ -13,8 +13,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/stored"
 )
 
 // Outcome is how an audited action ended.
@@ -63,9 +65,13 @@ type Entry struct {
 // An entry is one stream field, fEntry, holding a JSON array of its
 // values in this order (entryFields); a trailing error and values are
 // left out when empty. One field costs Redis far less than a field per
-// value. The field's name is the entry's format version: a message
-// without it is of a format this version does not read (decodeEntry).
-const fEntry = "e"
+// value. The field's name is the entry's format version (auditFormat): a
+// message without it is of a format this version does not read
+// (decodeEntry).
+const fEntry = string(auditFormat)
+
+// auditFormat is the format version of an audit entry.
+const auditFormat stored.Version = "v1"
 
 // entryFields names the positions of an entry's array.
 var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key", "action", "outcome", "status", "ms", "error", "values"}
@@ -115,7 +121,7 @@ type AuditConfig struct {
 	Redactor *Redactor
 	// Clock stamps entries without a time and dates the age cap. Nil means
 	// the system clock.
-	Clock Clock
+	Clock clock.Clock
 	// FlushEvery is how many entries an Auditor buffers before it writes
 	// them. Zero means 1000, more than a page: a run writes each page's
 	// entries in one round trip, once the page is committed.
@@ -127,7 +133,7 @@ func NewAudit(rdb redis.UniversalClient, ns keys.Namespace, cfg AuditConfig) *Au
 	cfg.MaxLen = cmp.Or(cfg.MaxLen, instance.DefaultAuditMaxLen)
 	cfg.MaxAge = cmp.Or(cfg.MaxAge, instance.DefaultAuditMaxAge)
 	cfg.FlushEvery = cmp.Or(cfg.FlushEvery, 1000)
-	cfg.Clock = orSystem(cfg.Clock)
+	cfg.Clock = clock.Or(cfg.Clock)
 	return &Audit{rdb: rdb, keys: ns, cfg: cfg}
 }
 

@@ -66,6 +66,7 @@ func queryKeys(t *testing.T, a *Audit, q Query) ([]string, int) {
 }
 
 func TestAuditQueryFilters(t *testing.T) {
+	t.Parallel()
 	a := auditFixture(t)
 	cases := []struct {
 		name string
@@ -89,6 +90,7 @@ func TestAuditQueryFilters(t *testing.T) {
 }
 
 func TestAuditQueryPages(t *testing.T) {
+	t.Parallel()
 	a := auditFixture(t)
 	all, pages := queryKeys(t, a, Query{Instance: "erp-everreal", Limit: 7})
 	var want []string
@@ -108,6 +110,7 @@ func TestAuditQueryPages(t *testing.T) {
 }
 
 func TestAuditQueryTimeRange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	a := NewAudit(rdb, ns, AuditConfig{})
@@ -137,6 +140,7 @@ func TestAuditQueryTimeRange(t *testing.T) {
 }
 
 func TestAuditQueryLongRareFilterReturnsACursor(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	a := NewAudit(rdb, ns, AuditConfig{})
@@ -162,6 +166,7 @@ func TestAuditQueryLongRareFilterReturnsACursor(t *testing.T) {
 }
 
 func TestAuditQueryRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	a := auditFixture(t)
 	ctx := context.Background()
 	for _, cursor := range []string{"abc", "12-", "-1", "1-2-3", "(1-0"} {

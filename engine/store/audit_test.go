@@ -55,6 +55,7 @@ func waitServerPast(t *testing.T, rdb redis.UniversalClient, ms int64) {
 }
 
 func TestAuditWriteMasksRedactsAndReadsBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	cet := time.FixedZone("CET", 3600)
@@ -94,6 +95,7 @@ func TestAuditWriteMasksRedactsAndReadsBack(t *testing.T) {
 }
 
 func TestAuditorBuffersAndFlushes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(time.Now())
@@ -133,6 +135,7 @@ func TestAuditorBuffersAndFlushes(t *testing.T) {
 }
 
 func TestAuditorKeepsEntriesWhenWritingFails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	w := NewAudit(rdb, ns, AuditConfig{FlushEvery: 2}).NewAuditor()
@@ -148,6 +151,7 @@ func TestAuditorKeepsEntriesWhenWritingFails(t *testing.T) {
 }
 
 func TestAuditCapsLength(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	a := NewAudit(rdb, ns, AuditConfig{MaxLen: 100})
@@ -200,6 +204,7 @@ func writeGroup(t *testing.T, a *Audit, prefix string, n int) []string {
 }
 
 func TestAuditCapsAge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(time.Now())
@@ -242,6 +247,7 @@ func TestAuditCapsAge(t *testing.T) {
 }
 
 func TestAuditEntriesRoundTrip(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2025, 3, 1, 23, 0, 1, 5, time.FixedZone("CET", 3600))
 	for _, e := range []Entry{
 		{Time: at, Instance: "i", Action: instance.Create, Outcome: OutcomeOK},
@@ -266,6 +272,7 @@ func TestAuditEntriesRoundTrip(t *testing.T) {
 }
 
 func TestAuditMarksEntriesOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	// An entry as versions before the format version wrote it: a stream
@@ -283,5 +290,29 @@ func TestAuditMarksEntriesOfAnUnknownFormat(t *testing.T) {
 	want := Entry{Error: "this version of specsync does not read the format of this entry"}
 	if d := cmp.Diff(want, page.Entries[0], cmpopts.IgnoreFields(Entry{}, "ID")); d != "" {
 		t.Errorf("entry of an unknown format (-want +got):\n%s", d)
+	}
+}
+
+func TestAuditMarksEntriesOfALaterFormat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	a := NewAudit(rdb, ns, AuditConfig{})
+	if err := a.Write(ctx, Entry{Instance: "erp", Action: "update", Outcome: OutcomeOK}); err != nil {
+		t.Fatal(err)
+	}
+	err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: ns.Audit("erp"), Values: []any{"v2", `["2025-03-01T23:00:01+01:00"]`}}).Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := a.Query(ctx, Query{Instance: "erp"})
+	if err != nil || len(page.Entries) != 2 {
+		t.Fatalf("%+v, %v", page, err)
+	}
+	if got := page.Entries[0]; got.Error != errEntryFormat || got.Action != "" {
+		t.Errorf("entry of format v2: %+v; want only its mark", got)
+	}
+	if got := page.Entries[1]; got.Error != "" || got.Action != "update" {
+		t.Errorf("entry of format v1: %+v", got)
 	}
 }

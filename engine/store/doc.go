@@ -13,11 +13,14 @@
 // commits the page's confirmed writes with State.Commit, records failures
 // with Ledger.Fail and audits through a buffering Auditor.
 //
-// Stored values carry their format: a written value starts with its
-// format version ("v1") and an audit entry is one stream field named for
-// its format. A value of a format this version does not read is refused
-// with an error (ErrStateFormat) that says what to do; nothing of earlier
-// formats is read or migrated.
+// Stored values carry their format (package internal/stored): a written
+// value, a failure and a create intent start with their format version
+// ("v1"), and an audit entry is one stream field named for its format. A
+// value of a format this version does not read is refused with a
+// *FormatError (matching ErrStateFormat) that says what to do; an audit
+// entry of another format is read back as an entry that says so, so that
+// the rest of the log stays readable. Nothing of earlier formats is read
+// or migrated.
 //
 // The package imports engine/instance for its types and internal packages
 // only, never the engine or the queue.

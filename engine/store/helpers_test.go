@@ -1,6 +1,9 @@
 package store
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,3 +42,32 @@ func (c *testClock) Set(t time.Time) {
 }
 
 func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// Sleep moves the clock forward by d at once, or returns ctx's error when
+// it is done.
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(max(d, 0))
+	return nil
+}
+
+// checkFormatError reports unless err is the *FormatError of value (what
+// it names), found with version found, whose message says each of says.
+func checkFormatError(t *testing.T, err error, value, found string, says ...string) {
+	t.Helper()
+	var fe *FormatError
+	if !errors.Is(err, ErrStateFormat) || !errors.As(err, &fe) {
+		t.Errorf("%v; want a FormatError", err)
+		return
+	}
+	if fe.Value != value || fe.Found != found {
+		t.Errorf("%#v; want a FormatError of %s that found %q", fe, value, found)
+	}
+	for _, s := range says {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("%q does not say %s", err, s)
+		}
+	}
+}

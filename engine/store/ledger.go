@@ -12,7 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/stored"
 )
 
 // Ledger is the failure ledger of one instance: the records that failed,
@@ -31,14 +33,14 @@ type Ledger struct {
 	rdb      redis.UniversalClient
 	keys     keys.Namespace
 	instance string
-	clock    Clock
+	clock    clock.Clock
 	redactor *Redactor
 }
 
 // LedgerConfig configures a Ledger.
 type LedgerConfig struct {
 	// Clock stamps failures. Nil means the system clock.
-	Clock Clock
+	Clock clock.Clock
 	// Redactor removes secrets from failure messages. Nil stores messages
 	// as given; connectors already keep secrets out of their errors.
 	Redactor *Redactor
@@ -46,7 +48,7 @@ type LedgerConfig struct {
 
 // NewLedger returns the failure ledger of instance.
 func NewLedger(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg LedgerConfig) *Ledger {
-	return &Ledger{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock), redactor: cfg.Redactor}
+	return &Ledger{rdb: rdb, keys: ns, instance: instance, clock: clock.Or(cfg.Clock), redactor: cfg.Redactor}
 }
 
 // Reason says why a record failed.
@@ -114,8 +116,8 @@ func (l *Ledger) Fail(ctx context.Context, dir instance.Direction, entity string
 // failChunk runs the script for one chunk.
 func (l *Ledger) failChunk(ctx context.Context, dir instance.Direction, entity string, failed []Failed) error {
 	keys := []string{l.keys.Failures(l.instance, string(dir), entity), l.keys.FailureIndex(l.instance)}
-	args := make([]any, 0, 1+4*len(failed))
-	args = append(args, l.clock.Now().UnixMilli())
+	args := make([]any, 0, 2+5*len(failed))
+	args = append(args, l.clock.Now().UnixMilli(), string(failureFormat))
 	for _, f := range failed {
 		if f.Key == "" {
 			return errEmptyKey
@@ -175,6 +177,10 @@ func (l *Ledger) errorf(err error, op string, dir instance.Direction, entity str
 	return fmt.Errorf("failure ledger of instance %q: %s %s %s: %w", l.instance, op, dir, entity, err)
 }
 
+// failureFormat marks every stored failure with the version of its
+// format: "v1 " and the JSON of a storedFailure.
+const failureFormat stored.Version = "v1"
+
 // storedFailure is the JSON the script stores per key.
 type storedFailure struct {
 	Code     string `json:"code"`
@@ -185,11 +191,19 @@ type storedFailure struct {
 	Run      string `json:"run"`
 }
 
-// decodeFailure decodes a stored failure of key.
-func decodeFailure(dir instance.Direction, entity, key, data string) (Failure, error) {
+// decodeFailure decodes a stored failure of key. A failure of another
+// format is refused with a *FormatError.
+func (l *Ledger) decodeFailure(dir instance.Direction, entity, key, data string) (Failure, error) {
+	what := fmt.Sprintf("failure ledger of instance %q, %s %s %q", l.instance, dir, entity, key)
+	js, ok := failureFormat.Open(data)
+	if !ok {
+		remedy := fmt.Sprintf("remove the failure (HDEL %s %q); the record is tried again when it next changes or at the next complete read",
+			l.keys.Failures(l.instance, string(dir), entity), key)
+		return Failure{}, failureFormat.Refuse(data, what, remedy)
+	}
 	var s storedFailure
-	if err := json.Unmarshal([]byte(data), &s); err != nil {
-		return Failure{}, fmt.Errorf("stored failure of %q is not readable: %w", key, err)
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		return Failure{}, stored.Damaged(what, err)
 	}
 	return Failure{
 		Direction: dir, Entity: entity, Key: key,

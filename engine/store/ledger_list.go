@@ -97,7 +97,7 @@ func (l *Ledger) loadGroups(ctx context.Context, groups []*group) ([]Failure, er
 	}
 	var out []Failure
 	for i, g := range groups {
-		got, err := decodeAll(g, cmds[i].Val())
+		got, err := l.decodeAll(g, cmds[i].Val())
 		if err != nil {
 			return nil, err
 		}
@@ -108,14 +108,14 @@ func (l *Ledger) loadGroups(ctx context.Context, groups []*group) ([]Failure, er
 
 // decodeAll decodes the HMGET values of a group; missing ones (cleared
 // meanwhile) are left out.
-func decodeAll(g *group, vals []any) ([]Failure, error) {
+func (l *Ledger) decodeAll(g *group, vals []any) ([]Failure, error) {
 	var out []Failure
 	for i, v := range vals {
 		data, ok := v.(string)
 		if !ok {
 			continue
 		}
-		fl, err := decodeFailure(g.dir, g.entity, g.keys[i], data)
+		fl, err := l.decodeFailure(g.dir, g.entity, g.keys[i], data)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 )
 
 func TestLedgerFailCountsAttempts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -39,6 +41,7 @@ func TestLedgerFailCountsAttempts(t *testing.T) {
 }
 
 func TestLedgerRetryAndClear(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{})
@@ -103,6 +106,7 @@ func minString(ss []string) string {
 }
 
 func TestLedgerListNewestFirstWithFilters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -151,6 +155,7 @@ func TestLedgerListNewestFirstWithFilters(t *testing.T) {
 }
 
 func TestLedgerListPagesThroughALongIndex(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -180,6 +185,7 @@ func TestLedgerListPagesThroughALongIndex(t *testing.T) {
 }
 
 func TestLedgerKeepsSecretsOut(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Redactor: NewRedactor("Zm9vOmJhcg==")})
@@ -207,6 +213,7 @@ func TestLedgerKeepsSecretsOut(t *testing.T) {
 }
 
 func TestLedgerRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{})
@@ -218,5 +225,47 @@ func TestLedgerRefusesBadInput(t *testing.T) {
 	}
 	if n, err := l.Count(ctx, LedgerFilter{}); err != nil || n != 0 {
 		t.Errorf("count after refused failures: %d, %v", n, err)
+	}
+}
+
+func TestLedgerRefusesFailuresOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: newClock(t0)})
+	reason := Reason{Code: "timeout", Message: "partner did not answer in 30s"}
+	if err := l.Fail(ctx, instance.Push, "tenant", Failed{Key: "L-1", Reason: reason}, Failed{Key: "L-2", Reason: reason}); err != nil {
+		t.Fatal(err)
+	}
+	key := ns.Failures("erp-everreal", "push", "tenant")
+	const what = `failure ledger of instance "erp-everreal", push tenant "L-2"`
+	for value, found := range map[string]string{
+		`{"code":"timeout","attempts":1}`:    "", // JSON without a version
+		`v2 {"code":"timeout","attempts":1}`: "v2",
+	} {
+		if err := rdb.HSet(ctx, key, "L-2", value).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := l.Get(ctx, instance.Push, "tenant", "L-2")
+		checkFormatError(t, err, what, found, key, `"v1"`)
+		_, err = l.List(ctx, LedgerFilter{})
+		checkFormatError(t, err, what, found, key)
+	}
+	if err := rdb.HSet(ctx, key, "L-2", "v1 {damaged").Err(); err != nil {
+		t.Fatal(err)
+	}
+	var fe *FormatError
+	if _, err := l.Get(ctx, instance.Push, "tenant", "L-2"); !errors.Is(err, ErrStateFormat) || errors.As(err, &fe) || !strings.Contains(err.Error(), what) {
+		t.Errorf("Get of a damaged failure: %v; want an error naming it, not a FormatError", err)
+	}
+	// Failing the key again replaces the value it cannot read.
+	if err := l.Fail(ctx, instance.Push, "tenant", Failed{Key: "L-2", Reason: reason}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := l.Get(ctx, instance.Push, "tenant", "L-2"); err != nil || got.Attempts != 1 || !got.First.Equal(t0) {
+		t.Errorf("a failure stored over a damaged one: %+v, %v; want its first attempt", got, err)
+	}
+	if got, err := l.Get(ctx, instance.Push, "tenant", "L-1"); err != nil || got.Attempts != 1 {
+		t.Errorf("the failure beside: %+v, %v", got, err)
 	}
 }

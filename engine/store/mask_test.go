@@ -8,6 +8,7 @@ import (
 )
 
 func TestMask(t *testing.T) {
+	t.Parallel()
 	values := map[string]any{
 		"first_name": "Max",
 		"last_name":  "Mustermann",
@@ -41,6 +42,7 @@ func TestMask(t *testing.T) {
 }
 
 func TestMaskStringKeepsRunesWhole(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"": "***", "Ö": "***", "Öz": "Ö***", "Jörg": "J***", "Ärmel": "Är***", "Max Mustermann": "Ma***"} {
 		if got := MaskString(in); got != want {
 			t.Errorf("MaskString(%q) = %q; want %q", in, got, want)
@@ -49,6 +51,7 @@ func TestMaskStringKeepsRunesWhole(t *testing.T) {
 }
 
 func TestRedactor(t *testing.T) {
+	t.Parallel()
 	r := NewRedactor("k9x2", "", "k9x2-secret-123")
 	got := r.Redact(`POST /login: 401 {"token":"k9x2-secret-123"} with k9x2`)
 	if strings.Contains(got, "k9x2") || strings.Contains(got, "secret") {

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -33,19 +34,19 @@ type State struct {
 	rdb      redis.UniversalClient
 	keys     keys.Namespace
 	instance string
-	clock    Clock
+	clock    clock.Clock
 }
 
 // StateConfig configures a State.
 type StateConfig struct {
 	// Clock stamps committed records whose time is zero. Nil means the
 	// system clock.
-	Clock Clock
+	Clock clock.Clock
 }
 
 // NewState returns the state of instance in rdb under namespace ns.
 func NewState(rdb redis.UniversalClient, ns keys.Namespace, instance string, cfg StateConfig) *State {
-	return &State{rdb: rdb, keys: ns, instance: instance, clock: orSystem(cfg.Clock)}
+	return &State{rdb: rdb, keys: ns, instance: instance, clock: clock.Or(cfg.Clock)}
 }
 
 // Known is what the state knows of one home key.
@@ -104,18 +105,27 @@ func (s *State) LoadWith(ctx context.Context, dir instance.Direction, entity str
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.errorf(err, "load", dir, entity)
 	}
+	return s.known(dir, entity, homeKeys, written, echoes, intents)
+}
+
+// known decodes what LoadWith read of homeKeys; echoes and intents are
+// nil when they were not read.
+func (s *State) known(dir instance.Direction, entity string, homeKeys []string, written, echoes, intents *redis.StringSliceCmd) ([]Known, error) {
 	out := make([]Known, len(homeKeys))
 	for i, key := range homeKeys {
-		w, err := parseWritten(written.Val()[i])
+		v := written.Val()[i]
+		w, err := parseWritten(v)
 		if err != nil {
-			return nil, s.formatError(err, dir, entity, key)
+			return nil, s.formatError(err, v, dir, entity, key)
 		}
 		out[i] = Known{Key: key, PartnerID: w.id, Hash: w.hash, WrittenAt: w.at, Memo: w.memo}
 		if echoes != nil {
 			out[i].Echo = echoes.Val()[i]
 		}
 		if intents != nil {
-			out[i].Intent = intents.Val()[i]
+			if out[i].Intent, err = s.openIntent(intents.Val()[i], dir, entity, key); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
@@ -166,7 +176,7 @@ func (s *State) LoadHashes(ctx context.Context, dir instance.Direction, entity s
 	for i, v := range vals {
 		w, err := parseWritten(v)
 		if err != nil {
-			return nil, s.formatError(err, dir, entity, homeKeys[i])
+			return nil, s.formatError(err, v, dir, entity, homeKeys[i])
 		}
 		vals[i] = w.hash
 	}

@@ -10,6 +10,7 @@ import (
 )
 
 func TestStateIntentsMarkLoadAndSettle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
@@ -50,5 +51,26 @@ func TestStateIntentsMarkLoadAndSettle(t *testing.T) {
 	}
 	if err := st.MarkIntents(ctx, instance.Push, "tenant", Intent{Hash: "h"}); err == nil {
 		t.Error("an intent without a key was recorded")
+	}
+}
+
+func TestStateRefusesIntentsOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
+	if err := st.MarkIntents(ctx, instance.Push, "tenant", Intent{Key: "L-1", Hash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	key := ns.Intents("erp-everreal", "push", "tenant")
+	for value, found := range map[string]string{"h2": "", "v2 h2": "v2"} {
+		if err := rdb.HSet(ctx, key, "L-2", value).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}, LoadOptions{Intents: true})
+		checkFormatError(t, err, `create intent of instance "erp-everreal", push tenant "L-2"`, found, key, `"v1"`)
+		if known, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}, LoadOptions{}); err != nil || len(known) != 2 {
+			t.Errorf("LoadWith without intents over an intent of format %q: %v, %v", value, known, err)
+		}
 	}
 }

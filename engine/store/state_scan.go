@@ -51,7 +51,7 @@ func (s *State) pairs(kv []string, dir instance.Direction, entity string) ([]Map
 	for i := 0; i+1 < len(kv); i += 2 {
 		w, err := parseWritten(kv[i+1])
 		if err != nil {
-			return nil, s.formatError(err, dir, entity, kv[i])
+			return nil, s.formatError(err, kv[i+1], dir, entity, kv[i])
 		}
 		out = append(out, Mapped{Key: kv[i], PartnerID: w.id})
 	}

@@ -16,6 +16,7 @@ import (
 var t0 = time.Date(2025, 3, 1, 23, 0, 0, 0, time.UTC)
 
 func TestStateCommitAndLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -66,6 +67,7 @@ func TestStateCommitAndLoad(t *testing.T) {
 }
 
 func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
@@ -111,6 +113,7 @@ func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
 }
 
 func TestStateIDMapBothWays(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -137,6 +140,7 @@ func TestStateIDMapBothWays(t *testing.T) {
 }
 
 func TestStateCommitDeletes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -176,6 +180,7 @@ func TestStateCommitDeletes(t *testing.T) {
 }
 
 func TestStateEchoHashes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -197,6 +202,7 @@ func TestStateEchoHashes(t *testing.T) {
 }
 
 func TestStateCommitRefusesBadBatches(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -218,6 +224,7 @@ func TestStateCommitRefusesBadBatches(t *testing.T) {
 }
 
 func TestStateScanVisitsEveryKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -266,6 +273,7 @@ func TestStateScanVisitsEveryKey(t *testing.T) {
 }
 
 func TestStateCursorsAndFullReads(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	clock := newClock(t0)
@@ -320,6 +328,7 @@ func TestStateCursorsAndFullReads(t *testing.T) {
 }
 
 func TestStateKeysStayUnderTheInstanceTag(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{})
@@ -343,6 +352,7 @@ func TestStateKeysStayUnderTheInstanceTag(t *testing.T) {
 }
 
 func TestStateRefusesValuesOfAnUnknownFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	const inst = "erp-everreal"
@@ -377,7 +387,7 @@ func TestStateRefusesValuesOfAnUnknownFormat(t *testing.T) {
 				}
 				continue
 			}
-			if !errors.As(err, &fe) || fe.Found != c.found || fe.Key != "L-2" || fe.Direction != instance.Push || fe.Entity != "tenant" {
+			if !errors.As(err, &fe) || fe.Found != c.found || fe.Value != `state of instance "erp-everreal", push tenant "L-2"` {
 				t.Errorf("%s over %q: %#v; want a FormatError for push tenant L-2 that found %q", name, c.value, fe, c.found)
 			} else if !strings.Contains(err.Error(), ns.InstancePattern(inst)) {
 				t.Errorf("%s: %q names no pattern of the keys to remove", name, err)

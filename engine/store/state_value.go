@@ -8,54 +8,44 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/stored"
 )
 
-// writtenFormat starts every written value: the version of its format.
-// A value without it, or with another, is refused (FormatError); the
-// state is never read in a format this version does not know.
-const writtenFormat = "v1"
+// writtenFormat marks every written value with the version of its
+// format. A value without it, or with another, is refused (FormatError);
+// the state is never read in a format this version does not know.
+const writtenFormat stored.Version = "v1"
 
-// ErrStateFormat is matched (errors.Is) by the *FormatError of a stored
-// value in a format this version does not read.
-var ErrStateFormat = errors.New("state in an unknown format")
+// ErrStateFormat is matched (errors.Is) by the error of a stored value in
+// a format this version does not read, or damaged: of the state, the
+// ledger and the create intents, and of the instance store and the run
+// history alike. It is stored.ErrFormat.
+var ErrStateFormat = stored.ErrFormat
 
-// FormatError is the error of a stored written value whose format version
-// this version does not read.
-type FormatError struct {
-	Instance  string
-	Direction instance.Direction
-	Entity    string
-	Key       string
-	// Found is the value's format version; empty when it carries none.
-	Found string
-	// Pattern matches every key of the instance, for the hint.
-	Pattern string
+// FormatError is the error of a stored value whose format version this
+// version does not read. It is the one error of every stored value, so
+// that callers outside the module can match it (errors.As).
+type FormatError = stored.FormatError
+
+// errUnmarked is the error of parseWritten for a value not marked with
+// writtenFormat, which the caller turns into a FormatError
+// (State.formatError).
+var errUnmarked = errors.New("not marked with the written format")
+
+// formatError turns an error of parseWritten of value v into the error
+// of the state, with where the value was found and what to do.
+func (s *State) formatError(err error, v string, dir instance.Direction, entity, key string) error {
+	what := fmt.Sprintf("state of instance %q, %s %s %q", s.instance, dir, entity, key)
+	if errors.Is(err, errUnmarked) {
+		return writtenFormat.Refuse(v, what, s.rebuild())
+	}
+	return stored.Damaged(what, err)
 }
 
-// Error says what was found and what to do.
-func (e *FormatError) Error() string {
-	found := "carries no format version"
-	if e.Found != "" {
-		found = fmt.Sprintf("has format %q", e.Found)
-	}
-	return fmt.Sprintf("state of instance %q, %s %s %q: the stored value %s, and this version of specsync reads only format %q; "+
-		"the instance's state was written by another version: run that version, or remove the instance's state "+
-		"(the keys matching %s) and run the instance again to rebuild it",
-		e.Instance, e.Direction, e.Entity, e.Key, found, writtenFormat, e.Pattern)
-}
-
-// Unwrap makes the error match ErrStateFormat.
-func (e *FormatError) Unwrap() error { return ErrStateFormat }
-
-// formatError completes an error of parseWritten with where the value was
-// found.
-func (s *State) formatError(err error, dir instance.Direction, entity, key string) error {
-	var fe *FormatError
-	if errors.As(err, &fe) {
-		fe.Instance, fe.Direction, fe.Entity, fe.Key, fe.Pattern = s.instance, dir, entity, key, s.keys.InstancePattern(s.instance)
-		return fe
-	}
-	return s.errorf(fmt.Errorf("key %q: %w", key, err), "read", dir, entity)
+// rebuild says how to do without the instance's state.
+func (s *State) rebuild() string {
+	return fmt.Sprintf("remove the instance's state (the keys matching %s) and run the instance again to rebuild it",
+		s.keys.InstancePattern(s.instance))
 }
 
 // formatWritten encodes what the state keeps of a record as one hash
@@ -65,7 +55,7 @@ func (s *State) formatError(err error, dir instance.Direction, entity, key strin
 func formatWritten(hash string, at time.Time, id, memo string) string {
 	var b strings.Builder
 	b.Grow(len(writtenFormat) + len(hash) + 32 + len(id) + len(memo))
-	b.WriteString(writtenFormat)
+	b.WriteString(string(writtenFormat))
 	b.WriteByte(' ')
 	b.WriteString(hash)
 	b.WriteByte(' ')
@@ -91,16 +81,15 @@ type written struct {
 }
 
 // parseWritten decodes formatWritten; "" (no value) is the zero written.
-// A value of another format is a *FormatError without its place, which
-// the caller adds (State.formatError); a damaged one matches
-// ErrStateFormat too.
+// A value of another format is errUnmarked, a damaged one says what is
+// wrong; the caller adds the value's place (State.formatError).
 func parseWritten(v string) (written, error) {
 	if v == "" {
 		return written{}, nil
 	}
-	version, rest, _ := strings.Cut(v, " ")
-	if version != writtenFormat {
-		return written{}, &FormatError{Found: versionOf(version)}
+	rest, ok := writtenFormat.Open(v)
+	if !ok {
+		return written{}, errUnmarked
 	}
 	hash, rest, _ := strings.Cut(rest, " ")
 	ms, rest, _ := strings.Cut(rest, " ")
@@ -108,22 +97,13 @@ func parseWritten(v string) (written, error) {
 	size, rest, ok := strings.Cut(rest, ":")
 	length, lenErr := strconv.Atoi(size)
 	if err != nil || !ok || lenErr != nil || length < 0 || length > len(rest) {
-		return written{}, fmt.Errorf("damaged stored value %q: %w", clip(v, 200), ErrStateFormat)
+		return written{}, fmt.Errorf("not a written value: %q", clip(v, 200))
 	}
 	w := written{hash: hash, at: time.UnixMilli(n).UTC(), id: rest[:length]}
 	if rest = rest[length:]; len(rest) > 0 && rest[0] == ' ' {
 		w.memo = rest[1:]
 	}
 	return w, nil
-}
-
-// versionOf is s when it looks like a format version ("v2"), else "".
-func versionOf(s string) string {
-	digits := strings.TrimPrefix(s, "v")
-	if len(digits) == len(s) || len(digits) == 0 || len(digits) > 9 || strings.Trim(digits, "0123456789") != "" {
-		return ""
-	}
-	return s
 }
 
 // errEmptyKey refuses records without a home key.
