@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/specsync/specsync/connectors"
+)
+
+// stages are the stages of a run, in the order a record passes them. Each
+// owns its state and hands the next, per page, a slice of typed values:
+//
+//	read    stage_read.go    API objects -> []source: key, model record,
+//	                         related records, what the state knows
+//	map     stage_map.go     []source -> []mapped: `when`, write mapping,
+//	                         payload hash
+//	decide  stage_decide.go  []mapped -> []decision: unchanged, echo,
+//	                         create, update, conflict, denied
+//	write   stage_write.go   []decision -> []outcome: a pool of workers
+//	                         sends the writes
+//	commit  stage_commit.go  []outcome -> state, ledger, audit log and
+//	                         summary, page by page in order
+//
+// A push reads the home system and writes the partner; a pull is the
+// mirror. The driver below takes a flow (a direction and entity) through
+// its pages; pass (flow_pass.go) runs its write and commit stages.
+type stages struct {
+	read   *readStage
+	mapper *mapStage
+	decide *decideStage
+	write  *writeStage
+	commit *commitStage
+}
+
+// newStages builds the stages of a run.
+func newStages(e *Engine, j *job, home *connectors.Client, flows []*flow, t *tally, state *State) stages {
+	in := newIntents(j)
+	read := newReadStage(j, home, state, in, flows, t.planned)
+	mapper := &mapStage{job: j}
+	return stages{
+		read:   read,
+		mapper: mapper,
+		decide: &decideStage{perms: j.inst.Permissions},
+		write:  &writeStage{job: j, intents: in, workers: j.inst.Options.Workers()},
+		commit: newCommitStage(e, j, state, in, echoer{read: read, mapper: mapper, flows: flows}, t),
+	}
+}
+
+// syncFlow reads every page of a flow's source and writes what changed,
+// then retries the flow's ledger entries the listing did not return,
+// then the transient failures, and finally stores the cursor and finds
+// deletes. Only errors that stop the run are returned.
+func (r *run) syncFlow(ctx context.Context, f *flow) error {
+	if err := r.stages.read.startFlow(ctx, f); err != nil {
+		return err
+	}
+	if len(r.opts.Keys) > 0 {
+		return r.syncKeys(ctx, f)
+	}
+	rd, err := r.newReading(ctx, f)
+	if err != nil {
+		return err
+	}
+	r.tally.sum.entity(f).Full = rd.full
+	if err := r.tally.startFlow(ctx, r.state, f); err != nil {
+		return err
+	}
+	p := r.newPass(ctx, f, rd)
+	if err := r.readAll(ctx, f, rd, p); err != nil {
+		p.abort(err)
+	}
+	if p.err() == nil {
+		r.retryLedger(ctx, f, rd, p)
+	}
+	if err := p.finish(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // writes were cut short: no cursor, no deletes
+	}
+	return r.finishRead(ctx, f, rd)
+}
+
+// readAll lists the flow's source page by page. A listing that fails is
+// incomplete: the run goes on without deletes or a new cursor for the
+// flow; only a failure that stops the run is returned.
+func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pass) error {
+	ahead := newReadAhead(ctx, f, rd.since, r.aheadReader())
+	var wg sync.WaitGroup
+	ahead.start(&wg)
+	defer func() {
+		ahead.shutdown()
+		wg.Wait()
+	}()
+	var before []source
+	for got := range ahead.out {
+		if got.err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return r.listFailed(f, got.err)
+		}
+		if r.dry {
+			got.src, got.readErr = r.stages.read.page(ctx, f, got.page.Records)
+		}
+		if got.readErr != nil {
+			return got.readErr
+		}
+		if err := r.queuePage(f, rd, p, got.src, pageKeys(before)); err != nil {
+			return err
+		}
+		before = got.src
+		if got.page.Complete {
+			rd.complete, rd.cursor = true, got.page.NextCursor
+		}
+	}
+	return nil
+}
+
+// aheadReader is the read stage that reads pages ahead of the driver;
+// nil for a plan, whose pages are read in turn, since the ids one page
+// plans feed the next.
+func (r *run) aheadReader() *readStage {
+	if r.dry {
+		return nil
+	}
+	return r.stages.read
+}
+
+// processPage reads a page of source objects and hands it on.
+func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pass, objs []map[string]any) error {
+	src, err := r.stages.read.page(ctx, f, objs)
+	if err != nil {
+		return err
+	}
+	return r.queuePage(f, rd, p, src, nil)
+}
+
+// queuePage takes a read page through the map and decide stages and hands
+// the decisions to the write stage (or, for a plan, records what would
+// happen). repeated holds the keys the page before listed.
+func (r *run) queuePage(f *flow, rd *reading, p *pass, src []source, repeated map[string]bool) error {
+	maps := r.stages.mapper.page(f, src, repeated)
+	decs := r.stages.decide.page(f, maps)
+	rd.markSeen(decs)
+	r.tally.read(f, len(decs))
+	if r.dry {
+		r.tally.planPage(f, decs)
+		return nil
+	}
+	return p.submit(decs)
+}
+
+// pageKeys is the set of keys of a page, for skipping the records the next
+// page lists again; nil for none.
+func pageKeys(src []source) map[string]bool {
+	if len(src) == 0 {
+		return nil
+	}
+	keys := make(map[string]bool, len(src))
+	for i := range src {
+		keys[src[i].key] = true
+	}
+	return keys
+}
+
+// readPage is one page of a listing, read by the read stage ahead of the
+// driver.
+type readPage struct {
+	page    *connectors.Page
+	err     error // of the listing
+	src     []source
+	readErr error // of reading the page: it stops the run
+}
+
+// readAhead lists a flow's source one page ahead of the driver and reads
+// the listed pages (records, related records, state), two at a time,
+// while the driver works on the pages before: the round trips of one page
+// overlap the work on the others. It hands the pages over in order on
+// out. Without a read stage it only lists.
+type readAhead struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	f      *flow
+	since  time.Time
+	read   *readStage
+	listed chan readPage
+	order  chan chan readPage
+	out    chan readPage
+}
+
+// newReadAhead prepares the read-ahead of a flow's listing.
+func newReadAhead(ctx context.Context, f *flow, since time.Time, read *readStage) *readAhead {
+	ctx, cancel := context.WithCancel(ctx)
+	return &readAhead{ctx: ctx, cancel: cancel, f: f, since: since, read: read,
+		listed: make(chan readPage, 1), order: make(chan chan readPage, 1), out: make(chan readPage)}
+}
+
+// start starts the listing, the reading and the hand-over.
+func (a *readAhead) start(wg *sync.WaitGroup) {
+	wg.Add(3)
+	go func() { defer wg.Done(); a.list() }()
+	go func() { defer wg.Done(); a.readPages(wg) }()
+	go func() { defer wg.Done(); a.handOver() }()
+}
+
+// shutdown stops the listing and the reading and drops what is left.
+func (a *readAhead) shutdown() {
+	a.cancel()
+	for range a.out {
+	}
+}
+
+// list lists the source until its end or the shutdown.
+func (a *readAhead) list() {
+	defer close(a.listed)
+	for page, err := range a.f.src.client.List(a.ctx, a.f.src.name, connectors.ListOptions{Since: a.since}) {
+		select {
+		case a.listed <- readPage{page: page, err: err}:
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
+
+// readPages reads each listed page in its own goroutine and queues its
+// result in listing order.
+func (a *readAhead) readPages(wg *sync.WaitGroup) {
+	defer close(a.order)
+	for got := range a.listed {
+		done := make(chan readPage, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got.err == nil && a.read != nil {
+				got.src, got.readErr = a.read.page(a.ctx, a.f, got.page.Records)
+			}
+			done <- got
+		}()
+		select {
+		case a.order <- done:
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
+
+// handOver passes the read pages on in order.
+func (a *readAhead) handOver() {
+	defer close(a.out)
+	for done := range a.order {
+		got := <-done // every read ends, soon once ctx is done
+		select {
+		case a.out <- got:
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
