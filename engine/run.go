@@ -125,7 +125,7 @@ func (j *job) setup(e *Engine) (*run, error) {
 		return nil, err
 	}
 	r.tally = newTally(r)
-	r.stages = newStages(e, j, home, r.flows, r.tally, r.state)
+	r.stages = newStages(e, r, home)
 	return r, nil
 }
 

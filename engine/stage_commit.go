@@ -30,9 +30,9 @@ type commitStage struct {
 }
 
 // newCommitStage builds the commit stage of a run.
-func newCommitStage(e *Engine, j *job, state *State, in intents, echoes echoer, t *tally) *commitStage {
-	audit := NewAudit(j.cfg.Redis, j.cfg.Keys, e.auditConfig(j.inst, personalFields(j.l))).NewAuditor()
-	return &commitStage{job: j, state: state, ledger: e.Ledger(j.inst), audit: audit, intents: in, echoes: echoes, tally: t}
+func newCommitStage(e *Engine, r *run, in intents, echoes echoer) *commitStage {
+	audit := NewAudit(r.cfg.Redis, r.cfg.Keys, e.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
+	return &commitStage{job: r.job, state: r.state, ledger: r.ledger, audit: audit, intents: in, echoes: echoes, tally: r.tally}
 }
 
 // page commits the outcomes of a page.

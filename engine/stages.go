@@ -24,7 +24,9 @@ import (
 //
 // A push reads the home system and writes the partner; a pull is the
 // mirror. The driver below takes a flow (a direction and entity) through
-// its pages; pass (flow_pass.go) runs its write and commit stages.
+// its pages: readAhead runs the read stage a page or two ahead, queuePage
+// runs map and decide, and a pass runs the write and commit stages
+// concurrently with the next pages.
 type stages struct {
 	read   *readStage
 	mapper *mapStage
@@ -34,16 +36,16 @@ type stages struct {
 }
 
 // newStages builds the stages of a run.
-func newStages(e *Engine, j *job, home *connectors.Client, flows []*flow, t *tally, state *State) stages {
-	in := newIntents(j)
-	read := newReadStage(j, home, state, in, flows, t.planned)
+func newStages(e *Engine, r *run, home *connectors.Client) stages {
+	j, in := r.job, newIntents(r.job)
+	read := newReadStage(j, home, r.state, in, r.flows, r.tally.planned)
 	mapper := &mapStage{job: j}
 	return stages{
 		read:   read,
 		mapper: mapper,
 		decide: &decideStage{perms: j.inst.Permissions},
 		write:  &writeStage{job: j, intents: in, workers: j.inst.Options.Workers()},
-		commit: newCommitStage(e, j, state, in, echoer{read: read, mapper: mapper, flows: flows}, t),
+		commit: newCommitStage(e, r, in, echoer{read: read, mapper: mapper, flows: r.flows}),
 	}
 }
 
@@ -164,6 +166,124 @@ func pageKeys(src []source) map[string]bool {
 	}
 	return keys
 }
+
+// pass takes one flow's decided pages through the write and commit
+// stages: a writePool sends the writes while the driver reads the next
+// page, and a committer commits each page once all its writes are
+// answered, in page order. At most a few pages are in flight, so memory
+// does not grow with the data set. A plan's pass writes and commits
+// nothing; it only carries the error that stops the flow.
+type pass struct {
+	f       *flow
+	ctx     context.Context
+	stop    *stopper
+	write   *writeStage
+	pool    *writePool
+	commits *committer
+	later   *retries
+	wg      sync.WaitGroup
+}
+
+// batch is one page's outcomes; done is closed when it is committed.
+type batch struct {
+	outs []outcome
+	wg   sync.WaitGroup
+	done chan struct{}
+}
+
+// newPass starts the write pool and the committer of a flow.
+func (r *run) newPass(ctx context.Context, f *flow, rd *reading) *pass {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &pass{f: f, ctx: ctx, stop: &stopper{cancel: cancel}, write: r.stages.write, later: &retries{}}
+	if r.dry {
+		return p
+	}
+	commit := r.stages.commit
+	p.pool = r.stages.write.pool(ctx, f, p.stop.abort)
+	p.commits = newCommitter(func(b *batch) {
+		if err := commit.page(context.WithoutCancel(ctx), f, rd, p.later.sift(b.outs)); err != nil {
+			p.stop.abort(err)
+		}
+	})
+	p.pool.start(&p.wg)
+	p.commits.start(&p.wg)
+	return p
+}
+
+// submit hands a page's decisions to the write stage and queues the page
+// for its commit.
+func (p *pass) submit(decs []decision) error {
+	if err := p.err(); err != nil {
+		return err
+	}
+	return p.send(&batch{outs: p.write.outcomes(p.f, decs)})
+}
+
+// send records the create intents of a batch, queues its writes and then
+// the batch for its commit.
+func (p *pass) send(b *batch) error {
+	if err := p.write.markIntents(p.ctx, p.f, b.outs); err != nil {
+		return err
+	}
+	for i := range b.outs {
+		if b.outs[i].step == stepWrite {
+			b.wg.Add(1)
+			p.pool.queue(p.ctx, task{o: &b.outs[i], b: b})
+		}
+	}
+	p.commits.pages <- b
+	return nil
+}
+
+// drain waits until every submitted page is committed.
+func (p *pass) drain() {
+	b := &batch{done: make(chan struct{})}
+	p.commits.pages <- b
+	<-b.done
+}
+
+// finish commits everything, gives transient failures a second attempt,
+// stops the workers and the committer and returns the error that stopped
+// the flow, if any.
+func (p *pass) finish() error {
+	defer p.stop.cancel()
+	if p.pool != nil {
+		p.drain()
+		p.retryLater()
+		p.pool.shutdown()
+		p.commits.shutdown()
+		p.wg.Wait()
+	}
+	return p.err()
+}
+
+// retryLater tries the transient failures once more, after a pause.
+func (p *pass) retryLater() {
+	later := p.later.take()
+	if len(later) == 0 || p.err() != nil {
+		return
+	}
+	select {
+	case <-time.After(retryPause):
+	case <-p.ctx.Done():
+		return
+	}
+	for i := range later {
+		later[i].again()
+	}
+	for start := 0; start < len(later); start += 100 {
+		if p.err() != nil || p.send(&batch{outs: later[start:min(start+100, len(later))]}) != nil {
+			break
+		}
+	}
+	p.drain()
+}
+
+// abort stops the flow with err; the first error wins.
+func (p *pass) abort(err error) { p.stop.abort(err) }
+
+// err is the error that stopped the flow, or nil.
+func (p *pass) err() error { return p.stop.err() }
 
 // readPage is one page of a listing, read by the read stage ahead of the
 // driver.
