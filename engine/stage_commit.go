@@ -267,15 +267,21 @@ func (c *commitStage) close(ctx context.Context) error {
 }
 
 // committer commits a flow's pages in order, each once all its writes
-// are answered, until it shuts down.
+// are answered, until it shuts down. Transient failures are kept for a
+// second attempt (retries) instead.
 type committer struct {
-	pages  chan *batch
-	commit func(*batch)
+	stage *commitStage
+	ctx   context.Context
+	f     *flow
+	rd    *reading
+	later *retries
+	abort func(error) // stops the flow
+	pages chan *batch
 }
 
-// newCommitter returns a committer that commits each page with commit.
-func newCommitter(commit func(*batch)) *committer {
-	return &committer{pages: make(chan *batch, 2), commit: commit}
+// committer returns the committer of a flow; start starts it.
+func (c *commitStage) committer(ctx context.Context, f *flow, rd *reading, later *retries, abort func(error)) *committer {
+	return &committer{stage: c, ctx: ctx, f: f, rd: rd, later: later, abort: abort, pages: make(chan *batch, 2)}
 }
 
 // start starts the committer.
@@ -284,16 +290,23 @@ func (c *committer) start(wg *sync.WaitGroup) {
 	go func() {
 		defer wg.Done()
 		for b := range c.pages {
-			b.wg.Wait()
-			if len(b.outs) > 0 {
-				c.commit(b)
-			}
-			if b.done != nil {
-				close(b.done)
-			}
+			c.commit(b)
 		}
 	}()
 }
 
 // shutdown lets the committer end once the queued pages are committed.
 func (c *committer) shutdown() { close(c.pages) }
+
+// commit waits for the writes of a batch and commits it.
+func (c *committer) commit(b *batch) {
+	b.wg.Wait()
+	if len(b.outs) > 0 {
+		if err := c.stage.page(c.ctx, c.f, c.rd, c.later.sift(b.outs)); err != nil {
+			c.abort(err)
+		}
+	}
+	if b.done != nil {
+		close(b.done)
+	}
+}

@@ -198,13 +198,8 @@ func (r *run) newPass(ctx context.Context, f *flow, rd *reading) *pass {
 	if r.dry {
 		return p
 	}
-	commit := r.stages.commit
 	p.pool = r.stages.write.pool(ctx, f, p.stop.abort)
-	p.commits = newCommitter(func(b *batch) {
-		if err := commit.page(context.WithoutCancel(ctx), f, rd, p.later.sift(b.outs)); err != nil {
-			p.stop.abort(err)
-		}
-	})
+	p.commits = r.stages.commit.committer(context.WithoutCancel(ctx), f, rd, p.later, p.stop.abort)
 	p.pool.start(&p.wg)
 	p.commits.start(&p.wg)
 	return p
