@@ -59,7 +59,7 @@ type Config struct {
 	// KeyPrefix starts every Redis key; the rate limit's key is
 	// "<prefix>{<instance>}:ratelimit:<system>" (internal/keys), the hash
 	// tag keeping an instance's keys on one Cluster slot. Empty means
-	// "specsync:".
+	// keys.DefaultPrefix ("specsync:").
 	KeyPrefix string
 
 	// Validation checks requests and responses against the spec. Empty
@@ -102,7 +102,6 @@ type Config struct {
 
 const (
 	defaultInstance         = "default"
-	defaultKeyPrefix        = "specsync:"
 	defaultTimeout          = 30 * time.Second
 	defaultConcurrency      = 4
 	defaultMaxResponseBytes = 64 << 20
@@ -112,9 +111,6 @@ const (
 func (cfg Config) withDefaults(s *specs.Sync) Config {
 	if cfg.Instance == "" {
 		cfg.Instance = defaultInstance
-	}
-	if cfg.KeyPrefix == "" {
-		cfg.KeyPrefix = defaultKeyPrefix
 	}
 	if cfg.Validation == "" {
 		cfg.Validation = ValidationOff

@@ -1,6 +1,10 @@
 package engine
 
-import "context"
+import (
+	"context"
+
+	"github.com/specsync/specsync/engine/instance"
+)
 
 // Echo hashes. After a write, the commit stage computes what the opposite
 // direction will compute for the record on its next read if nobody
@@ -19,7 +23,7 @@ type echoer struct {
 }
 
 // flowOf returns the flow of a direction and entity, or nil.
-func flowOf(flows []*flow, dir Direction, entity string) *flow {
+func flowOf(flows []*flow, dir instance.Direction, entity string) *flow {
 	for _, f := range flows {
 		if f.dir == dir && f.entity == entity {
 			return f
@@ -38,7 +42,7 @@ func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]string, err
 	var at []int
 	var src []source
 	for i, o := range outs {
-		if o.step != stepWritten || o.d.action == Delete {
+		if o.step != stepWritten || o.d.action == instance.Delete {
 			continue
 		}
 		if s, ok := e.readBack(opp, o); ok {

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Payloads are compared by hash: the xxhash64 of a canonical encoding of
@@ -323,7 +324,7 @@ func diffFields(old []fieldPrint, payload map[string]any) []FieldChange {
 // changesOf lists the field changes of a decided payload, unmasked: every
 // field for a create, else the difference to the stored fingerprints.
 func changesOf(d *decision) []FieldChange {
-	if d.action == Create {
+	if d.action == instance.Create {
 		return newFields(d.m.payload)
 	}
 	return diffFields(decodeMemo(d.m.src.known.Memo).prints, d.m.payload)

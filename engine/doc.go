@@ -1,42 +1,54 @@
-// Package engine owns instances and what the engine keeps in Redis for
-// them: permissions, sync state and id maps, the failure ledger and the
-// audit log. Runs, planning and scheduling build on these pieces.
+// Package engine runs an instance (Run) or shows what a run would do
+// (Plan, which writes nothing at all): the run and plan pipeline. What it
+// runs and what it remembers live in sub-packages.
 //
-// Instances are decoded strictly from JSON or YAML (DecodeInstance,
-// ReadInstance), validated (ValidateInstance; LoadInstance also loads the
-// specs and the model with package specs and checks the instance against
-// them) and stored in an InstanceStore, whose version counter tells a
-// scheduler that something changed.
+// A run has a push phase (home to partner) and then a pull phase (partner
+// to home); each goes through the partner spec's entities in the model's
+// dependency order and streams pages: the source's records are mapped
+// (read mapping, related records from a bounded per-run cache or the
+// home's get, write mapping), hashed and compared with the state; what
+// changed is written by a pool of workers once the permission allows it,
+// and each page's confirmed writes are committed in one transaction. A
+// failing record goes to the ledger and never stops the run; every later
+// run retries it. Deletes come only from complete full reads, in reverse
+// dependency order and within the instance's delete guard. Each entity
+// has one owner (its source of truth): a change on the other side is a
+// conflict, audited and undone by the owner's next write, and echo hashes
+// keep a direction from taking the other's writes for changes. A create
+// without upsert leaves an intent before it is sent, so that a run killed
+// at any point looks the record up (or repeats its idempotency key)
+// instead of creating it twice.
 //
-// State, Ledger and Audit work on one instance's keys, all named by
-// package internal/keys under the instance's hash tag, so they work on a
-// single Redis, with Sentinel and on Cluster alike (every client is a
-// redis.UniversalClient). Their batch methods cost one round trip per
-// batch, never one per record: a run loads what it knows of a page of
-// records with State.Load, commits the page's confirmed writes with
-// State.Commit, records failures with Ledger.Fail and audits through a
-// buffering Auditor.
+// # Packages and their arrows
 //
-// An Engine runs an instance (Run) or shows what a run would do (Plan,
-// which writes nothing at all). A run has a push phase (home to partner)
-// and then a pull phase (partner to home); each goes through the partner
-// spec's entities in the model's dependency order and streams pages: the
-// source's records are mapped (read mapping, related records from a
-// bounded per-run cache or the home's get, write mapping), hashed and
-// compared with the state; what changed is written by a pool of workers
-// once the permission allows it, and each page's confirmed writes are
-// committed in one transaction. A failing record goes to the ledger and
-// never stops the run; every later run retries it. Deletes come only from
-// complete full reads, in reverse dependency order and within the
-// instance's delete guard. Each entity has one owner (its source of
-// truth): a change on the other side is a conflict, audited and undone by
-// the owner's next write, and echo hashes keep a direction from taking
-// the other's writes for changes. A create without upsert leaves an
-// intent before it is sent, so that a run killed at any point looks the
-// record up (or repeats its idempotency key) instead of creating it
-// twice.
+// The engine is four packages whose imports go one way:
 //
-// The package speaks neither HTTP nor the spec language itself: it uses
-// package specs to load documents and leaves remote calls to package
-// connectors.
+//   - engine/instance owns instances: their decoding, validation and
+//     loading with their specs, permissions, and the instance store. It
+//     imports specs and internal packages only.
+//   - engine/store owns what the engine keeps in Redis for an instance:
+//     sync state (written values, reverse ids, echoes, create intents,
+//     cursors), the failure ledger, the audit log and the instance locks.
+//     It is the only code that talks to Redis for these, and it takes
+//     every key name from internal/keys. It imports engine/instance for
+//     the instance's vocabulary (Direction, Action) and internal packages.
+//   - engine, this package, is the pipeline. It imports engine/instance,
+//     engine/store, connectors (remote calls), specs (the loaded
+//     documents), transforms (mappings) and internal packages. It speaks
+//     neither HTTP nor the spec language itself.
+//   - engine/queue runs the engine from asynq: tasks, the worker, the
+//     scheduler, the run history and webhook deliveries turned into tasks.
+//     It sits above engine and imports it.
+//
+// Around them: internal packages are leaves that import only each other;
+// transforms imports internal; specs imports transforms; connectors
+// imports specs and transforms, and its mock and conformance suite import
+// connectors; the server imports the engine packages,
+// connectors and internal, and reaches specs only through the engine;
+// examples import engine/instance, connectors, specs and transforms; the
+// command imports anything. Tests may also import the test helpers of
+// internal, the mock and the conformance suites of connectors, and the
+// packages above theirs that put them in context (connectors' plug-in
+// registry for specs, the queue for the engine). The test in imports_test.go
+// holds this graph as a table and fails on any import against it.
 package engine

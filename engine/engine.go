@@ -1,13 +1,18 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/transforms"
 )
@@ -36,7 +41,7 @@ type Config struct {
 	ConnectorClock connectors.Clock
 	// Clock stamps state, failures and audit entries. Nil means the system
 	// clock.
-	Clock Clock
+	Clock store.Clock
 	// Logger receives warnings and debug lines. Nil means slog.Default().
 	Logger *slog.Logger
 	// IncludeCache bounds how many related model records a run keeps for
@@ -70,33 +75,41 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	cfg.Clock = orSystem(cfg.Clock)
+	cfg.Clock = cmp.Or[store.Clock](cfg.Clock, store.SystemClock{})
 	cfg.IncludeCache = orDefault(cfg.IncludeCache, DefaultIncludeCache)
 	return &Engine{cfg: cfg}, nil
 }
 
 // Audit returns the audit log the engine writes to, for queries.
-func (e *Engine) Audit(inst *Instance) *Audit {
-	return NewAudit(e.cfg.Redis, e.cfg.Keys, e.auditConfig(inst, nil))
+func (e *Engine) Audit(inst *instance.Instance) *store.Audit {
+	return store.NewAudit(e.cfg.Redis, e.cfg.Keys, e.auditConfig(inst, nil))
 }
 
 // Ledger returns the failure ledger of inst.
-func (e *Engine) Ledger(inst *Instance) *Ledger {
-	return NewLedger(e.cfg.Redis, e.cfg.Keys, inst.ID, LedgerConfig{Clock: e.cfg.Clock})
+func (e *Engine) Ledger(inst *instance.Instance) *store.Ledger {
+	return store.NewLedger(e.cfg.Redis, e.cfg.Keys, inst.ID, store.LedgerConfig{Clock: e.cfg.Clock})
 }
 
 // State returns the sync state of inst.
-func (e *Engine) State(inst *Instance) *State {
-	return NewState(e.cfg.Redis, e.cfg.Keys, inst.ID, StateConfig{Clock: e.cfg.Clock})
+func (e *Engine) State(inst *instance.Instance) *store.State {
+	return store.NewState(e.cfg.Redis, e.cfg.Keys, inst.ID, store.StateConfig{Clock: e.cfg.Clock})
 }
 
 // auditConfig is the audit configuration of inst: its caps and the
 // personal fields of every entity.
-func (e *Engine) auditConfig(inst *Instance, personal map[string][]string) AuditConfig {
-	return AuditConfig{
+func (e *Engine) auditConfig(inst *instance.Instance, personal map[string][]string) store.AuditConfig {
+	return store.AuditConfig{
 		MaxLen:   inst.Options.AuditLen(),
 		MaxAge:   inst.Options.AuditAge(),
 		Personal: personal,
 		Clock:    e.cfg.Clock,
 	}
+}
+
+// orDefault returns v, or def when v is the zero value.
+func orDefault[T comparable](v, def T) T { return cmp.Or(v, def) }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	return slices.Sorted(maps.Keys(m))
 }

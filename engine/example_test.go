@@ -3,16 +3,17 @@ package engine_test
 import (
 	"fmt"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 func ExamplePermissions() {
-	perms := engine.Permissions{
-		engine.Push: {"tenant": {engine.Create, engine.Update}},
+	perms := instance.Permissions{
+		instance.Push: {"tenant": {instance.Create, instance.Update}},
 	}
-	fmt.Println(perms.Allows(engine.Push, "tenant", engine.Update))
-	fmt.Println(perms.Allows(engine.Push, "tenant", engine.Delete))
-	fmt.Println(perms.Allows(engine.Pull, "tenant", engine.Update))
+	fmt.Println(perms.Allows(instance.Push, "tenant", instance.Update))
+	fmt.Println(perms.Allows(instance.Push, "tenant", instance.Delete))
+	fmt.Println(perms.Allows(instance.Pull, "tenant", instance.Update))
 	fmt.Println(perms.Summary())
 	// Output:
 	// true
@@ -28,7 +29,7 @@ func ExampleMask() {
 		"contact":    map[string]any{"email": "maria@example.com", "city": "Köln"},
 		"cold_rent":  "812.50",
 	}
-	masked := engine.Mask(record, []string{"first_name", "last_name", "contact.email"})
+	masked := store.Mask(record, []string{"first_name", "last_name", "contact.email"})
 	fmt.Println(masked["first_name"], masked["last_name"], masked["contact"], masked["cold_rent"])
 	// Output: Ma*** Mu*** map[city:Köln email:ma***] 812.50
 }
@@ -42,7 +43,7 @@ partner: {spec: everreal.json, credentials: {client_secret: "hunter2"}}
 model: model.json
 schedule: {timezon: Europe/Berlin}
 `)
-	_, findings, err := engine.DecodeInstance("everreal.yaml", doc)
+	_, findings, err := instance.DecodeInstance("everreal.yaml", doc)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -31,7 +32,7 @@ type side struct {
 // name is the partner spec's, for state, permissions and audit in both
 // directions.
 type flow struct {
-	dir      Direction
+	dir      instance.Direction
 	entity   string
 	model    string
 	src, dst side
@@ -40,7 +41,7 @@ type flow struct {
 	when     *transforms.Template
 	includes []*include
 	schema   *openapi3.Schema
-	owner    Direction
+	owner    instance.Direction
 	mask     map[string]bool // payload fields holding personal data
 	readMask map[string]bool // model fields holding personal data
 	feeds    bool            // later flows include this flow's model records
@@ -56,15 +57,15 @@ func (f *flow) owning() bool { return f.owner == f.dir }
 func (f *flow) label() string { return string(f.dir) + " " + f.entity }
 
 // writeOp returns the operation a create (or update) of the flow uses.
-func (f *flow) writeOp(a Action) *specs.Operation {
+func (f *flow) writeOp(a instance.Action) *specs.Operation {
 	e := f.dst.ent
-	if a == Update && e.Update != nil {
+	if a == instance.Update && e.Update != nil {
 		return e.Update
 	}
 	if e.Upsert != nil {
 		return e.Upsert
 	}
-	if a == Update {
+	if a == instance.Update {
 		return e.Update
 	}
 	return e.Create
@@ -91,15 +92,15 @@ func homeEntity(home *specs.Spec, model, prefer string) (string, *specs.Entity) 
 
 // ownerOf is the direction whose source owns a partner entity: push when
 // the home owns it (the default), pull when the partner does.
-func ownerOf(inst *Instance, name string, e *specs.Entity) Direction {
+func ownerOf(inst *instance.Instance, name string, e *specs.Entity) instance.Direction {
 	sot := e.SourceOfTruth
 	if o, ok := inst.SourceOfTruth[name]; ok {
 		sot = o
 	}
 	if sot == "partner" {
-		return Pull
+		return instance.Pull
 	}
-	return Push
+	return instance.Push
 }
 
 // flowBuilder compiles the flows of a run.
@@ -121,14 +122,14 @@ func (b flowBuilder) build() ([]*flow, error) {
 		partner := side{client: b.partner, spec: l.Partner, name: name, ent: p}
 		home := side{client: b.home, spec: l.Home, name: hname, ent: h}
 		if h.List != nil && canWrite(p) {
-			f, err := b.compile(Push, name, home, partner)
+			f, err := b.compile(instance.Push, name, home, partner)
 			if err != nil {
 				return nil, err
 			}
 			push = append(push, f)
 		}
 		if p.List != nil && canWrite(h) {
-			f, err := b.compile(Pull, name, partner, home)
+			f, err := b.compile(instance.Pull, name, partner, home)
 			if err != nil {
 				return nil, err
 			}
@@ -140,10 +141,10 @@ func (b flowBuilder) build() ([]*flow, error) {
 }
 
 // compile builds one flow.
-func (b flowBuilder) compile(dir Direction, name string, src, dst side) (*flow, error) {
+func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side) (*flow, error) {
 	model := src.ent.Model
 	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.j.inst, name, b.partnerEntity(src, dst))}
-	f.schema = dst.spec.WriteSchema(f.writeOp(Create))
+	f.schema = dst.spec.WriteSchema(f.writeOp(instance.Create))
 	steps := []func(*flow) error{b.mappings, b.includes, b.whenTemplate}
 	for _, step := range steps {
 		if err := step(f); err != nil {

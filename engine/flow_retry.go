@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -66,7 +67,7 @@ func (r *run) fetchFailed(ctx context.Context, f *flow, keys []string) ([]map[st
 // sourceIDs are the source system's ids of ledger keys: the home key on
 // push; on pull the partner id, from the id maps or the key itself.
 func (r *run) sourceIDs(ctx context.Context, f *flow, keys []string) ([]string, error) {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return keys, nil
 	}
 	out := make([]string, len(keys))
@@ -93,11 +94,11 @@ func (r *run) sourceIDs(ctx context.Context, f *flow, keys []string) ([]string, 
 // partnerIDsOf returns the partner ids of home keys from the pull id map,
 // else the push id map.
 func (r *run) partnerIDsOf(ctx context.Context, entity string, keys []string) ([]string, error) {
-	ids, err := r.state.PartnerIDs(ctx, Pull, entity, keys)
+	ids, err := r.state.PartnerIDs(ctx, instance.Pull, entity, keys)
 	if err != nil {
 		return nil, err
 	}
-	push, err := r.state.PartnerIDs(ctx, Push, entity, keys)
+	push, err := r.state.PartnerIDs(ctx, instance.Push, entity, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"text/tabwriter"
+
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Plan is what a run would do now, computed by reading both systems and
@@ -33,10 +35,10 @@ type Plan struct {
 
 // PlannedRecord is one action a run would try.
 type PlannedRecord struct {
-	Direction Direction `json:"direction"`
-	Entity    string    `json:"entity"`
-	Key       string    `json:"key"`
-	Action    Action    `json:"action"`
+	Direction instance.Direction `json:"direction"`
+	Entity    string             `json:"entity"`
+	Key       string             `json:"key"`
+	Action    instance.Action    `json:"action"`
 	// Outcome is "write", "denied" (not granted), "conflict" (a change on
 	// the side that does not own the entity) or "failed" (the record
 	// cannot be mapped or lacks a reference).
@@ -52,7 +54,7 @@ func newPlan(j *job) *Plan {
 }
 
 // Plan computes what a run with opts would do, writing nothing.
-func (e *Engine) Plan(ctx context.Context, l *Loaded, opts RunOptions) (*Plan, error) {
+func (e *Engine) Plan(ctx context.Context, l *instance.Loaded, opts RunOptions) (*Plan, error) {
 	r, err := e.newRun(l, opts, true)
 	if err != nil {
 		return nil, err
@@ -72,7 +74,7 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 	switch d.step {
 	case stepWrite:
 		rec.Outcome, rec.Fields = "write", plannedFields(f, d)
-		if d.action == Create && f.dir == Push {
+		if d.action == instance.Create && f.dir == instance.Push {
 			pc.add(f.entity, key)
 		}
 	case stepDenied:
@@ -113,7 +115,7 @@ func (p *Plan) add(rec PlannedRecord) {
 
 // refused notes deletes the guard would hold back.
 func (p *Plan) refused(f *flow, n int, msg string) {
-	p.add(PlannedRecord{Direction: f.dir, Entity: f.entity, Action: Delete, Outcome: "denied", Reason: fmt.Sprintf("%d deletes: %s", n, msg)})
+	p.add(PlannedRecord{Direction: f.dir, Entity: f.entity, Action: instance.Delete, Outcome: "denied", Reason: fmt.Sprintf("%d deletes: %s", n, msg)})
 }
 
 // Table writes the plan: counts per entity, then, with detail, each

@@ -3,12 +3,15 @@ package engine
 import (
 	"context"
 	"time"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // Progress is where a run stands, reported after every page.
 type Progress struct {
 	RunID     string
-	Direction Direction
+	Direction instance.Direction
 	Entity    string
 	// Done counts the records of the entity handled so far.
 	Done int64
@@ -43,7 +46,7 @@ func newTally(r *run) *tally {
 
 // startFlow notes, for progress reports, how many records of a flow the
 // state knows.
-func (t *tally) startFlow(ctx context.Context, state *State, f *flow) error {
+func (t *tally) startFlow(ctx context.Context, state *store.State, f *flow) error {
 	if t.job.opts.Progress == nil {
 		return nil
 	}

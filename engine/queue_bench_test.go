@@ -1,4 +1,4 @@
-package engine
+package engine_test
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -20,7 +23,7 @@ type runCounter struct {
 	want int
 }
 
-func (c *runCounter) RunFinished(rec RunRecord) {
+func (c *runCounter) RunFinished(rec queue.RunRecord) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.runs[rec.Instance]++; len(c.runs) == c.want && c.runs[rec.Instance] == 1 {
@@ -45,18 +48,17 @@ func BenchmarkServe(b *testing.B) {
 		b.Skip("set SPECSYNC_BENCH_SERVE to the number of instances")
 	}
 	ctx := context.Background()
-	h := newHarness(b, "upsert")
-	h.seedHome(newHomeData(10, 33))
-	e := newQueueEnvOn(b, h.rdb, h.ns)
+	h := engine.NewQueueHarness(b, redistest.New(b), "upsert", 10, 33)
+	e := newQueueEnv(b, h)
 	for i := range n {
-		inst := *h.inst
+		inst := *h.Instance()
 		inst.ID, inst.Enabled = fmt.Sprintf("bench-%04d", i), true
 		if _, err := e.store.Apply(ctx, &inst); err != nil {
 			b.Fatal(err)
 		}
 	}
 	counter := &runCounter{runs: map[string]int{}, done: make(chan struct{}), want: n}
-	runner := NewEngineRunner(h.eng, specs.LoadOptions{})
+	runner := queue.NewEngineRunner(h.Engine(), specs.LoadOptions{})
 	b.ResetTimer()
 	start := time.Now()
 	for range 2 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -22,18 +23,18 @@ const (
 // says: the ledger's reason and the HTTP status of the answer that caused
 // it (zero for none).
 type failure struct {
-	reason Reason
+	reason store.Reason
 	status int
 }
 
 // reasonf is a failure with a reason.
 func reasonf(code, format string, args ...any) *failure {
-	return &failure{reason: Reason{Code: code, Message: fmt.Sprintf(format, args...)}}
+	return &failure{reason: store.Reason{Code: code, Message: fmt.Sprintf(format, args...)}}
 }
 
 // errReason is the failure of an error, noting an HTTP status.
 func errReason(code string, err error) *failure {
-	fl := &failure{reason: Reason{Code: code, Message: err.Error()}}
+	fl := &failure{reason: store.Reason{Code: code, Message: err.Error()}}
 	var he *connectors.HTTPError
 	if errors.As(err, &he) {
 		fl.status = he.Status
@@ -99,12 +100,12 @@ func maskedMessage(err error, personal map[string]bool) string {
 // maskField masks the values a field error quotes.
 func maskField(fe transforms.FieldError) transforms.FieldError {
 	if fe.Value != "" {
-		fe.Value = MaskString(fe.Value)
+		fe.Value = store.MaskString(fe.Value)
 	}
 	var fl *transforms.FilterError
 	if errors.As(fe.Err, &fl) {
 		c := *fl
-		c.Value = MaskString(c.Value)
+		c.Value = store.MaskString(c.Value)
 		fe.Err = &c
 	}
 	return fe

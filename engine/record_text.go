@@ -5,12 +5,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 )
 
 // conflictMessage explains a conflict to operators.
-func conflictMessage(f *flow, action Action) string {
-	if action == Delete {
+func conflictMessage(f *flow, action instance.Action) string {
+	if action == instance.Delete {
 		return fmt.Sprintf("the %s no longer has this record, but the %s owns %s; nothing is deleted and the record is written again on the next run",
 			sourceName(f.dir), sourceName(f.owner), f.entity)
 	}
@@ -20,14 +22,14 @@ func conflictMessage(f *flow, action Action) string {
 
 // actionMap is the action of a record that failed before an action was
 // chosen: reading, relating or mapping it.
-const actionMap Action = "map"
+const actionMap instance.Action = "map"
 
 // actionOf is the action a record tried: its action, else actionMap.
-func actionOf(action Action) Action { return orDefault(action, actionMap) }
+func actionOf(action instance.Action) instance.Action { return orDefault(action, actionMap) }
 
 // sourceName names the system a direction reads from.
-func sourceName(dir Direction) string {
-	if dir == Push {
+func sourceName(dir instance.Direction) string {
+	if dir == instance.Push {
 		return "home"
 	}
 	return "partner"
@@ -53,7 +55,7 @@ func maskedValue(f *flow, c FieldChange) any {
 		return nil
 	}
 	if f.mask[c.Field] {
-		return maskValue(c.New)
+		return store.MaskValue(c.New)
 	}
 	return c.New
 }
@@ -61,7 +63,7 @@ func maskedValue(f *flow, c FieldChange) any {
 // personalFields lists, per partner entity, the fields to mask in audit
 // values: the model entity's personal fields and both specs' entity
 // personal fields.
-func personalFields(l *Loaded) map[string][]string {
+func personalFields(l *instance.Loaded) map[string][]string {
 	out := map[string][]string{}
 	for name, e := range l.Partner.Sync.Entities {
 		fields := slices.Clone(e.Personal)

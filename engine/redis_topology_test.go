@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/redistest"
 )
 
@@ -24,17 +26,17 @@ func TestRunOnRedisCluster(t *testing.T) {
 	ctx := context.Background()
 	h := newHarnessOn(t, srv, "create")
 
-	store := NewInstanceStore(h.rdb, h.ns)
-	if _, err := store.Apply(ctx, h.inst); err != nil {
+	instances := instance.NewInstanceStore(h.rdb, h.ns)
+	if _, err := instances.Apply(ctx, h.inst); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if err := store.Disable(ctx, h.inst.ID); err != nil {
+	if err := instances.Disable(ctx, h.inst.ID); err != nil {
 		t.Fatalf("disable: %v", err)
 	}
-	if err := store.Enable(ctx, h.inst.ID); err != nil {
+	if err := instances.Enable(ctx, h.inst.ID); err != nil {
 		t.Fatalf("enable: %v", err)
 	}
-	if list, err := store.List(ctx, ListFilter{}); err != nil || len(list) != 1 || !list[0].Enabled {
+	if list, err := instances.List(ctx, instance.ListFilter{}); err != nil || len(list) != 1 || !list[0].Enabled {
 		t.Fatalf("list: %v, %v; want the enabled instance", list, err)
 	}
 
@@ -47,7 +49,7 @@ func TestRunOnRedisCluster(t *testing.T) {
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
-	if e := (&Summary{Entities: plan.Entities}).Entity(Push, "building"); e == nil || e.Created != 3 {
+	if e := (&Summary{Entities: plan.Entities}).Entity(instance.Push, "building"); e == nil || e.Created != 3 {
 		t.Errorf("plan: push building %+v; want 3 creates", e)
 	}
 
@@ -55,7 +57,7 @@ func TestRunOnRedisCluster(t *testing.T) {
 	if sum.Status() != StatusPartial {
 		t.Fatalf("first run: %s, want partial\n%s", sum.Status(), summaryText(sum))
 	}
-	failures, err := h.eng.Ledger(h.inst).List(ctx, LedgerFilter{})
+	failures, err := h.eng.Ledger(h.inst).List(ctx, store.LedgerFilter{})
 	if err != nil {
 		t.Fatalf("ledger: %v", err)
 	}
@@ -74,7 +76,7 @@ func TestRunOnRedisCluster(t *testing.T) {
 	if sum = h.run(RunOptions{}); sum.Status() != StatusClean {
 		t.Fatalf("retry run: %s\n%s", sum.Status(), summaryText(sum))
 	}
-	if n, err := h.eng.Ledger(h.inst).Count(ctx, LedgerFilter{}); err != nil || n != 0 {
+	if n, err := h.eng.Ledger(h.inst).Count(ctx, store.LedgerFilter{}); err != nil || n != 0 {
 		t.Errorf("ledger holds %d entries after the retry (%v); want 0", n, err)
 	}
 	if d := cmp.Diff(expected(data), h.actual()); d != "" {
@@ -90,11 +92,11 @@ func TestRunOnRedisCluster(t *testing.T) {
 
 	del(t, h.homeURL, "/leases/l12")
 	sum = h.run(RunOptions{Full: true})
-	if e := sum.Entity(Push, "tenant"); e.Deleted != 1 {
+	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 1 {
 		t.Errorf("push tenant deleted %d, want 1\n%s", e.Deleted, summaryText(sum))
 	}
-	page, err := h.eng.Audit(h.inst).Query(ctx, Query{Instance: h.inst.ID, RunID: sum.RunID})
-	if err != nil || len(page.Entries) != 1 || page.Entries[0].Action != Delete || page.Entries[0].Outcome != OutcomeOK {
+	page, err := h.eng.Audit(h.inst).Query(ctx, store.Query{Instance: h.inst.ID, RunID: sum.RunID})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Action != instance.Delete || page.Entries[0].Outcome != store.OutcomeOK {
 		t.Errorf("audit of the delete run: %+v (%v); want one delete", page.Entries, err)
 	}
 
@@ -159,8 +161,8 @@ func TestRunAfterASentinelFailover(t *testing.T) {
 	h.clock.Advance(time.Hour)
 	data.units[0]["number"] = "1.9"
 	put(t, h.homeURL, "/units/u1", data.units[0])
-	if sum = h.run(RunOptions{}); sum.Entity(Push, "unit").Updated != 1 {
-		t.Errorf("a change after the failover: %+v; want one unit updated\n%s", *sum.Entity(Push, "unit"), summaryText(sum))
+	if sum = h.run(RunOptions{}); sum.Entity(instance.Push, "unit").Updated != 1 {
+		t.Errorf("a change after the failover: %+v; want one unit updated\n%s", *sum.Entity(instance.Push, "unit"), summaryText(sum))
 	}
 	if d := cmp.Diff(expected(data), h.actual()); d != "" {
 		t.Errorf("partner data (-want +got):\n%s", d)

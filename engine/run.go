@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -18,7 +20,7 @@ import (
 // push then pull, every entity, incremental where a cursor allows it.
 type RunOptions struct {
 	// Direction runs only push or only pull. Empty means both.
-	Direction Direction
+	Direction instance.Direction
 	// Entity runs only this partner entity. Empty means all.
 	Entity string
 	// Full reads everything even where an incremental read is possible.
@@ -51,8 +53,8 @@ var ErrAborted = errors.New("run aborted")
 // configuration, the instance, the run's options and its id.
 type job struct {
 	cfg  Config
-	l    *Loaded
-	inst *Instance
+	l    *instance.Loaded
+	inst *instance.Instance
 	opts RunOptions
 	id   string
 	dry  bool
@@ -67,8 +69,8 @@ type run struct {
 	flows   []*flow
 	stages  stages
 	tally   *tally
-	state   *State
-	ledger  *Ledger
+	state   *store.State
+	ledger  *store.Ledger
 	deletes []*deleteSet
 }
 
@@ -78,7 +80,7 @@ type run struct {
 // summary counts it. The error is non-nil only for a run that could not
 // start or was aborted (matching ErrAborted); the summary is returned
 // either way when the run started.
-func (e *Engine) Run(ctx context.Context, l *Loaded, opts RunOptions) (*Summary, error) {
+func (e *Engine) Run(ctx context.Context, l *instance.Loaded, opts RunOptions) (*Summary, error) {
 	r, err := e.newRun(l, opts, false)
 	if err != nil {
 		return nil, err
@@ -88,7 +90,7 @@ func (e *Engine) Run(ctx context.Context, l *Loaded, opts RunOptions) (*Summary,
 }
 
 // newRun prepares a run: clients, flows and stages.
-func (e *Engine) newRun(l *Loaded, opts RunOptions, dry bool) (*run, error) {
+func (e *Engine) newRun(l *instance.Loaded, opts RunOptions, dry bool) (*run, error) {
 	if l == nil || l.Home == nil || l.Partner == nil || l.Model == nil {
 		return nil, errors.New("engine: the instance's specs and model are not loaded; use Open or LoadInstance")
 	}
@@ -119,7 +121,7 @@ func (j *job) setup(e *Engine) (*run, error) {
 	for _, f := range r.flows {
 		// Pull reads the key of a record the home created from the answer,
 		// and echoes read back the written object.
-		f.onlyID = f.dir == Push && flowOf(r.flows, Pull, f.entity) == nil
+		f.onlyID = f.dir == instance.Push && flowOf(r.flows, instance.Pull, f.entity) == nil
 	}
 	if err := r.checkOptions(); err != nil {
 		return nil, err
@@ -131,7 +133,7 @@ func (j *job) setup(e *Engine) (*run, error) {
 
 // checkOptions refuses a direction or entity the instance does not have.
 func (r *run) checkOptions() error {
-	if d := r.opts.Direction; d != "" && !d.valid() {
+	if d := r.opts.Direction; d != "" && !d.Valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", d)
 	}
 	if len(r.opts.Keys) > 0 && (r.opts.Entity == "" || r.opts.Direction == "") {
@@ -160,7 +162,7 @@ func (r *run) entityNames() []string {
 }
 
 // client builds the connector client of one system.
-func (j *job) client(spec *specs.Spec, sys System) (*connectors.Client, error) {
+func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client, error) {
 	cfg := j.cfg
 	shared := cfg.Redis
 	if j.dry {
@@ -197,7 +199,7 @@ func (r *run) execute(ctx context.Context) error {
 
 // phases runs push then pull, each followed by its deletes.
 func (r *run) phases(ctx context.Context) error {
-	for _, dir := range directions {
+	for _, dir := range instance.Directions() {
 		if !runsDirection(r.job, dir) {
 			continue
 		}
@@ -222,7 +224,7 @@ func (r *run) phases(ctx context.Context) error {
 // asked for (or both), and only where the instance is granted anything, so
 // that a pull-only instance does not read the home system just to count
 // every record as denied.
-func runsDirection(j *job, dir Direction) bool {
+func runsDirection(j *job, dir instance.Direction) bool {
 	return (j.opts.Direction == "" || j.opts.Direction == dir) && j.inst.Permissions.GrantsAny(dir)
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/mock"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
@@ -52,7 +53,7 @@ type benchEnv struct {
 	srv     *redistest.Server
 	home    string
 	partner string
-	loaded  *Loaded
+	loaded  *instance.Loaded
 	eng     *Engine
 }
 
@@ -65,13 +66,13 @@ func benchPath(name string) string {
 // newBenchEnv builds the instance for a home and a partner URL.
 func newBenchEnv(tb testing.TB, srv *redistest.Server, home, partner string) *benchEnv {
 	tb.Helper()
-	inst := &Instance{
+	inst := &instance.Instance{
 		ID: "bench", Organisation: "bench", Source: "bench",
-		Home:        System{Spec: benchPath("home.json"), BaseURL: home},
-		Partner:     System{Spec: benchPath("partner.json"), BaseURL: partner},
+		Home:        instance.System{Spec: benchPath("home.json"), BaseURL: home},
+		Partner:     instance.System{Spec: benchPath("partner.json"), BaseURL: partner},
 		Model:       benchPath("model.json"),
-		Permissions: Permissions{Push: {"item": {Create, Update, Delete}}},
-		Options:     Options{Validation: ValidationOff},
+		Permissions: instance.Permissions{instance.Push: {"item": {instance.Create, instance.Update, instance.Delete}}},
+		Options:     instance.Options{Validation: instance.ValidationOff},
 	}
 	l, fs, err := Open(inst, specs.LoadOptions{})
 	if err != nil {
@@ -251,7 +252,7 @@ func benchPush(b *testing.B, latency time.Duration) {
 		_, url = slowPartner(b, latency)
 		runtime.GC()
 		cpu = cpuNow(srv.Client)
-		rawTime += replay(b, url, reqs, DefaultConcurrency)
+		rawTime += replay(b, url, reqs, instance.DefaultConcurrency)
 		rawCPU = rawCPU.add(cpuNow(srv.Client).since(cpu))
 		_, url = slowPartner(b, latency)
 		runtime.GC()
@@ -326,7 +327,7 @@ func replayClient(tb testing.TB, env *benchEnv, url string, reqs []captured) tim
 	jobs := make(chan connectors.Write)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range DefaultConcurrency {
+	for range instance.DefaultConcurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -441,7 +442,7 @@ func TestMemoryOfMillionRecordRun(t *testing.T) {
 	start := time.Now()
 	sum := env.run(t)
 	t.Logf("%d records in %s (%.0f rec/s); VmHWM before %d MB, after %d MB; redis keys of the run: %s",
-		sum.Entity(Push, "item").Created, time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds(),
+		sum.Entity(instance.Push, "item").Created, time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds(),
 		before>>10, vmHWM(t)>>10, redisMemory(t, srv.Client))
 }
 

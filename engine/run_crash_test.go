@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/redistest"
 )
 
@@ -64,7 +65,7 @@ func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
 	}
 	data := newHomeData(5, 8)
 	h.seedHome(data)
-	if _, err := NewInstanceStore(h.rdb, h.ns).Apply(context.Background(), h.inst); err != nil {
+	if _, err := instance.NewInstanceStore(h.rdb, h.ns).Apply(context.Background(), h.inst); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"sync", h.inst.ID, "--redis", redisURL(srv), "--key-prefix", h.ns.Prefix()}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // deleteSet is what a complete full read of a flow found gone from its
@@ -13,7 +16,7 @@ type deleteSet struct {
 	f       *flow
 	known   int64
 	found   int
-	keys    []Mapped
+	keys    []store.Mapped
 	refused bool
 	limit   int
 	picked  map[string]bool
@@ -32,7 +35,7 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 	}
 	rd.sortSeen()
 	ds := &deleteSet{f: f, known: known, limit: r.deleteLimit(known), picked: map[string]bool{}}
-	err = r.state.Scan(ctx, f.dir, f.entity, func(page []Mapped) error {
+	err = r.state.Scan(ctx, f.dir, f.entity, func(page []store.Mapped) error {
 		ds.collect(rd, page)
 		return nil
 	})
@@ -46,7 +49,7 @@ func (r *run) findDeletes(ctx context.Context, f *flow, rd *reading) error {
 // collect takes the known records of a scan page that the read did not
 // return. Past the limit it only counts them (a key the scan repeats may
 // then count twice), so that memory stays small however many are gone.
-func (ds *deleteSet) collect(rd *reading, page []Mapped) {
+func (ds *deleteSet) collect(rd *reading, page []store.Mapped) {
 	for _, m := range page {
 		if rd.wasSeen(m.Key) || ds.picked[m.Key] {
 			continue
@@ -72,7 +75,7 @@ func (r *run) deleteLimit(known int64) int {
 
 // runDeletes carries out the deletes a direction found, in reverse
 // dependency order.
-func (r *run) runDeletes(ctx context.Context, dir Direction) error {
+func (r *run) runDeletes(ctx context.Context, dir instance.Direction) error {
 	sets := slices.Clone(r.deletes)
 	slices.Reverse(sets)
 	for _, ds := range sets {

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors/mock"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
@@ -40,18 +41,18 @@ type harness struct {
 	writes *recorder
 	// homeURL and partnerURL reach the mock systems.
 	homeURL, partnerURL string
-	inst                *Instance
-	loaded              *Loaded
+	inst                *instance.Instance
+	loaded              *instance.Loaded
 	eng                 *Engine
 }
 
 // allGrants grants every action in both directions for every entity.
-func allGrants() Permissions {
-	p := Permissions{}
-	for _, dir := range directions {
-		p[dir] = map[string][]Action{}
+func allGrants() instance.Permissions {
+	p := instance.Permissions{}
+	for _, dir := range instance.Directions() {
+		p[dir] = map[string][]instance.Action{}
 		for _, e := range []string{"building", "unit", "contact", "tenant"} {
-			p[dir][e] = []Action{Create, Update, Delete}
+			p[dir][e] = []instance.Action{instance.Create, instance.Update, instance.Delete}
 		}
 	}
 	return p
@@ -78,13 +79,13 @@ func newHarnessSpec(t testing.TB, srv *redistest.Server, partnerSpec string) *ha
 	homeURL := h.serve(&h.home, testdataPath("home.json"), mock.Options{Now: h.clock.Now}, nil)
 	partnerURL := h.serve(&h.partner, partnerSpec, mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)
 	h.homeURL, h.partnerURL = homeURL, partnerURL
-	h.inst = &Instance{
+	h.inst = &instance.Instance{
 		ID: "test-inst", Organisation: "acme", Source: "specsync-test",
-		Home:        System{Spec: testdataPath("home.json"), BaseURL: homeURL},
-		Partner:     System{Spec: partnerSpec, BaseURL: partnerURL},
+		Home:        instance.System{Spec: testdataPath("home.json"), BaseURL: homeURL},
+		Partner:     instance.System{Spec: partnerSpec, BaseURL: partnerURL},
 		Model:       testdataPath("model.json"),
 		Permissions: allGrants(),
-		Options:     Options{Concurrency: 4, Validation: ValidationOff},
+		Options:     instance.Options{Concurrency: 4, Validation: instance.ValidationOff},
 	}
 	h.reload()
 	return h

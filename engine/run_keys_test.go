@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // A webhook's record job syncs the one record it names: read with the
@@ -23,8 +24,8 @@ func TestRunKeysSyncsOnlyTheNamedRecord(t *testing.T) {
 	h.home.ResetStats()
 	h.partner.ResetStats()
 
-	sum := h.run(RunOptions{Direction: Push, Entity: "unit", Keys: []string{"u2"}})
-	if d := cmp.Diff([6]int64{1, 0, 1, 0, 0, 0}, counts(sum.Entity(Push, "unit"))); d != "" {
+	sum := h.run(RunOptions{Direction: instance.Push, Entity: "unit", Keys: []string{"u2"}})
+	if d := cmp.Diff([6]int64{1, 0, 1, 0, 0, 0}, counts(sum.Entity(instance.Push, "unit"))); d != "" {
 		t.Errorf("push unit (-want +got):\n%s\n%s", d, summaryText(sum))
 	}
 	if lists := h.home.Stats().ByOperation["unit.list"]; lists != 0 {
@@ -34,7 +35,7 @@ func TestRunKeysSyncsOnlyTheNamedRecord(t *testing.T) {
 		t.Errorf("partner got %d writes; want 1 (u2 only)", w)
 	}
 	// u3 changed too but was not named: the next run sends it.
-	if sum := h.run(RunOptions{}); sum.Entity(Push, "unit").Updated != 1 {
+	if sum := h.run(RunOptions{}); sum.Entity(instance.Push, "unit").Updated != 1 {
 		t.Errorf("next run: %s", summaryText(sum))
 	}
 	if d := cmp.Diff(expected(data), h.actual()); d != "" {

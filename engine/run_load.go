@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -37,8 +38,8 @@ func (e *UnusableError) Is(target error) bool { return target == ErrUnusable }
 // absolute, as ReadInstance and LoadInstance leave them) and validates the
 // specs against the model. Error findings make it fail with an
 // *UnusableError; warnings are returned.
-func Open(inst *Instance, opts specs.LoadOptions) (*Loaded, specs.Findings, error) {
-	l := &Loaded{Instance: inst}
+func Open(inst *instance.Instance, opts specs.LoadOptions) (*instance.Loaded, specs.Findings, error) {
+	l := &instance.Loaded{Instance: inst}
 	var found specs.Findings
 	model, fs, err := specs.LoadModel(inst.Model, opts)
 	if err != nil {
@@ -59,11 +60,11 @@ func Open(inst *Instance, opts specs.LoadOptions) (*Loaded, specs.Findings, erro
 		}
 		*s.dst = spec
 	}
-	return l, found, l.usable(found)
+	return l, found, usable(l, found)
 }
 
 // usable refuses a Loaded with a missing document or error findings.
-func (l *Loaded) usable(found specs.Findings) error {
+func usable(l *instance.Loaded, found specs.Findings) error {
 	if found.HasErrors() || l.Home == nil || l.Partner == nil || l.Model == nil {
 		return &UnusableError{Instance: l.Instance.ID, Findings: found}
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 func TestRunFullPushThenNothingToDo(t *testing.T) {
@@ -40,7 +43,7 @@ func TestRunFullPushThenNothingToDo(t *testing.T) {
 			if w := h.partner.Stats().Writes() + h.home.Stats().Writes(); w != 0 {
 				t.Errorf("second run wrote %d records; want 0\n%s", w, summaryText(sum))
 			}
-			if got := sum.Entity(Pull, "contact").Skipped; got != 12 {
+			if got := sum.Entity(instance.Pull, "contact").Skipped; got != 12 {
 				t.Errorf("pull contact skipped %d echoes, want 12\n%s", got, summaryText(sum))
 			}
 		})
@@ -69,7 +72,7 @@ func TestRunIncrementalReadsOnlyChanges(t *testing.T) {
 	u2["area"] = json.Number("99.5")
 	put(t, h.homeURL, "/units/u2", u2)
 	sum := h.run(RunOptions{})
-	unit := sum.Entity(Push, "unit")
+	unit := sum.Entity(instance.Push, "unit")
 	if unit.Full {
 		t.Errorf("push unit read everything; want an incremental read")
 	}
@@ -81,29 +84,29 @@ func TestRunIncrementalReadsOnlyChanges(t *testing.T) {
 		t.Errorf("partner data (-want +got):\n%s", d)
 	}
 	sum = h.run(RunOptions{Full: true})
-	if got := sum.Entity(Push, "unit"); !got.Full || got.Read != 12 || got.Updated != 0 {
+	if got := sum.Entity(instance.Push, "unit"); !got.Full || got.Read != 12 || got.Updated != 0 {
 		t.Errorf("full run: push unit %+v; want 12 read, nothing written", *got)
 	}
 }
 
 func TestRunPermissionDenials(t *testing.T) {
 	h := newHarness(t, "create")
-	h.inst.Permissions = Permissions{Push: {"building": {Create, Update}, "unit": {Update}}}
+	h.inst.Permissions = instance.Permissions{instance.Push: {"building": {instance.Create, instance.Update}, "unit": {instance.Update}}}
 	h.reload()
 	h.seedHome(newHomeData(2, 3))
 	sum := h.run(RunOptions{})
 
 	for _, c := range []struct {
-		dir    Direction
+		dir    instance.Direction
 		entity string
 		want   [6]int64
 	}{
-		{Push, "building", [6]int64{2, 2, 0, 0, 0, 0}},
-		{Push, "unit", [6]int64{6, 0, 0, 0, 6, 0}},
-		{Push, "contact", [6]int64{6, 0, 0, 0, 6, 0}},
+		{instance.Push, "building", [6]int64{2, 2, 0, 0, 0, 0}},
+		{instance.Push, "unit", [6]int64{6, 0, 0, 0, 6, 0}},
+		{instance.Push, "contact", [6]int64{6, 0, 0, 0, 6, 0}},
 		// Tenants need the partner ids of their units and contacts, which
 		// were never created: they fail rather than being denied.
-		{Push, "tenant", [6]int64{6, 0, 0, 0, 0, 6}},
+		{instance.Push, "tenant", [6]int64{6, 0, 0, 0, 0, 6}},
 	} {
 		if d := cmp.Diff(c.want, counts(sum.Entity(c.dir, c.entity))); d != "" {
 			t.Errorf("%s %s (-want +got):\n%s", c.dir, c.entity, d)
@@ -115,23 +118,23 @@ func TestRunPermissionDenials(t *testing.T) {
 			t.Errorf("%d requests to %s; denied actions must not be sent", st.ByOperation[op], op)
 		}
 	}
-	page, err := h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, Entity: "unit", Limit: 100})
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, Entity: "unit", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Entries) != 6 || page.Entries[0].Outcome != OutcomeDenied || page.Entries[0].RunID != sum.RunID || page.Entries[0].Organisation != "acme" {
+	if len(page.Entries) != 6 || page.Entries[0].Outcome != store.OutcomeDenied || page.Entries[0].RunID != sum.RunID || page.Entries[0].Organisation != "acme" {
 		t.Errorf("audit of unit: %d entries, first %+v; want 6 denied entries of the run", len(page.Entries), page.Entries[0])
 	}
-	page, err = h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, Entity: "building", Limit: 100})
+	page, err = h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, Entity: "building", Limit: 100})
 	if err != nil || len(page.Entries) != 2 {
 		t.Fatalf("audit of building: %+v, %v", page, err)
 	}
 	for _, e := range page.Entries {
-		if e.Outcome != OutcomeOK || e.HTTPStatus != http.StatusCreated {
+		if e.Outcome != store.OutcomeOK || e.HTTPStatus != http.StatusCreated {
 			t.Errorf("audit of a building created: %+v; want outcome ok and the partner's 201", e)
 		}
 	}
-	failures, err := h.eng.Ledger(h.inst).List(context.Background(), LedgerFilter{Entity: "tenant"})
+	failures, err := h.eng.Ledger(h.inst).List(context.Background(), store.LedgerFilter{Entity: "tenant"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +154,7 @@ func TestRunMissingReferenceRetriedFromLedger(t *testing.T) {
 		t.Fatalf("status %s, want partial\n%s", sum.Status(), summaryText(sum))
 	}
 	ledger := h.eng.Ledger(h.inst)
-	failures, err := ledger.List(context.Background(), LedgerFilter{})
+	failures, err := ledger.List(context.Background(), store.LedgerFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,10 +174,10 @@ func TestRunMissingReferenceRetriedFromLedger(t *testing.T) {
 	broken["number"] = "2.2"
 	put(t, h.homeURL, "/units/u5", broken)
 	sum = h.run(RunOptions{})
-	if e := sum.Entity(Push, "tenant"); e.Full || e.Created != 1 {
+	if e := sum.Entity(instance.Push, "tenant"); e.Full || e.Created != 1 {
 		t.Errorf("push tenant: %+v; want an incremental read that creates l5 from the ledger\n%s", *e, summaryText(sum))
 	}
-	if n, err := ledger.Count(context.Background(), LedgerFilter{}); err != nil || n != 0 {
+	if n, err := ledger.Count(context.Background(), store.LedgerFilter{}); err != nil || n != 0 {
 		t.Errorf("ledger holds %d entries after the retry (%v); want 0", n, err)
 	}
 	if d := cmp.Diff(expected(data), h.actual()); d != "" {
@@ -195,7 +198,7 @@ func TestRunDeletesAndTheirGuard(t *testing.T) {
 	if err := h.home.SetOptions(homeFaults(h, 1)); err != nil {
 		t.Fatal(err)
 	}
-	sum := h.run(RunOptions{Full: true, Direction: Push})
+	sum := h.run(RunOptions{Full: true, Direction: instance.Push})
 	if sum.Status() != StatusPartial || len(h.writes.take()) != 0 {
 		t.Fatalf("with a failing home: status %s, writes %v; want partial and none", sum.Status(), h.writes.take())
 	}
@@ -210,7 +213,7 @@ func TestRunDeletesAndTheirGuard(t *testing.T) {
 	if tenant < 0 || unit < 0 || tenant > unit {
 		t.Errorf("writes %v; want the tenant deleted before the unit", writes)
 	}
-	if e := sum.Entity(Push, "tenant"); e.Deleted != 1 {
+	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 1 {
 		t.Errorf("push tenant deleted %d, want 1\n%s", e.Deleted, summaryText(sum))
 	}
 	data.leases, data.units = data.leases[:19], data.units[:19]
@@ -223,15 +226,15 @@ func TestRunDeletesAndTheirGuard(t *testing.T) {
 		del(t, h.homeURL, "/leases/"+id)
 	}
 	sum = h.run(RunOptions{Full: true})
-	if e := sum.Entity(Push, "tenant"); e.Deleted != 0 || e.DeletesRefused != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "--allow-deletes") {
+	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 0 || e.DeletesRefused != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "--allow-deletes") {
 		t.Errorf("guarded run: %+v, warnings %q", *e, sum.Warnings)
 	}
-	page, err := h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, RunID: sum.RunID})
-	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != OutcomeDenied || page.Entries[0].Action != Delete {
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, RunID: sum.RunID})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != store.OutcomeDenied || page.Entries[0].Action != instance.Delete {
 		t.Errorf("audit of the guarded run: %+v (%v); want one denied delete", page.Entries, err)
 	}
 	sum = h.run(RunOptions{Full: true, DeleteOverride: true})
-	if e := sum.Entity(Push, "tenant"); e.Deleted != 3 {
+	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 3 {
 		t.Errorf("override: deleted %d, want 3\n%s", e.Deleted, summaryText(sum))
 	}
 }
@@ -259,14 +262,14 @@ func TestRunRecordRepeatedOnTheNextPage(t *testing.T) {
 	h.inst.Home.BaseURL = shifted.URL
 	h.reload()
 
-	sum := h.run(RunOptions{Direction: Push, Entity: "building"})
+	sum := h.run(RunOptions{Direction: instance.Push, Entity: "building"})
 	if sum.Status() != StatusClean {
 		t.Fatalf("run:\n%s", summaryText(sum))
 	}
 	if d := cmp.Diff(expected(data)["building"], h.actual()["building"]); d != "" {
 		t.Fatalf("partner buildings (-want +got):\n%s", d)
 	}
-	if got := sum.Entity(Push, "building").Skipped; got != 1 {
+	if got := sum.Entity(instance.Push, "building").Skipped; got != 1 {
 		t.Errorf("skipped %d buildings, want the one repeated\n%s", got, summaryText(sum))
 	}
 }
@@ -307,81 +310,35 @@ func repeatLastOfPageBefore(t *testing.T, home string) http.Handler {
 	})
 }
 
-func TestRunTakesOverTheStateOfEarlierVersionsWithoutWriting(t *testing.T) {
+func TestRunRefusesStateOfAnUnknownFormat(t *testing.T) {
 	h := newHarness(t, "create")
-	h.seedHome(newHomeData(30, 0))
-	push := RunOptions{Direction: Push, Entity: "building"}
+	h.seedHome(newHomeData(3, 0))
+	push := RunOptions{Direction: instance.Push, Entity: "building"}
 	if sum := h.run(push); sum.Status() != StatusClean {
 		t.Fatalf("first run:\n%s", summaryText(sum))
 	}
 	h.writes.take()
 
-	// What an earlier version left: written values with neither partner
-	// id nor memo, the ids in an id map and the memos in a hash of
-	// their own.
+	// A value as versions before the format version stored it: hash and
+	// time, the partner id in a hash of its own.
 	ctx := context.Background()
 	written := h.ns.Written(h.inst.ID, "push", "building")
-	idMap := h.ns.IDMap(h.inst.ID, "push", "building")
-	values, err := h.rdb.HGetAll(ctx, written).Result()
-	if err != nil || len(values) != 30 {
-		t.Fatalf("written values: %d, %v", len(values), err)
-	}
-	for k, v := range values {
-		w := parseWritten(v)
-		if w.memo == "" || !w.hasID || w.id == "" {
-			t.Fatalf("the run kept no memo or id with the hash of %s: %q", k, v)
+	h.rdb.HSet(ctx, written, "b2", "0123456789abcdef 1740830400000")
+	for name, try := range map[string]func() error{
+		"plan": func() error { _, err := h.eng.Plan(ctx, h.loaded, push); return err },
+		"run":  func() error { _, err := h.eng.Run(ctx, h.loaded, push); return err },
+	} {
+		err := try()
+		if !errors.Is(err, store.ErrStateFormat) {
+			t.Fatalf("%s over a value of an unknown format: %v; want ErrStateFormat", name, err)
 		}
-		h.rdb.HSet(ctx, written, k, w.hash+" "+strconv.FormatInt(w.at.UnixMilli(), 10))
-		h.rdb.HSet(ctx, idMap, k, w.id)
-	}
-	legacy := written + ":memo"
-	h.rdb.HSet(ctx, legacy, "B-1", "an old memo")
-
-	before := redisDump(t, h.rdb, h.ns)
-	plan, err := h.eng.Plan(ctx, h.loaded, push)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rec := range plan.Records {
-		if rec.Action != Skip {
-			t.Errorf("plan over the old state: %+v; want nothing to do", rec)
-		}
-	}
-	if d := cmp.Diff(before, redisDump(t, h.rdb, h.ns)); d != "" {
-		t.Errorf("a plan changed the old state (-before +after):\n%s", d)
-	}
-	for run := 2; run <= 3; run++ {
-		sum := h.run(push)
-		if sum.Status() != StatusClean || sum.Entity(Push, "building").Skipped != 30 {
-			t.Fatalf("run %d:\n%s", run, summaryText(sum))
-		}
-		if w := h.writes.take(); len(w) != 0 {
-			t.Fatalf("run %d wrote %v", run, w)
-		}
-	}
-	if n := h.rdb.Exists(ctx, legacy, idMap).Val(); n != 0 {
-		t.Errorf("%d of the old memo hash and id map are still there", n)
-	}
-	for k, v := range h.rdb.HGetAll(ctx, written).Val() {
-		w, was := parseWritten(v), parseWritten(values[k])
-		if input, payload := memoHashes(w.memo); input == "" || payload != w.hash || !w.at.Equal(was.at) || w.id != was.id {
-			t.Errorf("%s after taking over: %q, was %q", k, v, values[k])
-		}
-	}
-
-	// Delete detection sees every record with its partner id.
-	st := h.eng.State(h.inst)
-	var scanned int
-	err = st.Scan(ctx, Push, "building", func(page []Mapped) error {
-		for _, m := range page {
-			if m.PartnerID == "" || m.PartnerID != parseWritten(values[m.Key]).id {
-				t.Errorf("scanned %+v; want the id %q", m, parseWritten(values[m.Key]).id)
+		for _, want := range []string{`"b2"`, "carries no format version", `"v1"`, h.ns.InstancePattern(h.inst.ID)} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: the error %q does not say %s", name, err, want)
 			}
-			scanned++
 		}
-		return nil
-	})
-	if n, cerr := st.Count(ctx, Push, "building"); err != nil || cerr != nil || scanned != 30 || n != 30 {
-		t.Errorf("scanned %d, counted %d (%v, %v); want 30", scanned, n, err, cerr)
+	}
+	if w := h.writes.take(); len(w) != 0 {
+		t.Errorf("the runs over the unknown format wrote %v", w)
 	}
 }

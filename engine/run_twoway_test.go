@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/redistest"
 )
 
@@ -47,7 +49,7 @@ func TestRunTwoWayEchoAndConflicts(t *testing.T) {
 	put(t, h.partnerURL, "/contacts/"+c["id"].(string), map[string]any{"externalId": "p1", "lastName": c["lastName"], "email": "new@example.com"})
 	h.home.ResetStats()
 	sum := h.run(RunOptions{})
-	if e := sum.Entity(Pull, "contact"); e.Updated != 1 || h.home.Stats().Updates != 1 {
+	if e := sum.Entity(instance.Pull, "contact"); e.Updated != 1 || h.home.Stats().Updates != 1 {
 		t.Fatalf("pull contact: %+v; want the partner's change written home\n%s", *e, summaryText(sum))
 	}
 	if got := h.homeRecord("person", "p1")["email"]; got != "new@example.com" {
@@ -65,15 +67,15 @@ func TestRunTwoWayEchoAndConflicts(t *testing.T) {
 	put(t, h.partnerURL, "/units/"+u["id"].(string), map[string]any{"externalId": "u2", "buildingId": u["buildingId"], "buildingKey": "b1", "number": "changed"})
 	h.home.ResetStats()
 	sum = h.run(RunOptions{})
-	if e := sum.Entity(Pull, "unit"); e.Conflicts != 1 || e.Updated != 0 || h.home.Stats().Writes() != 0 {
+	if e := sum.Entity(instance.Pull, "unit"); e.Conflicts != 1 || e.Updated != 0 || h.home.Stats().Writes() != 0 {
 		t.Errorf("pull unit: %+v, home writes %d; want one conflict and nothing written home\n%s", *e, h.home.Stats().Writes(), summaryText(sum))
 	}
-	page, err := h.eng.Audit(h.inst).Query(context.Background(), Query{Instance: h.inst.ID, RunID: sum.RunID, Entity: "unit"})
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, RunID: sum.RunID, Entity: "unit"})
 	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != OutcomeConflict || page.Entries[0].Key != "u2" {
 		t.Errorf("audit: %+v (%v); want one conflict on u2", page.Entries, err)
 	}
 	sum = h.run(RunOptions{})
-	if e := sum.Entity(Push, "unit"); e.Updated != 1 {
+	if e := sum.Entity(instance.Push, "unit"); e.Updated != 1 {
 		t.Errorf("push unit after the conflict: %+v; want the home's value written again", *e)
 	}
 	if got := h.partnerRecord("unit", "u2")["number"]; got != "1.2" {
@@ -88,7 +90,7 @@ func TestRunTwoWayEchoAndConflicts(t *testing.T) {
 	put(t, h.homeURL, "/persons/p2", p)
 	h.partner.ResetStats()
 	sum = h.run(RunOptions{})
-	if e := sum.Entity(Push, "contact"); e.Conflicts != 1 || h.partner.Stats().Writes() != 0 {
+	if e := sum.Entity(instance.Push, "contact"); e.Conflicts != 1 || h.partner.Stats().Writes() != 0 {
 		t.Errorf("push contact: %+v; want a conflict and no partner write\n%s", *e, summaryText(sum))
 	}
 	if got := h.homeRecord("person", "p2")["email"]; got != "erika2@example.com" {
@@ -108,8 +110,8 @@ func TestRunPartnerBornRecordComesHomeOnce(t *testing.T) {
 	h.run(RunOptions{})
 	seed(t, h.partner, "contact", []map[string]any{{"firstName": "Neu", "lastName": "Kontakt", "email": "neu@example.com"}})
 	sum := h.run(RunOptions{})
-	if e := sum.Entity(Pull, "contact"); e.Created != 1 {
-		fs, _ := h.eng.Ledger(h.inst).List(context.Background(), LedgerFilter{})
+	if e := sum.Entity(instance.Pull, "contact"); e.Created != 1 {
+		fs, _ := h.eng.Ledger(h.inst).List(context.Background(), store.LedgerFilter{})
 		t.Fatalf("pull contact: %+v; want the partner's new contact created at home\n%s\n%+v", *e, summaryText(sum), fs)
 	}
 	h.home.ResetStats()

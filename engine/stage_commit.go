@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // conflictHash replaces the written hash of the owning direction after a
@@ -12,7 +15,7 @@ const conflictHash = "conflict"
 
 // OutcomeConflict: a change on the side that does not own the entity; it
 // was not written, and the owner's value is written again.
-const OutcomeConflict Outcome = "conflict"
+const OutcomeConflict store.Outcome = "conflict"
 
 // commitStage is the last stage of a run: once all writes of a page are
 // answered, it records the page's outcomes: the state of confirmed writes
@@ -21,18 +24,17 @@ const OutcomeConflict Outcome = "conflict"
 // at a time, in order (committer).
 type commitStage struct {
 	*job
-	state   *State
-	ledger  *Ledger
-	audit   *Auditor
-	intents intents
-	echoes  echoer
-	tally   *tally
+	state  *store.State
+	ledger *store.Ledger
+	audit  *store.Auditor
+	echoes echoer
+	tally  *tally
 }
 
 // newCommitStage builds the commit stage of a run.
-func newCommitStage(e *Engine, r *run, in intents, echoes echoer) *commitStage {
-	audit := NewAudit(r.cfg.Redis, r.cfg.Keys, e.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
-	return &commitStage{job: r.job, state: r.state, ledger: r.ledger, audit: audit, intents: in, echoes: echoes, tally: r.tally}
+func newCommitStage(e *Engine, r *run, echoes echoer) *commitStage {
+	audit := store.NewAudit(r.cfg.Redis, r.cfg.Keys, e.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
+	return &commitStage{job: r.job, state: r.state, ledger: r.ledger, audit: audit, echoes: echoes, tally: r.tally}
 }
 
 // page commits the outcomes of a page.
@@ -63,32 +65,32 @@ func (c *commitStage) page(ctx context.Context, f *flow, rd *reading, outs []*ou
 // and after a conflict makes the owning direction write again. echoes
 // are the echo hashes of the outcomes, if any.
 func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, outs []*outcome, echoes []string) error {
-	own := Batch{Direction: f.dir, Entity: f.entity, Written: make([]Written, 0, len(outs))}
-	other := Batch{Direction: f.dir.Opposite(), Entity: f.entity}
+	own := store.Batch{Direction: f.dir, Entity: f.entity, Written: make([]store.Written, 0, len(outs))}
+	other := store.Batch{Direction: f.dir.Opposite(), Entity: f.entity}
 	for i, o := range outs {
 		m := o.d.m
 		known := &m.src.known
 		switch {
-		case o.d.action == Delete && (o.step == stepWritten || o.step == stepConflict):
-			own.Deleted = append(own.Deleted, Deleted{Key: o.key, PartnerID: known.PartnerID})
-			other.Deleted = append(other.Deleted, Deleted{Key: o.key})
+		case o.d.action == instance.Delete && (o.step == stepWritten || o.step == stepConflict):
+			own.Deleted = append(own.Deleted, store.Deleted{Key: o.key, PartnerID: known.PartnerID})
+			other.Deleted = append(other.Deleted, store.Deleted{Key: o.key})
 		case o.step == stepWritten:
-			own.Written = append(own.Written, Written{Key: o.key, PartnerID: partnerID(f, o), Hash: m.hash, Echo: echoAt(echoes, i), Memo: memoOf(m)})
-			if f.dir == Pull && o.d.action == Create {
+			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: m.hash, Echo: echoAt(echoes, i), Memo: memoOf(m)})
+			if f.dir == instance.Pull && o.d.action == instance.Create {
 				rd.seenKey(o.key)
-				other.Written = append(other.Written, Written{Key: o.key, PartnerID: m.src.srcID})
+				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
 			}
 		case o.step == stepAdopt:
-			own.Written = append(own.Written, Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
+			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
 		case o.step == stepConflict:
-			other.Written = append(other.Written, Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
+			other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
 		case o.d.note == noteUnchanged && !m.recalled && m.input != "":
 			// Mapped again to the same payload: keep the inputs, so that the
 			// next run need not map it.
-			own.Renewed = append(own.Renewed, Written{Key: o.key, PartnerID: known.PartnerID, Hash: m.hash, At: known.WrittenAt, Memo: memoOf(m)})
+			own.Renewed = append(own.Renewed, store.Written{Key: o.key, PartnerID: known.PartnerID, Hash: m.hash, At: known.WrittenAt, Memo: memoOf(m)})
 		}
 	}
-	for _, b := range []Batch{own, other} {
+	for _, b := range []store.Batch{own, other} {
 		if len(b.Written)+len(b.Deleted)+len(b.Renewed) > 0 {
 			if err := c.state.Commit(ctx, b); err != nil {
 				return err
@@ -109,7 +111,7 @@ func echoAt(echoes []string, i int) string {
 // partnerID is the partner's id of a written record, which the state
 // keeps for both directions.
 func partnerID(f *flow, o *outcome) string {
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		return o.d.m.src.srcID
 	}
 	return o.id
@@ -118,7 +120,7 @@ func partnerID(f *flow, o *outcome) string {
 // conflictID is the partner id under which the other direction knows a
 // conflicting record.
 func conflictID(f *flow, s *source) string {
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		return s.srcID
 	}
 	return s.known.PartnerID
@@ -136,7 +138,7 @@ func (c *commitStage) settle(ctx context.Context, f *flow, outs []*outcome) erro
 	var settled, conflicts []string
 	for _, o := range outs {
 		switch {
-		case o.d.action == Delete:
+		case o.d.action == instance.Delete:
 			if o.step == stepWritten || o.step == stepConflict {
 				settled = append(settled, o.key) // intents are not loaded for deletes
 			}
@@ -148,17 +150,7 @@ func (c *commitStage) settle(ctx context.Context, f *flow, outs []*outcome) erro
 			conflicts = append(conflicts, o.key)
 		}
 	}
-	if len(settled)+len(conflicts) == 0 {
-		return nil
-	}
-	pipe := c.cfg.Redis.Pipeline()
-	if len(settled) > 0 {
-		c.intents.queueSettle(ctx, pipe, f.dir, f.entity, settled)
-	}
-	if len(conflicts) > 0 {
-		pipe.HDel(ctx, c.cfg.Keys.Echo(c.inst.ID, string(f.dir), f.entity), conflicts...)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := c.state.Settle(ctx, f.dir, f.entity, settled, conflicts); err != nil {
 		return fmt.Errorf("instance %q: settle the intents of %s: %w", c.inst.ID, f.label(), err)
 	}
 	return nil
@@ -176,14 +168,14 @@ func ledgerKey(key string, s *source) string {
 // commitLedger records failures and clears the ledger entries of records
 // that went through.
 func (c *commitStage) commitLedger(ctx context.Context, f *flow, rd *reading, outs []*outcome) error {
-	var failed []Failed
+	var failed []store.Failed
 	var cleared []string
 	for _, o := range outs {
 		key := ledgerKey(o.key, o.d.m.src)
 		switch {
 		case key == "":
 		case o.step == stepFailed && o.fail.reason.Code != codeAborted:
-			failed = append(failed, Failed{Key: key, Reason: o.fail.reason, RunID: c.id})
+			failed = append(failed, store.Failed{Key: key, Reason: o.fail.reason, RunID: c.id})
 		case o.step != stepFailed && o.step != stepDenied && rd.inLedger(key):
 			cleared = append(cleared, key)
 		}
@@ -219,37 +211,37 @@ func (c *commitStage) auditPage(ctx context.Context, f *flow, outs []*outcome) e
 }
 
 // entry is the audit entry of an outcome; false for outcomes not audited.
-func (c *commitStage) entry(f *flow, o *outcome) (Entry, bool) {
+func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	d := o.d
-	e := Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID,
+	e := store.Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID,
 		Direction: f.dir, Entity: f.entity, Key: ledgerKey(o.key, d.m.src), Action: actionOf(d.action), Duration: o.took, HTTPStatus: o.status}
 	switch o.step {
 	case stepWritten:
-		e.Outcome = OutcomeOK
-		if d.action == Update {
+		e.Outcome = store.OutcomeOK
+		if d.action == instance.Update {
 			e.Values = changedValues(f, d)
 		}
-		if d.action == Delete {
+		if d.action == instance.Delete {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": o.gone}
 		}
 	case stepFailed:
-		e.Outcome, e.Error = OutcomeFailed, o.fail.text()
+		e.Outcome, e.Error = store.OutcomeFailed, o.fail.text()
 	case stepDenied:
-		e.Outcome = OutcomeDenied
+		e.Outcome = store.OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, d.action)
 	case stepConflict:
 		e.Outcome, e.Values = OutcomeConflict, changedValues(f, d)
 		e.Error = conflictMessage(f, d.action)
 	default:
-		return Entry{}, false
+		return store.Entry{}, false
 	}
 	return e, true
 }
 
 // refused audits the deletes of a flow the delete guard held back.
 func (c *commitStage) refused(ctx context.Context, f *flow, msg string) {
-	entry := Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID, Direction: f.dir,
-		Entity: f.entity, Action: Delete, Outcome: OutcomeDenied, Error: msg}
+	entry := store.Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID, Direction: f.dir,
+		Entity: f.entity, Action: instance.Delete, Outcome: store.OutcomeDenied, Error: msg}
 	if err := c.audit.Add(ctx, entry); err != nil {
 		c.log.Warn("could not audit refused deletes", "flow", f.label(), "error", err)
 	}

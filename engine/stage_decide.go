@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+)
+
 // step is where a record stands once decided, and after its write.
 type step int
 
@@ -21,7 +26,7 @@ const (
 type decision struct {
 	m      *mapped
 	step   step
-	action Action
+	action instance.Action
 	note   string   // why it is skipped
 	fail   *failure // why it failed before the write
 	id     string   // the target's id of an adopted echo
@@ -31,7 +36,7 @@ type decision struct {
 // hash with the state, checks ownership and permission, and picks the
 // action. It holds no state of its own and is safe for concurrent use.
 type decideStage struct {
-	perms Permissions
+	perms instance.Permissions
 }
 
 // page decides the records of a mapped page.
@@ -71,14 +76,14 @@ func (d *decideStage) record(f *flow, mp *mapped) decision {
 
 // skip leaves the record alone.
 func (dec *decision) skip(note string) {
-	dec.step, dec.action, dec.note = stepSkip, Skip, note
+	dec.step, dec.action, dec.note = stepSkip, instance.Skip, note
 }
 
 // write picks create or update, checks ownership and permission.
 func (d *decideStage) write(f *flow, dec *decision) {
-	dec.action = Create
+	dec.action = instance.Create
 	if exists(f, &dec.m.src.known) {
-		dec.action = Update
+		dec.action = instance.Update
 		if !f.owning() {
 			dec.step = stepConflict
 			return
@@ -95,8 +100,8 @@ func (d *decideStage) write(f *flow, dec *decision) {
 // map knows its partner id; on pull, the run wrote it home before, or it
 // is a record a push sent to the partner (its home key has a push echo).
 // A record born on the partner, keyed by its own id, is new at home.
-func exists(f *flow, known *Known) bool {
-	if f.dir == Push {
+func exists(f *flow, known *store.Known) bool {
+	if f.dir == instance.Push {
 		return known.PartnerID != ""
 	}
 	return known.Hash != "" || known.PartnerID != "" || known.Echo != ""
@@ -105,7 +110,7 @@ func exists(f *flow, known *Known) bool {
 // targetID is the partner's id of a record, which the state keeps for
 // both directions: from the id map on push, from the object on pull.
 func targetID(f *flow, s *source) string {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return s.known.PartnerID
 	}
 	return s.srcID
@@ -115,21 +120,21 @@ func targetID(f *flow, s *source) string {
 // delete in the direction that owns the entity, with permission; on the
 // other side a conflict, after which both directions forget the record so
 // that the owner writes it again.
-func (d *decideStage) deletes(f *flow, gone []Mapped) []decision {
+func (d *decideStage) deletes(f *flow, gone []store.Mapped) []decision {
 	src := make([]source, len(gone))
 	maps := make([]mapped, len(gone))
 	out := make([]decision, len(gone))
 	for i, m := range gone {
-		src[i] = source{key: m.Key, srcID: m.PartnerID, known: Known{Key: m.Key, PartnerID: m.PartnerID}}
+		src[i] = source{key: m.Key, srcID: m.PartnerID, known: store.Known{Key: m.Key, PartnerID: m.PartnerID}}
 		maps[i] = mapped{src: &src[i]}
 		dec := &out[i]
-		*dec = decision{m: &maps[i], action: Delete, id: m.PartnerID}
+		*dec = decision{m: &maps[i], action: instance.Delete, id: m.PartnerID}
 		switch {
 		case !f.owning():
 			dec.step = stepConflict
 		case f.dst.ent.Delete == nil:
 			dec.skip("no delete operation")
-		case !d.perms.Allows(f.dir, f.entity, Delete):
+		case !d.perms.Allows(f.dir, f.entity, instance.Delete):
 			dec.step = stepDenied
 		default:
 			dec.step = stepWrite

@@ -1,11 +1,10 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -122,24 +121,5 @@ func truthy(s string) bool {
 // textAt returns the scalar at a dotted path of obj as text; "" when
 // there is none.
 func textAt(obj map[string]any, path string) string {
-	return scalarText(dotted(obj, path))
-}
-
-// scalarText formats a JSON scalar; objects, arrays and null give "".
-func scalarText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
+	return jsonvalue.TextAt(obj, path)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -27,12 +29,12 @@ func (m fixedMapping) Apply(vars transforms.Vars) (map[string]any, error) {
 func TestMapStage(t *testing.T) {
 	t.Parallel()
 	j := &job{vars: map[string]any{"id": "i1"}}
-	f := &flow{dir: Push, entity: "tenant", model: "tenant", recipe: "r1", write: fixedMapping{}}
+	f := &flow{dir: instance.Push, entity: "tenant", model: "tenant", recipe: "r1", write: fixedMapping{}}
 	rec := map[string]any{"name": "Ada"}
 	payloadHash, _ := hashPayload(map[string]any{"name": "Ada"})
 	recalled := source{key: "k3", obj: rec, rec: rec}
 	stored := "0123456789abcdef"
-	recalled.known = Known{Hash: stored, Memo: memo{input: inputHash(f, &recalled), payload: stored}.encode()}
+	recalled.known = store.Known{Hash: stored, Memo: memo{input: inputHash(f, &recalled), payload: stored}.encode()}
 	src := []source{
 		{key: "k1", fail: reasonf(CodeMissingKey, "no key")},
 		{key: "k2", obj: rec, rec: rec},

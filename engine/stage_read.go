@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -24,7 +24,7 @@ type source struct {
 	rec    map[string]any // model record
 	inc    map[string]map[string]any
 	ids    map[string]any // the target ids of related records, by include
-	known  Known
+	known  store.Known
 	intent string   // payload hash of an unconfirmed create
 	fail   *failure // why it cannot be read
 }
@@ -36,8 +36,7 @@ type source struct {
 type readStage struct {
 	*job
 	home     *connectors.Client
-	state    *State
-	intents  intents
+	state    *store.State
 	cache    *includeCache
 	homes    homeReaders
 	flows    []*flow
@@ -47,34 +46,21 @@ type readStage struct {
 }
 
 // newReadStage builds the read stage of a run.
-func newReadStage(j *job, home *connectors.Client, state *State, in intents, flows []*flow, planned *plannedCreates) *readStage {
-	return &readStage{job: j, home: home, state: state, intents: in, cache: newIncludeCache(j.cfg.IncludeCache),
+func newReadStage(j *job, home *connectors.Client, state *store.State, flows []*flow, planned *plannedCreates) *readStage {
+	return &readStage{job: j, home: home, state: state, cache: newIncludeCache(j.cfg.IncludeCache),
 		homes: homeReaders{m: map[string]*homeReader{}}, flows: flows, planned: planned,
 		workers: j.inst.Options.Workers(), echoless: map[*flow]bool{}}
 }
 
-// startFlow does, in one round trip, what a flow needs before its first
-// page: it notes whether the opposite direction left echo hashes (the
-// pages of a flow without skip them), and unless the run is a plan it
-// drops the memo hash of earlier versions; the records it served are
-// mapped once more and get their memos back in the state
-// (Batch.Renewed), without writing to the target. A run also moves the
-// flow's ids out of the id map of earlier versions (State.MigrateIDs).
+// startFlow notes, before a flow's first page, whether the opposite
+// direction left echo hashes (the pages of a flow without skip them).
 // The echo flags are written only here, before the flow's pages are read.
 func (s *readStage) startFlow(ctx context.Context, f *flow) error {
-	pipe := s.cfg.Redis.Pipeline()
-	if !s.dry {
-		pipe.Unlink(ctx, s.intents.legacyMemoKey(f.dir, f.entity))
-	}
-	echoes := s.state.queueHasEchoes(ctx, pipe, f.dir, f.entity)
-	idMap := s.state.queueFindIDMap(ctx, pipe, f.dir, f.entity)
-	if _, err := pipe.Exec(ctx); err != nil {
+	echoes, err := s.state.HasEchoes(ctx, f.dir, f.entity)
+	if err != nil {
 		return fmt.Errorf("instance %q: start %s: %w", s.inst.ID, f.label(), err)
 	}
-	s.echoless[f] = echoes.Val() == 0
-	if old, _ := idMap(); old && !s.dry { // Exec reported any error
-		return s.state.MigrateIDs(ctx, f.dir, f.entity)
-	}
+	s.echoless[f] = !echoes
 	return nil
 }
 
@@ -83,7 +69,7 @@ func (s *readStage) startFlow(ctx context.Context, f *flow) error {
 // that stops the run is returned.
 func (s *readStage) page(ctx context.Context, f *flow, objs []map[string]any) ([]source, error) {
 	src := s.records(f, objs)
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		if err := s.resolveKeys(ctx, f, src); err != nil {
 			return nil, err
 		}
@@ -104,7 +90,7 @@ func (s *readStage) records(f *flow, objs []map[string]any) []source {
 	for i, obj := range objs {
 		r := &src[i]
 		r.obj, r.key = obj, textAt(obj, f.src.ent.Key)
-		if f.dir == Pull {
+		if f.dir == instance.Pull {
 			r.srcID = textAt(obj, idPath(f.src.ent))
 		}
 		rec, err := applyRead(s.job, f.read, f.src.name, obj)
@@ -116,7 +102,7 @@ func (s *readStage) records(f *flow, objs []map[string]any) []source {
 		if f.feeds && r.key != "" {
 			s.cache.put(f.model, r.key, rec)
 		}
-		if r.key == "" && f.dir == Push {
+		if r.key == "" && f.dir == instance.Push {
 			r.fail = reasonf(CodeMissingKey, "the %s record has no key at %q; check the home spec's key", f.src.name, f.src.ent.Key)
 		}
 	}
@@ -150,7 +136,7 @@ func (s *readStage) resolveKeys(ctx context.Context, f *flow, src []source) erro
 	if len(ids) == 0 {
 		return nil
 	}
-	keys, err := s.state.homeKeysIn(ctx, f.entity, ids, Pull, Push)
+	keys, err := s.state.HomeKeysIn(ctx, f.entity, ids, instance.Pull, instance.Push)
 	if err != nil {
 		return err
 	}
@@ -171,24 +157,13 @@ func (s *readStage) loadKnown(ctx context.Context, f *flow, src []source) error 
 	for i, r := range live {
 		keys[i] = r.key
 	}
-	pipe := s.cfg.Redis.Pipeline()
-	fields := boxed(keys)
-	fill, err := s.state.queueLoad(ctx, pipe, f.dir, f.entity, keys, fields, !s.echoless[f])
+	// Only creates leave intents (writeStage.markIntents).
+	known, err := s.state.LoadWith(ctx, f.dir, f.entity, keys, store.LoadOptions{Echoes: !s.echoless[f], Intents: f.dst.ent.Upsert == nil})
 	if err != nil {
-		return err
-	}
-	var intents *redis.StringSliceCmd
-	if f.dst.ent.Upsert == nil { // only creates leave intents (markIntents)
-		intents = s.intents.queueLoad(ctx, pipe, f.dir, f.entity, fields)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", s.inst.ID, f.label(), err)
 	}
-	fill(func(i int, k Known) { live[i].known = k })
-	if intents != nil {
-		for i, r := range live {
-			r.intent = intents.Val()[i]
-		}
+	for i, r := range live {
+		r.known, r.intent = known[i], known[i].Intent
 	}
 	return nil
 }
@@ -416,7 +391,7 @@ func (s *readStage) includeIDs(ctx context.Context, f *flow, j int, src []source
 // home keys themselves.
 func (s *readStage) targetIDs(ctx context.Context, f *flow, model string, keys []string) ([]string, error) {
 	out := make([]string, len(keys))
-	if f.dir == Pull {
+	if f.dir == instance.Pull {
 		copy(out, keys)
 		return out, nil
 	}
@@ -424,7 +399,7 @@ func (s *readStage) targetIDs(ctx context.Context, f *flow, model string, keys [
 	if entity == "" {
 		return out, nil
 	}
-	ids, err := s.state.PartnerIDs(ctx, Push, entity, nonEmpty(keys))
+	ids, err := s.state.PartnerIDs(ctx, instance.Push, entity, nonEmpty(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -452,7 +427,7 @@ func nonEmpty(list []string) []string {
 // entity: the one pushed first.
 func partnerEntityOf(flows []*flow, model string) string {
 	for _, f := range flows {
-		if f.dir == Push && f.model == model {
+		if f.dir == instance.Push && f.model == model {
 			return f.entity
 		}
 	}

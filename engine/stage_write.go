@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -44,7 +46,7 @@ type outcome struct {
 // outcome is written by one worker at a time.
 type writeStage struct {
 	*job
-	intents intents
+	state   *store.State
 	workers int
 }
 
@@ -67,16 +69,16 @@ func (w *writeStage) markIntents(ctx context.Context, f *flow, outs []outcome) e
 	if w.dry || f.dst.ent.Upsert != nil {
 		return nil
 	}
-	var fields []any
+	var intents []store.Intent
 	for i := range outs {
 		if o := &outs[i]; o.needsIntent() {
-			fields = append(fields, o.key, o.d.m.hash)
+			intents = append(intents, store.Intent{Key: o.key, Hash: o.d.m.hash})
 		}
 	}
-	if len(fields) == 0 {
+	if len(intents) == 0 {
 		return nil
 	}
-	if err := w.intents.mark(ctx, f.dir, f.entity, fields); err != nil {
+	if err := w.state.MarkIntents(ctx, f.dir, f.entity, intents...); err != nil {
 		return fmt.Errorf("instance %q: record create intents of %s: %w", w.inst.ID, f.label(), err)
 	}
 	for i := range outs {
@@ -89,7 +91,7 @@ func (w *writeStage) markIntents(ctx context.Context, f *flow, outs []outcome) e
 
 // needsIntent reports whether o is a create without an intent.
 func (o *outcome) needsIntent() bool {
-	return o.step == stepWrite && o.d.action == Create && o.key != "" && o.intent == ""
+	return o.step == stepWrite && o.d.action == instance.Create && o.key != "" && o.intent == ""
 }
 
 // write sends one record to the destination and notes the outcome. Only
@@ -131,20 +133,20 @@ func (o *outcome) again() {
 // send writes the record with the operation its action calls for.
 func (w *writeStage) send(ctx context.Context, f *flow, o *outcome) (*connectors.Result, error) {
 	action := o.d.action
-	if action == Delete {
+	if action == instance.Delete {
 		return w.remove(ctx, f, o)
 	}
 	req := w.request(f, o, w.targetWriteID(f, o))
 	c, name := f.dst.client, f.dst.name
 	switch {
-	case action == Update && f.dst.ent.Update != nil:
+	case action == instance.Update && f.dst.ent.Update != nil:
 		return c.Update(ctx, name, req)
-	case action == Create && o.key == "" && f.dst.ent.Create != nil:
+	case action == instance.Create && o.key == "" && f.dst.ent.Create != nil:
 		// A record born in the partner: the home system gives it its key.
 		return w.create(ctx, f, o, req)
 	case f.dst.ent.Upsert != nil:
 		return c.Upsert(ctx, name, req)
-	case action == Update:
+	case action == instance.Update:
 		return nil, fmt.Errorf("%s has no update or upsert operation", f.dst.name)
 	}
 	return w.create(ctx, f, o, req)
@@ -153,7 +155,7 @@ func (w *writeStage) send(ctx context.Context, f *flow, o *outcome) (*connectors
 // targetWriteID is the id an update addresses: the partner id on push,
 // the home key on pull.
 func (w *writeStage) targetWriteID(f *flow, o *outcome) string {
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		return o.d.m.src.known.PartnerID
 	}
 	return o.key
@@ -220,7 +222,7 @@ func (w *writeStage) refresh(ctx context.Context, f *flow, o *outcome, res *conn
 // push, by home key on pull. A record already gone counts as deleted.
 func (w *writeStage) remove(ctx context.Context, f *flow, o *outcome) (*connectors.Result, error) {
 	id := o.key
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		id = orDefault(o.d.m.src.known.PartnerID, o.key)
 	}
 	vars := opVars(transforms.Vars{varInstance: w.vars}, o.key, id)
@@ -239,7 +241,7 @@ func (w *writeStage) confirmed(f *flow, o *outcome, res *connectors.Result) erro
 	}
 	o.res, o.status = res, res.Status
 	o.id = orDefault(res.ID, textAt(res.Object, idPath(f.dst.ent)))
-	if f.dir == Push {
+	if f.dir == instance.Push {
 		o.id = orDefault(o.id, o.d.m.src.known.PartnerID)
 		return nil
 	}

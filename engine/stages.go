@@ -37,15 +37,15 @@ type stages struct {
 
 // newStages builds the stages of a run.
 func newStages(e *Engine, r *run, home *connectors.Client) stages {
-	j, in := r.job, newIntents(r.job)
-	read := newReadStage(j, home, r.state, in, r.flows, r.tally.planned)
+	j := r.job
+	read := newReadStage(j, home, r.state, r.flows, r.tally.planned)
 	mapper := &mapStage{job: j}
 	return stages{
 		read:   read,
 		mapper: mapper,
 		decide: &decideStage{perms: j.inst.Permissions},
-		write:  &writeStage{job: j, intents: in, workers: j.inst.Options.Workers()},
-		commit: newCommitStage(e, r, in, echoer{read: read, mapper: mapper, flows: r.flows}),
+		write:  &writeStage{job: j, state: r.state, workers: j.inst.Options.Workers()},
+		commit: newCommitStage(e, r, echoer{read: read, mapper: mapper, flows: r.flows}),
 	}
 }
 

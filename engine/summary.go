@@ -6,6 +6,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/specsync/specsync/engine/instance"
 )
 
 // Summary is what a run did, per direction and entity. It is safe for
@@ -31,8 +33,8 @@ type Summary struct {
 
 // EntitySummary counts what a run did with one direction and entity.
 type EntitySummary struct {
-	Direction Direction `json:"direction"`
-	Entity    string    `json:"entity"`
+	Direction instance.Direction `json:"direction"`
+	Entity    string             `json:"entity"`
 	// Full is set when the entity was read completely (deletes are found
 	// only then); otherwise only changes since the cursor were read.
 	Full bool `json:"full"`
@@ -111,7 +113,7 @@ func (s *Summary) ExitCode() int {
 }
 
 // Entity returns the row of a direction and entity, or nil.
-func (s *Summary) Entity(dir Direction, entity string) *EntitySummary {
+func (s *Summary) Entity(dir instance.Direction, entity string) *EntitySummary {
 	for _, e := range s.Entities {
 		if e.Direction == dir && e.Entity == entity {
 			return e
@@ -161,15 +163,15 @@ func (s *Summary) countDecisions(f *flow, decs []decision) {
 }
 
 // add counts one record by where it ended and its action.
-func (e *EntitySummary) add(st step, action Action) {
+func (e *EntitySummary) add(st step, action instance.Action) {
 	switch st {
 	case stepWritten, stepWrite:
 		switch action {
-		case Create:
+		case instance.Create:
 			e.Created++
-		case Update:
+		case instance.Update:
 			e.Updated++
-		case Delete:
+		case instance.Delete:
 			e.Deleted++
 		}
 	case stepSkip, stepAdopt:

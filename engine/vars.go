@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -33,7 +34,7 @@ const (
 )
 
 // instanceVars is the "instance" variable of inst.
-func instanceVars(inst *Instance) map[string]any {
+func instanceVars(inst *instance.Instance) map[string]any {
 	return map[string]any{"id": inst.ID, "organisation": inst.Organisation, "source": inst.Source}
 }
 

@@ -9,7 +9,8 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 // maxBody caps request bodies.
@@ -23,8 +24,8 @@ func (s *Server) apiRoutes() http.Handler {
 	mux.HandleFunc("PUT /api/instances/{id}", s.applyInstance)
 	mux.HandleFunc("POST /api/instances/{id}/enable", s.setEnabled(true))
 	mux.HandleFunc("POST /api/instances/{id}/disable", s.setEnabled(false))
-	mux.HandleFunc("POST /api/instances/{id}/run", s.enqueue(engine.TaskRun))
-	mux.HandleFunc("POST /api/instances/{id}/retry", s.enqueue(engine.TaskRetry))
+	mux.HandleFunc("POST /api/instances/{id}/run", s.enqueue(queue.TaskRun))
+	mux.HandleFunc("POST /api/instances/{id}/retry", s.enqueue(queue.TaskRetry))
 	mux.HandleFunc("GET /api/instances/{id}/runs", s.listRuns)
 	mux.HandleFunc("GET /api/instances/{id}/runs/{run}", s.showRun)
 	mux.HandleFunc("GET /api/instances/{id}/failures", s.listFailures)
@@ -34,15 +35,15 @@ func (s *Server) apiRoutes() http.Handler {
 
 // instanceView is an instance as the API shows it.
 type instanceView struct {
-	*engine.Instance
-	WebhookPath string            `json:"webhookPath,omitempty"`
-	ActiveRun   *engine.RunRecord `json:"activeRun,omitempty"`
-	LastRun     *engine.RunRecord `json:"lastRun,omitempty"`
+	*instance.Instance
+	WebhookPath string           `json:"webhookPath,omitempty"`
+	ActiveRun   *queue.RunRecord `json:"activeRun,omitempty"`
+	LastRun     *queue.RunRecord `json:"lastRun,omitempty"`
 }
 
 // listInstances lists instances, of one organisation with ?organisation=.
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.List(r.Context(), engine.ListFilter{Organisation: r.URL.Query().Get("organisation")})
+	list, err := s.store.List(r.Context(), instance.ListFilter{Organisation: r.URL.Query().Get("organisation")})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -83,7 +84,7 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "request body: "+err.Error())
 		return
 	}
-	inst, findings, err := engine.DecodeInstance(r.PathValue("id")+".json", data)
+	inst, findings, err := instance.DecodeInstance(r.PathValue("id")+".json", data)
 	if err != nil || findings.HasErrors() {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": errText(err, "the instance has error findings"), "findings": findings})
 		return
@@ -94,7 +95,7 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	inst.ResolvePaths(s.specDir())
 	change, err := s.store.Apply(r.Context(), inst)
-	var invalid *engine.InvalidInstanceError
+	var invalid *instance.InvalidInstanceError
 	if errors.As(err, &invalid) {
 		writeError(w, http.StatusUnprocessableEntity, err.Error())
 		return
@@ -157,10 +158,10 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 			writeError(w, http.StatusConflict, fmt.Sprintf("instance %q is disabled; enable it first (POST /api/instances/%s/enable)", inst.ID, inst.ID))
 			return
 		}
-		p := engine.RunPayload{Instance: r.PathValue("id"), Trigger: engine.TriggerManual, Full: r.URL.Query().Get("full") == "true"}
-		newTask := engine.NewRunTask
-		if typ == engine.TaskRetry {
-			newTask = engine.NewRetryTask
+		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: r.URL.Query().Get("full") == "true"}
+		newTask := queue.NewRunTask
+		if typ == queue.TaskRetry {
+			newTask = queue.NewRetryTask
 		}
 		task, err := newTask(p, s.cfg.Queue)
 		if err == nil {
@@ -180,9 +181,9 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 }
 
 // instance loads the path's instance, answering 404 when there is none.
-func (s *Server) instance(w http.ResponseWriter, r *http.Request) (*engine.Instance, bool) {
+func (s *Server) instance(w http.ResponseWriter, r *http.Request) (*instance.Instance, bool) {
 	inst, err := s.store.Get(r.Context(), r.PathValue("id"))
-	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+	if err != nil && !errors.Is(err, instance.ErrNotFound) {
 		s.fail(w, err)
 		return nil, false
 	}

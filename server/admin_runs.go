@@ -5,7 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // listRuns lists an instance's runs, newest first (?offset=&limit=).
@@ -42,8 +43,8 @@ func (s *Server) listFailures(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	l := engine.NewLedger(s.cfg.Redis, s.cfg.Keys, inst.ID, engine.LedgerConfig{})
-	fs, err := l.List(r.Context(), engine.LedgerFilter{Direction: engine.Direction(q.Get("direction")), Entity: q.Get("entity"), Limit: intParam(r, "limit", 100)})
+	l := store.NewLedger(s.cfg.Redis, s.cfg.Keys, inst.ID, store.LedgerConfig{})
+	fs, err := l.List(r.Context(), store.LedgerFilter{Direction: instance.Direction(q.Get("direction")), Entity: q.Get("entity"), Limit: intParam(r, "limit", 100)})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -59,11 +60,11 @@ func (s *Server) searchAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	query := engine.Query{Instance: inst.ID, Failed: q.Get("failed") == "true", Direction: engine.Direction(q.Get("direction")),
+	query := store.Query{Instance: inst.ID, Failed: q.Get("failed") == "true", Direction: instance.Direction(q.Get("direction")),
 		Entity: q.Get("entity"), Key: q.Get("key"), RunID: q.Get("run"), Limit: intParam(r, "limit", 0), Cursor: q.Get("cursor")}
 	query.Since, _ = time.Parse(time.RFC3339, q.Get("since")) // validated as date-time by the API document
 	query.Until, _ = time.Parse(time.RFC3339, q.Get("until"))
-	page, err := engine.NewAudit(s.cfg.Redis, s.cfg.Keys, engine.AuditConfig{}).Query(r.Context(), query)
+	page, err := store.NewAudit(s.cfg.Redis, s.cfg.Keys, store.AuditConfig{}).Query(r.Context(), query)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return

@@ -10,44 +10,45 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 // WebhookLoader builds the webhook checker of an instance. It must be
 // safe for concurrent use.
 type WebhookLoader interface {
-	Webhook(ctx context.Context, inst *engine.Instance) (*engine.Webhook, error)
+	Webhook(ctx context.Context, inst *instance.Instance) (*queue.Webhook, error)
 }
 
 // SpecWebhooks builds an instance's webhook checker from its specs
 // (engine.LoadWebhook) and keeps it until the stored instance changes.
 // It is safe for concurrent use.
 type SpecWebhooks struct {
-	cfg   engine.WebhookConfig
+	cfg   queue.WebhookConfig
 	mu    sync.Mutex
 	cache map[string]cachedWebhook
 }
 
 // cachedWebhook is a built checker and the instance it was built from.
 type cachedWebhook struct {
-	inst *engine.Instance
-	hook *engine.Webhook
+	inst *instance.Instance
+	hook *queue.Webhook
 }
 
 // NewSpecWebhooks returns a loader that compiles templates with cfg.
-func NewSpecWebhooks(cfg engine.WebhookConfig) *SpecWebhooks {
+func NewSpecWebhooks(cfg queue.WebhookConfig) *SpecWebhooks {
 	return &SpecWebhooks{cfg: cfg, cache: map[string]cachedWebhook{}}
 }
 
 // Webhook returns the checker of inst, building it anew when inst is
 // new or changed.
-func (s *SpecWebhooks) Webhook(_ context.Context, inst *engine.Instance) (*engine.Webhook, error) {
+func (s *SpecWebhooks) Webhook(_ context.Context, inst *instance.Instance) (*queue.Webhook, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.cache[inst.ID]; ok && sameInstance(c.inst, inst) {
 		return c.hook, nil
 	}
-	hook, err := engine.LoadWebhook(inst, s.cfg)
+	hook, err := queue.LoadWebhook(inst, s.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func (s *SpecWebhooks) Webhook(_ context.Context, inst *engine.Instance) (*engin
 
 // sameInstance reports whether two stored versions have the same systems
 // (specs and credential references).
-func sameInstance(a, b *engine.Instance) bool {
+func sameInstance(a, b *instance.Instance) bool {
 	return reflect.DeepEqual(a.Home, b.Home) && reflect.DeepEqual(a.Partner, b.Partner)
 }
 
@@ -85,7 +86,7 @@ func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 // webhookRefused answers 404 without saying whether the instance or the
 // token was wrong; a Redis error is a 503 so that the sender retries.
 func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
-	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+	if err != nil && !errors.Is(err, instance.ErrNotFound) {
 		s.cfg.Logger.Error("webhook: lookup failed", "instance", id, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "try again later")
 		return
@@ -95,17 +96,17 @@ func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
 }
 
 // deliver checks the delivery and enqueues its record's sync.
-func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *engine.Instance, body []byte) {
+func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.Instance, body []byte) {
 	hook, err := s.cfg.Webhooks.Webhook(r.Context(), inst)
 	if err == nil {
 		err = hook.Verify(r.Header, body)
 	}
-	if errors.Is(err, engine.ErrBadSignature) {
+	if errors.Is(err, queue.ErrBadSignature) {
 		s.cfg.Metrics.Webhook(inst.ID, "bad-signature")
 		writeError(w, http.StatusUnauthorized, "webhook signature missing or wrong")
 		return
 	}
-	var rec engine.RecordPayload
+	var rec queue.RecordPayload
 	if err == nil {
 		rec, err = hook.Event(body)
 	}
@@ -125,8 +126,8 @@ func (s *Server) ignoreEvent(w http.ResponseWriter, id string, err error) {
 }
 
 // enqueueRecord enqueues the single-record sync, once per dedupe window.
-func (s *Server) enqueueRecord(w http.ResponseWriter, r *http.Request, rec engine.RecordPayload) {
-	task, err := engine.NewRecordTask(rec, s.cfg.Queue, s.cfg.Clock.Now(), s.cfg.DedupeWindow)
+func (s *Server) enqueueRecord(w http.ResponseWriter, r *http.Request, rec queue.RecordPayload) {
+	task, err := queue.NewRecordTask(rec, s.cfg.Queue, s.cfg.Clock.Now(), s.cfg.DedupeWindow)
 	if err == nil {
 		_, err = s.client.EnqueueContext(r.Context(), task)
 	}

@@ -14,7 +14,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors"
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -33,7 +35,7 @@ type Metrics struct {
 	waited   *prometheus.CounterVec
 }
 
-var _ engine.Observer = (*Metrics)(nil)
+var _ queue.Observer = (*Metrics)(nil)
 
 // NewMetrics returns the metrics, registered with Go and process
 // collectors.
@@ -70,7 +72,7 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // RunFinished counts a run and its records.
-func (m *Metrics) RunFinished(rec engine.RunRecord) {
+func (m *Metrics) RunFinished(rec queue.RunRecord) {
 	m.runs.WithLabelValues(rec.Task, rec.Outcome).Inc()
 	m.duration.WithLabelValues(rec.Task).Observe(rec.Duration().Seconds())
 	for _, e := range rec.Entities {
@@ -145,14 +147,14 @@ func (c countingClock) Sleep(ctx context.Context, d time.Duration) error {
 // failure ledgers' sizes, read from Redis at each scrape.
 func (m *Metrics) WatchQueue(rdb redis.UniversalClient, ns keys.Namespace, queue string) {
 	m.reg.MustRegister(&queueCollector{insp: asynq.NewInspectorFromRedisClient(rdb), queue: queue,
-		store: engine.NewInstanceStore(rdb, ns), rdb: rdb, ns: ns})
+		store: instance.NewInstanceStore(rdb, ns), rdb: rdb, ns: ns})
 }
 
 // queueCollector reads queue depth and ledger sizes at scrape time.
 type queueCollector struct {
 	insp  *asynq.Inspector
 	queue string
-	store *engine.InstanceStore
+	store *instance.InstanceStore
 	rdb   redis.UniversalClient
 	ns    keys.Namespace
 }
@@ -185,12 +187,12 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	insts, err := c.store.List(ctx, engine.ListFilter{})
+	insts, err := c.store.List(ctx, instance.ListFilter{})
 	if err != nil {
 		return
 	}
 	for _, inst := range insts {
-		n, err := engine.NewLedger(c.rdb, c.ns, inst.ID, engine.LedgerConfig{}).Count(ctx, engine.LedgerFilter{})
+		n, err := store.NewLedger(c.rdb, c.ns, inst.ID, store.LedgerConfig{}).Count(ctx, store.LedgerFilter{})
 		if err == nil {
 			ch <- prometheus.MustNewConstMetric(ledgerDesc, prometheus.GaugeValue, float64(n), inst.ID)
 		}

@@ -12,7 +12,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors"
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 func TestMetricsHealthAndMonitor(t *testing.T) {
@@ -20,10 +21,10 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	m := ts.api.cfg.Metrics
 	m.WatchQueue(ts.cfg.Redis, ts.cfg.Keys, ts.cfg.Queue)
 	ts.apply(t, "erp-partner")
-	m.RunFinished(engine.RunRecord{Instance: "erp-partner", Task: engine.TaskRun, Outcome: engine.RunPartial,
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Outcome: queue.RunPartial,
 		Started: time.Unix(0, 0), Finished: time.Unix(3, 0),
-		Entities: []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2}}}})
-	m.EnqueueSkipped(engine.TaskRun, "erp-partner")
+		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2}}}})
+	m.EnqueueSkipped(queue.TaskRun, "erp-partner")
 	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTooManyRequests) }))
 	defer partner.Close()
 	resp, err := (&http.Client{Transport: m.Transport(nil)}).Get(partner.URL)

@@ -9,7 +9,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // statusTemplate is the status page.
@@ -22,9 +24,9 @@ var statusPage = template.Must(template.New("status").Parse(statusTemplate))
 
 // statusRow is one instance on the status page.
 type statusRow struct {
-	Inst     *engine.Instance
-	Active   *engine.RunRecord
-	Last     *engine.RunRecord
+	Inst     *instance.Instance
+	Active   *queue.RunRecord
+	Last     *queue.RunRecord
 	Failures int64
 	Next     time.Time
 }
@@ -32,7 +34,7 @@ type statusRow struct {
 // statusPage lists instances, their last run per entity, open failures
 // and next scheduled run.
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
-	insts, err := s.store.List(r.Context(), engine.ListFilter{})
+	insts, err := s.store.List(r.Context(), instance.ListFilter{})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -53,7 +55,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // statusRow reads what the page shows of one instance.
-func (s *Server) statusRow(ctx context.Context, inst *engine.Instance) (statusRow, error) {
+func (s *Server) statusRow(ctx context.Context, inst *instance.Instance) (statusRow, error) {
 	row := statusRow{Inst: inst}
 	var err error
 	if row.Active, err = s.history.Active(ctx, inst.ID); err != nil {
@@ -62,7 +64,7 @@ func (s *Server) statusRow(ctx context.Context, inst *engine.Instance) (statusRo
 	if row.Last, err = s.history.Last(ctx, inst.ID); err != nil {
 		return row, err
 	}
-	row.Failures, err = engine.NewLedger(s.cfg.Redis, s.cfg.Keys, inst.ID, engine.LedgerConfig{}).Count(ctx, engine.LedgerFilter{})
+	row.Failures, err = store.NewLedger(s.cfg.Redis, s.cfg.Keys, inst.ID, store.LedgerConfig{}).Count(ctx, store.LedgerFilter{})
 	if err != nil {
 		return row, err
 	}
@@ -72,7 +74,7 @@ func (s *Server) statusRow(ctx context.Context, inst *engine.Instance) (statusRo
 
 // nextRun is when inst runs next on its schedule; zero when disabled or
 // unknown.
-func (s *Server) nextRun(inst *engine.Instance) time.Time {
+func (s *Server) nextRun(inst *instance.Instance) time.Time {
 	if s.cfg.Schedules == nil || !inst.Enabled {
 		return time.Time{}
 	}

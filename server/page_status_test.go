@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 )
@@ -21,21 +22,21 @@ func statusServer(t *testing.T) *httptest.Server {
 	ctx := context.Background()
 	rs := redistest.New(t)
 	ns := keys.New(rs.Prefix)
-	store := engine.NewInstanceStore(rs.Client, ns)
-	inst := &engine.Instance{ID: "erp-everreal", Organisation: "lindenhof", Model: "/m.json", Enabled: true,
-		Home: engine.System{Spec: "/erp.json"}, Partner: engine.System{Spec: "/everreal.json"},
-		Schedule: engine.Schedule{Cron: "0 23 * * 2,4,0"}}
+	store := instance.NewInstanceStore(rs.Client, ns)
+	inst := &instance.Instance{ID: "erp-everreal", Organisation: "lindenhof", Model: "/m.json", Enabled: true,
+		Home: instance.System{Spec: "/erp.json"}, Partner: instance.System{Spec: "/everreal.json"},
+		Schedule: instance.Schedule{Cron: "0 23 * * 2,4,0"}}
 	if _, err := store.Apply(ctx, inst); err != nil {
 		t.Fatal(err)
 	}
 	started := time.Date(2026, 3, 3, 23, 0, 0, 0, time.UTC)
-	rec := engine.RunRecord{ID: "q-lastrun42", Instance: inst.ID, Task: engine.TaskRun, Started: started, Finished: started.Add(time.Minute),
-		Outcome: engine.RunPartial, Failed: 3, Entities: []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"created": 7, "failed": 3}}}}
-	h := engine.NewHistory(rs.Client, ns, engine.HistoryConfig{})
+	rec := queue.RunRecord{ID: "q-lastrun42", Instance: inst.ID, Task: queue.TaskRun, Started: started, Finished: started.Add(time.Minute),
+		Outcome: queue.RunPartial, Failed: 3, Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 7, "failed": 3}}}}
+	h := queue.NewHistory(rs.Client, ns, queue.HistoryConfig{})
 	if err := h.Finish(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
-	api, err := New(Config{Redis: rs.Client, Keys: ns, Insecure: true, Schedules: engine.NewSchedules(engine.ScheduleConfig{Store: store})})
+	api, err := New(Config{Redis: rs.Client, Keys: ns, Insecure: true, Schedules: queue.NewSchedules(queue.ScheduleConfig{Store: store})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/keys"
 )
 
@@ -46,12 +48,12 @@ type Config struct {
 	Monitor asynq.RedisConnOpt
 	// Schedules tells the status page when instances run next. Nil shows
 	// no next run.
-	Schedules *engine.Schedules
+	Schedules *queue.Schedules
 	// SpecDir is the folder relative paths of applied instances (specs,
 	// model) are read from. Empty means the working directory.
 	SpecDir string
 	// Clock tells the time. Nil means the system clock.
-	Clock engine.Clock
+	Clock store.Clock
 	// Logger receives a line per refused request. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -59,9 +61,9 @@ type Config struct {
 // Server serves the HTTP side. It is safe for concurrent use.
 type Server struct {
 	cfg     Config
-	store   *engine.InstanceStore
-	history *engine.History
-	tokens  *engine.WebhookTokens
+	store   *instance.InstanceStore
+	history *queue.History
+	tokens  *queue.WebhookTokens
 	client  *asynq.Client
 	api     *apiValidator
 	mux     *http.ServeMux
@@ -80,9 +82,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: engine.NewInstanceStore(cfg.Redis, cfg.Keys),
-		history: engine.NewHistory(cfg.Redis, cfg.Keys, engine.HistoryConfig{}),
-		tokens:  engine.NewWebhookTokens(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
+	s := &Server{cfg: cfg, store: instance.NewInstanceStore(cfg.Redis, cfg.Keys),
+		history: queue.NewHistory(cfg.Redis, cfg.Keys, queue.HistoryConfig{}),
+		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
 		api: api, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
@@ -97,13 +99,13 @@ func defaults(cfg *Config) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Webhooks == nil {
-		cfg.Webhooks = NewSpecWebhooks(engine.WebhookConfig{})
+		cfg.Webhooks = NewSpecWebhooks(queue.WebhookConfig{})
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = systemClock{}
 	}
 	if cfg.Queue == "" {
-		cfg.Queue = engine.DefaultQueue
+		cfg.Queue = queue.DefaultQueue
 	}
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow

@@ -18,7 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 )
@@ -30,7 +31,7 @@ type testServer struct {
 	*httptest.Server
 	api   *Server
 	cfg   Config
-	store *engine.InstanceStore
+	store *instance.InstanceStore
 	insp  *asynq.Inspector
 }
 
@@ -41,14 +42,14 @@ func newTestServer(t *testing.T) *testServer {
 	rs := redistest.New(t)
 	ns := keys.New(rs.Prefix)
 	cfg := Config{Redis: rs.Client, Keys: ns, AdminToken: testToken, Queue: unsafeQueueChars.ReplaceAllString(rs.Prefix, "-"),
-		Webhooks: NewSpecWebhooks(engine.WebhookConfig{LookupEnv: func(n string) (string, bool) {
+		Webhooks: NewSpecWebhooks(queue.WebhookConfig{LookupEnv: func(n string) (string, bool) {
 			return "hook-secret", n == "SPECSYNC_TEST_HOOK_SECRET"
 		}})}
 	api, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{Server: httptest.NewServer(api.Handler()), api: api, cfg: cfg, store: engine.NewInstanceStore(rs.Client, ns),
+	ts := &testServer{Server: httptest.NewServer(api.Handler()), api: api, cfg: cfg, store: instance.NewInstanceStore(rs.Client, ns),
 		insp: asynq.NewInspectorFromRedisClient(rs.Client)}
 	t.Cleanup(func() {
 		ts.Close()
@@ -65,11 +66,11 @@ func newTestServer(t *testing.T) *testServer {
 }
 
 // apply stores an enabled instance whose specs are under testdata.
-func (ts *testServer) apply(t *testing.T, id string) *engine.Instance {
+func (ts *testServer) apply(t *testing.T, id string) *instance.Instance {
 	t.Helper()
 	dir, _ := filepath.Abs("testdata")
-	inst := &engine.Instance{ID: id, Organisation: "acme", Model: filepath.Join(dir, "model.json"), Enabled: true,
-		Home: engine.System{Spec: filepath.Join(dir, "home.json")}, Partner: engine.System{Spec: filepath.Join(dir, "partner.json")}}
+	inst := &instance.Instance{ID: id, Organisation: "acme", Model: filepath.Join(dir, "model.json"), Enabled: true,
+		Home: instance.System{Spec: filepath.Join(dir, "home.json")}, Partner: instance.System{Spec: filepath.Join(dir, "partner.json")}}
 	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
 		t.Fatal(err)
 	}
@@ -165,9 +166,9 @@ func TestAdminRunNowIsUniquePerInstance(t *testing.T) {
 }
 
 // recordRunner records the single-record jobs it gets.
-type recordRunner struct{ got chan engine.RecordPayload }
+type recordRunner struct{ got chan queue.RecordPayload }
 
-func (r recordRunner) RunJob(_ context.Context, job engine.Job) ([]engine.EntityCounts, error) {
+func (r recordRunner) RunJob(_ context.Context, job queue.Job) ([]queue.EntityCounts, error) {
 	if job.Record != nil {
 		r.got <- *job.Record
 	}
@@ -210,11 +211,11 @@ func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
 			t.Fatalf("delivery: %d", got)
 		}
 	}
-	runner := recordRunner{got: make(chan engine.RecordPayload, 4)}
+	runner := recordRunner{got: make(chan queue.RecordPayload, 4)}
 	srv := ts.worker(t, runner)
 	defer srv.Shutdown()
 	got := <-runner.got
-	want := engine.RecordPayload{Instance: "erp-partner", Direction: engine.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED"}
+	want := queue.RecordPayload{Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("synced record (-want +got):\n%s", diff)
 	}
@@ -225,9 +226,9 @@ func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
 }
 
 // worker starts an asynq server running r on the test's queue.
-func (ts *testServer) worker(t *testing.T, r engine.Runner) *asynq.Server {
+func (ts *testServer) worker(t *testing.T, r queue.Runner) *asynq.Server {
 	t.Helper()
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: r, Store: ts.store, History: engine.NewHistory(ts.cfg.Redis, ts.cfg.Keys, engine.HistoryConfig{})})
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: r, Store: ts.store, History: queue.NewHistory(ts.cfg.Redis, ts.cfg.Keys, queue.HistoryConfig{})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,8 @@ var (
 	durationType   = reflect.TypeFor[Duration]()
 	credentialType = reflect.TypeFor[Credential]()
 	mappingType    = reflect.TypeFor[Mapping]()
+	enumType       = reflect.TypeFor[Enum]()
+	stringType     = reflect.TypeFor[string]()
 )
 
 // strictDecoder walks a parsed value against a Go type, reports every
@@ -76,6 +78,8 @@ func (d *strictDecoder) value(n *yaml.Node, t reflect.Type, p string) (any, bool
 		return d.mapping(n, p)
 	case pluginHolders[t] != "":
 		return d.plugin(n, t, pluginHolders[t], p)
+	case t.Kind() == reflect.String && t.Implements(enumType):
+		return d.enum(n, reflect.Zero(t).Interface().(Enum), p)
 	}
 	return d.byKind(n, t, p)
 }
@@ -146,9 +150,23 @@ func (d *strictDecoder) field(n *yaml.Node, f *fieldInfo, p string) (any, bool) 
 		}
 		return nil, false
 	}
-	v, ok := d.value(n, f.typ, p)
+	t := f.typ
+	if len(f.enum) > 0 && t.Kind() == reflect.String {
+		t = stringType // the field's enum is checked here, with its name
+	}
+	v, ok := d.value(n, t, p)
 	if s, isStr := v.(string); ok && isStr && len(f.enum) > 0 && !slices.Contains(f.enum, s) {
 		d.r.errorHint(CodeInvalidValue, p, enumHint(s, f.enum), "%q is not a valid %s", s, f.name)
+		return nil, false
+	}
+	return v, ok
+}
+
+// enum checks that n is one of the values of e.
+func (d *strictDecoder) enum(n *yaml.Node, e Enum, p string) (any, bool) {
+	v, ok := d.str(n, p)
+	if s, isStr := v.(string); ok && isStr && !slices.Contains(e.Values(), s) {
+		d.r.errorHint(CodeInvalidValue, p, enumHint(s, e.Values()), "unknown %s %q", e.What(), s)
 		return nil, false
 	}
 	return v, ok

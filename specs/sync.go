@@ -46,7 +46,7 @@ type Entity struct {
 	ID string `json:"id,omitempty" doc:"Path in the API object of the system's own id; empty when the key is the id." example:"id"`
 	// SourceOfTruth says which side owns this entity: "home" (default) or
 	// "partner". Changes on the other side are overwritten and logged.
-	SourceOfTruth string `json:"sourceOfTruth,omitempty" enum:"home,partner" default:"home" doc:"Which side owns the entity's values."`
+	SourceOfTruth Side `json:"sourceOfTruth,omitempty" enum:"home,partner" default:"home" doc:"Which side owns the entity's values."`
 	// When is a template evaluated per record before writing; a record for
 	// which it renders empty, "false" or "0" is not synchronised (casavi
 	// only receives units that have a tenant). Empty means every record.
@@ -108,7 +108,7 @@ type Operation struct {
 	Result string `json:"result,omitempty" doc:"Dotted path of the written object or its id in the response." example:"data.upsertTenant.id"`
 	// Mode, for deletes, says what the partner does: "remove" (default)
 	// erases the record, "detach" only ends the integration's ownership.
-	Mode string `json:"mode,omitempty" enum:"remove,detach" default:"remove" doc:"For delete: remove the record, or only detach it from the integration."`
+	Mode DeleteMode `json:"mode,omitempty" enum:"remove,detach" default:"remove" doc:"For delete: remove the record, or only detach it from the integration."`
 	// IdempotencyKey names a request header that makes a create safe to
 	// retry; its value is derived from the record key and payload hash.
 	IdempotencyKey string `json:"idempotencyKey,omitempty" doc:"Request header carrying an idempotency key, making a create safe to retry." example:"Idempotency-Key"`

@@ -9,7 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 )
 
 // auditFlags are the filters of the audit command.
@@ -44,7 +45,7 @@ from now (24h).`,
 				return err
 			}
 			defer rdb.Close()
-			page, err := engine.NewAudit(rdb, ns, engine.AuditConfig{}).Query(cmd.Context(), q)
+			page, err := store.NewAudit(rdb, ns, store.AuditConfig{}).Query(cmd.Context(), q)
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -65,10 +66,10 @@ from now (24h).`,
 }
 
 // query builds the audit query of the flags.
-func (af auditFlags) query(instance string) (engine.Query, error) {
-	q := engine.Query{Instance: instance, Failed: af.failed, Entity: af.entity, Key: af.key,
-		RunID: af.run, Direction: engine.Direction(af.dir), Limit: af.limit}
-	if af.dir != "" && af.dir != string(engine.Push) && af.dir != string(engine.Pull) {
+func (af auditFlags) query(id string) (store.Query, error) {
+	q := store.Query{Instance: id, Failed: af.failed, Entity: af.entity, Key: af.key,
+		RunID: af.run, Direction: instance.Direction(af.dir), Limit: af.limit}
+	if af.dir != "" && af.dir != string(instance.Push) && af.dir != string(instance.Pull) {
 		return q, fmt.Errorf("--direction must be push or pull, not %q", af.dir)
 	}
 	since, err := parseSince(af.since, time.Now())
@@ -93,7 +94,7 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 }
 
 // writeAudit prints a page of entries.
-func writeAudit(w io.Writer, page engine.Page, asJSON bool) error {
+func writeAudit(w io.Writer, page store.Page, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		for _, e := range page.Entries {

@@ -20,6 +20,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 )
@@ -155,7 +157,7 @@ type demoResult struct {
 	// First and Second are the summaries of the two rounds by instance.
 	First, Second map[string]*engine.Summary
 	// Failures are the failure ledgers by instance after the second round.
-	Failures map[string][]engine.Failure
+	Failures map[string][]store.Failure
 }
 
 // runDemo runs the whole demo and reports on cfg.Out. The stand-ins keep
@@ -181,7 +183,7 @@ type demo struct {
 	out    io.Writer
 	res    *demoResult
 	eng    *engine.Engine
-	loaded map[string]*engine.Loaded
+	loaded map[string]*instance.Loaded
 }
 
 // run goes through the demo's steps.
@@ -215,8 +217,8 @@ func (d *demo) introduce(context.Context) error {
 // apply stores the instances and builds the engine.
 func (d *demo) apply(ctx context.Context) error {
 	d.heading("Instances")
-	store := engine.NewInstanceStore(d.cfg.Redis, d.cfg.Keys)
-	d.loaded = map[string]*engine.Loaded{}
+	store := instance.NewInstanceStore(d.cfg.Redis, d.cfg.Keys)
+	d.loaded = map[string]*instance.Loaded{}
 	for _, inst := range d.res.Set.Instances {
 		if _, err := store.Apply(ctx, inst); err != nil {
 			return fmt.Errorf("applying instance %s: %w", inst.ID, err)
@@ -295,7 +297,7 @@ func (d *demo) round(ctx context.Context) (map[string]*engine.Summary, error) {
 func (d *demo) audit(ctx context.Context) error {
 	d.heading("Audit log (newest 8 entries per instance; `specsync audit INSTANCE` shows more)")
 	for _, inst := range d.res.Set.Instances {
-		page, err := d.eng.Audit(inst).Query(ctx, engine.Query{Instance: inst.ID, Limit: 8})
+		page, err := d.eng.Audit(inst).Query(ctx, store.Query{Instance: inst.ID, Limit: 8})
 		if err != nil {
 			return err
 		}
@@ -311,11 +313,11 @@ func (d *demo) audit(ctx context.Context) error {
 // ledger prints each instance's failure ledger.
 func (d *demo) ledger(ctx context.Context) error {
 	d.heading("Failure ledger (retried on every run until they succeed)")
-	d.res.Failures = map[string][]engine.Failure{}
+	d.res.Failures = map[string][]store.Failure{}
 	tw := tabwriter.NewWriter(d.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INSTANCE\tDIRECTION\tENTITY\tKEY\tATTEMPTS\tREASON")
 	for _, inst := range d.res.Set.Instances {
-		list, err := d.eng.Ledger(inst).List(ctx, engine.LedgerFilter{})
+		list, err := d.eng.Ledger(inst).List(ctx, store.LedgerFilter{})
 		if err != nil {
 			return err
 		}
@@ -343,8 +345,8 @@ func (d *demo) heading(title string) {
 
 // phasesOf describes what an instance runs: a run leaves out a direction
 // in which the instance is granted nothing.
-func phasesOf(inst *engine.Instance) string {
-	push, pull := inst.Permissions.GrantsAny(engine.Push), inst.Permissions.GrantsAny(engine.Pull)
+func phasesOf(inst *instance.Instance) string {
+	push, pull := inst.Permissions.GrantsAny(instance.Push), inst.Permissions.GrantsAny(instance.Pull)
 	switch {
 	case push && !pull:
 		return "push only"

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 // serveDemo keeps the demo running after its two rounds: the stand-ins
@@ -14,8 +16,8 @@ import (
 // API, the status page and the queue monitor on listen, without an admin
 // token (the demo is local), until ctx ends.
 func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Logger) error {
-	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, queue: engine.DefaultQueue, prefix: cfg.Keys.Prefix(),
-		nightly: engine.DefaultCron, timezone: engine.DefaultTimezone, retryCron: engine.DefaultRetryCron,
+	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, queue: queue.DefaultQueue, prefix: cfg.Keys.Prefix(),
+		nightly: instance.DefaultCron, timezone: instance.DefaultTimezone, retryCron: queue.DefaultRetryCron,
 		insecure: true, shutdownTimeout: 30 * time.Second}
 	p, err := newServeParts(o, cfg.Redis, cfg.connOpt, log)
 	if err != nil {

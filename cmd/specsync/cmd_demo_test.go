@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
@@ -247,7 +247,7 @@ func checkFailures(t *testing.T, res *demoResult) {
 	}
 }
 
-func sortedIDs(m map[string][]engine.Failure) []string {
+func sortedIDs(m map[string][]store.Failure) []string {
 	var ids []string
 	for id := range m {
 		ids = append(ids, id)

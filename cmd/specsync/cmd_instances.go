@@ -13,7 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -49,7 +50,7 @@ stored. Applying the same instance again replaces it; its state stays.`,
 				return err
 			}
 			defer rdb.Close()
-			return applyAll(cmd, engine.NewInstanceStore(rdb, ns), files, opts)
+			return applyAll(cmd, instance.NewInstanceStore(rdb, ns), files, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
@@ -82,7 +83,7 @@ func instanceFiles(args []string) ([]string, error) {
 
 // applyAll applies every file and reports each; any refusal fails the
 // command after all were tried.
-func applyAll(cmd *cobra.Command, store *engine.InstanceStore, files []string, opts specs.LoadOptions) error {
+func applyAll(cmd *cobra.Command, store *instance.InstanceStore, files []string, opts specs.LoadOptions) error {
 	refused := 0
 	for _, file := range files {
 		if err := applyFile(cmd, store, file, opts); err != nil {
@@ -97,8 +98,8 @@ func applyAll(cmd *cobra.Command, store *engine.InstanceStore, files []string, o
 }
 
 // applyFile loads, checks and stores one instance.
-func applyFile(cmd *cobra.Command, store *engine.InstanceStore, file string, opts specs.LoadOptions) error {
-	loaded, found, err := engine.LoadInstance(file, opts)
+func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, opts specs.LoadOptions) error {
+	loaded, found, err := instance.LoadInstance(file, opts)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			list, err := engine.NewInstanceStore(rdb, ns).List(cmd.Context(), engine.ListFilter{Organisation: org})
+			list, err := instance.NewInstanceStore(rdb, ns).List(cmd.Context(), instance.ListFilter{Organisation: org})
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -141,7 +142,7 @@ func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 }
 
 // writeInstances prints instances as a table.
-func writeInstances(w io.Writer, list []*engine.Instance) {
+func writeInstances(w io.Writer, list []*instance.Instance) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tORGANISATION\tENABLED\tSCHEDULE\tHOME\tPARTNER")
 	for _, inst := range list {
@@ -162,11 +163,11 @@ func newInstancesShowCmd(sf *stateFlags) *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			inst, err := engine.NewInstanceStore(rdb, ns).Get(cmd.Context(), args[0])
+			inst, err := instance.NewInstanceStore(rdb, ns).Get(cmd.Context(), args[0])
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			failures, err := engine.NewLedger(rdb, ns, inst.ID, engine.LedgerConfig{}).Count(cmd.Context(), engine.LedgerFilter{})
+			failures, err := store.NewLedger(rdb, ns, inst.ID, store.LedgerConfig{}).Count(cmd.Context(), store.LedgerFilter{})
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -176,7 +177,7 @@ func newInstancesShowCmd(sf *stateFlags) *cobra.Command {
 }
 
 // showInstance prints an instance as JSON with a few derived lines.
-func showInstance(w io.Writer, inst *engine.Instance, failures int64) error {
+func showInstance(w io.Writer, inst *instance.Instance, failures int64) error {
 	data, err := json.MarshalIndent(inst, "", "  ")
 	if err != nil {
 		return err
@@ -201,7 +202,7 @@ func newInstancesSwitchCmd(sf *stateFlags, on bool) *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			store := engine.NewInstanceStore(rdb, ns)
+			store := instance.NewInstanceStore(rdb, ns)
 			if on {
 				err = store.Enable(cmd.Context(), args[0])
 			} else {

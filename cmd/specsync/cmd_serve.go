@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/server"
 	"github.com/specsync/specsync/server/notify"
@@ -63,11 +65,11 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.role, "role", "all", "what this process runs: all, worker or scheduler")
 	f.StringVar(&o.listen, "listen", ":8080", "listen address of the HTTP side")
 	f.IntVar(&o.concurrency, "concurrency", 10, "tasks (instance runs) a worker process runs at once")
-	f.StringVar(&o.queue, "queue", engine.DefaultQueue, "asynq queue name")
+	f.StringVar(&o.queue, "queue", queue.DefaultQueue, "asynq queue name")
 	f.StringVar(&o.prefix, "prefix", keys.DefaultPrefix, "prefix of every specsync Redis key")
-	f.StringVar(&o.nightly, "nightly", engine.DefaultCron, "installation-wide schedule of instances without their own cron")
-	f.StringVar(&o.timezone, "timezone", engine.DefaultTimezone, "time zone of --nightly for instances without their own zone")
-	f.StringVar(&o.retryCron, "retry-cron", engine.DefaultRetryCron, "daily retry of every instance's failure ledger (instance zone)")
+	f.StringVar(&o.nightly, "nightly", instance.DefaultCron, "installation-wide schedule of instances without their own cron")
+	f.StringVar(&o.timezone, "timezone", instance.DefaultTimezone, "time zone of --nightly for instances without their own zone")
+	f.StringVar(&o.retryCron, "retry-cron", queue.DefaultRetryCron, "daily retry of every instance's failure ledger (instance zone)")
 	f.BoolVar(&o.insecure, "insecure-no-admin-token", false, "serve the admin API without a token (local demos only)")
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
@@ -107,7 +109,7 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 	ns := keys.New(o.prefix)
 	metrics := server.NewMetrics()
 	metrics.WatchQueue(rdb, ns, o.queue)
-	scheds := engine.NewSchedules(engine.ScheduleConfig{Store: engine.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
+	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
 	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
 		Insecure: o.insecure, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
@@ -121,7 +123,7 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 		}
 	}
 	if o.role != "worker" {
-		p.sched, err = engine.NewScheduler(engine.SchedulerConfig{Redis: rdb, Schedules: scheds, Observer: metrics, Logger: log})
+		p.sched, err = queue.NewScheduler(queue.SchedulerConfig{Redis: rdb, Schedules: scheds, Observer: metrics, Logger: log})
 	}
 	return p, err
 }
@@ -141,9 +143,9 @@ func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namesp
 
 // addWorker builds the worker that runs instances with eng, and its asynq
 // server.
-func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespace, eng *engine.Engine, notifier engine.Notifier, log *slog.Logger) error {
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: engine.NewEngineRunner(eng, loadOptions()),
-		Store: engine.NewInstanceStore(rdb, ns), History: engine.NewHistory(rdb, ns, engine.HistoryConfig{}),
+func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespace, eng *engine.Engine, notifier queue.Notifier, log *slog.Logger) error {
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(eng, loadOptions()),
+		Store: instance.NewInstanceStore(rdb, ns), History: queue.NewHistory(rdb, ns, queue.HistoryConfig{}),
 		Observer: p.metrics, Notifier: notifier, Logger: log})
 	if err != nil {
 		return err
@@ -210,7 +212,7 @@ func (p *serveParts) stop(hs *http.Server) {
 }
 
 // loadNotifier reads the --notify file; no file means no notifications.
-func loadNotifier(path string, log *slog.Logger) (engine.Notifier, error) {
+func loadNotifier(path string, log *slog.Logger) (queue.Notifier, error) {
 	if path == "" {
 		log.Info("no --notify file: operators are not notified of failed runs")
 		return nil, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
 )
@@ -61,17 +62,17 @@ func (f *stateFlags) logger(cmd *cobra.Command) *slog.Logger {
 }
 
 // engineFor connects to Redis and opens a stored instance with its specs.
-func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *engine.Loaded, func(), error) {
+func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *instance.Loaded, func(), error) {
 	ctx := cmd.Context()
 	rdb, ns, err := f.open(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	closeAll := func() { rdb.Close() }
-	inst, err := engine.NewInstanceStore(rdb, ns).Get(ctx, id)
+	inst, err := instance.NewInstanceStore(rdb, ns).Get(ctx, id)
 	if err != nil {
 		closeAll()
-		if errors.Is(err, engine.ErrNotFound) {
+		if errors.Is(err, instance.ErrNotFound) {
 			err = fmt.Errorf("%w; `specsync instances list` shows the stored ones, `specsync instances apply FILE` stores one", err)
 		}
 		return nil, nil, nil, &exitError{code: 2, err: err}
@@ -90,7 +91,7 @@ func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *
 }
 
 // openInstance loads an instance's specs, printing findings that stop it.
-func openInstance(cmd *cobra.Command, inst *engine.Instance) (*engine.Loaded, error) {
+func openInstance(cmd *cobra.Command, inst *instance.Instance) (*instance.Loaded, error) {
 	loaded, found, err := engine.Open(inst, loadOptions())
 	if err == nil {
 		return loaded, nil
@@ -124,9 +125,9 @@ func (f *runFlags) options() (engine.RunOptions, error) {
 	case f.push && f.pull:
 		return opts, &exitError{code: 2, err: errors.New("--push and --pull exclude each other; give neither for both phases")}
 	case f.push:
-		opts.Direction = engine.Push
+		opts.Direction = instance.Push
 	case f.pull:
-		opts.Direction = engine.Pull
+		opts.Direction = instance.Pull
 	}
 	opts.Entity, opts.Full = f.entity, f.full
 	return opts, nil

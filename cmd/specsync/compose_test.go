@@ -18,6 +18,7 @@ import (
 	"github.com/specsync/specsync/connectors/connectortest"
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
@@ -173,7 +174,7 @@ func TestComposeRunsTheExample(t *testing.T) {
 		t.Fatal("the example has no instances")
 	}
 	for _, path := range paths {
-		l, fs, err := engine.LoadInstance(path, specs.LoadOptions{})
+		l, fs, err := instance.LoadInstance(path, specs.LoadOptions{})
 		if err != nil || fs.HasErrors() {
 			t.Fatalf("%s: %v %v", path, err, fs)
 		}
@@ -181,7 +182,7 @@ func TestComposeRunsTheExample(t *testing.T) {
 		inst.Home.BaseURL, _ = moveToStandIn(t, inst.ID, inst.Home.BaseURL, urls)
 		var partnerPort string
 		inst.Partner.BaseURL, partnerPort = moveToStandIn(t, inst.ID, inst.Partner.BaseURL, urls)
-		for _, sys := range []*engine.System{&inst.Home, &inst.Partner} {
+		for _, sys := range []*instance.System{&inst.Home, &inst.Partner} {
 			for name, cred := range sys.Credentials {
 				if _, ok := env[cred.Env]; cred.Env != "" && !ok {
 					t.Errorf("%s: credential %s comes from $%s, which the sync services do not get", inst.ID, name, cred.Env)
@@ -195,7 +196,7 @@ func TestComposeRunsTheExample(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", inst.ID, err, summaryText(sum))
 		}
 		t.Logf("%s: %s, %d records created at the partner", inst.ID, sum.Status(), partner.Stats().Creates-before)
-		if len(inst.Permissions[engine.Push]) > 0 && partner.Stats().Creates == before {
+		if len(inst.Permissions[instance.Push]) > 0 && partner.Stats().Creates == before {
 			t.Errorf("%s pushed nothing to its partner:\n%s", inst.ID, summaryText(sum))
 		}
 	}

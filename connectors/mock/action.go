@@ -121,7 +121,7 @@ func (s *Server) remove(x *exchange, b *binding, ident string) (row, error) {
 	if ident == "" {
 		return row{}, &inputError{in: "parameter", msg: "the request names no record; give its id"}
 	}
-	if b.op.Mode == "detach" {
+	if b.op.Mode == specs.DeleteDetach {
 		r, err := b.coll.detach(ident, s.stampFor(b, x.rt))
 		if err == nil {
 			s.stats.add(func(st *Stats) { st.Detaches++ })

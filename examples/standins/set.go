@@ -14,7 +14,7 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/mock"
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -52,7 +52,7 @@ type Set struct {
 	// Instances are the example's instances (instances/*.json), their
 	// paths absolute and their base URLs pointing at the stand-ins, sorted
 	// by id.
-	Instances []*engine.Instance
+	Instances []*instance.Instance
 	// Dir is the example's folder.
 	Dir string
 
@@ -141,8 +141,8 @@ func (s *Set) Close() {
 }
 
 // Instance returns the rendered instance with id, or nil.
-func (s *Set) Instance(id string) *engine.Instance {
-	i := slices.IndexFunc(s.Instances, func(inst *engine.Instance) bool { return inst.ID == id })
+func (s *Set) Instance(id string) *instance.Instance {
+	i := slices.IndexFunc(s.Instances, func(inst *instance.Instance) bool { return inst.ID == id })
 	if i < 0 {
 		return nil
 	}
@@ -204,14 +204,14 @@ func exampleDir(dir string) (string, error) {
 
 // renderInstances decodes instances/*.json of dir and points each system
 // at its stand-in.
-func renderInstances(dir string, urls map[string]string) ([]*engine.Instance, error) {
+func renderInstances(dir string, urls map[string]string) ([]*instance.Instance, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "instances", "*.json"))
 	if err != nil || len(paths) == 0 {
 		return nil, fmt.Errorf("stand-ins: no instance files in %s", filepath.Join(dir, "instances"))
 	}
-	var out []*engine.Instance
+	var out []*instance.Instance
 	for _, p := range paths {
-		inst, found, err := engine.ReadInstance(p)
+		inst, found, err := instance.ReadInstance(p)
 		if err != nil {
 			return nil, fmt.Errorf("stand-ins: %w", err)
 		}
@@ -222,6 +222,6 @@ func renderInstances(dir string, urls map[string]string) ([]*engine.Instance, er
 		inst.Partner.BaseURL = urls[filepath.Base(inst.Partner.Spec)]
 		out = append(out, inst)
 	}
-	slices.SortFunc(out, func(a, b *engine.Instance) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *instance.Instance) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }

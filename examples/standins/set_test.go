@@ -12,7 +12,7 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/mock"
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -62,7 +62,7 @@ func TestWriteInstancesLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
-		l, found, err := engine.LoadInstance(p, specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
+		l, found, err := instance.LoadInstance(p, specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
 		if err != nil || found.HasErrors() {
 			t.Fatalf("%s: %v %v", filepath.Base(p), err, found)
 		}

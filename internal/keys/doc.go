@@ -3,7 +3,7 @@
 //
 // All keys start with a prefix ("specsync:" unless configured). Keys that
 // belong to one instance carry the instance id in a hash tag, as in
-// "specsync:{erp-everreal}:idmap:push:tenant", so that one instance's keys
+// "specsync:{erp-everreal}:idrev:push:tenant", so that one instance's keys
 // live on one Redis Cluster slot and can be written in one pipeline or
 // transaction. The instance registry (the stored instance documents, their
 // indexes and the change counter) shares the fixed hash tag "{instances}"

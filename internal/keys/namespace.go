@@ -54,14 +54,6 @@ func (n Namespace) InstancesVersion() string {
 	return n.registry("version")
 }
 
-// IDMap is the key of the hash from home key to partner id of one
-// direction and entity of an instance
-// ("specsync:{erp-everreal}:idmap:push:tenant"), where earlier versions
-// kept the partner ids that the written values now hold.
-func (n Namespace) IDMap(instance, direction, entity string) string {
-	return n.scoped(instance, "idmap", direction, entity)
-}
-
 // IDReverse is the key of the hash from partner id to home key of one
 // direction and entity of an instance.
 func (n Namespace) IDReverse(instance, direction, entity string) string {
@@ -72,6 +64,12 @@ func (n Namespace) IDReverse(instance, direction, entity string) string {
 // hash, time and memo of the last payload written for it.
 func (n Namespace) Written(instance, direction, entity string) string {
 	return n.scoped(instance, "written", direction, entity)
+}
+
+// Intents is the key of the hash from home key to the payload hash of a
+// create sent but not yet confirmed, of one direction and entity.
+func (n Namespace) Intents(instance, direction, entity string) string {
+	return n.scoped(instance, "written", direction, entity, "intent")
 }
 
 // Echo is the key of the hash from home key to the hash of the values one
@@ -114,6 +112,28 @@ func (n Namespace) Audit(instance string) string {
 // instance calls.
 func (n Namespace) RateLimit(instance, system string) string {
 	return n.scoped(instance, "ratelimit", system)
+}
+
+// Lock is the key of the lock that keeps two tasks of one instance from
+// running at once.
+func (n Namespace) Lock(instance string) string {
+	return n.Prefix() + "lock:{" + instance + "}"
+}
+
+// Runs is the key of the capped list of an instance's run records, newest
+// first.
+func (n Namespace) Runs(instance string) string {
+	return n.Prefix() + "runs:{" + instance + "}"
+}
+
+// ActiveRun is the key of the record of an instance's run in progress.
+func (n Namespace) ActiveRun(instance string) string {
+	return n.Runs(instance) + ":active"
+}
+
+// WebhookToken is the key of the token in an instance's webhook URL.
+func (n Namespace) WebhookToken(instance string) string {
+	return n.Prefix() + "webhook:{" + instance + "}:token"
 }
 
 // InstancePattern is a SCAN pattern matching every key of one instance

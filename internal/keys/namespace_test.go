@@ -15,7 +15,6 @@ func TestNames(t *testing.T) {
 		n.Instances(),
 		n.Organisation("acme"),
 		n.InstancesVersion(),
-		n.IDMap("erp-everreal", "push", "tenant"),
 		n.IDReverse("erp-everreal", "push", "tenant"),
 		n.Written("erp-everreal", "pull", "unit"),
 		n.Echo("erp-everreal", "push", "tenant"),
@@ -25,13 +24,17 @@ func TestNames(t *testing.T) {
 		n.FailureIndex("erp-everreal"),
 		n.Audit("erp-everreal"),
 		n.RateLimit("erp-everreal", "everreal"),
+		n.Intents("erp-everreal", "push", "tenant"),
+		n.Lock("erp-everreal"),
+		n.Runs("erp-everreal"),
+		n.ActiveRun("erp-everreal"),
+		n.WebhookToken("erp-everreal"),
 	}
 	want := []string{
 		"specsync:{instances}:instance:erp-everreal",
 		"specsync:{instances}:index",
 		"specsync:{instances}:organisation:acme",
 		"specsync:{instances}:version",
-		"specsync:{erp-everreal}:idmap:push:tenant",
 		"specsync:{erp-everreal}:idrev:push:tenant",
 		"specsync:{erp-everreal}:written:pull:unit",
 		"specsync:{erp-everreal}:echo:push:tenant",
@@ -41,6 +44,11 @@ func TestNames(t *testing.T) {
 		"specsync:{erp-everreal}:failures",
 		"specsync:{erp-everreal}:audit",
 		"specsync:{erp-everreal}:ratelimit:everreal",
+		"specsync:{erp-everreal}:written:push:tenant:intent",
+		"specsync:lock:{erp-everreal}",
+		"specsync:runs:{erp-everreal}",
+		"specsync:runs:{erp-everreal}:active",
+		"specsync:webhook:{erp-everreal}:token",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("key names (-want +got):\n%s", d)
@@ -85,10 +93,11 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 	n := New("tenant-a:")
 	inst := "erp-everreal"
 	for _, k := range []string{
-		n.IDMap(inst, "push", "tenant"), n.IDReverse(inst, "pull", "x{y}"),
+		n.IDReverse(inst, "pull", "x{y}"), n.Intents(inst, "push", "tenant"),
 		n.Written(inst, "push", "tenant"), n.Echo(inst, "pull", "tenant"),
 		n.Cursors(inst), n.FullReads(inst), n.Failures(inst, "push", "a"),
 		n.FailureIndex(inst), n.Audit(inst), n.RateLimit(inst, "everreal"),
+		n.Lock(inst), n.Runs(inst), n.ActiveRun(inst), n.WebhookToken(inst),
 	} {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
@@ -105,10 +114,10 @@ func TestInstancePatternMatchesOnlyItsInstance(t *testing.T) {
 	n := New("")
 	pattern := n.InstancePattern("a*b")
 	for key, want := range map[string]bool{
-		n.Audit("a*b"):              true,
-		n.IDMap("a*b", "push", "t"): true,
-		n.Audit("axxb"):             false,
-		n.Instance("a*b"):           false,
+		n.Audit("a*b"):                  true,
+		n.IDReverse("a*b", "push", "t"): true,
+		n.Audit("axxb"):                 false,
+		n.Instance("a*b"):               false,
 	} {
 		got, err := path.Match(pattern, key)
 		if err != nil {

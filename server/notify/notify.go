@@ -15,7 +15,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/specsync/specsync/connectors"
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -56,7 +57,7 @@ type Notifier struct {
 	creds  *connectors.Credentials
 }
 
-var _ engine.Notifier = (*Notifier)(nil)
+var _ queue.Notifier = (*Notifier)(nil)
 
 // New returns a notifier for cfg. Nil lookup means os.LookupEnv.
 func New(cfg Config, lookup func(string) (string, bool)) *Notifier {
@@ -88,7 +89,7 @@ func ReadConfig(path string) (Config, error) {
 }
 
 // Notify tells inst's organisation about rec on every channel it has.
-func (n *Notifier) Notify(ctx context.Context, inst *engine.Instance, rec engine.RunRecord) error {
+func (n *Notifier) Notify(ctx context.Context, inst *instance.Instance, rec queue.RunRecord) error {
 	org, ok := n.cfg.Organisations[inst.Organisation]
 	if !ok {
 		return nil
@@ -105,7 +106,7 @@ func (n *Notifier) Notify(ctx context.Context, inst *engine.Instance, rec engine
 }
 
 // notifyText is the message about rec.
-func notifyText(rec engine.RunRecord) string {
+func notifyText(rec queue.RunRecord) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "specsync: run %s of instance %s (organisation %s) ended %s with %d failed records.", rec.ID, rec.Instance, rec.Organisation, rec.Outcome, rec.Failed)
 	if rec.Error != "" {
@@ -143,7 +144,7 @@ func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text strin
 }
 
 // email sends text as a plain-text mail.
-func (n *Notifier) email(e Email, rec engine.RunRecord, text string) error {
+func (n *Notifier) email(e Email, rec queue.RunRecord, text string) error {
 	var auth smtp.Auth
 	if e.Username != "" {
 		pw, err := n.creds.Resolve(e.Password)

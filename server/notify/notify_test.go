@@ -14,7 +14,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
@@ -90,9 +92,9 @@ func TestNotifierSendsWebhookAndEmail(t *testing.T) {
 		Webhook: &specs.Credential{Env: "HOOK_URL"},
 		Email:   &Email{Server: addr, From: "specsync@example.org", To: []string{"ops@example.org"}},
 	}}}, func(n string) (string, bool) { return hook.URL, n == "HOOK_URL" })
-	inst := &engine.Instance{ID: "erp-partner", Organisation: "acme"}
-	rec := engine.RunRecord{ID: "q-1", Instance: "erp-partner", Organisation: "acme", Outcome: engine.RunPartial, Failed: 2,
-		Entities: []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 2}}}}
+	inst := &instance.Instance{ID: "erp-partner", Organisation: "acme"}
+	rec := queue.RunRecord{ID: "q-1", Instance: "erp-partner", Organisation: "acme", Outcome: queue.RunPartial, Failed: 2,
+		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"failed": 2}}}}
 	if err := n.Notify(context.Background(), inst, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -110,17 +112,17 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 		Webhook: &specs.Credential{Env: "UNSET_HOOK_URL"},
 		Email:   &Email{Server: "127.0.0.1:1", From: "a@example.org", To: []string{"b@example.org"}},
 	}}}, func(string) (string, bool) { return "", false })
-	hist := engine.NewHistory(ts.rdb, ts.ns, engine.HistoryConfig{})
+	hist := queue.NewHistory(ts.rdb, ts.ns, queue.HistoryConfig{})
 	calls := 0
-	w, err := engine.NewWorker(engine.WorkerConfig{Runner: failingRunner{ts}, Store: ts.store, History: hist, Notifier: countingNotifier{n, &calls}})
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: failingRunner{ts}, Store: ts.store, History: hist, Notifier: countingNotifier{n, &calls}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, _ := engine.NewRunTask(engine.RunPayload{Instance: "erp-partner"}, "")
+	task, _ := queue.NewRunTask(queue.RunPayload{Instance: "erp-partner"}, "")
 	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
 		t.Fatalf("task failed because its notification failed: %v", err)
 	}
-	if rec, _ := hist.Last(context.Background(), "erp-partner"); rec == nil || rec.Outcome != engine.RunPartial || rec.NewFailures != 1 {
+	if rec, _ := hist.Last(context.Background(), "erp-partner"); rec == nil || rec.Outcome != queue.RunPartial || rec.NewFailures != 1 {
 		t.Errorf("run record %+v, want a partial run with one new failure", rec)
 	}
 	if calls != 1 {
@@ -133,16 +135,16 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 type testStore struct {
 	rdb   redis.UniversalClient
 	ns    keys.Namespace
-	store *engine.InstanceStore
+	store *instance.InstanceStore
 }
 
 func newTestStore(t *testing.T) *testStore {
 	t.Helper()
 	rs := redistest.New(t)
 	ts := &testStore{rdb: rs.Client, ns: keys.New(rs.Prefix)}
-	ts.store = engine.NewInstanceStore(ts.rdb, ts.ns)
-	inst := &engine.Instance{ID: "erp-partner", Organisation: "acme", Model: "model.json", Enabled: true,
-		Home: engine.System{Spec: "home.json"}, Partner: engine.System{Spec: "partner.json"}}
+	ts.store = instance.NewInstanceStore(ts.rdb, ts.ns)
+	inst := &instance.Instance{ID: "erp-partner", Organisation: "acme", Model: "model.json", Enabled: true,
+		Home: instance.System{Spec: "home.json"}, Partner: instance.System{Spec: "partner.json"}}
 	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +154,10 @@ func newTestStore(t *testing.T) *testStore {
 // failingRunner fails one new record of every run, in the ledger too.
 type failingRunner struct{ ts *testStore }
 
-func (r failingRunner) RunJob(ctx context.Context, job engine.Job) ([]engine.EntityCounts, error) {
-	l := engine.NewLedger(r.ts.rdb, r.ts.ns, job.Instance.ID, engine.LedgerConfig{})
-	err := l.Fail(ctx, engine.Push, "tenant", engine.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: engine.Reason{Code: "http-422", Message: "refused"}})
-	return []engine.EntityCounts{{Direction: engine.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
+func (r failingRunner) RunJob(ctx context.Context, job queue.Job) ([]queue.EntityCounts, error) {
+	l := store.NewLedger(r.ts.rdb, r.ts.ns, job.Instance.ID, store.LedgerConfig{})
+	err := l.Fail(ctx, instance.Push, "tenant", store.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: store.Reason{Code: "http-422", Message: "refused"}})
+	return []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
 }
 
 // countingNotifier counts notifications and fails each.
@@ -164,7 +166,7 @@ type countingNotifier struct {
 	calls *int
 }
 
-func (c countingNotifier) Notify(ctx context.Context, inst *engine.Instance, rec engine.RunRecord) error {
+func (c countingNotifier) Notify(ctx context.Context, inst *instance.Instance, rec queue.RunRecord) error {
 	*c.calls++
 	return c.n.Notify(ctx, inst, rec)
 }

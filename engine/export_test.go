@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
+)
+
+// The tests that run the engine from the queue import engine/queue, which
+// imports engine, so they are external tests (package engine_test). These
+// names lend them the run harness.
+
+// QueueHarness is the run harness with seeded home data, for external
+// tests.
+type QueueHarness struct {
+	h    *harness
+	data homeData
+}
+
+// NewQueueHarness starts the mock systems on srv, builds the instance with
+// the partner spec "create" or "upsert" and seeds nb buildings with upb
+// units each.
+func NewQueueHarness(t testing.TB, srv *redistest.Server, partner string, nb, upb int) *QueueHarness {
+	t.Helper()
+	q := &QueueHarness{h: newHarnessOn(t, srv, partner), data: newHomeData(nb, upb)}
+	q.h.seedHome(q.data)
+	return q
+}
+
+// Engine is the harness's engine.
+func (q *QueueHarness) Engine() *Engine { return q.h.eng }
+
+// Instance is the harness's instance.
+func (q *QueueHarness) Instance() *instance.Instance { return q.h.inst }
+
+// Redis is the harness's Redis client and namespace.
+func (q *QueueHarness) Redis() (redis.UniversalClient, keys.Namespace) { return q.h.rdb, q.h.ns }
+
+// Advance moves the clock of the engine and the mock systems.
+func (q *QueueHarness) Advance(d time.Duration) { q.h.clock.Advance(d) }
+
+// SetUnitArea changes the area of the i-th unit at home.
+func (q *QueueHarness) SetUnitArea(t testing.TB, i int, area string) {
+	t.Helper()
+	u := q.data.units[i]
+	u["area"] = json.Number(area)
+	put(t, q.h.homeURL, "/units/"+u["id"].(string), u)
+}
+
+// PartnerDiff compares what the partner holds with the home data: empty
+// when they agree.
+func (q *QueueHarness) PartnerDiff() string {
+	return cmp.Diff(expected(q.data), q.h.actual())
+}

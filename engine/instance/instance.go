@@ -1,0 +1,177 @@
+package instance
+
+import (
+	"time"
+	// Time zones are embedded so that instance schedules work on hosts
+	// without a zoneinfo database.
+	_ "time/tzdata"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// Instance is one configured integration: a home system, a partner system,
+// the model between them, what the engine may do and when it runs. It is
+// decoded strictly from JSON or YAML (DecodeInstance) and stored in Redis
+// (InstanceStore). Paths in an instance file are relative to the file;
+// ReadInstance makes them absolute.
+//
+// Required keys carry omitempty all the same: ValidateInstance reports
+// them missing, with a hint that says what each is for.
+//
+// An Instance is a plain value: safe for concurrent reads once built.
+type Instance struct {
+	// ID names the instance: lower-case letters, digits and dashes
+	// ("erp-everreal"). Required; it appears in Redis keys and audit
+	// entries.
+	ID string `json:"id,omitempty"`
+	// Organisation owns the instance. Required.
+	Organisation string `json:"organisation,omitempty"`
+	// Home is the system of record. Required.
+	Home System `json:"home,omitzero"`
+	// Partner is the third-party system. Required.
+	Partner System `json:"partner,omitzero"`
+	// Model is the path of the model document. Required.
+	Model string `json:"model,omitempty"`
+	// Source is the value of `instance.source` in templates (EverReal's
+	// meta.source). Empty renders empty.
+	Source string `json:"source,omitempty"`
+	// Permissions grants actions per direction and entity. Nil grants
+	// nothing.
+	Permissions Permissions `json:"permissions,omitempty"`
+	// Schedule says when the instance runs. The zero value runs at 23:00
+	// Europe/Berlin.
+	Schedule Schedule `json:"schedule,omitzero"`
+	// Enabled instances run on their schedule; disabled ones never run.
+	// Zero means disabled.
+	Enabled bool `json:"enabled,omitempty"`
+	// Options tune runs; the zero value uses the defaults documented on
+	// each field.
+	Options Options `json:"options,omitzero"`
+	// SourceOfTruth overrides, per partner spec entity, which side owns the
+	// entity's values: "home" or "partner" (decoding refuses any other).
+	// Unlisted entities keep the spec's choice.
+	SourceOfTruth map[string]specs.Side `json:"sourceOfTruth,omitempty"`
+}
+
+// System is one side of an instance: its connector spec and what the
+// instance supplies to it.
+type System struct {
+	// Spec is the path of the connector spec. Required.
+	Spec string `json:"spec,omitempty"`
+	// Credentials are the named credentials the spec refers to with
+	// {"credential": "name"}, each a reference to an environment variable
+	// or a file; never a literal secret.
+	Credentials map[string]specs.Credential `json:"credentials,omitempty"`
+	// ServerVariables fill the variables of the spec's server URL
+	// ({"subdomain": "acme"}).
+	ServerVariables map[string]string `json:"serverVariables,omitempty"`
+	// BaseURL replaces the spec's server URL. Empty keeps it. The spec's
+	// auth URLs on that server's origin, such as an OAuth2 token endpoint
+	// next to the API, move with it.
+	BaseURL string `json:"baseUrl,omitempty"`
+}
+
+// Default schedule of an instance.
+const (
+	DefaultCron     = "0 23 * * *"
+	DefaultTimezone = "Europe/Berlin"
+)
+
+// Schedule says when an instance runs.
+type Schedule struct {
+	// Cron is a five-field cron expression ("0 23 * * *") or a descriptor
+	// such as "@daily". Empty means DefaultCron.
+	Cron string `json:"cron,omitempty"`
+	// Timezone is the IANA zone the expression is read in. Empty means
+	// DefaultTimezone.
+	Timezone string `json:"timezone,omitempty"`
+}
+
+// CronOrDefault returns the cron expression, DefaultCron when empty.
+func (s Schedule) CronOrDefault() string { return orDefault(s.Cron, DefaultCron) }
+
+// TimezoneOrDefault returns the time zone name, DefaultTimezone when empty.
+func (s Schedule) TimezoneOrDefault() string { return orDefault(s.Timezone, DefaultTimezone) }
+
+// Location loads the schedule's time zone.
+func (s Schedule) Location() (*time.Location, error) {
+	return time.LoadLocation(s.TimezoneOrDefault())
+}
+
+// Validation levels of Options.Validation.
+const (
+	ValidationOff    = "off"
+	ValidationWarn   = "warn"
+	ValidationStrict = "strict"
+)
+
+// Defaults of Options.
+const (
+	DefaultDeleteGuard   = 0.10
+	DefaultFullReadEvery = 24 * time.Hour
+	DefaultConcurrency   = 4
+	DefaultAuditMaxLen   = 100_000
+	DefaultAuditMaxAge   = 90 * 24 * time.Hour
+)
+
+// Options tune the runs of an instance. The zero value works: each zero
+// field means the default it documents.
+type Options struct {
+	// DeleteGuard is the largest share (0..1) of an entity's known records
+	// a run may delete without an operator's override. Nil means
+	// DefaultDeleteGuard (0.10); 0 refuses every delete without an override.
+	DeleteGuard *float64 `json:"deleteGuard,omitempty"`
+	// FullReadEvery is how often a run reads everything instead of only the
+	// changes since its cursor; deletes are found only by full reads. Zero
+	// means DefaultFullReadEvery (24h).
+	FullReadEvery specs.Duration `json:"fullReadEvery,omitempty"`
+	// Concurrency is how many records a run writes at once. Zero means
+	// DefaultConcurrency (4).
+	Concurrency int `json:"concurrency,omitempty"`
+	// Validation checks mapped payloads against the target schema: "off",
+	// "warn" (log and send) or "strict" (fail the record). Empty means
+	// "warn".
+	Validation string `json:"validation,omitempty"`
+	// AuditMaxLen caps the audit log's entries (approximately). Zero means
+	// DefaultAuditMaxLen (100000).
+	AuditMaxLen int64 `json:"auditMaxLen,omitempty"`
+	// AuditMaxAge drops audit entries older than this. Zero means
+	// DefaultAuditMaxAge (90 days, "2160h").
+	AuditMaxAge specs.Duration `json:"auditMaxAge,omitempty"`
+}
+
+// DeleteShare returns DeleteGuard, or its default.
+func (o Options) DeleteShare() float64 {
+	if o.DeleteGuard == nil {
+		return DefaultDeleteGuard
+	}
+	return *o.DeleteGuard
+}
+
+// FullReadInterval returns FullReadEvery, or its default.
+func (o Options) FullReadInterval() time.Duration {
+	return orDefault(o.FullReadEvery.Std(), DefaultFullReadEvery)
+}
+
+// Workers returns Concurrency, or its default.
+func (o Options) Workers() int { return orDefault(o.Concurrency, DefaultConcurrency) }
+
+// ValidationLevel returns Validation, or "warn".
+func (o Options) ValidationLevel() string { return orDefault(o.Validation, ValidationWarn) }
+
+// AuditLen returns AuditMaxLen, or its default.
+func (o Options) AuditLen() int64 { return orDefault(o.AuditMaxLen, DefaultAuditMaxLen) }
+
+// AuditAge returns AuditMaxAge, or its default.
+func (o Options) AuditAge() time.Duration {
+	return orDefault(o.AuditMaxAge.Std(), DefaultAuditMaxAge)
+}
+
+// orDefault returns v, or def when v is the zero value.
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,193 @@
+package instance
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"slices"
+
+	"github.com/specsync/specsync/internal/jsonptr"
+	"github.com/specsync/specsync/specs"
+)
+
+// Loaded is an instance with its specs and model loaded. Any of the
+// loaded documents is nil when it could not be loaded; the findings say
+// why.
+type Loaded struct {
+	Instance *Instance
+	Home     *specs.Spec
+	Partner  *specs.Spec
+	Model    *specs.Model
+}
+
+// LoadInstance reads the instance file at path (ReadInstance), loads its
+// model and both specs with package specs, and checks the instance
+// against them: permission and source-of-truth entities exist in the
+// partner spec, every credential a spec refers to by name is supplied,
+// and server variables exist in the spec's servers. It returns every
+// finding of the instance, the model and the specs together; a document
+// that cannot be read gives a parse-error finding.
+//
+// The error is non-nil only when the instance file itself cannot be read
+// or parsed (a *specs.ReadError).
+func LoadInstance(path string, opts specs.LoadOptions) (*Loaded, specs.Findings, error) {
+	f, err := readInstanceFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := &Loaded{Instance: f.inst}
+	v := &checker{}
+	found := append(f.found, l.loadDocuments(opts, f.dir, v)...)
+	found = append(found, specs.Locate(append(v.list, l.crossCheck()...), path, f.data)...)
+	return l, found, nil
+}
+
+// loadDocuments loads the model and the specs and returns their findings.
+// A document that does not exist is reported on the instance, through v.
+func (l *Loaded) loadDocuments(opts specs.LoadOptions, dir string, v *checker) specs.Findings {
+	var found specs.Findings
+	failed := func(err error, p, file string) {
+		if errors.Is(err, fs.ErrNotExist) {
+			rel, relErr := filepath.Rel(dir, file)
+			if relErr != nil {
+				rel = filepath.Base(file)
+			}
+			v.errorf(specs.CodeInvalidValue, p, "check the path; it is relative to the instance file", "there is no file %q", rel)
+			return
+		}
+		found = append(found, readFinding(err)...)
+	}
+	if p := l.Instance.Model; p != "" {
+		m, more, err := specs.LoadModel(p, opts)
+		l.Model, found = m, append(found, more...)
+		failed(err, "/model", p)
+	}
+	load := func(p, at string) *specs.Spec {
+		if p == "" {
+			return nil
+		}
+		spec, more, err := specs.Load(p, opts)
+		found = append(found, more...)
+		failed(err, at, p)
+		if spec != nil && l.Model != nil {
+			found = append(found, specs.Validate(spec, l.Model)...)
+		}
+		return spec
+	}
+	l.Home = load(l.Instance.Home.Spec, "/home/spec")
+	l.Partner = load(l.Instance.Partner.Spec, "/partner/spec")
+	return found
+}
+
+// readFinding turns a load error into a parse-error finding.
+func readFinding(err error) specs.Findings {
+	var re *specs.ReadError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re):
+		return specs.Findings{re.Finding()}
+	}
+	return specs.Findings{{Code: specs.CodeParseError, Severity: specs.SeverityError, Message: err.Error()}}
+}
+
+// crossCheck checks the instance against its loaded specs.
+func (l *Loaded) crossCheck() specs.Findings {
+	v := &checker{}
+	inst := l.Instance
+	if l.Partner != nil && l.Partner.Sync != nil {
+		entities := sortedKeys(l.Partner.Sync.Entities)
+		pointers := inst.Permissions.entities()
+		for _, entity := range sortedKeys(inst.SourceOfTruth) {
+			pointers[jsonptr.Join("/sourceOfTruth", entity)] = entity
+		}
+		for _, p := range sortedKeys(pointers) {
+			if entity := pointers[p]; !slices.Contains(entities, entity) {
+				v.errorf(specs.CodeUnknownEntity, p, hintFor(entity, entities), "the partner spec has no entity %q", entity)
+			}
+		}
+	}
+	v.supplies(l.Home, inst.Home, "/home")
+	v.supplies(l.Partner, inst.Partner, "/partner")
+	return v.list
+}
+
+// supplies checks that sys gives spec every named credential and only
+// server variables the spec's servers have.
+func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
+	if spec == nil || spec.Sync == nil {
+		return
+	}
+	for _, name := range namedCredentials(spec.Sync) {
+		if _, ok := sys.Credentials[name]; !ok {
+			v.errorf(specs.CodeMissingKey, jsonptr.Join(p, "credentials", name),
+				fmt.Sprintf(`add "credentials": {%q: {"env": "VARIABLE"}}`, name),
+				"spec %s needs the credential %q, which the instance does not supply", filepath.Base(spec.Path), name)
+		}
+	}
+	known := serverVariables(spec)
+	for _, name := range sortedKeys(sys.ServerVariables) {
+		if !slices.Contains(known, name) {
+			v.errorf(specs.CodeUnknownKey, jsonptr.Join(p, "serverVariables", name), hintFor(name, known),
+				"the servers of spec %s have no variable %q", filepath.Base(spec.Path), name)
+		}
+	}
+}
+
+// serverVariables lists the variable names of the spec's servers.
+func serverVariables(spec *specs.Spec) []string {
+	var out []string
+	if spec.Doc == nil {
+		return nil
+	}
+	for _, s := range spec.Doc.Servers {
+		for name := range s.Variables {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// namedCredentials lists, sorted, the names of the credentials a spec
+// refers to with {"credential": "name"}, wherever they are in x-sync.
+func namedCredentials(sync *specs.Sync) []string {
+	var names []string
+	collectCredentials(reflect.ValueOf(sync), &names)
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// collectCredentials walks v and appends the names of named credentials.
+func collectCredentials(v reflect.Value, names *[]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectCredentials(v.Elem(), names)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[specs.Credential]() {
+			if name := v.Interface().(specs.Credential).Credential; name != "" {
+				*names = append(*names, name)
+			}
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				collectCredentials(v.Field(i), names)
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			collectCredentials(it.Value(), names)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			collectCredentials(v.Index(i), names)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package queue
+
+import (
+	"context"
+	"reflect"
+	"sync"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/specs"
+)
+
+// EngineRunner runs the queue's jobs with an Engine. It keeps each
+// instance's loaded specs until the stored instance changes. A ledger
+// retry is an incremental run (every run retries the failure ledger's
+// records its listing did not return); a record job syncs the one record
+// its event names, read with the source's get. It is safe for
+// concurrent use.
+type EngineRunner struct {
+	eng    *engine.Engine
+	opts   specs.LoadOptions
+	mu     sync.Mutex
+	loaded map[string]*instance.Loaded
+}
+
+var _ Runner = (*EngineRunner)(nil)
+
+// NewEngineRunner returns a runner that loads specs with opts.
+func NewEngineRunner(e *engine.Engine, opts specs.LoadOptions) *EngineRunner {
+	return &EngineRunner{eng: e, opts: opts, loaded: map[string]*instance.Loaded{}}
+}
+
+// RunJob runs job and counts its records per entity.
+func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, error) {
+	l, err := r.load(job.Instance)
+	if err != nil {
+		return nil, err
+	}
+	opts := engine.RunOptions{RunID: job.RunID, Full: job.Full, DeleteOverride: job.DeleteOverride}
+	if job.Record != nil {
+		opts.Direction, opts.Entity = job.Record.Direction, job.Record.Entity
+		if job.Record.Key != "" {
+			opts.Keys = []string{job.Record.Key}
+		}
+	}
+	sum, err := r.eng.Run(ctx, l, opts)
+	return countsOf(sum), err
+}
+
+// load returns the loaded specs of inst, loading them when inst is new
+// or changed.
+func (r *EngineRunner) load(inst *instance.Instance) (*instance.Loaded, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.loaded[inst.ID]; ok && reflect.DeepEqual(l.Instance, inst) {
+		return l, nil
+	}
+	l, _, err := engine.Open(inst, r.opts)
+	if err != nil {
+		return nil, err
+	}
+	r.loaded[inst.ID] = l
+	return l, nil
+}
+
+// countsOf turns a run's summary into counts per entity.
+func countsOf(sum *engine.Summary) []EntityCounts {
+	if sum == nil {
+		return nil
+	}
+	out := make([]EntityCounts, 0, len(sum.Entities))
+	for _, e := range sum.Entities {
+		out = append(out, EntityCounts{Direction: e.Direction, Entity: e.Entity, Counts: map[string]int64{
+			"read": e.Read, "created": e.Created, "updated": e.Updated, "deleted": e.Deleted, "skipped": e.Skipped,
+			"denied": e.Denied, "failed": e.Failed, "conflicts": e.Conflicts}})
+	}
+	return out
+}

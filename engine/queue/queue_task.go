@@ -1,0 +1,131 @@
+package queue
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/specsync/specsync/engine/instance"
+)
+
+// Task types of the queue.
+const (
+	// TaskRun runs one instance. Its task id is the instance's, so two
+	// runs of one instance never overlap.
+	TaskRun = "sync:run"
+	// TaskRecord syncs one record named by a webhook event.
+	TaskRecord = "sync:record"
+	// TaskRetry retries the failure ledger of one instance.
+	TaskRetry = "sync:retry"
+)
+
+// Timeouts of tasks: asynq cancels a task after 30 minutes unless told
+// otherwise, too short for a large nightly run.
+const (
+	RunTimeout    = 12 * time.Hour
+	RecordTimeout = 10 * time.Minute
+)
+
+// TaskRetries is how often asynq retries a task that could not start
+// (the instance busy with another task, Redis unreachable). A run whose
+// records fail is not retried by the queue: the failure ledger keeps them.
+const TaskRetries = 20
+
+// DefaultQueue is the asynq queue the tasks go to when QueueConfig.Queue
+// is empty.
+const DefaultQueue = "specsync"
+
+// Triggers say why a run was enqueued; they appear in run records.
+const (
+	TriggerSchedule = "schedule"
+	TriggerManual   = "manual"
+	TriggerWebhook  = "webhook"
+	TriggerRetry    = "retry"
+)
+
+// RunPayload is the payload of a TaskRun or TaskRetry task.
+type RunPayload struct {
+	// Instance is the id of the instance to run. Required.
+	Instance string `json:"instance"`
+	// Trigger says why the run was enqueued (TriggerSchedule...).
+	Trigger string `json:"trigger,omitempty"`
+	// Full reads everything even where an incremental read is possible.
+	Full bool `json:"full,omitempty"`
+	// DeleteOverride lets the run delete more than the delete guard allows.
+	DeleteOverride bool `json:"deleteOverride,omitempty"`
+}
+
+// RecordPayload is the payload of a TaskRecord task.
+type RecordPayload struct {
+	// Instance is the id of the instance. Required.
+	Instance string `json:"instance"`
+	// Direction is the way the record flows.
+	Direction instance.Direction `json:"direction"`
+	// Entity is the partner spec's entity.
+	Entity string `json:"entity"`
+	// Key is the record's key (or id) as the event named it.
+	Key string `json:"key"`
+	// Action is "upsert" or "delete".
+	Action string `json:"action"`
+	// Event is the event type that triggered the sync.
+	Event string `json:"event,omitempty"`
+}
+
+// RunTaskID is the task id of every run of instance: asynq refuses a
+// second task with the same id while the first is pending or active.
+func RunTaskID(instance string) string { return "run:" + instance }
+
+// RetryTaskID is the task id of the ledger retry of instance.
+func RetryTaskID(instance string) string { return "retry:" + instance }
+
+// RecordTaskID is the task id of a single-record sync: one per instance,
+// direction, entity and key within each window, so repeated events for
+// one record inside the window enqueue one task.
+func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
+	slot := at.Truncate(window).Unix()
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%s\x00%d", p.Instance, p.Direction, p.Entity, p.Key, slot))
+	return "record:" + p.Instance + ":" + hex.EncodeToString(sum[:12])
+}
+
+// NewRunTask returns the task that runs p.Instance, unique per instance.
+func NewRunTask(p RunPayload, queue string) (*asynq.Task, error) {
+	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+}
+
+// NewRetryTask returns the task that retries the failure ledger of
+// p.Instance, unique per instance.
+func NewRetryTask(p RunPayload, queue string) (*asynq.Task, error) {
+	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+}
+
+// NewRecordTask returns the task that syncs one record, deduplicated by
+// RecordTaskID within window.
+func NewRecordTask(p RecordPayload, queue string, at time.Time, window time.Duration) (*asynq.Task, error) {
+	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RecordTimeout))
+}
+
+// newTask encodes payload into a task of type typ.
+func newTask(typ string, payload any, opts ...asynq.Option) (*asynq.Task, error) {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode payload: %w", typ, err)
+	}
+	return asynq.NewTask(typ, data, opts...), nil
+}
+
+// decodePayload decodes a task's payload, refusing one without an
+// instance; asynq.SkipRetry marks it permanent.
+func decodePayload[T any](t *asynq.Task, instance func(T) string) (T, error) {
+	var p T
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return p, fmt.Errorf("%s: bad payload: %w: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	if instance(p) == "" {
+		return p, fmt.Errorf("%s: payload names no instance: %w", t.Type(), asynq.SkipRetry)
+	}
+	return p, nil
+}

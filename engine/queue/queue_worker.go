@@ -1,0 +1,258 @@
+package queue
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+)
+
+// Job is one run the queue asks a Runner for.
+type Job struct {
+	// Instance is the stored instance to run.
+	Instance *instance.Instance
+	// RunID names the run in the audit log and the run history.
+	RunID string
+	// Trigger says why the run was enqueued.
+	Trigger string
+	// Full and DeleteOverride are as in RunPayload.
+	Full, DeleteOverride bool
+	// Record, when set, narrows the run to one record.
+	Record *RecordPayload
+	// RetryOnly, when set, narrows the run to the failure ledger's records.
+	RetryOnly bool
+}
+
+// Runner runs one job and counts what it did. The error is non-nil only
+// for a run that failed as a whole; failed records are counted in the
+// returned entities.
+type Runner interface {
+	RunJob(ctx context.Context, job Job) ([]EntityCounts, error)
+}
+
+// Observer hears what the queue does; metrics implement it. Its methods
+// must be safe for concurrent use and must not block.
+type Observer interface {
+	// RunFinished is called once per finished run.
+	RunFinished(rec RunRecord)
+	// EnqueueSkipped is called when a task was not enqueued because the
+	// same task (a run of the same instance) is still pending or active.
+	EnqueueSkipped(taskType, instance string)
+}
+
+// Notifier tells an organisation's operators about a failed run or one
+// that left new failures. Its error is logged, never returned to the run.
+type Notifier interface {
+	Notify(ctx context.Context, inst *instance.Instance, rec RunRecord) error
+}
+
+// WorkerConfig holds what a Worker needs. Runner, Store and History are
+// required; every other zero field means the default it documents.
+type WorkerConfig struct {
+	Runner  Runner
+	Store   *instance.InstanceStore
+	History *History
+	// Observer hears finished runs. Nil means none.
+	Observer Observer
+	// Notifier tells operators about failures. Nil means none.
+	Notifier Notifier
+	// BusyRetry is how soon a task that found its instance busy with
+	// another task is tried again. Zero means DefaultBusyRetry.
+	BusyRetry time.Duration
+	// Clock stamps run records. Nil means the system clock.
+	Clock store.Clock
+	// Logger receives a line per run. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// DefaultBusyRetry is the default of WorkerConfig.BusyRetry.
+const DefaultBusyRetry = 30 * time.Second
+
+// Worker handles the queue's tasks. It is safe for concurrent use: asynq
+// calls its handlers from many goroutines.
+type Worker struct {
+	cfg   WorkerConfig
+	locks *store.Locks
+}
+
+// NewWorker returns a Worker for cfg.
+func NewWorker(cfg WorkerConfig) (*Worker, error) {
+	if cfg.Runner == nil || cfg.Store == nil || cfg.History == nil {
+		return nil, errors.New("queue: a worker needs a Runner, an InstanceStore and a History")
+	}
+	cfg.Clock = cmp.Or[store.Clock](cfg.Clock, store.SystemClock{})
+	cfg.BusyRetry = cmp.Or(cfg.BusyRetry, DefaultBusyRetry)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Worker{cfg: cfg, locks: store.NewLocks(cfg.History.rdb, cfg.History.ns)}, nil
+}
+
+// Mux routes the task types to the worker's handlers.
+func (w *Worker) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TaskRun, w.handleRun)
+	mux.HandleFunc(TaskRetry, w.handleRetry)
+	mux.HandleFunc(TaskRecord, w.handleRecord)
+	return mux
+}
+
+// RetryDelay is the asynq.Config.RetryDelayFunc of servers running the
+// worker: a task that found its instance busy is tried again after
+// BusyRetry; other errors back off as asynq does by default.
+func (w *Worker) RetryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if errors.Is(err, store.ErrInstanceBusy) {
+		return w.cfg.BusyRetry
+	}
+	return asynq.DefaultRetryDelayFunc(n, err, t)
+}
+
+// IsFailure is the asynq.Config.IsFailure of servers running the worker:
+// a busy instance is not a failure.
+func (w *Worker) IsFailure(err error) bool { return !errors.Is(err, store.ErrInstanceBusy) }
+
+// handleRun runs one instance.
+func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.Full, j.DeleteOverride = p.Trigger, p.Full, p.DeleteOverride
+	})
+}
+
+// handleRetry retries the failure ledger of one instance.
+func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.RetryOnly = cmp.Or(p.Trigger, TriggerRetry), true
+	})
+}
+
+// handleRecord syncs one record named by a webhook event.
+func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RecordPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.Record = TriggerWebhook, &p
+	})
+}
+
+// execute loads the instance, runs the job and records the run. Only one
+// task of an instance runs at a time: a task that finds another at work
+// fails with store.ErrInstanceBusy and asynq retries it later.
+func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job)) error {
+	inst, err := w.cfg.Store.Get(ctx, id)
+	if err != nil && !errors.Is(err, instance.ErrNotFound) {
+		return fmt.Errorf("%s %q: %w", task, id, err)
+	}
+	if inst == nil || !inst.Enabled {
+		w.cfg.Logger.Info("task skipped: instance is missing or disabled", "task", task, "instance", id)
+		return nil
+	}
+	release, err := w.locks.Hold(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer release()
+	job := Job{Instance: inst, RunID: newQueueRunID()}
+	shape(&job)
+	rec := RunRecord{ID: job.RunID, Instance: id, Organisation: inst.Organisation, Task: task,
+		Trigger: job.Trigger, Started: w.cfg.Clock.Now(), Outcome: RunActive}
+	if err := w.cfg.History.Start(ctx, rec); err != nil {
+		return err
+	}
+	ents, runErr := w.cfg.Runner.RunJob(ctx, job)
+	w.finish(context.WithoutCancel(ctx), inst, rec, ents, runErr)
+	if err := ctx.Err(); err != nil {
+		// Cut off by shutdown or the task's timeout: the queue puts the
+		// task back; state is committed page by page, so the next try
+		// continues where this one stopped.
+		return fmt.Errorf("%s %q interrupted: %w", task, id, err)
+	}
+	return nil
+}
+
+// finish stores the run record, tells the observer and notifies
+// operators of failures. A run's failure is in its record, not an error
+// of the task: asynq must not run it again at once.
+func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRecord, ents []EntityCounts, runErr error) {
+	rec.Finished, rec.Entities = w.cfg.Clock.Now(), ents
+	rec.Outcome, rec.Failed = outcomeOf(ents, runErr)
+	if runErr != nil {
+		rec.Error = runErr.Error()
+	}
+	rec.NewFailures = w.newFailures(ctx, rec)
+	log := w.cfg.Logger.With("instance", rec.Instance, "run", rec.ID, "task", rec.Task)
+	if err := w.cfg.History.Finish(ctx, rec); err != nil {
+		log.Error("run record not stored", "err", err)
+	}
+	log.Info("run finished", "outcome", rec.Outcome, "failed", rec.Failed, "duration", rec.Duration())
+	if w.cfg.Observer != nil {
+		w.cfg.Observer.RunFinished(rec)
+	}
+	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0) {
+		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
+			log.Warn("notification not sent", "err", err)
+		}
+	}
+}
+
+// newFailureScan bounds how many of the newest ledger entries
+// newFailures reads.
+const newFailureScan = 1000
+
+// newFailures counts the ledger entries that failed for the first time
+// in run rec.
+func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
+	if rec.Failed == 0 {
+		return 0
+	}
+	l := store.NewLedger(w.cfg.History.rdb, w.cfg.History.ns, rec.Instance, store.LedgerConfig{})
+	fs, err := l.List(ctx, store.LedgerFilter{Limit: newFailureScan})
+	if err != nil {
+		w.cfg.Logger.Warn("new failures not counted", "instance", rec.Instance, "err", err)
+		return 0
+	}
+	var n int64
+	for _, f := range fs {
+		if f.RunID == rec.ID && f.Attempts == 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// outcomeOf sums the failed records and names the run's outcome.
+func outcomeOf(ents []EntityCounts, runErr error) (string, int64) {
+	var failed int64
+	for _, e := range ents {
+		failed += e.Counts["failed"]
+	}
+	switch {
+	case runErr != nil:
+		return RunFailed, failed
+	case failed > 0:
+		return RunPartial, failed
+	}
+	return RunOK, 0
+}
+
+// newQueueRunID returns a random run id ("q-1a2b3c4d5e6f").
+func newQueueRunID() string {
+	return "q-" + strings.ToLower(rand.Text()[:12])
+}

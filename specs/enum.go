@@ -1,0 +1,59 @@
+package specs
+
+import "slices"
+
+// Enum is a string type with a closed set of values. Wherever such a type
+// appears in a decoded document (a field, a map value, a list item), the
+// strict decoder refuses any other value with an invalid-value finding
+// that lists the allowed ones; code past decoding never sees one.
+type Enum interface {
+	// Values lists the allowed values.
+	Values() []string
+	// What names the kind of value in messages ("side").
+	What() string
+}
+
+// Side is one of the two systems of an integration: the side that owns
+// an entity's values (its source of truth).
+type Side string
+
+// Sides.
+const (
+	// SideHome is the system of record.
+	SideHome Side = "home"
+	// SidePartner is the third-party system.
+	SidePartner Side = "partner"
+)
+
+var _ Enum = Side("")
+
+// Values lists the sides.
+func (Side) Values() []string { return []string{string(SideHome), string(SidePartner)} }
+
+// What names a side in messages.
+func (Side) What() string { return "side" }
+
+// Valid reports whether s is a side.
+func (s Side) Valid() bool { return slices.Contains(s.Values(), string(s)) }
+
+// DeleteMode says what the partner does with a record a delete removes.
+type DeleteMode string
+
+// Delete modes.
+const (
+	// DeleteRemove erases the record.
+	DeleteRemove DeleteMode = "remove"
+	// DeleteDetach only ends the integration's ownership of the record.
+	DeleteDetach DeleteMode = "detach"
+)
+
+var _ Enum = DeleteMode("")
+
+// Values lists the delete modes.
+func (DeleteMode) Values() []string { return []string{string(DeleteRemove), string(DeleteDetach)} }
+
+// What names a delete mode in messages.
+func (DeleteMode) What() string { return "delete mode" }
+
+// Valid reports whether m is a delete mode.
+func (m DeleteMode) Valid() bool { return slices.Contains(m.Values(), string(m)) }
