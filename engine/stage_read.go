@@ -18,15 +18,14 @@ import (
 // write mapping needs and what the state knows of it. A record the stage
 // cannot read carries why (fail) and goes no further than the ledger.
 type source struct {
-	obj    map[string]any // the source system's API object
-	key    string         // home key; on pull "" for a record the home lacks
-	srcID  string         // the partner's id, on pull
-	rec    map[string]any // model record
-	inc    map[string]map[string]any
-	ids    map[string]any // the target ids of related records, by include
-	known  store.Known
-	intent string   // payload hash of an unconfirmed create
-	fail   *failure // why it cannot be read
+	obj   map[string]any // the source system's API object
+	key   string         // home key; on pull "" for a record the home lacks
+	srcID string         // the partner's id, on pull
+	rec   map[string]any // model record
+	inc   map[string]map[string]any
+	ids   map[string]any // the target ids of related records, by include
+	known store.Known    // with the intent of an unconfirmed create
+	fail  *failure       // why it cannot be read
 }
 
 // readStage is the first stage of a run: it turns a page of the source's
@@ -163,7 +162,7 @@ func (s *readStage) loadKnown(ctx context.Context, f *flow, src []source) error 
 		return fmt.Errorf("instance %q: load the state of %s: %w", s.inst.ID, f.label(), err)
 	}
 	for i, r := range live {
-		r.known, r.intent = known[i], known[i].Intent
+		r.known = known[i]
 	}
 	return nil
 }

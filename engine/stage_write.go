@@ -55,7 +55,7 @@ func (w *writeStage) outcomes(f *flow, decs []decision) []outcome {
 	out := make([]outcome, len(decs))
 	for i := range decs {
 		d := &decs[i]
-		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.intent, fail: d.fail, id: d.id}
+		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.known.Intent, fail: d.fail, id: d.id}
 		if d.fail != nil {
 			out[i].status = d.fail.status
 		}
