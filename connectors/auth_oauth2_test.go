@@ -49,6 +49,7 @@ func newOAuth2Server(expiresIn int) *oauth2Server {
 }
 
 func TestOAuth2RenewsRefreshBeforeExpiry(t *testing.T) {
+	t.Parallel()
 	s := newOAuth2Server(120)
 	clock := connectortest.NewClock(time.Now())
 	c := oauth2Client(t, s, "client_credentials", 0, clock) // refreshBefore defaults to 1m
@@ -68,6 +69,7 @@ func TestOAuth2RenewsRefreshBeforeExpiry(t *testing.T) {
 }
 
 func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
+	t.Parallel()
 	s := newOAuth2Server(600)
 	clock := connectortest.NewClock(time.Now())
 	c := oauth2Client(t, s, "password", 5*time.Minute, clock)
@@ -93,6 +95,7 @@ func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
 // adds to the server's path, so a stand-in, a sandbox or a proxy serves
 // the login too; one on another origin stays where the spec says.
 func TestOAuth2TokenURLFollowsTheBaseURL(t *testing.T) {
+	t.Parallel()
 	s := newOAuth2Server(600)
 	var paths []string
 	var mu sync.Mutex

@@ -36,6 +36,7 @@ var authFixtures = map[string][]struct {
 }
 
 func TestAuthConformance(t *testing.T) {
+	t.Parallel()
 	for _, name := range connectors.DefaultAuth().Names() {
 		fixtures, ok := authFixtures[name]
 		if !ok {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	status := func(s int) error { return fmt.Errorf("tenant.create: %w", &connectors.HTTPError{Status: s}) }
 	cases := []struct {
 		err  error

@@ -16,6 +16,7 @@ import (
 )
 
 func TestWriteReadDelete(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{})
 	ctx := context.Background()
@@ -69,6 +70,7 @@ func TestWriteReadDelete(t *testing.T) {
 }
 
 func TestLookupKeepsOnlyExactKeys(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	api.fault = func(w http.ResponseWriter, r *http.Request) bool {
 		// A search that matches loosely, as some systems do.
@@ -86,6 +88,7 @@ func TestLookupKeepsOnlyExactKeys(t *testing.T) {
 }
 
 func TestPathParametersAreEscaped(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{})
 	_, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "../admin?x=1"})
@@ -99,6 +102,7 @@ func TestPathParametersAreEscaped(t *testing.T) {
 }
 
 func TestListPagesWithTemplatesAndIncrementalCursor(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	for i, ts := range []string{"2024-05-01T10:00:00+02:00", "2024-05-03T09:00:00Z", "2024-05-02T00:00:00Z"} {
 		api.add(map[string]any{"externalId": string(rune('A' + i)), "updatedAt": ts, "coldRent": json.Number("12345678901234567.89")})
@@ -138,6 +142,7 @@ func TestListPagesWithTemplatesAndIncrementalCursor(t *testing.T) {
 }
 
 func TestDotSegmentsAreRefused(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{})
 	for _, id := range []string{"..", ".", ""} {
@@ -151,6 +156,7 @@ func TestDotSegmentsAreRefused(t *testing.T) {
 }
 
 func TestUnknownEntityAndMissingOperation(t *testing.T) {
+	t.Parallel()
 	c := newTenantsAPI(t).client(t, connectors.Config{})
 	if _, err := c.Get(context.Background(), "tenat", nil); err == nil || !contains(err.Error(), "[memo note tenant]") {
 		t.Errorf("Get of an unknown entity: %v; want an error listing the known ones", err)
@@ -161,6 +167,7 @@ func TestUnknownEntityAndMissingOperation(t *testing.T) {
 }
 
 func TestAnswersThatAreNotOneJSONValueAreRefused(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{
 		"trailing data": `{"id": "7", "externalId": "L-1"} {"id": "8"}`,
 		"cut short":     `{"id": "7", "externalId": "L-`,
@@ -183,6 +190,7 @@ func TestAnswersThatAreNotOneJSONValueAreRefused(t *testing.T) {
 }
 
 func TestOnlyIDTakesTheIDWithoutTheObject(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{})
 	ctx := context.Background()
@@ -256,6 +264,7 @@ func TestTimeoutBoundsTheWholeExchange(t *testing.T) {
 // the answer, also when only the id is read, and a delete of a record
 // already gone the 404.
 func TestWriteResultsCarryTheStatus(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{})
@@ -280,6 +289,7 @@ func TestWriteResultsCarryTheStatus(t *testing.T) {
 // answers that are the object, hold it at the result path, or are the id
 // itself, as it does when the whole answer is decoded.
 func TestOnlyIDReadsEveryShapeOfAnswer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, c := range []struct {
 		name, action, answer, id string

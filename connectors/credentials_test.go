@@ -22,6 +22,7 @@ func bearerSpec(t *testing.T, url string, ref specs.Credential) *specs.Spec {
 }
 
 func TestCredentialFromFile(t *testing.T) {
+	t.Parallel()
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Get("Authorization")
@@ -46,6 +47,7 @@ func TestCredentialFromFile(t *testing.T) {
 }
 
 func TestCredentialErrors(t *testing.T) {
+	t.Parallel()
 	none := func(string) (string, bool) { return "", false }
 	cases := []struct {
 		name  string
@@ -71,6 +73,7 @@ func TestCredentialErrors(t *testing.T) {
 }
 
 func TestAuthSelection(t *testing.T) {
+	t.Parallel()
 	misspelt := &specs.Auth{Type: "bearr", Config: json.RawMessage(`{"token": {"env": "A"}}`)}
 	spec := serverSpec(t, "https://api.example.test", &specs.Sync{System: "t", Auth: misspelt, Entities: map[string]*specs.Entity{}})
 	if _, err := connectors.New(spec, connectors.Config{}); err == nil || !strings.Contains(err.Error(), `did you mean "bearer"?`) {
@@ -87,6 +90,7 @@ func TestAuthSelection(t *testing.T) {
 }
 
 func TestRegistriesRefuseDuplicatesAndTakeNewMethods(t *testing.T) {
+	t.Parallel()
 	r := connectors.DefaultAuth()
 	if err := r.Register(connectors.AuthMethod{Name: "bearer", Config: func() any { return new(struct{}) }, New: nil}); err == nil {
 		t.Error("an incomplete method was registered")

@@ -11,6 +11,7 @@ import (
 // past the timeout with a deadline error, leaves quick ones alone, and the
 // slot serves the next attempt with a fresh context.
 func TestDeadlinesEndLateAttemptsOnly(t *testing.T) {
+	t.Parallel()
 	d := newDeadlines(2, 40*time.Millisecond)
 	s, err := d.acquire(context.Background())
 	if err != nil {
@@ -49,6 +50,7 @@ func TestDeadlinesEndLateAttemptsOnly(t *testing.T) {
 // caller's, as canceled, not timed out; a slot lends one context to the
 // attempts of one caller context and makes a new one for another.
 func TestDeadlinesFollowTheCallersContext(t *testing.T) {
+	t.Parallel()
 	d := newDeadlines(1, time.Minute)
 	parent, cancel := context.WithCancel(context.Background())
 	s, err := d.acquire(parent)
@@ -78,6 +80,7 @@ func TestDeadlinesFollowTheCallersContext(t *testing.T) {
 // TestDeadlinesBoundConcurrency: with every slot taken, acquire waits,
 // and gives up with the caller's context.
 func TestDeadlinesBoundConcurrency(t *testing.T) {
+	t.Parallel()
 	d := newDeadlines(1, time.Minute)
 	s, _ := d.acquire(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)

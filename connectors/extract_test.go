@@ -20,6 +20,7 @@ func decode(t *testing.T, s string) any {
 }
 
 func TestPathLookup(t *testing.T) {
+	t.Parallel()
 	body := decode(t, `{"data": {"items": [{"id": 1}, {"id": 2}], "n": null}}`)
 	cases := []struct {
 		path string
@@ -43,6 +44,7 @@ func TestPathLookup(t *testing.T) {
 }
 
 func TestPathRecords(t *testing.T) {
+	t.Parallel()
 	body := decode(t, `{"data": {"units": {"edges": [{"node": {"id": "a"}}, {"node": {"id": "b"}}]}, "empty": null, "list": [{"id": "c"}], "bad": [1]}}`)
 	cases := []struct {
 		path    string
@@ -82,6 +84,7 @@ func TestPathRecords(t *testing.T) {
 }
 
 func TestPathSet(t *testing.T) {
+	t.Parallel()
 	m := map[string]any{"input": map[string]any{"filter": map[string]any{"a": "1"}}, "s": "x"}
 	if err := parsePath("input.paging.skip").set(m, 20); err != nil {
 		t.Fatal(err)
@@ -99,6 +102,7 @@ func TestPathSet(t *testing.T) {
 }
 
 func TestRelTarget(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		header, want string
 		ok           bool

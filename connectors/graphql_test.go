@@ -51,6 +51,7 @@ func newGraphQLAPI(t *testing.T, answer func(query string, vars map[string]any) 
 }
 
 func TestGraphQLUpsertSendsTheBodyAsItsVariable(t *testing.T) {
+	t.Parallel()
 	api, c := newGraphQLAPI(t, func(q string, vars map[string]any) any {
 		in := vars["t"].(map[string]any)
 		return map[string]any{"data": map[string]any{"upsertTenant": map[string]any{"id": "er-9", "externalTenantId": in["externalTenantId"]}}}
@@ -73,6 +74,7 @@ func TestGraphQLUpsertSendsTheBodyAsItsVariable(t *testing.T) {
 }
 
 func TestGraphQLErrorsAreTyped(t *testing.T) {
+	t.Parallel()
 	_, c := newGraphQLAPI(t, func(q string, vars map[string]any) any {
 		return map[string]any{
 			"data": map[string]any{"deleteTenant": nil},
@@ -97,6 +99,7 @@ func TestGraphQLErrorsAreTyped(t *testing.T) {
 }
 
 func TestGraphQLDeleteRendersVariables(t *testing.T) {
+	t.Parallel()
 	api, c := newGraphQLAPI(t, func(q string, vars map[string]any) any {
 		return map[string]any{"data": map[string]any{"deleteTenant": map[string]any{"statusCode": 200}}}
 	})
@@ -109,6 +112,7 @@ func TestGraphQLDeleteRendersVariables(t *testing.T) {
 }
 
 func TestGraphQLListPagesThroughVariablePaths(t *testing.T) {
+	t.Parallel()
 	const total = 5
 	api, c := newGraphQLAPI(t, func(q string, vars map[string]any) any {
 		paging := vars["input"].(map[string]any)["paging"].(map[string]any)

@@ -45,6 +45,7 @@ func truncatingList(t *testing.T, stop *specs.StopRules) (int, error) {
 }
 
 func TestTruncatedPageIsAnErrorWhenTheTotalTellsIt(t *testing.T) {
+	t.Parallel()
 	n, err := truncatingList(t, &specs.StopRules{Short: true, Total: "total"})
 	var pe *connectors.PagingError
 	if !errors.As(err, &pe) || pe.Kind != connectors.PagingIncomplete {
@@ -53,6 +54,7 @@ func TestTruncatedPageIsAnErrorWhenTheTotalTellsIt(t *testing.T) {
 }
 
 func TestShortPageWithMoreToComeIsNotTheLast(t *testing.T) {
+	t.Parallel()
 	n, err := truncatingList(t, &specs.StopRules{Short: true, HasMore: "more"})
 	if err != nil {
 		t.Fatal(err)

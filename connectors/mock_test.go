@@ -48,6 +48,7 @@ var (
 )
 
 func TestEveryStyleListsTheMock(t *testing.T) {
+	t.Parallel()
 	const n = 250
 	want := make([]string, n)
 	for i := range want {
@@ -84,6 +85,7 @@ func TestEveryStyleListsTheMock(t *testing.T) {
 // page and compares the live heap early in the listing with the live heap
 // at its end: pages the caller has dropped must not be kept.
 func TestListingMemoryDoesNotGrowWithTheDataSet(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("reads 50,000 records")
 	}

@@ -2,7 +2,6 @@ package connectors
 
 import (
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -196,9 +195,4 @@ func splitPath(p string) []segment {
 		p = p[end+1:]
 	}
 	return out
-}
-
-// methodHasBody reports whether a method carries a request body.
-func methodHasBody(method string) bool {
-	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch
 }

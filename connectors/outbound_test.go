@@ -59,6 +59,7 @@ func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error)
 }
 
 func TestServerVariables(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		vars    map[string]string
 		want    string
@@ -98,6 +99,7 @@ func TestServerVariables(t *testing.T) {
 }
 
 func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
+	t.Parallel()
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Error("the other host was called")
 	}))
@@ -128,6 +130,7 @@ func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
 }
 
 func TestRedirectToAnotherHostIsRefused(t *testing.T) {
+	t.Parallel()
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Error("the other host was called")
 	}))
@@ -152,6 +155,7 @@ func TestRedirectToAnotherHostIsRefused(t *testing.T) {
 }
 
 func TestTokenURLOutsideTheServersIsRefused(t *testing.T) {
+	t.Parallel()
 	cfg := &connectors.AuthOAuth2{
 		Grant: "client_credentials", TokenURL: "https://login.attacker.example/token",
 		ClientID: specs.Credential{Env: "ID"}, ClientSecret: specs.Credential{Env: "SECRET"},
@@ -170,6 +174,7 @@ func TestTokenURLOutsideTheServersIsRefused(t *testing.T) {
 }
 
 func TestBaseURLMustBeHTTP(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"file:///etc/passwd", "ftp://x.example", "//no-scheme.example", "https://user:pw@x.example"} {
 		_, err := connectors.New(serverSpec(t, "https://api.example.test", nil), connectors.Config{BaseURL: base})
 		if !errors.Is(err, connectors.ErrOutboundRefused) {
@@ -182,6 +187,7 @@ func TestBaseURLMustBeHTTP(t *testing.T) {
 }
 
 func TestQueryKeyIsScrubbedFromTransportErrors(t *testing.T) {
+	t.Parallel()
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	url := api.URL
 	api.Close() // connections are now refused

@@ -40,6 +40,7 @@ var pagingFixtures = map[string][]struct {
 }
 
 func TestPaginatorConformance(t *testing.T) {
+	t.Parallel()
 	for _, name := range connectors.DefaultPaginators().Names() {
 		fixtures, ok := pagingFixtures[name]
 		if !ok {

@@ -12,6 +12,7 @@ import (
 // TestDescribeListsEveryPlugin checks that specs sees every registered
 // auth method and paging style, a custom one included, with its config.
 func TestDescribeListsEveryPlugin(t *testing.T) {
+	t.Parallel()
 	p := connectors.DefaultPlugins()
 	custom := connectors.PaginatorMethod{Name: "single", Doc: "One page.", Config: func() any { return &struct{}{} },
 		New: func(any) (connectors.Paginator, error) { return nil, nil }}

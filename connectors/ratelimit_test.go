@@ -78,6 +78,7 @@ func get(t *testing.T, c *connectors.Client) {
 }
 
 func TestLocalRateLimitPacesRequests(t *testing.T) {
+	t.Parallel()
 	srv := newStampServer(t)
 	clock := connectortest.NewClock(time.Now())
 	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 2, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: clock})
@@ -137,6 +138,7 @@ func TestSharedRateLimitHoldsAcrossClients(t *testing.T) {
 }
 
 func TestRetryAfterPausesEveryClientOfTheInstance(t *testing.T) {
+	t.Parallel()
 	rdb := redistest.New(t)
 	srv := newStampServer(t)
 	rl := &specs.RateLimit{Requests: 100, Per: specs.Duration(time.Second)}
@@ -168,6 +170,7 @@ func TestRetryAfterPausesEveryClientOfTheInstance(t *testing.T) {
 }
 
 func TestConcurrencyIsCapped(t *testing.T) {
+	t.Parallel()
 	var inflight, most atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := inflight.Add(1)
@@ -200,6 +203,7 @@ func TestConcurrencyIsCapped(t *testing.T) {
 // TestTokenLoginsCountAgainstTheRateLimit: a partner counts its logins
 // as requests, so a login takes its place in the rate limit.
 func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
+	t.Parallel()
 	var logins atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/login" {
@@ -269,6 +273,7 @@ func (c *reasonClock) Sleep(ctx context.Context, d time.Duration) error {
 // TestWaitsTellTheirReason: a clock learns whether a wait is for the rate
 // limit, for a 429's Retry-After or for backoff after a failure.
 func TestWaitsTellTheirReason(t *testing.T) {
+	t.Parallel()
 	srv := newStampServer(t)
 	clock := &reasonClock{Clock: connectortest.NewClock(time.Now())}
 	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 1, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: clock})

@@ -60,6 +60,7 @@ func randomBody(r *rand.Rand, depth int) any {
 // TestEncodeJSONIsEncodingJSON compares the request body encoder with
 // encoding/json over many generated bodies, errors included.
 func TestEncodeJSONIsEncodingJSON(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	var plain, failed int
 	for i := range 5000 {
@@ -121,6 +122,7 @@ func BenchmarkEncodeBody(b *testing.B) {
 // TestSharedHeadersAreNotChanged: a request without header parameters
 // sends a shared header, and credentials go to a copy of it.
 func TestSharedHeadersAreNotChanged(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("https://api.example.com")
 	r := &request{op: &operation{name: "x", spec: &specs.Operation{}, method: http.MethodPost}, out: &outbound{base: base}, body: map[string]any{"a": 1}}
 	enc, err := r.encode()

@@ -40,6 +40,7 @@ func failFirst(api *tenantsAPI, method string, n int64, status int, header map[s
 var tenantBody = map[string]any{"externalId": "L-7", "lastName": "Noether"}
 
 func TestCreateAfterAmbiguousFailureFindsTheRecord(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusBadGateway, nil, func(r *http.Request) {
 		api.add(map[string]any{"externalId": "L-7", "lastName": "Noether"})
@@ -58,6 +59,7 @@ func TestCreateAfterAmbiguousFailureFindsTheRecord(t *testing.T) {
 }
 
 func TestCreateAfterAmbiguousFailureRepeatsWhenLookupFindsNothing(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	posts := failFirst(api, http.MethodPost, 1, http.StatusBadGateway, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -74,6 +76,7 @@ func TestCreateAfterAmbiguousFailureRepeatsWhenLookupFindsNothing(t *testing.T) 
 }
 
 func TestCreateWithoutSafetyIsNotRepeated(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	posts := failFirst(api, http.MethodPost, 1, http.StatusBadGateway, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -94,6 +97,7 @@ func TestCreateWithoutSafetyIsNotRepeated(t *testing.T) {
 }
 
 func TestCreateFailingEveryAttemptMayHaveBeenWritten(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	posts := failFirst(api, http.MethodPost, 10, http.StatusBadGateway, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -107,6 +111,7 @@ func TestCreateFailingEveryAttemptMayHaveBeenWritten(t *testing.T) {
 }
 
 func TestCreateRefusedWith4xxIsNotMarkedMaybeWritten(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusUnprocessableEntity, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -117,6 +122,7 @@ func TestCreateRefusedWith4xxIsNotMarkedMaybeWritten(t *testing.T) {
 }
 
 func TestCreateRefusedWith429IsRepeatedAfterRetryAfter(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "7"}, nil)
 	clock := connectortest.NewClock(time.Now())
@@ -130,6 +136,7 @@ func TestCreateRefusedWith429IsRepeatedAfterRetryAfter(t *testing.T) {
 }
 
 func TestCreateWithIdempotencyKeyIsRepeatedWithTheSameKey(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusInternalServerError, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -156,6 +163,7 @@ func TestCreateWithIdempotencyKeyIsRepeatedWithTheSameKey(t *testing.T) {
 }
 
 func TestRetryAfterForms(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name   string
@@ -187,6 +195,7 @@ func TestRetryAfterForms(t *testing.T) {
 }
 
 func TestRetryAfterBeyondBudgetIsNotAwaited(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodGet, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "3600"}, nil)
 	clock := connectortest.NewClock(time.Now())
@@ -205,6 +214,7 @@ func TestRetryAfterBeyondBudgetIsNotAwaited(t *testing.T) {
 }
 
 func TestTransientFailuresBackOffWithinAttempts(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	gets := failFirst(api, http.MethodGet, 10, http.StatusInternalServerError, nil, nil)
 	clock := connectortest.NewClock(time.Now())
@@ -229,6 +239,7 @@ func TestTransientFailuresBackOffWithinAttempts(t *testing.T) {
 }
 
 func TestClientErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	gets := failFirst(api, http.MethodGet, 10, http.StatusUnprocessableEntity, nil, nil)
 	c := api.client(t, connectors.Config{})
@@ -239,6 +250,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 }
 
 func TestDroppedConnectionsAreRetried(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	api.add(map[string]any{"externalId": "x"})
 	var drops atomic.Int64
@@ -260,6 +272,7 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 }
 
 func TestCanceledContextStopsWaiting(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodGet, 10, http.StatusServiceUnavailable, nil, nil)
 	ctx, cancel := context.WithCancel(context.Background())

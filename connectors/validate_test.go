@@ -16,6 +16,7 @@ import (
 var invalidBody = map[string]any{"externalId": "L-1", "lastName": ""}
 
 func TestStrictValidationRefusesABadRequestBeforeSending(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{Validation: connectors.ValidationStrict})
 	_, err := c.Upsert(context.Background(), "tenant", connectors.Write{Key: "L-1", Body: invalidBody})
@@ -39,6 +40,7 @@ func TestStrictValidationRefusesABadRequestBeforeSending(t *testing.T) {
 }
 
 func TestStrictValidationRefusesABadResponse(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	api.fault = func(w http.ResponseWriter, r *http.Request) bool {
 		writeJSON(w, http.StatusOK, map[string]any{"items": "not a list"})
@@ -56,6 +58,7 @@ func TestStrictValidationRefusesABadResponse(t *testing.T) {
 }
 
 func TestWarnValidationLogsAndSends(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	logs := &connectortest.Logs{}
 	c := api.client(t, connectors.Config{Validation: connectors.ValidationWarn, Logger: logs.Logger()})
@@ -72,6 +75,7 @@ func TestWarnValidationLogsAndSends(t *testing.T) {
 }
 
 func TestValidRequestsPassStrictValidation(t *testing.T) {
+	t.Parallel()
 	api := newTenantsAPI(t)
 	c := api.client(t, connectors.Config{Validation: connectors.ValidationStrict})
 	res, err := c.Upsert(context.Background(), "tenant", connectors.Write{Key: "L-1", Body: map[string]any{"externalId": "L-1", "lastName": "Hopper"}})

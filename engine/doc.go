@@ -41,6 +41,10 @@
 //   - engine/queue runs the engine from asynq: tasks, the worker, the
 //     scheduler, the run history and webhook deliveries turned into tasks.
 //     It sits above engine and imports it.
+//   - engine/bench measures the engine as users run it, for `specsync
+//     bench`, through the exported API of engine and engine/instance; it
+//     also imports connectors and its mock (the stand-ins), specs,
+//     transforms and internal packages.
 //
 // Around them: internal packages are leaves that import only each other;
 // transforms imports internal; specs imports transforms; connectors

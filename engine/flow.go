@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -47,7 +46,6 @@ type flow struct {
 	feeds    bool            // later flows include this flow's model records
 	recipe   string          // hash of everything besides the records that makes a payload
 	onlyID   bool            // nothing reads the destination's answers but their ids
-	warnOnce sync.Once
 }
 
 // owning reports whether the flow's source system owns the entity.

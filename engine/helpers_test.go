@@ -2,21 +2,8 @@ package engine
 
 import (
 	"sync"
-	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
-
-	"github.com/specsync/specsync/internal/keys"
-	"github.com/specsync/specsync/internal/redistest"
 )
-
-// newRedis returns a Redis client and a namespace unique to the test.
-func newRedis(t testing.TB) (redis.UniversalClient, keys.Namespace) {
-	t.Helper()
-	s := redistest.New(t)
-	return s.Client, keys.New(s.Prefix)
-}
 
 // testClock is a Clock that moves only when told.
 type testClock struct {

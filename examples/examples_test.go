@@ -57,6 +57,7 @@ func requireNoFindings(t *testing.T, fs specs.Findings) {
 // orders the entities as the partners need them: owners before the
 // economic units they own, tenants and units before leases.
 func TestRealEstateModel(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	want := []string{"owner", "economic_unit", "building", "tenant", "unit", "lease", "owner_contract", "prospect"}
 	if diff := cmp.Diff(want, model.Order); diff != "" {
@@ -67,6 +68,7 @@ func TestRealEstateModel(t *testing.T) {
 // TestRealEstateSpecs loads every connector spec of the example and
 // validates it against the model; not a single finding is allowed.
 func TestRealEstateSpecs(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	for _, path := range specPaths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -83,12 +85,14 @@ func TestRealEstateSpecs(t *testing.T) {
 // TestValidateFiles runs the whole example through ValidateFiles, the
 // entry point of the validate command.
 func TestValidateFiles(t *testing.T) {
+	t.Parallel()
 	requireNoFindings(t, specs.ValidateFiles(modelPath, specPaths, loadOptions))
 }
 
 // TestEverRealImportOrder pins the order EverReal documents for imports:
 // owners, property groups, properties, units, tenants.
 func TestEverRealImportOrder(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	spec, _, err := specs.Load("realestate/everreal.json", loadOptions)
 	if err != nil || spec == nil {
@@ -106,6 +110,7 @@ func TestEverRealImportOrder(t *testing.T) {
 // must be among its findings. Models are loaded alone, specs are also
 // validated against the real-estate model.
 func TestInvalid(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	files := invalidFiles(t)
 	if len(files) == 0 {

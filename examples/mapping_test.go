@@ -49,6 +49,7 @@ func readRecord(t *testing.T, name string) map[string]any {
 // TestSampleRecordsMatchModel checks every sample record against its
 // model schema, so that the mapping tests start from valid data.
 func TestSampleRecordsMatchModel(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	for _, entity := range model.Order {
 		if entity == "prospect" {
@@ -65,6 +66,7 @@ func TestSampleRecordsMatchModel(t *testing.T) {
 // bodies with testdata/mapped/SYSTEM_ENTITY.json. Apply also validates
 // each body against the operation's input schema.
 func TestWriteMappings(t *testing.T) {
+	t.Parallel()
 	model := loadModel(t)
 	env := transforms.NewEnv()
 	for path, names := range pushed {
@@ -89,6 +91,7 @@ func TestWriteMappings(t *testing.T) {
 // TestReadMapping maps the sample EverReal candidate to a prospect and
 // checks it against the model schema (Apply validates it) and the golden.
 func TestReadMapping(t *testing.T) {
+	t.Parallel()
 	out := readProspect(t)
 	if want := readRecord(t, "everreal_candidate")["id"]; out["id"] != want {
 		t.Errorf("prospect id %v, want the candidate's key %v", out["id"], want)

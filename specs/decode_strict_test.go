@@ -28,6 +28,7 @@ func decodeYAML(t *testing.T, doc string) (*Sync, []string) {
 }
 
 func TestDecodeStrictAliases(t *testing.T) {
+	t.Parallel()
 	s, got := decodeYAML(t, `
 system: s
 pagination: &paging
@@ -45,6 +46,7 @@ entities:
 }
 
 func TestDecodeStrictDuplicateKey(t *testing.T) {
+	t.Parallel()
 	s, got := decodeYAML(t, `{"system": "first", "system": "second", "entities": {}}`)
 	if diff := cmp.Diff([]string{"invalid-value /system"}, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -55,6 +57,7 @@ func TestDecodeStrictDuplicateKey(t *testing.T) {
 }
 
 func TestDecodeStrictKeepsGoodParts(t *testing.T) {
+	t.Parallel()
 	s, got := decodeYAML(t, `
 system: s
 rateLimit: {requests: 10, per: 2m, burst: "x"}
@@ -72,6 +75,7 @@ entities:
 }
 
 func TestDecodeStrictLiteralSecretKinds(t *testing.T) {
+	t.Parallel()
 	for _, secret := range []string{"123456", "true"} {
 		_, got := decodeYAML(t, `
 system: s
@@ -91,6 +95,7 @@ webhooks:
 // TestDecodeStrictAliasExpansion checks that a document whose aliases
 // expand exponentially is refused quickly with one finding.
 func TestDecodeStrictAliasExpansion(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("system: s\nentities: {}\nwebhooks:\n  event: e\n  events: {}\n")
 	b.WriteString("x0: &a0 [a, a, a, a, a, a, a, a, a, a]\n")
@@ -118,6 +123,7 @@ func TestDecodeStrictAliasExpansion(t *testing.T) {
 }
 
 func TestDecodeStrictWholeNumbers(t *testing.T) {
+	t.Parallel()
 	s, got := decodeYAML(t, `{"system": "s", "entities": {}, "rateLimit": {"requests": 1e2, "burst": 20.0, "concurrency": 2.5}, "retry": {"maxAttempts": 99999999999}}`)
 	want := []string{"invalid-type /rateLimit/concurrency", "invalid-value /retry/maxAttempts"}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -9,6 +9,7 @@ import (
 // connector specs) loads and validates with no error finding. It is
 // skipped while the example has no files.
 func TestExamplesValidate(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("../examples/realestate/*.json")
 	if err != nil {
 		t.Fatal(err)

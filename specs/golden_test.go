@@ -25,6 +25,7 @@ func loadOptions() specs.LoadOptions {
 // compares its findings, in their String form, with the fixture's .golden
 // file. Specs are also validated against testdata/model.json.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	model, _, err := specs.LoadModel(goldenModel, loadOptions())
 	if err != nil {
 		t.Fatal(err)

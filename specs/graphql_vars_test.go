@@ -7,6 +7,7 @@ import (
 )
 
 func TestGraphQLVariables(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, doc string
 		want      map[string]bool

@@ -12,6 +12,7 @@ import (
 // TestLiteralSecretNeverPrinted checks that the literal secrets of the
 // fixtures are reported without their value, in text and in JSON.
 func TestLiteralSecretNeverPrinted(t *testing.T) {
+	t.Parallel()
 	for path, secret := range map[string]string{
 		"testdata/decode_errors.json":      "s3cr3t-literal-value",
 		"testdata/decode_errors_yaml.yaml": "hunter2-literal",

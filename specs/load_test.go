@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoadUnreadable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, data string
 		line, col  int
@@ -43,6 +44,7 @@ func TestLoadUnreadable(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
 	_, _, err := Load(filepath.Join(t.TempDir(), "nope.json"), LoadOptions{})
 	if !errors.Is(err, ErrUnreadable) || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("error %v wraps neither ErrUnreadable nor os.ErrNotExist", err)
@@ -54,6 +56,7 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestAllowExternalFiles(t *testing.T) {
+	t.Parallel()
 	for _, opts := range []LoadOptions{{}, {AllowExternalFiles: true}} {
 		spec, fs, err := Load("testdata/refs/outside.json", opts)
 		if err != nil {
@@ -69,6 +72,7 @@ func TestAllowExternalFiles(t *testing.T) {
 // TestRemoteRefs serves a schema over HTTP: refused by default without a
 // request, read when AllowRemoteRefs is set.
 func TestRemoteRefs(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
@@ -91,6 +95,7 @@ func TestRemoteRefs(t *testing.T) {
 // TestSymlinkOutsideRefused checks that a link inside the spec's folder
 // to a file outside it is refused like the file itself.
 func TestSymlinkOutsideRefused(t *testing.T) {
+	t.Parallel()
 	outside, dir := t.TempDir(), t.TempDir()
 	target := filepath.Join(outside, "common.json")
 	if err := os.WriteFile(target, []byte(`{"components": {"schemas": {"Item": {"type": "object"}}}}`), 0o644); err != nil {
@@ -130,6 +135,7 @@ func hasCode(fs Findings, code string) bool {
 const goldenModel = "testdata/model.json"
 
 func TestSwagger2KeepsXSync(t *testing.T) {
+	t.Parallel()
 	spec, _, err := Load("testdata/swagger2.json", LoadOptions{})
 	if err != nil || spec == nil {
 		t.Fatalf("err=%v spec=%v", err, spec)
@@ -143,6 +149,7 @@ func TestSwagger2KeepsXSync(t *testing.T) {
 }
 
 func TestLoadOpenAPI31YAML(t *testing.T) {
+	t.Parallel()
 	spec, fs, err := Load("testdata/valid_graphql.yaml", LoadOptions{})
 	if err != nil || fs.HasErrors() {
 		t.Fatalf("err=%v findings=%v", err, fs)
@@ -157,6 +164,7 @@ func TestLoadOpenAPI31YAML(t *testing.T) {
 }
 
 func TestValidateFiles(t *testing.T) {
+	t.Parallel()
 	fs := ValidateFiles(goldenModel, []string{"testdata/valid.json", "testdata/validate_model.json", "testdata/broken.json"}, LoadOptions{})
 	var files []string
 	for _, f := range fs {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestModelOrder(t *testing.T) {
+	t.Parallel()
 	model, fs, err := LoadModel(goldenModel, LoadOptions{})
 	if err != nil || len(fs) > 0 {
 		t.Fatal(err, fs)
@@ -19,6 +20,7 @@ func TestModelOrder(t *testing.T) {
 }
 
 func TestDependencyOrderCycles(t *testing.T) {
+	t.Parallel()
 	entities := map[string]*ModelEntity{
 		"a": {References: map[string]string{"b_id": "b"}},
 		"b": {References: map[string]string{"c_id": "c"}},

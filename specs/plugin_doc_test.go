@@ -10,5 +10,6 @@ import (
 // TestPluginsDoc fails when docs/plugins.md differs from what the built-in
 // plug-ins describe; -update rewrites it.
 func TestPluginsDoc(t *testing.T) {
+	t.Parallel()
 	golden.Check(t, "../docs/plugins.md", []byte(specs.PluginsMarkdown(loadOptions().Plugins)))
 }

@@ -22,6 +22,7 @@ const oldShapeDoc = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}
 // plug-ins described, the credential becomes a reference; without, every
 // string is left out.
 func TestOldShapeHintHidesSecrets(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		opts specs.LoadOptions
 		want string
@@ -46,6 +47,7 @@ func TestOldShapeHintHidesSecrets(t *testing.T) {
 // chosen config into Settings, and reports an unknown type with the
 // closest names.
 func TestPluginChosenByType(t *testing.T) {
+	t.Parallel()
 	doc := strings.Replace(oldShapeDoc, `{"apiKey": {"in": "header", "name": "X-Key", "key": "s3cret-value"}}`,
 		`{"type": "apiKey", "in": "header", "name": "X-Key", "key": {"env": "KEY"}}`, 1)
 	spec, fs, err := specs.LoadBytes("new.json", []byte(doc), loadOptions())
@@ -65,6 +67,7 @@ func TestPluginChosenByType(t *testing.T) {
 // TestPluginJSONRoundTrip checks that an Auth and a Pagination built in Go
 // encode type and shared keys beside the config's keys, and decode back.
 func TestPluginJSONRoundTrip(t *testing.T) {
+	t.Parallel()
 	auth := specs.NewAuth("bearer", &connectors.AuthBearer{Token: specs.Credential{Env: "T"}})
 	data, err := json.Marshal(auth)
 	if err != nil || string(data) != `{"token":{"env":"T"},"type":"bearer"}` {
@@ -86,6 +89,7 @@ func TestPluginJSONRoundTrip(t *testing.T) {
 // TestPluginsRegister checks that a registry refuses incomplete plug-ins
 // and a second one of a name, and lists names by kind.
 func TestPluginsRegister(t *testing.T) {
+	t.Parallel()
 	r := &specs.Plugins{}
 	cfg := func() any { return &struct{}{} }
 	if err := r.Register(specs.Plugin{Kind: specs.PluginAuth, Name: "x"}); err == nil {

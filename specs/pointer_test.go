@@ -7,6 +7,7 @@ import (
 )
 
 func TestSchemaAt(t *testing.T) {
+	t.Parallel()
 	model, _, err := LoadModel(goldenModel, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ var schemaFiles = map[string]func() ([]byte, error){
 // TestSchemaFile fails when a committed schema file differs from what the
 // Go types generate; -update rewrites it.
 func TestSchemaFile(t *testing.T) {
+	t.Parallel()
 	for file, gen := range schemaFiles {
 		got, err := gen()
 		if err != nil {
@@ -33,6 +34,7 @@ func TestSchemaFile(t *testing.T) {
 // that definitions refuse unknown keys. Auth and Pagination are one
 // variant per plug-in (TestSchemaPluginVariants).
 func TestSchemaCoversFields(t *testing.T) {
+	t.Parallel()
 	syncSchema := func() ([]byte, error) { return Schema(nil) }
 	for root, gen := range map[reflect.Type]func() ([]byte, error){reflect.TypeFor[Sync](): syncSchema, reflect.TypeFor[ModelSync](): ModelSchema} {
 		defs := schemaDefs(t, gen)

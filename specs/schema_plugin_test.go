@@ -20,6 +20,7 @@ import (
 // TestSyncSchemaFile fails when x-sync.schema.json differs from what the
 // Go types and the built-in plug-ins generate; -update rewrites it.
 func TestSyncSchemaFile(t *testing.T) {
+	t.Parallel()
 	got, err := specs.Schema(loadOptions().Plugins)
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,7 @@ func TestSyncSchemaFile(t *testing.T) {
 // kind's definition that fixes type, refuses unknown keys and has every
 // key of the plug-in's config.
 func TestSchemaPluginVariants(t *testing.T) {
+	t.Parallel()
 	plugins := loadOptions().Plugins
 	data, err := specs.Schema(plugins)
 	if err != nil {
@@ -91,6 +93,7 @@ var structuralCodes = []string{specs.CodeUnknownKey, specs.CodeInvalidType, spec
 // the schema accepts exactly the documents the strict decoder reports no
 // structural finding for.
 func TestSchemaAgreesWithDecoder(t *testing.T) {
+	t.Parallel()
 	schema := compileSchema(t)
 	paths := append(fixtures(t), exampleSpecs(t)...)
 	for _, path := range paths {
@@ -115,6 +118,7 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 // TestSchemaRefusesUnknownKeys checks the schema rejects an unknown key in
 // a nested object and a literal secret.
 func TestSchemaRefusesUnknownKeys(t *testing.T) {
+	t.Parallel()
 	schema := compileSchema(t)
 	for name, doc := range map[string]string{
 		"unknown key":    `{"system": "s", "entities": {"e": {"model": "m", "key": "k", "lisst": {}}}}`,

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSourceMapLocate(t *testing.T) {
+	t.Parallel()
 	jsonDoc := "{\n  \"a\": {\n    \"b/c\": [10, {\"d\": true}]\n  },\n  \"é\": \"x\"\n}\n"
 	yamlDoc := "a:\n  b/c:\n    - 10\n    - d: true\né: x\n"
 	tests := []struct {
@@ -41,6 +42,7 @@ func TestSourceMapLocate(t *testing.T) {
 }
 
 func TestSourceMapNil(t *testing.T) {
+	t.Parallel()
 	var m *SourceMap
 	if line, col := m.Locate("/a"); line != 0 || col != 0 {
 		t.Errorf("nil SourceMap located /a at %d:%d", line, col)
@@ -48,6 +50,7 @@ func TestSourceMapNil(t *testing.T) {
 }
 
 func TestNewSourceMapBrokenYAML(t *testing.T) {
+	t.Parallel()
 	if _, err := NewSourceMap([]byte("a: [1,\n  b: 2")); err == nil {
 		t.Error("no error for broken YAML")
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSpecOperation(t *testing.T) {
+	t.Parallel()
 	spec := mustLoad(t, "testdata/valid.json")
 	tests := []struct {
 		id, method, path string
@@ -38,6 +39,7 @@ func TestSpecOperation(t *testing.T) {
 }
 
 func TestWriteSchema(t *testing.T) {
+	t.Parallel()
 	spec := mustLoad(t, "testdata/valid.json")
 	unit, ok := spec.Entity("unit")
 	if !ok {
@@ -63,6 +65,7 @@ func TestWriteSchema(t *testing.T) {
 }
 
 func TestSpecOrder(t *testing.T) {
+	t.Parallel()
 	model, fs, err := LoadModel(goldenModel, LoadOptions{})
 	if err != nil || len(fs) > 0 {
 		t.Fatal(err, fs)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestEditDistance(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want int
@@ -28,6 +29,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	keys := []string{"model", "key", "id", "list", "lookup", "sourceOfTruth", "incremental"}
 	tests := []struct {
 		word string
@@ -52,6 +54,7 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestDidYouMean(t *testing.T) {
+	t.Parallel()
 	ids := []string{"listUnits", "getUnit", "setUnit"}
 	tests := []struct{ word, want string }{
 		{"listUnit", `did you mean "listUnits"?`},

@@ -10,6 +10,7 @@ import (
 // TestSmallDecimalTextAgrees: fixed's int64 text is StringFixed's, at the
 // edges of rounding, signs, zeros and the int64 range.
 func TestSmallDecimalTextAgrees(t *testing.T) {
+	t.Parallel()
 	coefs := []int64{0, 1, -1, 4, 5, -5, 6, 45, -45, 49, 50, -50, 51, 95, 99, 100, 12345, -12345, 999_999_999_999_999_999, -999_999_999_999_999_999, 500_000_000_000_000_000, math.MaxInt64, math.MinInt64}
 	small := 0
 	for _, c := range coefs {

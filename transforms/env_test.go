@@ -12,6 +12,7 @@ import (
 // other templates against a real file and checks that compiling fails and
 // that the file's content never shows.
 func TestSandboxCannotReadFiles(t *testing.T) {
+	t.Parallel()
 	const secret = "content-of-the-secret-file"
 	dir := t.TempDir()
 	file := filepath.Join(dir, "secret.txt")
@@ -52,6 +53,7 @@ func TestSandboxCannotReadFiles(t *testing.T) {
 }
 
 func TestSandboxLoaderRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.txt")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
@@ -64,6 +66,7 @@ func TestSandboxLoaderRefuses(t *testing.T) {
 }
 
 func TestSandboxAllowsDataTags(t *testing.T) {
+	t.Parallel()
 	runRenderCases(t, []renderCase{
 		{name: "for", src: "{% for x in r.l %}{{ x }};{% endfor %}", vars: Vars{"r": map[string]any{"l": []any{"a", "b"}}}, want: "a;b;"},
 		{name: "with", src: "{% with y=r.a %}{{ y|upper }}{% endwith %}", vars: Vars{"r": map[string]any{"a": "q"}}, want: "Q"},
@@ -76,6 +79,7 @@ func TestSandboxAllowsDataTags(t *testing.T) {
 // TestEnvsAreIndependent checks that two environments work side by side
 // (the filter registration is shared and happens once).
 func TestEnvsAreIndependent(t *testing.T) {
+	t.Parallel()
 	a, b := NewEnv(), NewEnv()
 	ta, err := a.Compile("{{ x|decimal:1 }}")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v}} }
 	runRenderCases(t, []renderCase{
 		{name: "required passes", src: `{{ r.v|required }}`, vars: r("x"), want: "x"},
@@ -24,6 +25,7 @@ func TestCheckFilters(t *testing.T) {
 }
 
 func TestRequiredIsErrRequired(t *testing.T) {
+	t.Parallel()
 	tpl, err := NewEnv().Compile(`{{ r|required }}`)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +37,7 @@ func TestRequiredIsErrRequired(t *testing.T) {
 }
 
 func TestCheckArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{`{{ r|pattern:"(" }}`, `{{ r|maxlength:"x" }}`, `{{ r|maxlength }}`, `{{ r|truncate:-1 }}`} {
 		if _, err := env.Compile(src); err == nil {

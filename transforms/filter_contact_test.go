@@ -6,6 +6,7 @@ import (
 )
 
 func TestContactFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v}} }
 	runRenderCases(t, []renderCase{
 		{name: "email", src: `{{ r.v|email }}`, vars: r(" Max.Muster@Beispiel.DE "), want: "Max.Muster@beispiel.de"},
@@ -49,6 +50,7 @@ func TestContactFilters(t *testing.T) {
 }
 
 func TestCountryList(t *testing.T) {
+	t.Parallel()
 	byCode := make(map[string]bool)
 	seen := make(map[string]string)
 	for _, line := range strings.Split(countriesCSV, "\n") {

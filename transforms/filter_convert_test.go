@@ -6,6 +6,7 @@ import (
 )
 
 func TestConvertFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v}} }
 	runRenderCases(t, []renderCase{
 		{name: "string float", src: `x{{ r.v|string }}`, vars: r(2.5), want: "x2.5"},

@@ -3,6 +3,7 @@ package transforms
 import "testing"
 
 func TestCurrencyFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v}} }
 	runRenderCases(t, []renderCase{
 		{name: "iso upper", src: `{{ r.v|iso4217 }}`, vars: r("chf"), want: "CHF"},
@@ -26,6 +27,7 @@ func TestCurrencyFilters(t *testing.T) {
 }
 
 func TestCurrencyList(t *testing.T) {
+	t.Parallel()
 	codes := currencies()
 	if len(codes) < 170 {
 		t.Errorf("only %d ISO 4217 codes embedded", len(codes))

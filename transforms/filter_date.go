@@ -47,14 +47,6 @@ type moment struct {
 	dateOnly bool
 }
 
-// value returns m as a template value.
-func (m moment) value() any {
-	if m.dateOnly {
-		return calendarDate{m.t}
-	}
-	return m.t
-}
-
 // toMoment reads a date or instant from a template value. ok is false for
 // an empty value.
 func toMoment(v any) (m moment, ok bool, err error) {
@@ -73,6 +65,7 @@ func toMoment(v any) (m moment, ok bool, err error) {
 		return unixMoment(text(v))
 	case float64:
 		if v != math.Trunc(v) {
+			//lint:ignore ST1005 Unix is a proper noun
 			return moment{}, false, errors.New("Unix seconds must be a whole number")
 		}
 		return unixMoment(text(v))
@@ -171,6 +164,7 @@ func isUnixText(s string) bool {
 func parseUnix(s string) (moment, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < -62135596800 || n > 253402300799 {
+		//lint:ignore ST1005 Unix is a proper noun
 		return moment{}, fmt.Errorf("Unix seconds %s are out of range (years 1 to 9999)", s)
 	}
 	return moment{t: time.Unix(n, 0).UTC()}, nil

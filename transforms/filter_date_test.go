@@ -7,6 +7,7 @@ import (
 )
 
 func TestDateFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v}} }
 	runRenderCases(t, []renderCase{
 		{name: "iso date", src: `{{ r.v|date:"02.01.2006" }}`, vars: r("2024-02-29"), want: "29.02.2024"},
@@ -48,6 +49,7 @@ func TestDateFilters(t *testing.T) {
 }
 
 func TestDateArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{
 		`{{ r.v|tz:"Mars/Olympus" }}`,

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseDecimal(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in, want string // want "" means an error
 	}{
@@ -33,6 +34,7 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestDecimalFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars {
 		return Vars{"r": map[string]any{"v": v, "a": "10,50", "b": json.Number("0.25"), "none": nil}}
 	}
@@ -70,6 +72,7 @@ func TestDecimalFilters(t *testing.T) {
 }
 
 func TestDecimalArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{`{{ r|decimal:"two" }}`, `{{ r|decimal:19 }}`, `{{ r|decimal_de:"x" }}`, `{{ r|parse_decimal:";" }}`, `{{ r|parse_decimal }}`} {
 		if _, err := env.Compile(src); err == nil {

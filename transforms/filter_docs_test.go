@@ -13,10 +13,12 @@ var docsPath = filepath.Join("..", "docs", "filters.md")
 // TestFiltersDoc checks that docs/filters.md is what Filters generates;
 // go test -run TestFiltersDoc -update (or go generate) rewrites it.
 func TestFiltersDoc(t *testing.T) {
+	t.Parallel()
 	golden.Check(t, docsPath, []byte(FiltersMarkdown()))
 }
 
 func TestEveryFilterHasACategory(t *testing.T) {
+	t.Parallel()
 	known := make(map[string]bool)
 	for _, c := range categories {
 		known[c.key] = true

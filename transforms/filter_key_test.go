@@ -3,6 +3,7 @@ package transforms
 import "testing"
 
 func TestKeyFilters(t *testing.T) {
+	t.Parallel()
 	vars := Vars{"u": map[string]any{"client": "1001", "eu": 17, "no": "3", "dash": "a-b", "empty": "", "parts": []any{"x", "y"}}}
 	runRenderCases(t, []renderCase{
 		{name: "two parts", src: `{{ u.client|append:u.eu|key:"-" }}`, vars: vars, want: "1001-17"},
@@ -19,6 +20,7 @@ func TestKeyFilters(t *testing.T) {
 }
 
 func TestKeyArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{`{{ r|key:"+" }}`, `{{ r|key:"--" }}`, `{{ r|key }}`} {
 		if _, err := env.Compile(src); err == nil {

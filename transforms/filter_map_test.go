@@ -7,6 +7,7 @@ import (
 )
 
 func TestValueFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v, "other": "fallback", "none": nil}} }
 	const usage = `"Wohnung=living, Wohnraum=living,Büro=commercial ,*=other"`
 	runRenderCases(t, []renderCase{
@@ -28,6 +29,7 @@ func TestValueFilters(t *testing.T) {
 }
 
 func TestMapErrorNamesOptions(t *testing.T) {
+	t.Parallel()
 	tpl, err := NewEnv().Compile(`{{ r|map:"Wohnung=living,Büro=commercial" }}`)
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +42,7 @@ func TestMapErrorNamesOptions(t *testing.T) {
 }
 
 func TestMapArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{
 		`{{ r|map:"a" }}`, `{{ r|map:"a=b,a=c" }}`, `{{ r|map:"*=a,*=b" }}`, `{{ r|map:"=x" }}`, `{{ r|map }}`,

@@ -3,6 +3,7 @@ package transforms
 import "testing"
 
 func TestStringFilters(t *testing.T) {
+	t.Parallel()
 	r := func(v any) Vars { return Vars{"r": map[string]any{"v": v, "l": []any{"a", 1, true}}} }
 	runRenderCases(t, []renderCase{
 		{name: "trim", src: `[{{ r.v|trim }}]`, vars: r("\t a b \n"), want: "[a b]"},
@@ -27,6 +28,7 @@ func TestStringFilters(t *testing.T) {
 }
 
 func TestStringArgumentErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{
 		`{{ r|replace:"ab" }}`, `{{ r|replace:"=>b" }}`, `{{ r|regex_replace:"(=>x" }}`, `{{ r|split:"" }}`,

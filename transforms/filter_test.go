@@ -9,6 +9,7 @@ import (
 // with the documented result, so the docs cannot promise what the code
 // does not do.
 func TestFilterExamples(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, f := range Filters() {
 		t.Run(f.Name, func(t *testing.T) {
@@ -31,6 +32,7 @@ func TestFilterExamples(t *testing.T) {
 }
 
 func TestFiltersSortedAndUnique(t *testing.T) {
+	t.Parallel()
 	fs := Filters()
 	for i := 1; i < len(fs); i++ {
 		if fs[i-1].Name >= fs[i].Name {

@@ -120,6 +120,7 @@ func (g schemaGen) wild() any {
 // against generated schemas, with and without the precheck: the errors
 // must be the same, and the precheck must prove a good share valid.
 func TestPrecheckAgreesWithKinOpenAPI(t *testing.T) {
+	t.Parallel()
 	g := schemaGen{r: rand.New(rand.NewPCG(1, 2))}
 	var proved, invalid, compiled int
 	for range 300 {
@@ -162,6 +163,7 @@ func TestPrecheckAgreesWithKinOpenAPI(t *testing.T) {
 // TestPrecheckRefusesUnknownKeywords leaves schemas with keywords it does
 // not judge to kin-openapi.
 func TestPrecheckRefusesUnknownKeywords(t *testing.T) {
+	t.Parallel()
 	for name, s := range map[string]*openapi3.Schema{
 		"minimum":       openapi3.NewObjectSchema().WithProperty("n", openapi3.NewFloat64Schema().WithMin(1)),
 		"allOf":         openapi3.NewAllOfSchema(openapi3.NewObjectSchema()),

@@ -57,6 +57,7 @@ func outcomeOf(t *testing.T, out map[string]any, err error) outcome {
 // TestTenantWriteGolden maps the records under testdata/tenant_write and
 // compares result or errors with the golden files next to them.
 func TestTenantWriteGolden(t *testing.T) {
+	t.Parallel()
 	m := tenantMapping(t)
 	files, _ := filepath.Glob(filepath.Join("testdata", "tenant_write", "*.vars.json"))
 	if len(files) == 0 {
@@ -81,6 +82,7 @@ func TestTenantWriteGolden(t *testing.T) {
 // the chain cannot take gives the same results and errors as running
 // every field alone.
 func TestBatchAndSingleAgree(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"either":  "{{ r.a or r.b }}",
 		"first":   "{{ r.list.0|upper }}",
@@ -115,6 +117,7 @@ func TestBatchAndSingleAgree(t *testing.T) {
 }
 
 func TestCompileMappingListsAllProblems(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"a":    "{{ x|nosuchfilter }}",
 		"ok":   "{{ x }}",
@@ -146,6 +149,7 @@ func TestCompileMappingListsAllProblems(t *testing.T) {
 }
 
 func TestFieldsAndTemplates(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"a/b":  "{{ x }}",
 		"n":    json.Number("5"),
@@ -166,6 +170,7 @@ func TestFieldsAndTemplates(t *testing.T) {
 }
 
 func TestIdentityMapping(t *testing.T) {
+	t.Parallel()
 	m, err := NewEnv().CompileMapping(nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -189,6 +194,7 @@ func TestIdentityMapping(t *testing.T) {
 }
 
 func TestIdentityMappingValidates(t *testing.T) {
+	t.Parallel()
 	m, err := NewEnv().CompileMapping(nil, loadSchema(t, "Typed"))
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +207,7 @@ func TestIdentityMappingValidates(t *testing.T) {
 }
 
 func TestCoercion(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"count":  "{{ r.count }}",
 		"ratio":  "{{ r.ratio }}",
@@ -237,6 +244,7 @@ func TestCoercion(t *testing.T) {
 }
 
 func TestCoercionFailures(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"count": "{{ r.count }}", "ratio": "{{ r.ratio }}", "active": "{{ r.active }}",
 		"day": "{{ r.day }}", "at": "{{ r.at }}", "tags": "{{ r.tags }}", "label": "{{ r.label }}",
@@ -265,6 +273,7 @@ func TestCoercionFailures(t *testing.T) {
 }
 
 func TestRequiredEmptyAndOptionalOmitted(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{"count": "{{ r.count }}", "label": "{{ r.label }}", "extra": map[string]any{"x": "{{ r.none }}"}}
 	m, err := NewEnv().CompileMapping(tree, loadSchema(t, "Typed"))
 	if err != nil {
@@ -285,6 +294,7 @@ func TestRequiredEmptyAndOptionalOmitted(t *testing.T) {
 }
 
 func TestConstantsAndArrays(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"externalTenantId": "{{ l.id }}", "unitId": "u", "externalUnitId": "{{ l.unit }}",
 		"firstName": "A", "lastName": "B", "meta": map[string]any{"source": "erp"},
@@ -312,6 +322,7 @@ func TestConstantsAndArrays(t *testing.T) {
 }
 
 func TestSchemaViolationsBecomeFieldErrors(t *testing.T) {
+	t.Parallel()
 	tree := map[string]any{
 		"externalTenantId": "{{ l.id }}", "unitId": "u", "externalUnitId": "e",
 		"firstName": "{{ l.long }}", "lastName": "B", "coldRent": "{{ l.rent }}",
@@ -344,6 +355,7 @@ func TestSchemaViolationsBecomeFieldErrors(t *testing.T) {
 }
 
 func TestApplyConcurrent(t *testing.T) {
+	t.Parallel()
 	m := tenantMapping(t)
 	var vars Vars
 	readJSON(t, filepath.Join("testdata", "tenant_write", "complete.vars.json"), &vars)
@@ -374,6 +386,7 @@ func TestApplyConcurrent(t *testing.T) {
 }
 
 func TestApplyIsHashStable(t *testing.T) {
+	t.Parallel()
 	m := tenantMapping(t)
 	var vars Vars
 	readJSON(t, filepath.Join("testdata", "tenant_write", "instants.vars.json"), &vars)

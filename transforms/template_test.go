@@ -41,6 +41,7 @@ var chainTemplates = []string{
 // TestChainAndPongo2Agree evaluates templates once through the chain and
 // once through pongo2's interpreter and compares values and errors.
 func TestChainAndPongo2Agree(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range chainTemplates {
 		tpl, err := env.Compile(src)
@@ -82,6 +83,7 @@ func errorShape(err error) string {
 }
 
 func TestChainRefusesOtherSyntax(t *testing.T) {
+	t.Parallel()
 	for _, src := range []string{
 		`{{ a or b }}`, `{{ a.0 }}`, `{{ a[0] }}`, `{{ a|default:1.5 }}`, `{{ a|f(x) }}`,
 		`{{ "lit"|upper }}`, `{{ a }} `, `{{ a|cut:"\n" }}`, `{{ a . b }}`, `{{ a|default:-1 }}`,
@@ -94,6 +96,7 @@ func TestChainRefusesOtherSyntax(t *testing.T) {
 }
 
 func TestRenderExpressionKeepsType(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	tpl, err := env.Compile(`{{ r.tags|split:"," }}`)
 	if err != nil {
@@ -113,6 +116,7 @@ func TestRenderExpressionKeepsType(t *testing.T) {
 }
 
 func TestRenderCanonicalText(t *testing.T) {
+	t.Parallel()
 	runRenderCases(t, []renderCase{
 		{name: "float shortest", src: "{{ r.f }}", vars: Vars{"r": map[string]any{"f": 0.1}}, want: "0.1"},
 		{name: "float in text", src: "x={{ r.f|string }}", vars: Vars{"r": map[string]any{"f": 1e21}}, want: "x=1000000000000000000000"},
@@ -127,6 +131,7 @@ func TestRenderCanonicalText(t *testing.T) {
 }
 
 func TestCompileErrorPosition(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, c := range []struct {
 		src       string
@@ -155,6 +160,7 @@ func TestCompileErrorPosition(t *testing.T) {
 // comes from a variable compile, though the variable is empty at compile
 // time, while a filter written without its argument does not.
 func TestArgumentsFromVariablesCompile(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{
 		`{{ r.v|tz:r.zone }}`, `{{ r.v|map:r.m }}`, `{{ r.v|key:r.sep }}`, `{{ r.v|split:r.sep|join:r.sep }}`,
@@ -177,6 +183,7 @@ func TestArgumentsFromVariablesCompile(t *testing.T) {
 }
 
 func TestRenderErrors(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	vars := Vars{"r": map[string]any{"s": "text", "n": "x"}}
 	for _, c := range []struct {
@@ -207,6 +214,7 @@ type panicky struct{}
 func (panicky) String() string { panic("boom") }
 
 func TestRenderNeverPanics(t *testing.T) {
+	t.Parallel()
 	env := NewEnv()
 	for _, src := range []string{"x{{ r.p }}", "{{ r.p|upper }}", "{{ r.p }}"} {
 		tpl, err := env.Compile(src)
@@ -231,6 +239,7 @@ func TestRenderNeverPanics(t *testing.T) {
 }
 
 func TestRenderRefusesBadVariableNames(t *testing.T) {
+	t.Parallel()
 	tpl, err := NewEnv().Compile("{{ a }}")
 	if err != nil {
 		t.Fatal(err)
@@ -242,6 +251,7 @@ func TestRenderRefusesBadVariableNames(t *testing.T) {
 }
 
 func TestSource(t *testing.T) {
+	t.Parallel()
 	src := "{{ lease.id }}"
 	tpl, err := NewEnv().Compile(src)
 	if err != nil || tpl.Source() != src {
@@ -250,6 +260,7 @@ func TestSource(t *testing.T) {
 }
 
 func TestReadPaths(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		src  string
 		want [][]string // nil: not readable

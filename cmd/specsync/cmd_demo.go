@@ -111,7 +111,7 @@ func (c *demoConfig) redis(url string, serving bool) (func(), error) {
 		fmt.Fprintf(c.Out, "Redis: in-process (miniredis at %s); set REDIS_URL to use your own\n", mr.Addr())
 		return func() { c.Redis.Close(); mr.Close() }, nil
 	}
-	sf := stateFlags{redisURL: url, prefix: demoPrefix()}
+	sf := stateFlags{redisURL: url, prefix: scratchPrefix("demo")}
 	rdb, ns, err := sf.open(context.Background())
 	if err != nil {
 		return nil, err
@@ -124,14 +124,15 @@ func (c *demoConfig) redis(url string, serving bool) (func(), error) {
 	return func() { deletePrefix(rdb, ns.Prefix()); rdb.Close() }, nil
 }
 
-// demoPrefix is a key prefix no other demo or installation uses.
-func demoPrefix() string {
+// scratchPrefix is a key prefix for a command's keys that no other run
+// or installation uses ("specsync-demo-1a2b3c4d:").
+func scratchPrefix(command string) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b) // crypto/rand does not fail on supported systems
-	return "specsync-demo-" + hex.EncodeToString(b) + ":"
+	return "specsync-" + command + "-" + hex.EncodeToString(b) + ":"
 }
 
-// deletePrefix removes the demo's keys from a shared Redis.
+// deletePrefix removes a command's keys from a shared Redis.
 func deletePrefix(rdb redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()

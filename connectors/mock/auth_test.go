@@ -33,6 +33,7 @@ func postForm(t *testing.T, target string, form url.Values) reply {
 }
 
 func TestTokenLoginIssuesExpiringTokens(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	_, hs := serve(t, "testdata/nextlink.json", Options{Now: clk.Now, TokenTTL: 10 * time.Minute})
 	list := hs.URL + "/v2/contacts?type=TENANT"
@@ -55,6 +56,7 @@ func TestTokenLoginIssuesExpiringTokens(t *testing.T) {
 }
 
 func TestTokenLoginWithRequireAuthChecksTheBody(t *testing.T) {
+	t.Parallel()
 	_, hs := serve(t, "testdata/nextlink.json", Options{RequireAuth: true})
 	// The schema requires both fields; an empty secret passes it but not the login.
 	r := call(t, "POST", hs.URL+"/authenticate", map[string]any{"key": "k", "secret": ""}).want(t, 401)
@@ -67,6 +69,7 @@ func TestTokenLoginWithRequireAuthChecksTheBody(t *testing.T) {
 }
 
 func TestOAuth2ClientCredentialsWithRealClient(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	srv, hs := serve(t, "testdata/graphql.json", Options{Now: clk.Now, TokenTTL: time.Hour, RequireAuth: true})
 	cfg := clientcredentials.Config{ClientID: "id", ClientSecret: "secret", TokenURL: hs.URL + "/accounts/oauth/token"}
@@ -105,6 +108,7 @@ func TestOAuth2ClientCredentialsWithRealClient(t *testing.T) {
 }
 
 func TestOAuth2RefusesBadGrants(t *testing.T) {
+	t.Parallel()
 	_, hs := serve(t, "testdata/graphql.json", Options{RequireAuth: true})
 	token := hs.URL + "/accounts/oauth/token"
 	tests := []struct {
@@ -126,6 +130,7 @@ func TestOAuth2RefusesBadGrants(t *testing.T) {
 }
 
 func TestStaticCredentialsAreRequiredOnlyOnRequest(t *testing.T) {
+	t.Parallel()
 	_, open := serve(t, "testdata/rest.json", Options{})
 	call(t, "GET", open.URL+"/units", nil).want(t, 200)
 
@@ -138,6 +143,7 @@ func TestStaticCredentialsAreRequiredOnlyOnRequest(t *testing.T) {
 }
 
 func TestServedTokenPath(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"https://{subdomain}.everreal.co/accounts/oauth/token": "/accounts/oauth/token",
 		"http://localhost:9000/token":                          "/token",

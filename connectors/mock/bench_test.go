@@ -149,6 +149,7 @@ func heapInUse() uint64 {
 }
 
 func TestConcurrentWritesAndLists(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	const workers, perWorker = 8, 40
 	var wg sync.WaitGroup

@@ -28,6 +28,7 @@ const (
 // entity's own paging style, deletes one through its delete operation and
 // lists again.
 func TestExampleSpecsServeEveryEntity(t *testing.T) {
+	t.Parallel()
 	for _, file := range exampleSpecs {
 		t.Run(file, func(t *testing.T) {
 			spec := loadSpec(t, "../../examples/realestate/"+file)

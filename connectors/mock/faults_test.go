@@ -30,6 +30,7 @@ func count(xs []int, v int) int {
 }
 
 func TestErrorRateIsSeededAndCounted(t *testing.T) {
+	t.Parallel()
 	const n = 400
 	srv, hs := serve(t, "testdata/rest.json", Options{ErrorRate: 0.25, Seed: 42})
 	got := statuses(t, hs.URL+"/units", n)
@@ -56,6 +57,7 @@ func TestErrorRateIsSeededAndCounted(t *testing.T) {
 }
 
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	srv, hs := serve(t, "testdata/rest.json", Options{RateLimit: 2, RateBurst: 2, Now: clk.Now})
 	call(t, "GET", hs.URL+"/units", nil).want(t, 200)
@@ -78,6 +80,7 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 }
 
 func TestResetDropsTheConnection(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{ResetRate: 1})
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	res, err := client.Get(hs.URL + "/units")
@@ -96,6 +99,7 @@ func TestResetDropsTheConnection(t *testing.T) {
 }
 
 func TestTruncatedPagesShowInTheTotal(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{TruncateRate: 1, Seed: 3})
 	seedKeys(t, srv, "unit", "externalId", makeKeys("unit", 50))
 	seen, pages := 0, 0
@@ -122,6 +126,7 @@ func TestTruncatedPagesShowInTheTotal(t *testing.T) {
 }
 
 func TestLatencySpikesAreSeeded(t *testing.T) {
+	t.Parallel()
 	opts := Options{LatencySpikeRate: 0.5, LatencySpike: time.Millisecond, Seed: 9}
 	a, ha := serve(t, "testdata/rest.json", opts)
 	b, hb := serve(t, "testdata/rest.json", opts)
@@ -134,6 +139,7 @@ func TestLatencySpikesAreSeeded(t *testing.T) {
 }
 
 func TestImpossibleOptionsAreRefused(t *testing.T) {
+	t.Parallel()
 	spec := loadSpec(t, "testdata/rest.json")
 	for _, o := range []Options{{ErrorRate: 1.5}, {ResetRate: -0.1}, {RateLimit: -1}, {Latency: -time.Second}} {
 		if _, err := New(spec, o); err == nil {

@@ -17,6 +17,7 @@ const maxWalk = 1000
 type walker func(t *testing.T, base string, auth []string) (keys []string, pages int)
 
 func TestEveryPagingStyleListsEveryRecordOnce(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, spec, entity, key string
 		n                       int
@@ -218,6 +219,7 @@ func walkConnection(t *testing.T, base string, auth []string) (keys []string, pa
 }
 
 func TestCursorListingSurvivesDeletesAndCompaction(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	keys := makeKeys("lease", 3000)
 	seedKeys(t, srv, "lease", "leaseNo", keys)
@@ -252,6 +254,7 @@ func TestCursorListingSurvivesDeletesAndCompaction(t *testing.T) {
 }
 
 func TestBadCursorIsRefused(t *testing.T) {
+	t.Parallel()
 	_, hs := serve(t, "testdata/rest.json", Options{})
 	r := call(t, "GET", hs.URL+"/leases?cursor=garbage", nil).want(t, 400)
 	if got := r.at("errors"); got == nil {
@@ -260,6 +263,7 @@ func TestBadCursorIsRefused(t *testing.T) {
 }
 
 func TestPageNumbersBeyondTheEndGiveEmptyPages(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	seedKeys(t, srv, "unit", "externalId", makeKeys("unit", 3))
 	for _, page := range []string{"2", "9223372036854775807"} {

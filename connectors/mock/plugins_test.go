@@ -11,6 +11,7 @@ import (
 // TestUnservedPluginIsRefused checks that the mock refuses a spec whose
 // auth method or paging style it cannot emulate, naming the type.
 func TestUnservedPluginIsRefused(t *testing.T) {
+	t.Parallel()
 	spec := loadSpec(t, "testdata/rest.json")
 	spec.Sync.Pagination = &specs.Pagination{Type: "telepathy", Config: json.RawMessage(`{}`)}
 	for _, e := range spec.Sync.Entities {

@@ -22,6 +22,7 @@ func graphQLServer(t *testing.T, opts Options) (*Server, string, string) {
 }
 
 func TestGraphQLUpsertIsIdempotent(t *testing.T) {
+	t.Parallel()
 	srv, base, auth := graphQLServer(t, Options{})
 	tenant := map[string]any{"externalTenantId": "T-1", "firstName": "Ina", "lastName": "Meyer", "coldRent": "812.50"}
 
@@ -44,6 +45,7 @@ func TestGraphQLUpsertIsIdempotent(t *testing.T) {
 }
 
 func TestGraphQLInputIsValidated(t *testing.T) {
+	t.Parallel()
 	srv, base, auth := graphQLServer(t, Options{})
 	bad := map[string]any{"t": map[string]any{"externalTenantId": "T-1", "coldRent": "1.234,56"}}
 	r := gql(t, base, upsertTenant, bad, auth).want(t, 200)
@@ -74,6 +76,7 @@ func TestGraphQLInputIsValidated(t *testing.T) {
 }
 
 func TestGraphQLUnknownQueryAndBadEnvelope(t *testing.T) {
+	t.Parallel()
 	_, base, auth := graphQLServer(t, Options{})
 	r := gql(t, base, `query { everything { id } }`, nil, auth).want(t, 200)
 	if got := r.at("errors"); got == nil {
@@ -84,6 +87,7 @@ func TestGraphQLUnknownQueryAndBadEnvelope(t *testing.T) {
 }
 
 func TestGraphQLDeleteByKey(t *testing.T) {
+	t.Parallel()
 	srv, base, auth := graphQLServer(t, Options{})
 	for _, k := range []string{"T-1", "T-2"} {
 		gql(t, base, upsertTenant, map[string]any{"t": map[string]any{"externalTenantId": k, "lastName": "L"}}, auth).want(t, 200)
@@ -102,6 +106,7 @@ func TestGraphQLDeleteByKey(t *testing.T) {
 }
 
 func TestGraphQLIncrementalAndListGolden(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	srv, base, auth := graphQLServer(t, Options{Now: clk.Now, Seed: 5})
 	err := srv.Seed("tenant", []map[string]any{
@@ -120,6 +125,7 @@ func TestGraphQLIncrementalAndListGolden(t *testing.T) {
 }
 
 func TestGraphQLCreateUnit(t *testing.T) {
+	t.Parallel()
 	srv, base, auth := graphQLServer(t, Options{})
 	r := gql(t, base, createUnit, map[string]any{"u": map[string]any{"externalUnitId": "U-1", "label": "EG links"}}, auth).want(t, 200)
 	if id, _ := r.at("data.createUnit.id").(string); id == "" {
@@ -135,6 +141,7 @@ func TestGraphQLCreateUnit(t *testing.T) {
 }
 
 func TestNormalizeGraphQL(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"mutation($t: TenantInput!) {\n  upsertTenant(tenant: $t) { id }\n}": "mutation($t:TenantInput!){upsertTenant(tenant:$t){id}}",
 		"query  Q ( $a : Int , $b:String ) { x ( a : $a ) { y z } } # note":  "query Q($a:Int$b:String){x(a:$a){y z}}",

@@ -10,6 +10,7 @@ import (
 )
 
 func TestUpsertByKeyIsIdempotent(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	owner := map[string]any{"ownerNumber": "O-1", "lastName": "Schmidt", "share": "0.5"}
 
@@ -32,6 +33,7 @@ func TestUpsertByKeyIsIdempotent(t *testing.T) {
 }
 
 func TestCreateWithExistingKey(t *testing.T) {
+	t.Parallel()
 	unit := map[string]any{"externalId": "U-1", "name": "Flat 1", "kind": "flat"}
 	t.Run("conflict by default", func(t *testing.T) {
 		srv, hs := serve(t, "testdata/rest.json", Options{})
@@ -72,6 +74,7 @@ func TestCreateWithExistingKey(t *testing.T) {
 }
 
 func TestGetLookupUpdateAndDelete(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	id := call(t, "POST", hs.URL+"/units", map[string]any{"externalId": "U-7", "name": "Flat 7", "area": 71.25}).want(t, 201).at("id").(string)
 
@@ -102,6 +105,7 @@ func TestGetLookupUpdateAndDelete(t *testing.T) {
 }
 
 func TestDetachKeepsTheRecordOutOfLists(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	for _, n := range []string{"O-1", "O-2"} {
 		call(t, "PUT", hs.URL+"/owners/"+n, map[string]any{"ownerNumber": n, "lastName": "L"}).want(t, 201)
@@ -130,6 +134,7 @@ func TestDetachKeepsTheRecordOutOfLists(t *testing.T) {
 }
 
 func TestValidationNamesTheOffendingFields(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	r := call(t, "POST", hs.URL+"/units", map[string]any{"externalId": "U-1", "kind": "castle", "area": -3}).want(t, 400)
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
@@ -164,12 +169,14 @@ func TestValidationNamesTheOffendingFields(t *testing.T) {
 }
 
 func TestValidationProblemGolden(t *testing.T) {
+	t.Parallel()
 	_, hs := serve(t, "testdata/rest.json", Options{})
 	r := call(t, "POST", hs.URL+"/units", map[string]any{"externalId": "", "name": 7}).want(t, 400)
 	checkJSON(t, "testdata/golden/create_unit_invalid.json", r.raw)
 }
 
 func TestRoutingWithBasePathAndUnknownPaths(t *testing.T) {
+	t.Parallel()
 	_, hs := serve(t, "testdata/rest.json", Options{})
 	call(t, "GET", hs.URL+"/api/units", nil).want(t, 200)
 	call(t, "GET", hs.URL+"/units", nil).want(t, 200)
@@ -183,6 +190,7 @@ func TestRoutingWithBasePathAndUnknownPaths(t *testing.T) {
 }
 
 func TestIncrementalFilterUsesTheStampedField(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	srv, hs := serve(t, "testdata/rest.json", Options{Now: clk.Now})
 	for _, n := range []string{"L-1", "L-2", "L-3"} {
@@ -208,6 +216,7 @@ func TestIncrementalFilterUsesTheStampedField(t *testing.T) {
 }
 
 func TestSharedCollectionKeepsEntitiesApartByListParams(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/nextlink.json", Options{})
 	auth := "token: " + login(t, hs.URL)
 	call(t, "POST", hs.URL+"/v2/contacts", map[string]any{"externalId": "T-1", "type": "TENANT", "lastName": "Mieter"}, auth).want(t, 201)
@@ -232,6 +241,7 @@ func TestSharedCollectionKeepsEntitiesApartByListParams(t *testing.T) {
 }
 
 func TestIdempotencyKeyMakesCreatesSafeToRetry(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{DuplicateCreates: true})
 	lease := map[string]any{"leaseNo": "L-1", "rent": 640}
 	first := call(t, "POST", hs.URL+"/leases", lease, "Idempotency-Key: k-1").want(t, 201)

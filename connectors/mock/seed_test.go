@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoadSeed(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/rest.json", Options{})
 	seed := `{
 		"owner": [{"ownerNumber": "O-2", "lastName": "B"}, {"ownerNumber": "O-1", "lastName": "A", "share": "0.25"}],
@@ -38,6 +39,7 @@ func TestLoadSeed(t *testing.T) {
 }
 
 func TestSeedErrorsSayWhere(t *testing.T) {
+	t.Parallel()
 	srv, err := New(loadSpec(t, "testdata/rest.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +60,7 @@ func TestSeedErrorsSayWhere(t *testing.T) {
 }
 
 func TestSeedDoesNotTouchTheCallersRecords(t *testing.T) {
+	t.Parallel()
 	srv, err := New(loadSpec(t, "testdata/rest.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +78,7 @@ func TestSeedDoesNotTouchTheCallersRecords(t *testing.T) {
 }
 
 func TestIntegerIDsFollowTheSchema(t *testing.T) {
+	t.Parallel()
 	srv, hs := serve(t, "testdata/nextlink.json", Options{})
 	if err := srv.Seed("tenant", []map[string]any{{"id": 41, "externalId": "T-0", "type": "TENANT", "lastName": "A"}}); err != nil {
 		t.Fatal(err)

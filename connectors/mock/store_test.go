@@ -16,6 +16,7 @@ func testStamp() stamp {
 }
 
 func TestCollectionWithDottedPaths(t *testing.T) {
+	t.Parallel()
 	c := newCollection("thing", "meta.id", "meta.key")
 	st := testStamp()
 	r, err := c.create(map[string]any{"meta": map[string]any{"key": "K1"}, "v": 1}, st, false)
@@ -54,6 +55,7 @@ func TestCollectionWithDottedPaths(t *testing.T) {
 }
 
 func TestWindowFiltersAndCountsTotal(t *testing.T) {
+	t.Parallel()
 	c := newCollection("t", "", "k")
 	st := testStamp()
 	for i := range 10 {
@@ -84,6 +86,7 @@ func TestWindowFiltersAndCountsTotal(t *testing.T) {
 }
 
 func TestSeedRefusesNullRecords(t *testing.T) {
+	t.Parallel()
 	srv, err := New(loadSpec(t, "testdata/rest.json"), Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -36,9 +36,6 @@ func findingsJSON(t *testing.T, fs specs.Findings) []byte {
 		}
 		out[i] = f
 	}
-	if out == nil {
-		out = specs.Findings{}
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

@@ -11,12 +11,14 @@ import (
 )
 
 func TestERPDataIsDeterministic(t *testing.T) {
+	t.Parallel()
 	if diff := cmp.Diff(ERPData(), ERPData()); diff != "" {
 		t.Fatalf("two calls differ (-first +second):\n%s", diff)
 	}
 }
 
 func TestERPDataCounts(t *testing.T) {
+	t.Parallel()
 	data := ERPData()
 	want := map[string]int{"economic_unit": 2, "building": 5, "unit": 60, "lease": 60, "tenant": 60, "owner": 9, "owner_contract": 25}
 	got := map[string]int{}
@@ -31,6 +33,7 @@ func TestERPDataCounts(t *testing.T) {
 // TestERPDataKeys checks the composite ERP numbers and that every
 // reference points at an existing record.
 func TestERPDataKeys(t *testing.T) {
+	t.Parallel()
 	data := ERPData()
 	patterns := map[string]*regexp.Regexp{
 		"economic_unit": regexp.MustCompile(`^1000-[0-9]{4}$`),
@@ -72,6 +75,7 @@ func TestERPDataKeys(t *testing.T) {
 // lease and exactly two broken records: the tenant without last name
 // and the lease with an impossible date.
 func TestERPDataSpecialRecords(t *testing.T) {
+	t.Parallel()
 	data := ERPData()
 	leased := map[string]int{}
 	var ended, badDates, noLastName []string
@@ -114,6 +118,7 @@ func validDate(s string) bool {
 
 // TestERPDataValues checks decimals, instants, German names and IBANs.
 func TestERPDataValues(t *testing.T) {
+	t.Parallel()
 	data := ERPData()
 	money := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
 	for _, l := range data["lease"] {

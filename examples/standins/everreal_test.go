@@ -175,6 +175,7 @@ func specDocs(t *testing.T) map[string]*specs.Entity {
 // examples/realestate/everreal.json against the stand-in: the upserts in
 // import order, the lists, the candidate query and the deletes.
 func TestEverRealRunsTheSpecDocuments(t *testing.T) {
+	t.Parallel()
 	e, srv := everrealServer(t, EverRealOptions{})
 	if _, err := e.AddCandidate(DemoCandidates()[0]); err != nil {
 		t.Fatal(err)
@@ -229,6 +230,7 @@ func importAll(t *testing.T, base, tok string) string {
 const upsertTenant = `mutation($t: TenantInput!) { upsertTenant(tenant: $t) { id externalTenantId lastName coldRent contracts } }`
 
 func TestEverRealUpsertsByExternalID(t *testing.T) {
+	t.Parallel()
 	e, srv := everrealServer(t, EverRealOptions{})
 	tok := accessToken(t, srv.URL)
 	unitID := importAll(t, srv.URL, tok)
@@ -248,6 +250,7 @@ func TestEverRealUpsertsByExternalID(t *testing.T) {
 // TestEverRealRefusesBadInput covers GraphQL's required fields and the
 // stand-in's own checks, each naming the field.
 func TestEverRealRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	_, srv := everrealServer(t, EverRealOptions{})
 	tok := accessToken(t, srv.URL)
 	unitID := importAll(t, srv.URL, tok)
@@ -277,6 +280,7 @@ func TestEverRealRefusesBadInput(t *testing.T) {
 }
 
 func TestEverRealImportOrder(t *testing.T) {
+	t.Parallel()
 	_, srv := everrealServer(t, EverRealOptions{})
 	tok := accessToken(t, srv.URL)
 	ents := specDocs(t)
@@ -293,6 +297,7 @@ func TestEverRealImportOrder(t *testing.T) {
 // the integration, out of the integration's list; removeTenant is refused
 // while the tenant has a contract.
 func TestEverRealDeleteTenantDetaches(t *testing.T) {
+	t.Parallel()
 	e, srv := everrealServer(t, EverRealOptions{})
 	tok := accessToken(t, srv.URL)
 	unitID := importAll(t, srv.URL, tok)
@@ -325,6 +330,7 @@ func TestEverRealDeleteTenantDetaches(t *testing.T) {
 }
 
 func TestEverRealTokens(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2025, 3, 14, 23, 0, 0, 0, time.UTC)}
 	_, srv := everrealServer(t, EverRealOptions{TokenTTL: time.Minute, Now: clock.Now})
 	if res := gql(t, srv.URL, "", `{ owners { total } }`, nil); res.status != http.StatusUnauthorized {
@@ -356,6 +362,7 @@ func TestEverRealTokens(t *testing.T) {
 }
 
 func TestEverRealRateLimit(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2025, 3, 14, 23, 0, 0, 0, time.UTC)}
 	e, srv := everrealServer(t, EverRealOptions{RateLimit: 2, Now: clock.Now})
 	tok := accessToken(t, srv.URL)
@@ -379,6 +386,7 @@ func TestEverRealRateLimit(t *testing.T) {
 }
 
 func TestEverRealPaging(t *testing.T) {
+	t.Parallel()
 	e, srv := everrealServer(t, EverRealOptions{})
 	for _, c := range DemoCandidates() {
 		if _, err := e.AddCandidate(c); err != nil {

@@ -29,6 +29,7 @@ func startSet(t *testing.T) *Set {
 // TestStartRendersInstances: every instance file of the example points its
 // systems at the stand-ins, with absolute paths and its own schedule.
 func TestStartRendersInstances(t *testing.T) {
+	t.Parallel()
 	s := startSet(t)
 	type row struct{ ID, Home, Partner, Cron, Zone string }
 	var got []row
@@ -56,6 +57,7 @@ func TestStartRendersInstances(t *testing.T) {
 // TestWriteInstancesLoad: the written instance files load with their
 // specs and model and without findings.
 func TestWriteInstancesLoad(t *testing.T) {
+	t.Parallel()
 	s := startSet(t)
 	paths, err := s.WriteInstances(t.TempDir())
 	if err != nil {
@@ -75,6 +77,7 @@ func TestWriteInstancesLoad(t *testing.T) {
 // TestERPUpdate: a change shows in the records with a new modification
 // time, other records keep theirs, and an unknown key is refused.
 func TestERPUpdate(t *testing.T) {
+	t.Parallel()
 	spec, err := loadSpec("../realestate", "erp.json")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +109,7 @@ func TestERPUpdate(t *testing.T) {
 }
 
 func TestStartFailsOutsideTheCheckout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "instances"), 0o755); err != nil {
 		t.Fatal(err)

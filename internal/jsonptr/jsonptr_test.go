@@ -6,6 +6,7 @@ import (
 )
 
 func TestEscapeUnescape(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ token, escaped string }{
 		{"", ""},
 		{"plain", "plain"},
@@ -28,6 +29,7 @@ func TestEscapeUnescape(t *testing.T) {
 }
 
 func TestUnescapeKeepsOtherTildes(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"~", "a~", "~2", "~~"} {
 		if got := Unescape(s); got != s {
 			t.Errorf("Unescape(%q) = %q, want it unchanged", s, got)
@@ -46,6 +48,7 @@ func TestEscapePlainTokenIsUnchanged(t *testing.T) {
 }
 
 func TestJoin(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		base   string
 		tokens []string
@@ -66,6 +69,7 @@ func TestJoin(t *testing.T) {
 }
 
 func TestSplit(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		pointer string
 		want    []string
@@ -87,6 +91,7 @@ func TestSplit(t *testing.T) {
 }
 
 func TestSplitJoinRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, tokens := range [][]string{
 		{"paths", "/units/{id}", "a~b", ""},
 		{""},

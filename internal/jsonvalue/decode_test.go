@@ -44,12 +44,14 @@ var samples = []string{
 }
 
 func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
+	t.Parallel()
 	for _, s := range samples {
 		checkAgainstReference(t, []byte(s))
 	}
 }
 
 func TestDecodeDepthLimit(t *testing.T) {
+	t.Parallel()
 	deep := []byte(strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1))
 	if _, err := Decode(deep); err == nil || !strings.Contains(err.Error(), "max depth") {
 		t.Fatalf("nesting %d deep: %v, want the depth refused", maxDepth+1, err)
@@ -61,6 +63,7 @@ func TestDecodeDepthLimit(t *testing.T) {
 }
 
 func TestDecodeErrorsSayWhere(t *testing.T) {
+	t.Parallel()
 	_, err := Decode([]byte(`{"a": [1, 2,, 3]}`))
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Offset != 12 {

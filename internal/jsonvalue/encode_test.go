@@ -14,6 +14,7 @@ var stringSamples = []string{
 }
 
 func TestAppendStringAgreesWithEncodingJSON(t *testing.T) {
+	t.Parallel()
 	for _, s := range stringSamples {
 		checkAppendString(t, s)
 	}

@@ -10,6 +10,7 @@ import (
 var paths = [][]string{nil, {"a"}, {"a", "0"}, {"0"}, {"a", "b"}, {"c"}, {"address", "city"}, {"id"}, {"a", "0", "b"}}
 
 func TestFindRawAgreesWithDecode(t *testing.T) {
+	t.Parallel()
 	for _, s := range append(samples,
 		`{"a": {"b": "x"}, "a": {"b": "last"}}`,
 		`{"a": [{"b": 1}, 2], "c": "\u00e9"}`,
@@ -21,6 +22,7 @@ func TestFindRawAgreesWithDecode(t *testing.T) {
 }
 
 func TestFindRawSaysWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	doc := []byte(`{"data": {"item": {"id": "42", "tags": ["a", "b"]}}}`)
 	for _, c := range []struct {
 		path  []string

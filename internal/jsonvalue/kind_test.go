@@ -6,6 +6,7 @@ import (
 )
 
 func TestKind(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		v    any
 		want string
@@ -29,6 +30,7 @@ func TestKind(t *testing.T) {
 }
 
 func TestKindOfDecodedValues(t *testing.T) {
+	t.Parallel()
 	for doc, want := range map[string]string{
 		`null`:    "null",
 		`{}`:      "an object",

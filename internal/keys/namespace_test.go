@@ -9,6 +9,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
+	t.Parallel()
 	n := New("")
 	got := []string{
 		n.Instance("erp-everreal"),
@@ -56,6 +57,7 @@ func TestNames(t *testing.T) {
 }
 
 func TestPrefix(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"", "specsync:"},
 		{"acme", "acme:"},
@@ -90,6 +92,7 @@ func hashTag(key string) string {
 }
 
 func TestInstanceKeysShareOneSlot(t *testing.T) {
+	t.Parallel()
 	n := New("tenant-a:")
 	inst := "erp-everreal"
 	for _, k := range []string{
@@ -111,6 +114,7 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 }
 
 func TestInstancePatternMatchesOnlyItsInstance(t *testing.T) {
+	t.Parallel()
 	n := New("")
 	pattern := n.InstancePattern("a*b")
 	for key, want := range map[string]bool{

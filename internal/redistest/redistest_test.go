@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewCleansUpItsKeys(t *testing.T) {
+	t.Parallel()
 	var prefix string
 	var other *Server
 	t.Run("writer", func(t *testing.T) {
@@ -36,6 +37,7 @@ func TestNewCleansUpItsKeys(t *testing.T) {
 }
 
 func TestPrefixesAreUnique(t *testing.T) {
+	t.Parallel()
 	a, b := New(t), New(t)
 	if a.Prefix == b.Prefix {
 		t.Errorf("two servers share prefix %q", a.Prefix)
@@ -43,6 +45,7 @@ func TestPrefixesAreUnique(t *testing.T) {
 }
 
 func TestDeletePrefixRemovesManyKeysAndOnlyThose(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := New(t)
 	pipe := s.Client.Pipeline()
@@ -71,6 +74,7 @@ func TestDeletePrefixRemovesManyKeysAndOnlyThose(t *testing.T) {
 }
 
 func TestPrefixCarriesNoHashTag(t *testing.T) {
+	t.Parallel()
 	t.Run("{inst}", func(t *testing.T) {
 		if p := New(t).Prefix; strings.ContainsAny(p, "{}") {
 			t.Errorf("prefix %q has braces; keys under it would hash on the test name", p)

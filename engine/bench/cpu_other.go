@@ -1,8 +1,8 @@
 //go:build !unix
 
-package engine
+package bench
 
 import "time"
 
-// processCPU is not measured here; CPU metrics read zero.
+// processCPU is not measured here; CPU figures read zero.
 func processCPU() time.Duration { return 0 }

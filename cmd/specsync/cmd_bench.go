@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/engine/bench"
+	"github.com/specsync/specsync/internal/keys"
+)
+
+type benchFlags struct {
+	redisURL, scenario, output string
+	records, memoryRecords     int
+	pairs                      int
+}
+
+func newBenchCmd() *cobra.Command {
+	var f benchFlags
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure push, unchanged rerun, mapping and memory beside plain baselines",
+		Long: `bench measures the engine as users run it (default instance options:
+validation on, default concurrency) on local stand-ins of a home and a
+partner, and prints a table:
+
+  push    full push records/s and CPU µs/record, beside a plain keep-alive
+          HTTP client sending the same bodies at the same concurrency
+  rerun   the time of a run over unchanged records, beside a pure read
+          of them
+  map     records/s of the EverReal tenant write mapping on one goroutine
+  memory  the process's peak resident size (VmHWM) during one large push
+
+CPU time counts this process, the stand-ins included, and the Redis
+server. The engine and its baseline run in interleaved pairs; the table
+holds the medians. State lives in Redis: $REDIS_URL (or --redis) when set, under a
+key prefix of its own that is removed at the end; otherwise an in-process
+Redis, whose memory then counts in the peak.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runBench(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
+	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map or memory")
+	fs.IntVar(&f.records, "records", bench.DefaultRecords, "home records of push, rerun and map")
+	fs.IntVar(&f.memoryRecords, "memory-records", bench.DefaultMemoryRecords, "home records of the memory run")
+	fs.IntVar(&f.pairs, "pairs", bench.DefaultPairs, "paired runs of the engine and its baseline; the table shows medians")
+	fs.StringVarP(&f.output, "output", "o", "table", "table or json")
+	return cmd
+}
+
+// runBench measures and prints the report; progress and the Redis in use
+// go to errOut.
+func runBench(ctx context.Context, out, errOut io.Writer, f benchFlags) error {
+	opts, err := f.options()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	rdb, ns, closeRedis, err := benchRedis(ctx, errOut, f.redisURL)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	opts.Redis, opts.Keys, opts.Progress = rdb, ns, errOut
+	rep, err := bench.Run(ctx, opts)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if f.output == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.Table(out)
+}
+
+// options turns the flags into bench options.
+func (f benchFlags) options() (bench.Options, error) {
+	if f.output != "table" && f.output != "json" {
+		return bench.Options{}, fmt.Errorf("-o must be table or json, not %q", f.output)
+	}
+	if f.records <= 0 || f.memoryRecords <= 0 || f.pairs <= 0 {
+		return bench.Options{}, fmt.Errorf("--records, --memory-records and --pairs must be at least 1")
+	}
+	opts := bench.Options{Records: f.records, MemoryRecords: f.memoryRecords, Pairs: f.pairs}
+	switch {
+	case slices.Contains(bench.Scenarios, f.scenario):
+		opts.Scenarios = []string{f.scenario}
+	case f.scenario != "all":
+		return bench.Options{}, fmt.Errorf("--scenario must be all or one of %s, not %q", strings.Join(bench.Scenarios, ", "), f.scenario)
+	}
+	return opts, nil
+}
+
+// benchRedis connects to url under a prefix of the bench's own, or starts
+// an in-process Redis when url is empty.
+func benchRedis(ctx context.Context, errOut io.Writer, url string) (redis.UniversalClient, keys.Namespace, func(), error) {
+	if url == "" {
+		mr, err := miniredis.Run()
+		if err != nil {
+			return nil, keys.Namespace{}, nil, &exitError{code: 1, err: fmt.Errorf("starting an in-process Redis: %w", err)}
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		fmt.Fprintln(errOut, "Redis: in-process (miniredis); set REDIS_URL to use your own")
+		return rdb, keys.New(""), func() { rdb.Close(); mr.Close() }, nil
+	}
+	sf := stateFlags{redisURL: url, prefix: scratchPrefix("bench")}
+	rdb, ns, err := sf.open(ctx)
+	if err != nil {
+		return nil, keys.Namespace{}, nil, err
+	}
+	fmt.Fprintf(errOut, "Redis: %s, keys under %s (removed at the end)\n", url, ns.Prefix())
+	return rdb, ns, func() { deletePrefix(rdb, ns.Prefix()); rdb.Close() }, nil
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// columnGap separates the columns of a table.
+var columnGap = regexp.MustCompile(`\s{2,}`)
+
+// TestBenchPrintsEveryRow runs the bench with tiny numbers and checks that
+// the table has every row, each with non-zero figures.
+func TestBenchPrintsEveryRow(t *testing.T) {
+	code, out, errOut := runCLI(t, "bench", "--records", "200", "--memory-records", "200", "--pairs", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows := map[string][]string{}
+	for line := range strings.Lines(out) {
+		cells := columnGap.Split(strings.TrimSpace(line), -1)
+		if len(cells) == 7 && cells[0] != "SCENARIO" {
+			rows[cells[0]+" "+cells[1]] = cells[2:]
+		}
+	}
+	want := map[string]bool{ // row -> has a baseline
+		"push records/s": true, "push CPU µs/record": true, "rerun ms/run": true,
+		"map records/s": false, "memory peak RSS MiB": false, "memory records/s": false,
+	}
+	for name, baseline := range want {
+		cells, ok := rows[name]
+		if !ok {
+			t.Errorf("no row %q in:\n%s", name, out)
+			continue
+		}
+		figures := []string{cells[0], cells[1]} // records, specsync
+		if baseline {
+			figures = append(figures, cells[3], cells[4]) // baseline value, ratio
+		}
+		for _, f := range figures {
+			if v, err := strconv.ParseFloat(f, 64); err != nil || v <= 0 {
+				t.Errorf("row %q: figure %q is not a positive number:\n%s", name, f, out)
+			}
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("%d rows, want %d:\n%s", len(rows), len(want), out)
+	}
+}
