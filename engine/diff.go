@@ -321,13 +321,13 @@ func diffFields(old []fieldPrint, payload map[string]any) []FieldChange {
 	return out
 }
 
-// itemChanges lists the field changes of an item's payload, unmasked: every
+// changesOf lists the field changes of a decided payload, unmasked: every
 // field for a create, else the difference to the stored fingerprints.
-func itemChanges(it *item) []FieldChange {
-	if it.action == instance.Create {
-		return newFields(it.payload)
+func changesOf(d *decision) []FieldChange {
+	if d.action == instance.Create {
+		return newFields(d.m.payload)
 	}
-	return diffFields(decodeMemo(it.known.Memo).prints, it.payload)
+	return diffFields(decodeMemo(d.m.src.known.Memo).prints, d.m.payload)
 }
 
 // newFields lists every field of a payload being created.

@@ -4,11 +4,13 @@
 //
 // A run has a push phase (home to partner) and then a pull phase (partner
 // to home); each goes through the partner spec's entities in the model's
-// dependency order and streams pages: the source's records are mapped
-// (read mapping, related records from a bounded per-run cache or the
-// home's get, write mapping), hashed and compared with the state; what
-// changed is written by a pool of workers once the permission allows it,
-// and each page's confirmed writes are committed in one transaction. A
+// dependency order and streams pages through five stages, listed in
+// stages.go, each of which hands the next a typed value per record: read
+// (the source's records with their read mapping, related records from a
+// bounded per-run cache or the home's get, and what the state knows),
+// map (write mapping and payload hash), decide (compared with the state,
+// ownership and permission), write (a pool of workers) and commit (each
+// page's confirmed writes in one transaction, the ledger and audit). A
 // failing record goes to the ledger and never stops the run; every later
 // run retries it. Deletes come only from complete full reads, in reverse
 // dependency order and within the instance's delete guard. Each entity

@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
 
-	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
@@ -32,7 +30,7 @@ type include struct {
 func (b flowBuilder) includes(f *flow) error {
 	used := idsUsed(f.templates())
 	for _, name := range sortedKeys(f.dst.ent.Include) {
-		t, err := b.r.eng.cfg.Templates.Compile(f.dst.ent.Include[name])
+		t, err := b.j.cfg.Templates.Compile(f.dst.ent.Include[name])
 		if err != nil {
 			return fmt.Errorf("include %s: %w", name, err)
 		}
@@ -54,12 +52,12 @@ func (b flowBuilder) includes(f *flow) error {
 // referenceInclude builds an include for ids.NAME from the model
 // reference of the flow's entity that points at NAME.
 func (b flowBuilder) referenceInclude(f *flow, name string) (*include, error) {
-	me := b.r.l.Model.Entities[f.model]
+	me := b.j.l.Model.Entities[f.model]
 	for _, field := range sortedKeys(me.References) {
 		if me.References[field] != name {
 			continue
 		}
-		t, err := b.r.eng.cfg.Templates.Compile("{{ " + varRecord + "." + field + " }}")
+		t, err := b.j.cfg.Templates.Compile("{{ " + varRecord + "." + field + " }}")
 		if err != nil {
 			return nil, fmt.Errorf("ids.%s: %w", name, err)
 		}
@@ -167,25 +165,3 @@ func decodeRecord(data []byte) (map[string]any, error) {
 // errMissingInclude marks an included record that the home system does
 // not have.
 var errMissingInclude = errors.New("related record not found")
-
-// fetchInclude reads a related model record from the home system with
-// the home entity's get and read mapping.
-func (r *run) fetchInclude(ctx context.Context, model, key string) (map[string]any, error) {
-	h, err := r.homeReader(model)
-	if err != nil {
-		return nil, err
-	}
-	obj, err := r.home.Get(ctx, h.name, transforms.Vars{varKey: key, varID: key})
-	if errors.Is(err, connectors.ErrNotFound) {
-		return nil, fmt.Errorf("%s %q: %w in the home system", model, key, errMissingInclude)
-	}
-	if err != nil {
-		return nil, err
-	}
-	rec, err := r.applyRead(h.read, h.name, obj)
-	if err != nil {
-		return nil, fmt.Errorf("%s %q: read mapping: %w", model, key, err)
-	}
-	r.cache.put(model, key, rec)
-	return rec, nil
-}

@@ -49,8 +49,8 @@ type PlannedRecord struct {
 }
 
 // newPlan starts the plan of a dry run.
-func newPlan(r *run) *Plan {
-	return &Plan{Instance: r.inst.ID, Organisation: r.inst.Organisation, limit: orDefault(r.opts.PlanRecords, 1000)}
+func newPlan(j *job) *Plan {
+	return &Plan{Instance: j.inst.ID, Organisation: j.inst.Organisation, limit: orDefault(j.opts.PlanRecords, 1000)}
 }
 
 // Plan computes what a run with opts would do, writing nothing.
@@ -60,51 +60,42 @@ func (e *Engine) Plan(ctx context.Context, l *instance.Loaded, opts RunOptions) 
 		return nil, err
 	}
 	err = r.execute(ctx)
-	r.plan.Entities, r.plan.Warnings = r.sum.Entities, r.sum.Warnings
-	return r.plan, err
+	plan, sum := r.tally.plan, r.tally.sum
+	plan.Entities, plan.Warnings = sum.Entities, sum.Warnings
+	return plan, err
 }
 
-// planPage records a page's decisions in the plan.
-func (r *run) planPage(f *flow, items []*item) {
-	r.sum.count(f, items)
-	for _, it := range items {
-		if rec, ok := r.planned.record(r, f, it); ok {
-			r.plan.add(rec)
-		}
-	}
-	r.report(f)
-}
-
-// record turns an item into a planned record; skipped items are only
+// record turns a decision into a planned record; skipped records are only
 // counted. Creates are remembered so that later entities can refer to
 // them.
-func (pc *plannedCreates) record(r *run, f *flow, it *item) (PlannedRecord, bool) {
-	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it)}
-	switch it.step {
+func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
+	key := d.m.src.key
+	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(key, d.m.src), Action: actionOf(d.action)}
+	switch d.step {
 	case stepWrite:
-		rec.Outcome, rec.Fields = "write", r.plannedFields(f, it)
-		if it.action == instance.Create && f.dir == instance.Push {
-			pc.add(f.entity, it.key)
+		rec.Outcome, rec.Fields = "write", plannedFields(f, d)
+		if d.action == instance.Create && f.dir == instance.Push {
+			pc.add(f.entity, key)
 		}
 	case stepDenied:
-		rec.Outcome, rec.Reason = "denied", fmt.Sprintf("%s %s %s is not granted", f.dir, f.entity, it.action)
-		rec.Fields = r.plannedFields(f, it)
+		rec.Outcome, rec.Reason = "denied", fmt.Sprintf("%s %s %s is not granted", f.dir, f.entity, d.action)
+		rec.Fields = plannedFields(f, d)
 	case stepConflict:
-		rec.Outcome, rec.Reason, rec.Fields = "conflict", conflictMessage(f, it), r.plannedFields(f, it)
+		rec.Outcome, rec.Reason, rec.Fields = "conflict", conflictMessage(f, d.action), plannedFields(f, d)
 	case stepFailed:
-		rec.Outcome, rec.Reason = "failed", it.fail.Code+": "+it.fail.Message
+		rec.Outcome, rec.Reason = "failed", d.fail.text()
 	default:
 		return rec, false
 	}
 	return rec, true
 }
 
-// plannedFields lists the field changes of an item, masked.
-func (r *run) plannedFields(f *flow, it *item) []FieldChange {
-	if it.payload == nil {
+// plannedFields lists the field changes of a decision, masked.
+func plannedFields(f *flow, d *decision) []FieldChange {
+	if d.m.payload == nil {
 		return nil
 	}
-	changes := itemChanges(it)
+	changes := changesOf(d)
 	for i := range changes {
 		changes[i].New = maskedValue(f, changes[i])
 	}

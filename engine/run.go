@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/specsync/specsync/connectors"
@@ -50,36 +49,29 @@ type RunOptions struct {
 // unreachable. Summary.Aborted says why.
 var ErrAborted = errors.New("run aborted")
 
-// run is one execution (or plan) of an instance.
+// job is what every stage of a run reads and none changes: the engine's
+// configuration, the instance, the run's options and its id.
+type job struct {
+	cfg  Config
+	l    *instance.Loaded
+	inst *instance.Instance
+	opts RunOptions
+	id   string
+	dry  bool
+	vars map[string]any // the "instance" template variable
+	log  *slog.Logger
+}
+
+// run is one execution (or plan) of an instance: its flows, the stages
+// their records pass (stages.go) and what it reports.
 type run struct {
-	eng       *Engine
-	l         *instance.Loaded
-	inst      *instance.Instance
-	opts      RunOptions
-	id        string
-	dry       bool
-	home      *connectors.Client
-	partner   *connectors.Client
-	state     *store.State
-	ledger    *store.Ledger
-	audit     *store.Auditor
-	cache     *includeCache
-	instVars  map[string]any
-	flows     []*flow
-	workers   int
-	sum       *Summary
-	plan      *Plan
-	planned   *plannedCreates
-	deletes   []*deleteSet
-	log       *slog.Logger
-	readersMu sync.Mutex
-	readers   map[string]*homeReader
-	totals    map[*flow]int64
-	// echoless are the flows the opposite direction left no echo hashes
-	// for, checked as each flow starts (only the opposite direction's
-	// flows write them, and never while this one runs); their loads skip
-	// the echoes.
-	echoless map[*flow]bool
+	*job
+	flows   []*flow
+	stages  stages
+	tally   *tally
+	state   *store.State
+	ledger  *store.Ledger
+	deletes []*deleteSet
 }
 
 // Run synchronises an instance now: the push phase, then the pull phase,
@@ -94,53 +86,49 @@ func (e *Engine) Run(ctx context.Context, l *instance.Loaded, opts RunOptions) (
 		return nil, err
 	}
 	err = r.execute(ctx)
-	return r.sum, err
+	return r.tally.sum, err
 }
 
-// newRun prepares a run: clients, state and flows.
+// newRun prepares a run: clients, flows and stages.
 func (e *Engine) newRun(l *instance.Loaded, opts RunOptions, dry bool) (*run, error) {
 	if l == nil || l.Home == nil || l.Partner == nil || l.Model == nil {
 		return nil, errors.New("engine: the instance's specs and model are not loaded; use Open or LoadInstance")
 	}
 	inst := l.Instance
-	r := &run{
-		eng: e, l: l, inst: inst, opts: opts, dry: dry, id: orDefault(opts.RunID, newRunID()),
-		state: e.State(inst), ledger: e.Ledger(inst), cache: newIncludeCache(e.cfg.IncludeCache),
-		instVars: instanceVars(inst), workers: inst.Options.Workers(), readers: map[string]*homeReader{}, totals: map[*flow]int64{}, echoless: map[*flow]bool{},
-	}
-	r.log = e.cfg.Logger.With("instance", inst.ID, "run", r.id)
-	if err := r.setup(); err != nil {
+	j := &job{cfg: e.cfg, l: l, inst: inst, opts: opts, dry: dry, id: orDefault(opts.RunID, newRunID()), vars: instanceVars(inst)}
+	j.log = e.cfg.Logger.With("instance", inst.ID, "run", j.id)
+	r, err := j.setup(e)
+	if err != nil {
 		return nil, fmt.Errorf("instance %q: %w", inst.ID, err)
 	}
 	return r, nil
 }
 
-// setup builds the connectors, the flows and the audit writer.
-func (r *run) setup() error {
-	var err error
-	if r.home, err = r.client(r.l.Home, r.inst.Home); err != nil {
-		return err
+// setup builds the connectors, the flows and the stages.
+func (j *job) setup(e *Engine) (*run, error) {
+	home, err := j.client(j.l.Home, j.inst.Home)
+	if err != nil {
+		return nil, err
 	}
-	if r.partner, err = r.client(r.l.Partner, r.inst.Partner); err != nil {
-		return err
+	partner, err := j.client(j.l.Partner, j.inst.Partner)
+	if err != nil {
+		return nil, err
 	}
-	if r.flows, err = (flowBuilder{r: r}).build(); err != nil {
-		return err
+	r := &run{job: j, state: e.State(j.inst), ledger: e.Ledger(j.inst)}
+	if r.flows, err = (flowBuilder{j: j, home: home, partner: partner}).build(); err != nil {
+		return nil, err
 	}
 	for _, f := range r.flows {
 		// Pull reads the key of a record the home created from the answer,
 		// and echoes read back the written object.
-		f.onlyID = f.dir == instance.Push && r.flowOf(instance.Pull, f.entity) == nil
+		f.onlyID = f.dir == instance.Push && flowOf(r.flows, instance.Pull, f.entity) == nil
 	}
 	if err := r.checkOptions(); err != nil {
-		return err
+		return nil, err
 	}
-	r.audit = store.NewAudit(r.eng.cfg.Redis, r.eng.cfg.Keys, r.eng.auditConfig(r.inst, personalFields(r.l))).NewAuditor()
-	r.sum = newSummary(r)
-	if r.dry {
-		r.plan, r.planned = newPlan(r), newPlannedCreates()
-	}
-	return nil
+	r.tally = newTally(r)
+	r.stages = newStages(e, r, home)
+	return r, nil
 }
 
 // checkOptions refuses a direction or entity the instance does not have.
@@ -174,16 +162,16 @@ func (r *run) entityNames() []string {
 }
 
 // client builds the connector client of one system.
-func (r *run) client(spec *specs.Spec, sys instance.System) (*connectors.Client, error) {
-	cfg := r.eng.cfg
+func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client, error) {
+	cfg := j.cfg
 	shared := cfg.Redis
-	if r.dry {
+	if j.dry {
 		shared = nil // a plan leaves the shared rate limit alone too
 	}
 	c, err := connectors.New(spec, connectors.Config{
-		Instance: r.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
+		Instance: j.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
 		BaseURL: sys.BaseURL, Redis: shared, KeyPrefix: cfg.Keys.Prefix(),
-		Validation: connectors.ValidationMode(r.inst.Options.ValidationLevel()),
+		Validation: connectors.ValidationMode(j.inst.Options.ValidationLevel()),
 		Transport:  cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
 		Auth: cfg.Auth, Paginators: cfg.Paginators, Templates: cfg.Templates, LookupEnv: cfg.LookupEnv,
 	})
@@ -195,14 +183,15 @@ func (r *run) client(spec *specs.Spec, sys instance.System) (*connectors.Client,
 
 // execute runs the selected phases and writes the audit log's tail.
 func (r *run) execute(ctx context.Context) error {
-	r.sum.Started = r.eng.cfg.Clock.Now()
+	sum := r.tally.sum
+	sum.Started = r.cfg.Clock.Now()
 	err := r.phases(ctx)
-	if ferr := r.flushAudit(ctx); err == nil {
+	if ferr := r.stages.commit.close(ctx); err == nil {
 		err = ferr
 	}
-	r.sum.Finished = r.eng.cfg.Clock.Now()
+	sum.Finished = r.cfg.Clock.Now()
 	if err != nil {
-		r.sum.Aborted = err.Error()
+		sum.Aborted = err.Error()
 		return fmt.Errorf("%w: instance %q: %w", ErrAborted, r.inst.ID, err)
 	}
 	return nil
@@ -211,14 +200,14 @@ func (r *run) execute(ctx context.Context) error {
 // phases runs push then pull, each followed by its deletes.
 func (r *run) phases(ctx context.Context) error {
 	for _, dir := range instance.Directions() {
-		if !r.runsDirection(dir) {
+		if !runsDirection(r.job, dir) {
 			continue
 		}
 		for _, f := range r.flows {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if f.dir == dir && r.selected(f) {
+			if f.dir == dir && selected(r.job, f) {
 				if err := r.syncFlow(ctx, f); err != nil {
 					return err
 				}
@@ -235,24 +224,13 @@ func (r *run) phases(ctx context.Context) error {
 // asked for (or both), and only where the instance is granted anything, so
 // that a pull-only instance does not read the home system just to count
 // every record as denied.
-func (r *run) runsDirection(dir instance.Direction) bool {
-	return (r.opts.Direction == "" || r.opts.Direction == dir) && r.inst.Permissions.GrantsAny(dir)
+func runsDirection(j *job, dir instance.Direction) bool {
+	return (j.opts.Direction == "" || j.opts.Direction == dir) && j.inst.Permissions.GrantsAny(dir)
 }
 
 // selected reports whether the run includes f.
-func (r *run) selected(f *flow) bool {
-	return r.runsDirection(f.dir) && (r.opts.Entity == "" || r.opts.Entity == f.entity)
-}
-
-// flushAudit writes the buffered audit entries; a plan writes none.
-func (r *run) flushAudit(ctx context.Context) error {
-	if r.dry {
-		return nil
-	}
-	if err := r.audit.Close(ctx); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+func selected(j *job, f *flow) bool {
+	return runsDirection(j, f.dir) && (j.opts.Entity == "" || j.opts.Entity == f.entity)
 }
 
 // newRunID returns a random run id ("r-1a2b3c4d5e6f").

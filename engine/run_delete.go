@@ -6,10 +6,8 @@ import (
 	"math"
 	"slices"
 
-	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
-	"github.com/specsync/specsync/transforms"
 )
 
 // deleteSet is what a complete full read of a flow found gone from its
@@ -100,74 +98,33 @@ func (r *run) refuseDeletes(ctx context.Context, ds *deleteSet) {
 	f := ds.f
 	msg := fmt.Sprintf("delete guard: %d of %d known %s records (%.0f%%) are gone from the %s, more than the %.0f%% allowed; nothing was deleted. Check the source; if the deletes are right, run again with --allow-deletes",
 		ds.found, ds.known, f.entity, 100*float64(ds.found)/float64(ds.known), sourceName(f.dir), 100*r.inst.Options.DeleteShare())
-	r.sum.warn(f, "%s", msg)
-	e := r.sum.entity(f)
-	r.sum.mu.Lock()
+	sum := r.tally.sum
+	sum.warn(f, "%s", msg)
+	e := sum.entity(f)
+	sum.mu.Lock()
 	e.DeletesRefused += int64(ds.found)
-	r.sum.mu.Unlock()
+	sum.mu.Unlock()
 	if r.dry {
-		r.plan.refused(f, ds.found, msg)
+		r.tally.plan.refused(f, ds.found, msg)
 		return
 	}
-	entry := store.Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID, Direction: f.dir,
-		Entity: f.entity, Action: instance.Delete, Outcome: store.OutcomeDenied, Error: msg}
-	if err := r.audit.Add(ctx, entry); err != nil {
-		r.log.Warn("could not audit refused deletes", "flow", f.label(), "error", err)
-	}
+	r.stages.commit.refused(ctx, f, msg)
 }
 
 // deleteSet deletes one flow's gone records through a pipeline.
 func (r *run) deleteSet(ctx context.Context, ds *deleteSet) error {
 	f := ds.f
 	rd := &reading{failed: map[string]bool{}}
-	p := r.newPipeline(ctx, f, rd)
+	p := r.newPass(ctx, f, rd)
 	for start := 0; start < len(ds.keys); start += ledgerChunk {
-		items := r.deleteItems(f, ds.keys[start:min(start+ledgerChunk, len(ds.keys))])
+		decs := r.stages.decide.deletes(f, ds.keys[start:min(start+ledgerChunk, len(ds.keys))])
 		if r.dry {
-			r.planPage(f, items)
+			r.tally.planPage(f, decs)
 			continue
 		}
-		if err := p.submit(items); err != nil {
+		if err := p.submit(decs); err != nil {
 			break
 		}
 	}
 	return p.finish()
-}
-
-// deleteItems decides the deletes of known records: a delete in the
-// direction that owns the entity, with permission; on the other side a
-// conflict, after which both directions forget the record so that the
-// owner writes it again.
-func (r *run) deleteItems(f *flow, gone []store.Mapped) []*item {
-	items := make([]*item, len(gone))
-	for i, m := range gone {
-		it := &item{key: m.Key, known: store.Known{Key: m.Key, PartnerID: m.PartnerID}, action: instance.Delete, id: m.PartnerID, srcID: m.PartnerID}
-		switch {
-		case !f.owning():
-			it.step = stepConflict
-		case f.dst.ent.Delete == nil:
-			it.skip("no delete operation")
-		case !r.inst.Permissions.Allows(f.dir, f.entity, instance.Delete):
-			it.step = stepDenied
-		default:
-			it.step = stepWrite
-		}
-		items[i] = it
-	}
-	return items
-}
-
-// remove deletes one record from the destination: by partner id on
-// push, by home key on pull. A record already gone counts as deleted.
-func (r *run) remove(ctx context.Context, f *flow, it *item) (*connectors.Result, error) {
-	id := it.key
-	if f.dir == instance.Push {
-		id = orDefault(it.known.PartnerID, it.key)
-	}
-	vars := opVars(transforms.Vars{varInstance: r.instVars}, it.key, id)
-	res, err := f.dst.client.Delete(ctx, f.dst.name, connectors.Write{Key: it.key, Vars: vars})
-	if err == nil && res != nil {
-		it.gone = res.Gone
-	}
-	return res, err
 }

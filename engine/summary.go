@@ -75,10 +75,10 @@ const (
 )
 
 // newSummary starts the summary of a run with a row per selected flow.
-func newSummary(r *run) *Summary {
-	s := &Summary{RunID: r.id, Instance: r.inst.ID, Organisation: r.inst.Organisation}
-	for _, f := range r.flows {
-		if r.selected(f) {
+func newSummary(j *job, flows []*flow) *Summary {
+	s := &Summary{RunID: j.id, Instance: j.inst.ID, Organisation: j.inst.Organisation}
+	for _, f := range flows {
+		if selected(j, f) {
 			s.Entities = append(s.Entities, &EntitySummary{Direction: f.dir, Entity: f.entity})
 		}
 	}
@@ -142,21 +142,31 @@ func (s *Summary) read(f *flow, n int) {
 	s.mu.Unlock()
 }
 
-// count adds the outcomes of committed items.
-func (s *Summary) count(f *flow, items []*item) {
+// countOutcomes adds the outcomes of a committed page.
+func (s *Summary) countOutcomes(f *flow, outs []*outcome) {
 	e := s.entity(f)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, it := range items {
-		e.add(it)
+	for _, o := range outs {
+		e.add(o.step, o.d.action)
 	}
 }
 
-// add counts one item.
-func (e *EntitySummary) add(it *item) {
-	switch it.step {
+// countDecisions adds the decisions of a planned page.
+func (s *Summary) countDecisions(f *flow, decs []decision) {
+	e := s.entity(f)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range decs {
+		e.add(decs[i].step, decs[i].action)
+	}
+}
+
+// add counts one record by where it ended and its action.
+func (e *EntitySummary) add(st step, action instance.Action) {
+	switch st {
 	case stepWritten, stepWrite:
-		switch it.action {
+		switch action {
 		case instance.Create:
 			e.Created++
 		case instance.Update:

@@ -103,12 +103,13 @@ func ownerOf(inst *instance.Instance, name string, e *specs.Entity) instance.Dir
 
 // flowBuilder compiles the flows of a run.
 type flowBuilder struct {
-	r *run
+	j             *job
+	home, partner *connectors.Client
 }
 
 // build compiles the flows of both directions in dependency order.
 func (b flowBuilder) build() ([]*flow, error) {
-	l := b.r.l
+	l := b.j.l
 	var push, pull []*flow
 	for _, name := range l.Partner.Order(l.Model) {
 		p := l.Partner.Sync.Entities[name]
@@ -116,8 +117,8 @@ func (b flowBuilder) build() ([]*flow, error) {
 		if h == nil {
 			continue
 		}
-		partner := side{client: b.r.partner, spec: l.Partner, name: name, ent: p}
-		home := side{client: b.r.home, spec: l.Home, name: hname, ent: h}
+		partner := side{client: b.partner, spec: l.Partner, name: name, ent: p}
+		home := side{client: b.home, spec: l.Home, name: hname, ent: h}
 		if h.List != nil && canWrite(p) {
 			f, err := b.compile(instance.Push, name, home, partner)
 			if err != nil {
@@ -140,7 +141,7 @@ func (b flowBuilder) build() ([]*flow, error) {
 // compile builds one flow.
 func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side) (*flow, error) {
 	model := src.ent.Model
-	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.r.inst, name, b.partnerEntity(src, dst))}
+	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.j.inst, name, b.partnerEntity(src, dst))}
 	f.schema = dst.spec.WriteSchema(f.writeOp(instance.Create))
 	steps := []func(*flow) error{b.mappings, b.includes, b.whenTemplate}
 	for _, step := range steps {
@@ -148,18 +149,18 @@ func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side)
 			return nil, fmt.Errorf("%s: %w", f.label(), err)
 		}
 	}
-	f.mask = maskedFields(f, b.r.l.Model)
+	f.mask = maskedFields(f, b.j.l.Model)
 	f.readMask = map[string]bool{}
-	for _, field := range personalOf(f, b.r.l.Model, f.model) {
+	for _, field := range personalOf(f, b.j.l.Model, f.model) {
 		f.readMask[field] = true
 	}
-	f.recipe = recipeOf(f, b.r.instVars)
+	f.recipe = recipeOf(f, b.j.vars)
 	return f, nil
 }
 
 // partnerEntity returns the partner side's entity of a flow.
 func (b flowBuilder) partnerEntity(src, dst side) *specs.Entity {
-	if src.spec == b.r.l.Partner {
+	if src.spec == b.j.l.Partner {
 		return src.ent
 	}
 	return dst.ent
@@ -168,7 +169,7 @@ func (b flowBuilder) partnerEntity(src, dst side) *specs.Entity {
 // mappings compiles the flow's read and write mappings.
 func (b flowBuilder) mappings(f *flow) error {
 	var err error
-	if f.read, err = b.readMapping(f.src.ent.Read, b.r.l.Model.Schema(f.model)); err != nil {
+	if f.read, err = b.readMapping(f.src.ent.Read, b.j.l.Model.Schema(f.model)); err != nil {
 		return err
 	}
 	f.write, err = b.mapping("write", f.dst.ent.Write, f.schema)
@@ -180,7 +181,7 @@ func (b flowBuilder) mappings(f *flow) error {
 // values to the schema's types and check the result against it, so a
 // payload that does not fit fails its record before anything is sent.
 func (b flowBuilder) mapping(kind string, m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
-	compiled, err := b.r.eng.cfg.Templates.CompileMapping(m, schema)
+	compiled, err := b.j.cfg.Templates.CompileMapping(m, schema)
 	if err != nil {
 		return nil, fmt.Errorf("%s mapping: %w", kind, err)
 	}
@@ -207,22 +208,13 @@ func (identity) Apply(vars transforms.Vars) (map[string]any, error) {
 	return rec, nil
 }
 
-// applyRead applies a read mapping to an API object of entity. An omitted
-// mapping takes the object as it is, without building its variables.
-func (r *run) applyRead(m mapper, entity string, obj map[string]any) (map[string]any, error) {
-	if _, asIs := m.(identity); asIs {
-		return obj, nil
-	}
-	return m.Apply(readVars(entity, obj, r.instVars))
-}
-
 // whenTemplate compiles the destination entity's `when`.
 func (b flowBuilder) whenTemplate(f *flow) error {
 	src := f.dst.ent.When
 	if src == "" {
 		return nil
 	}
-	t, err := b.r.eng.cfg.Templates.Compile(src)
+	t, err := b.j.cfg.Templates.Compile(src)
 	if err != nil {
 		return fmt.Errorf("when: %w", err)
 	}

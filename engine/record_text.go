@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,62 +10,9 @@ import (
 	"github.com/specsync/specsync/specs"
 )
 
-// OutcomeConflict: a change on the side that does not own the entity; it
-// was not written, and the owner's value is written again.
-const OutcomeConflict store.Outcome = "conflict"
-
-// auditPage writes an audit entry per action tried on a page: writes,
-// failures, denials and conflicts. Skipped records are only counted. The
-// entries go out together as soon as the page is committed.
-func (r *run) auditPage(ctx context.Context, f *flow, _ *reading, items []*item) error {
-	if r.dry {
-		return nil
-	}
-	for _, it := range items {
-		e, ok := r.entry(f, it)
-		if !ok {
-			continue
-		}
-		if err := r.audit.Add(ctx, e); err != nil {
-			return fmt.Errorf("audit: %w", err)
-		}
-	}
-	if err := r.audit.Flush(ctx); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
-}
-
-// entry is the audit entry of an item; false for items not audited.
-func (r *run) entry(f *flow, it *item) (store.Entry, bool) {
-	e := store.Entry{RunID: r.id, Organisation: r.inst.Organisation, Instance: r.inst.ID,
-		Direction: f.dir, Entity: f.entity, Key: ledgerKey(it), Action: actionOf(it), Duration: it.took, HTTPStatus: it.status}
-	switch it.step {
-	case stepWritten:
-		e.Outcome = store.OutcomeOK
-		if it.action == instance.Update {
-			e.Values = r.changedValues(f, it)
-		}
-		if it.action == instance.Delete {
-			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": it.gone}
-		}
-	case stepFailed:
-		e.Outcome, e.Error = store.OutcomeFailed, it.fail.Code+": "+it.fail.Message
-	case stepDenied:
-		e.Outcome = store.OutcomeDenied
-		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, it.action)
-	case stepConflict:
-		e.Outcome, e.Values = OutcomeConflict, r.changedValues(f, it)
-		e.Error = conflictMessage(f, it)
-	default:
-		return store.Entry{}, false
-	}
-	return e, true
-}
-
 // conflictMessage explains a conflict to operators.
-func conflictMessage(f *flow, it *item) string {
-	if it.action == instance.Delete {
+func conflictMessage(f *flow, action instance.Action) string {
+	if action == instance.Delete {
 		return fmt.Sprintf("the %s no longer has this record, but the %s owns %s; nothing is deleted and the record is written again on the next run",
 			sourceName(f.dir), sourceName(f.owner), f.entity)
 	}
@@ -78,8 +24,8 @@ func conflictMessage(f *flow, it *item) string {
 // chosen: reading, relating or mapping it.
 const actionMap instance.Action = "map"
 
-// actionOf is the action an item tried.
-func actionOf(it *item) instance.Action { return orDefault(it.action, actionMap) }
+// actionOf is the action a record tried: its action, else actionMap.
+func actionOf(action instance.Action) instance.Action { return orDefault(action, actionMap) }
 
 // sourceName names the system a direction reads from.
 func sourceName(dir instance.Direction) string {
@@ -91,11 +37,11 @@ func sourceName(dir instance.Direction) string {
 
 // changedValues lists the payload fields a write changed, with their new
 // values masked where they are personal.
-func (r *run) changedValues(f *flow, it *item) map[string]any {
-	if it.payload == nil {
+func changedValues(f *flow, d *decision) map[string]any {
+	if d.m.payload == nil {
 		return nil
 	}
-	changes := itemChanges(it)
+	changes := changesOf(d)
 	out := make(map[string]any, len(changes))
 	for _, c := range changes {
 		out[c.Field] = maskedValue(f, c)

@@ -19,7 +19,7 @@ const ledgerChunk = 100
 // return (an incremental read returns only changed records): each is read
 // again with the source's get and processed like a listed record. An
 // entry whose record is gone from the source leaves the ledger.
-func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pipeline) {
+func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pass) {
 	keys := rd.unseenFailures()
 	if len(keys) == 0 || f.src.ent.Get == nil {
 		return
@@ -28,7 +28,7 @@ func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pipeline
 		chunk := keys[start:min(start+ledgerChunk, len(keys))]
 		objs, gone, err := r.fetchFailed(ctx, f, chunk)
 		if err != nil {
-			r.sum.warn(f, "retrying failed records: %v", err)
+			r.tally.sum.warn(f, "retrying failed records: %v", err)
 			return
 		}
 		r.clearGone(ctx, f, gone)
@@ -39,19 +39,6 @@ func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pipeline
 			}
 		}
 	}
-}
-
-// unseenFailures lists the ledger keys the listing did not return.
-func (rd *reading) unseenFailures() []string {
-	rd.mu.Lock()
-	defer rd.mu.Unlock()
-	var out []string
-	for k, seen := range rd.failed {
-		if !seen {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // fetchFailed reads the records of ledger keys from the source. Keys of
@@ -140,8 +127,8 @@ func (r *run) syncKeys(ctx context.Context, f *flow) error {
 	if f.src.ent.Get == nil {
 		return fmt.Errorf("%s: the source spec's entity %q has no get operation to read single records with", f.label(), f.src.name)
 	}
-	rd := &reading{started: r.eng.cfg.Clock.Now()}
-	p := r.newPipeline(ctx, f, rd)
+	rd := &reading{started: r.cfg.Clock.Now()}
+	p := r.newPass(ctx, f, rd)
 	objs, gone, err := r.fetchFailed(ctx, f, r.opts.Keys)
 	if err != nil {
 		p.abort(err)

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/transforms"
+)
+
+// Reason codes of failed records.
+const (
+	CodeMissingReference = "missing-reference"
+	CodeMissingKey       = "missing-key"
+	CodeMapping          = "mapping"
+	CodeValidation       = "validation"
+	CodeInclude          = "include"
+)
+
+// failure is why a record stopped short, as the stage that stopped it
+// says: the ledger's reason and the HTTP status of the answer that caused
+// it (zero for none).
+type failure struct {
+	reason store.Reason
+	status int
+}
+
+// reasonf is a failure with a reason.
+func reasonf(code, format string, args ...any) *failure {
+	return &failure{reason: store.Reason{Code: code, Message: fmt.Sprintf(format, args...)}}
+}
+
+// errReason is the failure of an error, noting an HTTP status.
+func errReason(code string, err error) *failure {
+	fl := &failure{reason: store.Reason{Code: code, Message: err.Error()}}
+	var he *connectors.HTTPError
+	if errors.As(err, &he) {
+		fl.status = he.Status
+	}
+	return fl
+}
+
+// mappingReason is the failure of a mapping error whose values of
+// personal fields (by top-level field name) are masked.
+func mappingReason(err error, personal map[string]bool, format string, args ...any) *failure {
+	return errReason(CodeMapping, fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), maskedMessage(err, personal)))
+}
+
+// text is the failure as an audit entry or a plan shows it.
+func (fl *failure) text() string { return fl.reason.Code + ": " + fl.reason.Message }
+
+// failCode is the reason code of a failed write.
+func failCode(err error) string {
+	var (
+		he  *connectors.HTTPError
+		ge  *connectors.GraphQLError
+		ve  *connectors.ValidationError
+		re  *transforms.RecordError
+		pae *connectors.PagingError
+	)
+	switch {
+	case errors.Is(err, connectors.ErrMaybeWritten):
+		return "maybe-written"
+	case errors.As(err, &he):
+		return fmt.Sprintf("http-%d", he.Status)
+	case errors.As(err, &ge):
+		return "graphql"
+	case errors.As(err, &ve):
+		return CodeValidation
+	case errors.As(err, &re):
+		return CodeMapping
+	case errors.As(err, &pae):
+		return "paging"
+	}
+	if connectors.Classify(err) == connectors.RetryNow {
+		return "transient"
+	}
+	return "error"
+}
+
+// maskedMessage is the text of a mapping error with the values of
+// personal fields masked.
+func maskedMessage(err error, personal map[string]bool) string {
+	var re *transforms.RecordError
+	if !errors.As(err, &re) {
+		return err.Error()
+	}
+	masked := &transforms.RecordError{Fields: make([]transforms.FieldError, len(re.Fields))}
+	for i, fe := range re.Fields {
+		if personal[topField(fe.Field)] {
+			fe = maskField(fe)
+		}
+		masked.Fields[i] = fe
+	}
+	return strings.Replace(err.Error(), re.Error(), masked.Error(), 1)
+}
+
+// maskField masks the values a field error quotes.
+func maskField(fe transforms.FieldError) transforms.FieldError {
+	if fe.Value != "" {
+		fe.Value = store.MaskString(fe.Value)
+	}
+	var fl *transforms.FilterError
+	if errors.As(fe.Err, &fl) {
+		c := *fl
+		c.Value = store.MaskString(c.Value)
+		fe.Err = &c
+	}
+	return fe
+}
+
+// topField is the first token of a JSON pointer ("/contact/email" gives
+// "contact").
+func topField(pointer string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
+	return first
+}

@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+)
+
+// step is where a record stands once decided, and after its write.
+type step int
+
+const (
+	stepSkip     step = iota // nothing to do
+	stepAdopt                // nothing to send; the state learns the hash
+	stepDenied               // the action is not granted
+	stepConflict             // a change on the side that does not own the entity
+	stepWrite                // to be written
+	stepWritten              // the target confirmed
+	stepFailed               // failed; goes to the ledger
+)
+
+// decision is what the decide stage makes of a mapped record: skip it
+// (unchanged, an echo, filtered), adopt its hash, write it (create,
+// update, delete), or not, because the action is denied or the record's
+// side does not own the entity; or it carries the failure of an earlier
+// stage on.
+type decision struct {
+	m      *mapped
+	step   step
+	action instance.Action
+	note   string   // why it is skipped
+	fail   *failure // why it failed before the write
+	id     string   // the target's id of an adopted echo
+}
+
+// decideStage is the third stage of a run: it compares each payload's
+// hash with the state, checks ownership and permission, and picks the
+// action. It holds no state of its own and is safe for concurrent use.
+type decideStage struct {
+	perms instance.Permissions
+}
+
+// page decides the records of a mapped page.
+func (d *decideStage) page(f *flow, maps []mapped) []decision {
+	out := make([]decision, len(maps))
+	for i := range maps {
+		out[i] = d.record(f, &maps[i])
+	}
+	return out
+}
+
+// record decides one record.
+func (d *decideStage) record(f *flow, mp *mapped) decision {
+	dec := decision{m: mp}
+	known := &mp.src.known
+	switch {
+	case mp.src.fail != nil:
+		dec.step, dec.fail = stepFailed, mp.src.fail
+	case mp.fail != nil:
+		dec.step, dec.fail = stepFailed, mp.fail
+	case mp.note != "":
+		dec.skip(mp.note)
+	case known.Hash == mp.hash:
+		dec.skip(noteUnchanged)
+	case known.Echo != "" && known.Echo == mp.hash:
+		// It reads back what the other direction wrote: the state learns
+		// its hash, so that the next run sees it unchanged.
+		dec.skip(noteEcho)
+		if dec.id = targetID(f, mp.src); dec.id != "" {
+			dec.step = stepAdopt
+		}
+	default:
+		d.write(f, &dec)
+	}
+	return dec
+}
+
+// skip leaves the record alone.
+func (dec *decision) skip(note string) {
+	dec.step, dec.action, dec.note = stepSkip, instance.Skip, note
+}
+
+// write picks create or update, checks ownership and permission.
+func (d *decideStage) write(f *flow, dec *decision) {
+	dec.action = instance.Create
+	if exists(f, &dec.m.src.known) {
+		dec.action = instance.Update
+		if !f.owning() {
+			dec.step = stepConflict
+			return
+		}
+	}
+	if !d.perms.Allows(f.dir, f.entity, dec.action) {
+		dec.step = stepDenied
+		return
+	}
+	dec.step = stepWrite
+}
+
+// exists reports whether the destination has the record: on push, the id
+// map knows its partner id; on pull, the run wrote it home before, or it
+// is a record a push sent to the partner (its home key has a push echo).
+// A record born on the partner, keyed by its own id, is new at home.
+func exists(f *flow, known *store.Known) bool {
+	if f.dir == instance.Push {
+		return known.PartnerID != ""
+	}
+	return known.Hash != "" || known.PartnerID != "" || known.Echo != ""
+}
+
+// targetID is the partner's id of a record, which the state keeps for
+// both directions: from the id map on push, from the object on pull.
+func targetID(f *flow, s *source) string {
+	if f.dir == instance.Push {
+		return s.known.PartnerID
+	}
+	return s.srcID
+}
+
+// deletes decides the deletes of known records gone from the source: a
+// delete in the direction that owns the entity, with permission; on the
+// other side a conflict, after which both directions forget the record so
+// that the owner writes it again.
+func (d *decideStage) deletes(f *flow, gone []store.Mapped) []decision {
+	src := make([]source, len(gone))
+	maps := make([]mapped, len(gone))
+	out := make([]decision, len(gone))
+	for i, m := range gone {
+		src[i] = source{key: m.Key, srcID: m.PartnerID, known: store.Known{Key: m.Key, PartnerID: m.PartnerID}}
+		maps[i] = mapped{src: &src[i]}
+		dec := &out[i]
+		*dec = decision{m: &maps[i], action: instance.Delete, id: m.PartnerID}
+		switch {
+		case !f.owning():
+			dec.step = stepConflict
+		case f.dst.ent.Delete == nil:
+			dec.skip("no delete operation")
+		case !d.perms.Allows(f.dir, f.entity, instance.Delete):
+			dec.step = stepDenied
+		default:
+			dec.step = stepWrite
+		}
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/transforms"
+)
+
+// fixedMapping is a write mapping that copies the record's name, or
+// fails.
+type fixedMapping struct{ err error }
+
+func (m fixedMapping) Apply(vars transforms.Vars) (map[string]any, error) {
+	if m.err != nil {
+		return nil, m.err
+	}
+	rec, _ := vars[varRecord].(map[string]any)
+	return map[string]any{"name": rec["name"]}, nil
+}
+
+// TestMapStage pins what the map stage makes of source records: failed
+// ones carry on unmapped, a key the page before listed is skipped, inputs
+// of the last write are recalled without mapping, and the rest is mapped
+// and hashed.
+func TestMapStage(t *testing.T) {
+	t.Parallel()
+	j := &job{vars: map[string]any{"id": "i1"}}
+	f := &flow{dir: instance.Push, entity: "tenant", model: "tenant", recipe: "r1", write: fixedMapping{}}
+	rec := map[string]any{"name": "Ada"}
+	payloadHash, _ := hashPayload(map[string]any{"name": "Ada"})
+	recalled := source{key: "k3", obj: rec, rec: rec}
+	stored := "0123456789abcdef"
+	recalled.known = store.Known{Hash: stored, Memo: memo{input: inputHash(f, &recalled), payload: stored}.encode()}
+	src := []source{
+		{key: "k1", fail: reasonf(CodeMissingKey, "no key")},
+		{key: "k2", obj: rec, rec: rec},
+		recalled,
+		{key: "k4", obj: rec, rec: rec},
+	}
+	got := (&mapStage{job: j}).page(f, src, map[string]bool{"k2": true})
+	if got[0].fail != nil || got[0].payload != nil || got[0].input != "" {
+		t.Errorf("a failed source was mapped: %+v", got[0])
+	}
+	if got[1].note != noteRepeated || got[1].payload != nil {
+		t.Errorf("a repeated key: note %q, payload %v; want it skipped", got[1].note, got[1].payload)
+	}
+	if !got[2].recalled || got[2].hash != stored || got[2].payload != nil {
+		t.Errorf("unchanged inputs: recalled %v, hash %q, payload %v; want the stored hash without mapping", got[2].recalled, got[2].hash, got[2].payload)
+	}
+	if got[3].hash != payloadHash || got[3].payload["name"] != "Ada" || got[3].input == "" || got[3].src != &src[3] {
+		t.Errorf("mapped: %+v; want the payload and its hash %s", got[3], payloadHash)
+	}
+
+	f.write = fixedMapping{err: errors.New("no name")}
+	failed := (&mapStage{job: j}).page(f, src[3:], nil)[0]
+	if failed.fail == nil || failed.fail.reason.Code != CodeMapping || !strings.Contains(failed.fail.reason.Message, "no name") {
+		t.Errorf("a mapping error gives %+v; want a mapping failure", failed.fail)
+	}
+}

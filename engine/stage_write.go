@@ -1,0 +1,313 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/transforms"
+)
+
+// queueDepth is how many writes may wait for a worker: enough for a whole
+// page, so the driver prepares the next page while the workers send this
+// one instead of leaving them idle in between.
+const queueDepth = 1024
+
+// codeAborted marks writes that were never sent because the run stopped;
+// they do not go to the ledger (the next run reads them again).
+const codeAborted = "aborted"
+
+// outcome is what the write stage makes of a decision: the destination's
+// answer to its write, or why the write failed. A decision that writes
+// nothing keeps its step. The key is the record's home key, which a
+// pull's create learns from the home system's answer.
+type outcome struct {
+	d      *decision
+	step   step
+	key    string
+	intent string // payload hash of a create sent but not yet confirmed
+	fail   *failure
+	retry  bool // a transient failure: tried again later in the flow
+	status int  // of the answer that settled the write, or of the failure
+	took   time.Duration
+	res    *connectors.Result
+	id     string // the target's id after the write
+	gone   bool   // a delete found the record already gone
+}
+
+// writeStage is the fourth stage of a run: it records the intents of
+// creates, then sends each write to the destination, on a pool of
+// workers per flow (writePool). It is safe for concurrent use; each
+// outcome is written by one worker at a time.
+type writeStage struct {
+	*job
+	state   *store.State
+	workers int
+}
+
+// outcomes starts the outcomes of a page's decisions.
+func (w *writeStage) outcomes(f *flow, decs []decision) []outcome {
+	out := make([]outcome, len(decs))
+	for i := range decs {
+		d := &decs[i]
+		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.known.Intent, fail: d.fail, id: d.id}
+		if d.fail != nil {
+			out[i].status = d.fail.status
+		}
+	}
+	return out
+}
+
+// markIntents records, before sending, the creates of a page that a
+// crash could leave unconfirmed, unless an intent is left already.
+func (w *writeStage) markIntents(ctx context.Context, f *flow, outs []outcome) error {
+	if w.dry || f.dst.ent.Upsert != nil {
+		return nil
+	}
+	var intents []store.Intent
+	for i := range outs {
+		if o := &outs[i]; o.needsIntent() {
+			intents = append(intents, store.Intent{Key: o.key, Hash: o.d.m.hash})
+		}
+	}
+	if len(intents) == 0 {
+		return nil
+	}
+	if err := w.state.MarkIntents(ctx, f.dir, f.entity, intents...); err != nil {
+		return fmt.Errorf("instance %q: record create intents of %s: %w", w.inst.ID, f.label(), err)
+	}
+	for i := range outs {
+		if o := &outs[i]; o.needsIntent() {
+			o.intent = o.d.m.hash
+		}
+	}
+	return nil
+}
+
+// needsIntent reports whether o is a create without an intent.
+func (o *outcome) needsIntent() bool {
+	return o.step == stepWrite && o.d.action == instance.Create && o.key != "" && o.intent == ""
+}
+
+// write sends one record to the destination and notes the outcome. Only
+// a failure that stops the run is returned.
+func (w *writeStage) write(ctx context.Context, f *flow, o *outcome) error {
+	start := time.Now()
+	res, err := w.send(ctx, f, o)
+	o.took = time.Since(start)
+	if err == nil {
+		err = w.confirmed(f, o, res)
+	}
+	if err == nil {
+		o.step = stepWritten
+		return nil
+	}
+	o.failWith(failCode(err), err)
+	switch connectors.Classify(err) {
+	case connectors.RetryNow:
+		o.retry = true
+	case connectors.GiveUp:
+		return fmt.Errorf("%s %q: %w", f.label(), o.key, err)
+	}
+	return nil
+}
+
+// failWith fails the write with an error, noting an HTTP status.
+func (o *outcome) failWith(code string, err error) {
+	o.step, o.fail = stepFailed, errReason(code, err)
+	if o.fail.status != 0 {
+		o.status = o.fail.status
+	}
+}
+
+// again readies a transient failure for its second attempt.
+func (o *outcome) again() {
+	o.step, o.fail, o.retry, o.status = stepWrite, nil, false, 0
+}
+
+// send writes the record with the operation its action calls for.
+func (w *writeStage) send(ctx context.Context, f *flow, o *outcome) (*connectors.Result, error) {
+	action := o.d.action
+	if action == instance.Delete {
+		return w.remove(ctx, f, o)
+	}
+	req := w.request(f, o, w.targetWriteID(f, o))
+	c, name := f.dst.client, f.dst.name
+	switch {
+	case action == instance.Update && f.dst.ent.Update != nil:
+		return c.Update(ctx, name, req)
+	case action == instance.Create && o.key == "" && f.dst.ent.Create != nil:
+		// A record born in the partner: the home system gives it its key.
+		return w.create(ctx, f, o, req)
+	case f.dst.ent.Upsert != nil:
+		return c.Upsert(ctx, name, req)
+	case action == instance.Update:
+		return nil, fmt.Errorf("%s has no update or upsert operation", f.dst.name)
+	}
+	return w.create(ctx, f, o, req)
+}
+
+// targetWriteID is the id an update addresses: the partner id on push,
+// the home key on pull.
+func (w *writeStage) targetWriteID(f *flow, o *outcome) string {
+	if f.dir == instance.Push {
+		return o.d.m.src.known.PartnerID
+	}
+	return o.key
+}
+
+// request builds the connectors' write of a record. Its variables are
+// those its payload was mapped with, and the operation's key and id.
+func (w *writeStage) request(f *flow, o *outcome, id string) connectors.Write {
+	m := o.d.m
+	vars := m.vars
+	if vars == nil {
+		vars = writeVars(f.model, m.src.rec, m.src.inc, m.src.ids, w.vars)
+	}
+	setOpVars(vars, o.key, id)
+	return connectors.Write{Key: o.key, Body: m.payload, Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
+}
+
+// create sends a create to a system without upsert. A create that may
+// have been sent before (an intent is left, or the record failed before)
+// looks the record up by key first when the entity has a lookup; without
+// one, the idempotency key of the first attempt is used again, so the
+// system can tell the repeat.
+func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connectors.Write) (*connectors.Result, error) {
+	c, name, hash := f.dst.client, f.dst.name, o.d.m.hash
+	if o.intent != "" && f.dst.ent.Lookup != nil && o.key != "" {
+		obj, err := c.Lookup(ctx, name, o.key, req.Vars)
+		if err == nil {
+			return w.adopt(ctx, f, o, obj)
+		}
+		if !errors.Is(err, connectors.ErrNotFound) {
+			return nil, err
+		}
+	}
+	req.Hash = orDefault(o.intent, hash)
+	res, err := c.Create(ctx, name, req)
+	if err != nil || req.Hash == hash || f.dst.ent.Update == nil {
+		return res, err
+	}
+	return w.refresh(ctx, f, o, res)
+}
+
+// adopt takes over a record a lost create left in the destination; it is
+// updated when the payload changed since.
+func (w *writeStage) adopt(ctx context.Context, f *flow, o *outcome, obj map[string]any) (*connectors.Result, error) {
+	res := &connectors.Result{ID: textAt(obj, idPath(f.dst.ent)), Object: obj, Value: obj, Existing: true}
+	if o.intent == o.d.m.hash || f.dst.ent.Update == nil {
+		return res, nil
+	}
+	return w.refresh(ctx, f, o, res)
+}
+
+// refresh updates a record just found or created with an older payload.
+func (w *writeStage) refresh(ctx context.Context, f *flow, o *outcome, res *connectors.Result) (*connectors.Result, error) {
+	id := orDefault(res.ID, o.key)
+	up, err := f.dst.client.Update(ctx, f.dst.name, w.request(f, o, id))
+	if err != nil {
+		return nil, err
+	}
+	up.ID = orDefault(up.ID, id)
+	return up, nil
+}
+
+// remove deletes one record from the destination: by partner id on
+// push, by home key on pull. A record already gone counts as deleted.
+func (w *writeStage) remove(ctx context.Context, f *flow, o *outcome) (*connectors.Result, error) {
+	id := o.key
+	if f.dir == instance.Push {
+		id = orDefault(o.d.m.src.known.PartnerID, o.key)
+	}
+	vars := opVars(transforms.Vars{varInstance: w.vars}, o.key, id)
+	res, err := f.dst.client.Delete(ctx, f.dst.name, connectors.Write{Key: o.key, Vars: vars})
+	if err == nil && res != nil {
+		o.gone = res.Gone
+	}
+	return res, err
+}
+
+// confirmed notes the destination's id, and on pull the key of a record
+// the home system created.
+func (w *writeStage) confirmed(f *flow, o *outcome, res *connectors.Result) error {
+	if res == nil {
+		res = &connectors.Result{}
+	}
+	o.res, o.status = res, res.Status
+	o.id = orDefault(res.ID, textAt(res.Object, idPath(f.dst.ent)))
+	if f.dir == instance.Push {
+		o.id = orDefault(o.id, o.d.m.src.known.PartnerID)
+		return nil
+	}
+	if o.key == "" {
+		o.key = orDefault(textAt(res.Object, f.dst.ent.Key), o.id)
+	}
+	if o.key == "" {
+		return fmt.Errorf("the home system's answer to the create carries no key at %q nor an id; the record cannot be tracked", f.dst.ent.Key)
+	}
+	return nil
+}
+
+// task is one write of a batch.
+type task struct {
+	o *outcome
+	b *batch
+}
+
+// writePool is a flow's pool of workers: each sends the writes it takes
+// from the queue until the pool shuts down.
+type writePool struct {
+	stage *writeStage
+	ctx   context.Context
+	f     *flow
+	abort func(error) // stops the flow
+	tasks chan task
+}
+
+// pool returns the write pool of a flow; start starts it.
+func (w *writeStage) pool(ctx context.Context, f *flow, abort func(error)) *writePool {
+	return &writePool{stage: w, ctx: ctx, f: f, abort: abort, tasks: make(chan task, queueDepth)}
+}
+
+// start starts the workers.
+func (p *writePool) start(wg *sync.WaitGroup) {
+	for range p.stage.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range p.tasks {
+				p.work(t)
+			}
+		}()
+	}
+}
+
+// shutdown lets the workers end once the queued writes are sent.
+func (p *writePool) shutdown() { close(p.tasks) }
+
+// queue hands one write to the workers, unless the flow is stopping.
+func (p *writePool) queue(ctx context.Context, t task) {
+	select {
+	case p.tasks <- t:
+	case <-ctx.Done():
+		t.o.failWith(codeAborted, ctx.Err())
+		t.b.wg.Done()
+	}
+}
+
+// work sends one write.
+func (p *writePool) work(t task) {
+	if err := p.ctx.Err(); err != nil {
+		// Queued before the flow stopped: not sent.
+		t.o.failWith(codeAborted, err)
+	} else if err := p.stage.write(p.ctx, p.f, t.o); err != nil {
+		p.abort(err)
+	}
+	t.b.wg.Done()
+}
