@@ -123,9 +123,13 @@ func (c *Client) initLimiter() error {
 		c.limit = newLocalLimiter(c.spec.Sync.RateLimit, c.clock)
 		return nil
 	}
+	key, err := c.limitKey(keys.New(c.cfg.KeyPrefix))
+	if err != nil {
+		return err
+	}
 	c.limit = &redisLimiter{
 		rdb:      c.cfg.Redis,
-		key:      keys.New(c.cfg.KeyPrefix).RateLimit(c.cfg.Instance, c.system),
+		key:      key,
 		interval: interval,
 		burst:    burst,
 		clock:    c.clock,

@@ -32,8 +32,8 @@ const (
 // store and no validation on the wire.
 type Config struct {
 	// Instance names the instance the client works for. It scopes the
-	// shared rate limit in Redis (with the spec's system name). Empty means
-	// "default".
+	// shared rate limit in Redis (with the spec's system name) when the
+	// spec's rateLimit.scope is instance. Empty means "default".
 	Instance string
 	// Credentials are the instance's named credentials, which spec
 	// references of the form {"credential": "name"} resolve to. Each is
@@ -53,14 +53,18 @@ type Config struct {
 	// origins stay.
 	BaseURL string
 
-	// Redis shares the rate limit between every process working for the
-	// same system and instance. Nil means an in-process limiter, which only
-	// limits this client.
+	// Redis shares the rate limit between every process calling the same
+	// system with the same account: the same server and the same
+	// credential references (named credentials resolved through
+	// Credentials), whichever instance they work for; or, when the spec's
+	// rateLimit.scope is instance, the same system and instance. Nil means
+	// an in-process limiter, which only limits this client.
 	Redis redis.UniversalClient
 	// KeyPrefix starts every Redis key; the rate limit's key is
-	// "<prefix>{<instance>}:ratelimit:<system>" (internal/keys), the hash
-	// tag keeping an instance's keys on one Cluster slot. Empty means
-	// keys.DefaultPrefix ("specsync:").
+	// "<prefix>ratelimit:{<system>:<account>}", the account a hash of the
+	// references (never of a secret), or with scope instance
+	// "<prefix>{<instance>}:ratelimit:<system>" (internal/keys). Empty
+	// means keys.DefaultPrefix ("specsync:").
 	KeyPrefix string
 
 	// Validation checks requests and responses against the spec. Empty

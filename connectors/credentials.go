@@ -30,15 +30,9 @@ type Credentials struct {
 // env or file reference. Errors are *CredentialError values that describe
 // the reference, never the secret.
 func (c *Credentials) Resolve(ref specs.Credential) (string, error) {
-	if ref.Credential != "" {
-		named, ok := c.Named[ref.Credential]
-		if !ok {
-			return "", &CredentialError{Ref: ref.String(), Reason: "the instance supplies no credential of this name; add it to the instance's credentials"}
-		}
-		if named.Credential != "" || named.IsZero() {
-			return "", &CredentialError{Ref: ref.String(), Reason: "the instance's credential must be an env or file reference"}
-		}
-		ref = named
+	ref, err := c.Reference(ref)
+	if err != nil {
+		return "", err
 	}
 	secret, err := c.read(ref)
 	if err != nil {
@@ -48,6 +42,23 @@ func (c *Credentials) Resolve(ref specs.Credential) (string, error) {
 		c.redact.add(secret)
 	}
 	return secret, nil
+}
+
+// Reference returns the env or file reference ref stands for: ref itself,
+// or the instance's credential it names, looked up in Named. It reads no
+// secret.
+func (c *Credentials) Reference(ref specs.Credential) (specs.Credential, error) {
+	if ref.Credential == "" {
+		return ref, nil
+	}
+	named, ok := c.Named[ref.Credential]
+	if !ok {
+		return ref, &CredentialError{Ref: ref.String(), Reason: "the instance supplies no credential of this name; add it to the instance's credentials"}
+	}
+	if named.Credential != "" || named.IsZero() {
+		return ref, &CredentialError{Ref: ref.String(), Reason: "the instance's credential must be an env or file reference"}
+	}
+	return named, nil
 }
 
 func (c *Credentials) read(ref specs.Credential) (string, error) {

@@ -11,9 +11,10 @@ import (
 )
 
 // redisLimiter is a GCRA (generic cell rate algorithm) limiter whose state,
-// one "theoretical arrival time" per system and instance, lives in Redis, so
-// every process working for the instance shares the rate. Time is Redis's
-// own (TIME), so the workers' clocks need not agree.
+// one "theoretical arrival time" per partner account (or per system and
+// instance, by the spec's scope), lives in Redis, so every process calling
+// with the account shares the rate. Time is Redis's own (TIME), so the
+// workers' clocks need not agree.
 //
 // A call reserves the next free slot and returns the wait until it; the
 // caller sleeps on its Clock. A caller whose context ends while it waits

@@ -100,7 +100,7 @@ func TestLocalRateLimitPacesRequests(t *testing.T) {
 func TestSharedRateLimitHoldsAcrossClients(t *testing.T) {
 	rdb := redistest.New(t)
 	srv := newStampServer(t)
-	rl := &specs.RateLimit{Requests: 20, Per: specs.Duration(time.Second), Burst: 2, Concurrency: 4}
+	rl := &specs.RateLimit{Requests: 20, Per: specs.Duration(time.Second), Burst: 2, Concurrency: 4, Scope: specs.ScopeInstance}
 	cfg := connectors.Config{Redis: rdb.Client, KeyPrefix: rdb.Prefix, Instance: "inst-1"}
 	var clients []*connectors.Client
 	for range 2 {

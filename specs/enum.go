@@ -57,3 +57,27 @@ func (DeleteMode) What() string { return "delete mode" }
 
 // Valid reports whether m is a delete mode.
 func (m DeleteMode) Valid() bool { return slices.Contains(m.Values(), string(m)) }
+
+// RateLimitScope says which callers share a rate limit.
+type RateLimitScope string
+
+// Rate limit scopes.
+const (
+	// ScopeAccount shares the limit between every instance that calls the
+	// system with the same credentials at the same server: the partner
+	// counts requests per account.
+	ScopeAccount RateLimitScope = "account"
+	// ScopeInstance gives each instance its own limit.
+	ScopeInstance RateLimitScope = "instance"
+)
+
+var _ Enum = RateLimitScope("")
+
+// Values lists the rate limit scopes.
+func (RateLimitScope) Values() []string { return []string{string(ScopeAccount), string(ScopeInstance)} }
+
+// What names a rate limit scope in messages.
+func (RateLimitScope) What() string { return "rate limit scope" }
+
+// Valid reports whether s is a rate limit scope.
+func (s RateLimitScope) Valid() bool { return slices.Contains(s.Values(), string(s)) }

@@ -17,8 +17,9 @@ type Sync struct {
 	// `graphql` document are sent to this endpoint as a request envelope.
 	GraphQL *GraphQL `json:"graphql,omitempty" doc:"GraphQL endpoint settings, for partners that speak GraphQL over one HTTP operation."`
 	// RateLimit caps the request rate of all workers of an installation
-	// together. Nil means unlimited.
-	RateLimit *RateLimit `json:"rateLimit,omitempty" doc:"Request rate shared by every worker of the installation."`
+	// that call the system with one account, together. Nil means
+	// unlimited.
+	RateLimit *RateLimit `json:"rateLimit,omitempty" doc:"Request rate shared by every worker calling the system with one account."`
 	// Retry governs retries of transient failures. Nil uses the defaults
 	// documented on Retry.
 	Retry *Retry `json:"retry,omitempty" doc:"Retries of transient failures (5xx, timeouts, 429)."`
@@ -139,7 +140,8 @@ type GraphQL struct {
 	Errors string `json:"errors,omitempty" default:"errors" doc:"Dotted path of the error array in a response."`
 }
 
-// RateLimit is a token bucket shared through Redis by all workers.
+// RateLimit is a token bucket shared through Redis by all workers calling
+// the system with one account (Scope).
 type RateLimit struct {
 	// Requests allowed per Per. Required and positive.
 	Requests int `json:"requests" minimum:"1" doc:"Requests allowed per period." example:"300"`
@@ -149,6 +151,11 @@ type RateLimit struct {
 	Burst int `json:"burst,omitempty" doc:"Largest burst; defaults to requests."`
 	// Concurrency caps requests in flight per process. Zero means 4.
 	Concurrency int `json:"concurrency,omitempty" default:"4" doc:"Requests in flight per process."`
+	// Scope says who shares the limit: ScopeAccount, every instance
+	// calling the system with the same credential references at the same
+	// server, or ScopeInstance, each instance alone. Empty means
+	// ScopeAccount.
+	Scope RateLimitScope `json:"scope,omitempty" enum:"account,instance" default:"account" doc:"Who shares the limit: every instance on one partner account (same credentials, same server), or each instance alone."`
 }
 
 // Retry configures retries of transient failures.

@@ -194,7 +194,11 @@ func describeRateLimit(r *specs.RateLimit) string {
 	if r.Per == 0 {
 		per = "1s"
 	}
-	return fmt.Sprintf("%d requests per %s", r.Requests, per)
+	scope := "account"
+	if r.Scope == specs.ScopeInstance {
+		scope = "instance"
+	}
+	return fmt.Sprintf("%d requests per %s, per %s", r.Requests, per, scope)
 }
 
 func firstPagination(ps ...*specs.Pagination) *specs.Pagination {

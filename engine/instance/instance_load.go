@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"maps"
 	"path/filepath"
-	"reflect"
 	"slices"
 
 	"github.com/specsync/specsync/internal/jsonptr"
@@ -155,37 +154,11 @@ func serverVariables(spec *specs.Spec) []string {
 // refers to with {"credential": "name"}, wherever they are in x-sync.
 func namedCredentials(sync *specs.Sync) []string {
 	var names []string
-	collectCredentials(reflect.ValueOf(sync), &names)
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-// collectCredentials walks v and appends the names of named credentials.
-func collectCredentials(v reflect.Value, names *[]string) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			collectCredentials(v.Elem(), names)
-		}
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[specs.Credential]() {
-			if name := v.Interface().(specs.Credential).Credential; name != "" {
-				*names = append(*names, name)
-			}
-			return
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				collectCredentials(v.Field(i), names)
-			}
-		}
-	case reflect.Map:
-		for it := v.MapRange(); it.Next(); {
-			collectCredentials(it.Value(), names)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			collectCredentials(v.Index(i), names)
+	for _, ref := range specs.References(sync) {
+		if ref.Credential != "" {
+			names = append(names, ref.Credential)
 		}
 	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }

@@ -8,7 +8,8 @@
 // transaction. The instance registry (the stored instance documents, their
 // indexes and the change counter) shares the fixed hash tag "{instances}"
 // for the same reason: it is small, and a change touches several of its
-// keys at once.
+// keys at once. The rate limit of a partner account, which instances of
+// any slot share, has a hash tag of its own.
 //
 // Record keys of the synchronised systems never become part of a Redis key;
 // they are fields of hashes, so they need no escaping.

@@ -109,9 +109,17 @@ func (n Namespace) Audit(instance string) string {
 }
 
 // RateLimit is the key of the shared rate limiter of one system an
-// instance calls.
+// instance calls, for a limit of scope instance.
 func (n Namespace) RateLimit(instance, system string) string {
 	return n.scoped(instance, "ratelimit", system)
+}
+
+// AccountRateLimit is the key of the rate limiter shared by every instance
+// that calls system with one account, which account identifies (a hash,
+// never a secret): "specsync:ratelimit:{everreal:9f86d081884c7d65}". The
+// account is the key's own hash tag, since instances of any slot share it.
+func (n Namespace) AccountRateLimit(system, account string) string {
+	return n.Prefix() + "ratelimit:{" + system + ":" + account + "}"
 }
 
 // Lock is the key of the lock that keeps two tasks of one instance from

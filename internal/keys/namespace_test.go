@@ -25,6 +25,7 @@ func TestNames(t *testing.T) {
 		n.FailureIndex("erp-everreal"),
 		n.Audit("erp-everreal"),
 		n.RateLimit("erp-everreal", "everreal"),
+		n.AccountRateLimit("everreal", "9f86d081884c7d65"),
 		n.Intents("erp-everreal", "push", "tenant"),
 		n.Lock("erp-everreal"),
 		n.Runs("erp-everreal"),
@@ -45,6 +46,7 @@ func TestNames(t *testing.T) {
 		"specsync:{erp-everreal}:failures",
 		"specsync:{erp-everreal}:audit",
 		"specsync:{erp-everreal}:ratelimit:everreal",
+		"specsync:ratelimit:{everreal:9f86d081884c7d65}",
 		"specsync:{erp-everreal}:written:push:tenant:intent",
 		"specsync:lock:{erp-everreal}",
 		"specsync:runs:{erp-everreal}",
@@ -105,6 +107,9 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
 		}
+	}
+	if k, want := n.AccountRateLimit("everreal", "9f86d0"), "everreal:9f86d0"; hashTag(k) != want {
+		t.Errorf("account rate limit key %q hashes on %q; want the account %q", k, hashTag(k), want)
 	}
 	for _, k := range []string{n.Instance("a"), n.Instances(), n.Organisation("o"), n.InstancesVersion()} {
 		if got := hashTag(k); got != "instances" {
