@@ -183,22 +183,22 @@ type Webhooks struct {
 
 // Signature is an HMAC over the raw request body.
 type Signature struct {
-	Header    string     `json:"header" doc:"Header carrying the signature." example:"X-Signature"`
-	Secret    Credential `json:"secret" doc:"HMAC secret, by reference."`
-	Algorithm string     `json:"algorithm,omitempty" enum:"hmac-sha256,hmac-sha1" default:"hmac-sha256" doc:"HMAC algorithm."`
-	Encoding  string     `json:"encoding,omitempty" enum:"hex,base64" default:"hex" doc:"Encoding of the signature."`
-	Prefix    string     `json:"prefix,omitempty" doc:"Text before the signature in the header." example:"sha256="`
+	Header    string             `json:"header" doc:"Header carrying the signature." example:"X-Signature"`
+	Secret    Credential         `json:"secret" doc:"HMAC secret, by reference."`
+	Algorithm SignatureAlgorithm `json:"algorithm,omitempty" enum:"hmac-sha256,hmac-sha1" default:"hmac-sha256" doc:"HMAC algorithm."`
+	Encoding  SignatureEncoding  `json:"encoding,omitempty" enum:"hex,base64" default:"hex" doc:"Encoding of the signature."`
+	Prefix    string             `json:"prefix,omitempty" doc:"Text before the signature in the header." example:"sha256="`
 }
 
 // WebhookEvent says what one event type triggers.
 type WebhookEvent struct {
 	// Entity is an entity of this spec. Required.
 	Entity string `json:"entity" doc:"Entity of this spec the event is about."`
-	// Direction is "pull" (default: the partner's record flows home) or
-	// "push" (the home record is sent again).
-	Direction string `json:"direction,omitempty" enum:"pull,push" default:"pull" doc:"Which way the record flows."`
-	// Action is "upsert" (default) or "delete".
-	Action string `json:"action,omitempty" enum:"upsert,delete" default:"upsert" doc:"Whether the record changed or went away."`
+	// Direction is WebhookPull (default: the partner's record flows home)
+	// or WebhookPush (the home record is sent again).
+	Direction WebhookDirection `json:"direction,omitempty" enum:"pull,push" default:"pull" doc:"Which way the record flows."`
+	// Action is WebhookUpsert (default) or WebhookDelete.
+	Action WebhookAction `json:"action,omitempty" enum:"upsert,delete" default:"upsert" doc:"Whether the record changed or went away."`
 	// Key is a template over the payload (`event`) rendering the record's
 	// key or id. Required.
 	Key string `json:"key" doc:"Template over the payload (as event) rendering the record key." example:"{{ event.data.id }}"`
