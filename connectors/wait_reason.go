@@ -7,10 +7,6 @@ import (
 	"github.com/specsync/specsync/internal/clock"
 )
 
-// Clock is clock.Clock, the one Clock of the module; Config.Clock takes
-// it. Name clock.Clock in new code.
-type Clock = clock.Clock
-
 // WaitReason tells why a connector waits. A Clock reads it from the
 // context of Sleep with WaitReasonOf, to tell rate limits from backoff.
 type WaitReason string

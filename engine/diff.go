@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,7 +316,7 @@ func diffFields(old []fieldPrint, payload map[string]any) []FieldChange {
 		}
 		delete(known, p.name)
 	}
-	for _, name := range sortedKeys(known) {
+	for _, name := range slices.Sorted(maps.Keys(known)) {
 		out = append(out, FieldChange{Field: name, Change: "removed"})
 	}
 	return out
@@ -333,7 +334,7 @@ func changesOf(d *decision) []FieldChange {
 // newFields lists every field of a payload being created.
 func newFields(payload map[string]any) []FieldChange {
 	out := make([]FieldChange, 0, len(payload))
-	for _, name := range sortedKeys(payload) {
+	for _, name := range slices.Sorted(maps.Keys(payload)) {
 		out = append(out, FieldChange{Field: name, Change: "added", New: payload[name]})
 	}
 	return out

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -38,8 +36,8 @@ type Config struct {
 	// keep-alive transport.
 	Transport http.RoundTripper
 	// ConnectorClock tells time and waits inside connectors (rate limits,
-	// backoff). Nil means connectors.SystemClock.
-	ConnectorClock connectors.Clock
+	// backoff). Nil means the system clock.
+	ConnectorClock clock.Clock
 	// Clock stamps state, failures and audit entries. Nil means the system
 	// clock.
 	Clock clock.Clock
@@ -109,8 +107,3 @@ func (e *Engine) auditConfig(inst *instance.Instance, personal map[string][]stri
 
 // orDefault returns v, or def when v is the zero value.
 func orDefault[T comparable](v, def T) T { return cmp.Or(v, def) }
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
-	return slices.Sorted(maps.Keys(m))
-}

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -80,7 +81,7 @@ func homeEntity(home *specs.Spec, model, prefer string) (string, *specs.Entity) 
 	if e, ok := home.Entity(prefer); ok && e.Model == model {
 		return prefer, e
 	}
-	for _, name := range sortedKeys(home.Sync.Entities) {
+	for _, name := range slices.Sorted(maps.Keys(home.Sync.Entities)) {
 		if e := home.Sync.Entities[name]; e != nil && e.Model == model {
 			return name, e
 		}
@@ -244,7 +245,7 @@ func recipeOf(f *flow, inst map[string]any) string {
 	h.value(map[string]any(f.src.ent.Read))
 	h.value(map[string]any(f.dst.ent.Write))
 	h.str('w', f.dst.ent.When)
-	for _, name := range sortedKeys(f.dst.ent.Include) {
+	for _, name := range slices.Sorted(maps.Keys(f.dst.ent.Include)) {
 		h.str('i', name+"="+f.dst.ent.Include[name])
 	}
 	h.str('s', string(schema))

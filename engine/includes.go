@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -29,7 +30,7 @@ type include struct {
 // name takes the key from the model's references.
 func (b flowBuilder) includes(f *flow) error {
 	used := idsUsed(f.templates())
-	for _, name := range sortedKeys(f.dst.ent.Include) {
+	for _, name := range slices.Sorted(maps.Keys(f.dst.ent.Include)) {
 		t, err := b.j.cfg.Templates.Compile(f.dst.ent.Include[name])
 		if err != nil {
 			return fmt.Errorf("include %s: %w", name, err)
@@ -53,7 +54,7 @@ func (b flowBuilder) includes(f *flow) error {
 // reference of the flow's entity that points at NAME.
 func (b flowBuilder) referenceInclude(f *flow, name string) (*include, error) {
 	me := b.j.l.Model.Entities[f.model]
-	for _, field := range sortedKeys(me.References) {
+	for _, field := range slices.Sorted(maps.Keys(me.References)) {
 		if me.References[field] != name {
 			continue
 		}

@@ -111,13 +111,20 @@ func personalOf(f *flow, model *specs.Model, entity string) []string {
 	return out
 }
 
-// readsPersonal reports whether templates mention a personal field of the
-// record ("lease.email", "record.email") or of an include.
+// readsPersonal reports whether templates may read a personal field of
+// the record ("lease.email", "record.email") or of an include.
 func readsPersonal(templates []string, model string, personal map[string][]string) bool {
 	for _, t := range templates {
-		for name, fields := range personal {
-			for _, field := range fields {
-				if mentions(t, name+"."+field) || (name == model && mentions(t, varRecord+"."+field)) {
+		for _, p := range mentionedPaths(t) {
+			if len(p) < 2 {
+				continue
+			}
+			name := p[0]
+			if name == varRecord {
+				name = model
+			}
+			for _, field := range personal[name] {
+				if overlaps(p[1:], strings.Split(field, ".")) {
 					return true
 				}
 			}
@@ -126,24 +133,9 @@ func readsPersonal(templates []string, model string, personal map[string][]strin
 	return false
 }
 
-// mentions reports whether t contains ref as a whole variable path.
-func mentions(t, ref string) bool {
-	for i := 0; i < len(t); {
-		j := strings.Index(t[i:], ref)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(ref)
-		if (j == 0 || !identChar(t[j-1])) && (end == len(t) || !identChar(t[end])) {
-			return true
-		}
-		i = j + 1
-	}
-	return false
-}
-
-// identChar reports whether c can be part of a variable path.
-func identChar(c byte) bool {
-	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+// overlaps reports whether one path leads into the other: reading
+// "contact" reads "contact.email", and so does "contact.email.domain".
+func overlaps(a, b []string) bool {
+	n := min(len(a), len(b))
+	return slices.Equal(a[:n], b[:n])
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/specs"
 )
@@ -37,8 +38,13 @@ func (e *UnusableError) Is(target error) bool { return target == ErrUnusable }
 // Open loads the model and both specs of a stored instance (its paths are
 // absolute, as ReadInstance and LoadInstance leave them) and validates the
 // specs against the model. Error findings make it fail with an
-// *UnusableError; warnings are returned.
+// *UnusableError; warnings are returned. Nil opts.Plugins means the
+// built-in auth methods and paging styles, so that their configs are
+// checked before a run starts.
 func Open(inst *instance.Instance, opts specs.LoadOptions) (*instance.Loaded, specs.Findings, error) {
+	if opts.Plugins == nil {
+		opts.Plugins = connectors.DefaultPlugins().Describe()
+	}
 	l := &instance.Loaded{Instance: inst}
 	var found specs.Findings
 	model, fs, err := specs.LoadModel(inst.Model, opts)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -116,10 +115,4 @@ func inputHash(f *flow, s *source) string {
 func truthy(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && s != "0" && !strings.EqualFold(s, "false")
-}
-
-// textAt returns the scalar at a dotted path of obj as text; "" when
-// there is none.
-func textAt(obj map[string]any, path string) string {
-	return jsonvalue.TextAt(obj, path)
 }

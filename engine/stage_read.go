@@ -9,6 +9,7 @@ import (
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
 )
@@ -88,9 +89,9 @@ func (s *readStage) records(f *flow, objs []map[string]any) []source {
 	src := make([]source, len(objs))
 	for i, obj := range objs {
 		r := &src[i]
-		r.obj, r.key = obj, textAt(obj, f.src.ent.Key)
+		r.obj, r.key = obj, jsonvalue.TextAt(obj, f.src.ent.Key)
 		if f.dir == instance.Pull {
-			r.srcID = textAt(obj, idPath(f.src.ent))
+			r.srcID = jsonvalue.TextAt(obj, idPath(f.src.ent))
 		}
 		rec, err := applyRead(s.job, f.read, f.src.name, obj)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/jsonvalue"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -200,7 +201,7 @@ func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connec
 // adopt takes over a record a lost create left in the destination; it is
 // updated when the payload changed since.
 func (w *writeStage) adopt(ctx context.Context, f *flow, o *outcome, obj map[string]any) (*connectors.Result, error) {
-	res := &connectors.Result{ID: textAt(obj, idPath(f.dst.ent)), Object: obj, Value: obj, Existing: true}
+	res := &connectors.Result{ID: jsonvalue.TextAt(obj, idPath(f.dst.ent)), Object: obj, Value: obj, Existing: true}
 	if o.intent == o.d.m.hash || f.dst.ent.Update == nil {
 		return res, nil
 	}
@@ -240,13 +241,13 @@ func (w *writeStage) confirmed(f *flow, o *outcome, res *connectors.Result) erro
 		res = &connectors.Result{}
 	}
 	o.res, o.status = res, res.Status
-	o.id = orDefault(res.ID, textAt(res.Object, idPath(f.dst.ent)))
+	o.id = orDefault(res.ID, jsonvalue.TextAt(res.Object, idPath(f.dst.ent)))
 	if f.dir == instance.Push {
 		o.id = orDefault(o.id, o.d.m.src.known.PartnerID)
 		return nil
 	}
 	if o.key == "" {
-		o.key = orDefault(textAt(res.Object, f.dst.ent.Key), o.id)
+		o.key = orDefault(jsonvalue.TextAt(res.Object, f.dst.ent.Key), o.id)
 	}
 	if o.key == "" {
 		return fmt.Errorf("the home system's answer to the create carries no key at %q nor an id; the record cannot be tracked", f.dst.ent.Key)

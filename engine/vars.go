@@ -2,7 +2,7 @@ package engine
 
 import (
 	"maps"
-	"regexp"
+	"slices"
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/transforms"
@@ -89,18 +89,26 @@ func setOpVars(v transforms.Vars, key, id string) {
 	}
 }
 
-// idsPattern finds "ids.NAME" in templates.
-var idsPattern = regexp.MustCompile(`\bids\.([A-Za-z_][A-Za-z0-9_]*)`)
-
-// idsUsed lists, sorted, the include names whose ids the templates use.
+// idsUsed lists, sorted, the include names whose ids the templates may
+// read (ids.NAME).
 func idsUsed(templates []string) []string {
 	seen := map[string]bool{}
 	for _, t := range templates {
-		for _, m := range idsPattern.FindAllStringSubmatch(t, -1) {
-			seen[m[1]] = true
+		for _, p := range mentionedPaths(t) {
+			if len(p) > 1 && p[0] == varIDs {
+				seen[p[1]] = true
+			}
 		}
 	}
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// mentionedPaths are the variable paths a template may read, as package
+// transforms reads them; a template it cannot read (one that does not
+// compile either) mentions none.
+func mentionedPaths(t string) [][]string {
+	paths, _ := transforms.MentionedPaths(t)
+	return paths
 }
 
 // templatesOf lists every string of a mapping tree.

@@ -11,6 +11,21 @@ import "strings"
 // its own (for, with, set, macro, import, include), after which a path's
 // first name may not be a variable of the context.
 func ReadPaths(src string) (paths [][]string, ok bool) {
+	return readPaths(src, true)
+}
+
+// MentionedPaths returns every dotted variable path a template mentions,
+// in order, also after tags that bind names of their own: a superset of
+// what it reads, where a path inside a for loop may be the loop's own
+// variable. It answers questions such as "may this template read ids.unit
+// or tenant.email?", where a false yes costs little and a false no is a
+// bug. ok is false only when a tag or string is left open.
+func MentionedPaths(src string) (paths [][]string, ok bool) {
+	return readPaths(src, false)
+}
+
+// readPaths scans src's tags; strict gives up at a tag that binds names.
+func readPaths(src string, strict bool) (paths [][]string, ok bool) {
 	for {
 		open := strings.IndexByte(src, '{')
 		if open < 0 || open+1 >= len(src) {
@@ -34,7 +49,7 @@ func ReadPaths(src string) (paths [][]string, ok bool) {
 			continue
 		}
 		s := tagScanner{chainParser{src: src, pos: open + 2}, closing}
-		if closing == '%' && bindsNames(s.tagName()) {
+		if closing == '%' && bindsNames(s.tagName()) && strict {
 			return nil, false
 		}
 		found, ok := s.scan()

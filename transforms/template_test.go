@@ -318,3 +318,22 @@ func FuzzReadPaths(f *testing.F) {
 		}
 	})
 }
+
+func TestMentionedPathsReadsPastBindingTags(t *testing.T) {
+	t.Parallel()
+	src := "{% for t in lease.tenants %}{{ t.email }}{{ ids.unit }}{% endfor %}"
+	if _, ok := ReadPaths(src); ok {
+		t.Fatalf("ReadPaths(%q) is readable; a for loop binds names", src)
+	}
+	got, ok := MentionedPaths(src)
+	if !ok {
+		t.Fatalf("MentionedPaths(%q) is not readable", src)
+	}
+	want := [][]string{{"t"}, {"lease", "tenants"}, {"t", "email"}, {"ids", "unit"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("MentionedPaths(%q) (-want +got):\n%s", src, diff)
+	}
+	if _, ok := MentionedPaths("{{ lease.rent "); ok {
+		t.Error("MentionedPaths of an open tag is readable")
+	}
+}

@@ -103,16 +103,16 @@ func (w *Webhook) Verify(h http.Header, body []byte) error {
 }
 
 // hasher returns the hash of an HMAC algorithm; empty means hmac-sha256.
-func hasher(alg string) func() hash.Hash {
-	if alg == "hmac-sha1" {
+func hasher(alg specs.SignatureAlgorithm) func() hash.Hash {
+	if alg == specs.HMACSHA1 {
 		return sha1.New
 	}
 	return sha256.New
 }
 
 // encodeSig encodes a MAC as the spec says; empty means hex.
-func encodeSig(enc string, sum []byte) string {
-	if enc == "base64" {
+func encodeSig(enc specs.SignatureEncoding, sum []byte) string {
+	if enc == specs.EncodingBase64 {
 		return base64.StdEncoding.EncodeToString(sum)
 	}
 	return hex.EncodeToString(sum)
@@ -124,8 +124,7 @@ func (w *Webhook) Event(body []byte) (RecordPayload, error) {
 	if err := json.Unmarshal(body, &event); err != nil {
 		return RecordPayload{}, fmt.Errorf("instance %q: webhook body is not a JSON object: %w", w.inst.ID, err)
 	}
-	found, _ := jsonvalue.Lookup(event, w.hooks.Event)
-	typ := fmt.Sprint(found)
+	typ := jsonvalue.TextAt(event, w.hooks.Event)
 	ev, ok := w.hooks.Events[typ]
 	if !ok {
 		return RecordPayload{Event: typ}, fmt.Errorf("instance %q: event %q at %q: %w", w.inst.ID, typ, w.hooks.Event, ErrUnknownEvent)
@@ -134,6 +133,6 @@ func (w *Webhook) Event(body []byte) (RecordPayload, error) {
 	if err != nil || key == "" {
 		return RecordPayload{Event: typ}, fmt.Errorf("instance %q: event %q: its key template %q renders no key: %w", w.inst.ID, typ, ev.Key, errors.Join(err, ErrUnknownEvent))
 	}
-	return RecordPayload{Instance: w.inst.ID, Direction: instance.Direction(cmp.Or(ev.Direction, string(instance.Pull))),
-		Entity: ev.Entity, Key: key, Action: cmp.Or(ev.Action, "upsert"), Event: typ}, nil
+	return RecordPayload{Instance: w.inst.ID, Direction: instance.Direction(cmp.Or(ev.Direction, specs.WebhookPull)),
+		Entity: ev.Entity, Key: key, Action: string(cmp.Or(ev.Action, specs.WebhookUpsert)), Event: typ}, nil
 }
