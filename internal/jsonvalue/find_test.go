@@ -2,7 +2,6 @@ package jsonvalue
 
 import (
 	"reflect"
-	"strconv"
 	"testing"
 )
 
@@ -62,7 +61,7 @@ func checkFindRaw(t *testing.T, data []byte) {
 		if err != nil {
 			continue
 		}
-		want, ok := lookup(whole, p)
+		want, ok := Path(p).Lookup(whole)
 		if found != ok {
 			t.Fatalf("FindRaw(%q, %v) found = %v, want %v", data, p, found, ok)
 		}
@@ -74,29 +73,6 @@ func checkFindRaw(t *testing.T, data []byte) {
 			t.Fatalf("FindRaw(%q, %v) = %q (%v), want the bytes of %#v", data, p, raw, err, want)
 		}
 	}
-}
-
-// lookup walks a decoded value.
-func lookup(v any, p []string) (any, bool) {
-	for _, step := range p {
-		switch x := v.(type) {
-		case map[string]any:
-			next, ok := x[step]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(step)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
 }
 
 // BenchmarkFindRaw takes the id out of a write's answer: a record of ten
