@@ -52,7 +52,7 @@ func newOAuth2Server(expiresIn int) *oauth2Server {
 func TestOAuth2RenewsRefreshBeforeExpiry(t *testing.T) {
 	t.Parallel()
 	s := newOAuth2Server(120)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c := oauth2Client(t, s, "client_credentials", 0, clock) // refreshBefore defaults to 1m
 	var issued []int
 	for _, step := range []time.Duration{0, 30 * time.Second, 31 * time.Second} {
@@ -72,7 +72,7 @@ func TestOAuth2RenewsRefreshBeforeExpiry(t *testing.T) {
 func TestOAuth2PasswordGrantRefreshesThenLogsInAgain(t *testing.T) {
 	t.Parallel()
 	s := newOAuth2Server(600)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c := oauth2Client(t, s, "password", 5*time.Minute, clock)
 	get := func() {
 		t.Helper()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/connectortest"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -66,7 +67,7 @@ func (a *tenantsAPI) client(t testing.TB, cfg connectors.Config) *connectors.Cli
 		cfg.BaseURL = a.srv.URL + "/api/v1"
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = connectortest.NewClock(time.Now())
+		cfg.Clock = clock.NewManual(time.Now())
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = (&connectortest.Logs{}).Logger()

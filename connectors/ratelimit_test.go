@@ -14,6 +14,7 @@ import (
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/connectors/connectortest"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 	"github.com/specsync/specsync/transforms"
@@ -80,7 +81,7 @@ func get(t *testing.T, c *connectors.Client) {
 func TestLocalRateLimitPacesRequests(t *testing.T) {
 	t.Parallel()
 	srv := newStampServer(t)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 2, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +144,7 @@ func TestRetryAfterPausesEveryClientOfTheInstance(t *testing.T) {
 	srv := newStampServer(t)
 	rl := &specs.RateLimit{Requests: 100, Per: specs.Duration(time.Second)}
 	cfg := connectors.Config{Redis: rdb.Client, KeyPrefix: rdb.Prefix, Instance: "inst-2"}
-	clockA, clockB := connectortest.NewClock(time.Now()), connectortest.NewClock(time.Now())
+	clockA, clockB := clock.NewManual(time.Now()), clock.NewManual(time.Now())
 	cfg.Clock = clockA
 	a, err := connectors.New(limitedSpec(t, srv.URL, rl), cfg)
 	if err != nil {
@@ -229,7 +230,7 @@ func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c, err := connectors.New(spec, connectors.Config{
 		Clock:       clock,
 		Credentials: map[string]specs.Credential{"key": {Env: "LOGIN_KEY"}},
@@ -256,7 +257,7 @@ func TestTokenLoginsCountAgainstTheRateLimit(t *testing.T) {
 
 // reasonClock records why each wait of more than zero was taken.
 type reasonClock struct {
-	*connectortest.Clock
+	*clock.Manual
 	mu      sync.Mutex
 	reasons []connectors.WaitReason
 }
@@ -267,7 +268,7 @@ func (c *reasonClock) Sleep(ctx context.Context, d time.Duration) error {
 		c.reasons = append(c.reasons, connectors.WaitReasonOf(ctx))
 		c.mu.Unlock()
 	}
-	return c.Clock.Sleep(ctx, d)
+	return c.Manual.Sleep(ctx, d)
 }
 
 // TestWaitsTellTheirReason: a clock learns whether a wait is for the rate
@@ -275,8 +276,8 @@ func (c *reasonClock) Sleep(ctx context.Context, d time.Duration) error {
 func TestWaitsTellTheirReason(t *testing.T) {
 	t.Parallel()
 	srv := newStampServer(t)
-	clock := &reasonClock{Clock: connectortest.NewClock(time.Now())}
-	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 1, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: clock})
+	rc := &reasonClock{Manual: clock.NewManual(time.Now())}
+	c, err := connectors.New(limitedSpec(t, srv.URL, &specs.RateLimit{Requests: 1, Per: specs.Duration(time.Second), Burst: 1}), connectors.Config{Clock: rc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,11 +288,11 @@ func TestWaitsTellTheirReason(t *testing.T) {
 	srv.status.Store(http.StatusInternalServerError)
 	get(t, c) // 500, backoff, then a slot of the limit
 	count := map[connectors.WaitReason]int{}
-	for _, r := range clock.reasons {
+	for _, r := range rc.reasons {
 		count[r]++
 	}
 	want := map[connectors.WaitReason]int{connectors.WaitRetryAfter: 1, connectors.WaitBackoff: 1, connectors.WaitRateLimit: count[connectors.WaitRateLimit]}
 	if count[connectors.WaitRateLimit] == 0 || !maps.Equal(count, want) {
-		t.Errorf("wait reasons %v; want one retry-after, one backoff and rate-limit waits only", clock.reasons)
+		t.Errorf("wait reasons %v; want one retry-after, one backoff and rate-limit waits only", rc.reasons)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/connectors"
-	"github.com/specsync/specsync/connectors/connectortest"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -125,7 +125,7 @@ func TestCreateRefusedWith429IsRepeatedAfterRetryAfter(t *testing.T) {
 	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodPost, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "7"}, nil)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c := api.client(t, connectors.Config{Clock: clock})
 	if _, err := c.Create(context.Background(), "memo", connectors.Write{Key: "M-1", Body: tenantBody}); err != nil {
 		t.Fatalf("Create: %v", err)
@@ -182,7 +182,7 @@ func TestRetryAfterForms(t *testing.T) {
 			api := newTenantsAPI(t)
 			failFirst(api, http.MethodGet, 1, http.StatusServiceUnavailable, tc.header, nil)
 			api.add(map[string]any{"externalId": "x"})
-			clock := connectortest.NewClock(now)
+			clock := clock.NewManual(now)
 			c := api.client(t, connectors.Config{Clock: clock})
 			if _, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "t-1"}); err != nil {
 				t.Fatalf("Get: %v", err)
@@ -198,7 +198,7 @@ func TestRetryAfterBeyondBudgetIsNotAwaited(t *testing.T) {
 	t.Parallel()
 	api := newTenantsAPI(t)
 	failFirst(api, http.MethodGet, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "3600"}, nil)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c := api.client(t, connectors.Config{Clock: clock})
 	_, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "t-1"})
 	var he *connectors.HTTPError
@@ -217,7 +217,7 @@ func TestTransientFailuresBackOffWithinAttempts(t *testing.T) {
 	t.Parallel()
 	api := newTenantsAPI(t)
 	gets := failFirst(api, http.MethodGet, 10, http.StatusInternalServerError, nil, nil)
-	clock := connectortest.NewClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	c := api.client(t, connectors.Config{Clock: clock})
 	_, err := c.Get(context.Background(), "tenant", transforms.Vars{"id": "t-1"})
 	var he *connectors.HTTPError

@@ -19,6 +19,7 @@ import (
 
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
@@ -34,7 +35,7 @@ type harness struct {
 	t       testing.TB
 	rdb     redis.UniversalClient
 	ns      keys.Namespace
-	clock   *testClock
+	clock   *clock.Manual
 	home    *mock.Server
 	partner *mock.Server
 	// writes records the partner's write requests in order.
@@ -74,7 +75,7 @@ func newHarnessOn(t testing.TB, srv *redistest.Server, partner string) *harness 
 // newHarnessSpec is newHarnessOn with the partner spec at a path.
 func newHarnessSpec(t testing.TB, srv *redistest.Server, partnerSpec string) *harness {
 	t.Helper()
-	h := &harness{t: t, rdb: srv.Client, ns: keys.New(srv.Prefix), clock: newClock(runT0)}
+	h := &harness{t: t, rdb: srv.Client, ns: keys.New(srv.Prefix), clock: clock.NewManual(runT0)}
 	h.writes = &recorder{}
 	homeURL := h.serve(&h.home, testdataPath("home.json"), mock.Options{Now: h.clock.Now}, nil)
 	partnerURL := h.serve(&h.partner, partnerSpec, mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -157,7 +158,7 @@ func (s *authSuite) client(secrets map[string]string) (*connectors.Client, error
 	return connectors.New(spec, connectors.Config{
 		Credentials: creds,
 		LookupEnv:   func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Clock:       NewClock(time.Now()),
+		Clock:       clock.NewManual(time.Now()),
 		Logger:      s.logs.Logger(),
 		Auth:        s.fx.Registry,
 	})

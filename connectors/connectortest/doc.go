@@ -1,7 +1,7 @@
 // Package connectortest holds the conformance suite that every auth method
 // and every paginator of package connectors passes, and the small fakes its
-// tests share: a Clock that does not sleep, a log capture, a data set and a
-// spec builder.
+// tests share: a log capture, a data set and a spec builder; the clock
+// that does not sleep is internal/clock's Manual.
 //
 // The suite runs a connectors.Client against httptest servers, the way
 // testing/slogtest runs a slog.Handler: a method's tests supply a factory

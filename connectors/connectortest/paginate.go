@@ -165,7 +165,7 @@ func (s *pageServer) client(t *testing.T, c clock.Clock) *connectors.Client {
 		t.Fatal(err)
 	}
 	if c == nil {
-		c = NewClock(time.Now())
+		c = clock.NewManual(time.Now())
 	}
 	client, err := connectors.New(spec, connectors.Config{Clock: c, Paginators: s.fx.Registry, Logger: (&Logs{}).Logger()})
 	if err != nil {
@@ -306,7 +306,7 @@ func pageMaxPages(t *testing.T, fx PaginatorFixture) {
 func pageFailing(t *testing.T, fx PaginatorFixture) {
 	s := newPageServer(t, fx, 3*fx.Size)
 	s.failAt = 2
-	clk := NewClock(time.Now())
+	clk := clock.NewManual(time.Now())
 	l := readAll(s.client(t, clk), 0)
 	var he *connectors.HTTPError
 	if !errors.As(l.err, &he) || he.Status != http.StatusInternalServerError {

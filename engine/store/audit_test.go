@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
@@ -98,7 +99,7 @@ func TestAuditorBuffersAndFlushes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	a := NewAudit(rdb, ns, AuditConfig{FlushEvery: 10, Clock: clock})
 	w := a.NewAuditor()
 	key := ns.Audit("erp-everreal")
@@ -207,7 +208,7 @@ func TestAuditCapsAge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(time.Now())
+	clock := clock.NewManual(time.Now())
 	const maxAge = 90 * 24 * time.Hour
 	a := NewAudit(rdb, ns, AuditConfig{MaxAge: maxAge, Clock: clock})
 	old := writeGroup(t, a, "old-", 300)

@@ -1,12 +1,9 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -19,38 +16,6 @@ func newRedis(t testing.TB) (redis.UniversalClient, keys.Namespace) {
 	t.Helper()
 	s := redistest.New(t)
 	return s.Client, keys.New(s.Prefix)
-}
-
-// testClock is a Clock that moves only when told.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock(t time.Time) *testClock { return &testClock{now: t} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
-// Sleep moves the clock forward by d at once, or returns ctx's error when
-// it is done.
-func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.Advance(max(d, 0))
-	return nil
 }
 
 // checkFormatError reports unless err is the *FormatError of value (what

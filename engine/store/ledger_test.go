@@ -10,13 +10,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 )
 
 func TestLedgerFailCountsAttempts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(t0)
+	clock := clock.NewManual(t0)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: clock})
 	first := Reason{Code: "missing-reference", Message: `unit "U-7" is not synced yet; it is retried next run`}
 	if err := l.Fail(ctx, instance.Push, "tenant", Failed{Key: "L-1", Reason: first, RunID: "run-1"}); err != nil {
@@ -109,7 +110,7 @@ func TestLedgerListNewestFirstWithFilters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(t0)
+	clock := clock.NewManual(t0)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: clock})
 	steps := []struct {
 		dir    instance.Direction
@@ -158,7 +159,7 @@ func TestLedgerListPagesThroughALongIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(t0)
+	clock := clock.NewManual(t0)
 	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: clock})
 	for i := range 1100 {
 		clock.Advance(time.Second)
@@ -232,7 +233,7 @@ func TestLedgerRefusesFailuresOfAnUnknownFormat(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: newClock(t0)})
+	l := NewLedger(rdb, ns, "erp-everreal", LedgerConfig{Clock: clock.NewManual(t0)})
 	reason := Reason{Code: "timeout", Message: "partner did not answer in 30s"}
 	if err := l.Fail(ctx, instance.Push, "tenant", Failed{Key: "L-1", Reason: reason}, Failed{Key: "L-2", Reason: reason}); err != nil {
 		t.Fatal(err)

@@ -7,13 +7,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 )
 
 func TestStateIntentsMarkLoadAndSettle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock.NewManual(t0)})
 	if err := st.Commit(ctx, Batch{Direction: instance.Pull, Entity: "tenant", Written: []Written{{Key: "L-3", Hash: "h3", Echo: "e3"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestStateRefusesIntentsOfAnUnknownFormat(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock.NewManual(t0)})
 	if err := st.MarkIntents(ctx, instance.Push, "tenant", Intent{Key: "L-1", Hash: "h1"}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/clock"
 )
 
 var t0 = time.Date(2025, 3, 1, 23, 0, 0, 0, time.UTC)
@@ -19,7 +20,7 @@ func TestStateCommitAndLoad(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(t0)
+	clock := clock.NewManual(t0)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock})
 	at := time.Date(2025, 3, 1, 22, 15, 0, 0, time.FixedZone("CET", 3600))
 	err := st.Commit(ctx, Batch{Direction: instance.Push, Entity: "tenant", Written: []Written{
@@ -70,7 +71,7 @@ func TestStateKeepsMemosWithTheirHashes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: newClock(t0)})
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock.NewManual(t0)})
 	memo := "in put\x00 \xff with spaces"
 	at := t0.Add(-time.Hour)
 	err := st.Commit(ctx, Batch{Direction: instance.Push, Entity: "tenant", Written: []Written{
@@ -276,7 +277,7 @@ func TestStateCursorsAndFullReads(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
-	clock := newClock(t0)
+	clock := clock.NewManual(t0)
 	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock})
 	due := func() bool {
 		t.Helper()
@@ -356,7 +357,7 @@ func TestStateRefusesValuesOfAnUnknownFormat(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	const inst = "erp-everreal"
-	st := NewState(rdb, ns, inst, StateConfig{Clock: newClock(t0)})
+	st := NewState(rdb, ns, inst, StateConfig{Clock: clock.NewManual(t0)})
 	if err := st.Commit(ctx, Batch{Direction: instance.Push, Entity: "tenant", Written: []Written{{Key: "L-1", PartnerID: "p-1", Hash: "h1"}}}); err != nil {
 		t.Fatal(err)
 	}
