@@ -138,7 +138,7 @@ func TestRunPermissionDenials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(failures) != 6 || failures[0].Reason.Code != CodeMissingReference {
+	if len(failures) != 6 || FailureCode(failures[0].Reason.Code) != CodeMissingReference {
 		t.Errorf("ledger of tenant: %+v; want 6 missing-reference failures", failures)
 	}
 }
