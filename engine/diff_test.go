@@ -12,6 +12,7 @@ import (
 )
 
 func TestHashPayloadIgnoresKeyOrderButNotValues(t *testing.T) {
+	t.Parallel()
 	var a, b, c map[string]any
 	for s, dst := range map[string]*map[string]any{
 		`{"x": 1, "y": {"p": "a", "q": [1, 2]}}`: &a,
@@ -45,6 +46,7 @@ func TestHashPayloadIgnoresKeyOrderButNotValues(t *testing.T) {
 }
 
 func TestMemoRoundTripAndFieldDiff(t *testing.T) {
+	t.Parallel()
 	old := map[string]any{"name": "A", "city": "Berlin", "gone": true}
 	_, prints := hashPayload(old)
 	m := memo{input: strings.Repeat("a", hashLen), payload: strings.Repeat("b", hashLen), prints: prints}
@@ -67,6 +69,7 @@ func TestMemoRoundTripAndFieldDiff(t *testing.T) {
 }
 
 func TestMaskedMessageHidesPersonalValues(t *testing.T) {
+	t.Parallel()
 	err := &transforms.RecordError{Fields: []transforms.FieldError{
 		{Field: "/email", Value: "erika@example.com", Err: errors.New("not an address")},
 		{Field: "/rent", Filter: "decimal", Err: &transforms.FilterError{Filter: "decimal", Value: "12,x", Err: errors.New("not a number")}},
@@ -78,6 +81,7 @@ func TestMaskedMessageHidesPersonalValues(t *testing.T) {
 }
 
 func TestInputSumTellsInputsApart(t *testing.T) {
+	t.Parallel()
 	base := func() map[string]any {
 		return map[string]any{"id": "b1", "name": "Haus", "floors": json.Number("3"), "tags": []any{"a", "b"},
 			"address": map[string]any{"street": "Weg 1", "zip": "10115"}, "active": true, "note": nil}

@@ -95,6 +95,7 @@ type listed struct {
 }
 
 func TestImportsFollowTheGraph(t *testing.T) {
+	t.Parallel()
 	pkgs := listModule(t)
 	seen := map[[2]string]bool{}
 	for _, p := range pkgs {
@@ -180,6 +181,7 @@ func allows(allowed []string, pkg string) bool {
 }
 
 func TestImportGraphRefusesArrowsAgainstIt(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ from, to string }{
 		{"engine/store", "engine"},
 		{"engine/store", "engine/queue"},

@@ -42,6 +42,7 @@ type planCase struct {
 // .golden file (go test ./engine -run TestPlanGolden -update rewrites
 // them).
 func TestPlanGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "plan", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no plan cases: %v", err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestPlanWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "create")
 	data := newHomeData(2, 3)
 	h.seedHome(data)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestQueueRunsTheEngineForRunsAndRecords(t *testing.T) {
+	t.Parallel()
 	queueRunsTheEngine(t, redistest.New(t))
 }
 
@@ -20,6 +21,7 @@ func TestQueueRunsTheEngineForRunsAndRecords(t *testing.T) {
 // the queue, the worker's locks, the instance store and the instance's
 // state each keep to one slot.
 func TestQueueRunsTheEngineOnRedisCluster(t *testing.T) {
+	t.Parallel()
 	queueRunsTheEngine(t, redistest.NewCluster(t))
 }
 

@@ -10,31 +10,23 @@ import (
 	"github.com/specsync/specsync/transforms"
 )
 
-// Reason codes of failed records.
-const (
-	CodeMissingReference = "missing-reference"
-	CodeMissingKey       = "missing-key"
-	CodeMapping          = "mapping"
-	CodeValidation       = "validation"
-	CodeInclude          = "include"
-)
-
 // failure is why a record stopped short, as the stage that stopped it
-// says: the ledger's reason and the HTTP status of the answer that caused
-// it (zero for none).
+// says: its code and message, and the HTTP status of the answer that
+// caused it (zero for none).
 type failure struct {
-	reason store.Reason
-	status int
+	code    FailureCode
+	message string
+	status  int
 }
 
 // reasonf is a failure with a reason.
-func reasonf(code, format string, args ...any) *failure {
-	return &failure{reason: store.Reason{Code: code, Message: fmt.Sprintf(format, args...)}}
+func reasonf(code FailureCode, format string, args ...any) *failure {
+	return &failure{code: code, message: fmt.Sprintf(format, args...)}
 }
 
 // errReason is the failure of an error, noting an HTTP status.
-func errReason(code string, err error) *failure {
-	fl := &failure{reason: store.Reason{Code: code, Message: err.Error()}}
+func errReason(code FailureCode, err error) *failure {
+	fl := &failure{code: code, message: err.Error()}
 	var he *connectors.HTTPError
 	if errors.As(err, &he) {
 		fl.status = he.Status
@@ -48,11 +40,16 @@ func mappingReason(err error, personal map[string]bool, format string, args ...a
 	return errReason(CodeMapping, fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), maskedMessage(err, personal)))
 }
 
+// reason is the failure as the ledger stores it, its code as text.
+func (fl *failure) reason() store.Reason {
+	return store.Reason{Code: string(fl.code), Message: fl.message}
+}
+
 // text is the failure as an audit entry or a plan shows it.
-func (fl *failure) text() string { return fl.reason.Code + ": " + fl.reason.Message }
+func (fl *failure) text() string { return string(fl.code) + ": " + fl.message }
 
 // failCode is the reason code of a failed write.
-func failCode(err error) string {
+func failCode(err error) FailureCode {
 	var (
 		he  *connectors.HTTPError
 		ge  *connectors.GraphQLError
@@ -62,22 +59,22 @@ func failCode(err error) string {
 	)
 	switch {
 	case errors.Is(err, connectors.ErrMaybeWritten):
-		return "maybe-written"
+		return CodeMaybeWritten
 	case errors.As(err, &he):
-		return fmt.Sprintf("http-%d", he.Status)
+		return HTTPFailure(he.Status)
 	case errors.As(err, &ge):
-		return "graphql"
+		return CodeGraphQL
 	case errors.As(err, &ve):
 		return CodeValidation
 	case errors.As(err, &re):
 		return CodeMapping
 	case errors.As(err, &pae):
-		return "paging"
+		return CodePaging
 	}
 	if connectors.Classify(err) == connectors.RetryNow {
-		return "transient"
+		return CodeTransient
 	}
-	return "error"
+	return CodeError
 }
 
 // maskedMessage is the text of a mapping error with the values of

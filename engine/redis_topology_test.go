@@ -22,6 +22,7 @@ import (
 // script of the engine must stay on one slot, or the cluster refuses it
 // with CROSSSLOT. (The queue's test on a cluster covers the run history.)
 func TestRunOnRedisCluster(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewCluster(t)
 	ctx := context.Background()
 	h := newHarnessOn(t, srv, "create")
@@ -144,6 +145,7 @@ func instanceSlots(t *testing.T, cc *redis.ClusterClient, instance string) map[i
 // again: the state the replica took over means nothing is created twice
 // and nothing unchanged is written.
 func TestRunAfterASentinelFailover(t *testing.T) {
+	t.Parallel()
 	s := redistest.NewSentinel(t)
 	h := newHarnessOn(t, s.Server, "create")
 	data := newHomeData(3, 4)

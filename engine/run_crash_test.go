@@ -54,6 +54,7 @@ func redisURL(srv *redistest.Server) string {
 // end: the partner, which creates a second record for a repeated create,
 // must hold exactly the home's records.
 func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}

@@ -12,6 +12,7 @@ import (
 // A webhook's record job syncs the one record it names: read with the
 // home's get, written alone, with no listing and no cursor moved.
 func TestRunKeysSyncsOnlyTheNamedRecord(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "upsert")
 	data := newHomeData(3, 4)
 	h.seedHome(data)
@@ -44,6 +45,7 @@ func TestRunKeysSyncsOnlyTheNamedRecord(t *testing.T) {
 }
 
 func TestRunKeysNeedEntityAndDirection(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "upsert")
 	h.seedHome(newHomeData(1, 1))
 	_, err := h.eng.Run(t.Context(), h.loaded, RunOptions{Keys: []string{"u1"}})

@@ -38,6 +38,7 @@ func (m *tooMany) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // resets 2% of connections and delays some: after at most two runs it
 // holds exactly the home's records, none lost and none doubled.
 func TestRunFaultSoak(t *testing.T) {
+	t.Parallel()
 	buildings := 100
 	if testing.Short() {
 		buildings = 20

@@ -37,6 +37,7 @@ func (h *harness) homeRecord(entity, key string) map[string]any {
 }
 
 func TestRunTwoWayEchoAndConflicts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "create")
 	data := newHomeData(2, 2)
 	h.seedHome(data)
@@ -105,6 +106,7 @@ func TestRunTwoWayEchoAndConflicts(t *testing.T) {
 }
 
 func TestRunPartnerBornRecordComesHomeOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "upsert")
 	h.seedHome(newHomeData(1, 1))
 	h.run(RunOptions{})
@@ -161,6 +163,7 @@ func keylessPartnerSpec(t *testing.T) string {
 // partner that does not keep the home key comes back on pull as the same
 // person, found by its partner id, not as a new one.
 func TestRunPushedRecordsOfAKeylessPartnerStayOne(t *testing.T) {
+	t.Parallel()
 	h := newHarnessSpec(t, redistest.New(t), keylessPartnerSpec(t))
 	h.seedHome(newHomeData(1, 2))
 	for range 3 {

@@ -174,8 +174,8 @@ func (c *commitStage) commitLedger(ctx context.Context, f *flow, rd *reading, ou
 		key := ledgerKey(o.key, o.d.m.src)
 		switch {
 		case key == "":
-		case o.step == stepFailed && o.fail.reason.Code != codeAborted:
-			failed = append(failed, store.Failed{Key: key, Reason: o.fail.reason, RunID: c.id})
+		case o.step == stepFailed && o.fail.code != CodeAborted:
+			failed = append(failed, store.Failed{Key: key, Reason: o.fail.reason(), RunID: c.id})
 		case o.step != stepFailed && o.step != stepDenied && rd.inLedger(key):
 			cleared = append(cleared, key)
 		}

@@ -57,7 +57,7 @@ func TestMapStage(t *testing.T) {
 
 	f.write = fixedMapping{err: errors.New("no name")}
 	failed := (&mapStage{job: j}).page(f, src[3:], nil)[0]
-	if failed.fail == nil || failed.fail.reason.Code != CodeMapping || !strings.Contains(failed.fail.reason.Message, "no name") {
+	if failed.fail == nil || failed.fail.code != CodeMapping || !strings.Contains(failed.fail.message, "no name") {
 		t.Errorf("a mapping error gives %+v; want a mapping failure", failed.fail)
 	}
 }

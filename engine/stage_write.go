@@ -19,10 +19,6 @@ import (
 // one instead of leaving them idle in between.
 const queueDepth = 1024
 
-// codeAborted marks writes that were never sent because the run stopped;
-// they do not go to the ledger (the next run reads them again).
-const codeAborted = "aborted"
-
 // outcome is what the write stage makes of a decision: the destination's
 // answer to its write, or why the write failed. A decision that writes
 // nothing keeps its step. The key is the record's home key, which a
@@ -119,7 +115,7 @@ func (w *writeStage) write(ctx context.Context, f *flow, o *outcome) error {
 }
 
 // failWith fails the write with an error, noting an HTTP status.
-func (o *outcome) failWith(code string, err error) {
+func (o *outcome) failWith(code FailureCode, err error) {
 	o.step, o.fail = stepFailed, errReason(code, err)
 	if o.fail.status != 0 {
 		o.status = o.fail.status
@@ -297,7 +293,7 @@ func (p *writePool) queue(ctx context.Context, t task) {
 	select {
 	case p.tasks <- t:
 	case <-ctx.Done():
-		t.o.failWith(codeAborted, ctx.Err())
+		t.o.failWith(CodeAborted, ctx.Err())
 		t.b.wg.Done()
 	}
 }
@@ -306,7 +302,7 @@ func (p *writePool) queue(ctx context.Context, t task) {
 func (p *writePool) work(t task) {
 	if err := p.ctx.Err(); err != nil {
 		// Queued before the flow stopped: not sent.
-		t.o.failWith(codeAborted, err)
+		t.o.failWith(CodeAborted, err)
 	} else if err := p.stage.write(p.ctx, p.f, t.o); err != nil {
 		p.abort(err)
 	}

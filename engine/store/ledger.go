@@ -54,7 +54,8 @@ func NewLedger(rdb redis.UniversalClient, ns keys.Namespace, instance string, cf
 // Reason says why a record failed.
 type Reason struct {
 	// Code is a stable, machine-readable cause ("http-422",
-	// "missing-reference", "validation").
+	// "missing-reference", "validation"): the text of an engine.FailureCode,
+	// listed in docs/failure-codes.md. The store keeps it as text.
 	Code string `json:"code"`
 	// Message says what happened and what to do, for operators. It must not
 	// hold secrets; the ledger's Redactor removes known ones.

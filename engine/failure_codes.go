@@ -1,0 +1,105 @@
+package engine
+
+import "strconv"
+
+// FailureCode is the stable, machine-readable cause of a failed record: the
+// code of its ledger entry, and the first word of its audit entry and of
+// its line in a plan. Codes are a contract like the finding codes: tools
+// and alerts match on them, so a code is never renamed or reused for
+// another meaning. docs/failure-codes.md lists them, generated from the
+// doc comments below (go test ./engine -run TestFailureCodesDoc -update).
+//
+// The first paragraph of each doc comment says when the code is given,
+// the second what the operator does about it.
+type FailureCode string
+
+// Codes of records that stop before their write.
+const (
+	// CodeMissingKey is given when a home record has no value at the key
+	// of its entity, so it cannot be matched with anything.
+	//
+	// Fill the key in the home system, or point the entity's key at a
+	// field every record has; the record is read again on the next run.
+	CodeMissingKey FailureCode = "missing-key"
+	// CodeMapping is given when the read or write mapping of a record, or
+	// its `when` template, fails: a template or filter error, or a
+	// required field that renders empty. Values of personal fields are
+	// masked in the message.
+	//
+	// Fix the record's data or the mapping the message names; the record
+	// is mapped again on the next run.
+	CodeMapping FailureCode = "mapping"
+	// CodeInclude is given when an include of the record cannot be read:
+	// its key template fails, or reading the related record fails.
+	//
+	// Check the include the message names and the related system; the
+	// record is read again on the next run.
+	CodeInclude FailureCode = "include"
+	// CodeMissingReference is given when a record refers (through `ids.*`)
+	// to a related record that has no id in the destination system yet:
+	// it was not synchronised, or it failed.
+	//
+	// Usually nothing: the record is retried on the next run, once the
+	// related record is synchronised. If it stays, look at the related
+	// record's own failure.
+	CodeMissingReference FailureCode = "missing-reference"
+)
+
+// Codes of writes that failed.
+const (
+	// CodeValidation is given when the request or the answer of a write
+	// does not match the destination's spec, in strict validation mode.
+	//
+	// Fix the mapping or the spec so that they agree with the system, or
+	// relax the validation mode.
+	CodeValidation FailureCode = "validation"
+	// CodeMaybeWritten is given when a create failed in a way that leaves
+	// open whether the system stored the record (a timeout, a reset
+	// connection, a 5xx) and it could not be retried safely: the operation
+	// has no idempotency key and the entity no lookup.
+	//
+	// Check in the destination system whether the record exists; give the
+	// entity a lookup or the operation an idempotency key so the engine
+	// can find out itself. The record is retried on the next run.
+	CodeMaybeWritten FailureCode = "maybe-written"
+	// CodeGraphQL is given when a GraphQL answer carries errors, even with
+	// status 200 and partial data.
+	//
+	// Read the errors in the message; fix the data or the mutation.
+	CodeGraphQL FailureCode = "graphql"
+	// CodePaging is given when a listing the write needed (the lookup
+	// before a create) could not be completed.
+	//
+	// Check the pagination of the lookup's operation and the system's
+	// answers; the record is retried on the next run.
+	CodePaging FailureCode = "paging"
+	// CodeTransient is given when a write still failed on a passing fault
+	// (a timeout, a refused or reset connection, a truncated answer) after
+	// its retries.
+	//
+	// Usually nothing: the record is retried on the next run. If it stays,
+	// check that the system is reachable and the run's timeouts.
+	CodeTransient FailureCode = "transient"
+	// CodeError is given when a write failed with an error no other code
+	// describes.
+	//
+	// Read the message; the record is retried on the next run.
+	CodeError FailureCode = "error"
+	// CodeAborted is given when a write was never sent because the run
+	// stopped (cancelled, or a fault that ends the run). It shows in the
+	// audit and the plan but not in the ledger.
+	//
+	// Nothing: the next run reads these records again.
+	CodeAborted FailureCode = "aborted"
+)
+
+// HTTPFailure is the code http-NNN, given when the destination system
+// answered a write with HTTP status NNN (401, 404, 409, 422, 500...),
+// unless the write is maybe-written.
+//
+// Read the system's answer in the message: a 4xx usually means the data
+// or the credentials are wrong, a 5xx that the system failed. Whether the
+// record is retried depends on the status.
+func HTTPFailure(status int) FailureCode {
+	return FailureCode("http-" + strconv.Itoa(status))
+}
