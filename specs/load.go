@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -17,7 +16,7 @@ import (
 // document cannot be built (a refused or dangling $ref, a malformed
 // object); the findings then hold at least one error saying why.
 func Load(path string, opts LoadOptions) (*Spec, Findings, error) {
-	data, err := os.ReadFile(path)
+	data, err := opts.files().ReadFile(path)
 	if err != nil {
 		return nil, nil, &ReadError{File: path, Err: err}
 	}

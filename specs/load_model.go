@@ -2,7 +2,6 @@ package specs
 
 import (
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 
@@ -17,7 +16,7 @@ import (
 // computes the dependency order. Errors and a nil Model follow the rules
 // of Load.
 func LoadModel(path string, opts LoadOptions) (*Model, Findings, error) {
-	data, err := os.ReadFile(path)
+	data, err := opts.files().ReadFile(path)
 	if err != nil {
 		return nil, nil, &ReadError{File: path, Err: err}
 	}

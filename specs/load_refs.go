@@ -2,9 +2,7 @@ package specs
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -75,17 +73,15 @@ func realPath(path string) string {
 }
 
 // read is the loader's ReadFromURIFunc. It enforces the policy itself, as
-// kin-openapi requires of a custom reader.
+// kin-openapi requires of a custom reader, and reads through the options'
+// Files.
 func (p *refPolicy) read(loader *openapi3.Loader, location *url.URL) ([]byte, error) {
 	if why := p.check(location); why != "" {
 		e := &refusedRefError{location: p.display(location), why: why}
 		p.refused = append(p.refused, e)
 		return nil, e
 	}
-	if location.Scheme == "http" || location.Scheme == "https" {
-		return openapi3.ReadFromHTTP(&http.Client{Timeout: remoteRefTimeout})(loader, location)
-	}
-	return os.ReadFile(filepath.Clean(filepath.FromSlash(location.Path)))
+	return p.opts.files().ReadFile(refLocation(location.Scheme, location.String(), location.Path))
 }
 
 // display writes a location relative to the spec's folder when it is a

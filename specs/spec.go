@@ -48,6 +48,20 @@ type LoadOptions struct {
 	// unknown type; nil leaves those configs unchecked until a client is
 	// built from the spec.
 	Plugins *Plugins
+	// Files reads the document and the files and URLs its $refs name (the
+	// policy above still decides which may be read). A FileSet loads
+	// exactly the files an instance was applied with; a FileRecorder keeps
+	// what a load read. Nil means DiskFiles: the disk, and HTTP for remote
+	// references.
+	Files Files
+}
+
+// files returns the reader of the options, DiskFiles when none is set.
+func (o LoadOptions) files() Files {
+	if o.Files == nil {
+		return DiskFiles{}
+	}
+	return o.Files
 }
 
 // ErrUnreadable wraps errors of files that cannot be read or parsed at all
