@@ -54,6 +54,12 @@ func (n Namespace) InstancesVersion() string {
 	return n.registry("version")
 }
 
+// Document is the key of the content of one file an instance was applied
+// with, named by its SHA-256 (hex): "specsync:{erp}:document:9f86d0...".
+func (n Namespace) Document(instance, hash string) string {
+	return n.scoped(instance, "document", hash)
+}
+
 // IDReverse is the key of the hash from partner id to home key of one
 // direction and entity of an instance.
 func (n Namespace) IDReverse(instance, direction, entity string) string {

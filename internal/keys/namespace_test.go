@@ -31,6 +31,7 @@ func TestNames(t *testing.T) {
 		n.Runs("erp-everreal"),
 		n.ActiveRun("erp-everreal"),
 		n.WebhookToken("erp-everreal"),
+		n.Document("erp-everreal", "9f86d0"),
 	}
 	want := []string{
 		"specsync:{instances}:instance:erp-everreal",
@@ -52,6 +53,7 @@ func TestNames(t *testing.T) {
 		"specsync:runs:{erp-everreal}",
 		"specsync:runs:{erp-everreal}:active",
 		"specsync:webhook:{erp-everreal}:token",
+		"specsync:{erp-everreal}:document:9f86d0",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("key names (-want +got):\n%s", d)
@@ -103,6 +105,7 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 		n.Cursors(inst), n.FullReads(inst), n.Failures(inst, "push", "a"),
 		n.FailureIndex(inst), n.Audit(inst), n.RateLimit(inst, "everreal"),
 		n.Lock(inst), n.Runs(inst), n.ActiveRun(inst), n.WebhookToken(inst),
+		n.Document(inst, "9f86d0"),
 	} {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
