@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
 )
 
 // The tests that run the engine from the queue import engine/queue, which
@@ -58,4 +60,19 @@ func (q *QueueHarness) SetUnitArea(t testing.TB, i int, area string) {
 // when they agree.
 func (q *QueueHarness) PartnerDiff() string {
 	return cmp.Diff(expected(q.data), q.h.actual())
+}
+
+// ApplyInstance stores inst in store with the content of its documents,
+// read from disk now, as `specsync instances apply` does.
+func ApplyInstance(t testing.TB, store *instance.InstanceStore, inst *instance.Instance) instance.Change {
+	t.Helper()
+	files, found := instance.Capture(inst, specs.LoadOptions{})
+	if found.HasErrors() {
+		t.Fatalf("instance %s: %v", inst.ID, found)
+	}
+	change, err := store.Apply(context.Background(), inst, files)
+	if err != nil {
+		t.Fatalf("apply %s: %v", inst.ID, err)
+	}
+	return change
 }

@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -47,18 +46,15 @@ func BenchmarkServe(b *testing.B) {
 	if n <= 0 {
 		b.Skip("set SPECSYNC_BENCH_SERVE to the number of instances")
 	}
-	ctx := context.Background()
 	h := engine.NewQueueHarness(b, redistest.New(b), "upsert", 10, 33)
 	e := newQueueEnv(b, h)
 	for i := range n {
 		inst := *h.Instance()
 		inst.ID, inst.Enabled = fmt.Sprintf("bench-%04d", i), true
-		if _, err := e.store.Apply(ctx, &inst); err != nil {
-			b.Fatal(err)
-		}
+		engine.ApplyInstance(b, e.store, &inst)
 	}
 	counter := &runCounter{runs: map[string]int{}, done: make(chan struct{}), want: n}
-	runner := queue.NewEngineRunner(h.Engine(), specs.LoadOptions{})
+	runner := queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{})
 	b.ResetTimer()
 	start := time.Now()
 	for range 2 {

@@ -33,10 +33,8 @@ func queueRunsTheEngine(t *testing.T, srv *redistest.Server) {
 	inst := h.Instance()
 	e := newQueueEnv(t, h)
 	inst.Enabled = true
-	if _, err := e.store.Apply(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	workers := e.server(t, e.worker(t, queue.NewEngineRunner(h.Engine(), specs.LoadOptions{}), nil), 2)
+	engine.ApplyInstance(t, e.store, inst)
+	workers := e.server(t, e.worker(t, queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{}), nil), 2)
 	defer workers.Shutdown()
 
 	e.enqueueRun(t, inst.ID)

@@ -28,9 +28,7 @@ func TestRunOnRedisCluster(t *testing.T) {
 	h := newHarnessOn(t, srv, "create")
 
 	instances := instance.NewInstanceStore(h.rdb, h.ns)
-	if _, err := instances.Apply(ctx, h.inst); err != nil {
-		t.Fatalf("apply: %v", err)
-	}
+	ApplyInstance(t, instances, h.inst)
 	if err := instances.Disable(ctx, h.inst.ID); err != nil {
 		t.Fatalf("disable: %v", err)
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -66,9 +65,7 @@ func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
 	}
 	data := newHomeData(5, 8)
 	h.seedHome(data)
-	if _, err := instance.NewInstanceStore(h.rdb, h.ns).Apply(context.Background(), h.inst); err != nil {
-		t.Fatal(err)
-	}
+	ApplyInstance(t, instance.NewInstanceStore(h.rdb, h.ns), h.inst)
 	args := []string{"sync", h.inst.ID, "--redis", redisURL(srv), "--key-prefix", h.ns.Prefix()}
 	for _, after := range []int64{3, 30, 47, 81, 120} {
 		code := runUntilWrites(t, bin, args, h, after)

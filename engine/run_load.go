@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -35,13 +36,33 @@ func (e *UnusableError) Error() string {
 // Is makes the error match ErrUnusable.
 func (e *UnusableError) Is(target error) bool { return target == ErrUnusable }
 
-// Open loads the model and both specs of a stored instance (its paths are
-// absolute, as ReadInstance and LoadInstance leave them) and validates the
-// specs against the model. Error findings make it fail with an
-// *UnusableError; warnings are returned. Nil opts.Plugins means the
-// built-in auth methods and paging styles, so that their configs are
-// checked before a run starts.
+// OpenApplied opens a stored instance with exactly the documents it was
+// applied with, read from store (InstanceStore.Files), whatever the files
+// on disk hold now.
+func OpenApplied(ctx context.Context, store *instance.InstanceStore, inst *instance.Instance, opts specs.LoadOptions) (*instance.Loaded, specs.Findings, error) {
+	files, err := store.Files(ctx, inst)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Files = files
+	return Open(inst, opts)
+}
+
+// errNotApplied refuses to open an applied instance from the disk.
+var errNotApplied = errors.New("it was applied with its documents: open it with them (OpenApplied), not with the files on disk")
+
+// Open loads the model and both specs of an instance (its paths are
+// absolute, as ReadInstance and LoadInstance leave them) through
+// opts.Files and validates the specs against the model. A stored instance
+// (one with Documents) needs opts.Files, the documents it was applied with
+// (see OpenApplied). Error findings make it fail with an *UnusableError;
+// warnings are returned. Nil opts.Plugins means the built-in auth methods
+// and paging styles, so that their configs are checked before a run
+// starts.
 func Open(inst *instance.Instance, opts specs.LoadOptions) (*instance.Loaded, specs.Findings, error) {
+	if len(inst.Documents) > 0 && opts.Files == nil {
+		return nil, nil, fmt.Errorf("instance %q: %w", inst.ID, errNotApplied)
+	}
 	if opts.Plugins == nil {
 		opts.Plugins = connectors.DefaultPlugins().Describe()
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/specs"
 )
 
 // maxBody caps request bodies.
@@ -77,7 +78,9 @@ func (s *Server) showInstance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// applyInstance stores the instance in the body (JSON or YAML).
+// applyInstance stores the instance in the body (JSON or YAML) with the
+// content of its specs and model, read from the spec folder now; runs use
+// that content until the instance is applied again.
 func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
@@ -94,7 +97,12 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inst.ResolvePaths(s.specDir())
-	change, err := s.store.Apply(r.Context(), inst)
+	files, findings := instance.Capture(inst, specs.LoadOptions{})
+	if findings.HasErrors() {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the instance, its specs or its model have error findings", "findings": findings})
+		return
+	}
+	change, err := s.store.Apply(r.Context(), inst, files)
 	var invalid *instance.InvalidInstanceError
 	if errors.As(err, &invalid) {
 		writeError(w, http.StatusUnprocessableEntity, err.Error())

@@ -5,8 +5,10 @@
 // metrics and the health checks.
 //
 // The package sits above the engine and owns no sync logic: it reads and
-// changes instances through engine.InstanceStore, builds webhook checkers
-// with engine.LoadWebhook (it never loads specs itself), enqueues engine
+// changes instances through engine.InstanceStore (an applied instance is
+// stored with its documents, read by instance.Capture), builds webhook
+// checkers from the applied documents with engine.LoadWebhook (it never
+// loads specs itself), enqueues engine
 // tasks with asynq and reads the run history, the failure ledger and the
 // audit log the engine keeps. Notifications to operators live in the
 // sub-package notify.

@@ -20,10 +20,12 @@ type WebhookLoader interface {
 	Webhook(ctx context.Context, inst *instance.Instance) (*queue.Webhook, error)
 }
 
-// SpecWebhooks builds an instance's webhook checker from its specs
-// (engine.LoadWebhook) and keeps it until the stored instance changes.
-// It is safe for concurrent use.
+// SpecWebhooks builds an instance's webhook checker from the specs it was
+// applied with (engine.LoadWebhook over InstanceStore.Files) and keeps it
+// until the stored instance or its documents change. It is safe for
+// concurrent use.
 type SpecWebhooks struct {
+	store *instance.InstanceStore
 	cfg   queue.WebhookConfig
 	mu    sync.Mutex
 	cache map[string]cachedWebhook
@@ -35,20 +37,25 @@ type cachedWebhook struct {
 	hook *queue.Webhook
 }
 
-// NewSpecWebhooks returns a loader that compiles templates with cfg.
-func NewSpecWebhooks(cfg queue.WebhookConfig) *SpecWebhooks {
-	return &SpecWebhooks{cfg: cfg, cache: map[string]cachedWebhook{}}
+// NewSpecWebhooks returns a loader that reads applied specs from store
+// and compiles templates with cfg.
+func NewSpecWebhooks(store *instance.InstanceStore, cfg queue.WebhookConfig) *SpecWebhooks {
+	return &SpecWebhooks{store: store, cfg: cfg, cache: map[string]cachedWebhook{}}
 }
 
 // Webhook returns the checker of inst, building it anew when inst is
 // new or changed.
-func (s *SpecWebhooks) Webhook(_ context.Context, inst *instance.Instance) (*queue.Webhook, error) {
+func (s *SpecWebhooks) Webhook(ctx context.Context, inst *instance.Instance) (*queue.Webhook, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.cache[inst.ID]; ok && sameInstance(c.inst, inst) {
 		return c.hook, nil
 	}
-	hook, err := queue.LoadWebhook(inst, s.cfg)
+	files, err := s.store.Files(ctx, inst)
+	if err != nil {
+		return nil, err
+	}
+	hook, err := queue.LoadWebhook(inst, files, s.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +64,10 @@ func (s *SpecWebhooks) Webhook(_ context.Context, inst *instance.Instance) (*que
 }
 
 // sameInstance reports whether two stored versions have the same systems
-// (specs and credential references).
+// (specs and credential references) and documents.
 func sameInstance(a, b *instance.Instance) bool {
-	return reflect.DeepEqual(a.Home, b.Home) && reflect.DeepEqual(a.Partner, b.Partner)
+	return reflect.DeepEqual(a.Home, b.Home) && reflect.DeepEqual(a.Partner, b.Partner) &&
+		reflect.DeepEqual(a.Documents, b.Documents)
 }
 
 // webhook answers a delivery: 404 for an unknown instance or token, 401

@@ -13,6 +13,7 @@ import (
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
 )
 
 // statusServer serves the status page of one instance with one finished
@@ -26,7 +27,8 @@ func statusServer(t *testing.T) *httptest.Server {
 	inst := &instance.Instance{ID: "erp-everreal", Organisation: "lindenhof", Model: "/m.json", Enabled: true,
 		Home: instance.System{Spec: "/erp.json"}, Partner: instance.System{Spec: "/everreal.json"},
 		Schedule: instance.Schedule{Cron: "0 23 * * 2,4,0"}}
-	if _, err := store.Apply(ctx, inst); err != nil {
+	files := specs.FileSet{inst.Model: []byte("{}"), inst.Home.Spec: []byte("{}"), inst.Partner.Spec: []byte("{}")}
+	if _, err := store.Apply(ctx, inst, files); err != nil {
 		t.Fatal(err)
 	}
 	started := time.Date(2026, 3, 3, 23, 0, 0, 0, time.UTC)

@@ -99,7 +99,7 @@ func defaults(cfg *Config) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Webhooks == nil {
-		cfg.Webhooks = NewSpecWebhooks(queue.WebhookConfig{})
+		cfg.Webhooks = NewSpecWebhooks(instance.NewInstanceStore(cfg.Redis, cfg.Keys), queue.WebhookConfig{})
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
 	if cfg.Queue == "" {

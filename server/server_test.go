@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
 )
 
 const testToken = "admin-token-for-tests"
@@ -42,7 +44,7 @@ func newTestServer(t *testing.T) *testServer {
 	rs := redistest.New(t)
 	ns := keys.New(rs.Prefix)
 	cfg := Config{Redis: rs.Client, Keys: ns, AdminToken: testToken, Queue: unsafeQueueChars.ReplaceAllString(rs.Prefix, "-"),
-		Webhooks: NewSpecWebhooks(queue.WebhookConfig{LookupEnv: func(n string) (string, bool) {
+		Webhooks: NewSpecWebhooks(instance.NewInstanceStore(rs.Client, ns), queue.WebhookConfig{LookupEnv: func(n string) (string, bool) {
 			return "hook-secret", n == "SPECSYNC_TEST_HOOK_SECRET"
 		}})}
 	api, err := New(cfg)
@@ -65,13 +67,23 @@ func newTestServer(t *testing.T) *testServer {
 	return ts
 }
 
-// apply stores an enabled instance whose specs are under testdata.
+// apply stores an enabled instance whose specs are under testdata, with
+// their content.
 func (ts *testServer) apply(t *testing.T, id string) *instance.Instance {
 	t.Helper()
 	dir, _ := filepath.Abs("testdata")
 	inst := &instance.Instance{ID: id, Organisation: "acme", Model: filepath.Join(dir, "model.json"), Enabled: true,
 		Home: instance.System{Spec: filepath.Join(dir, "home.json")}, Partner: instance.System{Spec: filepath.Join(dir, "partner.json")}}
-	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
+	// The tests never load the model, which testdata does not have.
+	files := specs.FileSet{inst.Model: []byte("{}")}
+	for _, p := range []string{inst.Home.Spec, inst.Partner.Spec} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[p] = data
+	}
+	if _, err := ts.store.Apply(context.Background(), inst, files); err != nil {
 		t.Fatal(err)
 	}
 	return inst

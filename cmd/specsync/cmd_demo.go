@@ -221,12 +221,9 @@ func (d *demo) apply(ctx context.Context) error {
 	store := instance.NewInstanceStore(d.cfg.Redis, d.cfg.Keys)
 	d.loaded = map[string]*instance.Loaded{}
 	for _, inst := range d.res.Set.Instances {
-		if _, err := store.Apply(ctx, inst); err != nil {
-			return fmt.Errorf("applying instance %s: %w", inst.ID, err)
-		}
-		l, _, err := engine.Open(inst, loadOptions())
+		l, err := applyAndOpen(ctx, store, inst)
 		if err != nil {
-			return err
+			return fmt.Errorf("applying instance %s: %w", inst.ID, err)
 		}
 		d.loaded[inst.ID] = l
 		fmt.Fprintf(d.out, "applied %-24s %s -> %s, cron %q (%s), %s\n", inst.ID, filepath.Base(inst.Home.Spec), filepath.Base(inst.Partner.Spec),
@@ -235,6 +232,24 @@ func (d *demo) apply(ctx context.Context) error {
 	var err error
 	d.eng, err = engine.New(engine.Config{Redis: d.cfg.Redis, Keys: d.cfg.Keys, Logger: d.cfg.Logger, LookupEnv: d.cfg.LookupEnv})
 	return err
+}
+
+// applyAndOpen stores inst with its documents and opens the applied
+// version, as the queue's workers do.
+func applyAndOpen(ctx context.Context, store *instance.InstanceStore, inst *instance.Instance) (*instance.Loaded, error) {
+	files, found := instance.Capture(inst, loadOptions())
+	if found.HasErrors() {
+		return nil, fmt.Errorf("%d findings, first: %s", len(found), found[0])
+	}
+	if _, err := store.Apply(ctx, inst, files); err != nil {
+		return nil, err
+	}
+	applied, err := store.Get(ctx, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := engine.OpenApplied(ctx, store, applied, loadOptions())
+	return l, err
 }
 
 // firstRound runs every instance once.

@@ -36,9 +36,17 @@ func newInstancesApplyCmd(sf *stateFlags) *cobra.Command {
 		Use:   "apply FILE|DIR...",
 		Short: "Validate instances (JSON or YAML) with their specs and store them",
 		Long: `apply reads each instance file (a folder: every .json, .yaml and .yml in it),
-loads its model and specs, and stores it when nothing is wrong. An instance
-with error findings is refused and its findings printed; nothing of it is
-stored. Applying the same instance again replaces it; its state stays.`,
+loads its model and specs, and stores it when nothing is wrong, together
+with the content of its model, its specs and every file they refer to. An
+instance with error findings is refused and its findings printed; nothing
+of it is stored. Applying the same instance again replaces it; its state
+stays.
+
+Every run of a stored instance (serve's workers and webhooks, sync, plan)
+uses the content applied last: editing a spec on disk changes nothing
+until the instance is applied again. Each instance is reported as
+created, updated (the instance file changed), changed (only the content
+of its model, a spec or a file they refer to changed) or unchanged.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, err := instanceFiles(args)
@@ -97,8 +105,11 @@ func applyAll(cmd *cobra.Command, store *instance.InstanceStore, files []string,
 	return nil
 }
 
-// applyFile loads, checks and stores one instance.
+// applyFile loads, checks and stores one instance with the content of
+// every file its loads read.
 func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, opts specs.LoadOptions) error {
+	rec := &specs.FileRecorder{}
+	opts.Files = rec
 	loaded, found, err := instance.LoadInstance(file, opts)
 	if err != nil {
 		return err
@@ -109,7 +120,7 @@ func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, o
 	if found.HasErrors() {
 		return errors.New("refused: the instance has error findings")
 	}
-	change, err := store.Apply(cmd.Context(), loaded.Instance)
+	change, err := store.Apply(cmd.Context(), loaded.Instance, rec.Files())
 	if err != nil {
 		return err
 	}

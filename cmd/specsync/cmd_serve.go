@@ -144,8 +144,9 @@ func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namesp
 // addWorker builds the worker that runs instances with eng, and its asynq
 // server.
 func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespace, eng *engine.Engine, notifier queue.Notifier, log *slog.Logger) error {
-	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(eng, loadOptions()),
-		Store: instance.NewInstanceStore(rdb, ns), History: queue.NewHistory(rdb, ns, queue.HistoryConfig{}),
+	store := instance.NewInstanceStore(rdb, ns)
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(eng, store, loadOptions()),
+		Store: store, History: queue.NewHistory(rdb, ns, queue.HistoryConfig{}),
 		Observer: p.metrics, Notifier: notifier, Logger: log})
 	if err != nil {
 		return err

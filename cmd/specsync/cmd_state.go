@@ -61,7 +61,8 @@ func (f *stateFlags) logger(cmd *cobra.Command) *slog.Logger {
 	return slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 }
 
-// engineFor connects to Redis and opens a stored instance with its specs.
+// engineFor connects to Redis and opens a stored instance with the specs
+// and model it was applied with.
 func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *instance.Loaded, func(), error) {
 	ctx := cmd.Context()
 	rdb, ns, err := f.open(ctx)
@@ -69,7 +70,8 @@ func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *
 		return nil, nil, nil, err
 	}
 	closeAll := func() { rdb.Close() }
-	inst, err := instance.NewInstanceStore(rdb, ns).Get(ctx, id)
+	store := instance.NewInstanceStore(rdb, ns)
+	inst, err := store.Get(ctx, id)
 	if err != nil {
 		closeAll()
 		if errors.Is(err, instance.ErrNotFound) {
@@ -77,7 +79,7 @@ func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *
 		}
 		return nil, nil, nil, &exitError{code: 2, err: err}
 	}
-	loaded, err := openInstance(cmd, inst)
+	loaded, err := openInstance(cmd, store, inst)
 	if err != nil {
 		closeAll()
 		return nil, nil, nil, err
@@ -90,9 +92,10 @@ func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *
 	return eng, loaded, closeAll, nil
 }
 
-// openInstance loads an instance's specs, printing findings that stop it.
-func openInstance(cmd *cobra.Command, inst *instance.Instance) (*instance.Loaded, error) {
-	loaded, found, err := engine.Open(inst, loadOptions())
+// openInstance loads a stored instance's applied specs, printing findings
+// that stop it.
+func openInstance(cmd *cobra.Command, store *instance.InstanceStore, inst *instance.Instance) (*instance.Loaded, error) {
+	loaded, found, err := engine.OpenApplied(cmd.Context(), store, inst, loadOptions())
 	if err == nil {
 		return loaded, nil
 	}

@@ -51,6 +51,10 @@ type Instance struct {
 	// entity's values: "home" or "partner" (decoding refuses any other).
 	// Unlisted entities keep the spec's choice.
 	SourceOfTruth map[string]specs.Side `json:"sourceOfTruth,omitempty"`
+	// Documents names the content the stored instance was applied with;
+	// the InstanceStore sets it. It is never read from an instance file:
+	// nil for an instance that was not applied.
+	Documents Documents `json:"-"`
 }
 
 // System is one side of an instance: its connector spec and what the

@@ -44,6 +44,21 @@ func LoadInstance(path string, opts specs.LoadOptions) (*Loaded, specs.Findings,
 	return l, found, nil
 }
 
+// Capture loads the model and both specs of inst (its paths absolute, as
+// ReadInstance leaves them) through opts.Files, checks inst against them
+// as LoadInstance does, and returns the content of every file the loads
+// read, which is what Apply stores, with every finding. A document that
+// cannot be read is a finding and is missing from the files.
+func Capture(inst *Instance, opts specs.LoadOptions) (specs.FileSet, specs.Findings) {
+	rec := &specs.FileRecorder{From: opts.Files}
+	opts.Files = rec
+	l := &Loaded{Instance: inst}
+	v := &checker{}
+	found := l.loadDocuments(opts, "", v)
+	found = append(found, v.list...)
+	return rec.Files(), append(found, l.crossCheck()...)
+}
+
 // loadDocuments loads the model and the specs and returns their findings.
 // A document that does not exist is reported on the instance, through v.
 func (l *Loaded) loadDocuments(opts specs.LoadOptions, dir string, v *checker) specs.Findings {

@@ -48,6 +48,9 @@ const (
 	Created Change = "created"
 	// Updated: the stored instance differed and was replaced.
 	Updated Change = "updated"
+	// Changed: the instance was the same, but the content of its model,
+	// a spec or a file they refer to differed; the new content was stored.
+	Changed Change = "changed"
 	// Unchanged: the stored instance was the same; nothing was written.
 	Unchanged Change = "unchanged"
 )
@@ -57,6 +60,11 @@ const (
 // version counter that grows on every change so that a scheduler can
 // notice changes by polling one key. All these keys share one Cluster
 // slot, so every change is one transaction.
+//
+// An instance is stored with the content of its documents (its model,
+// specs and the files they refer to), each under keys.Document in the
+// instance's slot and named in the stored instance by its hash; runs load
+// that content (Files), never the files on disk.
 //
 // Deleting an instance removes it from the registry only; its state,
 // failure ledger and audit log stay, and applying the same id again
@@ -76,10 +84,14 @@ func NewInstanceStore(rdb redis.UniversalClient, ns keys.Namespace) *InstanceSto
 // maxTxRetries bounds the optimistic-lock retries of one change.
 const maxTxRetries = 10
 
-// Apply validates inst (ValidateInstance) and stores it, replacing the
-// instance with the same id. An instance with error findings is refused
-// with an *InvalidInstanceError; warnings do not stop it.
-func (s *InstanceStore) Apply(ctx context.Context, inst *Instance) (Change, error) {
+// Apply validates inst (ValidateInstance) and stores it with the content
+// of its documents: files must hold the model, both specs and every file
+// their loads read (a specs.FileRecorder's Files, see Capture). It
+// replaces the instance with the same id and reports Created, Updated,
+// Changed (only a document's content differs) or Unchanged. An instance
+// with error findings is refused with an *InvalidInstanceError; warnings
+// do not stop it.
+func (s *InstanceStore) Apply(ctx context.Context, inst *Instance, files specs.FileSet) (Change, error) {
 	found := ValidateInstance(inst)
 	if found.HasErrors() {
 		id := ""
@@ -88,34 +100,66 @@ func (s *InstanceStore) Apply(ctx context.Context, inst *Instance) (Change, erro
 		}
 		return "", &InvalidInstanceError{ID: id, Findings: found}
 	}
-	data, err := json.Marshal(inst)
+	docs, err := documentsOf(inst, files)
 	if err != nil {
-		return "", fmt.Errorf("apply instance %q: encoding: %w", inst.ID, err)
+		return "", fmt.Errorf("apply instance %q: %w", inst.ID, err)
 	}
-	var change Change
-	err = s.update(ctx, inst.ID, func(old *Instance) (storeOp, error) {
-		change = changeOf(old, data)
-		if change == Unchanged {
-			return storeOp{}, nil
-		}
-		return storeOp{inst: inst, data: data}, nil
-	})
+	if err := s.putDocuments(ctx, inst.ID, docs, files); err != nil {
+		return "", fmt.Errorf("apply instance %q: %w", inst.ID, err)
+	}
+	applied := *inst
+	applied.Documents = docs
+	change, old, err := s.store(ctx, &applied)
 	if err != nil {
+		return "", fmt.Errorf("apply instance %q: %w", inst.ID, err)
+	}
+	if err := s.keepDocuments(ctx, inst.ID, old, docs); err != nil {
 		return "", fmt.Errorf("apply instance %q: %w", inst.ID, err)
 	}
 	return change, nil
 }
 
-// changeOf compares the stored instance with the new encoding.
-func changeOf(old *Instance, data []byte) Change {
-	if old == nil {
+// store writes inst, with its documents, unless the stored one is the
+// same. It returns the documents of the instance it replaced.
+func (s *InstanceStore) store(ctx context.Context, inst *Instance) (Change, Documents, error) {
+	data, err := encodeStored(inst)
+	if err != nil {
+		return "", nil, err
+	}
+	var change Change
+	var old Documents
+	err = s.update(ctx, inst.ID, func(prev *Instance) (storeOp, error) {
+		change, old = changeOf(prev, inst), nil
+		if prev != nil {
+			old = prev.Documents
+		}
+		if change == Unchanged {
+			return storeOp{}, nil
+		}
+		return storeOp{inst: inst, data: data}, nil
+	})
+	return change, old, err
+}
+
+// changeOf compares the stored instance with the new one.
+func changeOf(old, inst *Instance) Change {
+	switch {
+	case old == nil:
 		return Created
+	case !sameSettings(old, inst):
+		return Updated
+	case len(ChangedDocuments(old.Documents, inst.Documents)) > 0:
+		return Changed
 	}
-	oldData, err := json.Marshal(old)
-	if err == nil && string(oldData) == string(data) {
-		return Unchanged
-	}
-	return Updated
+	return Unchanged
+}
+
+// sameSettings reports whether a and b are the same but for their
+// documents.
+func sameSettings(a, b *Instance) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(x) == string(y)
 }
 
 // Get returns the instance with id; the error matches ErrNotFound when
@@ -142,8 +186,24 @@ func (s *InstanceStore) get(ctx context.Context, c redis.Cmdable, id string) (*I
 }
 
 // instanceFormat marks every stored instance with the version of its
-// format: "v1 " and the instance's JSON.
-const instanceFormat stored.Version = "v1"
+// format: "v2 " and the JSON of a storedRecord.
+const instanceFormat stored.Version = "v2"
+
+// storedRecord is what the store keeps of an instance: the instance
+// and the documents it was applied with.
+type storedRecord struct {
+	Instance  *Instance `json:"instance"`
+	Documents Documents `json:"documents"`
+}
+
+// encodeStored encodes inst as the store keeps it, without its mark.
+func encodeStored(inst *Instance) ([]byte, error) {
+	data, err := json.Marshal(storedRecord{Instance: inst, Documents: inst.Documents})
+	if err != nil {
+		return nil, fmt.Errorf("encoding: %w", err)
+	}
+	return data, nil
+}
 
 // decodeStored decodes the stored instance with id, which the store keeps
 // under key. An instance of another format is refused with a
@@ -154,11 +214,15 @@ func decodeStored(id, key string, data []byte) (*Instance, error) {
 	if !ok {
 		return nil, instanceFormat.Refuse(string(data), what, fmt.Sprintf("remove it (the key %s) and apply the instance again", key))
 	}
-	inst := &Instance{}
-	if err := json.Unmarshal([]byte(js), inst); err != nil {
+	var rec storedRecord
+	if err := json.Unmarshal([]byte(js), &rec); err != nil || rec.Instance == nil {
+		if err == nil {
+			err = errors.New("it holds no instance")
+		}
 		return nil, stored.Damaged(what+" (remove the key "+key+" and apply the instance again)", err)
 	}
-	return inst, nil
+	rec.Instance.Documents = rec.Documents
+	return rec.Instance, nil
 }
 
 // ListFilter narrows List.
@@ -235,7 +299,7 @@ func (s *InstanceStore) setEnabled(ctx context.Context, id string, on bool) erro
 			return storeOp{}, nil
 		}
 		old.Enabled = on
-		data, err := json.Marshal(old)
+		data, err := encodeStored(old)
 		return storeOp{inst: old, data: data}, err
 	})
 	if err != nil {
@@ -245,14 +309,19 @@ func (s *InstanceStore) setEnabled(ctx context.Context, id string, on bool) erro
 }
 
 // Delete removes the instance with id from the registry. Its state,
-// ledger and audit log stay.
+// ledger and audit log stay; its documents expire after DocumentGrace.
 func (s *InstanceStore) Delete(ctx context.Context, id string) error {
+	var docs Documents
 	err := s.update(ctx, id, func(old *Instance) (storeOp, error) {
 		if old == nil {
 			return storeOp{}, errNoInstance
 		}
+		docs = old.Documents
 		return storeOp{remove: true}, nil
 	})
+	if err == nil {
+		err = s.keepDocuments(ctx, id, docs, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("delete instance %q: %w", id, err)
 	}

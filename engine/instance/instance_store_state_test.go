@@ -31,13 +31,17 @@ func testInstance(id, org string) *instance.Instance {
 	}
 }
 
+// testFiles is the content of the documents of every testInstance.
+var testFiles = specs.FileSet{"model.json": []byte(`{"x-model": {}}`), "erp.json": []byte(`{"x-sync": {"system": "erp"}}`),
+	"everreal.json": []byte(`{"x-sync": {"system": "everreal"}}`)}
+
 func TestInstanceStoreDeleteKeepsState(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb, ns := newRedisClient(t)
 	s := instance.NewInstanceStore(rdb, ns)
 	inst := testInstance("erp-everreal", "acme")
-	if _, err := s.Apply(ctx, inst); err != nil {
+	if _, err := s.Apply(ctx, inst, testFiles); err != nil {
 		t.Fatal(err)
 	}
 	st := store.NewState(rdb, ns, inst.ID, store.StateConfig{})

@@ -24,6 +24,10 @@ func storedInstance(id, org string) *Instance {
 	}
 }
 
+// testFiles is the content of the documents of every storedInstance.
+var testFiles = specs.FileSet{"model.json": []byte(`{"x-model": {}}`), "erp.json": []byte(`{"x-sync": {"system": "erp"}}`),
+	"everreal.json": []byte(`{"x-sync": {"system": "everreal"}}`)}
+
 func ids(list []*Instance) []string {
 	out := []string{}
 	for _, inst := range list {
@@ -38,7 +42,7 @@ func TestInstanceStoreApplyGetList(t *testing.T) {
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
 	for _, inst := range []*Instance{storedInstance("b-two", "acme"), storedInstance("a-one", "acme"), storedInstance("c-three", "globex")} {
-		if change, err := s.Apply(ctx, inst); err != nil || change != Created {
+		if change, err := s.Apply(ctx, inst, testFiles); err != nil || change != Created {
 			t.Fatalf("Apply %s: %v, %v; want created", inst.ID, change, err)
 		}
 	}
@@ -46,7 +50,9 @@ func TestInstanceStoreApplyGetList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(storedInstance("a-one", "acme"), got); d != "" {
+	want := storedInstance("a-one", "acme")
+	want.Documents, _ = documentsOf(want, testFiles)
+	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Get (-want +got):\n%s", d)
 	}
 	for org, want := range map[string][]string{"": {"a-one", "b-two", "c-three"}, "acme": {"a-one", "b-two"}, "globex": {"c-three"}, "none": {}} {
@@ -85,12 +91,12 @@ func TestInstanceStoreVersionCountsChanges(t *testing.T) {
 		do   func() error
 		want int64
 	}{
-		{"create", func() error { _, err := s.Apply(ctx, inst); return err }, 1},
-		{"apply unchanged", func() error { _, err := s.Apply(ctx, storedInstance("erp-everreal", "acme")); return err }, 1},
+		{"create", func() error { _, err := s.Apply(ctx, inst, testFiles); return err }, 1},
+		{"apply unchanged", func() error { _, err := s.Apply(ctx, storedInstance("erp-everreal", "acme"), testFiles); return err }, 1},
 		{"enable", func() error { return s.Enable(ctx, inst.ID) }, 2},
 		{"enable again", func() error { return s.Enable(ctx, inst.ID) }, 2},
 		{"disable", func() error { return s.Disable(ctx, inst.ID) }, 3},
-		{"move organisation", func() error { _, err := s.Apply(ctx, storedInstance("erp-everreal", "globex")); return err }, 4},
+		{"move organisation", func() error { _, err := s.Apply(ctx, storedInstance("erp-everreal", "globex"), testFiles); return err }, 4},
 		{"delete", func() error { return s.Delete(ctx, inst.ID) }, 5},
 	}
 	for _, step := range steps {
@@ -109,7 +115,7 @@ func TestInstanceStoreEnableDisable(t *testing.T) {
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
 	for _, id := range []string{"a-one", "b-two"} {
-		if _, err := s.Apply(ctx, storedInstance(id, "acme")); err != nil {
+		if _, err := s.Apply(ctx, storedInstance(id, "acme"), testFiles); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,7 +150,7 @@ func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
 	s := NewInstanceStore(rdb, ns)
 	inst := storedInstance("Bad_ID", "acme")
 	inst.Schedule.Timezone = "Mars/Olympus"
-	_, err := s.Apply(ctx, inst)
+	_, err := s.Apply(ctx, inst, testFiles)
 	var invalid *InvalidInstanceError
 	if !errors.As(err, &invalid) {
 		t.Fatalf("Apply: %v; want *InvalidInstanceError", err)
@@ -156,7 +162,7 @@ func TestInstanceStoreApplyRefusesInvalid(t *testing.T) {
 	if err != nil || len(list) != 0 {
 		t.Errorf("store holds %v (err %v) after a refused apply", ids(list), err)
 	}
-	if _, err := s.Apply(ctx, nil); !errors.As(err, &invalid) {
+	if _, err := s.Apply(ctx, nil, nil); !errors.As(err, &invalid) {
 		t.Errorf("Apply(nil): %v; want *InvalidInstanceError", err)
 	}
 }
@@ -166,10 +172,10 @@ func TestInstanceStoreMoveOrganisation(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
-	if _, err := s.Apply(ctx, storedInstance("erp-everreal", "acme")); err != nil {
+	if _, err := s.Apply(ctx, storedInstance("erp-everreal", "acme"), testFiles); err != nil {
 		t.Fatal(err)
 	}
-	change, err := s.Apply(ctx, storedInstance("erp-everreal", "globex"))
+	change, err := s.Apply(ctx, storedInstance("erp-everreal", "globex"), testFiles)
 	if err != nil || change != Updated {
 		t.Fatalf("Apply to another organisation: %v, %v; want updated", change, err)
 	}
@@ -189,13 +195,16 @@ func TestInstanceStoreConcurrentChangesAllLand(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
-	if _, err := s.Apply(ctx, storedInstance("shared", "acme")); err != nil {
+	if _, err := s.Apply(ctx, storedInstance("shared", "acme"), testFiles); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
 	errs := make(chan error, 2*n)
 	for i := range n {
-		go func() { _, err := s.Apply(ctx, storedInstance(fmt.Sprintf("inst-%d", i), "acme")); errs <- err }()
+		go func() {
+			_, err := s.Apply(ctx, storedInstance(fmt.Sprintf("inst-%d", i), "acme"), testFiles)
+			errs <- err
+		}()
 		go func() {
 			if i%2 == 0 {
 				errs <- s.Enable(ctx, "shared")
@@ -223,7 +232,7 @@ func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
 	ctx := context.Background()
 	rdb, ns := newRedis(t)
 	s := NewInstanceStore(rdb, ns)
-	if _, err := s.Apply(ctx, storedInstance("a-one", "acme")); err != nil {
+	if _, err := s.Apply(ctx, storedInstance("a-one", "acme"), testFiles); err != nil {
 		t.Fatal(err)
 	}
 	data, err := json.Marshal(storedInstance("b-two", "acme"))
@@ -231,7 +240,9 @@ func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := ns.Instance("b-two")
-	for value, found := range map[string]string{string(data): "", "v2 " + string(data): "v2"} {
+	// The instance alone, unmarked or marked as format v1 was before
+	// instances carried their documents, and a later format.
+	for value, found := range map[string]string{string(data): "", "v1 " + string(data): "v1", "v3 " + string(data): "v3"} {
 		if err := rdb.Set(ctx, key, value, 0).Err(); err != nil {
 			t.Fatal(err)
 		}
@@ -239,7 +250,7 @@ func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
 		for name, read := range map[string]func() error{
 			"Get":    func() error { _, err := s.Get(ctx, "b-two"); return err },
 			"List":   func() error { _, err := s.List(ctx, ListFilter{}); return err },
-			"Apply":  func() error { _, err := s.Apply(ctx, storedInstance("b-two", "acme")); return err },
+			"Apply":  func() error { _, err := s.Apply(ctx, storedInstance("b-two", "acme"), testFiles); return err },
 			"Delete": func() error { return s.Delete(ctx, "b-two") },
 		} {
 			err := read()
@@ -255,7 +266,7 @@ func TestInstanceStoreRefusesInstancesOfAnUnknownFormat(t *testing.T) {
 	if err := rdb.Del(ctx, key).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if change, err := s.Apply(ctx, storedInstance("b-two", "acme")); err != nil || change != Created {
+	if change, err := s.Apply(ctx, storedInstance("b-two", "acme"), testFiles); err != nil || change != Created {
 		t.Errorf("Apply after removing the key: %v, %v; want created", change, err)
 	}
 	if list, err := s.List(ctx, ListFilter{Organisation: "acme"}); err != nil || len(list) != 2 {

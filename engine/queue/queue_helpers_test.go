@@ -115,13 +115,19 @@ func newQueueEnvOn(t testing.TB, rdb redis.UniversalClient, ns keys.Namespace) *
 	return e
 }
 
+// filesOf gives the documents of inst a content each; the tests that use
+// it never load them.
+func filesOf(inst *instance.Instance) specs.FileSet {
+	return specs.FileSet{inst.Model: []byte("{}"), inst.Home.Spec: []byte("{}"), inst.Partner.Spec: []byte("{}")}
+}
+
 // apply stores enabled (or disabled) instances.
 func (e *queueEnv) apply(t testing.TB, enabled bool, ids ...string) {
 	t.Helper()
 	for _, id := range ids {
 		inst := storedInstance(id, "acme")
 		inst.Enabled = enabled
-		if _, err := e.store.Apply(context.Background(), inst); err != nil {
+		if _, err := e.store.Apply(context.Background(), inst, filesOf(inst)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,14 +10,17 @@ import (
 	"github.com/specsync/specsync/specs"
 )
 
-// EngineRunner runs the queue's jobs with an Engine. It keeps each
-// instance's loaded specs until the stored instance changes. A ledger
+// EngineRunner runs the queue's jobs with an Engine. It loads each
+// instance's specs and model from the content it was applied with
+// (engine.OpenApplied), never from the disk, and keeps them until the
+// stored instance or its documents change. A ledger
 // retry is an incremental run (every run retries the failure ledger's
 // records its listing did not return); a record job syncs the one record
 // its event names, read with the source's get. It is safe for
 // concurrent use.
 type EngineRunner struct {
 	eng    *engine.Engine
+	store  *instance.InstanceStore
 	opts   specs.LoadOptions
 	mu     sync.Mutex
 	loaded map[string]*instance.Loaded
@@ -25,14 +28,15 @@ type EngineRunner struct {
 
 var _ Runner = (*EngineRunner)(nil)
 
-// NewEngineRunner returns a runner that loads specs with opts.
-func NewEngineRunner(e *engine.Engine, opts specs.LoadOptions) *EngineRunner {
-	return &EngineRunner{eng: e, opts: opts, loaded: map[string]*instance.Loaded{}}
+// NewEngineRunner returns a runner that loads the applied documents of
+// instances from store with opts.
+func NewEngineRunner(e *engine.Engine, store *instance.InstanceStore, opts specs.LoadOptions) *EngineRunner {
+	return &EngineRunner{eng: e, store: store, opts: opts, loaded: map[string]*instance.Loaded{}}
 }
 
 // RunJob runs job and counts its records per entity.
 func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, error) {
-	l, err := r.load(job.Instance)
+	l, err := r.load(ctx, job.Instance)
 	if err != nil {
 		return nil, err
 	}
@@ -48,14 +52,14 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 }
 
 // load returns the loaded specs of inst, loading them when inst is new
-// or changed.
-func (r *EngineRunner) load(inst *instance.Instance) (*instance.Loaded, error) {
+// or changed (its documents included).
+func (r *EngineRunner) load(ctx context.Context, inst *instance.Instance) (*instance.Loaded, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if l, ok := r.loaded[inst.ID]; ok && reflect.DeepEqual(l.Instance, inst) {
 		return l, nil
 	}
-	l, _, err := engine.Open(inst, r.opts)
+	l, _, err := engine.OpenApplied(ctx, r.store, inst, r.opts)
 	if err != nil {
 		return nil, err
 	}

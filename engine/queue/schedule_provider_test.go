@@ -16,7 +16,7 @@ func TestSchedulesCronspecs(t *testing.T) {
 	e.apply(t, false, "off")
 	own := storedInstance("master-data", "acme")
 	own.Enabled, own.Schedule = true, instance.Schedule{Cron: "0 23 * * 2,4,0", Timezone: "America/New_York"}
-	if _, err := e.store.Apply(context.Background(), own); err != nil {
+	if _, err := e.store.Apply(context.Background(), own, filesOf(own)); err != nil {
 		t.Fatal(err)
 	}
 	s := NewSchedules(ScheduleConfig{Store: e.store, NightlyCron: "30 22 * * *", Queue: e.queue})

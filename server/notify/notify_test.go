@@ -145,7 +145,8 @@ func newTestStore(t *testing.T) *testStore {
 	ts.store = instance.NewInstanceStore(ts.rdb, ts.ns)
 	inst := &instance.Instance{ID: "erp-partner", Organisation: "acme", Model: "model.json", Enabled: true,
 		Home: instance.System{Spec: "home.json"}, Partner: instance.System{Spec: "partner.json"}}
-	if _, err := ts.store.Apply(context.Background(), inst); err != nil {
+	files := specs.FileSet{inst.Model: []byte("{}"), inst.Home.Spec: []byte("{}"), inst.Partner.Spec: []byte("{}")}
+	if _, err := ts.store.Apply(context.Background(), inst, files); err != nil {
 		t.Fatal(err)
 	}
 	return ts
