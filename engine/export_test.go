@@ -62,6 +62,11 @@ func (q *QueueHarness) PartnerDiff() string {
 	return cmp.Diff(expected(q.data), q.h.actual())
 }
 
+// PartnerRecords returns what the partner holds of entity.
+func (q *QueueHarness) PartnerRecords(entity string) []map[string]any {
+	return q.h.partner.Records(entity)
+}
+
 // ApplyInstance stores inst in store with the content of its documents,
 // read from disk now, as `specsync instances apply` does.
 func ApplyInstance(t testing.TB, store *instance.InstanceStore, inst *instance.Instance) instance.Change {
