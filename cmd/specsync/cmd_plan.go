@@ -21,7 +21,8 @@ it would add, change or remove and their new values (personal fields masked;
 old values are not kept, only a fingerprint of each field).
 
 plan writes nothing: not to the systems, and not to the state, cursors,
-failure ledger or audit log.`,
+failure ledger or audit log. Like every run, it uses the specs and model
+as the instance was last applied, not the files on disk.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := rf.options()

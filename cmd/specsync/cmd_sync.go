@@ -23,7 +23,9 @@ func newSyncCmd() *cobra.Command {
 		Use:   "sync INSTANCE",
 		Short: "Run an instance now: push, then pull, and print what was done",
 		Long: `sync runs a stored instance now: the push phase (home -> partner), then the
-pull phase (partner -> home), each entity in dependency order. Only records
+pull phase (partner -> home), each entity in dependency order, with the
+specs and model as the instance was last applied (edits on disk take
+effect when it is applied again). Only records
 whose mapped payload changed are written; failed records go to the failure
 ledger and are retried by every later run.
 
