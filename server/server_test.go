@@ -265,3 +265,52 @@ func mustRequest(t *testing.T, method, url string) *http.Request {
 	}
 	return req
 }
+
+// TestWebhookUsesTheAppliedSpecs applies an instance whose spec files are
+// gone from disk afterwards: its webhook still checks and enqueues
+// deliveries, with the specs it was applied with.
+func TestWebhookUsesTheAppliedSpecs(t *testing.T) {
+	ts := newTestServer(t)
+	applied := ts.apply(t, "erp-partner")
+	files, err := ts.store.Files(context.Background(), mustGet(t, ts.store, applied.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(t.TempDir(), "gone")
+	moved := specs.FileSet{}
+	for _, p := range []*string{&applied.Model, &applied.Home.Spec, &applied.Partner.Spec} {
+		data := files[*p]
+		*p = filepath.Join(gone, filepath.Base(*p))
+		moved[*p] = data
+	}
+	if change, err := ts.store.Apply(context.Background(), applied, moved); err != nil || change != instance.Updated {
+		t.Fatalf("apply with the specs in a folder that does not exist: %v, %v", change, err)
+	}
+	_, body := ts.do(t, "GET", "/api/instances/erp-partner", testToken, "")
+	var shown struct {
+		WebhookPath string `json:"webhookPath"`
+	}
+	if err := json.Unmarshal([]byte(body), &shown); err != nil || shown.WebhookPath == "" {
+		t.Fatalf("show instance: %s %v", body, err)
+	}
+	event := `{"operation":"TENANT_UPDATED","data":{"externalTenantId":"L-42"}}`
+	req, _ := http.NewRequest("POST", ts.URL+shown.WebhookPath, strings.NewReader(event))
+	req.Header.Set("X-Signature", hmacHex("hook-secret", event))
+	if code, body := send(t, req); code != http.StatusAccepted {
+		t.Fatalf("delivery: %d %s", code, body)
+	}
+	info, err := ts.insp.GetQueueInfo(ts.cfg.Queue)
+	if err != nil || info.Pending != 1 {
+		t.Errorf("queue after the delivery: %+v, %v; want one record sync pending", info, err)
+	}
+}
+
+// mustGet returns the stored instance with id.
+func mustGet(t *testing.T, s *instance.InstanceStore, id string) *instance.Instance {
+	t.Helper()
+	inst, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
