@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -195,6 +196,10 @@ func showInstance(w io.Writer, inst *instance.Instance, failures int64) error {
 	}
 	fmt.Fprintf(w, "%s\n\ngrants:\n  %s\nfailed records in the ledger: %d\n", data,
 		strings.ReplaceAll(inst.Permissions.Summary(), "\n", "\n  "), failures)
+	fmt.Fprintln(w, "applied documents (SHA-256):")
+	for _, loc := range slices.Sorted(maps.Keys(inst.Documents)) {
+		fmt.Fprintf(w, "  %s  %s\n", inst.Documents[loc], loc)
+	}
 	return nil
 }
 
