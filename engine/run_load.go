@@ -48,6 +48,14 @@ func OpenApplied(ctx context.Context, store *instance.InstanceStore, inst *insta
 	return Open(inst, opts)
 }
 
+// Capture reads the model and both specs of inst from disk, as Open does
+// with nil plug-ins, checks inst against them, and returns the content of
+// every file the loads read (what InstanceStore.Apply stores) and every
+// finding (see instance.Capture).
+func Capture(inst *instance.Instance) (specs.FileSet, specs.Findings) {
+	return instance.Capture(inst, specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
+}
+
 // errNotApplied refuses to open an applied instance from the disk.
 var errNotApplied = errors.New("it was applied with its documents: open it with them (OpenApplied), not with the files on disk")
 

@@ -9,9 +9,9 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
-	"github.com/specsync/specsync/specs"
 )
 
 // maxBody caps request bodies.
@@ -97,7 +97,7 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inst.ResolvePaths(s.specDir())
-	files, findings := instance.Capture(inst, specs.LoadOptions{})
+	files, findings := engine.Capture(inst)
 	if findings.HasErrors() {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the instance, its specs or its model have error findings", "findings": findings})
 		return

@@ -6,7 +6,7 @@
 //
 // The package sits above the engine and owns no sync logic: it reads and
 // changes instances through engine.InstanceStore (an applied instance is
-// stored with its documents, read by instance.Capture), builds webhook
+// stored with its documents, read by engine.Capture), builds webhook
 // checkers from the applied documents with engine.LoadWebhook (it never
 // loads specs itself), enqueues engine
 // tasks with asynq and reads the run history, the failure ledger and the

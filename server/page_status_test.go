@@ -13,7 +13,6 @@ import (
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
-	"github.com/specsync/specsync/specs"
 )
 
 // statusServer serves the status page of one instance with one finished
@@ -27,7 +26,7 @@ func statusServer(t *testing.T) *httptest.Server {
 	inst := &instance.Instance{ID: "erp-everreal", Organisation: "lindenhof", Model: "/m.json", Enabled: true,
 		Home: instance.System{Spec: "/erp.json"}, Partner: instance.System{Spec: "/everreal.json"},
 		Schedule: instance.Schedule{Cron: "0 23 * * 2,4,0"}}
-	files := specs.FileSet{inst.Model: []byte("{}"), inst.Home.Spec: []byte("{}"), inst.Partner.Spec: []byte("{}")}
+	files := map[string][]byte{inst.Model: []byte("{}"), inst.Home.Spec: []byte("{}"), inst.Partner.Spec: []byte("{}")}
 	if _, err := store.Apply(ctx, inst, files); err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
-	"github.com/specsync/specsync/specs"
 )
 
 const testToken = "admin-token-for-tests"
@@ -75,7 +74,7 @@ func (ts *testServer) apply(t *testing.T, id string) *instance.Instance {
 	inst := &instance.Instance{ID: id, Organisation: "acme", Model: filepath.Join(dir, "model.json"), Enabled: true,
 		Home: instance.System{Spec: filepath.Join(dir, "home.json")}, Partner: instance.System{Spec: filepath.Join(dir, "partner.json")}}
 	// The tests never load the model, which testdata does not have.
-	files := specs.FileSet{inst.Model: []byte("{}")}
+	files := map[string][]byte{inst.Model: []byte("{}")}
 	for _, p := range []string{inst.Home.Spec, inst.Partner.Spec} {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -277,7 +276,7 @@ func TestWebhookUsesTheAppliedSpecs(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone := filepath.Join(t.TempDir(), "gone")
-	moved := specs.FileSet{}
+	moved := map[string][]byte{}
 	for _, p := range []*string{&applied.Model, &applied.Home.Spec, &applied.Partner.Spec} {
 		data := files[*p]
 		*p = filepath.Join(gone, filepath.Base(*p))
