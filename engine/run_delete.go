@@ -20,7 +20,12 @@ type deleteSet struct {
 	refused bool
 	limit   int
 	picked  map[string]bool
+	sample  []string // the first keys found gone, for the audit entry
 }
+
+// guardSample is how many of the keys gone an audit entry of guarded
+// deletes names.
+const guardSample = 10
 
 // findDeletes compares the id map of a flow with the keys a complete full
 // read returned. When more records are gone than the delete guard allows
@@ -55,6 +60,9 @@ func (ds *deleteSet) collect(rd *reading, page []store.Mapped) {
 			continue
 		}
 		ds.found++
+		if len(ds.sample) < guardSample {
+			ds.sample = append(ds.sample, m.Key)
+		}
 		if ds.found > ds.limit {
 			ds.refused, ds.keys, ds.picked = true, nil, map[string]bool{}
 		}
@@ -83,7 +91,7 @@ func (r *run) runDeletes(ctx context.Context, dir instance.Direction) error {
 			continue
 		}
 		if ds.refused {
-			r.refuseDeletes(ctx, ds)
+			r.guardDeletes(ctx, ds)
 			continue
 		}
 		if err := r.deleteSet(ctx, ds); err != nil {
@@ -93,8 +101,10 @@ func (r *run) runDeletes(ctx context.Context, dir instance.Direction) error {
 	return nil
 }
 
-// refuseDeletes reports deletes held back by the guard.
-func (r *run) refuseDeletes(ctx context.Context, ds *deleteSet) {
+// guardDeletes reports deletes held back by the guard: a warning, the
+// entity's guarded count (which makes the run partial) and one audit
+// entry for the entity.
+func (r *run) guardDeletes(ctx context.Context, ds *deleteSet) {
 	f := ds.f
 	msg := fmt.Sprintf("delete guard: %d of %d known %s records (%.0f%%) are gone from the %s, more than the %.0f%% allowed; nothing was deleted. Check the source; if the deletes are right, run again with --allow-deletes",
 		ds.found, ds.known, f.entity, 100*float64(ds.found)/float64(ds.known), sourceName(f.dir), 100*r.inst.Options.DeleteShare())
@@ -102,13 +112,13 @@ func (r *run) refuseDeletes(ctx context.Context, ds *deleteSet) {
 	sum.warn(f, "%s", msg)
 	e := sum.entity(f)
 	sum.mu.Lock()
-	e.DeletesRefused += int64(ds.found)
+	e.Guarded += int64(ds.found)
 	sum.mu.Unlock()
 	if r.dry {
 		r.tally.plan.refused(f, ds.found, msg)
 		return
 	}
-	r.stages.commit.refused(ctx, f, msg)
+	r.stages.commit.guarded(ctx, f, ds, msg)
 }
 
 // deleteSet deletes one flow's gone records through a pipeline.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -231,12 +232,18 @@ func TestRunDeletesAndTheirGuard(t *testing.T) {
 		del(t, h.homeURL, "/leases/"+id)
 	}
 	sum = h.run(RunOptions{Full: true})
-	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 0 || e.DeletesRefused != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "--allow-deletes") {
+	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 0 || e.Guarded != 3 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "--allow-deletes") {
 		t.Errorf("guarded run: %+v, warnings %q", *e, sum.Warnings)
 	}
+	if sum.Status() != StatusPartial || sum.ExitCode() != ExitPartial {
+		t.Errorf("guarded run: status %s, exit %d; want partial, %d", sum.Status(), sum.ExitCode(), ExitPartial)
+	}
 	page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, RunID: sum.RunID})
-	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != store.OutcomeDenied || page.Entries[0].Action != instance.Delete {
-		t.Errorf("audit of the guarded run: %+v (%v); want one denied delete", page.Entries, err)
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Outcome != store.OutcomeGuarded || page.Entries[0].Action != instance.Delete {
+		t.Errorf("audit of the guarded run: %+v (%v); want one guarded delete", page.Entries, err)
+	}
+	if e := page.Entries[0]; e.Entity != "tenant" || !strings.Contains(e.Error, "--allow-deletes") || fmt.Sprintf("%v of %v", e.Values["gone"], e.Values["known"]) != "3 of 19" || !strings.Contains(fmt.Sprint(e.Values["override"]), "--allow-deletes") {
+		t.Errorf("guarded audit entry %+v; want the tenant's 3 of 19 gone and the override", e)
 	}
 	sum = h.run(RunOptions{Full: true, DeleteOverride: true})
 	if e := sum.Entity(instance.Push, "tenant"); e.Deleted != 3 {

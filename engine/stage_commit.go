@@ -238,12 +238,17 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	return e, true
 }
 
-// refused audits the deletes of a flow the delete guard held back.
-func (c *commitStage) refused(ctx context.Context, f *flow, msg string) {
+// guarded audits the deletes of a flow the delete guard held back: one
+// entry for the entity, with the outcome "guarded" and the reason in its
+// error; its values say how many records are gone, of how many known, how
+// many were allowed, the first keys gone and how to override the guard.
+func (c *commitStage) guarded(ctx context.Context, f *flow, ds *deleteSet, msg string) {
+	override := fmt.Sprintf("specsync sync %s --full --allow-deletes, or POST /api/instances/%s/run?full=true&allowDeletes=true", c.inst.ID, c.inst.ID)
 	entry := store.Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID, Direction: f.dir,
-		Entity: f.entity, Action: instance.Delete, Outcome: store.OutcomeDenied, Error: msg}
+		Entity: f.entity, Action: instance.Delete, Outcome: store.OutcomeGuarded, Error: msg,
+		Values: map[string]any{"gone": ds.found, "known": ds.known, "allowed": ds.limit, "sample": ds.sample, "override": override}}
 	if err := c.audit.Add(ctx, entry); err != nil {
-		c.log.Warn("could not audit refused deletes", "flow", f.label(), "error", err)
+		c.log.Warn("could not audit guarded deletes", "flow", f.label(), "error", err)
 	}
 }
 

@@ -50,8 +50,10 @@ type EntitySummary struct {
 	Denied    int64 `json:"denied"`
 	Failed    int64 `json:"failed"`
 	Conflicts int64 `json:"conflicts"`
-	// DeletesRefused counts deletes the delete guard held back.
-	DeletesRefused int64 `json:"deletesRefused,omitempty"`
+	// Guarded counts the deletes the delete guard held back: records gone
+	// from the source, more than the instance's share of those known. A
+	// run that holds any back is partial.
+	Guarded int64 `json:"guarded,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -60,8 +62,8 @@ type Status string
 const (
 	// StatusClean: every record went through.
 	StatusClean Status = "clean"
-	// StatusPartial: the run ran through, but some records failed or a
-	// listing was incomplete.
+	// StatusPartial: the run ran through, but some records failed, a
+	// listing was incomplete or the delete guard held deletes back.
 	StatusPartial Status = "partial"
 	// StatusFailed: the run was aborted.
 	StatusFailed Status = "failed"
@@ -93,7 +95,7 @@ func (s *Summary) Status() Status {
 		return StatusFailed
 	}
 	for _, e := range s.Entities {
-		if e.Failed > 0 || e.Incomplete {
+		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 {
 			return StatusPartial
 		}
 	}
@@ -195,14 +197,14 @@ func (s *Summary) warn(f *flow, format string, args ...any) {
 // Table writes the summary as a table, with warnings below.
 func (s *Summary) Table(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\t")
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\t")
 	for _, e := range s.Entities {
 		name := e.Entity
 		if !e.Full {
 			name += " (incremental)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
-			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
+			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded)
 	}
 	tw.Flush()
 	for _, warn := range s.Warnings {

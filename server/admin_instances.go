@@ -166,7 +166,8 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 			writeError(w, http.StatusConflict, fmt.Sprintf("instance %q is disabled; enable it first (POST /api/instances/%s/enable)", inst.ID, inst.ID))
 			return
 		}
-		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: r.URL.Query().Get("full") == "true"}
+		q := r.URL.Query()
+		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: q.Get("full") == "true", DeleteOverride: q.Get("allowDeletes") == "true"}
 		newTask := queue.NewRunTask
 		if typ == queue.TaskRetry {
 			newTask = queue.NewRetryTask

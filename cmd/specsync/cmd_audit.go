@@ -18,6 +18,7 @@ type auditFlags struct {
 	failed          bool
 	entity, key     string
 	since, run, dir string
+	outcome         string
 	limit           int
 	asJSON          bool
 }
@@ -29,8 +30,10 @@ func newAuditCmd() *cobra.Command {
 		Use:   "audit INSTANCE",
 		Short: "Show an instance's audit log, newest first",
 		Long: `audit prints the actions runs tried on records: writes, failures, denied
-actions, conflicts and refused deletes (unchanged records are counted in run
-summaries, not logged one by one). Personal fields are masked.
+actions, conflicts and deletes the delete guard held back (one entry per
+entity and run, outcome "guarded"; --outcome guarded lists them). Unchanged
+records are counted in run summaries, not logged one by one. Personal fields
+are masked.
 
 --since takes a time (2025-03-01T00:00:00Z, 2025-03-01) or a duration back
 from now (24h).`,
@@ -59,6 +62,7 @@ from now (24h).`,
 	f.StringVar(&af.key, "key", "", "only this record (home key)")
 	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
 	f.StringVar(&af.run, "run", "", "only this run")
+	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict or guarded")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
 	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")
@@ -68,7 +72,7 @@ from now (24h).`,
 // query builds the audit query of the flags.
 func (af auditFlags) query(id string) (store.Query, error) {
 	q := store.Query{Instance: id, Failed: af.failed, Entity: af.entity, Key: af.key,
-		RunID: af.run, Direction: instance.Direction(af.dir), Limit: af.limit}
+		RunID: af.run, Direction: instance.Direction(af.dir), Outcome: store.Outcome(af.outcome), Limit: af.limit}
 	if af.dir != "" && af.dir != string(instance.Push) && af.dir != string(instance.Pull) {
 		return q, fmt.Errorf("--direction must be push or pull, not %q", af.dir)
 	}

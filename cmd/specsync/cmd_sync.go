@@ -32,8 +32,9 @@ ledger and are retried by every later run.
 A run deletes at most the instance's delete guard (default 10%) of an
 entity's known records; --allow-deletes lifts the guard for this run.
 
-Exit status: 0 clean, 3 partial (some records failed), 1 failed (the run
-was aborted), 2 usage or setup errors.`,
+Exit status: 0 clean, 3 partial (some records failed, or the delete guard
+held deletes back), 1 failed (the run was aborted), 2 usage or setup
+errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := rf.options()

@@ -45,6 +45,9 @@ type RunRecord struct {
 	// NewFailures is how many of the failed records had not failed before
 	// (at most newFailureScan are looked at).
 	NewFailures int64 `json:"newFailures"`
+	// Guarded is how many deletes the delete guard held back; a run with
+	// any is partial and notified.
+	Guarded int64 `json:"guarded,omitempty"`
 	// Error says why a run failed as a whole (secrets redacted by the
 	// engine). Empty for ok and partial runs.
 	Error string `json:"error,omitempty"`

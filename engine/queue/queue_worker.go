@@ -49,8 +49,8 @@ type Observer interface {
 	EnqueueSkipped(taskType, instance string)
 }
 
-// Notifier tells an organisation's operators about a failed run or one
-// that left new failures. Its error is logged, never returned to the run.
+// Notifier tells an organisation's operators about a failed run, one
+// that left new failures or one whose deletes the delete guard held back. Its error is logged, never returned to the run.
 type Notifier interface {
 	Notify(ctx context.Context, inst *instance.Instance, rec RunRecord) error
 }
@@ -189,11 +189,11 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 }
 
 // finish stores the run record, tells the observer and notifies
-// operators of failures. A run's failure is in its record, not an error
+// operators of failures and guarded deletes. A run's failure is in its record, not an error
 // of the task: asynq must not run it again at once.
 func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRecord, ents []EntityCounts, runErr error) {
 	rec.Finished, rec.Entities = w.cfg.Clock.Now(), ents
-	rec.Outcome, rec.Failed = outcomeOf(ents, runErr)
+	rec.Outcome, rec.Failed, rec.Guarded = outcomeOf(ents, runErr)
 	if runErr != nil {
 		rec.Error = runErr.Error()
 	}
@@ -206,7 +206,7 @@ func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRec
 	if w.cfg.Observer != nil {
 		w.cfg.Observer.RunFinished(rec)
 	}
-	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0) {
+	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0 || rec.Guarded > 0) {
 		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
 			log.Warn("notification not sent", "err", err)
 		}
@@ -238,19 +238,20 @@ func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
 	return n
 }
 
-// outcomeOf sums the failed records and names the run's outcome.
-func outcomeOf(ents []EntityCounts, runErr error) (string, int64) {
-	var failed int64
+// outcomeOf sums the failed records and the guarded deletes and names
+// the run's outcome.
+func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guarded int64) {
 	for _, e := range ents {
 		failed += e.Counts["failed"]
+		guarded += e.Counts["guarded"]
 	}
 	switch {
 	case runErr != nil:
-		return RunFailed, failed
-	case failed > 0:
-		return RunPartial, failed
+		return RunFailed, failed, guarded
+	case failed > 0 || guarded > 0:
+		return RunPartial, failed, guarded
 	}
-	return RunOK, 0
+	return RunOK, 0, 0
 }
 
 // newQueueRunID returns a random run id ("q-1a2b3c4d5e6f").

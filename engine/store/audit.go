@@ -31,6 +31,9 @@ const (
 	OutcomeDenied Outcome = "denied"
 	// OutcomeSkipped: nothing needed doing (unchanged, echo, filtered out).
 	OutcomeSkipped Outcome = "skipped"
+	// OutcomeGuarded: the delete guard held an entity's deletes back; one
+	// entry per entity and run, Entry.Error says why and how to override.
+	OutcomeGuarded Outcome = "guarded"
 )
 
 // Entry is one audited action on one record.

@@ -22,7 +22,10 @@ type Query struct {
 	// Instance whose log is read. Required.
 	Instance string
 	// Failed keeps only entries with the outcome "failed".
-	Failed    bool
+	Failed bool
+	// Outcome keeps only entries with this outcome ("guarded" finds the
+	// deletes the delete guard held back).
+	Outcome   Outcome
 	Direction instance.Direction
 	Entity    string
 	// Key is a home key.
@@ -146,6 +149,7 @@ func validID(s string) bool {
 // matches reports whether e passes the query's filters.
 func (q Query) matches(e Entry) bool {
 	return (!q.Failed || e.Outcome == OutcomeFailed) &&
+		(q.Outcome == "" || e.Outcome == q.Outcome) &&
 		(q.Direction == "" || e.Direction == q.Direction) &&
 		(q.Entity == "" || e.Entity == q.Entity) &&
 		(q.Key == "" || e.Key == q.Key) &&

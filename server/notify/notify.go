@@ -109,12 +109,18 @@ func (n *Notifier) Notify(ctx context.Context, inst *instance.Instance, rec queu
 func notifyText(rec queue.RunRecord) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "specsync: run %s of instance %s (organisation %s) ended %s with %d failed records.", rec.ID, rec.Instance, rec.Organisation, rec.Outcome, rec.Failed)
+	if rec.Guarded > 0 {
+		fmt.Fprintf(&b, " The delete guard held back %d deletes; nothing of them was deleted (see `specsync audit %s --outcome guarded`).", rec.Guarded, rec.Instance)
+	}
 	if rec.Error != "" {
 		fmt.Fprintf(&b, " Error: %s", rec.Error)
 	}
 	for _, e := range rec.Entities {
 		if e.Counts["failed"] > 0 {
 			fmt.Fprintf(&b, "\n- %s %s: %d failed", e.Direction, e.Entity, e.Counts["failed"])
+		}
+		if e.Counts["guarded"] > 0 {
+			fmt.Fprintf(&b, "\n- %s %s: %d deletes guarded", e.Direction, e.Entity, e.Counts["guarded"])
 		}
 	}
 	return b.String()
