@@ -122,7 +122,8 @@ func (r *run) clearGone(ctx context.Context, f *flow, keys []string) {
 // syncKeys syncs only the records named by RunOptions.Keys: each is read
 // with the source's get, as the ledger retry reads failed records, and
 // processed like a listed page. A record the source no longer has leaves
-// the ledger; deleting it at the destination waits for a full read.
+// the ledger; deleting it at the destination waits for a full read or a
+// delete event (syncDeletedKeys).
 func (r *run) syncKeys(ctx context.Context, f *flow) error {
 	if f.src.ent.Get == nil {
 		return fmt.Errorf("%s: the source spec's entity %q has no get operation to read single records with", f.label(), f.src.name)

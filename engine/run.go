@@ -27,9 +27,14 @@ type RunOptions struct {
 	Full bool
 	// Keys syncs only these records of Entity (a webhook's record): each
 	// is read with the source's get instead of listing, and the run
-	// neither moves the cursor nor deletes. It needs Entity and Direction.
-	// Empty means every record.
+	// neither moves the cursor nor deletes, unless KeysDeleted. It needs
+	// Entity and Direction. Empty means every record.
 	Keys []string
+	// KeysDeleted says the source deleted the records named by Keys (a
+	// webhook's delete event): each one the source no longer has is
+	// deleted at the destination now, ownership and permission checked;
+	// the delete guard does not apply to named records. It needs Keys.
+	KeysDeleted bool
 	// DeleteOverride lets this run delete more than the instance's delete
 	// guard allows. An operator's decision for one run.
 	DeleteOverride bool
@@ -135,6 +140,9 @@ func (j *job) setup(e *Engine) (*run, error) {
 func (r *run) checkOptions() error {
 	if d := r.opts.Direction; d != "" && !d.Valid() {
 		return fmt.Errorf("direction %q is neither push nor pull", d)
+	}
+	if r.opts.KeysDeleted && len(r.opts.Keys) == 0 {
+		return errors.New("deleting single records needs their keys")
 	}
 	if len(r.opts.Keys) > 0 && (r.opts.Entity == "" || r.opts.Direction == "") {
 		return fmt.Errorf("syncing single records (%d keys) needs an entity and a direction", len(r.opts.Keys))

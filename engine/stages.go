@@ -57,6 +57,9 @@ func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	if err := r.stages.read.startFlow(ctx, f); err != nil {
 		return err
 	}
+	if r.opts.KeysDeleted {
+		return r.syncDeletedKeys(ctx, f)
+	}
 	if len(r.opts.Keys) > 0 {
 		return r.syncKeys(ctx, f)
 	}

@@ -16,7 +16,8 @@ import (
 // stored instance or its documents change. A ledger
 // retry is an incremental run (every run retries the failure ledger's
 // records its listing did not return); a record job syncs the one record
-// its event names, read with the source's get. It is safe for
+// its event names, read with the source's get, and deletes it at the
+// destination when the event is a delete. It is safe for
 // concurrent use.
 type EngineRunner struct {
 	eng    *engine.Engine
@@ -45,6 +46,7 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 		opts.Direction, opts.Entity = job.Record.Direction, job.Record.Entity
 		if job.Record.Key != "" {
 			opts.Keys = []string{job.Record.Key}
+			opts.KeysDeleted = job.Record.Action == string(specs.WebhookDelete)
 		}
 	}
 	sum, err := r.eng.Run(ctx, l, opts)
