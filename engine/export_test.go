@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,4 +81,15 @@ func ApplyInstance(t testing.TB, store *instance.InstanceStore, inst *instance.I
 		t.Fatalf("apply %s: %v", inst.ID, err)
 	}
 	return change
+}
+
+// DeleteLease deletes a lease at home.
+func (q *QueueHarness) DeleteLease(t testing.TB, id string) {
+	t.Helper()
+	del(t, q.h.homeURL, "/leases/"+id)
+}
+
+// DropLease drops a lease from the data the partner must hold.
+func (q *QueueHarness) DropLease(id string) {
+	q.data.leases = slices.DeleteFunc(q.data.leases, func(l map[string]any) bool { return l["id"] == id })
 }

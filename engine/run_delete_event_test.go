@@ -23,6 +23,7 @@ func deleteEvent(key string) RunOptions {
 // guard allows a full read. A stale event, whose record the home still
 // has, deletes nothing.
 func TestDeleteEventDeletesTheNamedRecordNow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "upsert")
 	data := newHomeData(1, 2)
 	h.seedHome(data)
@@ -60,6 +61,7 @@ func TestDeleteEventDeletesTheNamedRecordNow(t *testing.T) {
 // not granted push tenant delete: nothing is deleted, the delete is
 // counted and audited as denied and the state keeps the record.
 func TestDeleteEventNeedsThePermission(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "upsert")
 	h.seedHome(newHomeData(1, 2))
 	h.run(RunOptions{})

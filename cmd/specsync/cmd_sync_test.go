@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -102,5 +103,70 @@ func TestSyncNeedsRedis(t *testing.T) {
 	code, _, errOut := runCLI(t, "sync", "x", "--redis", "")
 	if code != 2 || !strings.Contains(errOut, "REDIS_URL") {
 		t.Errorf("exit %d, stderr %q; want 2 and a hint at REDIS_URL", code, errOut)
+	}
+}
+
+// TestSyncGuardedDeletesExitPartial removes three of four units at home:
+// a full sync deletes none of them, exits 3 (partial) with the guarded
+// count in its table, and the audit log lists the guarded deletes.
+func TestSyncGuardedDeletesExitPartial(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	var units []map[string]any
+	for _, id := range []string{"u1", "u2", "u3", "u4"} {
+		units = append(units, map[string]any{"id": id, "building_id": "b1", "number": id})
+	}
+	if err := home.Seed("unit", units); err != nil {
+		t.Fatal(err)
+	}
+	grants := []string{"create", "update", "delete"}
+	inst := map[string]any{
+		"id": "guard-test", "organisation": "acme", "enabled": true,
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
+	}
+	data, _ := json.Marshal(inst)
+	st := stateArgs(r)
+	expect := func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+	expect(0, "guard-test created", "instances", "apply", writeFile(t, "guard-test.json", string(data)))
+	expect(0, "clean", "sync", "guard-test", "--push")
+	for _, id := range []string{"u1", "u2", "u3"} {
+		deleteAt(t, homeURL+"/units/"+id)
+	}
+	out := expect(3, "partial", "sync", "guard-test", "--push", "--full")
+	if !strings.Contains(out, "GUARDED") || !strings.Contains(out, "--allow-deletes") {
+		t.Errorf("sync output lacks the guarded column or the override:\n%s", out)
+	}
+	expect(0, `"outcome":"guarded"`, "audit", "guard-test", "--outcome", "guarded", "--json")
+	expect(0, "clean", "sync", "guard-test", "--push", "--full", "--allow-deletes")
+}
+
+// deleteAt sends a DELETE to url.
+func deleteAt(t *testing.T, url string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodDelete, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("DELETE %s: %d", url, res.StatusCode)
 	}
 }
