@@ -83,11 +83,12 @@ func RunTaskID(instance string) string { return "run:" + instance }
 func RetryTaskID(instance string) string { return "retry:" + instance }
 
 // RecordTaskID is the task id of a single-record sync: one per instance,
-// direction, entity and key within each window, so repeated events for
-// one record inside the window enqueue one task.
+// direction, entity, key and action within each window, so repeated
+// events for one record inside the window enqueue one task, while a
+// delete that follows a change is not taken for a repeat.
 func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
 	slot := at.Truncate(window).Unix()
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%s\x00%d", p.Instance, p.Direction, p.Entity, p.Key, slot))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%s\x00%s\x00%d", p.Instance, p.Direction, p.Entity, p.Key, p.Action, slot))
 	return "record:" + p.Instance + ":" + hex.EncodeToString(sum[:12])
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -114,5 +115,22 @@ func TestWebhookTokens(t *testing.T) {
 	rot, _ := w.Rotate(ctx, "x")
 	if ok, _ := w.Check(ctx, "x", tok); ok || rot == tok {
 		t.Error("the old token still works after Rotate")
+	}
+}
+
+// TestRecordTaskIDTellsADeleteFromAChange: a repeated event for one
+// record is one task within the window, but a delete after a change is
+// not taken for a repeat of it.
+func TestRecordTaskIDTellsADeleteFromAChange(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	change := RecordPayload{Instance: "i", Direction: instance.Push, Entity: "tenant", Key: "l1", Action: "upsert"}
+	remove := change
+	remove.Action = "delete"
+	if RecordTaskID(change, at, time.Minute) != RecordTaskID(change, at.Add(time.Second), time.Minute) {
+		t.Error("a repeated change within the window is a second task")
+	}
+	if RecordTaskID(change, at, time.Minute) == RecordTaskID(remove, at, time.Minute) {
+		t.Error("a delete after a change within the window is taken for a repeat")
 	}
 }
