@@ -29,14 +29,16 @@ one does not have is ` + "`unknown-key`" + `.
 	b.WriteString("\n## Paging styles\n\n")
 	b.WriteString(PluginTable(plugins, PluginPagination))
 	b.WriteString("\nEvery paging style also takes these keys:\n\n")
-	b.WriteString(keysTable(reflect.TypeFor[Pagination](), "type"))
+	b.WriteString(KeysTable(reflect.TypeFor[Pagination](), "type"))
 	b.WriteString("\n`stop` holds:\n\n")
-	b.WriteString(keysTable(reflect.TypeFor[StopRules]()))
+	b.WriteString(KeysTable(reflect.TypeFor[StopRules]()))
 	return b.String()
 }
 
-// keysTable renders the keys of struct type t, but skip, as a table.
-func keysTable(t reflect.Type, skip ...string) string {
+// KeysTable renders the keys of struct type t, but skip, as a Markdown
+// table: each JSON key with its default, allowed values and the `doc`
+// tag that describes it.
+func KeysTable(t reflect.Type, skip ...string) string {
 	var b strings.Builder
 	b.WriteString("| key | meaning |\n| --- | --- |\n")
 	for _, f := range structFields(t) {

@@ -119,29 +119,30 @@ const (
 )
 
 // Options tune the runs of an instance. The zero value works: each zero
-// field means the default it documents.
+// field means the default it documents. The tags default, enum and doc
+// describe each key for docs/instances.md (OptionsTable).
 type Options struct {
 	// DeleteGuard is the largest share (0..1) of an entity's known records
 	// a run may delete without an operator's override. Nil means
 	// DefaultDeleteGuard (0.10); 0 refuses every delete without an override.
-	DeleteGuard *float64 `json:"deleteGuard,omitempty"`
+	DeleteGuard *float64 `json:"deleteGuard,omitempty" default:"0.1" doc:"Largest share (0 to 1) of an entity's known records one run may delete. A full read that finds more gone deletes none of them: the run is partial (exit 3), counts them as guarded, audits one guarded entry per entity and notifies the organisation. 0 holds back every delete of a full read. Deletes named by a webhook's delete event are not guarded."`
 	// FullReadEvery is how often a run reads everything instead of only the
 	// changes since its cursor; deletes are found only by full reads. Zero
 	// means DefaultFullReadEvery (24h).
-	FullReadEvery specs.Duration `json:"fullReadEvery,omitempty"`
+	FullReadEvery specs.Duration `json:"fullReadEvery,omitempty" default:"24h" doc:"How often a run reads an entity completely instead of only the changes since its cursor (a Go duration: 6h, 30m). Deletes are found only by complete reads, or named by webhook delete events. Entities without an incremental read are read completely every run."`
 	// Concurrency is how many records a run writes at once. Zero means
 	// DefaultConcurrency (4).
-	Concurrency int `json:"concurrency,omitempty"`
+	Concurrency int `json:"concurrency,omitempty" default:"4" doc:"How many records a run writes at once, and how many related records it reads at once; the partner's rate limit still applies."`
 	// Validation checks mapped payloads against the target schema: "off",
 	// "warn" (log and send) or "strict" (fail the record). Empty means
 	// "warn".
-	Validation string `json:"validation,omitempty"`
+	Validation string `json:"validation,omitempty" default:"warn" doc:"Checks each mapped payload against the target operation's request schema: off, warn (log and send) or strict (fail the record)."`
 	// AuditMaxLen caps the audit log's entries (approximately). Zero means
 	// DefaultAuditMaxLen (100000).
-	AuditMaxLen int64 `json:"auditMaxLen,omitempty"`
+	AuditMaxLen int64 `json:"auditMaxLen,omitempty" default:"100000" doc:"Caps the instance's audit log at about this many entries; the oldest go first."`
 	// AuditMaxAge drops audit entries older than this. Zero means
 	// DefaultAuditMaxAge (90 days, "2160h").
-	AuditMaxAge specs.Duration `json:"auditMaxAge,omitempty"`
+	AuditMaxAge specs.Duration `json:"auditMaxAge,omitempty" default:"2160h" doc:"Drops audit entries older than this (a Go duration; 2160h is 90 days)."`
 }
 
 // DeleteShare returns DeleteGuard, or its default.
