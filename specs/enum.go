@@ -81,3 +81,34 @@ func (RateLimitScope) What() string { return "rate limit scope" }
 
 // Valid reports whether s is a rate limit scope.
 func (s RateLimitScope) Valid() bool { return slices.Contains(s.Values(), string(s)) }
+
+// ClearPolicy says what an update sends for a mapped field that was sent
+// before and is now empty, so that the partner's value does not outlive
+// the home's.
+type ClearPolicy string
+
+// Clear policies.
+const (
+	// ClearNull sends JSON null.
+	ClearNull ClearPolicy = "null"
+	// ClearEmpty sends the empty value of the field's schema type: "" for
+	// a string, [] for an array, {} for an object. Numbers and booleans
+	// have none.
+	ClearEmpty ClearPolicy = "empty"
+	// ClearOmit never clears: the partner keeps its value, and the record
+	// is reported divergent.
+	ClearOmit ClearPolicy = "omit"
+)
+
+var _ Enum = ClearPolicy("")
+
+// Values lists the clear policies.
+func (ClearPolicy) Values() []string {
+	return []string{string(ClearNull), string(ClearEmpty), string(ClearOmit)}
+}
+
+// What names a clear policy in messages.
+func (ClearPolicy) What() string { return "clear policy" }
+
+// Valid reports whether p is a clear policy.
+func (p ClearPolicy) Valid() bool { return slices.Contains(p.Values(), string(p)) }

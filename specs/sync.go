@@ -79,6 +79,32 @@ type Entity struct {
 	// Write maps a model record and its includes to the API body. Omitted
 	// means identity.
 	Write Mapping `json:"write,omitempty" doc:"Templates mapping a model record to the request body (push). Omitted means identity."`
+
+	// Clear is the entity's default ClearPolicy for top-level fields of
+	// the written body that become empty. Empty means: null where the
+	// field's schema is nullable (or unknown), else the type's empty
+	// value ("" / [] / {}), else the field cannot be cleared.
+	Clear ClearPolicy `json:"clear,omitempty" enum:"null,empty,omit" doc:"What an update sends for a field sent before and now empty: null, the type's empty value, or nothing (omit). Default: null where the schema allows it, else the empty value."`
+	// Fields holds options per top-level field of the written body, by
+	// field name.
+	Fields map[string]*FieldOptions `json:"fields,omitempty" doc:"Options per top-level field of the written body, by field name."`
+}
+
+// FieldOptions are the options of one top-level field of an entity's
+// written body.
+type FieldOptions struct {
+	// Clear overrides the entity's ClearPolicy for this field.
+	Clear ClearPolicy `json:"clear,omitempty" enum:"null,empty,omit" doc:"What an update sends when the field was sent before and is now empty; overrides the entity's clear."`
+}
+
+// ClearOf returns the clear policy declared for a top-level field of the
+// written body: the field's own, else the entity's; "" when neither
+// declares one.
+func (e *Entity) ClearOf(field string) ClearPolicy {
+	if o := e.Fields[field]; o != nil && o.Clear != "" {
+		return o.Clear
+	}
+	return e.Clear
 }
 
 // Operation points at an operation of the OpenAPI document and says how to
