@@ -75,4 +75,8 @@ const (
 	CodeWriteWithoutKey = "write-without-key"
 	// CodeReferenceCycle: model references form a cycle.
 	CodeReferenceCycle = "reference-cycle"
+	// CodeUnclearedField: a mapped field that a merge-style update
+	// cannot clear when it becomes empty: its clear policy is omit, or its
+	// schema admits neither null nor an empty value (a warning).
+	CodeUnclearedField = "uncleared-field"
 )

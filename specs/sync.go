@@ -136,6 +136,10 @@ type Operation struct {
 	// Mode, for deletes, says what the partner does: "remove" (default)
 	// erases the record, "detach" only ends the integration's ownership.
 	Mode DeleteMode `json:"mode,omitempty" enum:"remove,detach" default:"remove" doc:"For delete: remove the record, or only detach it from the integration."`
+	// Replace, for update and upsert, says the system replaces the whole
+	// record with the body: fields the body leaves out are dropped, so
+	// nothing needs clearing. A PUT replaces without it.
+	Replace bool `json:"replace,omitempty" doc:"For update and upsert: the system replaces the whole record with the body, dropping fields it leaves out (PUT does without saying)."`
 	// IdempotencyKey names a request header that makes a create safe to
 	// retry; its value is derived from the record key and payload hash.
 	IdempotencyKey string `json:"idempotencyKey,omitempty" doc:"Request header carrying an idempotency key, making a create safe to retry." example:"Idempotency-Key"`
