@@ -146,7 +146,11 @@ func emptyValue(s *openapi3.Schema, strict bool) (any, error) {
 	case "":
 		return nil, fmt.Errorf("its schema gives no type with an empty value")
 	}
-	return nil, fmt.Errorf("a %s has no empty value", typ)
+	article := "a"
+	if typ == "integer" {
+		article = "an"
+	}
+	return nil, fmt.Errorf("%s %s has no empty value", article, typ)
 }
 
 // matchesEmpty reports whether a schema pattern matches "".
