@@ -71,7 +71,7 @@ func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]string, err
 // readBack reads a written record back as the opposite flow would; false
 // when its read mapping fails.
 func (e echoer) readBack(opp *flow, o *outcome) (source, bool) {
-	obj := o.d.m.payload
+	obj := o.d.m.body()
 	if o.res != nil && o.res.Object != nil {
 		obj = o.res.Object
 	}

@@ -291,9 +291,13 @@ func decodeMemo(s string) memo {
 type FieldChange struct {
 	// Field is the payload field's name.
 	Field string `json:"field"`
-	// Change is "added", "changed" or "removed".
+	// Change is "added", "changed" or "removed"; for an update to a system
+	// that keeps the fields a body leaves out, a removed field is
+	// "cleared" (sent as null or its empty value) or "kept" (it cannot be
+	// cleared: the partner keeps its value and the record is divergent).
 	Change string `json:"change"`
-	// New is the new value (nil when removed); personal fields are masked.
+	// New is the new value (nil when removed or kept, the value sent when
+	// cleared); personal fields are masked.
 	New any `json:"new,omitempty"`
 }
 
@@ -328,7 +332,9 @@ func changesOf(d *decision) []FieldChange {
 	if d.action == instance.Create {
 		return newFields(d.m.payload)
 	}
-	return diffFields(decodeMemo(d.m.src.known.Memo).prints, d.m.payload)
+	changes := diffFields(decodeMemo(d.m.src.known.Memo).prints, d.m.payload)
+	clearedChanges(d.m, changes)
+	return changes
 }
 
 // newFields lists every field of a payload being created.

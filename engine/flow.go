@@ -47,6 +47,10 @@ type flow struct {
 	feeds    bool            // later flows include this flow's model records
 	recipe   string          // hash of everything besides the records that makes a payload
 	onlyID   bool            // nothing reads the destination's answers but their ids
+	// clears is set when the destination's updates keep the fields their
+	// body leaves out (merge-style): a field sent before and now empty is
+	// cleared explicitly (clearing.go).
+	clears bool
 }
 
 // owning reports whether the flow's source system owns the entity.
@@ -156,6 +160,7 @@ func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side)
 		f.readMask[field] = true
 	}
 	f.recipe = recipeOf(f, b.j.vars)
+	f.clears = (dst.ent.Update != nil || dst.ent.Upsert != nil) && !dst.spec.Replaces(dst.ent)
 	return f, nil
 }
 

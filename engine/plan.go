@@ -40,8 +40,10 @@ type PlannedRecord struct {
 	Key       string             `json:"key"`
 	Action    instance.Action    `json:"action"`
 	// Outcome is "write", "denied" (not granted), "conflict" (a change on
-	// the side that does not own the entity) or "failed" (the record
-	// cannot be mapped or lacks a reference).
+	// the side that does not own the entity), "failed" (the record
+	// cannot be mapped or lacks a reference) or "divergent" (the update
+	// would leave at the partner a value the home no longer has; its
+	// fields say which, as "kept").
 	Outcome string `json:"outcome"`
 	// Reason says why a record is denied, conflicting or failing.
 	Reason string        `json:"reason,omitempty"`
@@ -74,6 +76,9 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 	switch d.step {
 	case stepWrite:
 		rec.Outcome, rec.Fields = "write", plannedFields(f, d)
+		if d.divergent() {
+			rec.Outcome, rec.Reason = string(OutcomeDivergent), divergentMessage(f, d)
+		}
 		if d.action == instance.Create && f.dir == instance.Push {
 			pc.add(f.entity, key)
 		}
@@ -84,6 +89,11 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 		rec.Outcome, rec.Reason, rec.Fields = "conflict", conflictMessage(f, d.action), plannedFields(f, d)
 	case stepFailed:
 		rec.Outcome, rec.Reason = "failed", d.fail.text()
+	case stepSkip:
+		if !d.divergent() {
+			return rec, false
+		}
+		rec.Outcome, rec.Reason, rec.Fields = string(OutcomeDivergent), divergentMessage(f, d), plannedFields(f, d)
 	default:
 		return rec, false
 	}
@@ -122,10 +132,10 @@ func (p *Plan) refused(f *flow, n int, msg string) {
 // record and its field changes.
 func (p *Plan) Table(w io.Writer, detail bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATE\tUPDATE\tDELETE\tUNCHANGED\tDENIED\tFAILING\tCONFLICTS\t")
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATE\tUPDATE\tDELETE\tUNCHANGED\tDENIED\tFAILING\tCONFLICTS\tDIVERGENT\t")
 	for _, e := range p.Entities {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, e.Entity,
-			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, e.Entity,
+			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Divergent)
 	}
 	tw.Flush()
 	for _, warn := range p.Warnings {

@@ -51,7 +51,7 @@ func changedValues(f *flow, d *decision) map[string]any {
 
 // maskedValue is a field change's new value, masked when personal.
 func maskedValue(f *flow, c FieldChange) any {
-	if c.Change == "removed" {
+	if c.Change == "removed" || c.Change == changeKept || c.New == nil {
 		return nil
 	}
 	if f.mask[c.Field] {

@@ -75,7 +75,8 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			own.Deleted = append(own.Deleted, store.Deleted{Key: o.key, PartnerID: known.PartnerID})
 			other.Deleted = append(other.Deleted, store.Deleted{Key: o.key})
 		case o.step == stepWritten:
-			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: m.hash, Echo: echoAt(echoes, i), Memo: memoOf(m)})
+			hash, memo := writtenMemo(m)
+			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: hash, Echo: echoAt(echoes, i), Memo: memo})
 			if f.dir == instance.Pull && o.d.action == instance.Create {
 				rd.seenKey(o.key)
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
@@ -221,6 +222,9 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 		if d.action == instance.Update {
 			e.Values = changedValues(f, d)
 		}
+		if d.divergent() {
+			e.Outcome, e.Error = OutcomeDivergent, divergentMessage(f, d)
+		}
 		if d.action == instance.Delete {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": o.gone}
 		}
@@ -232,6 +236,12 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	case stepConflict:
 		e.Outcome, e.Values = OutcomeConflict, changedValues(f, d)
 		e.Error = conflictMessage(f, d.action)
+	case stepSkip:
+		if !d.divergent() {
+			return store.Entry{}, false
+		}
+		// Nothing to send but fields that cannot be cleared.
+		e.Outcome, e.Values, e.Error = OutcomeDivergent, changedValues(f, d), divergentMessage(f, d)
 	default:
 		return store.Entry{}, false
 	}

@@ -94,6 +94,7 @@ func (d *decideStage) write(f *flow, dec *decision) {
 		return
 	}
 	dec.step = stepWrite
+	clearing(f, dec)
 }
 
 // exists reports whether the destination has the record: on push, the id

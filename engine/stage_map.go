@@ -24,11 +24,13 @@ type mapped struct {
 	vars     transforms.Vars // of the write mapping; the write stage adds key and id
 	payload  map[string]any
 	hash     string
-	prints   []fieldPrint // fingerprints of payload
-	input    string       // hash of the write's inputs
-	recalled bool         // the inputs are those of the last write
-	note     string       // why it is not mapped: filtered or repeated
-	fail     *failure     // why it cannot be mapped
+	prints   []fieldPrint   // fingerprints of payload
+	input    string         // hash of the write's inputs
+	recalled bool           // the inputs are those of the last write
+	note     string         // why it is not mapped: filtered or repeated
+	clears   map[string]any // fields an update clears, with the value sent
+	kept     []fieldPrint   // fields sent before, now empty, that cannot be cleared
+	fail     *failure       // why it cannot be mapped
 }
 
 // mapStage is the second stage of a run: it applies `when` and the write

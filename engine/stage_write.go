@@ -167,7 +167,7 @@ func (w *writeStage) request(f *flow, o *outcome, id string) connectors.Write {
 		vars = writeVars(f.model, m.src.rec, m.src.inc, m.src.ids, w.vars)
 	}
 	setOpVars(vars, o.key, id)
-	return connectors.Write{Key: o.key, Body: m.payload, Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
+	return connectors.Write{Key: o.key, Body: m.body(), Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
 }
 
 // create sends a create to a system without upsert. A create that may

@@ -54,6 +54,12 @@ type EntitySummary struct {
 	// from the source, more than the instance's share of those known. A
 	// run that holds any back is partial.
 	Guarded int64 `json:"guarded,omitempty"`
+	// Divergent counts records left different from the home: an update
+	// could not clear a field that became empty (its clear policy is omit,
+	// or its schema admits neither null nor an empty value), so the
+	// partner keeps the old value. Such a record is not counted as updated
+	// or skipped, and a run with any is partial.
+	Divergent int64 `json:"divergent,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -63,7 +69,8 @@ const (
 	// StatusClean: every record went through.
 	StatusClean Status = "clean"
 	// StatusPartial: the run ran through, but some records failed, a
-	// listing was incomplete or the delete guard held deletes back.
+	// listing was incomplete, the delete guard held deletes back or the
+	// partner keeps values the home no longer has (divergent).
 	StatusPartial Status = "partial"
 	// StatusFailed: the run was aborted.
 	StatusFailed Status = "failed"
@@ -95,7 +102,7 @@ func (s *Summary) Status() Status {
 		return StatusFailed
 	}
 	for _, e := range s.Entities {
-		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 {
+		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 || e.Divergent > 0 {
 			return StatusPartial
 		}
 	}
@@ -150,7 +157,7 @@ func (s *Summary) countOutcomes(f *flow, outs []*outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range outs {
-		e.add(o.step, o.d.action)
+		e.add(o.step, o.d)
 	}
 }
 
@@ -160,15 +167,19 @@ func (s *Summary) countDecisions(f *flow, decs []decision) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range decs {
-		e.add(decs[i].step, decs[i].action)
+		e.add(decs[i].step, &decs[i])
 	}
 }
 
-// add counts one record by where it ended and its action.
-func (e *EntitySummary) add(st step, action instance.Action) {
+// add counts one record by where it ended and its decision.
+func (e *EntitySummary) add(st step, d *decision) {
+	if d.divergent() && (st == stepWritten || st == stepWrite || st == stepSkip) {
+		e.Divergent++
+		return
+	}
 	switch st {
 	case stepWritten, stepWrite:
-		switch action {
+		switch d.action {
 		case instance.Create:
 			e.Created++
 		case instance.Update:
@@ -197,14 +208,14 @@ func (s *Summary) warn(f *flow, format string, args ...any) {
 // Table writes the summary as a table, with warnings below.
 func (s *Summary) Table(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\t")
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\tDIVERGENT\t")
 	for _, e := range s.Entities {
 		name := e.Entity
 		if !e.Full {
 			name += " (incremental)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
-			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
+			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded, e.Divergent)
 	}
 	tw.Flush()
 	for _, warn := range s.Warnings {

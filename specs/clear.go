@@ -8,8 +8,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Clearing. A merge-style update (PATCH, or any write that is not a PUT)
-// keeps the partner's value of every field its body leaves out. A
+// Clearing. A merge-style update (any update or upsert that does not
+// declare replace: PATCH, many PUTs, most GraphQL inputs) keeps the partner's value of every field its body leaves out. A
 // top-level field that an earlier write sent and that is now empty (its
 // template rendered nothing) must therefore be sent explicitly for the
 // partner to drop it: as JSON null, or as its type's empty value. Which
@@ -29,22 +29,15 @@ type Clearing struct {
 }
 
 // Replaces reports whether the update of an entity replaces the whole
-// record (an update, else upsert, that declares replace or is sent with
-// PUT): the partner drops the fields the body leaves out, so nothing
-// needs clearing.
+// record (its update, else upsert, declares replace): the system drops
+// the fields the body leaves out, so nothing needs clearing. The method
+// does not tell: many APIs merge a PUT's body into the record.
 func (s *Spec) Replaces(e *Entity) bool {
 	op := e.Update
 	if op == nil {
 		op = e.Upsert
 	}
-	if op == nil {
-		return false
-	}
-	if op.Replace {
-		return true
-	}
-	ref, ok := s.Operation(op.Operation)
-	return ok && op.GraphQL == "" && ref.Method == "PUT"
+	return op != nil && op.Replace
 }
 
 // UpdateSchema returns the schema an entity's updates are sent as: the

@@ -138,8 +138,9 @@ type Operation struct {
 	Mode DeleteMode `json:"mode,omitempty" enum:"remove,detach" default:"remove" doc:"For delete: remove the record, or only detach it from the integration."`
 	// Replace, for update and upsert, says the system replaces the whole
 	// record with the body: fields the body leaves out are dropped, so
-	// nothing needs clearing. A PUT replaces without it.
-	Replace bool `json:"replace,omitempty" doc:"For update and upsert: the system replaces the whole record with the body, dropping fields it leaves out (PUT does without saying)."`
+	// nothing needs clearing. Without it an update is taken to keep the
+	// fields it leaves out, whatever its method.
+	Replace bool `json:"replace,omitempty" doc:"For update and upsert: the system replaces the whole record with the body, dropping the fields it leaves out, so none needs clearing. Without it, absent fields are taken to be kept (as PATCH does), whatever the method."`
 	// IdempotencyKey names a request header that makes a create safe to
 	// retry; its value is derived from the record key and payload hash.
 	IdempotencyKey string `json:"idempotencyKey,omitempty" doc:"Request header carrying an idempotency key, making a create safe to retry." example:"Idempotency-Key"`

@@ -7,9 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// clearSpec is a spec whose unit updates are sent with method; fields is
-// the entity's "fields" object.
-func clearSpec(method, fields string) []byte {
+// clearSpec is a spec whose unit updates are sent with method (and
+// replace, when set); fields is the entity's "fields" object.
+func clearSpec(method, fields string, replace bool) []byte {
+	opt := ""
+	if replace {
+		opt = `, "replace": true`
+	}
 	return []byte(`{
   "openapi": "3.0.3",
   "info": {"title": "t", "version": "1"},
@@ -25,7 +29,7 @@ func clearSpec(method, fields string) []byte {
       "kind": {"type": "string"}}}}}},
     "responses": {"200": {"description": "ok"}}}}},
   "x-sync": {"system": "s", "entities": {"unit": {"model": "unit", "key": "externalId",
-    "update": {"operation": "updateUnit", "params": {"id": "{{ id }}"}},
+    "update": {"operation": "updateUnit", "params": {"id": "{{ id }}"}` + opt + `},
     "fields": ` + fields + `,
     "write": {"externalId": "{{ unit.id }}", "livingArea": "{{ unit.area }}", "rooms": "{{ unit.rooms }}",
       "name": "{{ unit.name }}", "availableFrom": "{{ unit.from }}", "tags": ["{{ unit.tag }}"], "kind": "flat"}}}}
@@ -43,7 +47,7 @@ func findingsOf(fs Findings) []string {
 
 func TestValidateClear(t *testing.T) {
 	t.Parallel()
-	_, fs, err := LoadBytes("unit.json", clearSpec("patch", `{"rooms": {"clear": "empty"}, "nope": {"clear": "null"}, "name": {"clear": "omit"}}`), LoadOptions{})
+	_, fs, err := LoadBytes("unit.json", clearSpec("patch", `{"rooms": {"clear": "empty"}, "nope": {"clear": "null"}, "name": {"clear": "omit"}}`, false), LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,16 +65,21 @@ func TestValidateClear(t *testing.T) {
 			t.Errorf("the warning says neither why nor what to do: %v", f)
 		}
 	}
-	// A PUT replaces the record: nothing needs clearing.
-	_, fs, err = LoadBytes("unit.json", clearSpec("put", `{}`), LoadOptions{})
+	// An update that replaces the record needs no clearing.
+	_, fs, err = LoadBytes("unit.json", clearSpec("put", `{}`, true), LoadOptions{})
 	if err != nil || len(fs) != 0 {
+		t.Errorf("replace: err=%v findings=%v", err, fs)
+	}
+	// A PUT that does not say it replaces is taken to merge.
+	_, fs, err = LoadBytes("unit.json", clearSpec("put", `{}`, false), LoadOptions{})
+	if err != nil || !hasCode(fs, CodeUnclearedField) {
 		t.Errorf("PUT: err=%v findings=%v", err, fs)
 	}
 }
 
 func TestFieldClearing(t *testing.T) {
 	t.Parallel()
-	spec, _, err := LoadBytes("unit.json", clearSpec("patch", `{"name": {"clear": "null"}, "tags": {"clear": "omit"}}`), LoadOptions{})
+	spec, _, err := LoadBytes("unit.json", clearSpec("patch", `{"name": {"clear": "null"}, "tags": {"clear": "omit"}}`, false), LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,9 +88,9 @@ func TestFieldClearing(t *testing.T) {
 		field string
 		want  Clearing
 	}{
-		{"livingArea", Clearing{OK: true}},              // nullable
-		{"name", Clearing{OK: true}},                    // declared null
-		{"externalId", Clearing{OK: true, Value: ""}},   // a string's empty value
+		{"livingArea", Clearing{OK: true}},            // nullable
+		{"name", Clearing{OK: true}},                  // declared null
+		{"externalId", Clearing{OK: true, Value: ""}}, // a string's empty value
 		{"tags", Clearing{Reason: `its clear policy is "omit"`}},
 		{"rooms", Clearing{Reason: "its schema is not nullable and an integer has no empty value"}},
 		{"unknown", Clearing{OK: true}}, // not in the schema: null

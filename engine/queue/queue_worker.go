@@ -241,14 +241,16 @@ func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
 // outcomeOf sums the failed records and the guarded deletes and names
 // the run's outcome.
 func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guarded int64) {
+	var divergent int64
 	for _, e := range ents {
 		failed += e.Counts["failed"]
 		guarded += e.Counts["guarded"]
+		divergent += e.Counts["divergent"]
 	}
 	switch {
 	case runErr != nil:
 		return RunFailed, failed, guarded
-	case failed > 0 || guarded > 0:
+	case failed > 0 || guarded > 0 || divergent > 0:
 		return RunPartial, failed, guarded
 	}
 	return RunOK, 0, 0
