@@ -117,18 +117,19 @@ func writtenMemo(m *mapped) (hash, encoded string) {
 	return divergentHash, memo{input: m.input, payload: m.hash, prints: prints}.encode()
 }
 
-// divergentMessage says which fields an update left at the partner, why,
-// and what to do.
+// divergentMessage says which fields an update leaves at the
+// destination, why, and what to do.
 func divergentMessage(f *flow, d *decision) string {
 	var b strings.Builder
 	for i, p := range d.m.kept {
 		if i > 0 {
-			b.WriteString("; ")
+			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%q: %s", p.name, f.dst.spec.FieldClearing(f.dst.ent, p.name).Reason)
+		fmt.Fprintf(&b, "%q (%s)", p.name, f.dst.spec.FieldClearing(f.dst.ent, p.name).Reason)
 	}
-	return fmt.Sprintf("the home no longer has a value for these fields, but %s keeps its old one, which an update cannot clear: %s; "+
-		`declare "fields": {"FIELD": {"clear": "null"}} on entity %q of the %s spec if it accepts null`, f.dst.name, b.String(), f.dst.name, f.dst.spec.Sync.System)
+	return fmt.Sprintf("%s %s keeps values %s no longer has, which an update cannot clear: %s; "+
+		`declare "fields": {%q: {"clear": "null"}} on entity %q of the %s spec if it accepts null`,
+		f.dst.spec.Sync.System, f.dst.name, f.src.spec.Sync.System, b.String(), d.m.kept[0].name, f.dst.name, f.dst.spec.Sync.System)
 }
 
 // clearedChanges names the removed fields of an update by what becomes of
