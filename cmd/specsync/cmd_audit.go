@@ -62,7 +62,7 @@ from now (24h).`,
 	f.StringVar(&af.key, "key", "", "only this record (home key)")
 	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
 	f.StringVar(&af.run, "run", "", "only this run")
-	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict or guarded")
+	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded or divergent")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
 	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")

@@ -239,7 +239,9 @@ func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
 }
 
 // outcomeOf sums the failed records and the guarded deletes and names
-// the run's outcome.
+// the run's outcome: partial when any record failed, a delete was
+// guarded or a record is divergent (the partner keeps a value the home
+// no longer has).
 func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guarded int64) {
 	var divergent int64
 	for _, e := range ents {
