@@ -20,6 +20,20 @@ import (
 // fields are kept, null clears); unitFields is the partner unit's
 // "fields" options, nil for none. It returns the two paths.
 func patchSpecs(t *testing.T, unitFields map[string]any) (home, partner string) {
+	return editedSpecs(t, "partner_create.json", func(doc map[string]any) {
+		item := doc["paths"].(map[string]any)["/units/{id}"].(map[string]any)
+		item["patch"] = item["put"]
+		delete(item, "put")
+		if unitFields != nil {
+			doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)["fields"] = unitFields
+		}
+	})
+}
+
+// editedSpecs writes the home spec and the partner spec of testdata/run
+// named partnerName, a unit's area nullable in both, with change applied
+// to the partner's. It returns the two paths.
+func editedSpecs(t *testing.T, partnerName string, change func(doc map[string]any)) (home, partner string) {
 	t.Helper()
 	dir := t.TempDir()
 	edit := func(name string, change func(doc map[string]any)) string {
@@ -47,14 +61,9 @@ func patchSpecs(t *testing.T, unitFields map[string]any) (home, partner string) 
 		unit["properties"].(map[string]any)["area"].(map[string]any)["nullable"] = true
 	}
 	home = edit("home.json", nullableArea)
-	partner = edit("partner_create.json", func(doc map[string]any) {
+	partner = edit(partnerName, func(doc map[string]any) {
 		nullableArea(doc)
-		item := doc["paths"].(map[string]any)["/units/{id}"].(map[string]any)
-		item["patch"] = item["put"]
-		delete(item, "put")
-		if unitFields != nil {
-			doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)["fields"] = unitFields
-		}
+		change(doc)
 	})
 	return home, partner
 }
@@ -64,6 +73,13 @@ func patchSpecs(t *testing.T, unitFields map[string]any) (home, partner string) 
 func newPatchHarness(t *testing.T, unitFields map[string]any) *harness {
 	t.Helper()
 	homeSpec, partnerSpec := patchSpecs(t, unitFields)
+	return newEditedHarness(t, homeSpec, partnerSpec)
+}
+
+// newEditedHarness is a harness between a home and a partner of the
+// specs at the paths.
+func newEditedHarness(t *testing.T, homeSpec, partnerSpec string) *harness {
+	t.Helper()
 	h := newHarnessSpec(t, redistest.New(t), partnerSpec)
 	h.homeURL = h.serve(&h.home, homeSpec, mockOptions{Now: h.clock.Now}, nil)
 	h.inst.Home.Spec, h.inst.Home.BaseURL = homeSpec, h.homeURL
@@ -197,5 +213,33 @@ func TestRunReportsAFieldItMayNotClearDivergent(t *testing.T) {
 	}
 	if got := h.writes.take(); len(got) > 1 || slices.Contains(got, "") {
 		t.Errorf("writes after the area came back %q; want at most one", got)
+	}
+}
+
+// An upsert that declares replace drops the fields its body leaves out:
+// nothing is sent to clear them, and the record is updated, not
+// divergent. (The mock merges, so the partner's old area shows that no
+// null was sent.)
+func TestRunSendsNoClearToAReplacingUpdate(t *testing.T) {
+	t.Parallel()
+	homeSpec, partnerSpec := editedSpecs(t, "partner_upsert.json", func(doc map[string]any) {
+		unit := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)
+		unit["upsert"].(map[string]any)["replace"] = true
+	})
+	h := newEditedHarness(t, homeSpec, partnerSpec)
+	emptyArea(t, h)
+	old := h.partnerUnit("u1")["area"]
+	sum := h.run(RunOptions{})
+	if unit := sum.Entity(instance.Push, "unit"); unit.Updated != 1 || unit.Divergent != 0 || sum.Status() != StatusClean {
+		t.Fatalf("the run after the area was removed:\n%s", summaryText(sum))
+	}
+	if got := h.writes.take(); len(got) != 1 || !strings.HasPrefix(got[0], "PUT /units/by-key/u1") {
+		t.Errorf("writes %q; want the unit's upsert", got)
+	}
+	if v := h.partnerUnit("u1")["area"]; v != old {
+		t.Errorf("the partner's area %v; want %v, no null sent", v, old)
+	}
+	if sum = h.run(RunOptions{}); sum.Entity(instance.Push, "unit").Updated != 0 || sum.Status() != StatusClean {
+		t.Errorf("the next run:\n%s", summaryText(sum))
 	}
 }
