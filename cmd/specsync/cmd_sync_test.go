@@ -154,6 +154,52 @@ func TestSyncGuardedDeletesExitPartial(t *testing.T) {
 	expect(0, "clean", "sync", "guard-test", "--push", "--full", "--allow-deletes")
 }
 
+// TestSyncDivergentExitPartial empties a unit's area at home, which the
+// partner's schema gives no way to clear: plan shows the area kept, the
+// sync exits 3 (partial) with the record in the divergent column, and
+// the audit log lists it under the outcome divergent.
+func TestSyncDivergentExitPartial(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := home.Seed("unit", []map[string]any{{"id": "u1", "building_id": "b1", "number": "1", "area": 40}}); err != nil {
+		t.Fatal(err)
+	}
+	grants := []string{"create", "update", "delete"}
+	inst := map[string]any{
+		"id": "divergent-test", "organisation": "acme", "enabled": true,
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
+	}
+	data, _ := json.Marshal(inst)
+	st := stateArgs(r)
+	expect := func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+	expect(0, "divergent-test created", "instances", "apply", writeFile(t, "divergent-test.json", string(data)))
+	expect(0, "clean", "sync", "divergent-test", "--push")
+	deleteAt(t, homeURL+"/units/u1")
+	if err := home.Seed("unit", []map[string]any{{"id": "u1", "building_id": "b1", "number": "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	expect(0, "kept     area", "plan", "divergent-test", "--detail", "--push")
+	out := expect(3, "partial", "sync", "divergent-test", "--push")
+	if !strings.Contains(out, "DIVERGENT") {
+		t.Errorf("sync output lacks the divergent column:\n%s", out)
+	}
+	expect(0, `"outcome":"divergent"`, "audit", "divergent-test", "--outcome", "divergent", "--json")
+}
+
 // deleteAt sends a DELETE to url.
 func deleteAt(t *testing.T, url string) {
 	t.Helper()
