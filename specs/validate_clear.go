@@ -8,13 +8,20 @@ import (
 	"github.com/specsync/specsync/internal/jsonptr"
 )
 
-// checkClear checks the clear policies of an entity: every field named in
+// checkClear checks the clear policies of an entity: replace is set on
+// updates and upserts only, every field named in
 // `fields` is a top-level field of the written body, a declared "empty"
 // has a type with an empty value, and a mapped field that a merge-style
 // update could not clear is a warning (the partner would keep a value the
 // home no longer has).
 func (c *specCheck) checkClear(name string, e *Entity) {
 	p := entityPointer(name)
+	for _, s := range e.slots() {
+		if s.op.Replace && s.key != "update" && s.key != "upsert" {
+			c.r.errorHint(CodeInvalidValue, jsonptr.Join(p, s.key, "replace"), "remove it; only an update or upsert replaces a record",
+				"%q does not apply to a %s", "replace", s.key)
+		}
+	}
 	schema := c.spec.UpdateSchema(e)
 	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
 		fp := jsonptr.Join(p, "fields", field)

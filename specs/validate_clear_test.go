@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,6 +65,12 @@ func TestValidateClear(t *testing.T) {
 		if f.Code == CodeUnclearedField && (!strings.Contains(f.Message, `format "date"`) || !strings.Contains(f.Hint, `"clear": "null"`)) {
 			t.Errorf("the warning says neither why nor what to do: %v", f)
 		}
+	}
+	// Only updates and upserts replace.
+	doc := strings.Replace(string(clearSpec("patch", `{}`, true)), `"update": {"operation"`, `"create": {"operation": "updateUnit", "replace": true}, "update": {"operation"`, 1)
+	_, fs, err = LoadBytes("unit.json", []byte(doc), LoadOptions{})
+	if got := findingsOf(fs); err != nil || !slices.Contains(got, "error invalid-value /x-sync/entities/unit/create/replace") {
+		t.Errorf("replace on a create: err=%v findings=%v", err, fs)
 	}
 	// An update that replaces the record needs no clearing.
 	_, fs, err = LoadBytes("unit.json", clearSpec("put", `{}`, true), LoadOptions{})
