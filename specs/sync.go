@@ -79,6 +79,19 @@ type Entity struct {
 	// Write maps a model record and its includes to the API body. Omitted
 	// means identity.
 	Write Mapping `json:"write,omitempty" doc:"Templates mapping a model record to the request body (push). Omitted means identity."`
+	// Fields holds options per top-level field of the written body, by
+	// field name.
+	Fields map[string]*FieldOptions `json:"fields,omitempty" doc:"Options per top-level field of the written body, by field name."`
+}
+
+// FieldOptions are the options of one top-level field of an entity's
+// written body.
+type FieldOptions struct {
+	// SourceOfTruth says which side owns the field, overriding the
+	// entity's: a push never overwrites a field the partner owns once the
+	// record exists there, and a pull never overwrites one the home owns.
+	// Empty keeps the entity's.
+	SourceOfTruth Side `json:"sourceOfTruth,omitempty" enum:"home,partner" doc:"Which side owns the field's value, overriding the entity's sourceOfTruth."`
 }
 
 // Operation points at an operation of the OpenAPI document and says how to
