@@ -80,9 +80,17 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 				rd.seenKey(o.key)
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
 			}
+			if len(o.d.conflicts) > 0 {
+				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
+			}
 		case o.step == stepAdopt:
 			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
 		case o.step == stepConflict:
+			if len(o.d.conflicts) > 0 {
+				// Only fields the other side owns changed: the payload is
+				// known, so that the change is reported once.
+				own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: m.hash, Memo: memoOf(m)})
+			}
 			other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
 		case o.d.note == noteUnchanged && !m.recalled && m.input != "":
 			// Mapped again to the same payload: keep the inputs, so that the
@@ -146,6 +154,9 @@ func (c *commitStage) settle(ctx context.Context, f *flow, outs []*outcome) erro
 			if o.intent != "" {
 				settled = append(settled, o.key)
 			}
+			if len(o.d.conflicts) > 0 {
+				conflicts = append(conflicts, o.key)
+			}
 		case o.step == stepConflict:
 			conflicts = append(conflicts, o.key)
 		}
@@ -203,6 +214,12 @@ func (c *commitStage) auditPage(ctx context.Context, f *flow, outs []*outcome) e
 		if err := c.audit.Add(ctx, e); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
+		if o.step != stepWritten || len(o.d.conflicts) == 0 {
+			continue
+		}
+		if err := c.audit.Add(ctx, fieldConflictEntry(f, o, e)); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
 	}
 	if err := c.audit.Flush(ctx); err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -219,7 +236,7 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	case stepWritten:
 		e.Outcome = store.OutcomeOK
 		if d.action == instance.Update {
-			e.Values = changedValues(f, d)
+			e.Values = sentValues(f, d)
 		}
 		if d.action == instance.Delete {
 			e.Values = map[string]any{"mode": orDefault(f.dst.ent.Delete.Mode, "remove"), "alreadyGone": o.gone}
@@ -230,12 +247,25 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 		e.Outcome = store.OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, d.action)
 	case stepConflict:
+		if len(d.conflicts) > 0 {
+			return fieldConflictEntry(f, o, e), true
+		}
 		e.Outcome, e.Values = OutcomeConflict, changedValues(f, d)
 		e.Error = conflictMessage(f, d.action)
 	default:
 		return store.Entry{}, false
 	}
 	return e, true
+}
+
+// fieldConflictEntry is the audit entry of the conflicting fields of an
+// outcome, from its entry e: their new values, and the fields named in
+// its error.
+func fieldConflictEntry(f *flow, o *outcome, e store.Entry) store.Entry {
+	e.Outcome, e.HTTPStatus, e.Duration = OutcomeConflict, 0, 0
+	e.Values = conflictValues(f, o.d)
+	e.Error = fieldConflictMessage(f, o.d.conflicts)
+	return e
 }
 
 // guarded audits the deletes of a flow the delete guard held back: one

@@ -150,7 +150,7 @@ func (s *Summary) countOutcomes(f *flow, outs []*outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range outs {
-		e.add(o.step, o.d.action)
+		e.add(o.step, o.d.action, len(o.d.conflicts) > 0)
 	}
 }
 
@@ -160,12 +160,16 @@ func (s *Summary) countDecisions(f *flow, decs []decision) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range decs {
-		e.add(decs[i].step, decs[i].action)
+		e.add(decs[i].step, decs[i].action, len(decs[i].conflicts) > 0)
 	}
 }
 
-// add counts one record by where it ended and its action.
-func (e *EntitySummary) add(st step, action instance.Action) {
+// add counts one record by where it ended and its action. A write that
+// left out changed fields the other side owns counts as a conflict too.
+func (e *EntitySummary) add(st step, action instance.Action, conflicts bool) {
+	if conflicts && st != stepConflict {
+		e.Conflicts++
+	}
 	switch st {
 	case stepWritten, stepWrite:
 		switch action {
