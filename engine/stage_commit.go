@@ -64,7 +64,7 @@ func (c *commitStage) page(ctx context.Context, f *flow, rd *reading, outs []*ou
 // memos, renews the memos of records mapped again to their last payload,
 // and after a conflict makes the owning direction write again. echoes
 // are the echo hashes of the outcomes, if any.
-func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, outs []*outcome, echoes []string) error {
+func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, outs []*outcome, echoes []echo) error {
 	own := store.Batch{Direction: f.dir, Entity: f.entity, Written: make([]store.Written, 0, len(outs))}
 	other := store.Batch{Direction: f.dir.Opposite(), Entity: f.entity}
 	for i, o := range outs {
@@ -75,13 +75,20 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			own.Deleted = append(own.Deleted, store.Deleted{Key: o.key, PartnerID: known.PartnerID})
 			other.Deleted = append(other.Deleted, store.Deleted{Key: o.key})
 		case o.step == stepWritten:
-			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: m.hash, Echo: echoAt(echoes, i), Memo: memoOf(m)})
+			ec := echoAt(echoes, i)
+			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: m.hash, Echo: ec.hash, Memo: memoOf(m)})
 			if f.dir == instance.Pull && o.d.action == instance.Create {
 				rd.seenKey(o.key)
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
 			}
-			if len(o.d.conflicts) > 0 {
+			switch {
+			case len(o.d.conflicts) > 0:
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
+			case partialUpdate(f, o) && ec.hash != "":
+				// The opposite direction compares its next read with the
+				// record as written: a change of a field the destination
+				// owns is then told from this write.
+				other.Renewed = append(other.Renewed, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: ec.hash, Memo: ec.memo})
 			}
 		case o.step == stepAdopt:
 			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
@@ -108,10 +115,10 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 	return nil
 }
 
-// echoAt is the echo hash of outcome i; "" without echoes.
-func echoAt(echoes []string, i int) string {
+// echoAt is the echo of outcome i; empty without echoes.
+func echoAt(echoes []echo, i int) echo {
 	if echoes == nil {
-		return ""
+		return echo{}
 	}
 	return echoes[i]
 }
