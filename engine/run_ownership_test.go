@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
 )
 
 // patchSpec writes a copy of the run test document name whose schema
@@ -219,4 +221,40 @@ func TestRunPullLeavesHomeOwnedFields(t *testing.T) {
 		t.Errorf("partner email %v; want the home's written back", got)
 	}
 	h.quiet("after the second conflict")
+}
+
+// TestRunFieldOwnershipOfTheInstance: an instance's fieldSourceOfTruth
+// gives a field to the partner as the spec's `fields` do; one naming a
+// field the entity does not have is refused with its place.
+func TestRunFieldOwnershipOfTheInstance(t *testing.T) {
+	t.Parallel()
+	h := ownershipHarness(t, "home", nil)
+	h.inst.FieldSourceOfTruth = map[string]map[string]specs.Side{"contact": {"emial": specs.SidePartner}}
+	if _, fs := Capture(h.inst); !fs.HasErrors() || !slices.ContainsFunc(fs, func(f specs.Finding) bool {
+		return f.Code == specs.CodeUnknownWriteField && f.Pointer == "/fieldSourceOfTruth/contact/emial" && strings.Contains(f.Hint, `"email"`)
+	}) {
+		t.Fatalf("apply with an unknown owned field: %v; want it refused at /fieldSourceOfTruth/contact/emial", fs)
+	}
+
+	h.inst.FieldSourceOfTruth = map[string]map[string]specs.Side{"contact": {"email": specs.SidePartner}}
+	h.reload()
+	h.seedHome(newHomeData(1, 1))
+	h.run(RunOptions{})
+	h.editHome("p1", map[string]any{"email": "home-side@example.com", "first_name": "Erica"})
+	h.writes.take()
+	sum := h.run(RunOptions{})
+	bodies := h.writes.takeBodies()
+	if len(bodies) != 1 || !strings.Contains(bodies[0], `"firstName":"Erica"`) || strings.Contains(bodies[0], "email") {
+		t.Errorf("partner writes %q; want one update with the first name and no email", bodies)
+	}
+	if cs := h.conflicts(sum, "contact"); len(cs) != 1 || !strings.Contains(cs[0].Error, "email") {
+		t.Errorf("conflicts audited: %+v; want one naming email", cs)
+	}
+	if e := sum.Entity(instance.Push, "contact"); e.Updated != 1 || e.Conflicts != 1 {
+		t.Errorf("push contact: %+v; want one update that is also a conflict", *e)
+	}
+	if got := h.homeRecord("person", "p1")["email"]; got != "erika1@example.com" {
+		t.Errorf("home email %v; want the partner's written back", got)
+	}
+	h.quiet("after the conflict")
 }
