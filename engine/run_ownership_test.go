@@ -66,7 +66,7 @@ func (h *harness) editHome(key string, change map[string]any) {
 		p[k] = v
 	}
 	delete(p, "updatedAt")
-	put(h.t.(*testing.T), h.homeURL, "/persons/"+key, p)
+	put(h.t, h.homeURL, "/persons/"+key, p)
 }
 
 // editPartner changes a partner contact as a user of the partner would.
@@ -82,7 +82,7 @@ func (h *harness) editPartner(key string, change map[string]any) {
 	for k, v := range change {
 		body[k] = v
 	}
-	put(h.t.(*testing.T), h.partnerURL, "/contacts/"+c["id"].(string), body)
+	put(h.t, h.partnerURL, "/contacts/"+c["id"].(string), body)
 }
 
 // conflicts returns the conflict entries a run audited for an entity.

@@ -12,7 +12,7 @@ const (
 	stepSkip     step = iota // nothing to do
 	stepAdopt                // nothing to send; the state learns the hash
 	stepDenied               // the action is not granted
-	stepConflict             // a change on the side that does not own the entity
+	stepConflict             // a change on the side that does not own the entity, or only fields it does not own
 	stepWrite                // to be written
 	stepWritten              // the target confirmed
 	stepFailed               // failed; goes to the ledger
