@@ -51,8 +51,8 @@ func clearing(f *flow, dec *decision) {
 	}
 	old := decodeMemo(mp.src.known.Memo).prints
 	for _, p := range old {
-		if _, ok := mp.payload[p.name]; ok {
-			continue
+		if _, ok := mp.payload[p.name]; ok || !f.ownsField(p.name) {
+			continue // still there, or the destination's to keep
 		}
 		cl := f.dst.spec.FieldClearing(f.dst.ent, p.name)
 		if !cl.OK {

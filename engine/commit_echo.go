@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 
 	"github.com/specsync/specsync/engine/instance"
 )
@@ -32,9 +33,16 @@ func flowOf(flows []*flow, dir instance.Direction, entity string) *flow {
 	return nil
 }
 
-// of returns the echo hash of every written outcome, by index; nil when
-// the entity has no opposite flow.
-func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]string, error) {
+// echo is what the opposite direction will compute for a written record
+// if nobody changes it: its payload's hash, and its memo.
+type echo struct {
+	hash string
+	memo string
+}
+
+// of returns the echo of every written outcome, by index; nil when the
+// entity has no opposite flow.
+func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]echo, error) {
 	opp := flowOf(e.flows, f.dir.Opposite(), f.entity)
 	if opp == nil {
 		return nil, nil
@@ -45,7 +53,7 @@ func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]string, err
 		if o.step != stepWritten || o.d.action == instance.Delete {
 			continue
 		}
-		if s, ok := e.readBack(opp, o); ok {
+		if s, ok := e.readBack(f, opp, o); ok {
 			at, src = append(at, i), append(src, s)
 		}
 	}
@@ -55,29 +63,59 @@ func (e echoer) of(ctx context.Context, f *flow, outs []*outcome) ([]string, err
 	if err := e.read.relate(ctx, opp, src); err != nil {
 		return nil, err
 	}
-	echoes := make([]string, len(outs))
+	echoes := make([]echo, len(outs))
 	for j := range src {
 		if src[j].fail != nil {
 			continue
 		}
-		mp := mapped{src: &src[j]}
+		mp := mapped{src: &src[j], input: inputHash(opp, &src[j])}
 		if e.mapper.apply(opp, &mp); mp.fail == nil && mp.note == "" {
-			echoes[at[j]] = mp.hash
+			echoes[at[j]] = echo{hash: mp.hash, memo: memoOf(&mp)}
 		}
 	}
 	return echoes, nil
 }
 
 // readBack reads a written record back as the opposite flow would; false
-// when its read mapping fails.
-func (e echoer) readBack(opp *flow, o *outcome) (source, bool) {
+// when its read mapping fails. The answer to an update that left out
+// fields the destination owns holds the destination's values of them,
+// which the opposite direction may not have seen yet: the record is read
+// back with the values of the payload in their place, as if they had
+// been written too (partialEcho).
+func (e echoer) readBack(f *flow, opp *flow, o *outcome) (source, bool) {
 	obj := o.d.m.body()
 	if o.res != nil && o.res.Object != nil {
 		obj = o.res.Object
+	}
+	if partialUpdate(f, o) {
+		obj = partialEcho(f, obj, o.d.m.payload)
 	}
 	rec, err := applyRead(e.read.job, opp.read, opp.src.name, obj)
 	if err != nil {
 		return source{}, false
 	}
 	return source{obj: obj, key: o.key, srcID: o.d.m.src.srcID, rec: rec}, true
+}
+
+// partialUpdate reports whether o is an update whose body left out
+// fields the destination owns.
+func partialUpdate(f *flow, o *outcome) bool {
+	return f.fieldOwned() && o.d.action == instance.Update
+}
+
+// partialEcho returns a copy of the answer obj to a partial update whose
+// fields the destination owns hold the payload's values instead.
+func partialEcho(f *flow, obj, payload map[string]any) map[string]any {
+	out := maps.Clone(obj)
+	for field := range f.dst.ent.Write {
+		if _, sent := payload[field]; !sent && !f.ownsField(field) {
+			delete(out, field) // mapped empty: as if it were not there
+		}
+	}
+	for field, v := range payload {
+		if !f.ownsField(field) {
+			out[field] = v
+		}
+	}
+	return out
 }

@@ -16,7 +16,9 @@
 // dependency order and within the instance's delete guard. Each entity
 // has one owner (its source of truth): a change on the other side is a
 // conflict, audited and undone by the owner's next write, and echo hashes
-// keep a direction from taking the other's writes for changes. A create
+// keep a direction from taking the other's writes for changes. A field
+// can have its own owner (ownership.go): an update leaves out the fields
+// its destination owns. A create
 // without upsert leaves an intent before it is sent, so that a run killed
 // at any point looks the record up (or repeats its idempotency key)
 // instead of creating it twice.

@@ -42,11 +42,14 @@ type flow struct {
 	includes []*include
 	schema   *openapi3.Schema
 	owner    instance.Direction
-	mask     map[string]bool // payload fields holding personal data
-	readMask map[string]bool // model fields holding personal data
-	feeds    bool            // later flows include this flow's model records
-	recipe   string          // hash of everything besides the records that makes a payload
-	onlyID   bool            // nothing reads the destination's answers but their ids
+	// fieldOwners holds the owner of each payload field whose owner is
+	// not the entity's (ownership.go); nil when there is none.
+	fieldOwners map[string]instance.Direction
+	mask        map[string]bool // payload fields holding personal data
+	readMask    map[string]bool // model fields holding personal data
+	feeds       bool            // later flows include this flow's model records
+	recipe      string          // hash of everything besides the records that makes a payload
+	onlyID      bool            // nothing reads the destination's answers but their ids
 	// clears is set when the destination's updates keep the fields their
 	// body leaves out (merge-style): a field sent before and now empty is
 	// cleared explicitly (clearing.go).
@@ -146,7 +149,9 @@ func (b flowBuilder) build() ([]*flow, error) {
 // compile builds one flow.
 func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side) (*flow, error) {
 	model := src.ent.Model
-	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.j.inst, name, b.partnerEntity(src, dst))}
+	partner := b.partnerEntity(src, dst)
+	f := &flow{dir: dir, entity: name, model: model, src: src, dst: dst, owner: ownerOf(b.j.inst, name, partner)}
+	f.fieldOwners = fieldOwners(b.j.inst, f, partner)
 	f.schema = dst.spec.WriteSchema(f.writeOp(instance.Create))
 	steps := []func(*flow) error{b.mappings, b.includes, b.whenTemplate}
 	for _, step := range steps {

@@ -76,8 +76,11 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 	switch d.step {
 	case stepWrite:
 		rec.Outcome, rec.Fields = "write", plannedFields(f, d)
-		if d.divergent() {
+		switch {
+		case d.divergent():
 			rec.Outcome, rec.Reason = string(OutcomeDivergent), divergentMessage(f, d)
+		case len(d.conflicts) > 0:
+			rec.Reason = fieldConflictMessage(f, d.conflicts)
 		}
 		if d.action == instance.Create && f.dir == instance.Push {
 			pc.add(f.entity, key)
@@ -87,6 +90,9 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 		rec.Fields = plannedFields(f, d)
 	case stepConflict:
 		rec.Outcome, rec.Reason, rec.Fields = "conflict", conflictMessage(f, d.action), plannedFields(f, d)
+		if len(d.conflicts) > 0 {
+			rec.Reason = fieldConflictMessage(f, d.conflicts)
+		}
 	case stepFailed:
 		rec.Outcome, rec.Reason = "failed", d.fail.text()
 	case stepSkip:

@@ -20,6 +20,12 @@ func conflictMessage(f *flow, action instance.Action) string {
 		sourceName(f.dir), sourceName(f.owner), f.entity)
 }
 
+// fieldConflictMessage explains a conflict in fields to operators.
+func fieldConflictMessage(f *flow, fields []string) string {
+	return fmt.Sprintf("the %s changed %s of %s, owned by the %s; not written, and the owner's value is written again",
+		sourceName(f.dir), strings.Join(fields, ", "), f.entity, sourceName(f.dir.Opposite()))
+}
+
 // actionMap is the action of a record that failed before an action was
 // chosen: reading, relating or mapping it.
 const actionMap instance.Action = "map"
@@ -45,6 +51,27 @@ func changedValues(f *flow, d *decision) map[string]any {
 	out := make(map[string]any, len(changes))
 	for _, c := range changes {
 		out[c.Field] = maskedValue(f, c)
+	}
+	return out
+}
+
+// sentValues are the changed values an update sent: its changed fields
+// less those in conflict, masked.
+func sentValues(f *flow, d *decision) map[string]any {
+	out := changedValues(f, d)
+	for _, field := range d.conflicts {
+		delete(out, field)
+	}
+	return out
+}
+
+// conflictValues are the new values of the conflicting fields of an
+// update, masked.
+func conflictValues(f *flow, d *decision) map[string]any {
+	all := changedValues(f, d)
+	out := make(map[string]any, len(d.conflicts))
+	for _, field := range d.conflicts {
+		out[field] = all[field]
 	}
 	return out
 }

@@ -75,14 +75,20 @@ func newHarnessOn(t testing.TB, srv *redistest.Server, partner string) *harness 
 // newHarnessSpec is newHarnessOn with the partner spec at a path.
 func newHarnessSpec(t testing.TB, srv *redistest.Server, partnerSpec string) *harness {
 	t.Helper()
+	return newHarnessSpecs(t, srv, testdataPath("home.json"), partnerSpec)
+}
+
+// newHarnessSpecs is newHarnessSpec with the home spec at a path too.
+func newHarnessSpecs(t testing.TB, srv *redistest.Server, homeSpec, partnerSpec string) *harness {
+	t.Helper()
 	h := &harness{t: t, rdb: srv.Client, ns: keys.New(srv.Prefix), clock: clock.NewManual(runT0)}
 	h.writes = &recorder{}
-	homeURL := h.serve(&h.home, testdataPath("home.json"), mock.Options{Now: h.clock.Now}, nil)
+	homeURL := h.serve(&h.home, homeSpec, mock.Options{Now: h.clock.Now}, nil)
 	partnerURL := h.serve(&h.partner, partnerSpec, mock.Options{Now: h.clock.Now, DuplicateCreates: true}, h.writes)
 	h.homeURL, h.partnerURL = homeURL, partnerURL
 	h.inst = &instance.Instance{
 		ID: "test-inst", Organisation: "acme", Source: "specsync-test",
-		Home:        instance.System{Spec: testdataPath("home.json"), BaseURL: homeURL},
+		Home:        instance.System{Spec: homeSpec, BaseURL: homeURL},
 		Partner:     instance.System{Spec: partnerSpec, BaseURL: partnerURL},
 		Model:       testdataPath("model.json"),
 		Permissions: allGrants(),
@@ -343,19 +349,33 @@ func summaryText(s *Summary) string {
 
 // recorder notes the write requests a server receives, in order.
 type recorder struct {
-	next http.Handler
-	mu   sync.Mutex
-	log  []string
+	next   http.Handler
+	mu     sync.Mutex
+	log    []string
+	bodies []string // of the writes in log, in order
 }
 
 // ServeHTTP notes a write and passes the request on.
 func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec.mu.Lock()
 		rec.log = append(rec.log, r.Method+" "+r.URL.Path)
+		rec.bodies = append(rec.bodies, string(body))
 		rec.mu.Unlock()
 	}
 	rec.next.ServeHTTP(w, r)
+}
+
+// takeBodies returns the bodies of the noted writes and forgets the
+// writes.
+func (rec *recorder) takeBodies() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	out := rec.bodies
+	rec.log, rec.bodies = nil, nil
+	return out
 }
 
 // take returns the noted writes and forgets them.
@@ -363,7 +383,7 @@ func (rec *recorder) take() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	out := rec.log
-	rec.log = nil
+	rec.log, rec.bodies = nil, nil
 	return out
 }
 

@@ -64,7 +64,7 @@ func (c *commitStage) page(ctx context.Context, f *flow, rd *reading, outs []*ou
 // memos, renews the memos of records mapped again to their last payload,
 // and after a conflict makes the owning direction write again. echoes
 // are the echo hashes of the outcomes, if any.
-func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, outs []*outcome, echoes []string) error {
+func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, outs []*outcome, echoes []echo) error {
 	own := store.Batch{Direction: f.dir, Entity: f.entity, Written: make([]store.Written, 0, len(outs))}
 	other := store.Batch{Direction: f.dir.Opposite(), Entity: f.entity}
 	for i, o := range outs {
@@ -76,14 +76,29 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			other.Deleted = append(other.Deleted, store.Deleted{Key: o.key})
 		case o.step == stepWritten:
 			hash, memo := writtenMemo(m)
-			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: hash, Echo: echoAt(echoes, i), Memo: memo})
+			ec := echoAt(echoes, i)
+			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: hash, Echo: ec.hash, Memo: memo})
 			if f.dir == instance.Pull && o.d.action == instance.Create {
 				rd.seenKey(o.key)
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
 			}
+			switch {
+			case len(o.d.conflicts) > 0:
+				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
+			case partialUpdate(f, o) && ec.hash != "":
+				// The opposite direction compares its next read with the
+				// record as written: a change of a field the destination
+				// owns is then told from this write.
+				other.Renewed = append(other.Renewed, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: ec.hash, Memo: ec.memo})
+			}
 		case o.step == stepAdopt:
 			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
 		case o.step == stepConflict:
+			if len(o.d.conflicts) > 0 {
+				// Only fields the other side owns changed: the payload is
+				// known, so that the change is reported once.
+				own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: m.hash, Memo: memoOf(m)})
+			}
 			other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: conflictID(f, m.src), Hash: conflictHash})
 		case o.d.note == noteUnchanged && !m.recalled && m.input != "":
 			// Mapped again to the same payload: keep the inputs, so that the
@@ -101,10 +116,10 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 	return nil
 }
 
-// echoAt is the echo hash of outcome i; "" without echoes.
-func echoAt(echoes []string, i int) string {
+// echoAt is the echo of outcome i; empty without echoes.
+func echoAt(echoes []echo, i int) echo {
 	if echoes == nil {
-		return ""
+		return echo{}
 	}
 	return echoes[i]
 }
@@ -146,6 +161,9 @@ func (c *commitStage) settle(ctx context.Context, f *flow, outs []*outcome) erro
 		case o.step == stepWritten || o.step == stepAdopt:
 			if o.intent != "" {
 				settled = append(settled, o.key)
+			}
+			if len(o.d.conflicts) > 0 {
+				conflicts = append(conflicts, o.key)
 			}
 		case o.step == stepConflict:
 			conflicts = append(conflicts, o.key)
@@ -204,6 +222,12 @@ func (c *commitStage) auditPage(ctx context.Context, f *flow, outs []*outcome) e
 		if err := c.audit.Add(ctx, e); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
+		if o.step != stepWritten || len(o.d.conflicts) == 0 {
+			continue
+		}
+		if err := c.audit.Add(ctx, fieldConflictEntry(f, o, e)); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
 	}
 	if err := c.audit.Flush(ctx); err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -220,7 +244,7 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	case stepWritten:
 		e.Outcome = store.OutcomeOK
 		if d.action == instance.Update {
-			e.Values = changedValues(f, d)
+			e.Values = sentValues(f, d)
 		}
 		if d.divergent() {
 			e.Outcome, e.Error = OutcomeDivergent, divergentMessage(f, d)
@@ -234,6 +258,9 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 		e.Outcome = store.OutcomeDenied
 		e.Error = fmt.Sprintf("the instance does not grant %s %s %s; nothing was sent", f.dir, f.entity, d.action)
 	case stepConflict:
+		if len(d.conflicts) > 0 {
+			return fieldConflictEntry(f, o, e), true
+		}
 		e.Outcome, e.Values = OutcomeConflict, changedValues(f, d)
 		e.Error = conflictMessage(f, d.action)
 	case stepSkip:
@@ -246,6 +273,16 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 		return store.Entry{}, false
 	}
 	return e, true
+}
+
+// fieldConflictEntry is the audit entry of the conflicting fields of an
+// outcome, from its entry e: their new values, and the fields named in
+// its error.
+func fieldConflictEntry(f *flow, o *outcome, e store.Entry) store.Entry {
+	e.Outcome, e.HTTPStatus, e.Duration = OutcomeConflict, 0, 0
+	e.Values = conflictValues(f, o.d)
+	e.Error = fieldConflictMessage(f, o.d.conflicts)
+	return e
 }
 
 // guarded audits the deletes of a flow the delete guard held back: one

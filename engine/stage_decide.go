@@ -12,7 +12,7 @@ const (
 	stepSkip     step = iota // nothing to do
 	stepAdopt                // nothing to send; the state learns the hash
 	stepDenied               // the action is not granted
-	stepConflict             // a change on the side that does not own the entity
+	stepConflict             // a change on the side that does not own the entity, or only fields it does not own
 	stepWrite                // to be written
 	stepWritten              // the target confirmed
 	stepFailed               // failed; goes to the ledger
@@ -30,6 +30,9 @@ type decision struct {
 	note   string   // why it is skipped
 	fail   *failure // why it failed before the write
 	id     string   // the target's id of an adopted echo
+	// conflicts are the changed fields of an update that the record's
+	// side does not own (ownership.go): not written, audited.
+	conflicts []string
 }
 
 // decideStage is the third stage of a run: it compares each payload's
@@ -84,7 +87,13 @@ func (d *decideStage) write(f *flow, dec *decision) {
 	dec.action = instance.Create
 	if exists(f, &dec.m.src.known) {
 		dec.action = instance.Update
-		if !f.owning() {
+		if f.fieldOwned() {
+			var own bool
+			if own, dec.conflicts = f.fieldChanges(dec.m); !own {
+				dec.step = stepConflict
+				return
+			}
+		} else if !f.owning() {
 			dec.step = stepConflict
 			return
 		}

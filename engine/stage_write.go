@@ -133,7 +133,7 @@ func (w *writeStage) send(ctx context.Context, f *flow, o *outcome) (*connectors
 	if action == instance.Delete {
 		return w.remove(ctx, f, o)
 	}
-	req := w.request(f, o, w.targetWriteID(f, o))
+	req := w.request(f, o, w.targetWriteID(f, o), action == instance.Update)
 	c, name := f.dst.client, f.dst.name
 	switch {
 	case action == instance.Update && f.dst.ent.Update != nil:
@@ -159,15 +159,21 @@ func (w *writeStage) targetWriteID(f *flow, o *outcome) string {
 }
 
 // request builds the connectors' write of a record. Its variables are
-// those its payload was mapped with, and the operation's key and id.
-func (w *writeStage) request(f *flow, o *outcome, id string) connectors.Write {
+// those its payload was mapped with, and the operation's key and id. The
+// body of an update of a record the destination holds leaves out the
+// fields the destination owns.
+func (w *writeStage) request(f *flow, o *outcome, id string, update bool) connectors.Write {
 	m := o.d.m
 	vars := m.vars
 	if vars == nil {
 		vars = writeVars(f.model, m.src.rec, m.src.inc, m.src.ids, w.vars)
 	}
 	setOpVars(vars, o.key, id)
-	return connectors.Write{Key: o.key, Body: m.body(), Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
+	body := m.body()
+	if update {
+		body = f.updateBody(body)
+	}
+	return connectors.Write{Key: o.key, Body: body, Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
 }
 
 // create sends a create to a system without upsert. A create that may
@@ -207,7 +213,7 @@ func (w *writeStage) adopt(ctx context.Context, f *flow, o *outcome, obj map[str
 // refresh updates a record just found or created with an older payload.
 func (w *writeStage) refresh(ctx context.Context, f *flow, o *outcome, res *connectors.Result) (*connectors.Result, error) {
 	id := orDefault(res.ID, o.key)
-	up, err := f.dst.client.Update(ctx, f.dst.name, w.request(f, o, id))
+	up, err := f.dst.client.Update(ctx, f.dst.name, w.request(f, o, id, true))
 	if err != nil {
 		return nil, err
 	}

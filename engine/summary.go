@@ -171,8 +171,12 @@ func (s *Summary) countDecisions(f *flow, decs []decision) {
 	}
 }
 
-// add counts one record by where it ended and its decision.
+// add counts one record by where it ended and its decision. A write that
+// left out changed fields the other side owns counts as a conflict too.
 func (e *EntitySummary) add(st step, d *decision) {
+	if len(d.conflicts) > 0 && st != stepConflict {
+		e.Conflicts++
+	}
 	if d.divergent() && (st == stepWritten || st == stepWrite || st == stepSkip) {
 		e.Divergent++
 		return

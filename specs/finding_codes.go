@@ -45,7 +45,9 @@ const (
 	// CodeUnknownResponseField: a response path the response schema does not
 	// have.
 	CodeUnknownResponseField = "unknown-response-field"
-	// CodeUnknownWriteField: a write field the target schema does not have.
+	// CodeUnknownWriteField: a write field the target schema does not
+	// have, or a field named in an entity's `fields` (or an instance's
+	// fieldSourceOfTruth) that the entity neither writes nor reads.
 	CodeUnknownWriteField = "unknown-write-field"
 	// CodeUnmappedRequiredField: a required field of the target schema that
 	// the write mapping does not write.

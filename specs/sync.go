@@ -95,6 +95,11 @@ type Entity struct {
 type FieldOptions struct {
 	// Clear overrides the entity's ClearPolicy for this field.
 	Clear ClearPolicy `json:"clear,omitempty" enum:"null,empty,omit" doc:"What an update sends when the field was sent before and is now empty; overrides the entity's clear."`
+	// SourceOfTruth says which side owns the field, overriding the
+	// entity's: a push never overwrites a field the partner owns once the
+	// record exists there, and a pull never overwrites one the home owns.
+	// Empty keeps the entity's.
+	SourceOfTruth Side `json:"sourceOfTruth,omitempty" enum:"home,partner" doc:"Which side owns the field's value, overriding the entity's sourceOfTruth."`
 }
 
 // ClearOf returns the clear policy declared for a top-level field of the

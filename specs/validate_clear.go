@@ -28,8 +28,12 @@ func (c *specCheck) checkClear(name string, e *Entity) {
 		_, mapped := e.Write[field]
 		prop, known := property(schema, field, 0)
 		if len(e.Write) > 0 && !mapped || len(e.Write) == 0 && prop == nil && known {
-			c.r.errorHint(CodeUnknownWriteField, fp, didYouMean(field, slices.Sorted(maps.Keys(e.Write)), "fields written"),
-				"field %q has options, but the write mapping does not write it", field)
+			// checkFields reports names the entity neither writes nor
+			// reads; a read-only field may have an owner, not a clear.
+			if o := e.Fields[field]; o != nil && o.Clear != "" && slices.Contains(c.spec.FieldNames(name), field) {
+				c.r.errorHint(CodeUnknownWriteField, jsonptr.Join(fp, "clear"), didYouMean(field, slices.Sorted(maps.Keys(e.Write)), "fields written"),
+					"field %q has a clear policy, but the write mapping does not write it", field)
+			}
 			continue
 		}
 		if o := e.Fields[field]; o != nil && o.Clear == ClearEmpty {

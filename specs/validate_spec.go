@@ -67,6 +67,7 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
+	c.checkFields(name, e)
 	c.checkClear(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 }

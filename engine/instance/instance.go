@@ -51,6 +51,11 @@ type Instance struct {
 	// entity's values: "home" or "partner" (decoding refuses any other).
 	// Unlisted entities keep the spec's choice.
 	SourceOfTruth map[string]specs.Side `json:"sourceOfTruth,omitempty"`
+	// FieldSourceOfTruth overrides, per partner spec entity and field,
+	// which side owns a field's values ({"contact": {"email":
+	// "partner"}}), as the spec's `fields` do. A field it does not list
+	// keeps the spec's field option, else the entity's owner.
+	FieldSourceOfTruth map[string]map[string]specs.Side `json:"fieldSourceOfTruth,omitempty"`
 	// Documents names the content the stored instance was applied with;
 	// the InstanceStore sets it. It is never read from an instance file:
 	// nil for an instance that was not applied.

@@ -219,3 +219,24 @@ func TestDecodeInstanceRefusesAnUnknownSideAtTheEdge(t *testing.T) {
 		t.Errorf("%d findings at /sourceOfTruth/unit; want 1", n)
 	}
 }
+
+func TestDecodeInstanceReadsFieldOwners(t *testing.T) {
+	t.Parallel()
+	data := []byte("id: x\nfieldSourceOfTruth:\n  contact:\n    email: partner\n    phone: partnr\n")
+	inst, found, err := DecodeInstance("fields.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]specs.Side{"contact": {"email": specs.SidePartner}}
+	if d := cmp.Diff(want, inst.FieldSourceOfTruth); d != "" {
+		t.Errorf("decoded field owners (-want +got):\n%s", d)
+	}
+	i := slices.IndexFunc(found, func(f specs.Finding) bool { return f.Pointer == "/fieldSourceOfTruth/contact/phone" })
+	if i < 0 || found[i].Code != specs.CodeInvalidValue || found[i].Line != 5 {
+		t.Fatalf("findings %v; want an invalid-value at /fieldSourceOfTruth/contact/phone, line 5", codes(found))
+	}
+	inst.FieldSourceOfTruth["contact"]["phone"] = "partnr"
+	if fs := ValidateInstance(inst); !slices.ContainsFunc(fs, func(f specs.Finding) bool { return f.Pointer == "/fieldSourceOfTruth/contact/phone" }) {
+		t.Errorf("validating an instance built in Go: %v; want the unknown side refused", codes(fs))
+	}
+}

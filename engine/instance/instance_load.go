@@ -118,15 +118,36 @@ func (l *Loaded) crossCheck() specs.Findings {
 		for _, entity := range slices.Sorted(maps.Keys(inst.SourceOfTruth)) {
 			pointers[jsonptr.Join("/sourceOfTruth", entity)] = entity
 		}
+		for _, entity := range slices.Sorted(maps.Keys(inst.FieldSourceOfTruth)) {
+			pointers[jsonptr.Join("/fieldSourceOfTruth", entity)] = entity
+		}
 		for _, p := range slices.Sorted(maps.Keys(pointers)) {
 			if entity := pointers[p]; !slices.Contains(entities, entity) {
 				v.errorf(specs.CodeUnknownEntity, p, hintFor(entity, entities), "the partner spec has no entity %q", entity)
 			}
 		}
+		v.ownedFields(l.Partner, inst.FieldSourceOfTruth)
 	}
 	v.supplies(l.Home, inst.Home, "/home")
 	v.supplies(l.Partner, inst.Partner, "/partner")
 	return v.list
+}
+
+// ownedFields refuses field owners named for fields the partner entity
+// neither writes nor reads.
+func (v *checker) ownedFields(partner *specs.Spec, owners map[string]map[string]specs.Side) {
+	for _, entity := range slices.Sorted(maps.Keys(owners)) {
+		if _, ok := partner.Entity(entity); !ok {
+			continue // reported above
+		}
+		known := partner.FieldNames(entity)
+		for _, field := range slices.Sorted(maps.Keys(owners[entity])) {
+			if !slices.Contains(known, field) {
+				v.errorf(specs.CodeUnknownWriteField, jsonptr.Join("/fieldSourceOfTruth", entity, field), specs.FieldsHint(field, known),
+					"partner entity %q neither writes nor reads a field %q", entity, field)
+			}
+		}
+	}
 }
 
 // supplies checks that sys gives spec every named credential and only

@@ -49,6 +49,9 @@ func ValidateInstance(inst *Instance) specs.Findings {
 	v.schedule(inst.Schedule)
 	v.options(inst.Options)
 	v.sourceOfTruth(inst.SourceOfTruth)
+	for _, entity := range slices.Sorted(maps.Keys(inst.FieldSourceOfTruth)) {
+		v.sourceOfTruthAt(jsonptr.Join("/fieldSourceOfTruth", entity), inst.FieldSourceOfTruth[entity])
+	}
 	return v.list
 }
 
@@ -226,10 +229,13 @@ func (v *checker) nonNegative(d specs.Duration, p string) {
 
 // sourceOfTruth checks the owner named per entity, for instances built in
 // Go (decoding refuses an unknown side already).
-func (v *checker) sourceOfTruth(m map[string]specs.Side) {
-	for _, entity := range slices.Sorted(maps.Keys(m)) {
-		if side := m[entity]; !side.Valid() {
-			v.errorf(specs.CodeInvalidValue, jsonptr.Join("/sourceOfTruth", entity), hintFor(string(side), side.Values()), "unknown side %q", side)
+func (v *checker) sourceOfTruth(m map[string]specs.Side) { v.sourceOfTruthAt("/sourceOfTruth", m) }
+
+// sourceOfTruthAt checks the owners named in the object at pointer p.
+func (v *checker) sourceOfTruthAt(p string, m map[string]specs.Side) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		if side := m[name]; !side.Valid() {
+			v.errorf(specs.CodeInvalidValue, jsonptr.Join(p, name), hintFor(string(side), side.Values()), "unknown side %q", side)
 		}
 	}
 }
