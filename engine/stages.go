@@ -77,6 +77,7 @@ func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	}
 	if p.err() == nil {
 		r.retryLedger(ctx, f, rd, p)
+		r.syncDependents(ctx, f, rd, p)
 	}
 	if err := p.finish(); err != nil {
 		return err
