@@ -209,3 +209,22 @@ func TestRunDependentListedAndIncludedChangedIsWrittenOnce(t *testing.T) {
 		t.Errorf("tenant l3 has e-mail %q", got)
 	}
 }
+
+func TestRunIncludedFieldThePayloadDoesNotUseWritesNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarnessSpec(t, redistest.New(t), tenantEmailSpec(t, false))
+	h.seedHome(newHomeData(1, 3))
+	h.replaceLease("l3", "p3")
+	h.run(RunOptions{})
+	// Tenants carry the person's e-mail, not the first name: l1 is mapped
+	// again to the payload it has, and its index entry learns the
+	// person's new version, so that later runs leave it alone.
+	h.changeHome("person", "p1", "first_name", "Erna")
+	h.home.ResetStats()
+	h.partner.ResetStats()
+	sum := h.run(RunOptions{})
+	if gets, w := h.home.Stats().ByOperation["lease.get"], h.partner.Stats().Writes(); gets != 1 || w != 0 {
+		t.Errorf("the run read %d leases one by one and wrote %d records; want 1 and 0\n%s", gets, w, summaryText(sum))
+	}
+	h.quietRun("the run after")
+}
