@@ -25,10 +25,10 @@ const dependentsBatch = 100
 // synchronised as a flow of its own), looks their dependents up in the
 // dependency index a batch at a time, and reads again, with the source's
 // get, each dependent whose index entry holds another version of the
-// included record and that this read has not listed already. A full read
-// maps every record anyway and skips it. A listing or read that fails
-// leaves the flow's cursor where it was, so that the next run looks
-// again.
+// included record and that this read has not listed or mapped already.
+// A full read maps every record anyway and skips it. A listing or read
+// that fails leaves the flow's cursor where it was, so that the next run
+// looks again.
 func (r *run) syncDependents(ctx context.Context, f *flow, rd *reading, p *pass) {
 	if rd.full || len(f.includes) == 0 || p.err() != nil {
 		return
@@ -37,8 +37,10 @@ func (r *run) syncDependents(ctx context.Context, f *flow, rd *reading, p *pass)
 		r.tally.sum.warn(f, "the payloads of %s are built from included records, but the source spec's entity %q has no get operation to read a record again with when one of them changes; such records are sent at the next full read", f.entity, f.src.name)
 		return
 	}
-	listed := rd.listed()
 	for _, inc := range f.includes {
+		// What this read listed or mapped again already, also for an
+		// earlier include (a plan commits nothing in between).
+		listed := rd.listed()
 		if err := r.includeChanges(ctx, f, rd, p, inc, listed); err != nil {
 			p.abort(err)
 			return

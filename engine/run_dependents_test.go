@@ -228,3 +228,26 @@ func TestRunIncludedFieldThePayloadDoesNotUseWritesNothing(t *testing.T) {
 	}
 	h.quietRun("the run after")
 }
+
+func TestPlanListsADependentOfTwoChangedIncludesOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarnessSpec(t, redistest.New(t), tenantEmailSpec(t, false))
+	h.seedHome(newHomeData(1, 3))
+	h.replaceLease("l3", "p3")
+	h.run(RunOptions{})
+	h.changeHome("person", "p1", "email", "erika.eins@example.com")
+	h.changeHome("unit", "u1", "area", json.Number("61.5"))
+	plan, err := h.eng.Plan(context.Background(), h.loaded, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range plan.Records {
+		if r.Direction == instance.Push && r.Entity == "tenant" {
+			got = append(got, r.Key+" "+string(r.Action))
+		}
+	}
+	if d := cmp.Diff([]string{"l1 update"}, got); d != "" {
+		t.Errorf("planned push tenant records (-want +got):\n%s", d)
+	}
+}
