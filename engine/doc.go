@@ -12,8 +12,11 @@
 // ownership and permission), write (a pool of workers) and commit (each
 // page's confirmed writes in one transaction, the ledger and audit). A
 // failing record goes to the ledger and never stops the run; every later
-// run retries it. Deletes come only from complete full reads, in reverse
-// dependency order and within the instance's delete guard. Each entity
+// run retries it. After an incremental read, the records built from
+// included records that changed since the cursor are read again by key
+// and mapped (the dependency index, kept at commit, says which). Deletes
+// come only from complete full reads, in reverse dependency order and
+// within the instance's delete guard. Each entity
 // has one owner (its source of truth): a change on the other side is a
 // conflict, audited and undone by the owner's next write, and echo hashes
 // keep a direction from taking the other's writes for changes. A field
@@ -32,7 +35,7 @@
 //     imports specs and internal packages only.
 //   - engine/store owns what the engine keeps in Redis for an instance:
 //     sync state (written values, reverse ids, echoes, create intents,
-//     cursors), the failure ledger, the audit log and the instance locks.
+//     cursors, the dependency index), the failure ledger, the audit log and the instance locks.
 //     It is the only code that talks to Redis for these, and it takes
 //     every key name from internal/keys. It imports engine/instance for
 //     the instance's vocabulary (Direction, Action) and internal packages.

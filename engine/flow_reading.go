@@ -22,7 +22,7 @@ type reading struct {
 	cursor   time.Time
 	failed   map[string]bool // ledger keys; true once seen
 	mu       sync.Mutex      // guards failed and seen
-	seen     []uint64        // key hashes seen, on a full read
+	seen     []uint64        // key hashes seen on a full read, listed on an incremental one
 }
 
 // newReading decides between a full and an incremental read and loads
@@ -116,7 +116,10 @@ func (rd *reading) markSeen(decs []decision) {
 		if _, ok := rd.failed[key]; ok {
 			rd.failed[key] = true
 		}
-		if rd.full && decs[i].note != noteFiltered {
+		// A full read notes what it saw for delete detection; an
+		// incremental one what it listed, which syncDependents need not
+		// read again.
+		if !rd.full || decs[i].note != noteFiltered {
 			rd.seen = append(rd.seen, keyHash(key))
 		}
 	}
@@ -151,6 +154,16 @@ func (rd *reading) unseenFailures() []string {
 			out = append(out, k)
 		}
 	}
+	return out
+}
+
+// listed returns the sorted hashes of the keys an incremental read
+// listed so far. Safe for concurrent use.
+func (rd *reading) listed() []uint64 {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	out := slices.Clone(rd.seen)
+	slices.Sort(out)
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
@@ -161,6 +162,17 @@ func decodeRecord(data []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("a record must be a JSON object, not %T", v)
 	}
 	return rec, nil
+}
+
+// includeHash is the hash of an included record's content that the
+// dependency index keeps with each edge ("" for a record the home system
+// does not have): a dependent whose stored hash differs from the
+// record's current one was built from an older version of it.
+func includeHash(rec map[string]any) string {
+	if rec == nil {
+		return ""
+	}
+	return strconv.FormatUint(inputSum(rec), 16)
 }
 
 // errMissingInclude marks an included record that the home system does

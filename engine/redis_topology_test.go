@@ -99,6 +99,19 @@ func TestRunOnRedisCluster(t *testing.T) {
 		t.Errorf("audit of the delete run: %+v (%v); want one delete", page.Entries, err)
 	}
 
+	// The dependency index lost the deleted tenant's edges and kept the
+	// others'.
+	var dependents []string
+	err = h.eng.State(h.inst).Dependents(ctx, instance.Push, "tenant", "person", []string{"p11", "p12"}, 10, func(deps []store.Dependent) error {
+		for _, d := range deps {
+			dependents = append(dependents, d.Included+" "+d.Key)
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(dependents, []string{"p11 l11"}) {
+		t.Errorf("dependents of p11 and p12: %v (%v); want only l11", dependents, err)
+	}
+
 	// The instance's state, ledger and audit log share one slot, so that
 	// a commit stays one transaction.
 	slots := instanceSlots(t, srv.Client.(*redis.ClusterClient), h.inst.ID)

@@ -78,6 +78,7 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			hash, memo := writtenMemo(m)
 			ec := echoAt(echoes, i)
 			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: partnerID(f, o), Hash: hash, Echo: ec.hash, Memo: memo})
+			own.Depends = dependsOf(f, own.Depends, o.key, m.src)
 			if f.dir == instance.Pull && o.d.action == instance.Create {
 				rd.seenKey(o.key)
 				other.Written = append(other.Written, store.Written{Key: o.key, PartnerID: m.src.srcID})
@@ -93,6 +94,7 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			}
 		case o.step == stepAdopt:
 			own.Written = append(own.Written, store.Written{Key: o.key, PartnerID: o.id, Hash: m.hash, Memo: memoOf(m)})
+			own.Depends = dependsOf(f, own.Depends, o.key, m.src)
 		case o.step == stepConflict:
 			if len(o.d.conflicts) > 0 {
 				// Only fields the other side owns changed: the payload is
@@ -104,16 +106,31 @@ func (c *commitStage) commitState(ctx context.Context, f *flow, rd *reading, out
 			// Mapped again to the same payload: keep the inputs, so that the
 			// next run need not map it.
 			own.Renewed = append(own.Renewed, store.Written{Key: o.key, PartnerID: known.PartnerID, Hash: m.hash, At: known.WrittenAt, Memo: memoOf(m)})
+			own.Depends = dependsOf(f, own.Depends, o.key, m.src)
 		}
 	}
 	for _, b := range []store.Batch{own, other} {
-		if len(b.Written)+len(b.Deleted)+len(b.Renewed) > 0 {
+		if len(b.Written)+len(b.Deleted)+len(b.Renewed)+len(b.Depends) > 0 {
 			if err := c.state.Commit(ctx, b); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// dependsOf appends to deps the included records a record's payload was
+// built from, for the dependency index; a flow without includes keeps
+// none.
+func dependsOf(f *flow, deps []store.Depends, key string, s *source) []store.Depends {
+	if len(f.includes) == 0 || len(s.incKeys) != len(f.includes) {
+		return deps
+	}
+	d := store.Depends{Key: key, Includes: make([]store.Include, len(f.includes))}
+	for j, inc := range f.includes {
+		d.Includes[j] = store.Include{Model: inc.model, Key: s.incKeys[j], Hash: includeHash(s.inc[inc.name])}
+	}
+	return append(deps, d)
 }
 
 // echoAt is the echo of outcome i; empty without echoes.

@@ -19,14 +19,15 @@ import (
 // write mapping needs and what the state knows of it. A record the stage
 // cannot read carries why (fail) and goes no further than the ledger.
 type source struct {
-	obj   map[string]any // the source system's API object
-	key   string         // home key; on pull "" for a record the home lacks
-	srcID string         // the partner's id, on pull
-	rec   map[string]any // model record
-	inc   map[string]map[string]any
-	ids   map[string]any // the target ids of related records, by include
-	known store.Known    // with the intent of an unconfirmed create
-	fail  *failure       // why it cannot be read
+	obj     map[string]any // the source system's API object
+	key     string         // home key; on pull "" for a record the home lacks
+	srcID   string         // the partner's id, on pull
+	rec     map[string]any // model record
+	inc     map[string]map[string]any
+	incKeys []string       // the keys of the related records, by include of the flow
+	ids     map[string]any // the target ids of related records, by include
+	known   store.Known    // with the intent of an unconfirmed create
+	fail    *failure       // why it cannot be read
 }
 
 // readStage is the first stage of a run: it turns a page of the source's
@@ -233,7 +234,8 @@ func (s *readStage) relate(ctx context.Context, f *flow, src []source) error {
 	keys := make([]string, len(src)*len(f.includes)) // by record, then include
 	for i := range src {
 		if src[i].fail == nil {
-			s.includeKeys(f, &src[i], keys[i*len(f.includes):(i+1)*len(f.includes)])
+			src[i].incKeys = keys[i*len(f.includes) : (i+1)*len(f.includes)]
+			s.includeKeys(f, &src[i], src[i].incKeys)
 		}
 	}
 	for j, inc := range f.includes {

@@ -51,8 +51,10 @@ func newStages(e *Engine, r *run, home *connectors.Client) stages {
 
 // syncFlow reads every page of a flow's source and writes what changed,
 // then retries the flow's ledger entries the listing did not return,
-// then the transient failures, and finally stores the cursor and finds
-// deletes. Only errors that stop the run are returned.
+// then, after an incremental read, maps again the records whose included
+// records changed (syncDependents), then the transient failures, and
+// finally stores the cursor and finds deletes. Only errors that stop the
+// run are returned.
 func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	if err := r.stages.read.startFlow(ctx, f); err != nil {
 		return err
@@ -77,6 +79,7 @@ func (r *run) syncFlow(ctx context.Context, f *flow) error {
 	}
 	if p.err() == nil {
 		r.retryLedger(ctx, f, rd, p)
+		r.syncDependents(ctx, f, rd, p)
 	}
 	if err := p.finish(); err != nil {
 		return err

@@ -1,7 +1,8 @@
 // Package store keeps what the engine remembers of an instance in Redis:
 // its sync State (per direction and entity the written values, the
 // partner ids' home keys, echo hashes, create intents, the incremental
-// cursor and the last complete read), its failure Ledger, its Audit log
+// cursor, the last complete read and the dependency index of included
+// records), its failure Ledger, its Audit log
 // and the Locks that keep two of its tasks from running at once. It is
 // the only code that talks to Redis for these, and every key it uses is
 // named by package internal/keys under the instance's hash tag, so it
@@ -14,7 +15,8 @@
 // with Ledger.Fail and audits through a buffering Auditor.
 //
 // Stored values carry their format (package internal/stored): a written
-// value, a failure and a create intent start with their format version
+// value, a failure, a create intent and a dependency index entry start
+// with their format version
 // ("v1"), and an audit entry is one stream field named for its format. A
 // value of a format this version does not read is refused with a
 // *FormatError (matching ErrStateFormat) that says what to do; an audit

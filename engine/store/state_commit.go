@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,6 +23,11 @@ type Batch struct {
 	// knows (Known.PartnerID) are stored again; the partner ids' home keys
 	// and the echoes stay as they are.
 	Renewed []Written
+	// Depends are the included records the payloads of written or renewed
+	// records were built from: each replaces the dependency index's entry
+	// of its key. Deleted records leave the index too. Nil leaves the
+	// index alone.
+	Depends []Depends
 }
 
 // Written is one record the target confirmed.
@@ -54,9 +60,11 @@ type Deleted struct {
 }
 
 // Commit records a batch in one transaction: ids both ways, payload hashes
-// with their time and echo hashes of written records; every trace of
-// deleted ones. It is one round trip, two when deleted records lack their
-// partner ids.
+// with their time and echo hashes of written records, and their entries
+// in the dependency index; every trace of deleted ones. It is one round
+// trip, one more when deleted records lack their partner ids and one more
+// when it touches the dependency index (whose entries it reads first; an
+// instance has one run at a time).
 func (s *State) Commit(ctx context.Context, b Batch) error {
 	if err := b.check(); err != nil {
 		return s.errorf(err, "commit", b.Direction, b.Entity)
@@ -65,11 +73,19 @@ func (s *State) Commit(ctx context.Context, b Batch) error {
 	if err != nil {
 		return s.errorf(err, "commit", b.Direction, b.Entity)
 	}
+	old, err := s.oldIncludes(ctx, b)
+	if err != nil {
+		return s.errorf(err, "commit", b.Direction, b.Entity)
+	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		s.queueWritten(ctx, p, b)
 		s.queueDeleted(ctx, p, b, deleted)
-		return nil
+		return s.queueIncludes(ctx, p, b, old)
 	})
+	var fe *FormatError
+	if errors.As(err, &fe) || errors.Is(err, ErrStateFormat) {
+		return err
+	}
 	if err != nil {
 		return s.errorf(err, "commit", b.Direction, b.Entity)
 	}
@@ -89,6 +105,11 @@ func (b Batch) check() error {
 		}
 	}
 	for _, d := range b.Deleted {
+		if d.Key == "" {
+			return errEmptyKey
+		}
+	}
+	for _, d := range b.Depends {
 		if d.Key == "" {
 			return errEmptyKey
 		}

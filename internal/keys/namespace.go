@@ -85,6 +85,22 @@ func (n Namespace) Echo(instance, direction, entity string) string {
 	return n.scoped(instance, "echo", direction, entity)
 }
 
+// Includes is the key of the hash from home key to the included records
+// (model entity, key and content hash) the last payload written for it
+// in one direction and entity was built from: the forward half of the
+// dependency index.
+func (n Namespace) Includes(instance, direction, entity string) string {
+	return n.scoped(instance, "includes", direction, entity)
+}
+
+// Dependents is the key of the sorted set of the records of one direction
+// and entity whose last payload was built from records of one model
+// entity: the reverse half of the dependency index, ordered by the
+// included record's key so that the dependents of one record are a range.
+func (n Namespace) Dependents(instance, direction, entity, model string) string {
+	return n.scoped(instance, "dependents", direction, entity, model)
+}
+
 // Cursors is the key of the hash of an instance's incremental cursors, by
 // direction and entity.
 func (n Namespace) Cursors(instance string) string {

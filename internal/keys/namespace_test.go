@@ -32,6 +32,8 @@ func TestNames(t *testing.T) {
 		n.ActiveRun("erp-everreal"),
 		n.WebhookToken("erp-everreal"),
 		n.Document("erp-everreal", "9f86d0"),
+		n.Includes("erp-everreal", "push", "tenant"),
+		n.Dependents("erp-everreal", "push", "tenant", "person"),
 	}
 	want := []string{
 		"specsync:{instances}:instance:erp-everreal",
@@ -54,6 +56,8 @@ func TestNames(t *testing.T) {
 		"specsync:runs:{erp-everreal}:active",
 		"specsync:webhook:{erp-everreal}:token",
 		"specsync:{erp-everreal}:document:9f86d0",
+		"specsync:{erp-everreal}:includes:push:tenant",
+		"specsync:{erp-everreal}:dependents:push:tenant:person",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("key names (-want +got):\n%s", d)
@@ -105,7 +109,8 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 		n.Cursors(inst), n.FullReads(inst), n.Failures(inst, "push", "a"),
 		n.FailureIndex(inst), n.Audit(inst), n.RateLimit(inst, "everreal"),
 		n.Lock(inst), n.Runs(inst), n.ActiveRun(inst), n.WebhookToken(inst),
-		n.Document(inst, "9f86d0"),
+		n.Document(inst, "9f86d0"), n.Includes(inst, "push", "tenant"),
+		n.Dependents(inst, "push", "tenant", "person"),
 	} {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
