@@ -67,5 +67,6 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
+	c.checkMatch(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 }
