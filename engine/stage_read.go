@@ -26,6 +26,7 @@ type source struct {
 	inc   map[string]map[string]any
 	ids   map[string]any // the target ids of related records, by include
 	known store.Known    // with the intent of an unconfirmed create
+	adopt *adoption      // the partner record the match step found
 	fail  *failure       // why it cannot be read
 }
 

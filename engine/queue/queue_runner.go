@@ -78,7 +78,8 @@ func countsOf(sum *engine.Summary) []EntityCounts {
 	for _, e := range sum.Entities {
 		out = append(out, EntityCounts{Direction: e.Direction, Entity: e.Entity, Counts: map[string]int64{
 			"read": e.Read, "created": e.Created, "updated": e.Updated, "deleted": e.Deleted, "skipped": e.Skipped,
-			"denied": e.Denied, "failed": e.Failed, "conflicts": e.Conflicts, "guarded": e.Guarded}})
+			"denied": e.Denied, "failed": e.Failed, "conflicts": e.Conflicts, "guarded": e.Guarded,
+			"adopted": e.Adopted}})
 	}
 	return out
 }
