@@ -47,6 +47,7 @@ type flow struct {
 	feeds    bool            // later flows include this flow's model records
 	recipe   string          // hash of everything besides the records that makes a payload
 	onlyID   bool            // nothing reads the destination's answers but their ids
+	matches  bool            // a match step finds the records creates would duplicate
 }
 
 // owning reports whether the flow's source system owns the entity.

@@ -215,3 +215,18 @@ func TestRunMatchRefusesAmbiguousKeys(t *testing.T) {
 		t.Errorf("ledger: %+v (%v); want u1 failed with %s", entries, err, CodeAmbiguousMatch)
 	}
 }
+
+// TestRunAdoptsNamedRecordsByLookup: a run of named records (a webhook's)
+// finds them with the entity's lookup rather than listing the whole
+// partner for the match step.
+func TestRunAdoptsNamedRecordsByLookup(t *testing.T) {
+	t.Parallel()
+	h, _ := onboardingHarness(t, adoptSpec(t, withMatch))
+	sum := h.run(RunOptions{Direction: instance.Push, Entity: "unit", Keys: []string{"u1"}})
+	if u := sum.Entity(instance.Push, "unit"); u.Adopted != 1 || u.Created != 0 {
+		t.Errorf("push unit: %+v; want u1 adopted", *u)
+	}
+	if ops := h.partner.Stats().ByOperation; ops["unit.list"] != 0 || ops["unit.lookup"] != 1 {
+		t.Errorf("the partner saw %d list and %d lookup requests; want 0 and 1", ops["unit.list"], ops["unit.lookup"])
+	}
+}

@@ -53,6 +53,15 @@ type matchEntry struct {
 	others []string // the ids of further records with the same key
 }
 
+// usesMatch reports whether a flow's run finds its records with the
+// match step: a push whose partner entity declares one, unless the run
+// names its records (a webhook's) and the entity has a lookup, which
+// finds a few records for less than listing them all.
+func usesMatch(f *flow, opts RunOptions) bool {
+	e := f.dst.ent
+	return f.dir == instance.Push && e.Match != nil && (len(opts.Keys) == 0 || e.Lookup == nil)
+}
+
 // adoption is the partner record the match step found for a home record.
 type adoption struct {
 	id     string
@@ -79,7 +88,7 @@ func (a *adoption) differs(payload map[string]any) []string {
 // page finds the partner records of a page's records that have no
 // partner id yet. Only a failure that stops the run is returned.
 func (s *matchStage) page(ctx context.Context, f *flow, src []source) error {
-	if f.dir != instance.Push || f.dst.ent.Match == nil {
+	if !f.matches {
 		return nil
 	}
 	var want []*source

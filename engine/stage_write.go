@@ -208,7 +208,7 @@ func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connec
 // the destination entity has a lookup, and no match step found its
 // records before.
 func looksUp(f *flow) bool {
-	return f.dst.ent.Lookup != nil && (f.dst.ent.Match == nil || f.dir != instance.Push)
+	return f.dst.ent.Lookup != nil && !f.matches
 }
 
 // adopt takes over a record the lookup found in the destination: its
