@@ -59,8 +59,8 @@ func (w *writeStage) outcomes(f *flow, decs []decision) []outcome {
 	out := make([]outcome, len(decs))
 	for i := range decs {
 		d := &decs[i]
-		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.known.Intent, fail: d.fail, id: d.id,
-			adopted: d.adopted, updated: d.adopted && d.action == instance.Update, differs: d.differs}
+		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.known.Intent, fail: d.fail, id: d.id}
+		out[i].decidedAdoption()
 		if d.fail != nil {
 			out[i].status = d.fail.status
 		}
@@ -133,6 +133,14 @@ func (o *outcome) failWith(code FailureCode, err error) {
 // again readies a transient failure for its second attempt.
 func (o *outcome) again() {
 	o.step, o.fail, o.retry, o.status = stepWrite, nil, false, 0
+	o.decidedAdoption()
+}
+
+// decidedAdoption sets the adoption as the decision has it; a lookup may
+// find one later, when the write is sent.
+func (o *outcome) decidedAdoption() {
+	d := o.d
+	o.adopted, o.updated, o.differs = d.adopted, d.adopted && d.action == instance.Update, d.differs
 }
 
 // send writes the record with the operation its action calls for.
