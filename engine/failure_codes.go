@@ -43,6 +43,21 @@ const (
 	// related record is synchronised. If it stays, look at the related
 	// record's own failure.
 	CodeMissingReference FailureCode = "missing-reference"
+	// CodeMatch is given when the entity declares a match step and the
+	// listing of the partner's records it needs failed, or the partner
+	// holds more records than one index may keep: whether the record is
+	// there already is unknown, so it is not created.
+	//
+	// Check the message and the partner's list operation; the record is
+	// retried on the next run. For a partner larger than the index,
+	// remove the match step once it has adopted the existing records.
+	CodeMatch FailureCode = "match"
+	// CodeAmbiguousMatch is given when more than one partner record has
+	// the record's match key, so it is not clear which one to adopt.
+	//
+	// Remove the duplicates at the partner, or choose a match key that
+	// tells them apart; the record is retried on the next run.
+	CodeAmbiguousMatch FailureCode = "ambiguous-match"
 )
 
 // Codes of writes that failed.

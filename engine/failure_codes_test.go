@@ -74,7 +74,7 @@ func TestFailCodeListed(t *testing.T) {
 			t.Errorf("failCode(%v) = %q is not in the FailureCode list", c.err, got)
 		}
 	}
-	for _, c := range []FailureCode{CodeMissingKey, CodeMapping, CodeInclude, CodeMissingReference, CodeAborted} {
+	for _, c := range []FailureCode{CodeMissingKey, CodeMapping, CodeInclude, CodeMissingReference, CodeMatch, CodeAmbiguousMatch, CodeAborted} {
 		if !listed[c] {
 			t.Errorf("%q is not in the FailureCode list", c)
 		}

@@ -50,6 +50,7 @@ type flow struct {
 	feeds       bool            // later flows include this flow's model records
 	recipe      string          // hash of everything besides the records that makes a payload
 	onlyID      bool            // nothing reads the destination's answers but their ids
+	matches     bool            // a match step finds the records creates would duplicate
 	// clears is set when the destination's updates keep the fields their
 	// body leaves out (merge-style): a field sent before and now empty is
 	// cleared explicitly (clearing.go).

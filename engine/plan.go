@@ -39,11 +39,13 @@ type PlannedRecord struct {
 	Entity    string             `json:"entity"`
 	Key       string             `json:"key"`
 	Action    instance.Action    `json:"action"`
-	// Outcome is "write", "denied" (not granted), "conflict" (a change on
-	// the side that does not own the entity), "failed" (the record
-	// cannot be mapped or lacks a reference) or "divergent" (the update
-	// would leave at the partner a value the home no longer has; its
-	// fields say which, as "kept").
+	// Outcome is "write", "adopt" (the match step found the record at the
+	// partner: it is taken over, and updated where Fields name values
+	// that differ), "denied" (not granted), "conflict" (a change on the
+	// side that does not own the entity), "failed" (the record cannot be
+	// mapped or lacks a reference) or "divergent" (the update would leave
+	// at the partner a value the home no longer has; its fields say which,
+	// as "kept").
 	Outcome string `json:"outcome"`
 	// Reason says why a record is denied, conflicting or failing.
 	Reason string        `json:"reason,omitempty"`
@@ -73,6 +75,13 @@ func (e *Engine) Plan(ctx context.Context, l *instance.Loaded, opts RunOptions) 
 func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 	key := d.m.src.key
 	rec := PlannedRecord{Direction: f.dir, Entity: f.entity, Key: ledgerKey(key, d.m.src), Action: actionOf(d.action)}
+	switch {
+	case d.adopted && (d.step == stepWrite || d.step == stepAdopt):
+		rec.Action, rec.Outcome = actionAdopt, outcomeAdopt
+		rec.Fields = adoptedFields(f, d)
+		pc.add(f.entity, key)
+		return rec, true
+	}
 	switch d.step {
 	case stepWrite:
 		rec.Outcome, rec.Fields = "write", plannedFields(f, d)
@@ -104,6 +113,24 @@ func (pc *plannedCreates) record(f *flow, d *decision) (PlannedRecord, bool) {
 		return rec, false
 	}
 	return rec, true
+}
+
+// outcomeAdopt is the plan outcome of a record the match step found.
+const outcomeAdopt = "adopt"
+
+// adoptedFields lists, masked, the fields of an adopted record whose
+// values the partner does not hold, as changes.
+func adoptedFields(f *flow, d *decision) []FieldChange {
+	if d.m.payload == nil || d.action != instance.Update {
+		return nil
+	}
+	var out []FieldChange
+	for _, name := range d.differs {
+		c := FieldChange{Field: name, Change: "changed", New: d.m.payload[name]}
+		c.New = maskedValue(f, c)
+		out = append(out, c)
+	}
+	return out
 }
 
 // plannedFields lists the field changes of a decision, masked.
@@ -138,10 +165,11 @@ func (p *Plan) refused(f *flow, n int, msg string) {
 // record and its field changes.
 func (p *Plan) Table(w io.Writer, detail bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATE\tUPDATE\tDELETE\tUNCHANGED\tDENIED\tFAILING\tCONFLICTS\tDIVERGENT\t")
+	adopt := anyAdopted(p.Entities)
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATE\t"+adoptedColumn(adopt, "ADOPT\t")+"UPDATE\tDELETE\tUNCHANGED\tDENIED\tFAILING\tCONFLICTS\tDIVERGENT\t")
 	for _, e := range p.Entities {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, e.Entity,
-			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Divergent)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, e.Entity,
+			e.Read, e.Created, adoptedColumn(adopt, fmt.Sprintf("%d\t", e.Adopted)), e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Divergent)
 	}
 	tw.Flush()
 	for _, warn := range p.Warnings {

@@ -30,6 +30,10 @@ func fieldConflictMessage(f *flow, fields []string) string {
 // chosen: reading, relating or mapping it.
 const actionMap instance.Action = "map"
 
+// actionAdopt is the action of a record found at the partner and taken
+// over instead of created (updated where its values differ).
+const actionAdopt instance.Action = "adopt"
+
 // actionOf is the action a record tried: its action, else actionMap.
 func actionOf(action instance.Action) instance.Action { return orDefault(action, actionMap) }
 

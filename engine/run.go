@@ -127,6 +127,7 @@ func (j *job) setup(e *Engine) (*run, error) {
 		// Pull reads the key of a record the home created from the answer,
 		// and echoes read back the written object.
 		f.onlyID = f.dir == instance.Push && flowOf(r.flows, instance.Pull, f.entity) == nil
+		f.matches = usesMatch(f, j.opts)
 	}
 	if err := r.checkOptions(); err != nil {
 		return nil, err

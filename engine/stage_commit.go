@@ -257,6 +257,13 @@ func (c *commitStage) entry(f *flow, o *outcome) (store.Entry, bool) {
 	d := o.d
 	e := store.Entry{RunID: c.id, Organisation: c.inst.Organisation, Instance: c.inst.ID,
 		Direction: f.dir, Entity: f.entity, Key: ledgerKey(o.key, d.m.src), Action: actionOf(d.action), Duration: o.took, HTTPStatus: o.status}
+	if o.adopted {
+		e.Action = actionAdopt
+		if o.step == stepWritten || o.step == stepAdopt {
+			e.Outcome, e.Values = store.OutcomeAdopted, adoptedValues(f, o)
+			return e, true
+		}
+	}
 	switch o.step {
 	case stepWritten:
 		e.Outcome = store.OutcomeOK
@@ -300,6 +307,26 @@ func fieldConflictEntry(f *flow, o *outcome, e store.Entry) store.Entry {
 	e.Values = conflictValues(f, o.d)
 	e.Error = fieldConflictMessage(f, o.d.conflicts)
 	return e
+}
+
+// adoptedValues are the audit values of an adopted record: its partner
+// id, the fields whose values differed and whether they were written
+// over, with the values written (personal ones masked).
+func adoptedValues(f *flow, o *outcome) map[string]any {
+	v := map[string]any{"partnerId": o.id, "differs": o.differs, "updated": o.updated}
+	if o.differs == nil {
+		v["differs"] = []string{}
+	}
+	if p := o.d.m.payload; o.updated && p != nil {
+		written := map[string]any{}
+		for _, name := range o.differs {
+			if x, ok := p[name]; ok {
+				written[name] = maskedValue(f, FieldChange{Field: name, Change: "changed", New: x})
+			}
+		}
+		v["written"] = written
+	}
+	return v
 }
 
 // guarded audits the deletes of a flow the delete guard held back: one

@@ -29,10 +29,15 @@ type decision struct {
 	action instance.Action
 	note   string   // why it is skipped
 	fail   *failure // why it failed before the write
-	id     string   // the target's id of an adopted echo
+	id     string   // the target's id of an adopted echo or record
 	// conflicts are the changed fields of an update that the record's
 	// side does not own (ownership.go): not written, audited.
 	conflicts []string
+	// adopted is set for a record the match step found at the partner: it
+	// is taken over instead of created, and updated (action update) only
+	// where differs lists fields it does not hold as the payload has them.
+	adopted bool
+	differs []string
 }
 
 // decideStage is the third stage of a run: it compares each payload's
@@ -85,6 +90,10 @@ func (dec *decision) skip(note string) {
 // write picks create or update, checks ownership and permission.
 func (d *decideStage) write(f *flow, dec *decision) {
 	dec.action = instance.Create
+	if a := dec.m.src.adopt; a != nil {
+		d.adopt(f, dec, a)
+		return
+	}
 	if exists(f, &dec.m.src.known) {
 		dec.action = instance.Update
 		if f.fieldOwned() {
@@ -104,6 +113,23 @@ func (d *decideStage) write(f *flow, dec *decision) {
 	}
 	dec.step = stepWrite
 	clearing(f, dec)
+}
+
+// adopt decides a record the match step found at the partner: nothing
+// is sent when the partner holds the payload's values; otherwise the
+// record is updated, with permission, where the flow owns the entity.
+// Where the other side owns it, its values are kept and the record is
+// only taken over. Either way the state learns the partner id and hash.
+func (d *decideStage) adopt(f *flow, dec *decision, a *adoption) {
+	dec.adopted, dec.id, dec.differs = true, a.id, a.differs(dec.m.payload)
+	switch {
+	case len(dec.differs) == 0 || !f.owning():
+		dec.step = stepAdopt
+	case !d.perms.Allows(f.dir, f.entity, instance.Update):
+		dec.step, dec.action = stepDenied, instance.Update
+	default:
+		dec.step, dec.action = stepWrite, instance.Update
+	}
 }
 
 // exists reports whether the destination has the record: on push, the id

@@ -27,6 +27,7 @@ type source struct {
 	incKeys []string       // the keys of the related records, by include of the flow
 	ids     map[string]any // the target ids of related records, by include
 	known   store.Known    // with the intent of an unconfirmed create
+	adopt   *adoption      // the partner record the match step found
 	fail    *failure       // why it cannot be read
 }
 

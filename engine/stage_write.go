@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,12 @@ type outcome struct {
 	res    *connectors.Result
 	id     string // the target's id after the write
 	gone   bool   // a delete found the record already gone
+	// adopted is set for a record found at the partner (by the match step
+	// or a lookup) and taken over instead of created; updated when its
+	// values differed (differs) and the payload was written over them.
+	adopted bool
+	updated bool
+	differs []string
 }
 
 // writeStage is the fourth stage of a run: it records the intents of
@@ -53,6 +60,7 @@ func (w *writeStage) outcomes(f *flow, decs []decision) []outcome {
 	for i := range decs {
 		d := &decs[i]
 		out[i] = outcome{d: d, step: d.step, key: d.m.src.key, intent: d.m.src.known.Intent, fail: d.fail, id: d.id}
+		out[i].decidedAdoption()
 		if d.fail != nil {
 			out[i].status = d.fail.status
 		}
@@ -125,6 +133,14 @@ func (o *outcome) failWith(code FailureCode, err error) {
 // again readies a transient failure for its second attempt.
 func (o *outcome) again() {
 	o.step, o.fail, o.retry, o.status = stepWrite, nil, false, 0
+	o.decidedAdoption()
+}
+
+// decidedAdoption sets the adoption as the decision has it; a lookup may
+// find one later, when the write is sent.
+func (o *outcome) decidedAdoption() {
+	d := o.d
+	o.adopted, o.updated, o.differs = d.adopted, d.adopted && d.action == instance.Update, d.differs
 }
 
 // send writes the record with the operation its action calls for.
@@ -153,7 +169,7 @@ func (w *writeStage) send(ctx context.Context, f *flow, o *outcome) (*connectors
 // the home key on pull.
 func (w *writeStage) targetWriteID(f *flow, o *outcome) string {
 	if f.dir == instance.Push {
-		return o.d.m.src.known.PartnerID
+		return orDefault(o.d.m.src.known.PartnerID, o.d.id)
 	}
 	return o.key
 }
@@ -176,14 +192,16 @@ func (w *writeStage) request(f *flow, o *outcome, id string, update bool) connec
 	return connectors.Write{Key: o.key, Body: body, Vars: vars, Hash: m.hash, OnlyID: f.onlyID}
 }
 
-// create sends a create to a system without upsert. A create that may
-// have been sent before (an intent is left, or the record failed before)
-// looks the record up by key first when the entity has a lookup; without
-// one, the idempotency key of the first attempt is used again, so the
-// system can tell the repeat.
+// create sends a create to a system without upsert. When the entity has
+// a lookup, the record is looked up by key first: one that is there
+// already (left by a lost create, or put there before the integration)
+// is adopted instead. An entity with a match step has its records matched
+// before, in bulk, and is not looked up. Without a lookup, a create that
+// may have been sent before (an intent is left) uses the idempotency key
+// of the first attempt again, so the system can tell the repeat.
 func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connectors.Write) (*connectors.Result, error) {
 	c, name, hash := f.dst.client, f.dst.name, o.d.m.hash
-	if o.intent != "" && f.dst.ent.Lookup != nil && o.key != "" {
+	if looksUp(f) && o.key != "" {
 		obj, err := c.Lookup(ctx, name, o.key, req.Vars)
 		if err == nil {
 			return w.adopt(ctx, f, o, obj)
@@ -200,13 +218,29 @@ func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connec
 	return w.refresh(ctx, f, o, res)
 }
 
-// adopt takes over a record a lost create left in the destination; it is
-// updated when the payload changed since.
+// looksUp reports whether a flow's creates look their record up first:
+// the destination entity has a lookup, and no match step found its
+// records before.
+func looksUp(f *flow) bool {
+	return f.dst.ent.Lookup != nil && !f.matches
+}
+
+// adopt takes over a record the lookup found in the destination: its
+// values, projected onto the payload's fields, are compared with the
+// payload, and it is updated only where they differ, the flow owns the
+// entity and the instance grants the update.
 func (w *writeStage) adopt(ctx context.Context, f *flow, o *outcome, obj map[string]any) (*connectors.Result, error) {
 	res := &connectors.Result{ID: jsonvalue.TextAt(obj, idPath(f.dst.ent)), Object: obj, Value: obj, Existing: true}
-	if o.intent == o.d.m.hash || f.dst.ent.Update == nil {
+	o.adopted = true
+	if p := o.d.m.payload; p != nil {
+		o.differs = differingFields(p, projectWritten(obj, p))
+	} else {
+		o.differs = []string{"*"}
+	}
+	if len(o.differs) == 0 || f.dst.ent.Update == nil || !f.owning() || !w.inst.Permissions.Allows(f.dir, f.entity, instance.Update) {
 		return res, nil
 	}
+	o.updated = true
 	return w.refresh(ctx, f, o, res)
 }
 
@@ -245,7 +279,7 @@ func (w *writeStage) confirmed(f *flow, o *outcome, res *connectors.Result) erro
 	o.res, o.status = res, res.Status
 	o.id = orDefault(res.ID, jsonvalue.TextAt(res.Object, idPath(f.dst.ent)))
 	if f.dir == instance.Push {
-		o.id = orDefault(o.id, o.d.m.src.known.PartnerID)
+		o.id = cmp.Or(o.id, o.d.m.src.known.PartnerID, o.d.id)
 		return nil
 	}
 	if o.key == "" {

@@ -13,10 +13,12 @@ import (
 //
 //	read    stage_read.go    API objects -> []source: key, model record,
 //	                         related records, what the state knows
+//	match   stage_match.go   on push, with a `match` step: the partner
+//	                         record of each []source without a partner id
 //	map     stage_map.go     []source -> []mapped: `when`, write mapping,
 //	                         payload hash
 //	decide  stage_decide.go  []mapped -> []decision: unchanged, echo,
-//	                         create, update, conflict, denied
+//	                         create, update, adopt, conflict, denied
 //	write   stage_write.go   []decision -> []outcome: a pool of workers
 //	                         sends the writes
 //	commit  stage_commit.go  []outcome -> state, ledger, audit log and
@@ -29,6 +31,7 @@ import (
 // concurrently with the next pages.
 type stages struct {
 	read   *readStage
+	match  *matchStage
 	mapper *mapStage
 	decide *decideStage
 	write  *writeStage
@@ -42,6 +45,7 @@ func newStages(e *Engine, r *run, home *connectors.Client) stages {
 	mapper := &mapStage{job: j}
 	return stages{
 		read:   read,
+		match:  newMatchStage(j),
 		mapper: mapper,
 		decide: &decideStage{perms: j.inst.Permissions},
 		write:  &writeStage{job: j, state: r.state, workers: j.inst.Options.Workers()},
@@ -115,7 +119,7 @@ func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pass) error 
 		if got.readErr != nil {
 			return got.readErr
 		}
-		if err := r.queuePage(f, rd, p, got.src, pageKeys(before)); err != nil {
+		if err := r.queuePage(ctx, f, rd, p, got.src, pageKeys(before)); err != nil {
 			return err
 		}
 		before = got.src
@@ -142,13 +146,16 @@ func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pass, ob
 	if err != nil {
 		return err
 	}
-	return r.queuePage(f, rd, p, src, nil)
+	return r.queuePage(ctx, f, rd, p, src, nil)
 }
 
-// queuePage takes a read page through the map and decide stages and hands
-// the decisions to the write stage (or, for a plan, records what would
-// happen). repeated holds the keys the page before listed.
-func (r *run) queuePage(f *flow, rd *reading, p *pass, src []source, repeated map[string]bool) error {
+// queuePage takes a read page through the match, map and decide stages
+// and hands the decisions to the write stage (or, for a plan, records
+// what would happen). repeated holds the keys the page before listed.
+func (r *run) queuePage(ctx context.Context, f *flow, rd *reading, p *pass, src []source, repeated map[string]bool) error {
+	if err := r.stages.match.page(ctx, f, src); err != nil {
+		return err
+	}
 	maps := r.stages.mapper.page(f, src, repeated)
 	decs := r.stages.decide.page(f, maps)
 	rd.markSeen(decs)

@@ -60,6 +60,11 @@ type EntitySummary struct {
 	// partner keeps the old value. Such a record is not counted as updated
 	// or skipped, and a run with any is partial.
 	Divergent int64 `json:"divergent,omitempty"`
+	// Adopted counts records found at the partner (by the match step or a
+	// lookup) and taken over instead of created. One whose values differed
+	// and were written over is counted in Updated too, so that Created,
+	// Updated and Deleted always count the writes sent.
+	Adopted int64 `json:"adopted,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -157,6 +162,10 @@ func (s *Summary) countOutcomes(f *flow, outs []*outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range outs {
+		if o.adopted && (o.step == stepWritten || o.step == stepAdopt) {
+			e.adopt(o.updated)
+			continue
+		}
 		e.add(o.step, o.d)
 	}
 }
@@ -167,6 +176,10 @@ func (s *Summary) countDecisions(f *flow, decs []decision) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range decs {
+		if d := &decs[i]; d.adopted && (d.step == stepWrite || d.step == stepAdopt) {
+			e.adopt(d.action == instance.Update)
+			continue
+		}
 		e.add(decs[i].step, &decs[i])
 	}
 }
@@ -202,6 +215,32 @@ func (e *EntitySummary) add(st step, d *decision) {
 	}
 }
 
+// anyAdopted reports whether a row counts adopted records.
+func anyAdopted(rows []*EntitySummary) bool {
+	for _, e := range rows {
+		if e.Adopted > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// adoptedColumn is cell when the table shows the adopted column.
+func adoptedColumn(shown bool, cell string) string {
+	if shown {
+		return cell
+	}
+	return ""
+}
+
+// adopt counts a record taken over at the partner, and its update.
+func (e *EntitySummary) adopt(updated bool) {
+	e.Adopted++
+	if updated {
+		e.Updated++
+	}
+}
+
 // warn adds a warning about a flow.
 func (s *Summary) warn(f *flow, format string, args ...any) {
 	s.mu.Lock()
@@ -209,17 +248,19 @@ func (s *Summary) warn(f *flow, format string, args ...any) {
 	s.Warnings = append(s.Warnings, f.label()+": "+fmt.Sprintf(format, args...))
 }
 
-// Table writes the summary as a table, with warnings below.
+// Table writes the summary as a table, with warnings below. The ADOPTED
+// column shows when a row adopted records.
 func (s *Summary) Table(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\tUPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\tDIVERGENT\t")
+	adopted := anyAdopted(s.Entities)
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\t"+adoptedColumn(adopted, "ADOPTED\t")+"UPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\tDIVERGENT\t")
 	for _, e := range s.Entities {
 		name := e.Entity
 		if !e.Full {
 			name += " (incremental)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
-			e.Read, e.Created, e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded, e.Divergent)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
+			e.Read, e.Created, adoptedColumn(adopted, fmt.Sprintf("%d\t", e.Adopted)), e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded, e.Divergent)
 	}
 	tw.Flush()
 	for _, warn := range s.Warnings {

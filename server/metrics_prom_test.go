@@ -24,7 +24,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	ts.apply(t, "erp-partner")
 	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Outcome: queue.RunPartial,
 		Started: time.Unix(0, 0), Finished: time.Unix(3, 0),
-		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2, "guarded": 3, "divergent": 4}}}})
+		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2, "guarded": 3, "divergent": 4, "adopted": 6}}}})
 	m.EnqueueSkipped(queue.TaskRun, "erp-partner")
 	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTooManyRequests) }))
 	defer partner.Close()
@@ -45,6 +45,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		`specsync_records_total{direction="push",entity="tenant",outcome="created"} 5`,
 		`specsync_records_total{direction="push",entity="tenant",outcome="guarded"} 3`,
 		`specsync_records_total{direction="push",entity="tenant",outcome="divergent"} 4`,
+		`specsync_records_total{direction="push",entity="tenant",outcome="adopted"} 6`,
 		`specsync_runs_total{outcome="partial",task="sync:run"} 1`,
 		`specsync_run_duration_seconds_sum{task="sync:run"} 3`,
 		`specsync_enqueue_skipped_total{task="sync:run"} 1`,

@@ -62,11 +62,15 @@ type Entity struct {
 
 	List   *Operation `json:"list,omitempty" doc:"Lists records, page by page."`
 	Get    *Operation `json:"get,omitempty" doc:"Reads one record by id or key."`
-	Lookup *Operation `json:"lookup,omitempty" doc:"Finds a record by its home key before a create, for APIs without upsert."`
+	Lookup *Operation `json:"lookup,omitempty" doc:"Finds a record by its home key before each create; a record found is adopted, not created again."`
 	Create *Operation `json:"create,omitempty" doc:"Creates a record."`
 	Update *Operation `json:"update,omitempty" doc:"Updates a record."`
 	Upsert *Operation `json:"upsert,omitempty" doc:"Creates or updates a record by its key."`
 	Delete *Operation `json:"delete,omitempty" doc:"Deletes or detaches a record."`
+	// Match, on a partner's entity, lists the partner once before the
+	// first create of a push and takes over the records it already holds
+	// instead of creating them again. Nil means no such step.
+	Match *Match `json:"match,omitempty" doc:"Lists the partner once before the first creates of a push and adopts the records it already holds, matched by key."`
 
 	// Pagination overrides the spec's default for this entity's list.
 	Pagination *Pagination `json:"pagination,omitempty" doc:"Pagination of this entity's list; replaces the spec default."`
@@ -110,6 +114,23 @@ func (e *Entity) ClearOf(field string) ClearPolicy {
 		return o.Clear
 	}
 	return e.Clear
+}
+
+// Match is the bulk matching step of an entity: the partner's records are
+// listed with the entity's list operation (all pages, never filtered by
+// the cursor) and indexed by a match key; a home record the state knows
+// no partner id for, whose match key is in the index, is adopted instead
+// of created. Both templates must render the same text for the same
+// record; a record whose key renders empty is not matched.
+type Match struct {
+	// Key is a template over a partner record (as `record` and the
+	// entity's name) rendering its match key. Empty means the value at the
+	// entity's key path.
+	Key string `json:"key,omitempty" doc:"Template over a partner record (as record) rendering its match key; defaults to the value at the entity's key path." example:"{{ record.email|lower }}"`
+	// Home is a template over the home's model record (as `record` and the
+	// model entity's name) rendering the same match key. Empty means the
+	// record's home key.
+	Home string `json:"home,omitempty" doc:"Template over the home's model record (as record) rendering the same match key; defaults to the home key." example:"{{ person.email|lower }}"`
 }
 
 // Operation points at an operation of the OpenAPI document and says how to

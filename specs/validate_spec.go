@@ -69,5 +69,6 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkWrite(name, e)
 	c.checkFields(name, e)
 	c.checkClear(name, e)
+	c.checkMatch(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 }

@@ -216,3 +216,50 @@ func deleteAt(t *testing.T, url string) {
 		t.Fatalf("DELETE %s: %d", url, res.StatusCode)
 	}
 }
+
+// TestSyncAdoptsAndAuditLists: a unit the partner holds already is
+// adopted by the sync (its table has the adopted column) and listed by
+// audit --outcome adopted; the unit it lacks is created.
+func TestSyncAdoptsAndAuditLists(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	partner, partnerURL := serveDoc(t, "partner_create.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	grants := []string{"create", "update"}
+	inst := map[string]any{
+		"id": "adopt-test", "organisation": "acme", "enabled": true,
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, "partner_create.json"), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
+	}
+	data, _ := json.Marshal(inst)
+	st := stateArgs(r)
+	expect := func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+	expect(0, "adopt-test created", "instances", "apply", writeFile(t, "adopt-test.json", string(data)))
+	expect(0, "clean", "sync", "adopt-test", "--push")
+	bid := partner.Records("building")[0]["id"]
+	if err := partner.Seed("unit", []map[string]any{{"externalId": "u1", "buildingId": bid, "buildingKey": "b1", "number": "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := home.Seed("unit", []map[string]any{{"id": "u1", "building_id": "b1", "number": "1"}, {"id": "u2", "building_id": "b1", "number": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := expect(0, "ADOPTED", "sync", "adopt-test", "--push")
+	if n := partner.Count("unit"); n != 2 {
+		t.Errorf("the partner holds %d units; want 2 (u1 adopted, u2 created)\n%s", n, out)
+	}
+	out = expect(0, `"outcome":"adopted"`, "audit", "adopt-test", "--outcome", "adopted", "--json")
+	if !strings.Contains(out, `"key":"u1"`) || strings.Contains(out, `"key":"u2"`) {
+		t.Errorf("audit --outcome adopted lists other than u1:\n%s", out)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/stored"
 )
@@ -49,5 +51,15 @@ func TestHistoryRefusesRecordsOfAnUnknownFormat(t *testing.T) {
 	}
 	if got, err := h.Last(ctx, "x"); err != nil || got == nil || got.ID != "r-1" {
 		t.Errorf("Last once the other records are gone: %+v, %v; want r-1", got, err)
+	}
+}
+
+// TestCountsOfCarryAdopted: a run record, and so the metrics, count the
+// records a run adopted.
+func TestCountsOfCarryAdopted(t *testing.T) {
+	sum := &engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "unit", Read: 5, Created: 2, Adopted: 3, Updated: 1}}}
+	got := countsOf(sum)
+	if len(got) != 1 || got[0].Counts["adopted"] != 3 || got[0].Counts["created"] != 2 || got[0].Counts["updated"] != 1 {
+		t.Errorf("countsOf = %+v; want adopted 3, created 2, updated 1", got)
 	}
 }

@@ -79,7 +79,7 @@ func countsOf(sum *engine.Summary) []EntityCounts {
 		out = append(out, EntityCounts{Direction: e.Direction, Entity: e.Entity, Counts: map[string]int64{
 			"read": e.Read, "created": e.Created, "updated": e.Updated, "deleted": e.Deleted, "skipped": e.Skipped,
 			"denied": e.Denied, "failed": e.Failed, "conflicts": e.Conflicts, "guarded": e.Guarded,
-			"divergent": e.Divergent}})
+			"divergent": e.Divergent, "adopted": e.Adopted}})
 	}
 	return out
 }

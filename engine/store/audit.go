@@ -34,6 +34,10 @@ const (
 	// OutcomeGuarded: the delete guard held an entity's deletes back; one
 	// entry per entity and run, Entry.Error says why and how to override.
 	OutcomeGuarded Outcome = "guarded"
+	// OutcomeAdopted: the record was found at the partner (by a match
+	// step or a lookup) and taken over instead of created; Entry.Values
+	// say which fields differed and whether they were written over.
+	OutcomeAdopted Outcome = "adopted"
 )
 
 // Entry is one audited action on one record.
