@@ -54,6 +54,12 @@ type EntitySummary struct {
 	// from the source, more than the instance's share of those known. A
 	// run that holds any back is partial.
 	Guarded int64 `json:"guarded,omitempty"`
+	// Drift counts, in a reconciliation, the records whose partner copy
+	// differs from the home's payload (missing, unexpected or a field
+	// differs); Repaired those of them a repair wrote back. Drift left
+	// unrepaired makes the reconciliation partial.
+	Drift    int64 `json:"drift,omitempty"`
+	Repaired int64 `json:"repaired,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -63,7 +69,8 @@ const (
 	// StatusClean: every record went through.
 	StatusClean Status = "clean"
 	// StatusPartial: the run ran through, but some records failed, a
-	// listing was incomplete or the delete guard held deletes back.
+	// listing was incomplete, the delete guard held deletes back or a
+	// reconciliation left drift unrepaired.
 	StatusPartial Status = "partial"
 	// StatusFailed: the run was aborted.
 	StatusFailed Status = "failed"
@@ -95,7 +102,7 @@ func (s *Summary) Status() Status {
 		return StatusFailed
 	}
 	for _, e := range s.Entities {
-		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 {
+		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 || e.Drift > e.Repaired {
 			return StatusPartial
 		}
 	}

@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/store"
+)
+
+// handEdit changes a partner unit as a user of the partner would: with
+// the partner's update of the record by id, or its upsert by key.
+func (h *harness) handEdit(partner, key string, change map[string]any) {
+	h.t.Helper()
+	rec := h.partnerUnit(key)
+	for k, v := range change {
+		rec[k] = v
+	}
+	id := rec["id"]
+	delete(rec, "updatedAt")
+	delete(rec, "id")
+	if partner == "upsert" {
+		put(h.t, h.partnerURL, "/units/by-key/"+key, rec)
+		return
+	}
+	put(h.t, h.partnerURL, "/units/"+fmt.Sprint(id), rec)
+}
+
+// partnerUnit returns the partner's unit of a home key.
+func (h *harness) partnerUnit(key string) map[string]any {
+	h.t.Helper()
+	for _, r := range h.partner.Records("unit") {
+		if r["externalId"] == key {
+			return r
+		}
+	}
+	h.t.Fatalf("the partner has no unit %s", key)
+	return nil
+}
+
+// reconcile reconciles the instance and fails the test when it aborts.
+func (h *harness) reconcile(opts ReconcileOptions) *Reconciliation {
+	h.t.Helper()
+	rec, err := h.eng.Reconcile(context.Background(), h.loaded, opts)
+	if err != nil {
+		h.t.Fatalf("reconcile: %v", err)
+	}
+	return rec
+}
+
+// driftLines describes drift for comparisons: kind, key and fields.
+func driftLines(drift []*Drift) []string {
+	var out []string
+	for _, d := range drift {
+		line := fmt.Sprintf("%s %s %s", d.Entity, d.Kind, d.Key)
+		for _, f := range d.Fields {
+			line += fmt.Sprintf(" %s=%v/%v", f.Field, f.Home, f.Partner)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func TestReconcileFindsAndRepairsHandEdits(t *testing.T) {
+	t.Parallel()
+	for _, partner := range []string{"create", "upsert"} {
+		t.Run(partner, func(t *testing.T) {
+			// A push-only instance: the home is the source of truth.
+			h := newHarness(t, partner)
+			delete(h.inst.Permissions, instance.Pull)
+			share := 0.5
+			h.inst.Options.DeleteGuard = &share
+			h.reload()
+			data := newHomeData(1, 4)
+			h.seedHome(data)
+			if sum := h.run(RunOptions{}); sum.ExitCode() != ExitClean {
+				t.Fatalf("sync: %s", summaryText(sum))
+			}
+			if rec := h.reconcile(ReconcileOptions{}); len(rec.Drift) != 0 || rec.Summary.ExitCode() != ExitClean {
+				t.Fatalf("reconcile after a sync: %q; want no drift", driftLines(rec.Drift))
+			}
+
+			// At the partner: one field edited, one record deleted, one added,
+			// and an area written with another number of places (the same
+			// number, no drift).
+			h.handEdit(partner, "u1", map[string]any{"number": "9.9"})
+			h.handEdit(partner, "u3", map[string]any{"area": json.Number("43.50")})
+			del(t, h.partnerURL, "/units/"+fmt.Sprint(h.partnerUnit("u2")["id"]))
+			seed(t, h.partner, "unit", []map[string]any{{"externalId": "u99", "number": "9.99", "buildingKey": "b1"}})
+			h.writes.take()
+			if sum := h.run(RunOptions{Full: true}); sum.Entity(instance.Push, "unit").Updated+sum.Entity(instance.Push, "unit").Created != 0 {
+				t.Fatalf("a full sync noticed the hand edits: %s", summaryText(sum))
+			}
+			h.writes.take()
+
+			rec := h.reconcile(ReconcileOptions{Entity: "unit"})
+			want := []string{"unit differs u1 number=1.1/9.9", "unit missing u2", "unit unexpected u99"}
+			if d := cmp.Diff(want, driftLines(rec.Drift)); d != "" {
+				t.Fatalf("drift (-want +got):\n%s\n%s", d, summaryText(rec.Summary))
+			}
+			if e := rec.Summary.Entity(instance.Push, "unit"); e.Drift != 3 || e.Repaired != 0 || rec.Summary.ExitCode() != ExitPartial {
+				t.Errorf("summary %+v, exit %d; want 3 drift, none repaired, partial", *e, rec.Summary.ExitCode())
+			}
+			if w := h.writes.take(); len(w) != 0 {
+				t.Errorf("a reconciliation without repair wrote %q", w)
+			}
+			page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, RunID: rec.Summary.RunID, Outcome: OutcomeDrift})
+			if err != nil || len(page.Entries) != 3 {
+				t.Fatalf("drift audit entries: %+v (%v); want 3", page.Entries, err)
+			}
+			for _, e := range page.Entries {
+				if got := fmt.Sprint(e.Values["fields"]); e.Key == "u1" && got != "map[number:map[home:1.1 partner:9.9]]" {
+					t.Errorf("drift entry of u1: %+v; want its number with both values", e)
+				}
+			}
+
+			// The repair restores the units, and then the tenant whose unit
+			// was created again under a new id.
+			rec = h.reconcile(ReconcileOptions{Repair: true})
+			if e := rec.Summary.Entity(instance.Push, "unit"); e.Drift != 3 || e.Repaired != 3 || e.Updated != 1 || e.Created != 1 || e.Deleted != 1 || rec.Summary.ExitCode() != ExitClean {
+				t.Fatalf("repair: %+v, exit %d, drift %q\n%s", *e, rec.Summary.ExitCode(), driftLines(rec.Drift), summaryText(rec.Summary))
+			}
+			if e := rec.Summary.Entity(instance.Push, "tenant"); e.Drift != 1 || e.Repaired != 1 || e.Updated != 1 {
+				t.Errorf("repair of the tenants: %+v; want l2's unit id updated", *e)
+			}
+			data.units[2]["area"] = json.Number("43.50") // as the partner keeps it
+			if d := cmp.Diff(expected(data), h.actual()); d != "" {
+				t.Errorf("partner after the repair (-want +got):\n%s", d)
+			}
+			if rec := h.reconcile(ReconcileOptions{}); len(rec.Drift) != 0 || rec.Summary.ExitCode() != ExitClean {
+				t.Errorf("second reconcile: %q; want nothing", driftLines(rec.Drift))
+			}
+			h.writes.take()
+			if sum := h.run(RunOptions{Full: true}); sum.ExitCode() != ExitClean || len(h.writes.take()) != 0 {
+				t.Errorf("a sync after the repair wrote again: %s", summaryText(sum))
+			}
+		})
+	}
+}
