@@ -78,6 +78,7 @@ func (rc *reconciler) flow(ctx context.Context, f *flow) error {
 	if err != nil || home == nil {
 		return err
 	}
+	r.tally.sum.entity(f).Full = true
 	found, err := rc.listPartner(ctx, f)
 	if err != nil || found == nil {
 		return err
