@@ -13,15 +13,20 @@ import (
 )
 
 // writtenPaths are the dotted paths of the fields a flow's write mapping
-// writes, nested objects followed to their leaves, less the target
-// schema's write-only fields (the partner never shows them); nil for an
-// omitted mapping, whose payload's own paths are compared.
+// (or its compare projection) writes, nested objects followed to their
+// leaves, less the target schema's write-only fields (the partner never
+// shows them); nil for an omitted mapping, whose payload's own paths are
+// compared.
 func writtenPaths(f *flow) []string {
-	if f.dst.ent.Write == nil {
+	m := f.dst.ent.Write
+	if f.dst.ent.Compare != nil {
+		m = f.dst.ent.Compare
+	}
+	if m == nil {
 		return nil
 	}
 	var out []string
-	for _, p := range leafPaths("", map[string]any(f.dst.ent.Write)) {
+	for _, p := range leafPaths("", map[string]any(m)) {
 		if !writeOnly(f, firstSegment(p)) {
 			out = append(out, p)
 		}

@@ -178,10 +178,13 @@ func (rc *reconciler) countFailed(f *flow) {
 	sum.mu.Unlock()
 }
 
-// partnerRecord is one record of the partner's listing.
+// partnerRecord is one record of the partner's listing: its id, the key
+// in its key field, and what is compared (the object, or its compare
+// projection); fail says why it cannot be compared.
 type partnerRecord struct {
 	id, key string
-	obj     map[string]any
+	view    map[string]any
+	fail    error
 }
 
 // listPartner lists the partner's records of a flow, with the key each
@@ -194,7 +197,11 @@ func (rc *reconciler) listPartner(ctx context.Context, f *flow) ([]partnerRecord
 			return nil, rc.r.listFailed(f, err)
 		}
 		for _, obj := range page.Records {
-			out = append(out, partnerRecord{id: jsonvalue.TextAt(obj, idPath(f.dst.ent)), key: jsonvalue.TextAt(obj, f.dst.ent.Key), obj: obj})
+			p := partnerRecord{id: jsonvalue.TextAt(obj, idPath(f.dst.ent)), key: jsonvalue.TextAt(obj, f.dst.ent.Key), view: obj}
+			if f.compare != nil {
+				p.view, p.fail = f.compare.Apply(readVars(f.dst.name, obj, rc.r.vars))
+			}
+			out = append(out, p)
 		}
 		complete = complete || page.Complete
 	}

@@ -24,8 +24,13 @@ func (rc *reconciler) report(f *flow, home *homeSide, m *matching) (fix, del *re
 		if p == nil {
 			mp.src.known = store.Known{Key: key} // gone: a repair creates it anew
 		} else {
+			if p.fail != nil {
+				rc.r.tally.sum.warn(f, "%s: cannot be compared: %s", key, mappingReason(p.fail, f.mask, "compare projection of the partner's record %s", p.id).text())
+				rc.countFailed(f)
+				continue
+			}
 			d.Kind, d.PartnerID = DriftDiffers, p.id
-			if d.Fields = fieldDrifts(f, paths, mp.payload, p.obj); len(d.Fields) == 0 {
+			if d.Fields = fieldDrifts(f, paths, mp.payload, p.view); len(d.Fields) == 0 {
 				continue
 			}
 			mp.src.known.PartnerID = p.id // an update addresses the record found

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/redistest"
 )
 
 // handEdit changes a partner unit as a user of the partner would: with
@@ -139,5 +142,37 @@ func TestReconcileFindsAndRepairsHandEdits(t *testing.T) {
 				t.Errorf("a sync after the repair wrote again: %s", summaryText(sum))
 			}
 		})
+	}
+}
+
+// TestReconcileComparesTheDeclaredProjection declares a compare
+// projection of units that names only their key and number: a hand edit
+// of the number is drift, one of the area is not compared.
+func TestReconcileComparesTheDeclaredProjection(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(testdataPath("partner_upsert.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	unit := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)
+	unit["compare"] = map[string]any{"externalId": "{{ unit.externalId }}", "number": "{{ unit.number|upper }}"}
+	spec := filepath.Join(t.TempDir(), "partner_compare.json")
+	if data, err = json.Marshal(doc); err != nil || os.WriteFile(spec, data, 0o600) != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessSpec(t, redistest.New(t), spec)
+	delete(h.inst.Permissions, instance.Pull)
+	h.reload()
+	h.seedHome(newHomeData(1, 2))
+	h.run(RunOptions{})
+	h.handEdit("upsert", "u1", map[string]any{"area": json.Number("99.5")})
+	h.handEdit("upsert", "u2", map[string]any{"number": "x.2"})
+	rec := h.reconcile(ReconcileOptions{Entity: "unit"})
+	if d := cmp.Diff([]string{"unit differs u2 number=1.2/X.2"}, driftLines(rec.Drift)); d != "" {
+		t.Errorf("drift (-want +got):\n%s", d)
 	}
 }

@@ -47,6 +47,9 @@ const (
 	CodeUnknownResponseField = "unknown-response-field"
 	// CodeUnknownWriteField: a write field the target schema does not have.
 	CodeUnknownWriteField = "unknown-write-field"
+	// CodeUnknownCompareField: a compare field the write mapping does not
+	// write.
+	CodeUnknownCompareField = "unknown-compare-field"
 	// CodeUnmappedRequiredField: a required field of the target schema that
 	// the write mapping does not write.
 	CodeUnmappedRequiredField = "unmapped-required-field"

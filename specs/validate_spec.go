@@ -68,4 +68,5 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
+	c.checkCompare(name, e)
 }
