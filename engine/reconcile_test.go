@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,7 +20,14 @@ import (
 // the partner's update of the record by id, or its upsert by key.
 func (h *harness) handEdit(partner, key string, change map[string]any) {
 	h.t.Helper()
-	rec := h.partnerUnit(key)
+	h.handEditAt(partner, "unit", "/units/", key, change)
+}
+
+// handEditAt changes a partner record of entity, whose records are at
+// path, as handEdit does.
+func (h *harness) handEditAt(partner, entity, path, key string, change map[string]any) {
+	h.t.Helper()
+	rec := h.partnerRecord(entity, key)
 	for k, v := range change {
 		rec[k] = v
 	}
@@ -27,23 +35,18 @@ func (h *harness) handEdit(partner, key string, change map[string]any) {
 	delete(rec, "updatedAt")
 	delete(rec, "id")
 	if partner == "upsert" {
-		put(h.t, h.partnerURL, "/units/by-key/"+key, rec)
+		put(h.t, h.partnerURL, path+"by-key/"+key, rec)
 		return
 	}
-	put(h.t, h.partnerURL, "/units/"+fmt.Sprint(id), rec)
+	put(h.t, h.partnerURL, path+fmt.Sprint(id), rec)
 }
 
 // partnerUnit returns the partner's unit of a home key.
 func (h *harness) partnerUnit(key string) map[string]any {
 	h.t.Helper()
-	for _, r := range h.partner.Records("unit") {
-		if r["externalId"] == key {
-			return r
-		}
-	}
-	h.t.Fatalf("the partner has no unit %s", key)
-	return nil
+	return h.partnerRecord("unit", key)
 }
+
 
 // reconcile reconciles the instance and fails the test when it aborts.
 func (h *harness) reconcile(opts ReconcileOptions) *Reconciliation {
@@ -174,5 +177,33 @@ func TestReconcileComparesTheDeclaredProjection(t *testing.T) {
 	rec := h.reconcile(ReconcileOptions{Entity: "unit"})
 	if d := cmp.Diff([]string{"unit differs u2 number=1.2/X.2"}, driftLines(rec.Drift)); d != "" {
 		t.Errorf("drift (-want +got):\n%s", d)
+	}
+}
+
+// TestReconcileLeavesPartnerOwnedFieldsAndMasksPersonalData edits the
+// e-mail of a contact, which the partner owns and which is personal: the
+// drift is reported with both values masked, and a repair leaves it.
+func TestReconcileLeavesPartnerOwnedFieldsAndMasksPersonalData(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "upsert")
+	delete(h.inst.Permissions, instance.Pull)
+	h.reload()
+	h.seedHome(newHomeData(1, 1))
+	h.run(RunOptions{})
+	h.handEditAt("upsert", "contact", "/contacts/", "p1", map[string]any{"email": "hand@example.com"})
+	h.writes.take()
+	rec := h.reconcile(ReconcileOptions{Entity: "contact", Repair: true})
+	if d := cmp.Diff([]string{"contact differs p1 email=er***/ha***"}, driftLines(rec.Drift)); d != "" {
+		t.Fatalf("drift (-want +got):\n%s", d)
+	}
+	if d := rec.Drift[0]; d.Repaired || d.Repair != "none" || !strings.Contains(d.Error, "partner owns") {
+		t.Errorf("repair of a partner-owned field: %+v; want none, and why", *d)
+	}
+	if w := h.writes.take(); len(w) != 0 || rec.Summary.ExitCode() != ExitPartial {
+		t.Errorf("writes %q, exit %d; want none and partial", w, rec.Summary.ExitCode())
+	}
+	page, err := h.eng.Audit(h.inst).Query(context.Background(), store.Query{Instance: h.inst.ID, Outcome: OutcomeDrift})
+	if err != nil || len(page.Entries) != 1 || strings.Contains(fmt.Sprint(page.Entries[0].Values), "hand@") || strings.Contains(fmt.Sprint(page.Entries[0].Values), "erika1@") {
+		t.Errorf("drift audit: %+v (%v); want one entry with the e-mails masked", page.Entries, err)
 	}
 }
