@@ -47,7 +47,6 @@ func (h *harness) partnerUnit(key string) map[string]any {
 	return h.partnerRecord("unit", key)
 }
 
-
 // reconcile reconciles the instance and fails the test when it aborts.
 func (h *harness) reconcile(opts ReconcileOptions) *Reconciliation {
 	h.t.Helper()
