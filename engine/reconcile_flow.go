@@ -218,9 +218,11 @@ type matching struct {
 	stateKeys  map[*partnerRecord]string // home key the state knows, of unexpected records
 }
 
-// match pairs each partner record with a home record: by the partner id
-// the state knows for the home key, else by the key field. A second
-// partner record of one home key is unexpected (a duplicate).
+// match pairs each partner record with a home record: first by the
+// partner id the state knows for the home key, then, for the records
+// left, by the key field (a record the id map does not know, or one the
+// partner holds under a new id). A second partner record of one home key
+// is unexpected (a duplicate).
 func (rc *reconciler) match(ctx context.Context, f *flow, home *homeSide, found []partnerRecord) (*matching, error) {
 	ids := make([]string, len(found))
 	for i := range found {
@@ -231,24 +233,26 @@ func (rc *reconciler) match(ctx context.Context, f *flow, home *homeSide, found 
 		return nil, err
 	}
 	m := &matching{pairs: map[string]*partnerRecord{}, stateKeys: map[*partnerRecord]string{}}
+	var rest []*partnerRecord
 	for i := range found {
 		p := &found[i]
-		stateKey := ""
 		if p.id != "" {
-			stateKey, known = known[0], known[1:]
+			m.stateKeys[p], known = known[0], known[1:]
 		}
-		key := home.byID[p.id]
-		if key == "" && home.recs[p.key] != nil && home.recs[p.key].src.known.PartnerID == "" {
-			key = p.key // not in the id map: matched by its key field
-		}
-		switch {
-		case key != "" && m.pairs[key] == nil:
+		if key := home.byID[p.id]; key != "" && p.id != "" && m.pairs[key] == nil {
 			m.pairs[key] = p
-		case home.other[orDefault(stateKey, p.key)]:
+			continue
+		}
+		rest = append(rest, p)
+	}
+	for _, p := range rest {
+		switch {
+		case home.recs[p.key] != nil && m.pairs[p.key] == nil:
+			m.pairs[p.key] = p
+		case home.other[orDefault(m.stateKeys[p], p.key)]:
 			// the home has it, but does not write it (filtered) or could not map it
 		default:
 			m.unexpected = append(m.unexpected, p)
-			m.stateKeys[p] = stateKey
 		}
 	}
 	return m, nil

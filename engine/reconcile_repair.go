@@ -30,7 +30,13 @@ func (rc *reconciler) report(f *flow, home *homeSide, m *matching) (fix, del *re
 				continue
 			}
 			d.Kind, d.PartnerID = DriftDiffers, p.id
-			if d.Fields = fieldDrifts(f, paths, mp.payload, p.view); len(d.Fields) == 0 {
+			d.Fields = fieldDrifts(f, paths, mp.payload, p.view)
+			if old := mp.src.known.PartnerID; old != "" && old != p.id {
+				// Found by its key under another id than the state's: an
+				// update writes it there and the state learns the new id.
+				d.Fields = append([]FieldDrift{{Field: idPath(f.dst.ent), Home: old, Partner: p.id}}, d.Fields...)
+			}
+			if len(d.Fields) == 0 {
 				continue
 			}
 			mp.src.known.PartnerID = p.id // an update addresses the record found

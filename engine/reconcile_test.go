@@ -206,3 +206,36 @@ func TestReconcileLeavesPartnerOwnedFieldsAndMasksPersonalData(t *testing.T) {
 		t.Errorf("drift audit: %+v (%v); want one entry with the e-mails masked", page.Entries, err)
 	}
 }
+
+// TestReconcileFindsARecordUnderANewID deletes a unit at the partner and
+// adds it again by hand under a new id: reconcile pairs it by its key
+// field, reports the id the state knows as drift, and the repair writes
+// the record there, so that the state knows the new id.
+func TestReconcileFindsARecordUnderANewID(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "upsert")
+	delete(h.inst.Permissions, instance.Pull)
+	h.reload()
+	data := newHomeData(1, 2)
+	h.seedHome(data)
+	h.run(RunOptions{})
+	old := h.partnerUnit("u1")
+	del(t, h.partnerURL, "/units/"+fmt.Sprint(old["id"]))
+	seed(t, h.partner, "unit", []map[string]any{{"externalId": "u1", "number": "1.1", "area": json.Number("41.5"), "buildingKey": "b1", "buildingId": old["buildingId"]}})
+	// The tenant of u1 refers to the unit's id: it drifts too.
+	rec := h.reconcile(ReconcileOptions{Repair: true})
+	if len(rec.Drift) != 2 || rec.Drift[0].Key != "u1" || len(rec.Drift[0].Fields) != 1 || rec.Drift[0].Fields[0].Field != "id" || !rec.Drift[0].Repaired ||
+		rec.Drift[1].Key != "l1" || rec.Drift[1].Fields[0].Field != "unitId" || !rec.Drift[1].Repaired {
+		t.Fatalf("drift %q; want u1's id and l1's unit id, repaired", driftLines(rec.Drift))
+	}
+	if rec := h.reconcile(ReconcileOptions{}); len(rec.Drift) != 0 {
+		t.Errorf("second reconcile: %q; want nothing", driftLines(rec.Drift))
+	}
+	h.writes.take()
+	if sum := h.run(RunOptions{Full: true}); sum.ExitCode() != ExitClean || len(h.writes.take()) != 0 {
+		t.Errorf("a sync after the repair wrote again: %s", summaryText(sum))
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner (-want +got):\n%s", d)
+	}
+}
