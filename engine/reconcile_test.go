@@ -239,3 +239,24 @@ func TestReconcileFindsARecordUnderANewID(t *testing.T) {
 		t.Errorf("partner (-want +got):\n%s", d)
 	}
 }
+
+// TestReconcileGuardsDeletesOfUnexpectedRecords adds a unit at the
+// partner: one of five is more than the default guard's 10%, so a repair
+// deletes nothing unless told to.
+func TestReconcileGuardsDeletesOfUnexpectedRecords(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "upsert")
+	delete(h.inst.Permissions, instance.Pull)
+	h.reload()
+	h.seedHome(newHomeData(1, 4))
+	h.run(RunOptions{})
+	seed(t, h.partner, "unit", []map[string]any{{"externalId": "u99", "number": "9.99", "buildingKey": "b1"}})
+	rec := h.reconcile(ReconcileOptions{Entity: "unit", Repair: true})
+	if e := rec.Summary.Entity(instance.Push, "unit"); e.Drift != 1 || e.Guarded != 1 || e.Deleted != 0 || len(rec.Drift) != 1 || rec.Drift[0].Error == "" || h.partner.Count("unit") != 5 {
+		t.Errorf("guarded repair: %+v, drift %+v, %d partner units; want the delete held back", *e, rec.Drift, h.partner.Count("unit"))
+	}
+	rec = h.reconcile(ReconcileOptions{Entity: "unit", Repair: true, DeleteOverride: true})
+	if e := rec.Summary.Entity(instance.Push, "unit"); e.Deleted != 1 || e.Repaired != 1 || h.partner.Count("unit") != 4 {
+		t.Errorf("repair with the guard lifted: %+v; want u99 deleted", *e)
+	}
+}
