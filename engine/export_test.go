@@ -57,6 +57,12 @@ func (q *QueueHarness) SetUnitArea(t testing.TB, i int, area string) {
 	put(t, q.h.homeURL, "/units/"+u["id"].(string), u)
 }
 
+// EditPartnerUnit changes a unit at an "upsert" partner by hand, as a
+// user of the partner would.
+func (q *QueueHarness) EditPartnerUnit(key string, change map[string]any) {
+	q.h.handEdit("upsert", key, change)
+}
+
 // PartnerDiff compares what the partner holds with the home data: empty
 // when they agree.
 func (q *QueueHarness) PartnerDiff() string {

@@ -38,6 +38,7 @@ type flow struct {
 	src, dst side
 	read     mapper // src API object -> model record
 	write    mapper // model record -> dst body
+	compare  mapper // dst API object -> the write's fields, for reconcile; nil when not declared
 	when     *transforms.Template
 	includes []*include
 	schema   *openapi3.Schema
@@ -184,7 +185,12 @@ func (b flowBuilder) mappings(f *flow) error {
 	if f.read, err = b.readMapping(f.src.ent.Read, b.j.l.Model.Schema(f.model)); err != nil {
 		return err
 	}
-	f.write, err = b.mapping("write", f.dst.ent.Write, f.schema)
+	if f.write, err = b.mapping("write", f.dst.ent.Write, f.schema); err != nil || f.dst.ent.Compare == nil {
+		return err
+	}
+	// A projection for comparison names only some fields: it is not held
+	// to the write schema's required fields.
+	f.compare, err = b.mapping("compare", f.dst.ent.Compare, nil)
 	return err
 }
 

@@ -33,6 +33,8 @@ type tally struct {
 	plan    *Plan           // nil for a run
 	planned *plannedCreates // nil for a run
 	totals  map[*flow]int64
+	// committed, when set, sees the outcomes of every committed page.
+	committed func(f *flow, outs []*outcome)
 }
 
 // newTally starts the tally of a run.
@@ -59,7 +61,12 @@ func (t *tally) startFlow(ctx context.Context, state *store.State, f *flow) erro
 func (t *tally) read(f *flow, n int) { t.sum.read(f, n) }
 
 // count adds the outcomes of a committed page.
-func (t *tally) count(f *flow, outs []*outcome) { t.sum.countOutcomes(f, outs) }
+func (t *tally) count(f *flow, outs []*outcome) {
+	t.sum.countOutcomes(f, outs)
+	if t.committed != nil {
+		t.committed(f, outs)
+	}
+}
 
 // planPage records a page's decisions in the plan.
 func (t *tally) planPage(f *flow, decs []decision) {

@@ -191,10 +191,14 @@ func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client,
 }
 
 // execute runs the selected phases and writes the audit log's tail.
-func (r *run) execute(ctx context.Context) error {
+func (r *run) execute(ctx context.Context) error { return r.executeWith(ctx, r.phases) }
+
+// executeWith runs the work of a run (its phases, or a reconciliation's
+// comparison) and writes the audit log's tail.
+func (r *run) executeWith(ctx context.Context, work func(context.Context) error) error {
 	sum := r.tally.sum
 	sum.Started = r.cfg.Clock.Now()
-	err := r.phases(ctx)
+	err := work(ctx)
 	if ferr := r.stages.commit.close(ctx); err == nil {
 		err = ferr
 	}

@@ -87,18 +87,6 @@ func newEditedHarness(t *testing.T, homeSpec, partnerSpec string) *harness {
 	return h
 }
 
-// partnerUnit returns the partner's record of unit key.
-func (h *harness) partnerUnit(key string) map[string]any {
-	h.t.Helper()
-	for _, r := range h.partner.Records("unit") {
-		if r["externalId"] == key {
-			return r
-		}
-	}
-	h.t.Fatalf("the partner has no unit %q", key)
-	return nil
-}
-
 // emptyArea syncs units with an area, then removes u1's area at home.
 func emptyArea(t *testing.T, h *harness) map[string]any {
 	t.Helper()

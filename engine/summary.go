@@ -65,6 +65,12 @@ type EntitySummary struct {
 	// and were written over is counted in Updated too, so that Created,
 	// Updated and Deleted always count the writes sent.
 	Adopted int64 `json:"adopted,omitempty"`
+	// Drift counts, in a reconciliation, the records whose partner copy
+	// differs from the home's payload (missing, unexpected or a field
+	// differs); Repaired those of them a repair wrote back. Drift left
+	// unrepaired makes the reconciliation partial.
+	Drift    int64 `json:"drift,omitempty"`
+	Repaired int64 `json:"repaired,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -74,8 +80,9 @@ const (
 	// StatusClean: every record went through.
 	StatusClean Status = "clean"
 	// StatusPartial: the run ran through, but some records failed, a
-	// listing was incomplete, the delete guard held deletes back or the
-	// partner keeps values the home no longer has (divergent).
+	// listing was incomplete, the delete guard held deletes back, the
+	// partner keeps values the home no longer has (divergent) or a
+	// reconciliation left drift unrepaired.
 	StatusPartial Status = "partial"
 	// StatusFailed: the run was aborted.
 	StatusFailed Status = "failed"
@@ -107,7 +114,7 @@ func (s *Summary) Status() Status {
 		return StatusFailed
 	}
 	for _, e := range s.Entities {
-		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 || e.Divergent > 0 {
+		if e.Failed > 0 || e.Incomplete || e.Guarded > 0 || e.Divergent > 0 || e.Drift > e.Repaired {
 			return StatusPartial
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 
 	"github.com/hibiken/asynq"
 
@@ -27,6 +28,7 @@ func (s *Server) apiRoutes() http.Handler {
 	mux.HandleFunc("POST /api/instances/{id}/disable", s.setEnabled(false))
 	mux.HandleFunc("POST /api/instances/{id}/run", s.enqueue(queue.TaskRun))
 	mux.HandleFunc("POST /api/instances/{id}/retry", s.enqueue(queue.TaskRetry))
+	mux.HandleFunc("POST /api/instances/{id}/reconcile", s.enqueue(queue.TaskReconcile))
 	mux.HandleFunc("GET /api/instances/{id}/runs", s.listRuns)
 	mux.HandleFunc("GET /api/instances/{id}/runs/{run}", s.showRun)
 	mux.HandleFunc("GET /api/instances/{id}/failures", s.listFailures)
@@ -154,8 +156,9 @@ func (s *Server) setEnabled(on bool) http.HandlerFunc {
 	}
 }
 
-// enqueue enqueues a run or a ledger retry now; 409 when one is already
-// pending or running.
+// enqueue enqueues a run, a ledger retry or a reconciliation now; 409
+// when one is already pending or running. The document has checked the
+// query's booleans.
 func (s *Server) enqueue(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst, ok := s.instance(w, r)
@@ -167,10 +170,13 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 			return
 		}
 		q := r.URL.Query()
-		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: q.Get("full") == "true", DeleteOverride: q.Get("allowDeletes") == "true"}
+		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: isTrue(q.Get("full")), DeleteOverride: isTrue(q.Get("allowDeletes"))}
 		newTask := queue.NewRunTask
-		if typ == queue.TaskRetry {
+		switch typ {
+		case queue.TaskRetry:
 			newTask = queue.NewRetryTask
+		case queue.TaskReconcile:
+			newTask, p.Repair, p.Entity = queue.NewReconcileTask, isTrue(q.Get("repair")), q.Get("entity")
 		}
 		task, err := newTask(p, s.cfg.Queue)
 		if err == nil {
@@ -187,6 +193,12 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"id": p.Instance, "task": typ, "status": "enqueued"})
 	}
+}
+
+// isTrue reads a boolean query parameter ("true", "1"); absent is false.
+func isTrue(v string) bool {
+	b, _ := strconv.ParseBool(v) // the document refused anything else
+	return b
 }
 
 // instance loads the path's instance, answering 404 when there is none.

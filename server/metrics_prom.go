@@ -43,7 +43,7 @@ var _ queue.Observer = (*Metrics)(nil)
 func NewMetrics() *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry(),
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_records_total",
-			Help: "Records handled by runs, by direction, entity and outcome (read, created, adopted, updated, deleted, skipped, denied, failed, conflicts, guarded)."}, []string{"direction", "entity", "outcome"}),
+			Help: "Records handled by runs, by direction, entity and outcome (read, created, adopted, updated, deleted, skipped, denied, failed, conflicts, guarded, divergent); reconciliations count drift and repaired."}, []string{"direction", "entity", "outcome"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_runs_total",
 			Help: "Finished runs by task and outcome."}, []string{"task", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_run_duration_seconds",

@@ -313,3 +313,25 @@ func mustGet(t *testing.T, s *instance.InstanceStore, id string) *instance.Insta
 	}
 	return inst
 }
+
+func TestAdminReconcileEnqueuesARepair(t *testing.T) {
+	ts := newTestServer(t)
+	ts.apply(t, "erp-partner")
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/reconcile?repair=maybe", testToken, ""); code != http.StatusBadRequest || !strings.Contains(body, "repair") {
+		t.Errorf("reconcile?repair=maybe: %d %s, want 400 naming repair", code, body)
+	}
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/reconcile?repair=1&entity=tenant", testToken, ""); code != http.StatusAccepted || !strings.Contains(body, queue.TaskReconcile) {
+		t.Fatalf("reconcile now: %d %s", code, body)
+	}
+	info, err := ts.insp.GetTaskInfo(ts.cfg.Queue, queue.ReconcileTaskID("erp-partner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p queue.RunPayload
+	if err := json.Unmarshal(info.Payload, &p); err != nil || info.Type != queue.TaskReconcile || !p.Repair || p.Entity != "tenant" || p.Trigger != queue.TriggerManual {
+		t.Errorf("enqueued %s %+v (%v); want a manual repairing reconcile of tenant", info.Type, p, err)
+	}
+	if code, body := ts.do(t, "POST", "/api/instances/erp-partner/reconcile", testToken, ""); code != http.StatusConflict {
+		t.Errorf("second reconcile while the first is pending: %d %s, want 409", code, body)
+	}
+}

@@ -49,6 +49,9 @@ const (
 	// have, or a field named in an entity's `fields` (or an instance's
 	// fieldSourceOfTruth) that the entity neither writes nor reads.
 	CodeUnknownWriteField = "unknown-write-field"
+	// CodeUnknownCompareField: a compare field the write mapping does not
+	// write.
+	CodeUnknownCompareField = "unknown-compare-field"
 	// CodeUnmappedRequiredField: a required field of the target schema that
 	// the write mapping does not write.
 	CodeUnmappedRequiredField = "unmapped-required-field"

@@ -83,6 +83,12 @@ type Entity struct {
 	// Write maps a model record and its includes to the API body. Omitted
 	// means identity.
 	Write Mapping `json:"write,omitempty" doc:"Templates mapping a model record to the request body (push). Omitted means identity."`
+	// Compare projects an API object of this entity onto the fields of its
+	// write mapping, for reconcile, when the objects the system lists are
+	// not shaped like the bodies it is sent: field path -> template over
+	// the object. Only the fields it names are compared. Omitted means the
+	// object's values at the write mapping's paths.
+	Compare Mapping `json:"compare,omitempty" doc:"Templates projecting a listed API object onto the write mapping's fields, for reconcile; only the fields it names are compared. Omitted compares the object's values at the write mapping's paths."`
 
 	// Clear is the entity's default ClearPolicy for top-level fields of
 	// the written body that become empty. Empty means: null where the

@@ -49,6 +49,37 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 	}
 }
 
+// checkCompare compiles the compare projection and refuses a field the
+// write mapping does not write: reconcile compares the home's payload, so
+// such a field has nothing to be compared with.
+func (c *specCheck) checkCompare(name string, e *Entity) {
+	p := jsonptr.Join(entityPointer(name), "compare")
+	c.tpl.checkMapping(e.Compare, nil, p)
+	if len(e.Compare) == 0 || len(e.Write) == 0 {
+		return
+	}
+	written := leafFields("", e.Write)
+	for _, f := range leafFields("", e.Compare) {
+		if !slices.Contains(written, f) {
+			c.r.errorHint(CodeUnknownCompareField, jsonptr.Join(p, strings.Split(f, ".")...), "compare only fields the write mapping writes: "+strings.Join(written, ", "),
+				"the write mapping does not write %q, so reconcile has no home value to compare it with", f)
+		}
+	}
+}
+
+// leafFields lists the dotted paths of a mapping's leaves, sorted.
+func leafFields(prefix string, m map[string]any) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if inner, ok := m[k].(map[string]any); ok && len(inner) > 0 {
+			out = append(out, leafFields(prefix+k+".", inner)...)
+			continue
+		}
+		out = append(out, prefix+k)
+	}
+	return out
+}
+
 // writeTargets returns the distinct schemas the write operations of e
 // send, each with its operations.
 func (c *specCheck) writeTargets(e *Entity) []*writeTarget {

@@ -71,4 +71,5 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkClear(name, e)
 	c.checkMatch(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
+	c.checkCompare(name, e)
 }

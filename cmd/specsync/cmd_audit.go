@@ -31,9 +31,11 @@ func newAuditCmd() *cobra.Command {
 		Short: "Show an instance's audit log, newest first",
 		Long: `audit prints the actions runs tried on records: writes, failures, denied
 actions, conflicts and deletes the delete guard held back (one entry per
-entity and run, outcome "guarded"; --outcome guarded lists them) and records
+entity and run, outcome "guarded"; --outcome guarded lists them), records
 found at the partner and taken over instead of created (outcome "adopted";
---outcome adopted lists them, with the fields that differed). Unchanged
+--outcome adopted lists them, with the fields that differed) and the drift
+reconcile found (outcome "drift", with the fields and both values; --outcome
+drift lists them). Unchanged
 records are counted in run summaries, not logged one by one. Personal fields
 are masked.
 
@@ -64,7 +66,7 @@ from now (24h).`,
 	f.StringVar(&af.key, "key", "", "only this record (home key)")
 	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
 	f.StringVar(&af.run, "run", "", "only this run")
-	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent or adopted")
+	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted or drift")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
 	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")

@@ -263,3 +263,68 @@ func TestSyncAdoptsAndAuditLists(t *testing.T) {
 		t.Errorf("audit --outcome adopted lists other than u1:\n%s", out)
 	}
 }
+
+// TestReconcileExitCodes edits a record at the partner by hand after a
+// sync: reconcile reports it and exits 3, reconcile --repair restores it
+// and exits 0, and a second reconcile finds no drift.
+func TestReconcileExitCodes(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	partner, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins", "city": "Berlin"}, {"id": "b2", "name": "Haus Zwei"}}); err != nil {
+		t.Fatal(err)
+	}
+	grants := []string{"create", "update"}
+	inst := map[string]any{
+		"id": "drift-test", "organisation": "acme", "enabled": true,
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": map[string]any{"building": grants}},
+	}
+	data, _ := json.Marshal(inst)
+	st := stateArgs(r)
+	expect := func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+	expect(0, "drift-test created", "instances", "apply", writeFile(t, "drift-test.json", string(data)))
+	expect(0, "clean", "sync", "drift-test", "--push")
+	expect(0, "no drift", "reconcile", "drift-test")
+	putAt(t, partnerURL+"/buildings/by-key/b1", `{"externalId": "b1", "name": "Haus Eins", "city": "Hamburg"}`)
+
+	out := expect(3, "partial", "reconcile", "drift-test", "--entity", "building")
+	if !strings.Contains(out, `"Berlin"`) || !strings.Contains(out, `"Hamburg"`) || !strings.Contains(out, "differs") {
+		t.Errorf("reconcile output lacks the differing city:\n%s", out)
+	}
+	expect(0, `"kind":"differs"`, "audit", "drift-test", "--outcome", "drift", "--json")
+	expect(2, "unknown flag", "reconcile", "drift-test", "--repiar")
+	expect(1, "no entity", "reconcile", "drift-test", "--entity", "flat")
+	expect(0, "update (done)", "reconcile", "drift-test", "--repair")
+	if got := partner.Records("building"); len(got) != 2 || got[0]["city"] != "Berlin" && got[1]["city"] != "Berlin" {
+		t.Errorf("partner buildings after the repair: %v; want Berlin back", got)
+	}
+	expect(0, "no drift", "reconcile", "drift-test")
+}
+
+// putAt sends a JSON body to url with PUT.
+func putAt(t *testing.T, url, body string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("PUT %s: %d", url, res.StatusCode)
+	}
+}

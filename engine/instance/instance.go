@@ -148,6 +148,13 @@ type Options struct {
 	// AuditMaxAge drops audit entries older than this. Zero means
 	// DefaultAuditMaxAge (90 days, "2160h").
 	AuditMaxAge specs.Duration `json:"auditMaxAge,omitempty" default:"2160h" doc:"Drops audit entries older than this (a Go duration; 2160h is 90 days)."`
+	// ReconcileCron schedules a reconciliation (specsync reconcile): a
+	// cron expression read in the schedule's time zone. Empty means none
+	// is scheduled.
+	ReconcileCron string `json:"reconcileCron,omitempty" doc:"Cron expression (in the schedule's time zone) of a scheduled reconcile, which compares the partner's records with the home's payloads and reports drift. Empty schedules none."`
+	// ReconcileRepair makes the scheduled reconciliation write the home's
+	// values back. False only reports.
+	ReconcileRepair bool `json:"reconcileRepair,omitempty" default:"false" doc:"Whether the scheduled reconcile repairs the drift it finds (as reconcile --repair), within the instance's permissions and delete guard."`
 }
 
 // DeleteShare returns DeleteGuard, or its default.

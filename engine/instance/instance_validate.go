@@ -186,14 +186,18 @@ func (v *checker) grants(acts []Action, entity, p string) {
 
 // schedule checks the cron expression and the time zone.
 func (v *checker) schedule(s Schedule) {
-	expr := s.CronOrDefault()
-	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
-		v.errorf(specs.CodeInvalidValue, "/schedule/cron", `set the zone in "timezone" instead`, "the cron expression names a time zone")
-	} else if _, err := cronParser.Parse(expr); err != nil {
-		v.errorf(specs.CodeInvalidValue, "/schedule/cron", `write five fields: minute hour day-of-month month day-of-week, such as "0 23 * * *"`, "cron expression %q: %v", expr, err)
-	}
+	v.cron(s.CronOrDefault(), "/schedule/cron")
 	if _, err := s.Location(); err != nil {
 		v.errorf(specs.CodeInvalidValue, "/schedule/timezone", `use an IANA zone name such as "Europe/Berlin" or "UTC"`, "unknown time zone %q", s.Timezone)
+	}
+}
+
+// cron checks a cron expression at pointer p.
+func (v *checker) cron(expr, p string) {
+	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
+		v.errorf(specs.CodeInvalidValue, p, `set the zone in "timezone" instead`, "the cron expression names a time zone")
+	} else if _, err := cronParser.Parse(expr); err != nil {
+		v.errorf(specs.CodeInvalidValue, p, `write five fields: minute hour day-of-month month day-of-week, such as "0 23 * * *"`, "cron expression %q: %v", expr, err)
 	}
 }
 
@@ -216,6 +220,9 @@ func (v *checker) options(o Options) {
 		v.errorf(specs.CodeInvalidValue, "/options/auditMaxLen", "leave it out for the default of 100000", "audit length %d is negative", o.AuditMaxLen)
 	}
 	v.nonNegative(o.FullReadEvery, "/options/fullReadEvery")
+	if o.ReconcileCron != "" {
+		v.cron(o.ReconcileCron, "/options/reconcileCron")
+	}
 	v.nonNegative(o.AuditMaxAge, "/options/auditMaxAge")
 }
 

@@ -48,6 +48,11 @@ type RunRecord struct {
 	// Guarded is how many deletes the delete guard held back; a run with
 	// any is partial and notified.
 	Guarded int64 `json:"guarded,omitempty"`
+	// Drift is how many records a reconciliation found drifted at the
+	// partner, Repaired how many of them it wrote back; drift left makes
+	// it partial and is notified.
+	Drift    int64 `json:"drift,omitempty"`
+	Repaired int64 `json:"repaired,omitempty"`
 	// Error says why a run failed as a whole (secrets redacted by the
 	// engine). Empty for ok and partial runs.
 	Error string `json:"error,omitempty"`

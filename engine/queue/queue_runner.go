@@ -17,7 +17,8 @@ import (
 // retry is an incremental run (every run retries the failure ledger's
 // records its listing did not return); a record job syncs the one record
 // its event names, read with the source's get, and deletes it at the
-// destination when the event is a delete. It is safe for
+// destination when the event is a delete; a reconciliation job runs
+// engine.Reconcile. It is safe for
 // concurrent use.
 type EngineRunner struct {
 	eng    *engine.Engine
@@ -40,6 +41,13 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 	l, err := r.load(ctx, job.Instance)
 	if err != nil {
 		return nil, err
+	}
+	if job.Reconcile {
+		rec, err := r.eng.Reconcile(ctx, l, engine.ReconcileOptions{Entity: job.Entity, Repair: job.Repair, DeleteOverride: job.DeleteOverride, RunID: job.RunID})
+		if rec == nil {
+			return nil, err
+		}
+		return countsOf(rec.Summary), err
 	}
 	opts := engine.RunOptions{RunID: job.RunID, Full: job.Full, DeleteOverride: job.DeleteOverride}
 	if job.Record != nil {
@@ -80,6 +88,9 @@ func countsOf(sum *engine.Summary) []EntityCounts {
 			"read": e.Read, "created": e.Created, "updated": e.Updated, "deleted": e.Deleted, "skipped": e.Skipped,
 			"denied": e.Denied, "failed": e.Failed, "conflicts": e.Conflicts, "guarded": e.Guarded,
 			"divergent": e.Divergent, "adopted": e.Adopted}})
+		if e.Drift > 0 {
+			out[len(out)-1].Counts["drift"], out[len(out)-1].Counts["repaired"] = e.Drift, e.Repaired
+		}
 	}
 	return out
 }

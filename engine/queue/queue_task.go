@@ -21,6 +21,9 @@ const (
 	TaskRecord = "sync:record"
 	// TaskRetry retries the failure ledger of one instance.
 	TaskRetry = "sync:retry"
+	// TaskReconcile compares the partner's records of one instance with
+	// the home's payloads and, when its payload says so, repairs them.
+	TaskReconcile = "sync:reconcile"
 )
 
 // Timeouts of tasks: asynq cancels a task after 30 minutes unless told
@@ -47,7 +50,8 @@ const (
 	TriggerRetry    = "retry"
 )
 
-// RunPayload is the payload of a TaskRun or TaskRetry task.
+// RunPayload is the payload of a TaskRun, TaskRetry or TaskReconcile
+// task.
 type RunPayload struct {
 	// Instance is the id of the instance to run. Required.
 	Instance string `json:"instance"`
@@ -57,6 +61,11 @@ type RunPayload struct {
 	Full bool `json:"full,omitempty"`
 	// DeleteOverride lets the run delete more than the delete guard allows.
 	DeleteOverride bool `json:"deleteOverride,omitempty"`
+	// Repair, for TaskReconcile, writes the home's values back.
+	Repair bool `json:"repair,omitempty"`
+	// Entity, for TaskReconcile, narrows it to one partner entity. Empty
+	// means every pushed entity.
+	Entity string `json:"entity,omitempty"`
 }
 
 // RecordPayload is the payload of a TaskRecord task.
@@ -82,6 +91,9 @@ func RunTaskID(instance string) string { return "run:" + instance }
 // RetryTaskID is the task id of the ledger retry of instance.
 func RetryTaskID(instance string) string { return "retry:" + instance }
 
+// ReconcileTaskID is the task id of the reconciliation of instance.
+func ReconcileTaskID(instance string) string { return "reconcile:" + instance }
+
 // RecordTaskID is the task id of a single-record sync: one per instance,
 // direction, entity, key and action within each window, so repeated
 // events for one record inside the window enqueue one task, while a
@@ -101,6 +113,12 @@ func NewRunTask(p RunPayload, queue string) (*asynq.Task, error) {
 // p.Instance, unique per instance.
 func NewRetryTask(p RunPayload, queue string) (*asynq.Task, error) {
 	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+}
+
+// NewReconcileTask returns the task that reconciles p.Instance, unique
+// per instance.
+func NewReconcileTask(p RunPayload, queue string) (*asynq.Task, error) {
+	return newTask(TaskReconcile, p, asynq.TaskID(ReconcileTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewRecordTask returns the task that syncs one record, deduplicated by

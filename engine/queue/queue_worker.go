@@ -30,6 +30,10 @@ type Job struct {
 	Record *RecordPayload
 	// RetryOnly, when set, narrows the run to the failure ledger's records.
 	RetryOnly bool
+	// Reconcile, when set, makes the job a reconciliation instead of a
+	// run; Repair and Entity are as in RunPayload.
+	Reconcile, Repair bool
+	Entity            string
 }
 
 // Runner runs one job and counts what it did. The error is non-nil only
@@ -103,6 +107,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TaskRun, w.handleRun)
 	mux.HandleFunc(TaskRetry, w.handleRetry)
 	mux.HandleFunc(TaskRecord, w.handleRecord)
+	mux.HandleFunc(TaskReconcile, w.handleReconcile)
 	return mux
 }
 
@@ -139,6 +144,17 @@ func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.RetryOnly = cmp.Or(p.Trigger, TriggerRetry), true
+	})
+}
+
+// handleReconcile reconciles one instance.
+func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
+	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	if err != nil {
+		return err
+	}
+	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
+		j.Trigger, j.Reconcile, j.Repair, j.Entity, j.DeleteOverride = p.Trigger, true, p.Repair, p.Entity, p.DeleteOverride
 	})
 }
 
@@ -194,6 +210,7 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRecord, ents []EntityCounts, runErr error) {
 	rec.Finished, rec.Entities = w.cfg.Clock.Now(), ents
 	rec.Outcome, rec.Failed, rec.Guarded = outcomeOf(ents, runErr)
+	rec.Drift, rec.Repaired = driftOf(ents)
 	if runErr != nil {
 		rec.Error = runErr.Error()
 	}
@@ -206,7 +223,7 @@ func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRec
 	if w.cfg.Observer != nil {
 		w.cfg.Observer.RunFinished(rec)
 	}
-	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0 || rec.Guarded > 0) {
+	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0 || rec.Guarded > 0 || rec.Drift > rec.Repaired) {
 		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
 			log.Warn("notification not sent", "err", err)
 		}
@@ -240,8 +257,8 @@ func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
 
 // outcomeOf sums the failed records and the guarded deletes and names
 // the run's outcome: partial when any record failed, a delete was
-// guarded or a record is divergent (the partner keeps a value the home
-// no longer has).
+// guarded, a record is divergent (the partner keeps a value the home no
+// longer has) or a reconciliation left drift.
 func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guarded int64) {
 	var divergent int64
 	for _, e := range ents {
@@ -249,13 +266,23 @@ func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guard
 		guarded += e.Counts["guarded"]
 		divergent += e.Counts["divergent"]
 	}
+	drift, repaired := driftOf(ents)
 	switch {
 	case runErr != nil:
 		return RunFailed, failed, guarded
-	case failed > 0 || guarded > 0 || divergent > 0:
+	case failed > 0 || guarded > 0 || divergent > 0 || drift > repaired:
 		return RunPartial, failed, guarded
 	}
 	return RunOK, 0, 0
+}
+
+// driftOf sums the drift a reconciliation found and repaired.
+func driftOf(ents []EntityCounts) (drift, repaired int64) {
+	for _, e := range ents {
+		drift += e.Counts["drift"]
+		repaired += e.Counts["repaired"]
+	}
+	return drift, repaired
 }
 
 // newQueueRunID returns a random run id ("q-1a2b3c4d5e6f").

@@ -66,7 +66,8 @@ func NewSchedules(cfg ScheduleConfig) *Schedules {
 	return &Schedules{cfg: cfg, version: -1}
 }
 
-// GetConfigs returns a run and a retry task per enabled instance.
+// GetConfigs returns a run and a retry task per enabled instance, and a
+// reconcile task per instance that schedules one.
 func (s *Schedules) GetConfigs() ([]*asynq.PeriodicTaskConfig, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
@@ -114,7 +115,25 @@ func (s *Schedules) instanceConfigs(inst *instance.Instance) ([]*asynq.PeriodicT
 	if err != nil {
 		return nil, err
 	}
-	return []*asynq.PeriodicTaskConfig{{Cronspec: runCron, Task: run}, {Cronspec: retryCron, Task: retry}}, nil
+	out := []*asynq.PeriodicTaskConfig{{Cronspec: runCron, Task: run}, {Cronspec: retryCron, Task: retry}}
+	if cron := s.ReconcileCronspec(inst); cron != "" {
+		rec, err := NewReconcileTask(RunPayload{Instance: inst.ID, Trigger: TriggerSchedule, Repair: inst.Options.ReconcileRepair}, s.cfg.Queue)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &asynq.PeriodicTaskConfig{Cronspec: cron, Task: rec})
+	}
+	return out, nil
+}
+
+// ReconcileCronspec returns the cron spec, with its zone, of inst's
+// scheduled reconciliation; "" when it has none.
+func (s *Schedules) ReconcileCronspec(inst *instance.Instance) string {
+	if inst.Options.ReconcileCron == "" {
+		return ""
+	}
+	tz := cmp.Or(inst.Schedule.Timezone, s.cfg.NightlyTimezone, instance.DefaultTimezone)
+	return "CRON_TZ=" + tz + " " + inst.Options.ReconcileCron
 }
 
 // Cronspecs returns the cron specs, with their zone, of inst's runs and

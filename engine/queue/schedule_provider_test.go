@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ func TestSchedulesCronspecs(t *testing.T) {
 	e.apply(t, false, "off")
 	own := storedInstance("master-data", "acme")
 	own.Enabled, own.Schedule = true, instance.Schedule{Cron: "0 23 * * 2,4,0", Timezone: "America/New_York"}
+	own.Options.ReconcileCron, own.Options.ReconcileRepair = "0 3 * * 0", true
 	if _, err := e.store.Apply(context.Background(), own, filesOf(own)); err != nil {
 		t.Fatal(err)
 	}
@@ -26,11 +28,16 @@ func TestSchedulesCronspecs(t *testing.T) {
 	}
 	var got []string
 	for _, c := range cfgs {
-		got = append(got, c.Task.Type()+" "+payloadInstance(c.Task)+" "+c.Cronspec)
+		line := c.Task.Type() + " " + payloadInstance(c.Task) + " " + c.Cronspec
+		if strings.Contains(string(c.Task.Payload()), `"repair":true`) {
+			line += " repair"
+		}
+		got = append(got, line)
 	}
 	want := []string{
 		"sync:run master-data CRON_TZ=America/New_York 0 23 * * 2,4,0",
 		"sync:retry master-data CRON_TZ=America/New_York 0 6 * * *",
+		"sync:reconcile master-data CRON_TZ=America/New_York 0 3 * * 0 repair",
 		"sync:run nightly CRON_TZ=Europe/Berlin 30 22 * * *",
 		"sync:retry nightly CRON_TZ=Europe/Berlin 0 6 * * *",
 	}

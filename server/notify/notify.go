@@ -112,6 +112,9 @@ func notifyText(rec queue.RunRecord) string {
 	if rec.Guarded > 0 {
 		fmt.Fprintf(&b, " The delete guard held back %d deletes; nothing of them was deleted (see `specsync audit %s --outcome guarded`).", rec.Guarded, rec.Instance)
 	}
+	if rec.Drift > rec.Repaired {
+		fmt.Fprintf(&b, " Reconciling found %d records that differ at the partner, %d of them repaired (see `specsync audit %s --outcome drift`).", rec.Drift, rec.Repaired, rec.Instance)
+	}
 	if rec.Error != "" {
 		fmt.Fprintf(&b, " Error: %s", rec.Error)
 	}
@@ -121,6 +124,9 @@ func notifyText(rec queue.RunRecord) string {
 		}
 		if e.Counts["guarded"] > 0 {
 			fmt.Fprintf(&b, "\n- %s %s: %d deletes guarded", e.Direction, e.Entity, e.Counts["guarded"])
+		}
+		if d := e.Counts["drift"]; d > e.Counts["repaired"] {
+			fmt.Fprintf(&b, "\n- %s %s: %d drifted, %d repaired", e.Direction, e.Entity, d, e.Counts["repaired"])
 		}
 	}
 	return b.String()

@@ -186,3 +186,14 @@ func TestReadNotifyConfigRefusesUnknownKeys(t *testing.T) {
 		t.Errorf("config with an unknown key: %v, want an error naming it", err)
 	}
 }
+
+func TestNotifyTextNamesUnrepairedDrift(t *testing.T) {
+	rec := queue.RunRecord{ID: "q-2", Instance: "erp-partner", Organisation: "acme", Task: queue.TaskReconcile, Outcome: queue.RunPartial, Drift: 3, Repaired: 1,
+		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "unit", Counts: map[string]int64{"drift": 3, "repaired": 1}}}}
+	text := notifyText(rec)
+	for _, want := range []string{"3 records that differ at the partner, 1 of them repaired", "--outcome drift", "push unit: 3 drifted, 1 repaired"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("notification %q lacks %q", text, want)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
+)
+
+// TestQueueReconcileReportsAndRepairsDrift reconciles a push-only
+// instance from the queue after a unit was edited by hand at the partner:
+// the reconciliation without repair is partial, counts the drift in its
+// record and notifies the organisation; the one with repair restores the
+// unit and is ok.
+func TestQueueReconcileReportsAndRepairsDrift(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := engine.NewQueueHarness(t, redistest.New(t), "upsert", 1, 3)
+	inst := h.Instance()
+	inst.Enabled = true
+	delete(inst.Permissions, instance.Pull)
+	e := newQueueEnv(t, h)
+	engine.ApplyInstance(t, e.store, inst)
+	notes := &recordingNotifier{}
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{}), Store: e.store,
+		History: e.history, Notifier: notes, BusyRetry: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workers := e.server(t, w, 2)
+	defer workers.Shutdown()
+	runs := func(n int) *queue.RunRecord {
+		t.Helper()
+		waitFor(t, "the run", func() bool { recs, _ := e.history.List(ctx, inst.ID, 0, 0); return len(recs) == n })
+		rec, _ := e.history.Last(ctx, inst.ID)
+		return rec
+	}
+	e.enqueueRun(t, inst.ID)
+	if rec := runs(1); rec.Outcome != queue.RunOK {
+		t.Fatalf("first run: %+v", rec)
+	}
+
+	h.EditPartnerUnit("u2", map[string]any{"number": "7.7"})
+	enqueue(t, e, queue.NewReconcileTask, queue.RunPayload{Instance: inst.ID, Trigger: queue.TriggerManual})
+	rec := runs(2)
+	if rec.Task != queue.TaskReconcile || rec.Outcome != queue.RunPartial || rec.Drift != 1 || rec.Repaired != 0 {
+		t.Errorf("reconcile record: %+v; want partial with one drift", rec)
+	}
+	if told := notes.told(); len(told) != 1 || told[0].ID != rec.ID {
+		t.Errorf("notified %+v; want the reconciliation", told)
+	}
+
+	enqueue(t, e, queue.NewReconcileTask, queue.RunPayload{Instance: inst.ID, Trigger: queue.TriggerManual, Repair: true})
+	if rec := runs(3); rec.Outcome != queue.RunOK || rec.Drift != 1 || rec.Repaired != 1 {
+		t.Errorf("repairing reconcile record: %+v; want ok with one drift repaired", rec)
+	}
+	if d := h.PartnerDiff(); d != "" {
+		t.Errorf("partner data after the repair (-want +got):\n%s", d)
+	}
+	if told := notes.told(); len(told) != 1 {
+		t.Errorf("notified %d times; want only the unrepaired drift", len(told))
+	}
+}
