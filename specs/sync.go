@@ -67,6 +67,10 @@ type Entity struct {
 	Update *Operation `json:"update,omitempty" doc:"Updates a record."`
 	Upsert *Operation `json:"upsert,omitempty" doc:"Creates or updates a record by its key."`
 	Delete *Operation `json:"delete,omitempty" doc:"Deletes or detaches a record."`
+	// Erase removes a record for good, when a person's data must be
+	// erased (specsync erase) and Delete only detaches it. Nil means
+	// erasing uses Delete, which must then remove (mode "remove").
+	Erase *Operation `json:"erase,omitempty" doc:"Removes a record for good, for erasing a person's data; needed when delete only detaches."`
 
 	// Pagination overrides the spec's default for this entity's list.
 	Pagination *Pagination `json:"pagination,omitempty" doc:"Pagination of this entity's list; replaces the spec default."`
