@@ -78,8 +78,13 @@ type StateTrace struct {
 }
 
 // ErrErasePermission is matched by the error of an erase the instance
-// does not grant.
-var ErrErasePermission = errors.New("erase not permitted")
+// does not grant; ErrCannotErase by the error of an erase asked for
+// wrongly (no entity or key, an unknown entity) or of a record the spec
+// declares no way to remove.
+var (
+	ErrErasePermission = errors.New("erase not permitted")
+	ErrCannotErase     = errors.New("cannot erase")
+)
 
 // Erase erases one person's record of an instance (a GDPR erasure): it
 // removes the record at the partner with the entity's erase operation, or
@@ -143,15 +148,15 @@ func (e *Engine) newEraser(l *instance.Loaded, opts EraseOptions) (*eraser, erro
 	}
 	inst := l.Instance
 	if opts.Entity == "" || opts.Key == "" {
-		return nil, errors.New("erase needs an entity and a record key")
+		return nil, fmt.Errorf("%w: name the record's entity and its home key", ErrCannotErase)
 	}
 	ent := l.Partner.Sync.Entities[opts.Entity]
 	if ent == nil {
-		return nil, fmt.Errorf("instance %q: the partner spec has no entity %q; its entities are %v", inst.ID, opts.Entity, slices.Sorted(maps.Keys(l.Partner.Sync.Entities)))
+		return nil, fmt.Errorf("%w: instance %q: the partner spec has no entity %q; its entities are %v", ErrCannotErase, inst.ID, opts.Entity, slices.Sorted(maps.Keys(l.Partner.Sync.Entities)))
 	}
 	if !opts.OverridePermission && !inst.Permissions.Allows(instance.Push, opts.Entity, instance.Delete) {
-		return nil, fmt.Errorf("instance %q does not grant push %s delete, which erasing needs since it removes the record at the partner: grant it, or erase with the permission overridden (--override-permission, or overridePermission in the admin API): %w",
-			inst.ID, opts.Entity, ErrErasePermission)
+		return nil, fmt.Errorf("%w: instance %q does not grant push %s delete, which erasing needs since it removes the record at the partner; grant it, or erase with the permission overridden (--override-permission, or overridePermission in the admin API)",
+			ErrErasePermission, inst.ID, opts.Entity)
 	}
 	x := &eraser{e: e, l: l, inst: inst, opts: opts, ent: ent, op: removeOperation(ent)}
 	x.res = &Erasure{Instance: inst.ID, Entity: opts.Entity, Pseudonym: Pseudonym(inst.ID, opts.Entity, opts.Key), DryRun: opts.DryRun}
@@ -203,7 +208,21 @@ func (x *eraser) find(ctx context.Context) error {
 	if x.res.Dependencies, err = x.countDependencies(ctx); err != nil {
 		return err
 	}
-	return x.countAudit(ctx)
+	if err := x.countAudit(ctx); err != nil {
+		return err
+	}
+	return x.known()
+}
+
+// known refuses a record of which nothing is kept: its key is mistyped,
+// it was never synchronised, or it was erased already.
+func (x *eraser) known() error {
+	r := x.res
+	if len(r.State) == 0 && len(r.Failures) == 0 && r.AuditEntries == 0 && r.Dependencies == 0 {
+		return fmt.Errorf("%w: instance %q knows nothing of %s %q: no state, failure or audit entry names it; check the entity and the key (it may be erased already)",
+			ErrCannotErase, x.inst.ID, x.opts.Entity, x.opts.Key)
+	}
+	return nil
 }
 
 // findPartner picks the partner's record to remove and the operation.
@@ -213,8 +232,8 @@ func (x *eraser) findPartner() error {
 		return nil
 	}
 	if x.op == "" {
-		return fmt.Errorf("instance %q: the partner's %s records cannot be removed: the entity's delete %s; declare an \"erase\" operation in x-sync.entities.%s of the partner spec that removes the record (see docs/spec-language.md)",
-			x.inst.ID, x.opts.Entity, deleteWhat(x.ent), x.opts.Entity)
+		return fmt.Errorf("%w: instance %q: the partner's %s records cannot be removed: the entity's delete %s; declare an \"erase\" operation in x-sync.entities.%s of the partner spec that removes the record (see docs/spec-language.md)",
+			ErrCannotErase, x.inst.ID, x.opts.Entity, deleteWhat(x.ent), x.opts.Entity)
 	}
 	x.res.Partner = &PartnerRemoval{ID: id, Operation: x.op}
 	return nil

@@ -13,6 +13,6 @@ no code is written per integration.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
-		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
+		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newEraseCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
 	return root
 }
