@@ -80,10 +80,12 @@ type StateTrace struct {
 // ErrErasePermission is matched by the error of an erase the instance
 // does not grant; ErrCannotErase by the error of an erase asked for
 // wrongly (no entity or key, an unknown entity) or of a record the spec
-// declares no way to remove.
+// declares no way to remove; ErrEraseRefused by the error of an erase
+// the partner refused (nothing is erased then).
 var (
 	ErrErasePermission = errors.New("erase not permitted")
 	ErrCannotErase     = errors.New("cannot erase")
+	ErrEraseRefused    = errors.New("the partner refused the removal")
 )
 
 // Erase erases one person's record of an instance (a GDPR erasure): it
@@ -129,6 +131,16 @@ func (e *Engine) Erase(ctx context.Context, l *instance.Loaded, opts EraseOption
 	return x.res, x.erase(ctx)
 }
 
+// EraseApplied is Erase of a stored instance, with the specs and model it
+// was applied with and the built-in plug-ins.
+func (e *Engine) EraseApplied(ctx context.Context, st *instance.InstanceStore, inst *instance.Instance, opts EraseOptions) (*Erasure, error) {
+	l, _, err := OpenApplied(ctx, st, inst, specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()})
+	if err != nil {
+		return nil, err
+	}
+	return e.Erase(ctx, l, opts)
+}
+
 // eraser is one Erase.
 type eraser struct {
 	e      *Engine
@@ -159,7 +171,8 @@ func (e *Engine) newEraser(l *instance.Loaded, opts EraseOptions) (*eraser, erro
 			ErrErasePermission, inst.ID, opts.Entity)
 	}
 	x := &eraser{e: e, l: l, inst: inst, opts: opts, ent: ent, op: removeOperation(ent)}
-	x.res = &Erasure{Instance: inst.ID, Entity: opts.Entity, Pseudonym: Pseudonym(inst.ID, opts.Entity, opts.Key), DryRun: opts.DryRun}
+	x.res = &Erasure{Instance: inst.ID, Entity: opts.Entity, Pseudonym: Pseudonym(inst.ID, opts.Entity, opts.Key), DryRun: opts.DryRun,
+		State: []StateTrace{}, Failures: []instance.Direction{}}
 	return x, nil
 }
 
@@ -345,7 +358,7 @@ func (x *eraser) removeAtPartner(ctx context.Context) error {
 	}
 	res, err := remove(ctx, x.opts.Entity, w)
 	if err != nil {
-		return fmt.Errorf("instance %q: the partner did not remove the %s record (%s operation); nothing was erased: %w", x.inst.ID, x.opts.Entity, pr.Operation, err)
+		return fmt.Errorf("instance %q: %w of the %s record (%s operation), and nothing was erased: %w", x.inst.ID, ErrEraseRefused, x.opts.Entity, pr.Operation, err)
 	}
 	if res != nil {
 		pr.AlreadyGone, pr.HTTPStatus = res.Gone, res.Status

@@ -1,17 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/server"
 )
 
 // TestEraseTenant erases one EverReal tenant: a dry run changes nothing;
@@ -43,6 +52,14 @@ func TestEraseTenant(t *testing.T) {
 		t.Fatal("before the erase, no key holds the tenant's key: the scan proves nothing")
 	}
 	tenants := len(set.EverReal.Tenants())
+
+	api := eraseAPI(t, r)
+	body := api(http.StatusOK, `{"entity": "tenant", "key": "`+lease+`"}`)
+	if !strings.Contains(body, `"dryRun": true`) || !strings.Contains(body, `"operation": "erase"`) {
+		t.Errorf("the admin API's erase without dryRun is no dry run: %s", body)
+	}
+	api(http.StatusUnprocessableEntity, `{"entity": "flat", "key": "`+lease+`", "dryRun": false}`)
+	api(http.StatusBadRequest, `{"entity": "tenant", "key": 7}`)
 
 	out := cli(0, "would erase", "erase", "erp-everreal", "--entity", "tenant", "--key", lease)
 	for _, want := range []string{"removed with the erase operation", "state push: partner id", "failure ledger: 1 direction(s)", "Nothing was changed"} {
@@ -86,6 +103,65 @@ func TestEraseTenant(t *testing.T) {
 	cli(2, `declare an "erase" operation in x-sync.entities.owner`, "erase", "erp-everreal", "--entity", "owner", "--key", owner, "--yes")
 	// A key the instance knows nothing of is reported, not erased.
 	cli(2, "knows nothing of", "erase", "erp-everreal", "--entity", "tenant", "--key", lease, "--yes")
+}
+
+// eraseAPI serves the admin API on r and returns a function that posts
+// an erase of erp-everreal, checks the status and that the answer is as
+// the API's document describes, and returns the body.
+func eraseAPI(t *testing.T, r *redistest.Server) func(status int, body string) string {
+	t.Helper()
+	srv, err := server.New(server.Config{Redis: r.Client, Keys: keys.New(r.Prefix), Insecure: true, Queue: "erase-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	doc, err := openapi3.NewLoader().LoadFromURI(mustURL(t, hs.URL+"/openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(status int, body string) string {
+		t.Helper()
+		req := httptest.NewRequest("POST", hs.URL+"/api/instances/erp-everreal/erase", strings.NewReader(body))
+		req.RequestURI = ""
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != status {
+			t.Fatalf("POST erase %s: %d %s, want %d", body, resp.StatusCode, data, status)
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+			Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(data)),
+		}
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+			t.Errorf("POST erase %s: the answer is not as documented: %v\n%s", body, err, data)
+		}
+		return string(data)
+	}
+}
+
+// mustURL parses a URL.
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // eraseFixture starts the example's stand-ins, the lease named without a
