@@ -31,7 +31,8 @@ func newAuditCmd() *cobra.Command {
 		Short: "Show an instance's audit log, newest first",
 		Long: `audit prints the actions runs tried on records: writes, failures, denied
 actions, conflicts and deletes the delete guard held back (one entry per
-entity and run, outcome "guarded"; --outcome guarded lists them). Unchanged
+entity and run, outcome "guarded"; --outcome guarded lists them) and
+erasures (outcome "erased", under the record's pseudonym). Unchanged
 records are counted in run summaries, not logged one by one. Personal fields
 are masked.
 
