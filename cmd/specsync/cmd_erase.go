@@ -32,6 +32,11 @@ entry, outcome "erased", records the erasure under the pseudonym.
 EverReal's tenant: the lease's key). Records of other entities that included
 the record are written again without it by the next run.
 
+The audit log is a stream, whose entries cannot be edited: erase rewrites
+it, keeping every entry's id and order. Redis itself then holds no copy,
+but an append-only file and snapshots keep the old values until the file
+is rewritten (BGREWRITEAOF) and the snapshots are replaced.
+
 Without --yes, erase only prints what it would remove. Erasing needs the
 instance's delete permission for the entity on push, since it deletes at
 the partner; --override-permission erases without it. Erase the person in
