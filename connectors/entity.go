@@ -21,6 +21,7 @@ type entity struct {
 	update   *operation
 	upsert   *operation
 	delete   *operation
+	erase    *operation
 	paging   *specs.Pagination
 	newPager func() (Paginator, error) // the style's New with its config
 
@@ -69,6 +70,7 @@ func (c *Client) compileEntity(name string, s *specs.Entity) (*entity, error) {
 		{"list", s.List, &e.list, true}, {"get", s.Get, &e.get, true}, {"lookup", s.Lookup, &e.lookup, true},
 		{"create", s.Create, &e.create, false}, {"update", s.Update, &e.update, true},
 		{"upsert", s.Upsert, &e.upsert, true}, {"delete", s.Delete, &e.delete, true},
+		{"erase", s.Erase, &e.erase, true},
 	}
 	for _, o := range ops {
 		if o.spec == nil {

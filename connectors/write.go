@@ -116,16 +116,28 @@ func (c *Client) Upsert(ctx context.Context, name string, w Write) (*Result, err
 // Delete deletes (or detaches, by the spec's mode) a record. A record
 // already gone (404, 410) is no error: Result.Gone is set.
 func (c *Client) Delete(ctx context.Context, name string, w Write) (*Result, error) {
-	res, err := c.idempotentWrite(ctx, name, "delete", w, func(e *entity) *operation { return e.delete })
-	if errors.Is(err, ErrNotFound) {
-		gone := &Result{Gone: true}
-		var he *HTTPError
-		if errors.As(err, &he) {
-			gone.Status = he.Status
-		}
-		return gone, nil
+	return gone(c.idempotentWrite(ctx, name, "delete", w, func(e *entity) *operation { return e.delete }))
+}
+
+// Erase removes the record w names for good with the entity's erase
+// operation, for erasing a person's data. A record already gone (404)
+// counts as removed, with Result.Gone set.
+func (c *Client) Erase(ctx context.Context, name string, w Write) (*Result, error) {
+	return gone(c.idempotentWrite(ctx, name, "erase", w, func(e *entity) *operation { return e.erase }))
+}
+
+// gone turns the not-found error of a removal into its result: the
+// record is gone either way.
+func gone(res *Result, err error) (*Result, error) {
+	if !errors.Is(err, ErrNotFound) {
+		return res, err
 	}
-	return res, err
+	out := &Result{Gone: true}
+	var he *HTTPError
+	if errors.As(err, &he) {
+		out.Status = he.Status
+	}
+	return out, nil
 }
 
 func (c *Client) idempotentWrite(ctx context.Context, name, action string, w Write, pick func(*entity) *operation) (*Result, error) {

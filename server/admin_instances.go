@@ -33,6 +33,7 @@ func (s *Server) apiRoutes() http.Handler {
 	mux.HandleFunc("GET /api/instances/{id}/runs/{run}", s.showRun)
 	mux.HandleFunc("GET /api/instances/{id}/failures", s.listFailures)
 	mux.HandleFunc("GET /api/instances/{id}/audit", s.searchAudit)
+	mux.HandleFunc("POST /api/instances/{id}/erase", s.erase)
 	return mux
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/clock"
@@ -52,6 +53,9 @@ type Config struct {
 	// SpecDir is the folder relative paths of applied instances (specs,
 	// model) are read from. Empty means the working directory.
 	SpecDir string
+	// Engine erases records for the admin API's erase action. Nil means
+	// an engine on Redis and Keys with its defaults.
+	Engine *engine.Engine
 	// Clock tells the time. Nil means the system clock.
 	Clock clock.Clock
 	// Logger receives a line per refused request. Nil means slog.Default().
@@ -100,6 +104,9 @@ func defaults(cfg *Config) {
 	}
 	if cfg.Webhooks == nil {
 		cfg.Webhooks = NewSpecWebhooks(instance.NewInstanceStore(cfg.Redis, cfg.Keys), queue.WebhookConfig{})
+	}
+	if cfg.Engine == nil {
+		cfg.Engine, _ = engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Logger: cfg.Logger}) // fails only without Redis, checked by New
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
 	if cfg.Queue == "" {

@@ -71,6 +71,10 @@ type Entity struct {
 	// first create of a push and takes over the records it already holds
 	// instead of creating them again. Nil means no such step.
 	Match *Match `json:"match,omitempty" doc:"Lists the partner once before the first creates of a push and adopts the records it already holds, matched by key."`
+	// Erase removes a record for good, when a person's data must be
+	// erased (specsync erase) and Delete only detaches it. Nil means
+	// erasing uses Delete, which must then remove (mode "remove").
+	Erase *Operation `json:"erase,omitempty" doc:"Removes a record for good, for erasing a person's data; needed when delete only detaches."`
 
 	// Pagination overrides the spec's default for this entity's list.
 	Pagination *Pagination `json:"pagination,omitempty" doc:"Pagination of this entity's list; replaces the spec default."`

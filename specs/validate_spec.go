@@ -40,7 +40,7 @@ type slot struct {
 
 // slots returns the operations e sets, in a fixed order.
 func (e *Entity) slots() []slot {
-	all := []slot{{"list", e.List}, {"get", e.Get}, {"lookup", e.Lookup}, {"create", e.Create}, {"update", e.Update}, {"upsert", e.Upsert}, {"delete", e.Delete}}
+	all := []slot{{"list", e.List}, {"get", e.Get}, {"lookup", e.Lookup}, {"create", e.Create}, {"update", e.Update}, {"upsert", e.Upsert}, {"delete", e.Delete}, {"erase", e.Erase}}
 	return slices.DeleteFunc(all, func(s slot) bool { return s.op == nil })
 }
 
@@ -64,6 +64,7 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	for _, s := range e.slots() {
 		c.checkOperation(name, e, s, jsonptr.Join(p, s.key))
 	}
+	c.checkErase(e, jsonptr.Join(p, "erase"))
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkWrite(name, e)
@@ -72,4 +73,13 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkMatch(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 	c.checkCompare(name, e)
+}
+
+// checkErase refuses an erase operation that only detaches: erasing a
+// person must remove their record.
+func (c *specCheck) checkErase(e *Entity, p string) {
+	if e.Erase != nil && e.Erase.Mode == DeleteDetach {
+		c.r.errorHint(CodeInvalidValue, jsonptr.Join(p, "mode"), `leave "mode" out: erase always removes the record; a detaching operation belongs in "delete"`,
+			"the erase operation has mode %q", DeleteDetach)
+	}
 }

@@ -35,7 +35,8 @@ entity and run, outcome "guarded"; --outcome guarded lists them), records
 found at the partner and taken over instead of created (outcome "adopted";
 --outcome adopted lists them, with the fields that differed) and the drift
 reconcile found (outcome "drift", with the fields and both values; --outcome
-drift lists them). Unchanged
+drift lists them) and erasures (outcome "erased", under the record's
+pseudonym). Unchanged
 records are counted in run summaries, not logged one by one. Personal fields
 are masked.
 
@@ -66,7 +67,7 @@ from now (24h).`,
 	f.StringVar(&af.key, "key", "", "only this record (home key)")
 	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
 	f.StringVar(&af.run, "run", "", "only this run")
-	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted or drift")
+	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted, drift or erased")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
 	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")

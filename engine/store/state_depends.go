@@ -290,3 +290,80 @@ func (s *State) dependentsStep(ctx context.Context, zkey string, ranges []lexRan
 	}
 	return out, next, nil
 }
+
+// EraseDependencies removes from the dependency index of dir and entity
+// every entry that names one record: its own edges, when dependent says
+// it is a record of the entity (home key key), and the edges of the entity's
+// records that included it (model entity model, key key), from the
+// sorted set and from those records' includes values. With dry it only
+// counts. It returns the number of entries it removed or would remove.
+func (s *State) EraseDependencies(ctx context.Context, dir instance.Direction, entity, model, key string, dependent, dry bool) (int, error) {
+	hash := s.keys.Includes(s.instance, string(dir), entity)
+	n := 0
+	// The record as a dependent: its includes value and its edges.
+	own := []string{""}
+	if dependent {
+		var err error
+		if own, err = s.hmget(ctx, hash, []string{key}); err != nil {
+			return 0, s.errorf(err, "reading the dependency index", dir, entity)
+		}
+	}
+	was, err := parseIncludes(own[0])
+	if err != nil {
+		return 0, s.includesError(err, own[0], dir, entity, key)
+	}
+	if own[0] != "" {
+		n += 1 + len(was)
+	}
+	// The record as an included one: the edges naming it, and the
+	// includes values of their dependents.
+	zkey := s.keys.Dependents(s.instance, string(dir), entity, model)
+	members, err := s.rdb.ZRangeByLex(ctx, zkey, &redis.ZRangeBy{Min: "[" + key + "\x00", Max: "(" + key + "\x01"}).Result()
+	if err != nil {
+		return 0, s.errorf(err, "reading the dependency index", dir, entity)
+	}
+	n += len(members)
+	if dry || n == 0 {
+		return n, nil
+	}
+	var homes []string
+	for _, m := range members {
+		if parts := strings.SplitN(m, "\x00", 3); len(parts) == 3 && parts[2] != key {
+			homes = append(homes, parts[2])
+		}
+	}
+	values, err := s.hmget(ctx, hash, homes)
+	if err != nil {
+		return 0, s.errorf(err, "reading the dependency index", dir, entity)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, inc := range was {
+			if inc.indexed() {
+				p.ZRem(ctx, s.keys.Dependents(s.instance, string(dir), entity, inc.Model), inc.member(key))
+			}
+		}
+		if own[0] != "" {
+			p.HDel(ctx, hash, key)
+		}
+		if len(members) > 0 {
+			p.ZRem(ctx, zkey, boxed(members)...)
+		}
+		for i, home := range homes {
+			incs, err := parseIncludes(values[i])
+			if err != nil {
+				return s.includesError(err, values[i], dir, entity, home)
+			}
+			kept := slices.DeleteFunc(incs, func(inc Include) bool { return inc.Model == model && inc.Key == key })
+			if v := formatIncludes(kept); v == "" {
+				p.HDel(ctx, hash, home)
+			} else {
+				p.HSet(ctx, hash, home, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, s.errorf(err, "erasing from the dependency index", dir, entity)
+	}
+	return n, nil
+}
