@@ -16,9 +16,10 @@ import (
 	"github.com/specsync/specsync/internal/keys"
 )
 
-// DefaultDedupeWindow is how long repeated webhook events for one record
-// enqueue one sync when Config.DedupeWindow is zero.
-const DefaultDedupeWindow = time.Minute
+// DefaultDedupeWindow is how long a webhook event is remembered, so that
+// its repeated deliveries run one sync, when neither the instance's
+// dedupeWindow option nor Config.DedupeWindow says otherwise.
+const DefaultDedupeWindow = instance.DefaultDedupeWindow
 
 // Config holds what the HTTP side needs. Redis is required, and
 // AdminToken unless Insecure; every other zero field means the default it
@@ -41,7 +42,8 @@ type Config struct {
 	// Webhooks builds an instance's webhook checker. Nil means
 	// SpecWebhooks, which builds it from the instance's specs.
 	Webhooks WebhookLoader
-	// DedupeWindow is as described by DefaultDedupeWindow.
+	// DedupeWindow is the dedupe window of instances whose options set
+	// none. Zero means DefaultDedupeWindow.
 	DedupeWindow time.Duration
 	// Monitor connects the queue monitor mounted at /monitoring. Nil
 	// mounts none.

@@ -143,6 +143,18 @@ type Options struct {
 	// AuditMaxAge drops audit entries older than this. Zero means
 	// DefaultAuditMaxAge (90 days, "2160h").
 	AuditMaxAge specs.Duration `json:"auditMaxAge,omitempty" default:"2160h" doc:"Drops audit entries older than this (a Go duration; 2160h is 90 days)."`
+	// DedupeWindow is how long a webhook event is remembered: a repeated
+	// delivery within it is acknowledged and not run again. Zero means
+	// the server's default (DefaultDedupeWindow unless configured).
+	DedupeWindow specs.Duration `json:"dedupeWindow,omitempty" default:"1m" doc:"How long a webhook event is remembered after its first delivery (a Go duration). A delivery of the same event within it, even after the first one's sync ran, is acknowledged with status duplicate and not run again. An event is the same when the spec's webhooks.id gives the same id, or else when its type, record and payload are the same."`
+}
+
+// DefaultDedupeWindow is the default of Options.DedupeWindow.
+const DefaultDedupeWindow = time.Minute
+
+// Dedupe returns DedupeWindow, or def when it is not set.
+func (o Options) Dedupe(def time.Duration) time.Duration {
+	return orDefault(o.DedupeWindow.Std(), def)
 }
 
 // DeleteShare returns DeleteGuard, or its default.

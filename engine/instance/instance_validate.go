@@ -214,6 +214,7 @@ func (v *checker) options(o Options) {
 	}
 	v.nonNegative(o.FullReadEvery, "/options/fullReadEvery")
 	v.nonNegative(o.AuditMaxAge, "/options/auditMaxAge")
+	v.nonNegative(o.DedupeWindow, "/options/dedupeWindow")
 }
 
 // nonNegative reports a negative duration (possible only in instances

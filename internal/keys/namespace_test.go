@@ -32,6 +32,7 @@ func TestNames(t *testing.T) {
 		n.ActiveRun("erp-everreal"),
 		n.WebhookToken("erp-everreal"),
 		n.Document("erp-everreal", "9f86d0"),
+		n.WebhookSeen("erp-everreal", "5e884898"),
 	}
 	want := []string{
 		"specsync:{instances}:instance:erp-everreal",
@@ -54,6 +55,7 @@ func TestNames(t *testing.T) {
 		"specsync:runs:{erp-everreal}:active",
 		"specsync:webhook:{erp-everreal}:token",
 		"specsync:{erp-everreal}:document:9f86d0",
+		"specsync:{erp-everreal}:webhook:seen:5e884898",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("key names (-want +got):\n%s", d)
@@ -105,7 +107,7 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 		n.Cursors(inst), n.FullReads(inst), n.Failures(inst, "push", "a"),
 		n.FailureIndex(inst), n.Audit(inst), n.RateLimit(inst, "everreal"),
 		n.Lock(inst), n.Runs(inst), n.ActiveRun(inst), n.WebhookToken(inst),
-		n.Document(inst, "9f86d0"),
+		n.Document(inst, "9f86d0"), n.WebhookSeen(inst, "5e884898"),
 	} {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
