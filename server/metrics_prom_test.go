@@ -22,7 +22,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	m := ts.api.cfg.Metrics
 	m.WatchQueue(ts.cfg.Redis, ts.cfg.Keys, ts.cfg.Queue)
 	ts.apply(t, "erp-partner")
-	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Outcome: queue.RunPartial,
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial,
 		Started: time.Unix(0, 0), Finished: time.Unix(3, 0),
 		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2, "guarded": 3}}}})
 	m.EnqueueSkipped(queue.TaskRun, "erp-partner")
@@ -44,7 +44,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	for _, want := range []string{
 		`specsync_records_total{direction="push",entity="tenant",outcome="created"} 5`,
 		`specsync_records_total{direction="push",entity="tenant",outcome="guarded"} 3`,
-		`specsync_runs_total{outcome="partial",task="sync:run"} 1`,
+		`specsync_runs_total{outcome="partial",task="sync:run",trigger="schedule"} 1`,
 		`specsync_run_duration_seconds_sum{task="sync:run"} 3`,
 		`specsync_enqueue_skipped_total{task="sync:run"} 1`,
 		`specsync_http_requests_total{host="` + host + `",status="429"} 1`,

@@ -66,6 +66,7 @@ type Server struct {
 	store   *instance.InstanceStore
 	history *queue.History
 	tokens  *queue.WebhookTokens
+	seen    *queue.SeenEvents
 	client  *asynq.Client
 	api     *apiValidator
 	mux     *http.ServeMux
@@ -86,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: instance.NewInstanceStore(cfg.Redis, cfg.Keys),
 		history: queue.NewHistory(cfg.Redis, cfg.Keys, queue.HistoryConfig{}),
-		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
+		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), seen: queue.NewSeenEvents(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
 		api: api, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
