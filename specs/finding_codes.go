@@ -75,4 +75,6 @@ const (
 	CodeWriteWithoutKey = "write-without-key"
 	// CodeReferenceCycle: model references form a cycle.
 	CodeReferenceCycle = "reference-cycle"
+	// CodeInvalidPath: a dotted path into a payload has an empty segment.
+	CodeInvalidPath = "invalid-path"
 )

@@ -63,7 +63,7 @@ func (c *specCheck) checkWebhooks() {
 	}
 	for _, path := range []struct{ key, value string }{{"event", w.Event}, {"id", w.ID}} {
 		if path.value != "" && slices.Contains(strings.Split(path.value, "."), "") {
-			c.r.errorHint(CodeInvalidValue, jsonptr.Join("/x-sync/webhooks", path.key), "write the names of the fields from the payload's top down, joined by dots, such as \"data.id\"",
+			c.r.errorHint(CodeInvalidPath, jsonptr.Join("/x-sync/webhooks", path.key), "write the names of the fields from the payload's top down, joined by dots, such as \"data.id\"",
 				"path %q has an empty segment", path.value)
 		}
 	}
