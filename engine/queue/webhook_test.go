@@ -236,9 +236,10 @@ func TestWebhookTokens(t *testing.T) {
 	}
 }
 
-// TestRecordTaskIDTellsADeleteFromAChange: a repeated event for one
-// record is one task within the window, but a delete after a change is
-// not taken for a repeat of it.
+// TestRecordTaskIDTellsADeleteFromAChange: a repeated task for one
+// record is one task within the window, but a delete after a change, or
+// another delivery's event for the record, is not taken for a repeat of
+// it (the first task may have read the record before the change).
 func TestRecordTaskIDTellsADeleteFromAChange(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -250,5 +251,10 @@ func TestRecordTaskIDTellsADeleteFromAChange(t *testing.T) {
 	}
 	if RecordTaskID(change, at, time.Minute) == RecordTaskID(remove, at, time.Minute) {
 		t.Error("a delete after a change within the window is taken for a repeat")
+	}
+	later := change
+	later.Delivery = "another event"
+	if RecordTaskID(change, at, time.Minute) == RecordTaskID(later, at, time.Minute) {
+		t.Error("another event for the record within the window is taken for a repeat")
 	}
 }
