@@ -392,7 +392,9 @@ func (x *eraser) eraseStored(ctx context.Context) error {
 // dependent of its entity, and the edges of every flow's records whose
 // payload included it (they hold its key). A dependent that loses its
 // edge is mapped again at the next complete read.
-func (x *eraser) countDependencies(ctx context.Context) (int, error) { return x.dependencies(ctx, true) }
+func (x *eraser) countDependencies(ctx context.Context) (int, error) {
+	return x.dependencies(ctx, true)
+}
 
 // eraseDependencies: see countDependencies.
 func (x *eraser) eraseDependencies(ctx context.Context) error {

@@ -99,3 +99,18 @@ func (q *QueueHarness) DeleteLease(t testing.TB, id string) {
 func (q *QueueHarness) DropLease(id string) {
 	q.data.leases = slices.DeleteFunc(q.data.leases, func(l map[string]any) bool { return l["id"] == id })
 }
+
+// SetLeaseRent changes the rent of the i-th lease at home and in the
+// data the partner must hold. The home's API cannot update a lease, so
+// it is deleted and stored again with the new rent.
+func (q *QueueHarness) SetLeaseRent(t testing.TB, i int, rent string) {
+	t.Helper()
+	l := q.data.leases[i]
+	l["rent"] = rent
+	del(t, q.h.homeURL, "/leases/"+l["id"].(string))
+	seed(t, q.h.home, "lease", []map[string]any{l})
+}
+
+// PartnerWrites returns the partner's write requests since the last call
+// ("PUT /tenants/l1").
+func (q *QueueHarness) PartnerWrites() []string { return q.h.writes.take() }

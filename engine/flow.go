@@ -79,6 +79,16 @@ func (f *flow) writeOp(a instance.Action) *specs.Operation {
 	return e.Create
 }
 
+// flows reports whether a home entity and a partner entity of one model
+// entity have a flow in direction dir: the source lists, the destination
+// writes.
+func flows(dir instance.Direction, home, partner *specs.Entity) bool {
+	if dir == instance.Push {
+		return home.List != nil && canWrite(partner)
+	}
+	return partner.List != nil && canWrite(home)
+}
+
 // canWrite reports whether an entity has an operation that writes.
 func canWrite(e *specs.Entity) bool {
 	return e != nil && (e.Upsert != nil || e.Create != nil || e.Update != nil)
@@ -129,14 +139,14 @@ func (b flowBuilder) build() ([]*flow, error) {
 		}
 		partner := side{client: b.partner, spec: l.Partner, name: name, ent: p}
 		home := side{client: b.home, spec: l.Home, name: hname, ent: h}
-		if h.List != nil && canWrite(p) {
+		if flows(instance.Push, h, p) {
 			f, err := b.compile(instance.Push, name, home, partner)
 			if err != nil {
 				return nil, err
 			}
 			push = append(push, f)
 		}
-		if p.List != nil && canWrite(h) {
+		if flows(instance.Pull, h, p) {
 			f, err := b.compile(instance.Pull, name, partner, home)
 			if err != nil {
 				return nil, err

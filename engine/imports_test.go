@@ -77,8 +77,9 @@ var testImportsOf = map[string][]string{
 	// Specs are checked against the auth and paging types the connectors'
 	// plug-in registry describes.
 	"specs": {"connectors"},
-	// The queue runs the engine end to end.
-	"engine": {"engine/queue"},
+	// The queue runs the engine end to end, also from the HTTP side's
+	// webhooks, run history and metrics.
+	"engine": {"engine/queue", "server"},
 	// An instance's state outlives its deletion from the store; its specs
 	// are checked against the connectors' plug-ins.
 	"engine/instance": {"engine/store", "connectors"},

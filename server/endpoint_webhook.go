@@ -3,10 +3,12 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -71,7 +73,8 @@ func sameInstance(a, b *instance.Instance) bool {
 }
 
 // webhook answers a delivery: 404 for an unknown instance or token, 401
-// for a bad signature, 202 for an enqueued, duplicate or unknown event.
+// for a bad signature, 202 for an enqueued or unknown event, 200 for a
+// repeat of an event seen within the instance's dedupe window.
 func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("instance")
 	if ok, err := s.tokens.Check(r.Context(), id, r.PathValue("token")); err != nil || !ok {
@@ -103,7 +106,7 @@ func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
 	writeError(w, http.StatusNotFound, "no such webhook")
 }
 
-// deliver checks the delivery and enqueues its record's sync.
+// deliver checks the delivery and enqueues its records' syncs.
 func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.Instance, body []byte) {
 	hook, err := s.cfg.Webhooks.Webhook(r.Context(), inst)
 	if err == nil {
@@ -114,15 +117,15 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.
 		writeError(w, http.StatusUnauthorized, "webhook signature missing or wrong")
 		return
 	}
-	var rec queue.RecordPayload
+	var d queue.Delivery
 	if err == nil {
-		rec, err = hook.Event(body)
+		d, err = hook.Event(body)
 	}
 	if err != nil {
 		s.ignoreEvent(w, inst.ID, err)
 		return
 	}
-	s.enqueueRecord(w, r, rec)
+	s.enqueueRecords(w, r, inst, d)
 }
 
 // ignoreEvent acknowledges a delivery that triggers nothing, so that the
@@ -133,21 +136,58 @@ func (s *Server) ignoreEvent(w http.ResponseWriter, id string, err error) {
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "ignored", "reason": err.Error()})
 }
 
-// enqueueRecord enqueues the single-record sync, once per dedupe window.
-func (s *Server) enqueueRecord(w http.ResponseWriter, r *http.Request, rec queue.RecordPayload) {
-	task, err := queue.NewRecordTask(rec, s.cfg.Queue, s.cfg.Clock.Now(), s.cfg.DedupeWindow)
-	if err == nil {
-		_, err = s.client.EnqueueContext(r.Context(), task)
-	}
-	switch {
-	case errors.Is(err, asynq.ErrTaskIDConflict):
-		s.cfg.Metrics.Webhook(rec.Instance, "duplicate")
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "duplicate"})
-	case err != nil:
-		s.cfg.Logger.Error("webhook: enqueue failed", "instance", rec.Instance, "err", err)
+// DuplicateHeader is set on the answer to a repeated webhook delivery.
+const DuplicateHeader = "Specsync-Duplicate"
+
+// enqueueRecords enqueues the single-record syncs of a delivery once per
+// dedupe window: a repeat of an event seen within the window is
+// acknowledged as a duplicate and not run again, even when the first
+// delivery's syncs already ran.
+func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *instance.Instance, d queue.Delivery) {
+	ctx := r.Context()
+	now, window := s.cfg.Clock.Now(), inst.Options.Dedupe(s.cfg.DedupeWindow)
+	first, err := s.seen.First(ctx, inst.ID, d.Digest, now, window)
+	if err != nil {
+		s.cfg.Logger.Error("webhook: dedupe check failed", "instance", inst.ID, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "try again later")
-	default:
-		s.cfg.Metrics.Webhook(rec.Instance, "enqueued")
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "enqueued"})
+		return
 	}
+	if !first {
+		s.duplicate(w, inst.ID, d, window)
+		return
+	}
+	enqueued := 0
+	for _, rec := range d.Records {
+		task, err := queue.NewRecordTask(rec, s.cfg.Queue, now, window)
+		if err == nil {
+			_, err = s.client.EnqueueContext(ctx, task)
+		}
+		switch {
+		case errors.Is(err, asynq.ErrTaskIDConflict):
+		case err != nil:
+			s.cfg.Logger.Error("webhook: enqueue failed", "instance", inst.ID, "event", d.Event, "err", err)
+			if ferr := s.seen.Forget(context.WithoutCancel(ctx), inst.ID, d.Digest); ferr != nil {
+				s.cfg.Logger.Error("webhook: event not forgotten; its next delivery is taken for a repeat until the window ends", "instance", inst.ID, "err", ferr)
+			}
+			writeError(w, http.StatusServiceUnavailable, "try again later")
+			return
+		default:
+			enqueued++
+		}
+	}
+	if enqueued == 0 {
+		s.duplicate(w, inst.ID, d, window)
+		return
+	}
+	s.cfg.Metrics.Webhook(inst.ID, "enqueued")
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "enqueued", "event": d.Event, "records": enqueued})
+}
+
+// duplicate acknowledges a repeated delivery: 200, status duplicate and
+// the DuplicateHeader, so that the sender stops retrying it.
+func (s *Server) duplicate(w http.ResponseWriter, id string, d queue.Delivery, window time.Duration) {
+	s.cfg.Metrics.Webhook(id, "duplicate")
+	w.Header().Set(DuplicateHeader, "true")
+	writeJSON(w, http.StatusOK, map[string]string{"status": "duplicate", "event": d.Event,
+		"reason": fmt.Sprintf("the same event was received within the dedupe window of %s; it is not run again", window)})
 }

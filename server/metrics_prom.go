@@ -45,7 +45,7 @@ func NewMetrics() *Metrics {
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_records_total",
 			Help: "Records handled by runs, by direction, entity and outcome (read, created, adopted, updated, deleted, skipped, denied, failed, conflicts, guarded, divergent); reconciliations count drift and repaired."}, []string{"direction", "entity", "outcome"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_runs_total",
-			Help: "Finished runs by task and outcome."}, []string{"task", "outcome"}),
+			Help: "Finished runs by task, trigger (schedule, manual, webhook, retry) and outcome."}, []string{"task", "trigger", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_run_duration_seconds",
 			Help: "Duration of finished runs.", Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)}, []string{"task"}),
 		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_enqueue_skipped_total",
@@ -74,7 +74,7 @@ func (m *Metrics) Handler() http.Handler {
 
 // RunFinished counts a run and its records.
 func (m *Metrics) RunFinished(rec queue.RunRecord) {
-	m.runs.WithLabelValues(rec.Task, rec.Outcome).Inc()
+	m.runs.WithLabelValues(rec.Task, rec.Trigger, rec.Outcome).Inc()
 	m.duration.WithLabelValues(rec.Task).Observe(rec.Duration().Seconds())
 	for _, e := range rec.Entities {
 		for outcome, n := range e.Counts {

@@ -22,10 +22,10 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	m := ts.api.cfg.Metrics
 	m.WatchQueue(ts.cfg.Redis, ts.cfg.Keys, ts.cfg.Queue)
 	ts.apply(t, "erp-partner")
-	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Outcome: queue.RunPartial,
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial,
 		Started: time.Unix(0, 0), Finished: time.Unix(3, 0),
 		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2, "guarded": 3, "divergent": 4, "adopted": 6}}}})
-	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskReconcile, Outcome: queue.RunPartial, Drift: 4, Repaired: 1,
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskReconcile, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial, Drift: 4, Repaired: 1,
 		Started: time.Unix(0, 0), Finished: time.Unix(1, 0),
 		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "unit", Counts: map[string]int64{"drift": 4, "repaired": 1, "updated": 1}}}})
 	m.EnqueueSkipped(queue.TaskRun, "erp-partner")
@@ -49,8 +49,8 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		`specsync_records_total{direction="push",entity="tenant",outcome="guarded"} 3`,
 		`specsync_records_total{direction="push",entity="tenant",outcome="divergent"} 4`,
 		`specsync_records_total{direction="push",entity="tenant",outcome="adopted"} 6`,
-		`specsync_runs_total{outcome="partial",task="sync:run"} 1`,
-		`specsync_runs_total{outcome="partial",task="sync:reconcile"} 1`,
+		`specsync_runs_total{outcome="partial",task="sync:run",trigger="schedule"} 1`,
+		`specsync_runs_total{outcome="partial",task="sync:reconcile",trigger="schedule"} 1`,
 		`specsync_records_total{direction="push",entity="unit",outcome="drift"} 4`,
 		`specsync_records_total{direction="push",entity="unit",outcome="repaired"} 1`,
 		`specsync_run_duration_seconds_sum{task="sync:run"} 3`,

@@ -17,9 +17,10 @@ import (
 	"github.com/specsync/specsync/internal/keys"
 )
 
-// DefaultDedupeWindow is how long repeated webhook events for one record
-// enqueue one sync when Config.DedupeWindow is zero.
-const DefaultDedupeWindow = time.Minute
+// DefaultDedupeWindow is how long a webhook event is remembered, so that
+// its repeated deliveries run one sync, when neither the instance's
+// dedupeWindow option nor Config.DedupeWindow says otherwise.
+const DefaultDedupeWindow = instance.DefaultDedupeWindow
 
 // Config holds what the HTTP side needs. Redis is required, and
 // AdminToken unless Insecure; every other zero field means the default it
@@ -42,7 +43,8 @@ type Config struct {
 	// Webhooks builds an instance's webhook checker. Nil means
 	// SpecWebhooks, which builds it from the instance's specs.
 	Webhooks WebhookLoader
-	// DedupeWindow is as described by DefaultDedupeWindow.
+	// DedupeWindow is the dedupe window of instances whose options set
+	// none. Zero means DefaultDedupeWindow.
 	DedupeWindow time.Duration
 	// Monitor connects the queue monitor mounted at /monitoring. Nil
 	// mounts none.
@@ -68,6 +70,7 @@ type Server struct {
 	store   *instance.InstanceStore
 	history *queue.History
 	tokens  *queue.WebhookTokens
+	seen    *queue.SeenEvents
 	client  *asynq.Client
 	api     *apiValidator
 	mux     *http.ServeMux
@@ -88,7 +91,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: instance.NewInstanceStore(cfg.Redis, cfg.Keys),
 		history: queue.NewHistory(cfg.Redis, cfg.Keys, queue.HistoryConfig{}),
-		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
+		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), seen: queue.NewSeenEvents(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
 		api: api, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil

@@ -217,16 +217,24 @@ func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
 			t.Errorf("%s: %d, want %d", name, got, c.want)
 		}
 	}
-	for range 2 {
-		if got := post(shown.WebhookPath, hmacHex("hook-secret", event), event); got != http.StatusAccepted {
-			t.Fatalf("delivery: %d", got)
-		}
+	if got := post(shown.WebhookPath, hmacHex("hook-secret", event), event); got != http.StatusAccepted {
+		t.Fatalf("delivery: %d", got)
+	}
+	req, _ := http.NewRequest("POST", ts.URL+shown.WebhookPath, strings.NewReader(event))
+	req.Header.Set("X-Signature", hmacHex("hook-secret", event))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get(DuplicateHeader) != "true" {
+		t.Errorf("second delivery of one event: %d, %s %q; want 200 acknowledged as a duplicate", resp.StatusCode, DuplicateHeader, resp.Header.Get(DuplicateHeader))
 	}
 	runner := recordRunner{got: make(chan queue.RecordPayload, 4)}
 	srv := ts.worker(t, runner)
 	defer srv.Shutdown()
 	got := <-runner.got
-	want := queue.RecordPayload{Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED"}
+	want := queue.RecordPayload{Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED", Delivery: got.Delivery}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("synced record (-want +got):\n%s", diff)
 	}

@@ -84,4 +84,6 @@ const (
 	// cannot clear when it becomes empty: its clear policy is omit, or its
 	// schema admits neither null nor an empty value (a warning).
 	CodeUnclearedField = "uncleared-field"
+	// CodeInvalidPath: a dotted path into a payload has an empty segment.
+	CodeInvalidPath = "invalid-path"
 )

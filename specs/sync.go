@@ -242,6 +242,11 @@ type Webhooks struct {
 	// Event is the path of the event type in the payload ("operation").
 	// Required.
 	Event string `json:"event" doc:"Dotted path of the event type in the payload." example:"operation"`
+	// ID is the path of the event's id in the payload, when the sender
+	// gives one: a delivery whose id was seen within the dedupe window is
+	// a repeat. Empty means a delivery is a repeat when its event, record
+	// and payload are the same.
+	ID string `json:"id,omitempty" doc:"Dotted path of the event's id in the payload; a delivery with an id seen within the instance's dedupeWindow is acknowledged and not run again. Without it, a delivery is a repeat when its event, record and payload are the same." example:"eventId"`
 	// Signature, when set, is verified on every delivery.
 	Signature *Signature `json:"signature,omitempty" doc:"HMAC signature check of deliveries."`
 	// Events maps event types to the single-record sync they trigger.

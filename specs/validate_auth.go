@@ -3,6 +3,7 @@ package specs
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -59,6 +60,12 @@ func (c *specCheck) checkWebhooks() {
 	w := c.spec.Sync.Webhooks
 	if w == nil {
 		return
+	}
+	for _, path := range []struct{ key, value string }{{"event", w.Event}, {"id", w.ID}} {
+		if path.value != "" && slices.Contains(strings.Split(path.value, "."), "") {
+			c.r.errorHint(CodeInvalidPath, jsonptr.Join("/x-sync/webhooks", path.key), "write the names of the fields from the payload's top down, joined by dots, such as \"data.id\"",
+				"path %q has an empty segment", path.value)
+		}
 	}
 	names := slices.Collect(maps.Keys(c.spec.Sync.Entities))
 	for _, event := range slices.Sorted(maps.Keys(w.Events)) {

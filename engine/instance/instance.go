@@ -155,6 +155,18 @@ type Options struct {
 	// ReconcileRepair makes the scheduled reconciliation write the home's
 	// values back. False only reports.
 	ReconcileRepair bool `json:"reconcileRepair,omitempty" default:"false" doc:"Whether the scheduled reconcile repairs the drift it finds (as reconcile --repair), within the instance's permissions and delete guard."`
+	// DedupeWindow is how long a webhook event is remembered: a repeated
+	// delivery within it is acknowledged and not run again. Zero means
+	// the server's default (DefaultDedupeWindow unless configured).
+	DedupeWindow specs.Duration `json:"dedupeWindow,omitempty" default:"1m" doc:"How long a webhook event is remembered after its first delivery (a Go duration). A delivery of the same event within it, even after the first one's sync ran, is acknowledged with status duplicate and not run again. An event is the same when the spec's webhooks.id gives the same id, or else when its type, record and payload are the same."`
+}
+
+// DefaultDedupeWindow is the default of Options.DedupeWindow.
+const DefaultDedupeWindow = time.Minute
+
+// Dedupe returns DedupeWindow, or def when it is not set.
+func (o Options) Dedupe(def time.Duration) time.Duration {
+	return orDefault(o.DedupeWindow.Std(), def)
 }
 
 // DeleteShare returns DeleteGuard, or its default.

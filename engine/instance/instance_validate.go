@@ -224,6 +224,7 @@ func (v *checker) options(o Options) {
 		v.cron(o.ReconcileCron, "/options/reconcileCron")
 	}
 	v.nonNegative(o.AuditMaxAge, "/options/auditMaxAge")
+	v.nonNegative(o.DedupeWindow, "/options/dedupeWindow")
 }
 
 // nonNegative reports a negative duration (possible only in instances

@@ -30,14 +30,18 @@ const DefaultHistoryLen = 100
 
 // RunRecord is what the queue remembers of one run.
 type RunRecord struct {
-	ID           string    `json:"id"`
-	Instance     string    `json:"instance"`
-	Organisation string    `json:"organisation,omitempty"`
-	Task         string    `json:"task"`
-	Trigger      string    `json:"trigger,omitempty"`
-	Started      time.Time `json:"started"`
-	Finished     time.Time `json:"finished,omitzero"`
-	Outcome      string    `json:"outcome"`
+	ID           string `json:"id"`
+	Instance     string `json:"instance"`
+	Organisation string `json:"organisation,omitempty"`
+	Task         string `json:"task"`
+	Trigger      string `json:"trigger,omitempty"`
+	// Event and EventID name the webhook event of a record sync (trigger
+	// webhook): its type and, when the sender gives one, its id.
+	Event    string    `json:"event,omitempty"`
+	EventID  string    `json:"eventId,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Outcome  string    `json:"outcome"`
 	// Entities counts records per direction and entity.
 	Entities []EntityCounts `json:"entities,omitempty"`
 	// Failed is how many records failed in this run.

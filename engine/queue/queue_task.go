@@ -82,6 +82,12 @@ type RecordPayload struct {
 	Action string `json:"action"`
 	// Event is the event type that triggered the sync.
 	Event string `json:"event,omitempty"`
+	// EventID is the event's id, when the sender gives one.
+	EventID string `json:"eventId,omitempty"`
+	// Delivery is the digest of the delivery (Delivery.Digest): the
+	// records of one delivery are one task each, of different deliveries
+	// different tasks.
+	Delivery string `json:"delivery,omitempty"`
 }
 
 // RunTaskID is the task id of every run of instance: asynq refuses a
@@ -95,12 +101,14 @@ func RetryTaskID(instance string) string { return "retry:" + instance }
 func ReconcileTaskID(instance string) string { return "reconcile:" + instance }
 
 // RecordTaskID is the task id of a single-record sync: one per instance,
-// direction, entity, key and action within each window, so repeated
-// events for one record inside the window enqueue one task, while a
-// delete that follows a change is not taken for a repeat.
+// direction, entity, key, action and delivery within each window, so a
+// task enqueued twice inside the window is one task, while a delete that
+// follows a change, or another event for the record, is not taken for a
+// repeat. (A repeated delivery is recognised before it is enqueued, by
+// SeenEvents, for the whole window.)
 func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
 	slot := at.Truncate(window).Unix()
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%s\x00%s\x00%d", p.Instance, p.Direction, p.Entity, p.Key, p.Action, slot))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d", p.Instance, p.Direction, p.Entity, p.Key, p.Action, p.Delivery, slot))
 	return "record:" + p.Instance + ":" + hex.EncodeToString(sum[:12])
 }
 

@@ -190,6 +190,9 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 	shape(&job)
 	rec := RunRecord{ID: job.RunID, Instance: id, Organisation: inst.Organisation, Task: task,
 		Trigger: job.Trigger, Started: w.cfg.Clock.Now(), Outcome: RunActive}
+	if job.Record != nil {
+		rec.Event, rec.EventID = job.Record.Event, job.Record.EventID
+	}
 	if err := w.cfg.History.Start(ctx, rec); err != nil {
 		return err
 	}

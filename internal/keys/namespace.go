@@ -166,6 +166,13 @@ func (n Namespace) WebhookToken(instance string) string {
 	return n.Prefix() + "webhook:{" + instance + "}:token"
 }
 
+// WebhookSeen is the key that marks one webhook event of an instance as
+// received, for the dedupe window; digest names the event (a hash of its
+// id, or of its content when the sender gives no id).
+func (n Namespace) WebhookSeen(instance, digest string) string {
+	return n.scoped(instance, "webhook", "seen", digest)
+}
+
 // InstancePattern is a SCAN pattern matching every key of one instance
 // (not its registry entry). Glob characters in the id are escaped.
 func (n Namespace) InstancePattern(instance string) string {
