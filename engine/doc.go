@@ -47,7 +47,8 @@
 //     scheduler, the run history and webhook deliveries turned into tasks.
 //     It sits above engine and imports it.
 //   - engine/bench measures the engine as users run it, for `specsync
-//     bench`, through the exported API of engine and engine/instance; it
+//     bench`, through the exported API of engine and engine/instance (and
+//     engine/queue's webhook deliveries, for the convergence soak); it
 //     also imports connectors and its mock (the stand-ins), specs,
 //     transforms and internal packages.
 //

@@ -28,7 +28,7 @@ const module = "github.com/specsync/specsync"
 //	engine/store                        engine/instance (its types), internal
 //	engine                              engine/instance, engine/store, connectors, specs, transforms, internal
 //	engine/queue                        engine and what engine may import
-//	engine/bench                        engine, engine/instance, connectors/..., specs, transforms, internal
+//	engine/bench                        engine, engine/instance, engine/queue, connectors/..., specs, transforms, internal
 //	server/notify, server               engine/..., connectors, internal; never specs
 //	examples/...                        engine/instance, connectors, specs, transforms, internal
 //	cmd/specsync                        anything
@@ -51,7 +51,7 @@ var allowedImports = map[string][]string{
 	"engine/store":             {"engine/instance", "internal/..."},
 	"engine":                   {"engine/instance", "engine/store", "connectors", "specs", "transforms", "internal/..."},
 	"engine/queue":             {"engine", "engine/instance", "engine/store", "connectors", "specs", "transforms", "internal/..."},
-	"engine/bench":             {"engine", "engine/instance", "connectors/...", "specs", "transforms", "internal/..."},
+	"engine/bench":             {"engine", "engine/instance", "engine/queue", "connectors/...", "specs", "transforms", "internal/..."},
 	"server/notify":            {"engine/instance", "engine/store", "engine/queue", "connectors", "internal/..."},
 	"server":                   {"server/notify", "engine", "engine/instance", "engine/store", "engine/queue", "connectors", "internal/..."},
 	"examples":                 {"engine/instance", "connectors/...", "specs", "transforms", "internal/..."},

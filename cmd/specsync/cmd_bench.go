@@ -23,6 +23,8 @@ type benchFlags struct {
 	redisURL, scenario, output string
 	records, memoryRecords     int
 	pairs                      int
+	rounds                     int
+	seed                       uint64
 }
 
 func newBenchCmd() *cobra.Command {
@@ -41,6 +43,16 @@ partner, and prints a table:
   map     records/s of the EverReal tenant write mapping on one goroutine
   memory  the process's peak resident size (VmHWM) during one large push
 
+--scenario converge is not a measurement but the convergence soak, and
+is not part of "all": rounds of random changes at the home (creates,
+updates, included records, emptied fields, deletes) and at the partner
+(hand edits, deletes, additions), webhook deliveries (some repeated)
+and partner faults (5xx, 429, connection resets); after each round's
+sync and repairing reconcile the partner must hold exactly the home's
+data, field by field. It prints a line per round and exits 1 when a
+round did not converge. --records sets the persons the home starts with
+(default 200); --rounds and --seed repeat a soak.
+
 CPU time counts this process, the stand-ins included, and the Redis
 server. The engine and its baseline run in interleaved pairs; the table
 holds the medians. State lives in Redis: $REDIS_URL (or --redis) when set, under a
@@ -55,7 +67,9 @@ Redis, whose memory then counts in the peak.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
-	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map or memory")
+	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map, memory, or converge (the convergence soak)")
+	fs.IntVar(&f.rounds, "rounds", bench.DefaultConvergeRounds, "rounds of the convergence soak")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the convergence soak's first round")
 	fs.IntVar(&f.records, "records", bench.DefaultRecords, "home records of push, rerun and map")
 	fs.IntVar(&f.memoryRecords, "memory-records", bench.DefaultMemoryRecords, "home records of the memory run")
 	fs.IntVar(&f.pairs, "pairs", bench.DefaultPairs, "paired runs of the engine and its baseline; the table shows medians")
@@ -75,6 +89,9 @@ func runBench(ctx context.Context, out, errOut io.Writer, f benchFlags) error {
 		return err
 	}
 	defer closeRedis()
+	if f.scenario == "converge" {
+		return runConverge(ctx, out, rdb, ns, f)
+	}
 	opts.Redis, opts.Keys, opts.Progress = rdb, ns, errOut
 	rep, err := bench.Run(ctx, opts)
 	if err != nil {
@@ -86,6 +103,29 @@ func runBench(ctx context.Context, out, errOut io.Writer, f benchFlags) error {
 		return enc.Encode(rep)
 	}
 	return rep.Table(out)
+}
+
+// runConverge runs the convergence soak and prints a line per round; a
+// round that did not converge makes it fail.
+func runConverge(ctx context.Context, out io.Writer, rdb redis.UniversalClient, ns keys.Namespace, f benchFlags) error {
+	persons := bench.DefaultConvergePersons
+	if f.records != bench.DefaultRecords {
+		persons = f.records
+	}
+	rep, err := bench.Converge(ctx, bench.ConvergeOptions{Redis: rdb, Keys: ns, Rounds: f.rounds, Persons: persons, Seed: f.seed, Progress: out})
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if !rep.Converged() {
+		for _, rd := range rep.Rounds {
+			for _, m := range rd.Mismatches {
+				fmt.Fprintf(out, "round %d: %s\n", rd.Round, m)
+			}
+		}
+		return &exitError{code: 1, err: fmt.Errorf("the partner did not converge in every round (seed %d)", f.seed)}
+	}
+	fmt.Fprintf(out, "converged: %d rounds, %d persons, seed %d\n", len(rep.Rounds), persons, f.seed)
+	return nil
 }
 
 // options turns the flags into bench options.
@@ -100,6 +140,10 @@ func (f benchFlags) options() (bench.Options, error) {
 	switch {
 	case slices.Contains(bench.Scenarios, f.scenario):
 		opts.Scenarios = []string{f.scenario}
+	case f.scenario == "converge":
+		if f.rounds <= 0 {
+			return bench.Options{}, fmt.Errorf("--rounds must be at least 1")
+		}
 	case f.scenario != "all":
 		return bench.Options{}, fmt.Errorf("--scenario must be all or one of %s, not %q", strings.Join(bench.Scenarios, ", "), f.scenario)
 	}

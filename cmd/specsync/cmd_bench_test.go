@@ -48,3 +48,20 @@ func TestBenchPrintsEveryRow(t *testing.T) {
 		t.Errorf("%d rows, want %d:\n%s", len(rows), len(want), out)
 	}
 }
+
+// TestBenchConverge runs a short convergence soak through the command:
+// a line per round and the verdict; a soak of no rounds is refused.
+func TestBenchConverge(t *testing.T) {
+	code, out, errOut := runCLI(t, "bench", "--scenario", "converge", "--rounds", "2", "--records", "12", "--seed", "7")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	for _, want := range []string{"round 1: ", "round 2: ", "converged: 2 rounds, 12 persons, seed 7"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "bench", "--scenario", "converge", "--rounds", "0"); code != 2 {
+		t.Errorf("--rounds 0: exit %d, want 2", code)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/specsync/specsync/connectors/mock"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
@@ -68,8 +69,12 @@ type ConvergeRound struct {
 	Sync *engine.Summary
 	// Faults counts the partner's injected faults in the round.
 	Faults mock.FaultStats
+	// Drift is the reconciliation that repaired the round's drift.
+	Drift *engine.Reconciliation
 	// Mismatches lists every field where the partner differs from the
-	// home after the round; a converged round has none.
+	// home after the round, and every difference a reconciliation after
+	// the repair reports that the comparison does not see (it would report
+	// drift that is not there) or misses; a converged round has none.
 	Mismatches []string
 }
 
@@ -116,7 +121,7 @@ func Converge(ctx context.Context, o ConvergeOptions) (*ConvergeReport, error) {
 		}
 		rep.Rounds = append(rep.Rounds, rd)
 		if o.Progress != nil {
-			fmt.Fprintf(o.Progress, "round %d: %s; %s; mismatches %d\n", i, changesText(rd.Changes), syncText(rd.Sync), len(rd.Mismatches))
+			fmt.Fprintf(o.Progress, "round %d: %s; %s; %s; mismatches %d\n", i, changesText(rd.Changes), syncText(rd.Sync), driftText(rd.Drift), len(rd.Mismatches))
 		}
 	}
 	return rep, nil
@@ -135,6 +140,8 @@ type soak struct {
 	stops   []func()
 	eng     *engine.Engine
 	loaded  *instance.Loaded
+	hook    *queue.Webhook
+	seen    *queue.SeenEvents
 	rng     *rand.Rand
 	// persons and leases are the home's records by key, as the soak last
 	// wrote them.
@@ -235,6 +242,10 @@ func (s *soak) start(ctx context.Context) error {
 		return fmt.Errorf("bench: opening the soak's instance: %w", err)
 	}
 	s.loaded = l
+	if s.hook, err = queue.LoadWebhook(inst, nil, queue.WebhookConfig{}); err != nil {
+		return fmt.Errorf("bench: the soak's webhooks: %w", err)
+	}
+	s.seen = queue.NewSeenEvents(s.o.Redis, s.o.Keys)
 	s.eng, err = engine.New(engine.Config{Redis: s.o.Redis, Keys: s.o.Keys, Clock: s.clock, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
@@ -276,7 +287,7 @@ func (s *soak) round(ctx context.Context, n int) (ConvergeRound, error) {
 	if rd.Sync, err = s.eng.Run(ctx, s.loaded, engine.RunOptions{}); err != nil {
 		return rd, err
 	}
-	if err := s.reconcile(ctx, true); err != nil {
+	if rd.Drift, err = s.eng.Reconcile(ctx, s.loaded, engine.ReconcileOptions{Repair: true}); err != nil {
 		return rd, err
 	}
 	rd.Faults = s.partner.Stats().Faults
@@ -284,6 +295,37 @@ func (s *soak) round(ctx context.Context, n int) (ConvergeRound, error) {
 		return rd, err
 	}
 	rd.Mismatches = s.mismatches()
+	// A reconciliation now must agree with the comparison: no drift when
+	// the partner holds the home's data, drift when it does not.
+	check, err := s.eng.Reconcile(ctx, s.loaded, engine.ReconcileOptions{})
+	if err != nil {
+		return rd, err
+	}
+	left := len(check.Drift) + check.More
+	switch {
+	case left > 0 && len(rd.Mismatches) == 0:
+		for _, d := range check.Drift {
+			rd.Mismatches = append(rd.Mismatches, fmt.Sprintf("reconcile reports %s %s %s (%s) where the partner holds the home's data", d.Kind, d.Entity, d.Key, driftFields(d)))
+		}
+	case left == 0 && len(rd.Mismatches) > 0:
+		rd.Mismatches = append(rd.Mismatches, "reconcile reports no drift while the partner differs from the home")
+	}
+	// The sync leaves to the reconciliation only what it cannot see: the
+	// partner's own changes, home deletes no webhook reported (found by a
+	// complete read) and records that failed. More drift means the sync
+	// missed a home change, as an included record's.
+	budget := int64(rd.Changes["partner edits"] + rd.Changes["partner deletes"] + rd.Changes["partner additions"] +
+		rd.Changes["home deletes"] + rd.Changes["webhook sync failures"])
+	var drift int64
+	for _, e := range rd.Drift.Summary.Entities {
+		drift += e.Drift
+	}
+	for _, e := range rd.Sync.Entities {
+		budget += e.Failed
+	}
+	if drift > budget {
+		rd.Mismatches = append(rd.Mismatches, fmt.Sprintf("the reconciliation found %d drifted records, more than the %d the partner's changes, unreported deletes and failures explain: the sync missed home changes", drift, budget))
+	}
 	return rd, nil
 }
 
@@ -292,7 +334,7 @@ func (s *soak) round(ctx context.Context, n int) (ConvergeRound, error) {
 func (s *soak) setFaults(seed int64) error {
 	o := mock.Options{Now: s.clock.Now}
 	if seed >= 0 && !s.o.NoFaults {
-		o.Seed, o.ErrorRate, o.RateLimit, o.ResetRate = seed, 0.05, 400, 0.02
+		o.Seed, o.ErrorRate, o.RateLimit, o.ResetRate = seed, 0.05, 600, 0.02
 	}
 	return s.partner.SetOptions(o)
 }
@@ -333,7 +375,7 @@ func (s *soak) changeHome(c map[string]int) ([]event, error) {
 		l := s.leases[key]
 		l["rent"] = fmt.Sprintf("%d.%02d", 500+s.rng.IntN(1500), s.rng.IntN(100))
 		if s.rng.IntN(4) == 0 {
-			delete(l, "unit_no") // cleared at the partner
+			l["unit_no"] = nil // emptied at the home, cleared at the partner
 			c["home clears"]++
 		}
 		if err := s.homeWrite(http.MethodPut, "/leases/"+key, l); err != nil {
@@ -349,7 +391,7 @@ func (s *soak) changeHome(c map[string]int) ([]event, error) {
 		p := s.persons[key]
 		p["email"] = fmt.Sprintf("%s.r%d@example.com", key, s.rng.IntN(1_000_000))
 		if s.rng.IntN(3) == 0 {
-			delete(p, "phone")
+			p["phone"] = nil
 			c["home clears"]++
 		}
 		if err := s.homeWrite(http.MethodPut, "/persons/"+key, p); err != nil {
@@ -400,37 +442,62 @@ func (s *soak) changePartner(c map[string]int) error {
 	return nil
 }
 
-// deliver runs the home's webhook events as single-record syncs, some of
-// them twice, as senders deliver at least once.
+// deliver sends the home's webhook events through the instance's
+// webhook handling (the event resolved to the partner's entities through
+// the model, repeats dropped within the dedupe window) and runs the
+// single-record syncs they trigger. Some events are delivered twice, as
+// senders deliver at least once.
 func (s *soak) deliver(ctx context.Context, events []event, c map[string]int) error {
-	for _, ev := range events {
+	window := s.loaded.Instance.Options.Dedupe(instance.DefaultDedupeWindow)
+	for i, ev := range events {
+		typ := ev.entity + ".changed"
+		if ev.deleted {
+			typ = ev.entity + ".deleted"
+		}
+		body, err := json.Marshal(map[string]any{"type": typ, "id": ev.key, "eventId": fmt.Sprintf("%s-%d-%d", soakInstance, s.next, i)})
+		if err != nil {
+			return err
+		}
 		times := 1
 		if s.rng.IntN(4) == 0 {
 			times = 2
-			c["webhook duplicates"]++
 		}
 		for range times {
-			if _, err := s.eng.Run(ctx, s.loaded, s.eventRun(ev)); err != nil {
+			d, err := s.hook.Event(body)
+			if err != nil {
+				return fmt.Errorf("webhook %s: %w", body, err)
+			}
+			first, err := s.seen.First(ctx, soakInstance, d.Digest, s.clock.Now(), window)
+			if err != nil {
 				return err
 			}
+			if !first {
+				c["webhook duplicates dropped"]++
+				continue
+			}
+			c["webhook deliveries"]++
+			for _, rec := range d.Records {
+				opts := engine.RunOptions{Direction: rec.Direction, Entity: rec.Entity, Keys: []string{rec.Key}, KeysDeleted: rec.Action == string(specs.WebhookDelete)}
+				sum, err := s.eng.Run(ctx, s.loaded, opts)
+				if err != nil {
+					return err
+				}
+				for _, e := range sum.Entities {
+					c["webhook sync failures"] += int(e.Failed)
+				}
+			}
 		}
-		c["webhook deliveries"]++
 	}
 	return nil
 }
 
-// eventRun is the single-record run a home event triggers.
-func (s *soak) eventRun(ev event) engine.RunOptions {
-	entity := map[string]string{"person": "contact", "lease": "tenant"}[ev.entity]
-	return engine.RunOptions{Direction: instance.Push, Entity: entity, Keys: []string{ev.key}, KeysDeleted: ev.deleted}
-}
-
-// reconcile compares the partner with the home and, with repair,
-// restores the home's values.
-func (s *soak) reconcile(ctx context.Context, repair bool) error {
-	_ = ctx
-	_ = repair
-	return nil
+// driftFields names the fields of a drifted record.
+func driftFields(d *engine.Drift) string {
+	names := make([]string, len(d.Fields))
+	for i, f := range d.Fields {
+		names[i] = f.Field
+	}
+	return strings.Join(names, ", ")
 }
 
 // newPerson makes a new home person.
@@ -592,6 +659,26 @@ func syncText(sum *engine.Summary) string {
 	fmt.Fprintf(&b, "sync %s", sum.Status())
 	for _, e := range sum.Entities {
 		fmt.Fprintf(&b, " %s c%d u%d d%d f%d", e.Entity, e.Created, e.Updated, e.Deleted, e.Failed)
+	}
+	return b.String()
+}
+
+// driftText renders what a repairing reconciliation found and repaired,
+// with the drift it could not repair.
+func driftText(r *engine.Reconciliation) string {
+	if r == nil {
+		return "no reconcile"
+	}
+	var drift, repaired int64
+	for _, e := range r.Summary.Entities {
+		drift, repaired = drift+e.Drift, repaired+e.Repaired
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "drift %d repaired %d", drift, repaired)
+	for _, d := range r.Drift {
+		if !d.Repaired {
+			fmt.Fprintf(&b, "; left: %s %s %s (%s) %s %s", d.Kind, d.Entity, d.Key, driftFields(d), d.Repair, d.Error)
+		}
 	}
 	return b.String()
 }

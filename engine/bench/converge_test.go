@@ -23,9 +23,9 @@ func (w testWriter) Write(p []byte) (int, error) {
 func TestConvergeSoak(t *testing.T) {
 	t.Parallel()
 	srv := redistest.New(t)
-	persons := 60
+	persons := 40
 	if testing.Short() {
-		persons = 30
+		persons = 20
 	}
 	rep, err := Converge(context.Background(), ConvergeOptions{Redis: srv.Client, Keys: keys.New(srv.Prefix),
 		Persons: persons, Seed: 42, Progress: testWriter{t}})
