@@ -53,12 +53,17 @@ func (rc *reconciler) report(f *flow, home *homeSide, m *matching) (fix, del *re
 	return fix, del, drift
 }
 
-// unexpectedKey is the key under which the state forgets an unexpected
-// record once deleted: the home key the state knows for its id, unless
-// that key belongs to a home record; else "@" and its id.
+// unexpectedKey is the key an unexpected record is deleted by (a delete
+// operation may address it by {{ key }}) and the state forgets it under:
+// the home key the state knows for its id, else the key the partner
+// holds it under, unless that key belongs to a home record (the record
+// is a second copy, addressed by its id alone); else "@" and its id.
 func unexpectedKey(home *homeSide, stateKey string, p *partnerRecord) string {
-	if stateKey != "" && home.recs[stateKey] == nil {
+	switch {
+	case stateKey != "" && home.recs[stateKey] == nil:
 		return stateKey
+	case p.key != "" && home.recs[p.key] == nil:
+		return p.key
 	}
 	return "@" + p.id
 }

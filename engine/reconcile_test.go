@@ -260,3 +260,45 @@ func TestReconcileGuardsDeletesOfUnexpectedRecords(t *testing.T) {
 		t.Errorf("repair with the guard lifted: %+v; want u99 deleted", *e)
 	}
 }
+
+// TestReconcileDeletesAnUnexpectedRecordByItsKey repairs against a
+// partner whose delete addresses records by their key: the unexpected
+// record is deleted under the key it holds, not under its id.
+func TestReconcileDeletesAnUnexpectedRecordByItsKey(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(testdataPath("partner_upsert.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	byKey := doc["paths"].(map[string]any)["/units/by-key/{externalId}"].(map[string]any)
+	byKey["delete"] = map[string]any{"operationId": "deleteUnitByKey",
+		"parameters": []any{map[string]any{"name": "externalId", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},
+		"responses":  map[string]any{"204": map[string]any{"description": "gone"}}}
+	unit := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)
+	unit["delete"] = map[string]any{"operation": "deleteUnitByKey", "params": map[string]any{"externalId": "{{ key }}"}}
+	spec := filepath.Join(t.TempDir(), "partner_bykey.json")
+	if data, err = json.Marshal(doc); err == nil {
+		err = os.WriteFile(spec, data, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessSpec(t, redistest.New(t), spec)
+	delete(h.inst.Permissions, instance.Pull)
+	h.reload()
+	h.seedHome(newHomeData(1, 4))
+	h.run(RunOptions{})
+	seed(t, h.partner, "unit", []map[string]any{{"externalId": "u99", "number": "9.99", "buildingKey": "b1"}})
+	h.writes.take()
+	rec := h.reconcile(ReconcileOptions{Entity: "unit", Repair: true, DeleteOverride: true})
+	if e := rec.Summary.Entity(instance.Push, "unit"); e.Deleted != 1 || e.Repaired != 1 || h.partner.Count("unit") != 4 {
+		t.Errorf("repair: %+v, writes %q, %d partner units; want u99 deleted", *e, h.writes.take(), h.partner.Count("unit"))
+	}
+	if rec := h.reconcile(ReconcileOptions{Entity: "unit"}); len(rec.Drift) != 0 {
+		t.Errorf("after the repair: %q; want no drift", driftLines(rec.Drift))
+	}
+}
