@@ -9,6 +9,7 @@ import (
 
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // report lists the drift of a flow: missing and differing home records
@@ -16,7 +17,7 @@ import (
 // the delete that repairs each (del), and every drift in order.
 func (rc *reconciler) report(f *flow, home *homeSide, m *matching) (fix, del *repairSet, drift []*Drift) {
 	fix, del = &repairSet{f: f}, &repairSet{f: f}
-	paths := writtenPaths(f)
+	paths := rc.listedPaths(f, writtenPaths(f), m)
 	for _, key := range home.order {
 		mp := home.recs[key]
 		p := m.pairs[key]
@@ -51,6 +52,46 @@ func (rc *reconciler) report(f *flow, home *homeSide, m *matching) (fix, del *re
 	}
 	rc.countDrift(f, len(drift))
 	return fix, del, drift
+}
+
+// listedPaths leaves out of the written paths those no listed partner
+// record carries at all: a listing that selects a few fields (a GraphQL
+// query of ids, say) says nothing of the others, and comparing them would
+// report every record as drift that no repair can clear. It warns of
+// them; a compare projection is taken as it is declared.
+func (rc *reconciler) listedPaths(f *flow, paths []string, m *matching) []string {
+	if paths == nil || f.dst.ent.Compare != nil {
+		return paths
+	}
+	views := make([]map[string]any, 0, len(m.pairs)+len(m.unexpected))
+	for _, p := range m.pairs {
+		views = append(views, p.view)
+	}
+	for _, p := range m.unexpected {
+		views = append(views, p.view)
+	}
+	if len(views) == 0 {
+		return paths
+	}
+	var kept, unlisted []string
+	for _, path := range paths {
+		carried := false
+		for _, v := range views {
+			if _, ok := jsonvalue.Lookup(v, path); ok {
+				carried = true
+				break
+			}
+		}
+		if carried {
+			kept = append(kept, path)
+		} else {
+			unlisted = append(unlisted, path)
+		}
+	}
+	if len(unlisted) > 0 {
+		rc.r.tally.sum.warn(f, "the partner's listing of %s carries none of %s, so they are not compared; have the list operation return them, or declare a compare projection", f.dst.name, strings.Join(unlisted, ", "))
+	}
+	return kept
 }
 
 // unexpectedKey is the key an unexpected record is deleted by (a delete
