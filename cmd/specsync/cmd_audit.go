@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 )
@@ -74,12 +77,28 @@ from now (24h).`,
 	return cmd
 }
 
+// auditOutcomes are the outcomes audit entries are written with.
+var auditOutcomes = []store.Outcome{store.OutcomeOK, store.OutcomeFailed, store.OutcomeDenied, store.OutcomeSkipped,
+	engine.OutcomeConflict, store.OutcomeGuarded, engine.OutcomeDivergent, store.OutcomeAdopted, engine.OutcomeDrift, store.OutcomeErased}
+
+// joinOutcomes lists outcomes for a message.
+func joinOutcomes(outs []store.Outcome) string {
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = string(o)
+	}
+	return strings.Join(names, ", ")
+}
+
 // query builds the audit query of the flags.
 func (af auditFlags) query(id string) (store.Query, error) {
 	q := store.Query{Instance: id, Failed: af.failed, Entity: af.entity, Key: af.key,
 		RunID: af.run, Direction: instance.Direction(af.dir), Outcome: store.Outcome(af.outcome), Limit: af.limit}
 	if af.dir != "" && af.dir != string(instance.Push) && af.dir != string(instance.Pull) {
 		return q, fmt.Errorf("--direction must be push or pull, not %q", af.dir)
+	}
+	if af.outcome != "" && !slices.Contains(auditOutcomes, q.Outcome) {
+		return q, fmt.Errorf("--outcome must be one of %s, not %q", joinOutcomes(auditOutcomes), af.outcome)
 	}
 	since, err := parseSince(af.since, time.Now())
 	q.Since = since

@@ -30,7 +30,8 @@ entry, outcome "erased", records the erasure under the pseudonym.
 
 --entity is the partner spec's entity, --key the record's home key (for
 EverReal's tenant: the lease's key). Records of other entities that included
-the record are written again without it by the next run.
+the record are written again without it when they are next mapped (a change
+of theirs, or the next complete read).
 
 The audit log is a stream, whose entries cannot be edited: erase rewrites
 it, keeping every entry's id and order. Redis itself then holds no copy,
@@ -41,7 +42,7 @@ Without --yes, erase only prints what it would remove. Erasing needs the
 instance's delete permission for the entity on push, since it deletes at
 the partner; --override-permission erases without it. Erase the person in
 the home system first: a record still there is written again by the next
-run.
+complete read (sync --full, or the instance's fullReadEvery).
 
 Exit status: 0 erased (or listed), 1 when the partner refused (nothing is
 erased then) or Redis failed, 2 usage errors, an unknown entity, no

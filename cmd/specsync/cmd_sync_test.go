@@ -302,6 +302,7 @@ func TestReconcileExitCodes(t *testing.T) {
 		t.Errorf("reconcile output lacks the differing city:\n%s", out)
 	}
 	expect(0, `"kind":"differs"`, "audit", "drift-test", "--outcome", "drift", "--json")
+	expect(2, "--outcome must be one of", "audit", "drift-test", "--outcome", "drfit")
 	expect(2, "unknown flag", "reconcile", "drift-test", "--repiar")
 	expect(1, "no entity", "reconcile", "drift-test", "--entity", "flat")
 	expect(0, "update (done)", "reconcile", "drift-test", "--repair")
