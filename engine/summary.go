@@ -232,6 +232,17 @@ func anyAdopted(rows []*EntitySummary) bool {
 	return false
 }
 
+// anyDrift reports whether a reconciliation found drift in any row: the
+// table then shows the drift and repaired columns.
+func anyDrift(rows []*EntitySummary) bool {
+	for _, e := range rows {
+		if e.Drift > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // adoptedColumn is cell when the table shows the adopted column.
 func adoptedColumn(shown bool, cell string) string {
 	if shown {
@@ -259,15 +270,17 @@ func (s *Summary) warn(f *flow, format string, args ...any) {
 // column shows when a row adopted records.
 func (s *Summary) Table(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	adopted := anyAdopted(s.Entities)
-	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\t"+adoptedColumn(adopted, "ADOPTED\t")+"UPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\tDIVERGENT\t")
+	adopted, drift := anyAdopted(s.Entities), anyDrift(s.Entities)
+	fmt.Fprintln(tw, "DIRECTION\tENTITY\tREAD\tCREATED\t"+adoptedColumn(adopted, "ADOPTED\t")+"UPDATED\tDELETED\tSKIPPED\tDENIED\tFAILED\tCONFLICTS\tGUARDED\tDIVERGENT\t"+
+		adoptedColumn(drift, "DRIFT\tREPAIRED\t"))
 	for _, e := range s.Entities {
 		name := e.Entity
 		if !e.Full {
 			name += " (incremental)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", e.Direction, name,
-			e.Read, e.Created, adoptedColumn(adopted, fmt.Sprintf("%d\t", e.Adopted)), e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded, e.Divergent)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", e.Direction, name,
+			e.Read, e.Created, adoptedColumn(adopted, fmt.Sprintf("%d\t", e.Adopted)), e.Updated, e.Deleted, e.Skipped, e.Denied, e.Failed, e.Conflicts, e.Guarded, e.Divergent,
+			adoptedColumn(drift, fmt.Sprintf("%d\t%d\t", e.Drift, e.Repaired)))
 	}
 	tw.Flush()
 	for _, warn := range s.Warnings {

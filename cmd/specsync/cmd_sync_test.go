@@ -297,7 +297,7 @@ func TestReconcileExitCodes(t *testing.T) {
 	expect(0, "no drift", "reconcile", "drift-test")
 	putAt(t, partnerURL+"/buildings/by-key/b1", `{"externalId": "b1", "name": "Haus Eins", "city": "Hamburg"}`)
 
-	out := expect(3, "partial", "reconcile", "drift-test", "--entity", "building")
+	out := expect(3, "DRIFT", "reconcile", "drift-test", "--entity", "building")
 	if !strings.Contains(out, `"Berlin"`) || !strings.Contains(out, `"Hamburg"`) || !strings.Contains(out, "differs") {
 		t.Errorf("reconcile output lacks the differing city:\n%s", out)
 	}
