@@ -86,6 +86,11 @@ func (r *run) finishRead(ctx context.Context, f *flow, rd *reading) error {
 		}
 		return nil
 	}
+	if rd.cursor.IsZero() && !rd.full {
+		// Nothing changed since the cursor: it stays where it was, so that
+		// the next run reads incrementally again.
+		rd.cursor = rd.since
+	}
 	cursor := ""
 	if !rd.cursor.IsZero() {
 		cursor = rd.cursor.UTC().Format(time.RFC3339Nano)

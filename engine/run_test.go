@@ -92,6 +92,28 @@ func TestRunIncrementalReadsOnlyChanges(t *testing.T) {
 	}
 }
 
+// TestRunIncrementalReadOfNothingKeepsTheCursor: an incremental run whose
+// listing returns nothing (the records the cursor was taken from are gone)
+// leaves the cursor where it was, so that the run after it reads
+// incrementally again instead of everything.
+func TestRunIncrementalReadOfNothingKeepsTheCursor(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "upsert")
+	data := newHomeData(1, 3)
+	h.seedHome(data)
+	h.run(RunOptions{})
+	for _, u := range data.units {
+		del(t, h.homeURL, "/units/"+u["id"].(string))
+	}
+	for run := 2; run <= 3; run++ {
+		h.clock.Advance(time.Hour)
+		sum := h.run(RunOptions{})
+		if unit := sum.Entity(instance.Push, "unit"); unit.Full || unit.Read != 0 {
+			t.Errorf("run %d after the units went: push unit %+v; want an incremental read of nothing", run, *unit)
+		}
+	}
+}
+
 func TestRunPermissionDenials(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, "create")
