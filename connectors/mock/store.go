@@ -290,7 +290,11 @@ func (c *collection) replaceLocked(p int, patch map[string]any, st stamp) (row, 
 	maps.Copy(doc, patch) // doc is a fresh decode, ours to change
 	delete(doc, detachedField)
 	if c.idPath != "" {
-		setPath(doc, c.idPath, old.id)
+		var id any = old.id
+		if c.intIDs {
+			id = json.Number(old.id) // as the record was created: a number
+		}
+		setPath(doc, c.idPath, id)
 	}
 	r, err := c.encode(doc, st)
 	if err != nil {

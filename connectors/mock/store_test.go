@@ -95,3 +95,27 @@ func TestSeedRefusesNullRecords(t *testing.T) {
 		t.Error("Seed accepted a null record")
 	}
 }
+
+// TestIntegerIDsStayNumbersThroughUpdates: a collection whose server ids
+// are integers gives them as numbers after an upsert or update too, as
+// the spec that declares them integers says.
+func TestIntegerIDsStayNumbersThroughUpdates(t *testing.T) {
+	t.Parallel()
+	c := newCollection("contact", "internalId", "id")
+	c.intIDs = true
+	st := testStamp()
+	if _, err := c.create(map[string]any{"id": "K1", "name": "a"}, st, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.upsert("K1", map[string]any{"name": "b"}, st); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := c.get("K1")
+	if !ok {
+		t.Fatal("get by key found nothing")
+	}
+	doc, _ := decodeObject(got.data)
+	if id, ok := doc["internalId"].(json.Number); !ok || id != "1" {
+		t.Errorf("internalId after the upsert is %#v; want the number 1", doc["internalId"])
+	}
+}
