@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -95,7 +99,43 @@ func Open(inst *instance.Instance, opts specs.LoadOptions) (*instance.Loaded, sp
 		}
 		*s.dst = spec
 	}
+	found = append(found, unsyncedEvents(l)...)
 	return l, found, usable(l, found)
+}
+
+// unsyncedEvents warns of webhook events that name an entity no flow of
+// the instance syncs in the event's direction: their deliveries would be
+// acknowledged and ignored.
+func unsyncedEvents(l *instance.Loaded) specs.Findings {
+	var out specs.Findings
+	for _, s := range []struct {
+		spec     *specs.Spec
+		fromHome bool
+	}{{l.Home, true}, {l.Partner, false}} {
+		if s.spec == nil || s.spec.Sync == nil || s.spec.Sync.Webhooks == nil {
+			continue
+		}
+		events := s.spec.Sync.Webhooks.Events
+		for _, name := range slices.Sorted(maps.Keys(events)) {
+			ev := events[name]
+			if ev == nil {
+				continue
+			}
+			dir := instance.Direction(cmp.Or(ev.Direction, specs.WebhookPull))
+			if len(EventEntities(l.Home, l.Partner, s.fromHome, ev.Entity, dir)) > 0 {
+				continue
+			}
+			f := specs.Finding{Code: specs.CodeUnknownEntity, Severity: specs.SeverityWarning, File: s.spec.Path,
+				Pointer: jsonptr.Join("/x-sync/webhooks/events", name, "entity"),
+				Message: fmt.Sprintf("event %q names entity %q, which no %s flow of this instance syncs: its deliveries are acknowledged and ignored", name, ev.Entity, dir),
+				Hint:    "name an entity whose model entity both specs synchronise, set the event's direction, or remove the event"}
+			if s.spec.Source != nil {
+				f.Line, f.Column = s.spec.Source.Locate(f.Pointer)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // usable refuses a Loaded with a missing document or error findings.

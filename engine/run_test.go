@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
+	"github.com/specsync/specsync/specs"
 )
 
 func TestRunFullPushThenNothingToDo(t *testing.T) {
@@ -376,5 +379,50 @@ func TestRunRefusesStateOfAnUnknownFormat(t *testing.T) {
 	}
 	if w := h.writes.take(); len(w) != 0 {
 		t.Errorf("the runs over the unknown format wrote %v", w)
+	}
+}
+
+// TestOpenWarnsOfWebhookEventsNoFlowSyncs: a home event about buildings
+// flowing home, which the home cannot write, would be ignored at every
+// delivery; Open says so where the event is declared. An event the
+// instance syncs gets no warning.
+func TestOpenWarnsOfWebhookEventsNoFlowSyncs(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(testdataPath("home.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["x-sync"].(map[string]any)["webhooks"] = map[string]any{"event": "type", "events": map[string]any{
+		"unit.changed":     map[string]any{"entity": "unit", "direction": "push", "key": "{{ event.id }}"},
+		"building.changed": map[string]any{"entity": "building", "direction": "pull", "key": "{{ event.id }}"},
+	}}
+	spec := filepath.Join(t.TempDir(), "home.json")
+	if data, err = json.Marshal(doc); err == nil {
+		err = os.WriteFile(spec, data, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, "upsert")
+	h.inst.Home.Spec = spec
+	_, fs, err := Open(h.inst, specs.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, f := range fs {
+		if f.Code == specs.CodeUnknownEntity {
+			warned = append(warned, f.Pointer)
+			if f.Severity != specs.SeverityWarning || f.Line == 0 || !strings.Contains(f.Message, "ignored") {
+				t.Errorf("finding %+v; want a located warning that says deliveries are ignored", f)
+			}
+		}
+	}
+	if want := []string{"/x-sync/webhooks/events/building.changed/entity"}; !slices.Equal(warned, want) {
+		t.Errorf("warnings at %q; want %q", warned, want)
 	}
 }
