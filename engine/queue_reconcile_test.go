@@ -51,9 +51,13 @@ func TestQueueReconcileReportsAndRepairsDrift(t *testing.T) {
 	if rec.Task != queue.TaskReconcile || rec.Outcome != queue.RunPartial || rec.Drift != 1 || rec.Repaired != 0 {
 		t.Errorf("reconcile record: %+v; want partial with one drift", rec)
 	}
+	// The task ends after its record is written: wait for its notification
+	// and for the queue to drain before the next task of the same id.
+	waitFor(t, "the notification", func() bool { return len(notes.told()) > 0 })
 	if told := notes.told(); len(told) != 1 || told[0].ID != rec.ID {
 		t.Errorf("notified %+v; want the reconciliation", told)
 	}
+	waitFor(t, "the queue to drain", e.drained)
 
 	enqueue(t, e, queue.NewReconcileTask, queue.RunPayload{Instance: inst.ID, Trigger: queue.TriggerManual, Repair: true})
 	if rec := runs(3); rec.Outcome != queue.RunOK || rec.Drift != 1 || rec.Repaired != 1 {
