@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -187,7 +189,8 @@ func TestWebhookEventDigest(t *testing.T) {
 func TestSeenEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rdb, ns := newRedis(t)
+	srv := redistest.New(t)
+	rdb, ns := srv.Client, keys.New(srv.Prefix)
 	s := NewSeenEvents(rdb, ns)
 	first := func(digest string) bool {
 		t.Helper()
@@ -207,6 +210,9 @@ func TestSeenEvents(t *testing.T) {
 		t.Errorf("a forgotten event is not first again: %v", err)
 	}
 	time.Sleep(400 * time.Millisecond)
+	if srv.Mini != nil {
+		srv.Mini.FastForward(400 * time.Millisecond) // the in-process Redis expires keys only when told
+	}
 	if !first("d1") {
 		t.Error("an event is not first again after its window")
 	}
