@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -152,20 +150,9 @@ func TestReconcileFindsAndRepairsHandEdits(t *testing.T) {
 // of the number is drift, one of the area is not compared.
 func TestReconcileComparesTheDeclaredProjection(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile(testdataPath("partner_upsert.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	unit := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)
-	unit["compare"] = map[string]any{"externalId": "{{ unit.externalId }}", "number": "{{ unit.number|upper }}"}
-	spec := filepath.Join(t.TempDir(), "partner_compare.json")
-	if data, err = json.Marshal(doc); err != nil || os.WriteFile(spec, data, 0o600) != nil {
-		t.Fatal(err)
-	}
+	spec := editedSpec(t, "partner_upsert.json", func(doc map[string]any) {
+		specEntity(doc, "unit")["compare"] = map[string]any{"externalId": "{{ unit.externalId }}", "number": "{{ unit.number|upper }}"}
+	})
 	h := newHarnessSpec(t, redistest.New(t), spec)
 	delete(h.inst.Permissions, instance.Pull)
 	h.reload()
@@ -266,27 +253,13 @@ func TestReconcileGuardsDeletesOfUnexpectedRecords(t *testing.T) {
 // record is deleted under the key it holds, not under its id.
 func TestReconcileDeletesAnUnexpectedRecordByItsKey(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile(testdataPath("partner_upsert.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	byKey := doc["paths"].(map[string]any)["/units/by-key/{externalId}"].(map[string]any)
-	byKey["delete"] = map[string]any{"operationId": "deleteUnitByKey",
-		"parameters": []any{map[string]any{"name": "externalId", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},
-		"responses":  map[string]any{"204": map[string]any{"description": "gone"}}}
-	unit := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any)
-	unit["delete"] = map[string]any{"operation": "deleteUnitByKey", "params": map[string]any{"externalId": "{{ key }}"}}
-	spec := filepath.Join(t.TempDir(), "partner_bykey.json")
-	if data, err = json.Marshal(doc); err == nil {
-		err = os.WriteFile(spec, data, 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := editedSpec(t, "partner_upsert.json", func(doc map[string]any) {
+		byKey := doc["paths"].(map[string]any)["/units/by-key/{externalId}"].(map[string]any)
+		byKey["delete"] = map[string]any{"operationId": "deleteUnitByKey",
+			"parameters": []any{map[string]any{"name": "externalId", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},
+			"responses":  map[string]any{"204": map[string]any{"description": "gone"}}}
+		specEntity(doc, "unit")["delete"] = map[string]any{"operation": "deleteUnitByKey", "params": map[string]any{"externalId": "{{ key }}"}}
+	})
 	h := newHarnessSpec(t, redistest.New(t), spec)
 	delete(h.inst.Permissions, instance.Pull)
 	h.reload()

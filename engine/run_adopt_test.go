@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,24 +18,7 @@ import (
 // written to a temporary file.
 func adoptSpec(t *testing.T, edit func(unit map[string]any)) string {
 	t.Helper()
-	data, err := os.ReadFile(testdataPath("partner_create.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	edit(doc["x-sync"].(map[string]any)["entities"].(map[string]any)["unit"].(map[string]any))
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "partner_adopt.json")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return editedSpec(t, "partner_create.json", func(doc map[string]any) { edit(specEntity(doc, "unit")) })
 }
 
 // withMatch declares the unit's match step and pages its list by two.

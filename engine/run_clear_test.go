@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -36,26 +33,7 @@ func patchSpecs(t *testing.T, unitFields map[string]any) (home, partner string) 
 func editedSpecs(t *testing.T, partnerName string, change func(doc map[string]any)) (home, partner string) {
 	t.Helper()
 	dir := t.TempDir()
-	edit := func(name string, change func(doc map[string]any)) string {
-		data, err := os.ReadFile(testdataPath(name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc map[string]any
-		if err := json.Unmarshal(data, &doc); err != nil {
-			t.Fatal(err)
-		}
-		change(doc)
-		data, err = json.Marshal(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := filepath.Join(dir, name)
-		if err := os.WriteFile(out, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	edit := func(name string, change func(doc map[string]any)) string { return editedSpecIn(t, dir, name, change) }
 	nullableArea := func(doc map[string]any) {
 		unit := doc["components"].(map[string]any)["schemas"].(map[string]any)["Unit"].(map[string]any)
 		unit["properties"].(map[string]any)["area"].(map[string]any)["nullable"] = true

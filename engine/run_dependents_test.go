@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,34 +20,19 @@ import (
 // persons are only included.
 func tenantEmailSpec(t *testing.T, contacts bool) string {
 	t.Helper()
-	data, err := os.ReadFile(testdataPath("partner_upsert.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	tenantSchema := doc["components"].(map[string]any)["schemas"].(map[string]any)["Tenant"].(map[string]any)
-	tenantSchema["properties"].(map[string]any)["email"] = map[string]any{"type": "string"}
-	entities := doc["x-sync"].(map[string]any)["entities"].(map[string]any)
-	write := entities["tenant"].(map[string]any)["write"].(map[string]any)
-	write["email"] = "{{ person.email }}"
-	if contacts {
-		delete(entities["contact"].(map[string]any), "sourceOfTruth")
-	} else {
-		delete(entities, "contact")
-		write["contactId"] = "{{ person.id }}"
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "partner.json")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return editedSpec(t, "partner_upsert.json", func(doc map[string]any) {
+		tenantSchema := doc["components"].(map[string]any)["schemas"].(map[string]any)["Tenant"].(map[string]any)
+		tenantSchema["properties"].(map[string]any)["email"] = map[string]any{"type": "string"}
+		entities := doc["x-sync"].(map[string]any)["entities"].(map[string]any)
+		write := entities["tenant"].(map[string]any)["write"].(map[string]any)
+		write["email"] = "{{ person.email }}"
+		if contacts {
+			delete(entities["contact"].(map[string]any), "sourceOfTruth")
+		} else {
+			delete(entities, "contact")
+			write["contactId"] = "{{ person.id }}"
+		}
+	})
 }
 
 // tenantEmails is the e-mail of each tenant the partner holds, by lease.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -406,3 +407,37 @@ func del(t testing.TB, base, path string) {
 
 // mockOptions are the options of a mock system.
 type mockOptions = mock.Options
+
+// editedSpec writes a copy of the run test document name, changed by
+// edit, to a temporary file and returns its path.
+func editedSpec(t testing.TB, name string, edit func(doc map[string]any)) string {
+	t.Helper()
+	return editedSpecIn(t, t.TempDir(), name, edit)
+}
+
+// editedSpecIn is editedSpec writing into dir.
+func editedSpecIn(t testing.TB, dir, name string, edit func(doc map[string]any)) string {
+	t.Helper()
+	data, err := os.ReadFile(testdataPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	if data, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// specEntity is the x-sync entity called name of a decoded spec.
+func specEntity(doc map[string]any, name string) map[string]any {
+	return doc["x-sync"].(map[string]any)["entities"].(map[string]any)[name].(map[string]any)
+}

@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,27 +17,12 @@ import (
 // as a PATCH does), changed further by edit, and returns its path.
 func patchSpec(t *testing.T, name, schema string, edit func(doc map[string]any)) string {
 	t.Helper()
-	data, err := os.ReadFile(testdataPath(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	delete(doc["components"].(map[string]any)["schemas"].(map[string]any)[schema].(map[string]any), "required")
-	if edit != nil {
-		edit(doc)
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return editedSpec(t, name, func(doc map[string]any) {
+		delete(doc["components"].(map[string]any)["schemas"].(map[string]any)[schema].(map[string]any), "required")
+		if edit != nil {
+			edit(doc)
+		}
+	})
 }
 
 // ownershipHarness is an instance whose partner contacts are owned by

@@ -9,8 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -388,25 +386,12 @@ func TestRunRefusesStateOfAnUnknownFormat(t *testing.T) {
 // instance syncs gets no warning.
 func TestOpenWarnsOfWebhookEventsNoFlowSyncs(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile(testdataPath("home.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["x-sync"].(map[string]any)["webhooks"] = map[string]any{"event": "type", "events": map[string]any{
-		"unit.changed":     map[string]any{"entity": "unit", "direction": "push", "key": "{{ event.id }}"},
-		"building.changed": map[string]any{"entity": "building", "direction": "pull", "key": "{{ event.id }}"},
-	}}
-	spec := filepath.Join(t.TempDir(), "home.json")
-	if data, err = json.Marshal(doc); err == nil {
-		err = os.WriteFile(spec, data, 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := editedSpec(t, "home.json", func(doc map[string]any) {
+		doc["x-sync"].(map[string]any)["webhooks"] = map[string]any{"event": "type", "events": map[string]any{
+			"unit.changed":     map[string]any{"entity": "unit", "direction": "push", "key": "{{ event.id }}"},
+			"building.changed": map[string]any{"entity": "building", "direction": "pull", "key": "{{ event.id }}"},
+		}}
+	})
 	h := newHarness(t, "upsert")
 	h.inst.Home.Spec = spec
 	_, fs, err := Open(h.inst, specs.LoadOptions{})

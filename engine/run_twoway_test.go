@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -136,27 +133,12 @@ func TestRunPartnerBornRecordComesHomeOnce(t *testing.T) {
 // partner id.
 func keylessPartnerSpec(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(testdataPath("partner_create.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	contact := doc["x-sync"].(map[string]any)["entities"].(map[string]any)["contact"].(map[string]any)
-	delete(contact, "lookup")
-	delete(contact["write"].(map[string]any), "externalId")
-	delete(contact["read"].(map[string]any), "id")
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "partner_keyless.json")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return editedSpec(t, "partner_create.json", func(doc map[string]any) {
+		contact := specEntity(doc, "contact")
+		delete(contact, "lookup")
+		delete(contact["write"].(map[string]any), "externalId")
+		delete(contact["read"].(map[string]any), "id")
+	})
 }
 
 // TestRunPushedRecordsOfAKeylessPartnerStayOne: a contact pushed to a
