@@ -68,16 +68,8 @@ func TestInstancesPlanSyncAndAudit(t *testing.T) {
 	}
 	data, _ := json.Marshal(inst)
 	file := writeFile(t, "cli-test.json", string(data))
-	st := stateArgs(r)
 
-	expect := func(want int, contains string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, append(args, st...)...)
-		if code != want || !strings.Contains(out+errOut, contains) {
-			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
-		}
-		return out
-	}
+	expect := cliExpect(t, r)
 	expect(0, "cli-test created", "instances", "apply", file)
 	expect(0, "cli-test  acme", "instances", "list")
 	expect(0, "push building: create, update", "instances", "show", "cli-test")
@@ -124,24 +116,9 @@ func TestSyncGuardedDeletesExitPartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	grants := []string{"create", "update", "delete"}
-	inst := map[string]any{
-		"id": "guard-test", "organisation": "acme", "enabled": true,
-		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
-		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
-		"model":       runDoc(t, "model.json"),
-		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
-	}
-	data, _ := json.Marshal(inst)
-	st := stateArgs(r)
-	expect := func(want int, contains string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, append(args, st...)...)
-		if code != want || !strings.Contains(out+errOut, contains) {
-			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
-		}
-		return out
-	}
-	expect(0, "guard-test created", "instances", "apply", writeFile(t, "guard-test.json", string(data)))
+	file := instanceFile(t, "guard-test", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": grants, "unit": grants})
+	expect := cliExpect(t, r)
+	expect(0, "guard-test created", "instances", "apply", file)
 	expect(0, "clean", "sync", "guard-test", "--push")
 	for _, id := range []string{"u1", "u2", "u3"} {
 		deleteAt(t, homeURL+"/units/"+id)
@@ -169,24 +146,9 @@ func TestSyncDivergentExitPartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	grants := []string{"create", "update", "delete"}
-	inst := map[string]any{
-		"id": "divergent-test", "organisation": "acme", "enabled": true,
-		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
-		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
-		"model":       runDoc(t, "model.json"),
-		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
-	}
-	data, _ := json.Marshal(inst)
-	st := stateArgs(r)
-	expect := func(want int, contains string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, append(args, st...)...)
-		if code != want || !strings.Contains(out+errOut, contains) {
-			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
-		}
-		return out
-	}
-	expect(0, "divergent-test created", "instances", "apply", writeFile(t, "divergent-test.json", string(data)))
+	file := instanceFile(t, "divergent-test", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": grants, "unit": grants})
+	expect := cliExpect(t, r)
+	expect(0, "divergent-test created", "instances", "apply", file)
 	expect(0, "clean", "sync", "divergent-test", "--push")
 	deleteAt(t, homeURL+"/units/u1")
 	if err := home.Seed("unit", []map[string]any{{"id": "u1", "building_id": "b1", "number": "1"}}); err != nil {
@@ -228,24 +190,9 @@ func TestSyncAdoptsAndAuditLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	grants := []string{"create", "update"}
-	inst := map[string]any{
-		"id": "adopt-test", "organisation": "acme", "enabled": true,
-		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
-		"partner":     map[string]any{"spec": runDoc(t, "partner_create.json"), "baseUrl": partnerURL},
-		"model":       runDoc(t, "model.json"),
-		"permissions": map[string]any{"push": map[string]any{"building": grants, "unit": grants}},
-	}
-	data, _ := json.Marshal(inst)
-	st := stateArgs(r)
-	expect := func(want int, contains string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, append(args, st...)...)
-		if code != want || !strings.Contains(out+errOut, contains) {
-			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
-		}
-		return out
-	}
-	expect(0, "adopt-test created", "instances", "apply", writeFile(t, "adopt-test.json", string(data)))
+	file := instanceFile(t, "adopt-test", homeURL, "partner_create.json", partnerURL, map[string][]string{"building": grants, "unit": grants})
+	expect := cliExpect(t, r)
+	expect(0, "adopt-test created", "instances", "apply", file)
 	expect(0, "clean", "sync", "adopt-test", "--push")
 	bid := partner.Records("building")[0]["id"]
 	if err := partner.Seed("unit", []map[string]any{{"externalId": "u1", "buildingId": bid, "buildingKey": "b1", "number": "1"}}); err != nil {
@@ -275,24 +222,9 @@ func TestReconcileExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	grants := []string{"create", "update"}
-	inst := map[string]any{
-		"id": "drift-test", "organisation": "acme", "enabled": true,
-		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
-		"partner":     map[string]any{"spec": runDoc(t, "partner_upsert.json"), "baseUrl": partnerURL},
-		"model":       runDoc(t, "model.json"),
-		"permissions": map[string]any{"push": map[string]any{"building": grants}},
-	}
-	data, _ := json.Marshal(inst)
-	st := stateArgs(r)
-	expect := func(want int, contains string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, append(args, st...)...)
-		if code != want || !strings.Contains(out+errOut, contains) {
-			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
-		}
-		return out
-	}
-	expect(0, "drift-test created", "instances", "apply", writeFile(t, "drift-test.json", string(data)))
+	file := instanceFile(t, "drift-test", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": grants})
+	expect := cliExpect(t, r)
+	expect(0, "drift-test created", "instances", "apply", file)
 	expect(0, "clean", "sync", "drift-test", "--push")
 	expect(0, "no drift", "reconcile", "drift-test")
 	putAt(t, partnerURL+"/buildings/by-key/b1", `{"externalId": "b1", "name": "Haus Eins", "city": "Hamburg"}`)
@@ -328,4 +260,38 @@ func putAt(t *testing.T, url, body string) {
 	if res.StatusCode >= 300 {
 		t.Fatalf("PUT %s: %d", url, res.StatusCode)
 	}
+}
+
+// cliExpect returns a function that runs specsync with the state flags of
+// the test's Redis and fails the test unless it exits want with contains
+// in its output; the function returns the standard output.
+func cliExpect(t *testing.T, r *redistest.Server) func(want int, contains string, args ...string) string {
+	st := stateArgs(r)
+	return func(want int, contains string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, append(args, st...)...)
+		if code != want || !strings.Contains(out+errOut, contains) {
+			t.Fatalf("specsync %s: exit %d (want %d), output lacks %q:\n%s\n%s", strings.Join(args, " "), code, want, contains, out, errOut)
+		}
+		return out
+	}
+}
+
+// instanceFile writes the file of an enabled instance id of organisation
+// acme between the run test documents home.json and partnerDoc, served at
+// homeURL and partnerURL, granting push the actions per entity, and
+// returns its path.
+func instanceFile(t *testing.T, id, homeURL, partnerDoc, partnerURL string, push map[string][]string) string {
+	t.Helper()
+	data, err := json.Marshal(map[string]any{
+		"id": id, "organisation": "acme", "enabled": true,
+		"home":        map[string]any{"spec": runDoc(t, "home.json"), "baseUrl": homeURL},
+		"partner":     map[string]any{"spec": runDoc(t, partnerDoc), "baseUrl": partnerURL},
+		"model":       runDoc(t, "model.json"),
+		"permissions": map[string]any{"push": push},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, id+".json", string(data))
 }
