@@ -52,19 +52,8 @@ func TestQueueGuardedDeletesAndDeleteEvents(t *testing.T) {
 	e := newQueueEnv(t, h)
 	engine.ApplyInstance(t, e.store, inst)
 	notes := &recordingNotifier{}
-	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{}), Store: e.store,
-		History: e.history, Notifier: notes, BusyRetry: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	workers := e.server(t, w, 2)
-	defer workers.Shutdown()
-	runs := func(n int) *queue.RunRecord {
-		t.Helper()
-		waitFor(t, "the run", func() bool { recs, _ := e.history.List(ctx, inst.ID, 0, 0); return len(recs) == n })
-		rec, _ := e.history.Last(ctx, inst.ID)
-		return rec
-	}
+	e.notifyingWorkers(t, h, notes)
+	runs := func(n int) *queue.RunRecord { t.Helper(); return e.waitRuns(t, inst.ID, n) }
 	e.enqueueRun(t, inst.ID)
 	if rec := runs(1); rec.Outcome != queue.RunOK || len(notes.told()) != 0 {
 		t.Fatalf("first run: %+v, notified %d times", rec, len(notes.told()))

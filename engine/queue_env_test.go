@@ -14,6 +14,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/redistest"
+	"github.com/specsync/specsync/specs"
 )
 
 // queueEnv is an instance store, a run history and an asynq queue unique
@@ -101,4 +102,26 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 func (e *queueEnv) drained() bool {
 	info, err := e.insp.GetQueueInfo(e.queue)
 	return err == nil && info.Pending == 0 && info.Active == 0 && info.Scheduled == 0 && info.Retry == 0
+}
+
+// notifyingWorkers starts two workers that run h's engine on the
+// instances of the store and tell notes; they stop when the test ends.
+func (e *queueEnv) notifyingWorkers(t testing.TB, h *engine.QueueHarness, notes queue.Notifier) {
+	t.Helper()
+	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{}), Store: e.store,
+		History: e.history, Notifier: notes, BusyRetry: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.server(t, w, 2).Shutdown)
+}
+
+// waitRuns waits until instance id has n run records and returns the
+// latest.
+func (e *queueEnv) waitRuns(t testing.TB, id string, n int) *queue.RunRecord {
+	t.Helper()
+	ctx := context.Background()
+	waitFor(t, "the run", func() bool { recs, _ := e.history.List(ctx, id, 0, 0); return len(recs) == n })
+	rec, _ := e.history.Last(ctx, id)
+	return rec
 }

@@ -1,15 +1,12 @@
 package engine_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/redistest"
-	"github.com/specsync/specsync/specs"
 )
 
 // TestQueueReconcileReportsAndRepairsDrift reconciles a push-only
@@ -19,7 +16,6 @@ import (
 // unit and is ok.
 func TestQueueReconcileReportsAndRepairsDrift(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	h := engine.NewQueueHarness(t, redistest.New(t), "upsert", 1, 3)
 	inst := h.Instance()
 	inst.Enabled = true
@@ -27,19 +23,8 @@ func TestQueueReconcileReportsAndRepairsDrift(t *testing.T) {
 	e := newQueueEnv(t, h)
 	engine.ApplyInstance(t, e.store, inst)
 	notes := &recordingNotifier{}
-	w, err := queue.NewWorker(queue.WorkerConfig{Runner: queue.NewEngineRunner(h.Engine(), e.store, specs.LoadOptions{}), Store: e.store,
-		History: e.history, Notifier: notes, BusyRetry: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	workers := e.server(t, w, 2)
-	defer workers.Shutdown()
-	runs := func(n int) *queue.RunRecord {
-		t.Helper()
-		waitFor(t, "the run", func() bool { recs, _ := e.history.List(ctx, inst.ID, 0, 0); return len(recs) == n })
-		rec, _ := e.history.Last(ctx, inst.ID)
-		return rec
-	}
+	e.notifyingWorkers(t, h, notes)
+	runs := func(n int) *queue.RunRecord { t.Helper(); return e.waitRuns(t, inst.ID, n) }
 	e.enqueueRun(t, inst.ID)
 	if rec := runs(1); rec.Outcome != queue.RunOK {
 		t.Fatalf("first run: %+v", rec)
