@@ -2,15 +2,12 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/jsonvalue"
-	"github.com/specsync/specsync/transforms"
 )
 
 // dependentsBatch is how many dependents of changed included records are
@@ -120,7 +117,7 @@ func (r *run) remap(ctx context.Context, f *flow, rd *reading, p *pass, keys []s
 	if len(keys) == 0 {
 		return p.err()
 	}
-	objs, missed, err := r.fetchAll(ctx, f, keys)
+	objs, _, missed, err := r.fetchKeys(ctx, f, keys)
 	if err != nil {
 		return err
 	}
@@ -132,43 +129,4 @@ func (r *run) remap(ctx context.Context, f *flow, rd *reading, p *pass, keys []s
 		return nil
 	}
 	return r.processPage(ctx, f, rd, p, objs)
-}
-
-// fetchAll reads the source records of keys with the source's get, a few
-// at a time. Records the source no longer has are left out; missed counts
-// those whose read failed. Only an error that stops the run is returned.
-func (r *run) fetchAll(ctx context.Context, f *flow, keys []string) ([]map[string]any, int, error) {
-	ids, err := r.sourceIDs(ctx, f, keys)
-	if err != nil {
-		return nil, 0, err
-	}
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		sem    = make(chan struct{}, r.inst.Options.Workers())
-		objs   []map[string]any
-		missed int
-		stop   error
-	)
-	for i, key := range keys {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i]})
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				objs = append(objs, obj)
-			case errors.Is(err, connectors.ErrNotFound):
-			case connectors.Classify(err) == connectors.GiveUp:
-				stop = cmpFirst(stop, err)
-			default:
-				missed++
-			}
-		}()
-	}
-	wg.Wait()
-	return objs, missed, stop
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
@@ -26,7 +27,7 @@ func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pass) {
 	}
 	for start := 0; start < len(keys); start += ledgerChunk {
 		chunk := keys[start:min(start+ledgerChunk, len(keys))]
-		objs, gone, err := r.fetchFailed(ctx, f, chunk)
+		objs, gone, _, err := r.fetchKeys(ctx, f, chunk)
 		if err != nil {
 			r.tally.sum.warn(f, "retrying failed records: %v", err)
 			return
@@ -41,27 +42,49 @@ func (r *run) retryLedger(ctx context.Context, f *flow, rd *reading, p *pass) {
 	}
 }
 
-// fetchFailed reads the records of ledger keys from the source. Keys of
-// records the source no longer has are returned as gone.
-func (r *run) fetchFailed(ctx context.Context, f *flow, keys []string) ([]map[string]any, []string, error) {
+// fetchKeys reads the source records of keys with the source's get, a
+// few at a time (the instance's workers), and returns them in the order
+// of keys; gone are the keys of records the source no longer has, missed
+// counts the reads that failed and may succeed later. Only an error that
+// stops the run is returned.
+func (r *run) fetchKeys(ctx context.Context, f *flow, keys []string) (objs []map[string]any, gone []string, missed int, err error) {
 	ids, err := r.sourceIDs(ctx, f, keys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	var objs []map[string]any
-	var gone []string
+	type result struct {
+		obj map[string]any
+		err error
+	}
+	results := make([]result, len(keys))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, r.inst.Options.Workers())
 	for i, key := range keys {
-		obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i]})
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i]})
+			results[i] = result{obj, err}
+		}()
+	}
+	wg.Wait()
+	for i, res := range results {
 		switch {
-		case errors.Is(err, connectors.ErrNotFound):
-			gone = append(gone, key)
-		case err != nil && connectors.Classify(err) == connectors.GiveUp:
-			return nil, nil, err
-		case err == nil:
-			objs = append(objs, obj)
+		case res.err == nil:
+			objs = append(objs, res.obj)
+		case errors.Is(res.err, connectors.ErrNotFound):
+			gone = append(gone, keys[i])
+		case connectors.Classify(res.err) == connectors.GiveUp:
+			err = cmpFirst(err, res.err)
+		default:
+			missed++
 		}
 	}
-	return objs, gone, nil
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return objs, gone, missed, nil
 }
 
 // sourceIDs are the source system's ids of ledger keys: the home key on
@@ -130,7 +153,7 @@ func (r *run) syncKeys(ctx context.Context, f *flow) error {
 	}
 	rd := &reading{started: r.cfg.Clock.Now()}
 	p := r.newPass(ctx, f, rd)
-	objs, gone, err := r.fetchFailed(ctx, f, r.opts.Keys)
+	objs, gone, _, err := r.fetchKeys(ctx, f, r.opts.Keys)
 	if err != nil {
 		p.abort(err)
 	} else {

@@ -21,7 +21,7 @@ func (r *run) syncDeletedKeys(ctx context.Context, f *flow) error {
 	objs, gone := []map[string]any(nil), r.opts.Keys
 	if f.src.ent.Get != nil {
 		var err error
-		if objs, gone, err = r.fetchFailed(ctx, f, r.opts.Keys); err != nil {
+		if objs, gone, _, err = r.fetchKeys(ctx, f, r.opts.Keys); err != nil {
 			p.abort(err)
 			return p.finish()
 		}
