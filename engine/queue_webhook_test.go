@@ -153,7 +153,9 @@ func TestWebhookFromHomeConverges(t *testing.T) {
 	if err != nil || len(listed.Runs) != 2 || listed.Runs[0].ID != rec.ID || listed.Runs[0].Event != "LEASE_CHANGED" || listed.Runs[0].Trigger != queue.TriggerWebhook {
 		t.Errorf("admin API runs: %+v (%v); want the webhook's sync first, with its trigger and event", listed.Runs, err)
 	}
-	resp, err = http.Get(hs.URL + "/metrics")
+	req, _ = http.NewRequest("GET", hs.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

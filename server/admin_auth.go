@@ -10,22 +10,42 @@ import (
 // or as the basic-auth password a browser sends after a prompt.
 func (s *Server) admin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Insecure || s.authorised(r) {
+		if s.cfg.Insecure || s.authorised(r, s.cfg.AdminToken) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		s.cfg.Logger.Warn("admin request refused: missing or wrong token", "path", r.URL.Path, "remote", r.RemoteAddr)
-		w.Header().Set("WWW-Authenticate", `Bearer realm="specsync", Basic realm="specsync"`)
-		writeError(w, http.StatusUnauthorized, "missing or wrong admin token: send Authorization: Bearer <SPECSYNC_ADMIN_TOKEN>")
+		s.refuse(w, r, "missing or wrong admin token: send Authorization: Bearer <SPECSYNC_ADMIN_TOKEN>")
 	})
 }
 
-// authorised compares the request's token with the admin token in
-// constant time.
-func (s *Server) authorised(r *http.Request) bool {
+// metricsAuth refuses a scrape without the metrics or the admin token,
+// unless the metrics are public (MetricsPublic, or Insecure without a
+// metrics token): queue counts and instance ids are not for everyone.
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	open := s.cfg.MetricsPublic || (s.cfg.Insecure && s.cfg.MetricsToken == "")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if open || s.authorised(r, s.cfg.MetricsToken) || (!s.cfg.Insecure && s.authorised(r, s.cfg.AdminToken)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.refuse(w, r, "missing or wrong token: send Authorization: Bearer <SPECSYNC_METRICS_TOKEN or SPECSYNC_ADMIN_TOKEN>, or start serve with --metrics-public")
+	})
+}
+
+// refuse answers 401 with a challenge and logs the refusal, without the
+// token that was sent.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, msg string) {
+	s.cfg.Logger.Warn("request refused: missing or wrong token", "path", r.URL.Path, "remote", r.RemoteAddr)
+	w.Header().Set("WWW-Authenticate", `Bearer realm="specsync", Basic realm="specsync"`)
+	writeError(w, http.StatusUnauthorized, msg)
+}
+
+// authorised compares the request's token with want in constant time; an
+// empty want accepts nothing.
+func (s *Server) authorised(r *http.Request, want string) bool {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
 		_, got, ok = r.BasicAuth()
 	}
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) == 1
+	return ok && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

@@ -42,7 +42,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, body := ts.do(t, "GET", "/metrics", "", "")
+	_, body := ts.do(t, "GET", "/metrics", testToken, "")
 	host := strings.TrimPrefix(partner.URL, "http://")
 	for _, want := range []string{
 		`specsync_records_total{direction="push",entity="tenant",outcome="created"} 5`,
@@ -69,6 +69,46 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 		if code, _ := ts.do(t, "GET", path, "", ""); code != want {
 			t.Errorf("GET %s: %d, want %d", path, code, want)
 		}
+	}
+}
+
+// TestMetricsNeedAToken: /metrics answers the admin or the metrics token
+// (as a bearer token or a basic-auth password), nothing else, unless it
+// is public; a local demo without an admin token keeps it open unless a
+// metrics token is set. The metrics token opens nothing else.
+func TestMetricsNeedAToken(t *testing.T) {
+	for name, c := range map[string]struct {
+		cfg  func(*Config)
+		want map[string]int
+	}{
+		"admin token only": {func(*Config) {}, map[string]int{"": 401, "wrong": 401, testToken: 200}},
+		"metrics token":    {func(c *Config) { c.MetricsToken = "scrape" }, map[string]int{"": 401, "scrap": 401, "scrape": 200, testToken: 200}},
+		"public":           {func(c *Config) { c.MetricsPublic = true }, map[string]int{"": 200, "wrong": 200}},
+		"insecure":         {func(c *Config) { c.Insecure, c.AdminToken = true, "" }, map[string]int{"": 200}},
+		"insecure with a metrics token": {func(c *Config) { c.Insecure, c.MetricsToken = true, "scrape" },
+			map[string]int{"": 401, testToken: 401, "scrape": 200}},
+	} {
+		ts := newTestServer(t, c.cfg)
+		for tok, want := range c.want {
+			code, body := ts.do(t, "GET", "/metrics", tok, "")
+			if code != want {
+				t.Errorf("%s: GET /metrics with %q: %d, want %d", name, tok, code, want)
+			}
+			if want == 401 && !strings.Contains(body, "SPECSYNC_METRICS_TOKEN") {
+				t.Errorf("%s: the refusal does not say which token to send: %s", name, body)
+			}
+		}
+		if ts.cfg.MetricsToken != "" && !ts.cfg.Insecure {
+			if code, _ := ts.do(t, "GET", "/api/instances", ts.cfg.MetricsToken, ""); code != 401 {
+				t.Errorf("%s: the metrics token opened the admin API: %d", name, code)
+			}
+		}
+	}
+	ts := newTestServer(t, func(c *Config) { c.MetricsToken = "scrape" })
+	req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
+	req.SetBasicAuth("prometheus", "scrape")
+	if code, _ := send(t, req); code != 200 {
+		t.Errorf("GET /metrics with the metrics token as basic-auth password: %d, want 200", code)
 	}
 }
 

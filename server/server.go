@@ -37,7 +37,14 @@ type Config struct {
 	// Required unless Insecure.
 	AdminToken string
 	// Insecure serves the admin API without a token; for local demos only.
+	// /metrics is then open too, unless MetricsToken is set.
 	Insecure bool
+	// MetricsToken is a bearer token that reads /metrics and nothing else,
+	// so that a scraper needs no admin token. Empty means /metrics takes
+	// the admin token only.
+	MetricsToken string
+	// MetricsPublic serves /metrics without a token.
+	MetricsPublic bool
 	// Metrics is exported at /metrics. Nil means NewMetrics().
 	Metrics *Metrics
 	// Webhooks builds an instance's webhook checker. Nil means
@@ -130,7 +137,7 @@ func (s *Server) Close() error { return s.client.Close() }
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	s.mux.Handle("GET /metrics", s.metricsAuth(s.cfg.Metrics.Handler()))
 	s.mux.HandleFunc("GET /openapi.json", s.openapi)
 	s.mux.HandleFunc("POST /webhooks/{instance}/{token}", s.webhook)
 	s.mux.Handle("/api/", s.admin(s.api.validate(s.apiRoutes())))

@@ -38,7 +38,9 @@ type testServer struct {
 
 var unsafeQueueChars = regexp.MustCompile(`[^a-zA-Z0-9-]`)
 
-func newTestServer(t *testing.T) *testServer {
+// newTestServer starts a server on a test's own Redis prefix and queue,
+// its Config changed by edits.
+func newTestServer(t *testing.T, edits ...func(*Config)) *testServer {
 	t.Helper()
 	rs := redistest.New(t)
 	ns := keys.New(rs.Prefix)
@@ -46,6 +48,9 @@ func newTestServer(t *testing.T) *testServer {
 		Webhooks: NewSpecWebhooks(instance.NewInstanceStore(rs.Client, ns), queue.WebhookConfig{LookupEnv: func(n string) (string, bool) {
 			return "hook-secret", n == "SPECSYNC_TEST_HOOK_SECRET"
 		}})}
+	for _, edit := range edits {
+		edit(&cfg)
+	}
 	api, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

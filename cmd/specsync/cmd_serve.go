@@ -35,6 +35,7 @@ type serveOptions struct {
 	timezone        string
 	retryCron       string
 	insecure        bool
+	metricsPublic   bool
 	notify          string
 	shutdownTimeout time.Duration
 }
@@ -51,6 +52,8 @@ on one Redis share the work. The HTTP side (admin API, webhooks, status page,
 
 The admin API needs a bearer token from SPECSYNC_ADMIN_TOKEN; serve refuses
 to start without one unless --insecure-no-admin-token is given (local demos).
+/metrics takes the admin token or, for a scraper that should hold no admin
+token, SPECSYNC_METRICS_TOKEN; --metrics-public serves it without a token.
 SIGTERM stops taking tasks, lets running ones finish (up to
 --shutdown-timeout; unfinished tasks go back to the queue) and exits.`,
 		Args: cobra.NoArgs,
@@ -71,6 +74,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.timezone, "timezone", instance.DefaultTimezone, "time zone of --nightly for instances without their own zone")
 	f.StringVar(&o.retryCron, "retry-cron", queue.DefaultRetryCron, "daily retry of every instance's failure ledger (instance zone)")
 	f.BoolVar(&o.insecure, "insecure-no-admin-token", false, "serve the admin API without a token (local demos only)")
+	f.BoolVar(&o.metricsPublic, "metrics-public", false, "serve /metrics without a token (default: the metrics or the admin token)")
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
 	return cmd
@@ -112,7 +116,7 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
 	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
-		Insecure: o.insecure, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
+		Insecure: o.insecure, MetricsToken: os.Getenv("SPECSYNC_METRICS_TOKEN"), MetricsPublic: o.metricsPublic, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err
 	}

@@ -38,12 +38,23 @@ func TestServeRefusesBadFlags(t *testing.T) {
 	}
 }
 
-func TestServeAnswersAndStopsCleanly(t *testing.T) {
+// runningServe is `specsync serve` running in the test on its own
+// Redis prefix and queue.
+type runningServe struct {
+	base   string
+	stderr *bytes.Buffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs serve with args on a free port and waits until it
+// answers /readyz.
+func startServe(t *testing.T, args ...string) *runningServe {
+	t.Helper()
 	url := os.Getenv("REDIS_URL")
 	if url == "" {
 		t.Skip("serve needs a real Redis: set REDIS_URL")
 	}
-	t.Setenv("SPECSYNC_ADMIN_TOKEN", "serve-test-token")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -52,22 +63,21 @@ func TestServeAnswersAndStopsCleanly(t *testing.T) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := newServeCmd()
-	var stderr bytes.Buffer
-	cmd.SetErr(&stderr)
+	s := &runningServe{base: "http://" + addr, stderr: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	cmd.SetErr(s.stderr)
 	rs := redistest.New(t)
 	queue := fmt.Sprintf("specsync-test-serve-%d", time.Now().UnixNano())
 	t.Cleanup(func() {
+		s.stop()
 		if err := asynq.NewInspectorFromRedisClient(rs.Client).DeleteQueue(queue, true); err != nil {
 			t.Logf("delete queue: %v", err)
 		}
 	})
-	cmd.SetArgs([]string{"--redis", url, "--listen", addr, "--prefix", rs.Prefix, "--queue", queue, "--shutdown-timeout", "5s"})
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	base := "http://" + addr
+	cmd.SetArgs(append([]string{"--redis", url, "--listen", addr, "--prefix", rs.Prefix, "--queue", queue, "--shutdown-timeout", "5s"}, args...))
+	go func() { s.done <- cmd.ExecuteContext(ctx) }()
 	var code int
 	for range 200 {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
+		if resp, err := http.Get(s.base + "/readyz"); err == nil {
 			code = resp.StatusCode
 			resp.Body.Close()
 			break
@@ -75,20 +85,71 @@ func TestServeAnswersAndStopsCleanly(t *testing.T) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	if code != http.StatusOK {
-		t.Fatalf("/readyz: %d\n%s", code, stderr.String())
+		t.Fatalf("/readyz: %d\n%s", code, s.stderr.String())
 	}
-	req, _ := http.NewRequest("GET", base+"/api/instances", nil)
-	req.Header.Set("Authorization", "Bearer serve-test-token")
+	return s
+}
+
+// get sends GET path with token (none when empty) and returns the status.
+func (s *runningServe) get(t *testing.T, path, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.base+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /api/instances with the token: %v %v", resp, err)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
 	}
 	resp.Body.Close()
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve after its context ended: %v\n%s", err, stderr.String())
+	return resp.StatusCode
+}
+
+// stop ends serve and returns what it returned; a second stop returns nil.
+func (s *runningServe) stop() error {
+	if s.done == nil {
+		return nil
 	}
-	if !strings.Contains(stderr.String(), "shutting down") {
-		t.Errorf("serve did not log its shutdown:\n%s", stderr.String())
+	s.cancel()
+	err := <-s.done
+	s.done = nil
+	return err
+}
+
+func TestServeAnswersAndStopsCleanly(t *testing.T) {
+	t.Setenv("SPECSYNC_ADMIN_TOKEN", "serve-test-token")
+	s := startServe(t)
+	if code := s.get(t, "/api/instances", "serve-test-token"); code != http.StatusOK {
+		t.Fatalf("GET /api/instances with the token: %d", code)
+	}
+	if err := s.stop(); err != nil {
+		t.Errorf("serve after its context ended: %v\n%s", err, s.stderr.String())
+	}
+	if !strings.Contains(s.stderr.String(), "shutting down") {
+		t.Errorf("serve did not log its shutdown:\n%s", s.stderr.String())
+	}
+}
+
+// TestServeMetricsNeedAToken: /metrics answers the metrics token or the
+// admin token and nothing else, unless serve runs with --metrics-public;
+// the metrics token opens no admin endpoint.
+func TestServeMetricsNeedAToken(t *testing.T) {
+	t.Setenv("SPECSYNC_ADMIN_TOKEN", "serve-admin-token")
+	t.Setenv("SPECSYNC_METRICS_TOKEN", "serve-metrics-token")
+	closed := startServe(t)
+	for tok, want := range map[string]int{"": 401, "wrong": 401, "serve-metrics-token": 200, "serve-admin-token": 200} {
+		if code := closed.get(t, "/metrics", tok); code != want {
+			t.Errorf("GET /metrics with token %q: %d, want %d", tok, code, want)
+		}
+	}
+	if code := closed.get(t, "/api/instances", "serve-metrics-token"); code != http.StatusUnauthorized {
+		t.Errorf("GET /api/instances with the metrics token: %d, want 401", code)
+	}
+	public := startServe(t, "--metrics-public")
+	if code := public.get(t, "/metrics", ""); code != http.StatusOK {
+		t.Errorf("GET /metrics without a token under --metrics-public: %d, want 200", code)
+	}
+	if code := public.get(t, "/api/instances", ""); code != http.StatusUnauthorized {
+		t.Errorf("GET /api/instances without a token under --metrics-public: %d, want 401", code)
 	}
 }
