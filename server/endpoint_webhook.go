@@ -73,8 +73,9 @@ func sameInstance(a, b *instance.Instance) bool {
 }
 
 // webhook answers a delivery: 404 for an unknown instance or token, 401
-// for a bad signature, 202 for an enqueued or unknown event, 200 for a
-// repeat of an event seen within the instance's dedupe window.
+// for a bad signature or one whose timestamp is outside its tolerance,
+// 409 for a replayed signature, 202 for an enqueued or unknown event, 200
+// for a repeat of an event seen within the instance's dedupe window.
 func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("instance")
 	if ok, err := s.tokens.Check(r.Context(), id, r.PathValue("token")); err != nil || !ok {
@@ -109,12 +110,17 @@ func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
 // deliver checks the delivery and enqueues its records' syncs.
 func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.Instance, body []byte) {
 	hook, err := s.cfg.Webhooks.Webhook(r.Context(), inst)
+	var signed queue.Signed
 	if err == nil {
-		err = hook.Verify(r.Header, body)
+		signed, err = hook.Verify(r.Header, body, s.cfg.Clock.Now())
 	}
 	if errors.Is(err, queue.ErrBadSignature) {
+		s.cfg.Logger.Warn("webhook refused: bad signature", "instance", inst.ID, "err", err)
 		s.cfg.Metrics.Webhook(inst.ID, "bad-signature")
-		writeError(w, http.StatusUnauthorized, "webhook signature missing or wrong")
+		writeError(w, http.StatusUnauthorized, err.Error())
+		return
+	}
+	if err == nil && !s.firstSignature(w, r, inst.ID, signed) {
 		return
 	}
 	var d queue.Delivery
@@ -125,7 +131,39 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.
 		s.ignoreEvent(w, inst.ID, err)
 		return
 	}
-	s.enqueueRecords(w, r, inst, d)
+	s.enqueueRecords(w, r, inst, d, signed)
+}
+
+// firstSignature refuses a replay: a timestamped signature received
+// before within its tolerance is answered 409. A signature without a time
+// is not judged here; repeats of its event are the dedupe window's.
+func (s *Server) firstSignature(w http.ResponseWriter, r *http.Request, id string, signed queue.Signed) bool {
+	if signed.Digest == "" {
+		return true
+	}
+	first, err := s.seen.FirstSignature(r.Context(), id, signed, s.cfg.Clock.Now())
+	switch {
+	case err != nil:
+		s.cfg.Logger.Error("webhook: replay check failed", "instance", id, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "try again later")
+	case !first:
+		s.cfg.Logger.Warn("webhook refused: replayed signature", "instance", id, "header", signed.Header, "signed", signed.At.UTC())
+		s.cfg.Metrics.Webhook(id, "replayed")
+		writeError(w, http.StatusConflict, fmt.Sprintf("header %s: this signature (signed at %s) was received before: %v; a sender's retry carries a new timestamp and signature",
+			signed.Header, signed.At.UTC().Format(time.RFC3339), queue.ErrReplayed))
+	}
+	return err == nil && first
+}
+
+// forgetSignature drops the replay mark of a delivery that was not taken,
+// so that the sender's retry of the same request is not refused.
+func (s *Server) forgetSignature(ctx context.Context, id string, signed queue.Signed) {
+	if signed.Digest == "" {
+		return
+	}
+	if err := s.seen.ForgetSignature(context.WithoutCancel(ctx), id, signed); err != nil {
+		s.cfg.Logger.Error("webhook: signature not forgotten; a resend of the same request is refused as a replay until its tolerance ends", "instance", id, "err", err)
+	}
 }
 
 // ignoreEvent acknowledges a delivery that triggers nothing, so that the
@@ -143,11 +181,12 @@ const DuplicateHeader = "Specsync-Duplicate"
 // dedupe window: a repeat of an event seen within the window is
 // acknowledged as a duplicate and not run again, even when the first
 // delivery's syncs already ran.
-func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *instance.Instance, d queue.Delivery) {
+func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *instance.Instance, d queue.Delivery, signed queue.Signed) {
 	ctx := r.Context()
 	now, window := s.cfg.Clock.Now(), inst.Options.Dedupe(s.cfg.DedupeWindow)
 	first, err := s.seen.First(ctx, inst.ID, d.Digest, now, window)
 	if err != nil {
+		s.forgetSignature(ctx, inst.ID, signed)
 		s.cfg.Logger.Error("webhook: dedupe check failed", "instance", inst.ID, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "try again later")
 		return
@@ -166,6 +205,7 @@ func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *in
 		case errors.Is(err, asynq.ErrTaskIDConflict):
 		case err != nil:
 			s.cfg.Logger.Error("webhook: enqueue failed", "instance", inst.ID, "event", d.Event, "err", err)
+			s.forgetSignature(ctx, inst.ID, signed)
 			if ferr := s.seen.Forget(context.WithoutCancel(ctx), inst.ID, d.Digest); ferr != nil {
 				s.cfg.Logger.Error("webhook: event not forgotten; its next delivery is taken for a repeat until the window ends", "instance", inst.ID, "err", ferr)
 			}

@@ -37,6 +37,11 @@ func (r *report) warnHint(code, pointer, hint, format string, args ...any) {
 	r.add(SeverityWarning, code, pointer, fmt.Sprintf(format, args...), hint)
 }
 
+// has reports whether a finding was recorded at pointer.
+func (r *report) has(pointer string) bool {
+	return slices.ContainsFunc(r.findings, func(f Finding) bool { return f.Pointer == pointer })
+}
+
 // sorted returns the findings in file order (line, then column, then the
 // order they were found in), with exact duplicates removed.
 func (r *report) sorted() Findings {

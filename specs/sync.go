@@ -1,5 +1,7 @@
 package specs
 
+import "time"
+
 // Sync is the decoded `x-sync` extension at the root of a connector spec.
 // It says, per model entity, which operations read and write it, how lists
 // page, how incremental reads filter, how fast the system may be called and
@@ -248,18 +250,60 @@ type Webhooks struct {
 	// and payload are the same.
 	ID string `json:"id,omitempty" doc:"Dotted path of the event's id in the payload; a delivery with an id seen within the instance's dedupeWindow is acknowledged and not run again. Without it, a delivery is a repeat when its event, record and payload are the same." example:"eventId"`
 	// Signature, when set, is verified on every delivery.
-	Signature *Signature `json:"signature,omitempty" doc:"HMAC signature check of deliveries."`
+	Signature *Signature `json:"signature,omitempty" doc:"Signature check of deliveries: an HMAC, with an optional timestamp, or the stripe or standard-webhooks format."`
 	// Events maps event types to the single-record sync they trigger.
 	Events map[string]*WebhookEvent `json:"events" doc:"Event types and the single-record sync each triggers."`
 }
 
-// Signature is an HMAC over the raw request body.
+// Signature is an HMAC of each delivery, in one of the formats. With a
+// timestamp (a timestamp header, or the stripe and standard-webhooks
+// formats, which always carry one) a delivery outside Tolerance, and a
+// repeat of a signature already received, are refused.
 type Signature struct {
-	Header    string             `json:"header" doc:"Header carrying the signature." example:"X-Signature"`
-	Secret    Credential         `json:"secret" doc:"HMAC secret, by reference."`
-	Algorithm SignatureAlgorithm `json:"algorithm,omitempty" enum:"hmac-sha256,hmac-sha1" default:"hmac-sha256" doc:"HMAC algorithm."`
-	Encoding  SignatureEncoding  `json:"encoding,omitempty" enum:"hex,base64" default:"hex" doc:"Encoding of the signature."`
-	Prefix    string             `json:"prefix,omitempty" doc:"Text before the signature in the header." example:"sha256="`
+	// Format is FormatHMAC (default), FormatStripe or
+	// FormatStandardWebhooks.
+	Format SignatureFormat `json:"format,omitempty" enum:"hmac,stripe,standard-webhooks" default:"hmac" doc:"How the signature is made: hmac (an HMAC of the body, or of content with a timestamp, in header), stripe (Stripe-Signature: t=...,v1=...) or standard-webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,...; Svix sends them as svix-...)."`
+	// Header carries the signature. Required for FormatHMAC; empty means
+	// Stripe-Signature (stripe) or webhook-signature (standard-webhooks).
+	Header string `json:"header,omitempty" doc:"Header carrying the signature. Required for hmac; stripe defaults to Stripe-Signature, standard-webhooks to webhook-signature." example:"X-Signature"`
+	// Secret is the HMAC key, by reference.
+	Secret Credential `json:"secret" doc:"HMAC secret, by reference. standard-webhooks: the base64 key after an optional whsec_ prefix."`
+	// Algorithm of FormatHMAC. Empty means HMACSHA256.
+	Algorithm SignatureAlgorithm `json:"algorithm,omitempty" enum:"hmac-sha256,hmac-sha1" default:"hmac-sha256" doc:"HMAC algorithm (hmac format)."`
+	// Encoding of FormatHMAC. Empty means EncodingHex.
+	Encoding SignatureEncoding `json:"encoding,omitempty" enum:"hex,base64" default:"hex" doc:"Encoding of the signature (hmac format)."`
+	// Prefix of FormatHMAC: text before the signature in the header.
+	Prefix string `json:"prefix,omitempty" doc:"Text before the signature in the header (hmac format)." example:"sha256="`
+	// Timestamp is the header carrying the delivery's Unix time in
+	// seconds. FormatHMAC: empty means the signature carries no time;
+	// FormatStandardWebhooks: empty means webhook-timestamp; FormatStripe
+	// reads it from its signature header.
+	Timestamp string `json:"timestamp,omitempty" doc:"Header carrying the delivery's Unix time in seconds, which the signature covers. hmac: none by default, and with one the signed content is content; standard-webhooks defaults to webhook-timestamp; stripe reads t= from its signature header." example:"X-Timestamp"`
+	// Content is what FormatHMAC with a Timestamp signs: {timestamp} and
+	// {body} replaced by the header's value and the raw body. Empty means
+	// "{timestamp}.{body}".
+	Content string `json:"content,omitempty" doc:"What an hmac signature with a timestamp covers: {timestamp} and {body} stand for the timestamp header's value and the raw body. Default {timestamp}.{body}." example:"v0:{timestamp}:{body}"`
+	// ID is the header of the message id of FormatStandardWebhooks. Empty
+	// means webhook-id.
+	ID string `json:"id,omitempty" doc:"Header carrying the message id (standard-webhooks)." default:"webhook-id" example:"svix-id"`
+	// Tolerance is how far a delivery's timestamp may be from this
+	// server's clock, either way. Zero means DefaultSignatureTolerance;
+	// at most MaxSignatureTolerance.
+	Tolerance Duration `json:"tolerance,omitempty" default:"5m" doc:"How far a delivery's timestamp may be from the server's clock, either way (at most 24h); a signature received again within it is refused as a replay."`
+}
+
+// Bounds of Signature.Tolerance.
+const (
+	DefaultSignatureTolerance = 5 * time.Minute
+	MaxSignatureTolerance     = 24 * time.Hour
+)
+
+// ToleranceOrDefault returns the tolerance, DefaultSignatureTolerance when unset.
+func (s *Signature) ToleranceOrDefault() time.Duration {
+	if s.Tolerance == 0 {
+		return DefaultSignatureTolerance
+	}
+	return s.Tolerance.Std()
 }
 
 // WebhookEvent says what one event type triggers.

@@ -54,12 +54,15 @@ func (c *specCheck) securitySchemes() []*openapi3.SecurityScheme {
 	return out
 }
 
-// checkWebhooks checks that events name entities of this spec and that
-// their key templates compile.
+// checkWebhooks checks that events name entities of this spec, that
+// their key templates compile, and the signature.
 func (c *specCheck) checkWebhooks() {
 	w := c.spec.Sync.Webhooks
 	if w == nil {
 		return
+	}
+	if w.Signature != nil {
+		c.checkSignature(w.Signature)
 	}
 	for _, path := range []struct{ key, value string }{{"event", w.Event}, {"id", w.ID}} {
 		if path.value != "" && slices.Contains(strings.Split(path.value, "."), "") {

@@ -2,17 +2,11 @@ package queue
 
 import (
 	"cmp"
-	"crypto/hmac"
-	"crypto/sha1"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
-	"net/http"
-	"strings"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine"
@@ -27,8 +21,12 @@ var (
 	// ErrUnknownEvent: the spec maps no sync to the delivery's event type.
 	// The delivery is acknowledged and logged, not refused.
 	ErrUnknownEvent = errors.New("unknown webhook event")
-	// ErrBadSignature: the delivery's signature is missing or wrong.
+	// ErrBadSignature: the delivery's signature is missing or wrong, or
+	// its timestamp is outside the tolerance.
 	ErrBadSignature = errors.New("webhook signature missing or wrong")
+	// ErrReplayed: the delivery's signature was received before, within
+	// its tolerance.
+	ErrReplayed = errors.New("webhook signature received before")
 	// ErrNoWebhooks: neither spec of the instance describes webhooks.
 	ErrNoWebhooks = errors.New("the instance's specs describe no webhooks")
 )
@@ -55,6 +53,7 @@ type Webhook struct {
 	hooks         *specs.Webhooks
 	keys          map[string]*transforms.Template
 	creds         *connectors.Credentials
+	sig           *signatureCheck
 }
 
 // NewWebhook compiles the webhooks of the instance's partner spec, or of
@@ -70,6 +69,13 @@ func NewWebhook(inst *instance.Instance, home, partner *specs.Spec, cfg WebhookC
 		return nil, fmt.Errorf("instance %q: %w", inst.ID, ErrNoWebhooks)
 	}
 	w.creds = &connectors.Credentials{Named: w.sys.Credentials, LookupEnv: cfg.LookupEnv}
+	if w.hooks.Signature != nil {
+		sig, err := newSignatureCheck(w.hooks.Signature)
+		if err != nil {
+			return nil, fmt.Errorf("instance %q: x-sync/webhooks/signature: %w", inst.ID, err)
+		}
+		w.sig = sig
+	}
 	env := cfg.Templates
 	if env == nil {
 		env = transforms.NewEnv()
@@ -82,44 +88,6 @@ func NewWebhook(inst *instance.Instance, home, partner *specs.Spec, cfg WebhookC
 		w.keys[name] = t
 	}
 	return w, nil
-}
-
-// Verify checks the delivery's signature when the spec asks for one.
-func (w *Webhook) Verify(h http.Header, body []byte) error {
-	sig := w.hooks.Signature
-	if sig == nil {
-		return nil
-	}
-	secret, err := w.creds.Resolve(sig.Secret)
-	if err != nil {
-		return fmt.Errorf("instance %q: webhook signature secret: %w", w.inst.ID, err)
-	}
-	got, ok := strings.CutPrefix(h.Get(sig.Header), sig.Prefix)
-	if !ok || got == "" {
-		return fmt.Errorf("instance %q: header %s: %w", w.inst.ID, sig.Header, ErrBadSignature)
-	}
-	mac := hmac.New(hasher(sig.Algorithm), []byte(secret))
-	mac.Write(body)
-	if !hmac.Equal([]byte(encodeSig(sig.Encoding, mac.Sum(nil))), []byte(got)) {
-		return fmt.Errorf("instance %q: header %s: %w", w.inst.ID, sig.Header, ErrBadSignature)
-	}
-	return nil
-}
-
-// hasher returns the hash of an HMAC algorithm; empty means hmac-sha256.
-func hasher(alg specs.SignatureAlgorithm) func() hash.Hash {
-	if alg == specs.HMACSHA1 {
-		return sha1.New
-	}
-	return sha256.New
-}
-
-// encodeSig encodes a MAC as the spec says; empty means hex.
-func encodeSig(enc specs.SignatureEncoding, sum []byte) string {
-	if enc == specs.EncodingBase64 {
-		return base64.StdEncoding.EncodeToString(sum)
-	}
-	return hex.EncodeToString(sum)
 }
 
 // Delivery is what one webhook delivery asks for.

@@ -45,3 +45,26 @@ func (s *SeenEvents) Forget(ctx context.Context, instance, digest string) error 
 	}
 	return nil
 }
+
+// FirstSignature marks the timestamped signature named by digest
+// (Signed.Digest) as received by instance until its timestamp leaves the
+// tolerance (Signed.Until, judged at now), and reports whether this is
+// its first delivery: a repeat is a replay. Several servers on one Redis
+// agree.
+func (s *SeenEvents) FirstSignature(ctx context.Context, instance string, signed Signed, now time.Time) (bool, error) {
+	ttl := max(signed.Until.Sub(now), 0) + time.Second // a mark never outlives the tolerance by more than a second, and always expires
+	first, err := s.rdb.SetNX(ctx, s.ns.WebhookSignature(instance, signed.Digest), now.UTC().Format(time.RFC3339Nano), ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("webhook signature of %q: %w", instance, err)
+	}
+	return first, nil
+}
+
+// ForgetSignature drops the mark of a signature whose delivery could not
+// be taken, so that the sender may send it again.
+func (s *SeenEvents) ForgetSignature(ctx context.Context, instance string, signed Signed) error {
+	if err := s.rdb.Del(ctx, s.ns.WebhookSignature(instance, signed.Digest)).Err(); err != nil {
+		return fmt.Errorf("webhook signature of %q: %w", instance, err)
+	}
+	return nil
+}

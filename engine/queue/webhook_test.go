@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -87,7 +88,7 @@ func TestWebhookVerify(t *testing.T) {
 		if c.header != "" {
 			h.Set("X-Sig", c.header)
 		}
-		err := w.Verify(h, body)
+		_, err := w.Verify(h, body, time.Now())
 		if c.ok != (err == nil) || (err != nil && !errors.Is(err, ErrBadSignature)) {
 			t.Errorf("%s: Verify = %v, want ok=%v", name, err, c.ok)
 		}
@@ -262,5 +263,41 @@ func TestRecordTaskIDTellsADeleteFromAChange(t *testing.T) {
 	later.Delivery = "another event"
 	if RecordTaskID(change, at, time.Minute) == RecordTaskID(later, at, time.Minute) {
 		t.Error("another event for the record within the window is taken for a repeat")
+	}
+}
+
+// TestWebhookVerifyReadsOnlyUnixSeconds: a Stripe timestamp that is not
+// plain digits of seconds up to the year 9999 (milliseconds, say) is
+// refused naming the header, never taken for a time within the
+// tolerance; old and future ones say so.
+func TestWebhookVerifyReadsOnlyUnixSeconds(t *testing.T) {
+	t.Parallel()
+	w := newTestWebhook(t)
+	sig, err := newSignatureCheck(&specs.Signature{Format: specs.FormatStripe, Secret: w.hooks.Signature.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.sig = sig
+	body := []byte(`{"meta":{"type":"tenant.updated"},"data":{"id":"T-1"}}`)
+	now := time.Unix(1_770_000_000, 0)
+	for ts, want := range map[string]string{
+		"+1770000000":          "not a Unix time",
+		"1770000000.5":         "not a Unix time",
+		"-1":                   "not a Unix time",
+		"1770000000000":        "not a Unix time",
+		"9223372036854775807":  "not a Unix time",
+		"1770001000":           "ahead",
+		"99999999999999999999": "not a Unix time",
+		"1769999000":           "old",
+	} {
+		mac := hmac.New(sha256.New, []byte("s3cret"))
+		mac.Write([]byte(ts + "."))
+		mac.Write(body)
+		h := http.Header{}
+		h.Set("Stripe-Signature", "t="+ts+",v1="+hex.EncodeToString(mac.Sum(nil)))
+		_, err := w.Verify(h, body, now)
+		if !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), "header Stripe-Signature") || !strings.Contains(err.Error(), want) {
+			t.Errorf("t=%s: %v; want a bad signature whose timestamp is %s", ts, err, want)
+		}
 	}
 }

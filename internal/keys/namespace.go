@@ -173,6 +173,14 @@ func (n Namespace) WebhookSeen(instance, digest string) string {
 	return n.scoped(instance, "webhook", "seen", digest)
 }
 
+// WebhookSignature is the key that marks one timestamped webhook
+// signature of an instance as received, until its timestamp leaves the
+// tolerance, so that a replay of it is refused; digest is a hash of the
+// signature.
+func (n Namespace) WebhookSignature(instance, digest string) string {
+	return n.scoped(instance, "webhook", "signature", digest)
+}
+
 // InstancePattern is a SCAN pattern matching every key of one instance
 // (not its registry entry). Glob characters in the id are escaped.
 func (n Namespace) InstancePattern(instance string) string {

@@ -35,6 +35,7 @@ func TestNames(t *testing.T) {
 		n.Includes("erp-everreal", "push", "tenant"),
 		n.Dependents("erp-everreal", "push", "tenant", "person"),
 		n.WebhookSeen("erp-everreal", "5e884898"),
+		n.WebhookSignature("erp-everreal", "7c4a8d09"),
 	}
 	want := []string{
 		"specsync:{instances}:instance:erp-everreal",
@@ -60,6 +61,7 @@ func TestNames(t *testing.T) {
 		"specsync:{erp-everreal}:includes:push:tenant",
 		"specsync:{erp-everreal}:dependents:push:tenant:person",
 		"specsync:{erp-everreal}:webhook:seen:5e884898",
+		"specsync:{erp-everreal}:webhook:signature:7c4a8d09",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("key names (-want +got):\n%s", d)
@@ -113,7 +115,7 @@ func TestInstanceKeysShareOneSlot(t *testing.T) {
 		n.Lock(inst), n.Runs(inst), n.ActiveRun(inst), n.WebhookToken(inst),
 		n.Document(inst, "9f86d0"), n.Includes(inst, "push", "tenant"),
 		n.Dependents(inst, "push", "tenant", "person"),
-		n.Document(inst, "9f86d0"), n.WebhookSeen(inst, "5e884898"),
+		n.Document(inst, "9f86d0"), n.WebhookSeen(inst, "5e884898"), n.WebhookSignature(inst, "7c4a8d09"),
 	} {
 		if got := hashTag(k); got != inst {
 			t.Errorf("key %q hashes on %q; want the instance %q", k, got, inst)
