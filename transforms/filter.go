@@ -86,8 +86,10 @@ func registerFilters() {
 		if err := pongo2.RegisterTag(captureTag, parseCapture); err != nil {
 			panic("transforms: registering tag " + captureTag + ": " + err.Error())
 		}
-		if err := pongo2.ReplaceTag("for", parseFor); err != nil {
-			panic("transforms: replacing tag for: " + err.Error())
+		for name, parse := range map[string]pongo2.TagParser{"for": parseFor, "set": parseSet} {
+			if err := pongo2.ReplaceTag(name, parse); err != nil {
+				panic("transforms: replacing tag " + name + ": " + err.Error())
+			}
 		}
 	})
 }

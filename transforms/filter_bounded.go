@@ -110,7 +110,7 @@ func filterMakeList(in, _ *pongo2.Value) (any, error) {
 	if n > maxFilterItems {
 		return nil, listLimit()
 	}
-	out := make([]any, 0, n)
+	out := make([]string, 0, n)
 	for _, r := range s {
 		out = append(out, string(r))
 	}

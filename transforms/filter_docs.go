@@ -101,8 +101,8 @@ Limits:
   (` + "`templateTime`, `templateOutput`, `loopIterations`" + `) up to ` + MaxLimits.Time.String() + `,
   ` + strconv.Itoa(MaxLimits.Output) + ` bytes and ` + strconv.Itoa(MaxLimits.Iterations) + ` iterations.
 - ` + "`for`" + ` loops count every iteration, nested loops each time, and stop as
-  soon as a budget is spent; a text a loop builds with ` + "`set`" + ` counts
-  against the output budget.
+  soon as a budget is spent; ` + "`set`" + ` refuses a value longer than the
+  output budget.
 - No filter builds a text longer than ` + strconv.Itoa(maxFilterText) + ` bytes or a list longer
   than ` + strconv.Itoa(maxFilterItems) + ` items; padding widths and format widths beyond
   that are refused before anything is built.

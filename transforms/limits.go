@@ -133,13 +133,17 @@ func (b *budget) exceeded() error {
 	return nil
 }
 
-// iterate counts one loop iteration and checks the clock.
+// iterate counts one loop iteration and checks the clock on the first
+// and every 32nd.
 func (b *budget) iterate() error {
 	if b.err != nil {
 		return b.err
 	}
 	if b.iterations++; b.iterations > b.limits.Iterations {
 		return b.fail(iterationLimit(b.limits))
+	}
+	if b.iterations%32 != 1 {
+		return nil
 	}
 	return b.checkTime()
 }

@@ -52,12 +52,7 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, writer pongo2.TemplateWr
 		info.Counter, info.Counter0 = idx+1, idx
 		info.Revcounter, info.Revcounter0 = count-idx, count-idx-1
 		info.First, info.Last = idx == 0, idx+1 == count
-		if loopErr = n.body.Execute(loopCtx, writer); loopErr != nil {
-			return false
-		}
-		if b != nil {
-			loopErr = checkBindings(ctx, b, loopCtx.Private)
-		}
+		loopErr = n.body.Execute(loopCtx, writer)
 		return loopErr == nil
 	}, func() {
 		if n.empty != nil {
@@ -75,28 +70,6 @@ func boundWriter(b *budget, w pongo2.TemplateWriter) pongo2.TemplateWriter {
 		return w
 	}
 	return &boundedWriter{b: b, next: w}
-}
-
-// checkBindings fails the render when a variable the loop body set (with
-// the set tag) has grown beyond the output budget, as a text doubled on
-// every iteration does; then the budget error is returned.
-func checkBindings(ctx *pongo2.ExecutionContext, b *budget, vars pongo2.Context) *pongo2.Error {
-	if err := b.exceeded(); err != nil {
-		return ctx.OrigError(err, nil)
-	}
-	for _, v := range vars {
-		pv, ok := v.(*pongo2.Value)
-		if !ok {
-			continue
-		}
-		if s, ok := pv.Interface().(string); ok && len(s) > b.limits.Output {
-			return ctx.OrigError(b.fail(outputLimit(b.limits)), nil)
-		}
-		if pv.CanSlice() && pv.Len() > b.limits.Output {
-			return ctx.OrigError(b.fail(outputLimit(b.limits)), nil)
-		}
-	}
-	return nil
 }
 
 func parseFor(doc *pongo2.Parser, _ *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
