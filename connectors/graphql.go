@@ -34,7 +34,7 @@ func (c *Client) compileGraphQL(op *specs.Operation) (*graphqlOp, error) {
 	g := &graphqlOp{query: op.GraphQL, variable: jsonvalue.ParsePath(op.Variable)}
 	names := slices.Sorted(maps.Keys(op.Variables))
 	for _, n := range names {
-		tpl, err := compileTemplate(c.cfg.Templates, op.Variables[n])
+		tpl, err := compileTemplate(c.templates(), op.Variables[n])
 		if err != nil {
 			return nil, fmt.Errorf("variables.%s: %w", n, err)
 		}

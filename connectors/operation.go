@@ -145,7 +145,7 @@ func (c *Client) compileParams(o *operation) error {
 		if !ok {
 			return fmt.Errorf("params.%s: the operation declares no parameter %q", name, name)
 		}
-		tpl, err := compileTemplate(c.cfg.Templates, o.spec.Params[name])
+		tpl, err := compileTemplate(c.templates(), o.spec.Params[name])
 		if err != nil {
 			return fmt.Errorf("params.%s: %w", name, err)
 		}
@@ -189,4 +189,13 @@ func splitPath(p string) []segment {
 		p = p[end+1:]
 	}
 	return out
+}
+
+// templates returns the environment compiling the spec's parameter
+// templates, within the spec's limits.
+func (c *Client) templates() *transforms.Env {
+	if c.spec == nil || c.spec.Sync == nil {
+		return c.cfg.Templates
+	}
+	return c.cfg.Templates.WithLimits(c.spec.Sync.Limits.Templates())
 }

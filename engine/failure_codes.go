@@ -29,6 +29,16 @@ const (
 	// Fix the record's data or the mapping the message names; the record
 	// is mapped again on the next run.
 	CodeMapping FailureCode = "mapping"
+	// CodeTemplateLimit is given when a template of the record's mapping,
+	// `when` or include goes over a limit of its render: its time, its
+	// output, its loop iterations, or a filter asked to build more than a
+	// filter may (a padding width beyond 16777216). The render stops at
+	// the limit; the run goes on with the other records.
+	//
+	// Make the template do less (the message names the field and the
+	// limit), or raise the spec's x-sync limits, up to their maxima; the
+	// record is mapped again on the next run.
+	CodeTemplateLimit FailureCode = "template-limit"
 	// CodeInclude is given when an include of the record cannot be read:
 	// its key template fails, or reading the related record fails.
 	//

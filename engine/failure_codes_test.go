@@ -61,6 +61,7 @@ func TestFailCodeListed(t *testing.T) {
 		{&connectors.GraphQLError{}, CodeGraphQL},
 		{&connectors.ValidationError{}, CodeValidation},
 		{&transforms.RecordError{}, CodeMapping},
+		{&transforms.RecordError{Fields: []transforms.FieldError{{Err: &transforms.LimitError{Limit: "time"}}}}, CodeTemplateLimit},
 		{&connectors.PagingError{Err: errors.New("no next page")}, CodePaging},
 		{context.DeadlineExceeded, CodeTransient},
 		{errors.New("something else"), CodeError},
@@ -74,7 +75,7 @@ func TestFailCodeListed(t *testing.T) {
 			t.Errorf("failCode(%v) = %q is not in the FailureCode list", c.err, got)
 		}
 	}
-	for _, c := range []FailureCode{CodeMissingKey, CodeMapping, CodeInclude, CodeMissingReference, CodeMatch, CodeAmbiguousMatch, CodeAborted} {
+	for _, c := range []FailureCode{CodeMissingKey, CodeMapping, CodeTemplateLimit, CodeInclude, CodeMissingReference, CodeMatch, CodeAmbiguousMatch, CodeAborted} {
 		if !listed[c] {
 			t.Errorf("%q is not in the FailureCode list", c)
 		}

@@ -192,24 +192,33 @@ func (b flowBuilder) partnerEntity(src, dst side) *specs.Entity {
 // mappings compiles the flow's read and write mappings.
 func (b flowBuilder) mappings(f *flow) error {
 	var err error
-	if f.read, err = b.readMapping(f.src.ent.Read, b.j.l.Model.Schema(f.model)); err != nil {
+	if f.read, err = b.readMapping(f.src, f.src.ent.Read, b.j.l.Model.Schema(f.model)); err != nil {
 		return err
 	}
-	if f.write, err = b.mapping("write", f.dst.ent.Write, f.schema); err != nil || f.dst.ent.Compare == nil {
+	if f.write, err = b.mapping(f.dst, "write", f.dst.ent.Write, f.schema); err != nil || f.dst.ent.Compare == nil {
 		return err
 	}
 	// A projection for comparison names only some fields: it is not held
 	// to the write schema's required fields.
-	f.compare, err = b.mapping("compare", f.dst.ent.Compare, nil)
+	f.compare, err = b.mapping(f.dst, "compare", f.dst.ent.Compare, nil)
 	return err
+}
+
+// templates returns the environment compiling the templates of the
+// side's spec, within the spec's limits.
+func (s side) templates(env *transforms.Env) *transforms.Env {
+	if s.spec == nil || s.spec.Sync == nil {
+		return env
+	}
+	return env.WithLimits(s.spec.Sync.Limits.Templates())
 }
 
 // mapping compiles one mapping against the schema its result must
 // satisfy; an omitted one is the identity. Mappings convert rendered
 // values to the schema's types and check the result against it, so a
 // payload that does not fit fails its record before anything is sent.
-func (b flowBuilder) mapping(kind string, m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
-	compiled, err := b.j.cfg.Templates.CompileMapping(m, schema)
+func (b flowBuilder) mapping(s side, kind string, m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
+	compiled, err := s.templates(b.j.cfg.Templates).CompileMapping(m, schema)
 	if err != nil {
 		return nil, fmt.Errorf("%s mapping: %w", kind, err)
 	}
@@ -219,11 +228,11 @@ func (b flowBuilder) mapping(kind string, m specs.Mapping, schema *openapi3.Sche
 // readMapping compiles a read mapping. An omitted one copies the API
 // object as it is: records read are not checked against the model (what
 // is written is checked against the target's schema).
-func (b flowBuilder) readMapping(m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
+func (b flowBuilder) readMapping(s side, m specs.Mapping, schema *openapi3.Schema) (mapper, error) {
 	if m == nil {
 		return identity{}, nil
 	}
-	return b.mapping("read", m, schema)
+	return b.mapping(s, "read", m, schema)
 }
 
 // identity is the mapping of an omitted read: the record itself.
@@ -242,7 +251,7 @@ func (b flowBuilder) whenTemplate(f *flow) error {
 	if src == "" {
 		return nil
 	}
-	t, err := b.j.cfg.Templates.Compile(src)
+	t, err := f.dst.templates(b.j.cfg.Templates).Compile(src)
 	if err != nil {
 		return fmt.Errorf("when: %w", err)
 	}

@@ -32,7 +32,7 @@ type include struct {
 func (b flowBuilder) includes(f *flow) error {
 	used := idsUsed(f.templates())
 	for _, name := range slices.Sorted(maps.Keys(f.dst.ent.Include)) {
-		t, err := b.j.cfg.Templates.Compile(f.dst.ent.Include[name])
+		t, err := f.dst.templates(b.j.cfg.Templates).Compile(f.dst.ent.Include[name])
 		if err != nil {
 			return fmt.Errorf("include %s: %w", name, err)
 		}

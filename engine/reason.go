@@ -37,7 +37,16 @@ func errReason(code FailureCode, err error) *failure {
 // mappingReason is the failure of a mapping error whose values of
 // personal fields (by top-level field name) are masked.
 func mappingReason(err error, personal map[string]bool, format string, args ...any) *failure {
-	return errReason(CodeMapping, fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), maskedMessage(err, personal)))
+	return errReason(templateCode(err, CodeMapping), fmt.Errorf("%s: %s", fmt.Sprintf(format, args...), maskedMessage(err, personal)))
+}
+
+// templateCode is the code of a template's error: template-limit when
+// the template went over a limit of its render, else code.
+func templateCode(err error, code FailureCode) FailureCode {
+	if errors.Is(err, transforms.ErrLimit) {
+		return CodeTemplateLimit
+	}
+	return code
 }
 
 // reason is the failure as the ledger stores it, its code as text.
@@ -66,6 +75,8 @@ func failCode(err error) FailureCode {
 		return CodeGraphQL
 	case errors.As(err, &ve):
 		return CodeValidation
+	case errors.Is(err, transforms.ErrLimit):
+		return CodeTemplateLimit
 	case errors.As(err, &re):
 		return CodeMapping
 	case errors.As(err, &pae):

@@ -81,7 +81,7 @@ func (m *mapStage) apply(f *flow, mp *mapped) {
 	if f.when != nil {
 		out, err := f.when.Render(mp.vars)
 		if err != nil {
-			mp.fail = errReason(CodeMapping, fmt.Errorf("when: %w", err))
+			mp.fail = errReason(templateCode(err, CodeMapping), fmt.Errorf("when: %w", err))
 			return
 		}
 		if !truthy(out) {

@@ -61,3 +61,30 @@ func TestMapStage(t *testing.T) {
 		t.Errorf("a mapping error gives %+v; want a mapping failure", failed.fail)
 	}
 }
+
+// TestMapStageTemplateLimit checks that a record whose render goes over
+// a template limit fails alone, with template-limit naming the limit, and
+// the records around it are mapped.
+func TestMapStageTemplateLimit(t *testing.T) {
+	t.Parallel()
+	loops := `{% for a in record.code|make_list %}{% for b in record.code|make_list %}{% for c in record.code|make_list %}` +
+		`{% for d in record.code|make_list %}{% for e in record.code|make_list %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}`
+	write, err := transforms.NewEnv().CompileMapping(map[string]any{"name": loops}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &job{vars: map[string]any{"id": "i1"}}
+	f := &flow{dir: instance.Push, entity: "unit", model: "unit", recipe: "r1", write: write}
+	short := map[string]any{"code": "ab"}
+	long := map[string]any{"code": "abcdefghijklmnopqrstuv"}
+	src := []source{{key: "k1", obj: short, rec: short}, {key: "k2", obj: long, rec: long}, {key: "k3", obj: short, rec: short}}
+	got := (&mapStage{job: j}).page(f, src, nil)
+	if fl := got[1].fail; fl == nil || fl.code != CodeTemplateLimit || !strings.Contains(fl.message, "iterations limit") {
+		t.Errorf("the hostile record gives %+v; want a template-limit failure naming the iterations", fl)
+	}
+	for _, i := range []int{0, 2} {
+		if got[i].fail != nil || got[i].payload["name"] != "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" {
+			t.Errorf("record %s: %+v, fail %+v; want it mapped", src[i].key, got[i].payload, got[i].fail)
+		}
+	}
+}

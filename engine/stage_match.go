@@ -152,14 +152,15 @@ func (s *matchStage) build(ctx context.Context, f *flow) (*matchIndex, error) {
 // compile compiles the match step's templates.
 func (s *matchStage) compile(f *flow, ix *matchIndex) error {
 	m := f.dst.ent.Match
+	env := f.dst.templates(s.cfg.Templates)
 	var err error
 	if m.Key != "" {
-		if ix.key, err = s.cfg.Templates.Compile(m.Key); err != nil {
+		if ix.key, err = env.Compile(m.Key); err != nil {
 			return fmt.Errorf("match.key: %w", err)
 		}
 	}
 	if m.Home != "" {
-		if ix.home, err = s.cfg.Templates.Compile(m.Home); err != nil {
+		if ix.home, err = env.Compile(m.Home); err != nil {
 			return fmt.Errorf("match.home: %w", err)
 		}
 	}

@@ -206,7 +206,7 @@ func (s *readStage) homeReader(model string) (*homeReader, error) {
 	if e == nil || e.Get == nil {
 		return nil, fmt.Errorf("the home spec has no entity of model %q with a get operation, so a related %s cannot be read", model, model)
 	}
-	read, err := flowBuilder{j: s.job}.readMapping(e.Read, s.l.Model.Schema(model))
+	read, err := flowBuilder{j: s.job}.readMapping(side{spec: s.l.Home, ent: e}, e.Read, s.l.Model.Schema(model))
 	if err != nil {
 		return nil, fmt.Errorf("home entity %s: %w", name, err)
 	}
@@ -256,7 +256,7 @@ func (s *readStage) includeKeys(f *flow, r *source, keys []string) {
 	for j, inc := range f.includes {
 		key, err := inc.key.Render(vars)
 		if err != nil {
-			r.fail = reasonf(CodeInclude, "include %s: the key template failed: %v", inc.name, err)
+			r.fail = reasonf(templateCode(err, CodeInclude), "include %s: the key template failed: %v", inc.name, err)
 			return
 		}
 		keys[j] = key

@@ -1,6 +1,10 @@
 package specs
 
-import "time"
+import (
+	"time"
+
+	"github.com/specsync/specsync/transforms"
+)
 
 // Sync is the decoded `x-sync` extension at the root of a connector spec.
 // It says, per model entity, which operations read and write it, how lists
@@ -33,6 +37,33 @@ type Sync struct {
 	Entities map[string]*Entity `json:"entities" doc:"Synchronised entities, by a name local to this spec."`
 	// Webhooks describes the events the system sends. Nil means none.
 	Webhooks *Webhooks `json:"webhooks,omitempty" doc:"Webhook events the system sends and how to verify them."`
+	// Limits bound each render of the spec's templates. Nil uses the
+	// defaults documented on Limits.
+	Limits *Limits `json:"limits,omitempty" doc:"Time, output and loop budgets of each render of the spec's templates; a record whose render goes over one fails with template-limit."`
+}
+
+// Limits bound one render of a template, or of a mapping for one record
+// (all its templates together). Zero fields take the defaults; values
+// above the hard maxima (transforms.MaxLimits) are errors.
+type Limits struct {
+	// TemplateTime is the longest a render may take. Zero means 1s; at
+	// most 30s.
+	TemplateTime Duration `json:"templateTime,omitempty" default:"1s" doc:"Longest time one render may take; at most 30s." example:"2s"`
+	// TemplateOutput is the most bytes a render may produce. Zero means
+	// 1048576 (1 MiB); at most 16777216.
+	TemplateOutput int `json:"templateOutput,omitempty" default:"1048576" doc:"Most bytes of text one render may produce (a mapping: all its fields together); at most 16777216." example:"4194304"`
+	// LoopIterations is the most loop iterations of a render, nested
+	// loops counted each time. Zero means 100000; at most 10000000.
+	LoopIterations int `json:"loopIterations,omitempty" default:"100000" doc:"Most iterations of for loops in one render, nested loops counted each time; at most 10000000." example:"1000000"`
+}
+
+// Templates returns the limits as the template environment takes them;
+// nil l gives the defaults.
+func (l *Limits) Templates() transforms.Limits {
+	if l == nil {
+		return transforms.Limits{}
+	}
+	return transforms.Limits{Time: l.TemplateTime.Std(), Output: l.TemplateOutput, Iterations: l.LoopIterations}
 }
 
 // Entity describes how one model entity is read from and written to the

@@ -22,7 +22,8 @@ type specCheck struct {
 
 // checkSpec runs every model-independent semantic check on spec.
 func checkSpec(spec *Spec, r *report, registry *Plugins) {
-	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r), registry: registry, plugins: map[string]any{}}
+	checkLimits(spec.Sync.Limits, r)
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
 	c.checkDefaultPaging()

@@ -18,9 +18,28 @@ type templateCheck struct {
 	r   *report
 }
 
-// newTemplateCheck returns a checker reporting to r.
-func newTemplateCheck(r *report) *templateCheck {
-	return &templateCheck{env: transforms.NewEnv(), r: r}
+// newTemplateCheck returns a checker reporting to r, compiling within
+// limits (nil: the defaults).
+func newTemplateCheck(r *report, limits *Limits) *templateCheck {
+	return &templateCheck{env: transforms.NewEnv().WithLimits(limits.Templates()), r: r}
+}
+
+// checkLimits reports limits above the hard maxima.
+func checkLimits(l *Limits, r *report) {
+	if l == nil {
+		return
+	}
+	maxima := transforms.MaxLimits
+	p := "/x-sync/limits"
+	if l.TemplateTime.Std() > maxima.Time {
+		r.errorHint(CodeInvalidValue, jsonptr.Join(p, "templateTime"), "make the templates do less", "templateTime %s is above the maximum of %s", l.TemplateTime.Std(), maxima.Time)
+	}
+	if l.TemplateOutput > maxima.Output {
+		r.errorHint(CodeInvalidValue, jsonptr.Join(p, "templateOutput"), "make the templates produce less", "templateOutput %d is above the maximum of %d bytes", l.TemplateOutput, maxima.Output)
+	}
+	if l.LoopIterations > maxima.Iterations {
+		r.errorHint(CodeInvalidValue, jsonptr.Join(p, "loopIterations"), "make the loops shorter", "loopIterations %d is above the maximum of %d", l.LoopIterations, maxima.Iterations)
+	}
 }
 
 // templateHint says where templates are explained.

@@ -42,9 +42,12 @@ func (refusingLoader) Get(path string) (io.Reader, error) { return nil, errNoFil
 // split); other users of pongo2 in the same process see the replacements.
 type Env struct {
 	// mu serialises compiles: pongo2 marks its template set on every
-	// compile without locking.
-	mu  sync.Mutex
+	// compile without locking. Envs made by WithLimits share it.
+	mu  *sync.Mutex
 	set *pongo2.TemplateSet
+	// limits bound every render of the templates and mappings compiled
+	// here.
+	limits Limits
 }
 
 // NewEnv returns a sandboxed environment.
@@ -57,8 +60,18 @@ func NewEnv() *Env {
 	for _, name := range bannedFilters {
 		mustBan(set.BanFilter(name))
 	}
-	return &Env{set: set}
+	return &Env{mu: new(sync.Mutex), set: set, limits: DefaultLimits}
 }
+
+// WithLimits returns an Env sharing e's sandbox whose templates and
+// mappings render within l. Zero fields of l take the defaults
+// (DefaultLimits) and fields above MaxLimits are lowered to them.
+func (e *Env) WithLimits(l Limits) *Env {
+	return &Env{mu: e.mu, set: e.set, limits: l.withDefaults()}
+}
+
+// Limits returns the limits of e's renders.
+func (e *Env) Limits() Limits { return e.limits }
 
 // fromString compiles src in the sandbox.
 func (e *Env) fromString(src string) (*pongo2.Template, error) {

@@ -44,6 +44,7 @@ type filterDef struct {
 var replacedBuiltins = map[string]bool{
 	"add": true, "date": true, "default": true, "join": true,
 	"lower": true, "split": true, "title": true, "upper": true,
+	"ljust": true, "rjust": true, "center": true, "make_list": true, "stringformat": true,
 }
 
 // filterDefs lists the library. Every category file contributes its part.
@@ -52,6 +53,7 @@ func filterDefs() []filterDef {
 	for _, part := range [][]filterDef{
 		dateFilters(), decimalFilters(), currencyFilters(), valueFilters(),
 		checkFilters(), stringFilters(), contactFilters(), keyFilters(), convertFilters(),
+		boundedFilters(),
 	} {
 		defs = append(defs, part...)
 	}
@@ -84,6 +86,11 @@ func registerFilters() {
 		if err := pongo2.RegisterTag(captureTag, parseCapture); err != nil {
 			panic("transforms: registering tag " + captureTag + ": " + err.Error())
 		}
+		for name, parse := range map[string]pongo2.TagParser{"for": parseFor, "set": parseSet} {
+			if err := pongo2.ReplaceTag(name, parse); err != nil {
+				panic("transforms: replacing tag " + name + ": " + err.Error())
+			}
+		}
 	})
 }
 
@@ -111,6 +118,9 @@ func adapt(name string, fn filterFunc) pongo2.FilterFunction {
 			arg = pongo2.AsValue(nil)
 		}
 		out, err := fn(in, arg)
+		if err == nil {
+			err = checkBuilt(out)
+		}
 		if err != nil {
 			fe := &FilterError{Filter: name, Value: clip(text(in.Interface())), Err: err}
 			var ae *ArgumentError
@@ -124,6 +134,27 @@ func adapt(name string, fn filterFunc) pongo2.FilterFunction {
 		}
 		return pongo2.AsValue(out), nil
 	}
+}
+
+// checkBuilt refuses a filter's result that is longer than a filter may
+// build, so that a chain of filters that each grow their input stops
+// there.
+func checkBuilt(out any) error {
+	switch v := out.(type) {
+	case string:
+		if len(v) > maxFilterText {
+			return textLimit()
+		}
+	case []any:
+		if len(v) > maxFilterItems {
+			return listLimit()
+		}
+	case []string:
+		if len(v) > maxFilterItems {
+			return listLimit()
+		}
+	}
+	return nil
 }
 
 // argError reports an unusable argument.

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -90,6 +91,25 @@ How values flow:
   with two parts take them in one text: ` + "`replace:\"old=>new\"`" + `.
 - In text with several expressions pongo2 writes values its own way (a
   float as 1.500000, a boolean as True); add ` + "`|string`" + ` for the plain form.
+
+Limits:
+
+- Every render has a time budget, an output budget and a budget of loop
+  iterations: one template, or a mapping for one record with all its
+  fields together. The defaults are ` + DefaultLimits.Time.String() + `, ` + strconv.Itoa(DefaultLimits.Output) + ` bytes and
+  ` + strconv.Itoa(DefaultLimits.Iterations) + ` iterations; a spec may change them under ` + "`x-sync` `limits`" + `
+  (` + "`templateTime`, `templateOutput`, `loopIterations`" + `) up to ` + MaxLimits.Time.String() + `,
+  ` + strconv.Itoa(MaxLimits.Output) + ` bytes and ` + strconv.Itoa(MaxLimits.Iterations) + ` iterations.
+- ` + "`for`" + ` loops count every iteration, nested loops each time, and stop as
+  soon as a budget is spent; ` + "`set`" + ` refuses a value longer than the
+  output budget.
+- No filter builds a text longer than ` + strconv.Itoa(maxFilterText) + ` bytes or a list longer
+  than ` + strconv.Itoa(maxFilterItems) + ` items; padding widths and format widths beyond
+  that are refused before anything is built.
+- A record whose render goes over a budget fails alone with the failure
+  code ` + "`template-limit`" + `, naming the field and the limit; the run goes on.
+  ` + "`specsync validate`" + ` reports a template whose constant arguments go over
+  a limit already.
 `
 }
 

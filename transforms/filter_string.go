@@ -1,6 +1,8 @@
 package transforms
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -94,7 +96,11 @@ func filterReplace(in, arg *pongo2.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return strings.ReplaceAll(text(in.Interface()), from, to), nil
+	s := text(in.Interface())
+	if n := strings.Count(s, from); len(s)+n*(len(to)-len(from)) > maxFilterText {
+		return nil, textLimit()
+	}
+	return strings.ReplaceAll(s, from, to), nil
 }
 
 func filterRegexReplace(in, arg *pongo2.Value) (any, error) {
@@ -106,7 +112,34 @@ func filterRegexReplace(in, arg *pongo2.Value) (any, error) {
 	if err != nil {
 		return nil, argError(arg, "not a Go regular expression: %v", err)
 	}
-	return re.ReplaceAllString(text(in.Interface()), repl), nil
+	s := text(in.Interface())
+	if regexpGrowth(re, s, repl) > maxFilterText {
+		return nil, textLimit()
+	}
+	return re.ReplaceAllString(s, repl), nil
+}
+
+// regexpGrowth returns the most bytes replacing every match of re in s
+// with repl can give: every $reference in repl expands to at most the
+// match. It counts the matches first only when a quick bound is too high.
+func regexpGrowth(re *regexp.Regexp, s, repl string) int {
+	refs := strings.Count(repl, "$")
+	if quick := len(s)*(1+refs) + (len(s)+1)*len(repl); quick <= maxFilterText {
+		return quick
+	}
+	matches, matched := 0, 0
+	re.ReplaceAllStringFunc(s, func(m string) string {
+		matches++
+		matched += len(m)
+		return ""
+	})
+	return len(s) - matched + matches*len(repl) + refs*matched
+}
+
+// textLimit is the error of a filter whose result would be longer than
+// a filter may build.
+func textLimit() *LimitError {
+	return &LimitError{Limit: "text", Max: fmt.Sprintf("%d bytes", maxFilterText), Hint: "a filter builds no longer text"}
 }
 
 func filterSplit(in, arg *pongo2.Value) (any, error) {
@@ -121,8 +154,12 @@ func filterSplit(in, arg *pongo2.Value) (any, error) {
 	if isEmpty(v) {
 		return nil, nil
 	}
+	s := text(v)
+	if strings.Count(s, sep) >= maxFilterItems {
+		return nil, listLimit()
+	}
 	var parts []string
-	for _, p := range strings.Split(text(v), sep) {
+	for _, p := range strings.Split(s, sep) {
 		if p = strings.TrimSpace(p); p != "" {
 			parts = append(parts, p)
 		}

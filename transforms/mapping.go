@@ -36,6 +36,8 @@ type Mapping struct {
 	batched []int
 	// inBatch tells by leaf index whether the batch evaluates it.
 	inBatch []bool
+	// limits bound the render of one record, all templates together.
+	limits Limits
 }
 
 // leaf is one template of the mapping.
@@ -67,7 +69,7 @@ type node struct {
 // A nil tree is the identity mapping: Apply returns a copy of the variable
 // named by IdentityVar ("record").
 func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
-	m := &Mapping{target: target, check: newPrecheck(target)}
+	m := &Mapping{target: target, check: newPrecheck(target), limits: e.limits}
 	if tree == nil {
 		return m, nil
 	}

@@ -23,8 +23,10 @@ func (m *Mapping) Apply(vars Vars) (out map[string]any, err error) {
 	if err := checkVars(vars); err != nil {
 		return nil, &RecordError{Fields: []FieldError{{Err: err}}}
 	}
-	b := &recordBuilder{m: m}
-	b.evaluate(vars)
+	b := &recordBuilder{m: m, budget: newBudget(m.limits)}
+	if err := b.evaluate(vars); err != nil {
+		return nil, &RecordError{Fields: []FieldError{*err}}
+	}
 	out, _ = b.object(m.root)
 	if out == nil {
 		out = map[string]any{}
@@ -57,7 +59,8 @@ func (m *Mapping) applyIdentity(vars Vars) (map[string]any, error) {
 
 // recordBuilder holds the state of one Apply.
 type recordBuilder struct {
-	m *Mapping
+	m      *Mapping
+	budget *budget
 	// vals holds each leaf's value or error, by leaf index.
 	vals []leafValue
 	errs []FieldError
@@ -69,16 +72,32 @@ type leafValue struct {
 	err error
 }
 
-// evaluate computes every template's value.
-func (b *recordBuilder) evaluate(vars Vars) {
+// evaluate computes every template's value. A template that exceeds the
+// limits of the record's render stops it: the error names that field, or
+// the record when the batch exceeded them.
+func (b *recordBuilder) evaluate(vars Vars) *FieldError {
 	leaves := b.m.leaves
 	b.vals = make([]leafValue, len(leaves))
+	written := b.budget.written
 	batched := b.m.batch != nil && b.runBatch(vars)
-	for i, l := range leaves {
-		if !batched || !b.m.inBatch[i] {
-			b.vals[i].v, b.vals[i].err = l.tpl.eval(vars)
-		}
+	if err := b.budget.exceeded(); err != nil {
+		return &FieldError{Err: &TemplateError{Err: err}}
 	}
+	if !batched {
+		// The fields run one by one and count their output again.
+		b.budget.written = written
+	}
+	for i, l := range leaves {
+		if batched && b.m.inBatch[i] {
+			continue
+		}
+		v, err := l.tpl.eval(vars, b.budget)
+		if errors.Is(err, ErrLimit) {
+			return &FieldError{Field: l.ptr, Err: err}
+		}
+		b.vals[i] = leafValue{v, err}
+	}
+	return nil
 }
 
 // runBatch evaluates the batched templates in one pongo2 run. It reports
@@ -91,7 +110,7 @@ func (b *recordBuilder) runBatch(vars Vars) (ok bool) {
 		}
 	}()
 	s := &sink{vals: make([]any, 0, len(b.m.batched))}
-	if err := b.m.batch.ExecuteWriterUnbuffered(captureContext(vars, s), io.Discard); err != nil {
+	if err := b.m.batch.ExecuteWriterUnbuffered(renderContext(vars, s, b.budget), io.Discard); err != nil {
 		return false
 	}
 	if len(s.vals) != len(b.m.batched) {

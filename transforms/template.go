@@ -39,6 +39,8 @@ type Template struct {
 	text *pongo2.Template
 	// shift is the number of columns the rewritten form adds on line 1.
 	shift int
+	// limits bound each render.
+	limits Limits
 }
 
 // sink receives the values of expression templates.
@@ -54,7 +56,7 @@ func (e *Env) Compile(src string) (*Template, error) {
 	if _, err := e.fromString(src); err != nil {
 		return nil, templateError(err, 0)
 	}
-	t := &Template{src: src}
+	t := &Template{src: src, limits: e.limits}
 	if err := t.prepare(e); err != nil {
 		return nil, err
 	}
@@ -94,6 +96,10 @@ func (t *Template) dryRun() error {
 		return err
 	}
 	_, err := t.value(nil)
+	var te *TemplateError
+	if errors.Is(err, ErrLimit) && errors.As(err, &te) {
+		return te
+	}
 	var ae *ArgumentError
 	if !errors.As(err, &ae) || ae.missing {
 		return nil
@@ -125,31 +131,51 @@ func (t *Template) value(vars Vars) (v any, err error) {
 	if err := checkVars(vars); err != nil {
 		return nil, err
 	}
-	return t.eval(vars)
+	return t.eval(vars, newBudget(t.limits))
 }
 
-// eval is value for variables already checked.
-func (t *Template) eval(vars Vars) (v any, err error) {
+// eval is value for variables already checked, within budget b.
+func (t *Template) eval(vars Vars, b *budget) (v any, err error) {
 	defer recoverError(&err)
 	if t.chain != nil {
 		if v, ok, err := t.chain.eval(vars); ok {
+			if err == nil {
+				err = charge(b, v)
+			}
 			return v, err
 		}
 	}
 	if t.exec != nil {
-		return t.capture(vars)
+		return t.capture(vars, b)
 	}
-	out, err := t.text.Execute(pongo2.Context(vars))
+	var out strings.Builder
+	err = t.text.ExecuteWriterUnbuffered(renderContext(vars, nil, b), &boundedWriter{b: b, out: &out})
 	if err != nil {
 		return nil, templateError(err, t.shift)
 	}
-	return out, nil
+	if err := b.exceeded(); err != nil {
+		return nil, &TemplateError{Err: err}
+	}
+	return out.String(), nil
+}
+
+// charge counts the value of an expression evaluated without pongo2
+// against b.
+func charge(b *budget, v any) error {
+	err := b.checkValue(v)
+	if err == nil {
+		err = b.checkTime()
+	}
+	if err != nil {
+		return &TemplateError{Err: err}
+	}
+	return nil
 }
 
 // capture runs the expression form and returns the value it captured.
-func (t *Template) capture(vars Vars) (any, error) {
+func (t *Template) capture(vars Vars, b *budget) (any, error) {
 	s := &sink{vals: make([]any, 0, 1)}
-	if err := t.exec.ExecuteWriterUnbuffered(captureContext(vars, s), io.Discard); err != nil {
+	if err := t.exec.ExecuteWriterUnbuffered(renderContext(vars, s, b), io.Discard); err != nil {
 		return nil, templateError(err, t.shift)
 	}
 	if len(s.vals) != 1 {
@@ -158,13 +184,17 @@ func (t *Template) capture(vars Vars) (any, error) {
 	return s.vals[0], nil
 }
 
-// captureContext returns the pongo2 context of vars plus the sink.
-func captureContext(vars Vars, s *sink) pongo2.Context {
-	ctx := make(pongo2.Context, len(vars)+1)
+// renderContext returns the pongo2 context of vars plus the budget and,
+// for the expression form, the sink.
+func renderContext(vars Vars, s *sink, b *budget) pongo2.Context {
+	ctx := make(pongo2.Context, len(vars)+2)
 	for k, v := range vars {
 		ctx[k] = v
 	}
-	ctx[sinkVar] = s
+	if s != nil {
+		ctx[sinkVar] = s
+	}
+	ctx[budgetVar] = b
 	return ctx
 }
 
@@ -182,6 +212,11 @@ func (n *captureNode) Execute(ctx *pongo2.ExecutionContext, _ pongo2.TemplateWri
 	s, ok := ctx.Public[sinkVar].(*sink)
 	if !ok {
 		return ctx.Error("internal tag used outside its template form", nil)
+	}
+	if b := budgetOf(ctx); b != nil {
+		if err := b.checkValue(v); err != nil {
+			return ctx.OrigError(err, nil)
+		}
 	}
 	s.vals = append(s.vals, v.Interface())
 	return nil

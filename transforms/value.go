@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/flosch/pongo2/v6"
 	"github.com/shopspring/decimal"
@@ -108,11 +107,14 @@ func isEmpty(v any) bool {
 // clip cuts s to 64 runes for error messages.
 func clip(s string) string {
 	const limit = 64
-	if utf8.RuneCountInString(s) <= limit {
-		return s
+	n := 0
+	for i := range s {
+		if n == limit {
+			return s[:i] + "…"
+		}
+		n++
 	}
-	r := []rune(s)
-	return string(r[:limit]) + "…"
+	return s
 }
 
 // asList returns v as a list when it is one (any slice or array).
