@@ -213,7 +213,7 @@ func (c *Client) attemptWithout(ctx context.Context, op *operation, enc *encoded
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := c.roundTrip(op, req)
+	resp, err := c.roundTrip(op, req, false)
 	return resp, req, err
 }
 

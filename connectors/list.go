@@ -27,7 +27,11 @@ type ListOptions struct {
 
 // Page is one page of a listing.
 type Page struct {
-	// Number counts pages from 1.
+	// Number counts the system's pages from 1. A page holding more
+	// records than the page size asked for, and than a thousand, is handed
+	// over in parts of the larger of the two, which share its number:
+	// memory follows the records in flight, not the size of the system's
+	// pages.
 	Number int
 	// Records are the page's API objects, numbers as json.Number. The
 	// slice belongs to the caller.
@@ -95,7 +99,8 @@ type listing struct {
 	firsts   map[uint64]int // first record fingerprint -> page number
 	cursor   time.Time
 	maxSeen  int
-	header   http.Header // of the last response
+	header   http.Header   // of the last response
+	cur      *listResponse // the page being handed over in parts
 }
 
 // stopRules are specs.StopRules compiled.
@@ -153,42 +158,94 @@ func (l *listing) setup(opts ListOptions) error {
 	return pager.First(l.req)
 }
 
-// next fetches and checks one page.
+// next hands over the next part of the current page, or fetches and
+// checks the next page and hands over its first part.
 func (l *listing) next(ctx context.Context) (*Page, error) {
+	if l.cur != nil {
+		return l.part(ctx)
+	}
 	if l.number >= l.maxPages {
 		return nil, l.pagingError(l.number, PagingMaxPages, fmt.Sprintf("the listing did not end within %d pages; raise pagination.maxPages if the data set is that large", l.maxPages), nil)
 	}
 	l.number++
-	body, err := l.fetch(ctx)
+	resp, err := l.fetch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	records, err := records(l.op.records, body)
-	if err != nil {
+	if err := resp.layout.err; err != nil {
 		return nil, l.pagingError(l.number, PagingBadResponse, err.Error()+"; check the list operation's records path", err)
 	}
-	if err := l.checkFirst(records); err != nil {
-		return nil, err
-	}
-	l.count += len(records)
-	l.track(ctx, records)
-	done, err := l.advance(body, len(records))
+	l.cur = resp
+	first, err := l.decode(ctx)
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Number: l.number, Records: records, Complete: done}
-	if done {
+	if err := l.checkFirst(first); err != nil {
+		return nil, err
+	}
+	n := len(resp.layout.records)
+	l.count += n
+	if resp.done, err = l.advance(resp.envelope, n); err != nil {
+		return nil, err
+	}
+	return l.hand(ctx, first)
+}
+
+// part decodes and hands over the next part of the current page.
+func (l *listing) part(ctx context.Context) (*Page, error) {
+	records, err := l.decode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.hand(ctx, records)
+}
+
+// minPartRecords is the least number of records a part of a page may
+// hold: a page with more records than that and than the page size asked
+// for is handed over in parts of the larger of the two.
+const minPartRecords = 1000
+
+// decode decodes and validates the next part of the current page.
+func (l *listing) decode(ctx context.Context) ([]map[string]any, error) {
+	resp := l.cur
+	asked := 0
+	if l.pager != nil {
+		asked = l.pager.Size()
+	}
+	n := min(len(resp.layout.records)-resp.next, max(asked, minPartRecords))
+	records, err := decodeRecords(resp.body, resp.layout.records[resp.next:resp.next+n])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.op.name, err)
+	}
+	if err := resp.check.records(ctx, resp.next, records); err != nil {
+		return nil, err
+	}
+	resp.next += n
+	return records, nil
+}
+
+// hand makes the Page of a part; the last part of the last page is the
+// complete one.
+func (l *listing) hand(ctx context.Context, records []map[string]any) (*Page, error) {
+	l.track(ctx, records)
+	resp := l.cur
+	page := &Page{Number: l.number, Records: records}
+	if resp.next < len(resp.layout.records) {
+		return page, nil
+	}
+	l.cur = nil
+	if resp.done {
 		if err := l.checkTotal(); err != nil {
 			return nil, err
 		}
-		page.NextCursor = l.cursor
+		page.Complete, page.NextCursor = true, l.cursor
 	}
 	return page, nil
 }
 
 // fetch sends the current request, refusing one that repeats an earlier
-// page's, and returns the decoded body.
-func (l *listing) fetch(ctx context.Context) (any, error) {
+// page's, and reads the response's layout and envelope.
+func (l *listing) fetch(ctx context.Context) (*listResponse, error) {
 	enc, err := l.req.encode()
 	if err != nil {
 		return nil, err
@@ -199,9 +256,12 @@ func (l *listing) fetch(ctx context.Context) (any, error) {
 		return nil, l.pagingError(l.number, PagingRepeatedRequest, fmt.Sprintf("the request for this page repeats the one of page %d (same URL and parameters): the system sent the same cursor or link again", prev), nil)
 	}
 	l.requests[fp] = l.number
-	body, _, header, err := l.c.send(ctx, l.op, l.req, enc, nil)
-	l.header = header
-	return body, err
+	resp, err := l.c.sendList(ctx, l.op, l.req, enc)
+	if err != nil {
+		return nil, err
+	}
+	l.header = resp.header
+	return resp, nil
 }
 
 // checkFirst refuses a page that starts with the same record as an

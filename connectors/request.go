@@ -209,6 +209,8 @@ type encoded struct {
 	url    *url.URL
 	header http.Header
 	body   *bytes.Buffer // nil: no body
+	// text reads a 2xx response into response.text (a list response).
+	text bool
 }
 
 // encode fixes the URL, header and body of the request.

@@ -9,18 +9,20 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // response is a 2xx response read whole. Its body lives in a pooled
-// buffer: call release when done with it.
+// buffer, or for a list response in text: call release when done with it.
 type response struct {
 	status int
 	header http.Header
 	url    *url.URL
 	buf    *bytes.Buffer
+	text   string
 }
 
 func (r *response) body() []byte { return r.buf.Bytes() }
@@ -204,33 +206,51 @@ func (c *Client) attemptIn(ctx context.Context, op *operation, enc *encoded) (*r
 			return nil, nil, &unsentError{err}
 		}
 	}
-	resp, err := c.roundTrip(op, req)
+	resp, err := c.roundTrip(op, req, enc.text)
 	return resp, req, err
 }
 
 // roundTrip sends req and reads the response; a non-2xx status is an
-// *HTTPError.
-func (c *Client) roundTrip(op *operation, req *http.Request) (*response, error) {
+// *HTTPError. With text, a 2xx body is read into a string of its own
+// rather than a pooled buffer (see listing.fetch).
+func (c *Client) roundTrip(op *operation, req *http.Request, text bool) (*response, error) {
 	res, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.scrubURLError(err)
 	}
 	defer res.Body.Close()
-	buf := getBuf()
-	n, err := io.Copy(buf, io.LimitReader(res.Body, c.cfg.MaxResponseBytes+1))
-	if err != nil {
-		putBuf(buf)
-		return nil, c.scrubURLError(fmt.Errorf("%s: reading the response: %w", op.name, err))
+	if text && res.StatusCode >= 200 && res.StatusCode <= 299 {
+		var b strings.Builder
+		if n := res.ContentLength; n > 0 && n <= c.cfg.MaxResponseBytes {
+			b.Grow(int(n))
+		}
+		if err := c.readBody(op, &b, res.Body); err != nil {
+			return nil, err
+		}
+		return &response{status: res.StatusCode, header: res.Header, url: req.URL, text: b.String()}, nil
 	}
-	if n > c.cfg.MaxResponseBytes {
+	buf := getBuf()
+	if err := c.readBody(op, buf, res.Body); err != nil {
 		putBuf(buf)
-		return nil, fmt.Errorf("%s: the response is larger than %d bytes; raise Config.MaxResponseBytes or ask for smaller pages", op.name, c.cfg.MaxResponseBytes)
+		return nil, err
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		defer putBuf(buf)
 		return nil, c.httpError(op, req, res, buf.Bytes())
 	}
 	return &response{status: res.StatusCode, header: res.Header, url: req.URL, buf: buf}, nil
+}
+
+// readBody copies a response body to w, up to Config.MaxResponseBytes.
+func (c *Client) readBody(op *operation, w io.Writer, body io.Reader) error {
+	n, err := io.Copy(w, io.LimitReader(body, c.cfg.MaxResponseBytes+1))
+	if err != nil {
+		return c.scrubURLError(fmt.Errorf("%s: reading the response: %w", op.name, err))
+	}
+	if n > c.cfg.MaxResponseBytes {
+		return fmt.Errorf("%s: the response is larger than %d bytes; raise Config.MaxResponseBytes or ask for smaller pages", op.name, c.cfg.MaxResponseBytes)
+	}
+	return nil
 }
 
 // httpError describes a non-2xx response without secrets.

@@ -22,6 +22,7 @@ import (
 type benchFlags struct {
 	redisURL, scenario, output string
 	records, memoryRecords     int
+	bigPageMB                  int
 	pairs                      int
 	rounds                     int
 	seed                       uint64
@@ -42,6 +43,8 @@ partner, and prints a table:
           of them
   map     records/s of the EverReal tenant write mapping on one goroutine
   memory  the process's peak resident size (VmHWM) during one large push
+  bigpage the peak resident size and the time of listing a home that
+          answers with all its records in one page of --bigpage-mb MiB
 
 --scenario converge is not a measurement but the convergence soak, and
 is not part of "all": rounds of random changes at the home (creates,
@@ -67,11 +70,12 @@ Redis, whose memory then counts in the peak.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
-	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map, memory, or converge (the convergence soak)")
+	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map, memory, bigpage, or converge (the convergence soak)")
 	fs.IntVar(&f.rounds, "rounds", bench.DefaultConvergeRounds, "rounds of the convergence soak")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the convergence soak's first round")
 	fs.IntVar(&f.records, "records", bench.DefaultRecords, "home records of push, rerun and map")
 	fs.IntVar(&f.memoryRecords, "memory-records", bench.DefaultMemoryRecords, "home records of the memory run")
+	fs.IntVar(&f.bigPageMB, "bigpage-mb", bench.DefaultBigPageMB, "MiB of the one page of the bigpage run")
 	fs.IntVar(&f.pairs, "pairs", bench.DefaultPairs, "paired runs of the engine and its baseline; the table shows medians")
 	fs.StringVarP(&f.output, "output", "o", "table", "table or json")
 	return cmd
@@ -133,10 +137,10 @@ func (f benchFlags) options() (bench.Options, error) {
 	if f.output != "table" && f.output != "json" {
 		return bench.Options{}, fmt.Errorf("-o must be table or json, not %q", f.output)
 	}
-	if f.records <= 0 || f.memoryRecords <= 0 || f.pairs <= 0 {
-		return bench.Options{}, fmt.Errorf("--records, --memory-records and --pairs must be at least 1")
+	if f.records <= 0 || f.memoryRecords <= 0 || f.pairs <= 0 || f.bigPageMB <= 0 {
+		return bench.Options{}, fmt.Errorf("--records, --memory-records, --bigpage-mb and --pairs must be at least 1")
 	}
-	opts := bench.Options{Records: f.records, MemoryRecords: f.memoryRecords, Pairs: f.pairs}
+	opts := bench.Options{Records: f.records, MemoryRecords: f.memoryRecords, BigPageMB: f.bigPageMB, Pairs: f.pairs}
 	switch {
 	case slices.Contains(bench.Scenarios, f.scenario):
 		opts.Scenarios = []string{f.scenario}

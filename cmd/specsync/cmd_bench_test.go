@@ -13,7 +13,7 @@ var columnGap = regexp.MustCompile(`\s{2,}`)
 // TestBenchPrintsEveryRow runs the bench with tiny numbers and checks that
 // the table has every row, each with non-zero figures.
 func TestBenchPrintsEveryRow(t *testing.T) {
-	code, out, errOut := runCLI(t, "bench", "--records", "200", "--memory-records", "200", "--pairs", "1")
+	code, out, errOut := runCLI(t, "bench", "--records", "200", "--memory-records", "200", "--bigpage-mb", "1", "--pairs", "1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -27,6 +27,7 @@ func TestBenchPrintsEveryRow(t *testing.T) {
 	want := map[string]bool{ // row -> has a baseline
 		"push records/s": true, "push CPU µs/record": true, "rerun ms/run": true,
 		"map records/s": false, "memory peak RSS MiB": false, "memory records/s": false,
+		"bigpage peak RSS MiB": false, "bigpage seconds": false,
 	}
 	for name, baseline := range want {
 		cells, ok := rows[name]

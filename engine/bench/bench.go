@@ -20,10 +20,11 @@ const (
 	DefaultRecords       = 100_000
 	DefaultMemoryRecords = 1_000_000
 	DefaultPairs         = 5
+	DefaultBigPageMB     = 60
 )
 
 // Scenarios names the scenarios in the order of the report.
-var Scenarios = []string{"push", "rerun", "map", "memory"}
+var Scenarios = []string{"push", "rerun", "map", "memory", "bigpage"}
 
 // Options say what Run measures and where.
 type Options struct {
@@ -42,6 +43,9 @@ type Options struct {
 	// MemoryRecords is the number of home records of the memory run. Zero
 	// means DefaultMemoryRecords.
 	MemoryRecords int
+	// BigPageMB is the size in MiB of the one page of the bigpage run.
+	// Zero means DefaultBigPageMB.
+	BigPageMB int
 	// Pairs is the number of interleaved runs of the engine and its
 	// baseline; the report holds the medians. Zero means DefaultPairs.
 	Pairs int
@@ -54,12 +58,12 @@ type Options struct {
 // scenario measures one scenario.
 type scenario func(context.Context, *harness) ([]Row, error)
 
-// scenarioFuncs are the scenarios by name, memory first: the process's
-// peak resident size is lowest before the others have run.
+// scenarioFuncs are the scenarios by name, the memory ones first: the
+// process's peak resident size is lowest before the others have run.
 var scenarioFuncs = []struct {
 	name string
 	run  scenario
-}{{"memory", memoryRows}, {"push", pushRows}, {"rerun", rerunRows}, {"map", mapRows}}
+}{{"bigpage", bigPageRows}, {"memory", memoryRows}, {"push", pushRows}, {"rerun", rerunRows}, {"map", mapRows}}
 
 // Run measures the scenarios of o and returns their rows in the order of
 // Scenarios.
@@ -95,12 +99,13 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Redis == nil {
 		return o, errors.New("bench: Options.Redis is required")
 	}
-	if o.Records < 0 || o.MemoryRecords < 0 || o.Pairs < 0 {
-		return o, errors.New("bench: records and pairs must not be negative")
+	if o.Records < 0 || o.MemoryRecords < 0 || o.Pairs < 0 || o.BigPageMB < 0 {
+		return o, errors.New("bench: records, pairs and the page size must not be negative")
 	}
 	o.Records = cmp.Or(o.Records, DefaultRecords)
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, DefaultMemoryRecords)
 	o.Pairs = cmp.Or(o.Pairs, DefaultPairs)
+	o.BigPageMB = cmp.Or(o.BigPageMB, DefaultBigPageMB)
 	if len(o.Scenarios) == 0 {
 		o.Scenarios = Scenarios
 	}

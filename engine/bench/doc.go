@@ -12,7 +12,10 @@
 //   - map: the EverReal tenant write mapping applied to one record, in
 //     records per second on one goroutine;
 //   - memory: the peak resident memory of the process during one large
-//     push against a generated home and a partner that stores nothing.
+//     push against a generated home and a partner that stores nothing;
+//   - bigpage: the peak resident memory and the time of a full listing,
+//     through the home's connector, of a home that answers with all its
+//     records in one page of Options.BigPageMB MiB.
 //
 // CPU time counts this process, the stand-ins included, and the Redis
 // server as its INFO reports it. The engine and its baseline run in pairs, interleaved, so that both see
