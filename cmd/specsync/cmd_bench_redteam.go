@@ -14,8 +14,8 @@ import (
 )
 
 // runRedteam runs every red-team case, the long ones included, against
-// this binary and prints a line per case; a case that failed makes it
-// fail. The cases run the binary as child processes, so an in-process
+// this binary and prints a line per case with its time and the largest
+// peak resident size of its commands; a case that failed makes it fail. The cases run the binary as child processes, so an in-process
 // Redis is served on a local port for them when url is empty.
 func runRedteam(ctx context.Context, out io.Writer, url string) error {
 	bin, err := os.Executable()
@@ -43,7 +43,7 @@ func runRedteam(ctx context.Context, out io.Writer, url string) error {
 		if o.Err != nil {
 			status, failed = "FAILED", failed+1
 		}
-		fmt.Fprintf(out, "%-22s %-6s %v\n", o.Case, status, o.Duration.Round(time.Millisecond))
+		fmt.Fprintf(out, "%-22s %-6s %8v  peak %4d MiB\n", o.Case, status, o.Duration.Round(time.Millisecond), o.PeakRSS>>20)
 		if o.Err != nil {
 			fmt.Fprintf(out, "%v\n", o.Err)
 		}

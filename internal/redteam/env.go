@@ -60,6 +60,22 @@ type Env struct {
 	instFile, tokenFile string
 	mu                  sync.Mutex
 	transcript          bytes.Buffer
+	peak                int64
+}
+
+// notePeak keeps the largest peak resident size of the commands.
+func (e *Env) notePeak(rss int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.peak = max(e.peak, rss)
+}
+
+// PeakRSS is the largest peak resident size (VmHWM, sampled; 0 off
+// Linux) of the commands run so far, in bytes.
+func (e *Env) PeakRSS() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.peak
 }
 
 // NewEnv starts the systems, writes the specs, the credentials and the
@@ -196,7 +212,14 @@ func (e *Env) Run(ctx context.Context, args ...string) Result {
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		stop := make(chan struct{})
+		peak := watchRSS(cmd.Process.Pid, stop)
+		err = cmd.Wait()
+		close(stop)
+		e.notePeak(<-peak)
+	}
 	r := Result{Args: args, Code: exitCode(err), Stdout: out.String(), Stderr: errOut.String(), Duration: time.Since(start)}
 	if ctx.Err() != nil {
 		r.Stderr += fmt.Sprintf("\n[killed after %v]", e.opts.CommandTimeout)

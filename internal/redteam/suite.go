@@ -18,9 +18,16 @@ var interruptSignal = os.Interrupt
 // where the case asks for it, and the canary search over every output and
 // every Redis value of the case. It returns what went wrong, all of it.
 func RunCase(ctx context.Context, c Case, opts Options) error {
+	_, err := runCase(ctx, c, opts)
+	return err
+}
+
+// runCase is RunCase that also gives the largest peak resident size of
+// the case's commands.
+func runCase(ctx context.Context, c Case, opts Options) (int64, error) {
 	e, err := NewEnv(ctx, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer e.Close()
 	var errs []error
@@ -42,14 +49,17 @@ func RunCase(ctx context.Context, c Case, opts Options) error {
 	for _, l := range leaks {
 		errs = append(errs, fmt.Errorf("%s: %s", c.Name, l))
 	}
-	return errors.Join(errs...)
+	return e.PeakRSS(), errors.Join(errs...)
 }
 
 // Outcome is how one case of Run ended.
 type Outcome struct {
 	Case     string
 	Duration time.Duration
-	Err      error
+	// PeakRSS is the largest peak resident size of the case's specsync
+	// processes, in bytes; serve's is not counted.
+	PeakRSS int64
+	Err     error
 }
 
 // Run runs the cases whose names match (all when names is empty; long
@@ -66,11 +76,12 @@ func Run(ctx context.Context, opts Options, long bool, names []string, progress 
 		o.Prefix = opts.Prefix + c.Name + ":"
 		o.Dir = opts.Dir + string(os.PathSeparator) + c.Name
 		start := time.Now()
+		var peak int64
 		err := os.MkdirAll(o.Dir, 0o700)
 		if err == nil {
-			err = RunCase(ctx, c, o)
+			peak, err = runCase(ctx, c, o)
 		}
-		oc := Outcome{Case: c.Name, Duration: time.Since(start), Err: err}
+		oc := Outcome{Case: c.Name, Duration: time.Since(start), PeakRSS: peak, Err: err}
 		if progress != nil {
 			progress(oc)
 		}
