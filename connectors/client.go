@@ -98,22 +98,30 @@ func (c *Client) initOutbound() error {
 	return nil
 }
 
+// maxResponseHeaderBytes caps the headers of a response, as a server's
+// default caps those of a request: no API needs more, and the transport's
+// own default (10 MiB) lets a hostile server make every request hold that
+// much.
+const maxResponseHeaderBytes = 1 << 20
+
 // newTransport is a keep-alive transport with a connection pool sized for
 // the concurrency cap, timeouts on dialing and TLS, and the proxy from the
 // environment. A request's whole exchange is bounded by Config.Timeout
 // through its context (every request has one, token requests too), so the
-// transport keeps no response header timer of its own.
+// transport keeps no response header timer of its own; the headers of a
+// response are capped at maxResponseHeaderBytes.
 func newTransport(cfg Config) *http.Transport {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          max(100, 2*cfg.Concurrency),
-		MaxIdleConnsPerHost:   max(cfg.Concurrency, 8),
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           max(100, 2*cfg.Concurrency),
+		MaxIdleConnsPerHost:    max(cfg.Concurrency, 8),
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ExpectContinueTimeout:  time.Second,
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 	}
 }
 

@@ -216,7 +216,7 @@ func (c *Client) attemptIn(ctx context.Context, op *operation, enc *encoded) (*r
 func (c *Client) roundTrip(op *operation, req *http.Request, text bool) (*response, error) {
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.scrubURLError(err)
+		return nil, fmt.Errorf("%s: %w", op.name, c.scrubURLError(err))
 	}
 	defer res.Body.Close()
 	if text && res.StatusCode >= 200 && res.StatusCode <= 299 {

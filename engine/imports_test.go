@@ -41,6 +41,7 @@ var allowedImports = map[string][]string{
 	"internal/jsonvalue":       {"internal/..."},
 	"internal/keys":            {"internal/..."},
 	"internal/redistest":       {"internal/..."},
+	"internal/redteam":         {"internal/..."},
 	"internal/stored":          {"internal/..."},
 	"transforms":               {"internal/..."},
 	"specs":                    {"transforms", "internal/..."},

@@ -212,10 +212,37 @@ func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connec
 	}
 	req.Hash = orDefault(o.intent, hash)
 	res, err := c.Create(ctx, name, req)
+	if err == nil {
+		res, err = w.createdID(ctx, f, o, req, res)
+	}
 	if err != nil || req.Hash == hash || f.dst.ent.Update == nil {
 		return res, err
 	}
 	return w.refresh(ctx, f, o, res)
+}
+
+// createdID makes sure a create's result carries the new record's id
+// where the entity declares one the system assigns: an answer without it
+// (an empty 201) leaves the record at the partner with no id to update or
+// delete it by, so the lookup finds it; without a lookup the result stays
+// as it is.
+func (w *writeStage) createdID(ctx context.Context, f *flow, o *outcome, req connectors.Write, res *connectors.Result) (*connectors.Result, error) {
+	ent := f.dst.ent
+	if ent.ID == "" || ent.Lookup == nil || o.key == "" || res == nil ||
+		orDefault(res.ID, jsonvalue.TextAt(res.Object, ent.ID)) != "" {
+		return res, nil
+	}
+	obj, err := f.dst.client.Lookup(ctx, f.dst.name, o.key, req.Vars)
+	if err != nil {
+		return nil, fmt.Errorf("the create's answer carries no id at %q, and the lookup of the created record failed: %w", ent.ID, err)
+	}
+	id := jsonvalue.TextAt(obj, ent.ID)
+	if id == "" {
+		return nil, fmt.Errorf("the create's answer carries no id at %q, nor does the record the lookup found", ent.ID)
+	}
+	out := *res
+	out.ID = id
+	return &out, nil
 }
 
 // looksUp reports whether a flow's creates look their record up first:

@@ -56,6 +56,15 @@ data, field by field. It prints a line per round and exits 1 when a
 round did not converge. --records sets the persons the home starts with
 (default 200); --rounds and --seed repeat a soak.
 
+--scenario redteam is not a measurement either, nor part of "all": it
+runs this binary's commands against hostile systems (garbage, HTML,
+huge, never-ending and deeply nested bodies, 2 MiB headers, slow
+answers, foreign next links and redirects, empty and garbled answers
+to creates, refused credentials, hostile record values) and checks that
+each run ends with a clear error, that a rerun against healthy systems
+converges, and that no credential appears in any output or Redis value.
+It prints a line per case and exits 1 when a case failed.
+
 CPU time counts this process, the stand-ins included, and the Redis
 server. The engine and its baseline run in interleaved pairs; the table
 holds the medians. State lives in Redis: $REDIS_URL (or --redis) when set, under a
@@ -70,7 +79,7 @@ Redis, whose memory then counts in the peak.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
-	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map, memory, bigpage, or converge (the convergence soak)")
+	fs.StringVar(&f.scenario, "scenario", "all", "all, push, rerun, map, memory, bigpage, converge (the convergence soak) or redteam (hostile systems)")
 	fs.IntVar(&f.rounds, "rounds", bench.DefaultConvergeRounds, "rounds of the convergence soak")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the convergence soak's first round")
 	fs.IntVar(&f.records, "records", bench.DefaultRecords, "home records of push, rerun and map")
@@ -84,6 +93,9 @@ Redis, whose memory then counts in the peak.`,
 // runBench measures and prints the report; progress and the Redis in use
 // go to errOut.
 func runBench(ctx context.Context, out, errOut io.Writer, f benchFlags) error {
+	if f.scenario == "redteam" {
+		return runRedteam(ctx, out, f.redisURL)
+	}
 	opts, err := f.options()
 	if err != nil {
 		return &exitError{code: 2, err: err}

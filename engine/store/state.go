@@ -258,7 +258,7 @@ func (s *State) hmget(ctx context.Context, key string, fields []string) ([]strin
 
 // errorf wraps a Redis error with the operation and where it happened.
 func (s *State) errorf(err error, op string, dir instance.Direction, entity string) error {
-	return fmt.Errorf("state of instance %q: %s %s %s: %w", s.instance, op, dir, entity, err)
+	return fmt.Errorf("state of instance %q: %s %s %s in Redis: %w", s.instance, op, dir, entity, err)
 }
 
 // str returns v as a string; nil (a missing field) is "".

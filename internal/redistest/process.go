@@ -155,3 +155,60 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// Process is a redis-server of the test's own that keeps every write on
+// disk (an append-only file synced at each write), so that the test can
+// kill it, as a crash would, and start it again with its data.
+type Process struct {
+	*process
+	bin  string
+	args []string
+	dir  string
+}
+
+// NewProcess starts a redis-server for one test; it is stopped when the
+// test ends. The test is skipped when redis-server is not installed.
+func NewProcess(t testing.TB) *Process {
+	t.Helper()
+	bin := redisServer(t, "Redis process")
+	p := &Process{bin: bin}
+	proc, err := startProcess(t, bin, func(port int, dir string) []string {
+		p.dir = dir
+		p.args = []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
+			"--save", "", "--appendonly", "yes", "--appendfsync", "always"}
+		return p.args
+	})
+	if err != nil {
+		t.Fatalf("redis-server: %v", err)
+	}
+	p.process = proc
+	return p
+}
+
+// URL is the server's redis:// URL.
+func (p *Process) URL() string { return "redis://" + p.addr + "/0" }
+
+// Client is a client of the server; it reconnects after a restart.
+func (p *Process) Client() *redis.Client { return p.client }
+
+// Kill kills the server with SIGKILL and waits until it is gone.
+func (p *Process) Kill() { p.stop() }
+
+// Restart starts the server again on its port with its data, after Kill,
+// and waits until it answers.
+func (p *Process) Restart(t testing.TB) {
+	t.Helper()
+	p.out = &lockedBuffer{}
+	p.done = make(chan struct{})
+	p.cmd = exec.Command(p.bin, p.args...)
+	p.cmd.Dir = p.dir
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("redis-server restart: %v", err)
+	}
+	cmd, done := p.cmd, p.done
+	go func() { cmd.Wait(); close(done) }()
+	if err := waitAnswer(p.client, p.cmd.Process.Pid, p.done); err != nil {
+		t.Fatalf("redis-server restart: %v\n%s", err, p.out.String())
+	}
+}
