@@ -22,9 +22,12 @@
 // keep a direction from taking the other's writes for changes. A field
 // can have its own owner (ownership.go): an update leaves out the fields
 // its destination owns. A create
-// without upsert leaves an intent before it is sent, so that a run killed
-// at any point looks the record up (or repeats its idempotency key)
-// instead of creating it twice.
+// without upsert leaves an intent just before it is sent and records its
+// answer as soon as it arrives (confirm.go), so that a run killed at any
+// point takes an answered create as written, and looks an unanswered one
+// up (by lookup, match step or idempotency key) instead of creating it
+// twice; where the spec offers none of these, the record waits in the
+// ledger as uncertain until an operator resolves it (resolve.go).
 //
 // # Packages and their arrows
 //

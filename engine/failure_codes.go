@@ -68,6 +68,22 @@ const (
 	// Remove the duplicates at the partner, or choose a match key that
 	// tells them apart; the record is retried on the next run.
 	CodeAmbiguousMatch FailureCode = "ambiguous-match"
+	// CodeUncertain is given when a create was sent before (its intent is
+	// left) but its answer never arrived, because the process was killed
+	// or the connection broke, and the entity offers no way to find out
+	// whether the partner stored the record: no upsert, no lookup, no
+	// match step and no idempotency key. The record is not created again
+	// until an operator says what happened; each run that meets it again
+	// keeps it in the ledger and audits it as failed with this code.
+	//
+	// Look for the record in the destination system. If it is there, run
+	// `specsync resolve INSTANCE --key KEY --created ID` with its id (the
+	// next run compares it and writes it over); if not, run `specsync
+	// resolve INSTANCE --key KEY --absent` and the next run creates it.
+	// The admin API does the same (POST /api/instances/ID/resolve). A
+	// lookup, match step or idempotency key lets the engine settle such
+	// creates itself.
+	CodeUncertain FailureCode = "uncertain"
 )
 
 // Codes of writes that failed.
@@ -85,7 +101,8 @@ const (
 	//
 	// Check in the destination system whether the record exists; give the
 	// entity a lookup or the operation an idempotency key so the engine
-	// can find out itself. The record is retried on the next run.
+	// can find out itself. The next run settles the record by its lookup,
+	// match step or idempotency key; without any, it becomes uncertain.
 	CodeMaybeWritten FailureCode = "maybe-written"
 	// CodeGraphQL is given when a GraphQL answer carries errors, even with
 	// status 200 and partial data.

@@ -358,18 +358,20 @@ func (c *commitStage) close(ctx context.Context) error {
 // are answered, until it shuts down. Transient failures are kept for a
 // second attempt (retries) instead.
 type committer struct {
-	stage *commitStage
-	ctx   context.Context
-	f     *flow
-	rd    *reading
-	later *retries
-	abort func(error) // stops the flow
-	pages chan *batch
+	stage    *commitStage
+	ctx      context.Context
+	f        *flow
+	rd       *reading
+	later    *retries
+	confirms *confirmWriter
+	abort    func(error) // stops the flow
+	pages    chan *batch
 }
 
-// committer returns the committer of a flow; start starts it.
-func (c *commitStage) committer(ctx context.Context, f *flow, rd *reading, later *retries, abort func(error)) *committer {
-	return &committer{stage: c, ctx: ctx, f: f, rd: rd, later: later, abort: abort, pages: make(chan *batch, 2)}
+// committer returns the committer of a flow, which waits for the answers
+// confirms records before it settles their intents; start starts it.
+func (c *commitStage) committer(ctx context.Context, f *flow, rd *reading, later *retries, confirms *confirmWriter, abort func(error)) *committer {
+	return &committer{stage: c, ctx: ctx, f: f, rd: rd, later: later, confirms: confirms, abort: abort, pages: make(chan *batch, 2)}
 }
 
 // start starts the committer.
@@ -390,6 +392,11 @@ func (c *committer) shutdown() { close(c.pages) }
 func (c *committer) commit(b *batch) {
 	b.wg.Wait()
 	if len(b.outs) > 0 {
+		// The page's answers are recorded before its commit settles their
+		// intents, so that none is written after it.
+		if err := c.confirms.flush(c.ctx); err != nil {
+			c.stage.log.Warn("could not record the answers of creates as they arrived; the page commit records them", "flow", c.f.label(), "error", err)
+		}
 		if err := c.stage.page(c.ctx, c.f, c.rd, c.later.sift(b.outs)); err != nil {
 			c.abort(err)
 		}

@@ -111,6 +111,10 @@ func (d *decideStage) write(f *flow, dec *decision) {
 		dec.step = stepDenied
 		return
 	}
+	if dec.action == instance.Create && dec.m.src.known.Intent != "" && !settlesIntents(f) {
+		dec.step, dec.fail = stepFailed, uncertainReason(f)
+		return
+	}
 	dec.step = stepWrite
 	clearing(f, dec)
 }
@@ -177,4 +181,21 @@ func (d *decideStage) deletes(f *flow, gone []store.Mapped) []decision {
 		}
 	}
 	return out
+}
+
+// settlesIntents reports whether a flow can find out itself what became
+// of a create sent before whose answer never arrived: the destination
+// upserts, looks the record up, lists it for the match step, or knows
+// the repeat by the idempotency key of the first attempt.
+func settlesIntents(f *flow) bool {
+	e := f.dst.ent
+	return e.Upsert != nil || looksUp(f) || f.matches || (e.Create != nil && e.Create.IdempotencyKey != "")
+}
+
+// uncertainReason is the failure of a record whose create was sent
+// before and never answered, on a flow that cannot settle it.
+func uncertainReason(f *flow) *failure {
+	return reasonf(CodeUncertain, "a create of this record was sent to %s before and its answer never arrived (the run was stopped or the connection broke); "+
+		"whether %s stored it is unknown and the entity has no upsert, lookup, match step or idempotency key to find out, so it is not created again: "+
+		"look for it there, then run `specsync resolve INSTANCE --key KEY --created ID` (found) or `--absent` (not found)", f.dst.name, f.dst.name)
 }

@@ -159,13 +159,23 @@ func (s *readStage) loadKnown(ctx context.Context, f *flow, src []source) error 
 	for i, r := range live {
 		keys[i] = r.key
 	}
-	// Only creates leave intents (writeStage.markIntents).
+	// Only creates leave intents (writePool.markIntent).
 	known, err := s.state.LoadWith(ctx, f.dir, f.entity, keys, store.LoadOptions{Echoes: !s.echoless[f], Intents: f.dst.ent.Upsert == nil})
 	if err != nil {
 		return fmt.Errorf("instance %q: load the state of %s: %w", s.inst.ID, f.label(), err)
 	}
+	// A create answered but never committed (the run was killed first) is
+	// taken as written, with the partner id of its answer.
+	if !s.dry {
+		if err := s.state.Promote(ctx, f.dir, f.entity, known); err != nil {
+			return fmt.Errorf("instance %q: record the confirmed creates of %s: %w", s.inst.ID, f.label(), err)
+		}
+	}
 	for i, r := range live {
 		r.known = known[i]
+		if r.known.Confirmed {
+			r.known.Intent = ""
+		}
 	}
 	return nil
 }

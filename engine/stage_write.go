@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,32 +68,6 @@ func (w *writeStage) outcomes(f *flow, decs []decision) []outcome {
 		}
 	}
 	return out
-}
-
-// markIntents records, before sending, the creates of a page that a
-// crash could leave unconfirmed, unless an intent is left already.
-func (w *writeStage) markIntents(ctx context.Context, f *flow, outs []outcome) error {
-	if w.dry || f.dst.ent.Upsert != nil {
-		return nil
-	}
-	var intents []store.Intent
-	for i := range outs {
-		if o := &outs[i]; o.needsIntent() {
-			intents = append(intents, store.Intent{Key: o.key, Hash: o.d.m.hash})
-		}
-	}
-	if len(intents) == 0 {
-		return nil
-	}
-	if err := w.state.MarkIntents(ctx, f.dir, f.entity, intents...); err != nil {
-		return fmt.Errorf("instance %q: record create intents of %s: %w", w.inst.ID, f.label(), err)
-	}
-	for i := range outs {
-		if o := &outs[i]; o.needsIntent() {
-			o.intent = o.d.m.hash
-		}
-	}
-	return nil
 }
 
 // needsIntent reports whether o is a create without an intent.
@@ -212,6 +188,9 @@ func (w *writeStage) create(ctx context.Context, f *flow, o *outcome, req connec
 	}
 	req.Hash = orDefault(o.intent, hash)
 	res, err := c.Create(ctx, name, req)
+	if err != nil && alreadyExists(err) {
+		return w.existing(ctx, f, o, req, err)
+	}
 	if err == nil {
 		res, err = w.createdID(ctx, f, o, req, res)
 	}
@@ -243,6 +222,48 @@ func (w *writeStage) createdID(ctx context.Context, f *flow, o *outcome, req con
 	out := *res
 	out.ID = id
 	return &out, nil
+}
+
+// existing adopts the record a create was refused for because it exists
+// already (a 409, or an answer that says so), found by the entity's
+// lookup; without a lookup the create fails, saying why.
+func (w *writeStage) existing(ctx context.Context, f *flow, o *outcome, req connectors.Write, cause error) (*connectors.Result, error) {
+	if f.dst.ent.Lookup == nil || o.key == "" {
+		return nil, fmt.Errorf("%s answered that the record already exists, and the entity has no lookup to find it by its key, "+
+			"so it is neither created nor adopted: give the entity a lookup (or a match step), or remove the record there: %w", f.dst.name, cause)
+	}
+	obj, err := f.dst.client.Lookup(ctx, f.dst.name, o.key, req.Vars)
+	switch {
+	case err == nil:
+		return w.adopt(ctx, f, o, obj)
+	case errors.Is(err, connectors.ErrNotFound):
+		return nil, fmt.Errorf("%s answered that the record already exists, but its lookup by the key %q finds none: "+
+			"check which field the system finds the duplicate by: %w", f.dst.name, o.key, cause)
+	}
+	return nil, err
+}
+
+// alreadyExists reports whether a create was refused because the record
+// exists: a 409, or a 400 or 422 (or a GraphQL error) saying so.
+func alreadyExists(err error) bool {
+	var he *connectors.HTTPError
+	if errors.As(err, &he) {
+		switch he.Status {
+		case http.StatusConflict:
+			return true
+		case http.StatusBadRequest, http.StatusUnprocessableEntity:
+			return saysExists(he.Body)
+		}
+		return false
+	}
+	var ge *connectors.GraphQLError
+	return errors.As(err, &ge) && saysExists(ge.Error())
+}
+
+// saysExists reports whether an answer says that a record exists already.
+func saysExists(text string) bool {
+	text = strings.ToLower(text)
+	return strings.Contains(text, "already exist") || strings.Contains(text, "duplicate")
 }
 
 // looksUp reports whether a flow's creates look their record up first:
@@ -327,16 +348,18 @@ type task struct {
 // writePool is a flow's pool of workers: each sends the writes it takes
 // from the queue until the pool shuts down.
 type writePool struct {
-	stage *writeStage
-	ctx   context.Context
-	f     *flow
-	abort func(error) // stops the flow
-	tasks chan task
+	stage    *writeStage
+	ctx      context.Context
+	f        *flow
+	confirms *confirmWriter
+	abort    func(error) // stops the flow
+	tasks    chan task
 }
 
-// pool returns the write pool of a flow; start starts it.
-func (w *writeStage) pool(ctx context.Context, f *flow, abort func(error)) *writePool {
-	return &writePool{stage: w, ctx: ctx, f: f, abort: abort, tasks: make(chan task, queueDepth)}
+// pool returns the write pool of a flow, which hands the answers of
+// creates to confirms; start starts it.
+func (w *writeStage) pool(ctx context.Context, f *flow, confirms *confirmWriter, abort func(error)) *writePool {
+	return &writePool{stage: w, ctx: ctx, f: f, confirms: confirms, abort: abort, tasks: make(chan task, queueDepth)}
 }
 
 // start starts the workers.
@@ -370,8 +393,31 @@ func (p *writePool) work(t task) {
 	if err := p.ctx.Err(); err != nil {
 		// Queued before the flow stopped: not sent.
 		t.o.failWith(CodeAborted, err)
+	} else if err := p.markIntent(t.o); err != nil {
+		t.o.failWith(CodeAborted, err)
+		p.abort(err)
 	} else if err := p.stage.write(p.ctx, p.f, t.o); err != nil {
 		p.abort(err)
+	} else if o := t.o; o.step == stepWritten && o.intent != "" && o.key != "" {
+		// Recorded before the page is committed: a run killed in between
+		// finds the record created instead of creating it again.
+		hash, memo := writtenMemo(o.d.m)
+		p.confirms.confirm(store.Confirmation{Direction: p.f.dir, Entity: p.f.entity, Key: o.key, PartnerID: partnerID(p.f, o), Hash: hash, Memo: memo})
 	}
 	t.b.wg.Done()
+}
+
+// markIntent records, just before it is sent, the intent of a create a
+// crash could leave unanswered, unless one is left already: the target
+// cannot upsert it.
+func (p *writePool) markIntent(o *outcome) error {
+	if p.f.dst.ent.Upsert != nil || !o.needsIntent() {
+		return nil
+	}
+	c := store.Confirmation{Direction: p.f.dir, Entity: p.f.entity, Key: o.key, Hash: o.d.m.hash}
+	if err := p.confirms.mark(p.ctx, c); err != nil {
+		return fmt.Errorf("instance %q: record the create intent of %s %q: %w", p.stage.inst.ID, p.f.label(), o.key, err)
+	}
+	o.intent = o.d.m.hash
+	return nil
 }

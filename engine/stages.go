@@ -193,8 +193,10 @@ type pass struct {
 	write   *writeStage
 	pool    *writePool
 	commits *committer
-	later   *retries
-	wg      sync.WaitGroup
+	// confirms records the answers of creates as they arrive.
+	confirms *confirmWriter
+	later    *retries
+	wg       sync.WaitGroup
 }
 
 // batch is one page's outcomes; done is closed when it is committed.
@@ -211,8 +213,9 @@ func (r *run) newPass(ctx context.Context, f *flow, rd *reading) *pass {
 	if r.dry {
 		return p
 	}
-	p.pool = r.stages.write.pool(ctx, f, p.stop.abort)
-	p.commits = r.stages.commit.committer(context.WithoutCancel(ctx), f, rd, p.later, p.stop.abort)
+	p.confirms = newConfirmWriter(r.state)
+	p.pool = r.stages.write.pool(ctx, f, p.confirms, p.stop.abort)
+	p.commits = r.stages.commit.committer(context.WithoutCancel(ctx), f, rd, p.later, p.confirms, p.stop.abort)
 	p.pool.start(&p.wg)
 	p.commits.start(&p.wg)
 	return p
@@ -227,12 +230,8 @@ func (p *pass) submit(decs []decision) error {
 	return p.send(&batch{outs: p.write.outcomes(p.f, decs)})
 }
 
-// send records the create intents of a batch, queues its writes and then
-// the batch for its commit.
+// send queues the writes of a batch and then the batch for its commit.
 func (p *pass) send(b *batch) error {
-	if err := p.write.markIntents(p.ctx, p.f, b.outs); err != nil {
-		return err
-	}
 	for i := range b.outs {
 		if b.outs[i].step == stepWrite {
 			b.wg.Add(1)
@@ -261,6 +260,7 @@ func (p *pass) finish() error {
 		p.pool.shutdown()
 		p.commits.shutdown()
 		p.wg.Wait()
+		p.confirms.close()
 	}
 	return p.err()
 }

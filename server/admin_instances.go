@@ -34,6 +34,7 @@ func (s *Server) apiRoutes() http.Handler {
 	mux.HandleFunc("GET /api/instances/{id}/failures", s.listFailures)
 	mux.HandleFunc("GET /api/instances/{id}/audit", s.searchAudit)
 	mux.HandleFunc("POST /api/instances/{id}/erase", s.erase)
+	mux.HandleFunc("POST /api/instances/{id}/resolve", s.resolve)
 	return mux
 }
 

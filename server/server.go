@@ -62,8 +62,8 @@ type Config struct {
 	// SpecDir is the folder relative paths of applied instances (specs,
 	// model) are read from. Empty means the working directory.
 	SpecDir string
-	// Engine erases records for the admin API's erase action. Nil means
-	// an engine on Redis and Keys with its defaults.
+	// Engine erases records and resolves uncertain creates for the admin
+	// API. Nil means an engine on Redis and Keys with its defaults.
 	Engine *engine.Engine
 	// Clock tells the time. Nil means the system clock.
 	Clock clock.Clock

@@ -78,6 +78,11 @@ const (
 	// CodeWriteWithoutKey: a write mapping that does not write the entity's
 	// key field (a warning).
 	CodeWriteWithoutKey = "write-without-key"
+	// CodeCreateNotCrashSafe: an entity that creates records but has no
+	// upsert, lookup, match step or idempotency key, so that a create
+	// whose answer was lost cannot be settled without an operator (a
+	// warning).
+	CodeCreateNotCrashSafe = "create-not-crash-safe"
 	// CodeReferenceCycle: model references form a cycle.
 	CodeReferenceCycle = "reference-cycle"
 	// CodeUnclearedField: a mapped field that a merge-style update

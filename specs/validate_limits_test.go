@@ -21,7 +21,7 @@ func limitsSpec(tpl, limits string) []byte {
       "externalId": {"type": "string"}, "name": {"type": "string"}}}}}},
     "responses": {"201": {"description": "ok"}}}}},
   "x-sync": {"system": "s"` + limits + `, "entities": {"unit": {"model": "unit", "key": "externalId",
-    "create": {"operation": "createUnit"},
+    "create": {"operation": "createUnit", "idempotencyKey": "Idempotency-Key"},
     "write": {"externalId": "{{ unit.id }}", "name": ` + strconv.Quote(tpl) + `}}}}
 }`)
 }

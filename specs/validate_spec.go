@@ -74,6 +74,22 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkMatch(name, e)
 	c.tpl.checkMapping(e.Read, nil, jsonptr.Join(p, "read"))
 	c.checkCompare(name, e)
+	c.checkCrashSafe(e, p)
+}
+
+// checkCrashSafe warns about an entity whose creates cannot be made
+// crash-safe automatically: without an upsert, lookup, match step or
+// idempotency key, a create sent whose answer was lost (the process was
+// killed, the connection broke) cannot be told from one never sent, and
+// the record waits in the ledger as uncertain until an operator says.
+func (c *specCheck) checkCrashSafe(e *Entity, p string) {
+	if e.Create == nil || e.Upsert != nil || e.Lookup != nil || e.Match != nil || e.Create.IdempotencyKey != "" {
+		return
+	}
+	c.r.warnHint(CodeCreateNotCrashSafe, jsonptr.Join(p, "create"),
+		`give the entity a "lookup" that finds a record by its key, a "match" step, or the create an "idempotencyKey" header the system honours (or use an "upsert")`,
+		"the entity creates records without an upsert, lookup, match step or idempotency key, so it cannot be made crash-safe automatically: "+
+			"a create whose answer is lost leaves the record uncertain until an operator resolves it (specsync resolve)")
 }
 
 // checkErase refuses an erase operation that only detaches: erasing a

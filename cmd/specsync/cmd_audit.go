@@ -70,7 +70,7 @@ from now (24h).`,
 	f.StringVar(&af.key, "key", "", "only this record (home key)")
 	f.StringVar(&af.since, "since", "", "only entries since a time or a duration ago")
 	f.StringVar(&af.run, "run", "", "only this run")
-	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted, drift or erased")
+	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted, drift, erased or resolved")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
 	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")
@@ -79,7 +79,7 @@ from now (24h).`,
 
 // auditOutcomes are the outcomes audit entries are written with.
 var auditOutcomes = []store.Outcome{store.OutcomeOK, store.OutcomeFailed, store.OutcomeDenied, store.OutcomeSkipped,
-	engine.OutcomeConflict, store.OutcomeGuarded, engine.OutcomeDivergent, store.OutcomeAdopted, engine.OutcomeDrift, store.OutcomeErased}
+	engine.OutcomeConflict, store.OutcomeGuarded, engine.OutcomeDivergent, store.OutcomeAdopted, engine.OutcomeDrift, store.OutcomeErased, engine.OutcomeResolved}
 
 // joinOutcomes lists outcomes for a message.
 func joinOutcomes(outs []store.Outcome) string {

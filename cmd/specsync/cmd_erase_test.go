@@ -110,7 +110,13 @@ func TestEraseTenant(t *testing.T) {
 // the API's document describes, and returns the body.
 func eraseAPI(t *testing.T, r *redistest.Server) func(status int, body string) string {
 	t.Helper()
-	srv, err := server.New(server.Config{Redis: r.Client, Keys: keys.New(r.Prefix), Insecure: true, Queue: "erase-test"})
+	return adminAction(t, r, "erase")
+}
+
+// adminAction is eraseAPI for another action of the admin API.
+func adminAction(t *testing.T, r *redistest.Server, action string) func(status int, body string) string {
+	t.Helper()
+	srv, err := server.New(server.Config{Redis: r.Client, Keys: keys.New(r.Prefix), Insecure: true, Queue: action + "-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +133,7 @@ func eraseAPI(t *testing.T, r *redistest.Server) func(status int, body string) s
 	}
 	return func(status int, body string) string {
 		t.Helper()
-		req := httptest.NewRequest("POST", hs.URL+"/api/instances/erp-everreal/erase", strings.NewReader(body))
+		req := httptest.NewRequest("POST", hs.URL+"/api/instances/erp-everreal/"+action, strings.NewReader(body))
 		req.RequestURI = ""
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -137,7 +143,7 @@ func eraseAPI(t *testing.T, r *redistest.Server) func(status int, body string) s
 		defer resp.Body.Close()
 		data, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != status {
-			t.Fatalf("POST erase %s: %d %s, want %d", body, resp.StatusCode, data, status)
+			t.Fatalf("POST %s %s: %d %s, want %d", action, body, resp.StatusCode, data, status)
 		}
 		route, params, err := router.FindRoute(req)
 		if err != nil {
@@ -148,7 +154,7 @@ func eraseAPI(t *testing.T, r *redistest.Server) func(status int, body string) s
 			Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(data)),
 		}
 		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-			t.Errorf("POST erase %s: the answer is not as documented: %v\n%s", body, err, data)
+			t.Errorf("POST %s %s: the answer is not as documented: %v\n%s", action, body, err, data)
 		}
 		return string(data)
 	}

@@ -13,6 +13,6 @@ no code is written per integration.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
-		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newReconcileCmd(), newEraseCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
+		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newReconcileCmd(), newEraseCmd(), newResolveCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
 	return root
 }

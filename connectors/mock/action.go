@@ -59,10 +59,10 @@ func listFilter(b *binding, get params) (listQuery, error) {
 
 // create stores a new record. When the operation names an idempotency
 // header and the request carries it, a repeated key answers the record
-// the first request created.
+// the first request created, unless the server ignores the header.
 func (s *Server) create(x *exchange, b *binding, doc map[string]any) (row, error) {
 	st, dup := s.stampFor(b, x.rt), x.rt.opts.DuplicateCreates
-	if h := b.op.IdempotencyKey; h != "" && x.r.Header.Get(h) != "" {
+	if h := b.op.IdempotencyKey; h != "" && !x.rt.opts.IgnoreIdempotency && x.r.Header.Get(h) != "" {
 		r, replay, err := b.coll.createOnce(x.r.Header.Get(h), doc, st, dup)
 		if err == nil {
 			s.stats.add(func(st *Stats) { countCreate(st, replay) })

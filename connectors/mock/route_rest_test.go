@@ -261,3 +261,17 @@ func TestIdempotencyKeyMakesCreatesSafeToRetry(t *testing.T) {
 		t.Errorf("creates %d replays %d, want 2 and 1", st.Creates, st.Replays)
 	}
 }
+
+func TestIgnoreIdempotencyCreatesAgainForARepeatedKey(t *testing.T) {
+	t.Parallel()
+	srv, hs := serve(t, "testdata/rest.json", Options{DuplicateCreates: true, IgnoreIdempotency: true})
+	lease := map[string]any{"leaseNo": "L-1", "rent": 640}
+	call(t, "POST", hs.URL+"/leases", lease, "Idempotency-Key: k-1").want(t, 201)
+	call(t, "POST", hs.URL+"/leases", lease, "Idempotency-Key: k-1").want(t, 201)
+	if n := len(srv.Records("lease")); n != 2 {
+		t.Errorf("%d leases after a repeated key, want 2", n)
+	}
+	if st := srv.Stats(); st.Creates != 2 || st.Replays != 0 {
+		t.Errorf("creates %d replays %d, want 2 and 0", st.Creates, st.Replays)
+	}
+}

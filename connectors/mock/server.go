@@ -61,6 +61,11 @@ type Options struct {
 	// second record, as a naive API does, instead of answering 409. Tests
 	// of crash safety use it to detect duplicates.
 	DuplicateCreates bool
+	// IgnoreIdempotency makes creates ignore the idempotency header their
+	// operation names: a repeated key creates again, as a system that
+	// does not honour the header does. With DuplicateCreates it is a
+	// create-only system without any uniqueness check.
+	IgnoreIdempotency bool
 	// RequireAuth refuses requests without credentials with 401 for API key,
 	// basic and bearer auth. Token logins and OAuth2 always require a token
 	// this server issued.

@@ -70,6 +70,11 @@ type Known struct {
 	// confirmed (MarkIntents); empty when there is none or it was not
 	// asked for (LoadOptions.Intents).
 	Intent string
+	// Confirmed is set for a create whose answer was recorded (Confirm)
+	// but whose page was never committed: the state knows nothing written
+	// for the key, and PartnerID, Hash and Memo are taken from the answer.
+	// The caller commits them (Promote) before it decides the record.
+	Confirmed bool
 }
 
 // LoadOptions say what LoadWith reads besides the written values.
@@ -123,8 +128,13 @@ func (s *State) known(dir instance.Direction, entity string, homeKeys []string, 
 			out[i].Echo = echoes.Val()[i]
 		}
 		if intents != nil {
-			if out[i].Intent, err = s.openIntent(intents.Val()[i], dir, entity, key); err != nil {
+			var conf *Confirmation
+			if out[i].Intent, conf, err = s.openIntent(intents.Val()[i], dir, entity, key); err != nil {
 				return nil, err
+			}
+			if conf != nil && v == "" {
+				k := &out[i]
+				k.PartnerID, k.Hash, k.Memo, k.Confirmed = cmp.Or(conf.PartnerID, key), conf.Hash, conf.Memo, true
 			}
 		}
 	}

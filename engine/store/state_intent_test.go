@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,5 +74,75 @@ func TestStateRefusesIntentsOfAnUnknownFormat(t *testing.T) {
 		if known, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}, LoadOptions{}); err != nil || len(known) != 2 {
 			t.Errorf("LoadWith without intents over an intent of format %q: %v, %v", value, known, err)
 		}
+	}
+}
+
+func TestStateConfirmsCreatesAndPromotesThem(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock.NewManual(t0)})
+	cs := []Confirmation{
+		{Direction: instance.Push, Entity: "tenant", Key: "L-1", Hash: "h1", Pending: true},
+		{Direction: instance.Push, Entity: "tenant", Key: "L-2", Hash: "h2", PartnerID: "p 2:x", Memo: "m e\x00mo"},
+		{Direction: instance.Push, Entity: "unit", Key: "U-1", Hash: "h3"},
+	}
+	if err := st.Confirm(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	known, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}, LoadOptions{Intents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Known{{Key: "L-1", Intent: "h1"}, {Key: "L-2", Intent: "h2", PartnerID: "p 2:x", Hash: "h2", Memo: "m e\x00mo", Confirmed: true}}
+	if d := cmp.Diff(want, known); d != "" {
+		t.Errorf("loaded (-want +got):\n%s", d)
+	}
+	units, err := st.LoadWith(ctx, instance.Push, "unit", []string{"U-1"}, LoadOptions{Intents: true})
+	if err != nil || units[0].PartnerID != "U-1" || !units[0].Confirmed {
+		t.Errorf("a confirmation without an id: %+v, %v; want the key as the id", units, err)
+	}
+	if err := st.Promote(ctx, instance.Push, "tenant", known); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1", "L-2"}, LoadOptions{Intents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[0].Intent != "h1" || after[1].Intent != "" || after[1].Confirmed || after[1].PartnerID != "p 2:x" || after[1].Hash != "h2" || after[1].Memo != "m e\x00mo" {
+		t.Errorf("after Promote: %+v; want L-2 written and its intent settled, L-1 left alone", after)
+	}
+	keys, err := st.HomeKeys(ctx, instance.Push, "tenant", []string{"p 2:x"})
+	if err != nil || keys[0] != "L-2" {
+		t.Errorf("reverse id of the promoted record: %v, %v", keys, err)
+	}
+	for _, damaged := range []string{"v1 h 9:short ", "v1 h x:id ", "v1  0: "} {
+		rdb.HSet(ctx, ns.Intents("erp-everreal", "push", "tenant"), "L-9", damaged)
+		if _, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-9"}, LoadOptions{Intents: true}); err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("intent %q: %v; want it refused as damaged", damaged, err)
+		}
+	}
+}
+
+func TestStateResolvesACreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb, ns := newRedis(t)
+	st := NewState(rdb, ns, "erp-everreal", StateConfig{Clock: clock.NewManual(t0)})
+	if err := st.MarkIntents(ctx, instance.Push, "tenant", Intent{Key: "L-1", Hash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ResolveCreated(ctx, instance.Push, "tenant", "L-1", "p-1"); err != nil {
+		t.Fatal(err)
+	}
+	known, err := st.LoadWith(ctx, instance.Push, "tenant", []string{"L-1"}, LoadOptions{Intents: true})
+	if err != nil || known[0].PartnerID != "p-1" || known[0].Hash != ResolvedHash || known[0].Intent != "" {
+		t.Errorf("after ResolveCreated: %+v, %v", known, err)
+	}
+	if hash, conf, err := st.IntentOf(ctx, instance.Push, "tenant", "L-1"); hash != "" || conf != nil || err != nil {
+		t.Errorf("IntentOf = %q, %v, %v; want none", hash, conf, err)
+	}
+	if err := st.ResolveCreated(ctx, instance.Push, "tenant", "L-1", ""); err == nil {
+		t.Error("a resolution without an id was stored")
 	}
 }
