@@ -186,12 +186,14 @@ func TestRunStopsWhenCredentialsAreRefused(t *testing.T) {
 		// writes in flight when the first refusal came, and their
 		// renewals.
 		maxRequests int64
+		// says is what the error says of the refusal.
+		says string
 	}{
-		{"static token refused with 401", bearer, always(http.StatusUnauthorized), 8},
-		{"token endpoint refuses the client", oauth2, always(http.StatusUnauthorized), 8},
-		{"login refuses the credentials", login, always(http.StatusForbidden), 8},
-		{"401 after the token was renewed", oauth2, issueTokens(always(http.StatusUnauthorized)), 16},
-		{"403 with a fresh token", login, issueTokens(always(http.StatusForbidden)), 16},
+		{"static token refused with 401", bearer, always(http.StatusUnauthorized), 8, "auth bearer: the system refused the credentials (status 401)"},
+		{"token endpoint refuses the client", oauth2, always(http.StatusUnauthorized), 8, "auth oauth2: the token endpoint refused the request (status 401)"},
+		{"login refuses the credentials", login, always(http.StatusForbidden), 8, "auth tokenLogin: the login operation refused the credentials (status 403)"},
+		{"401 after the token was renewed", oauth2, issueTokens(always(http.StatusUnauthorized)), 16, "the system refused the credentials, also with a token obtained anew (status 401)"},
+		{"403 with a fresh token", login, issueTokens(always(http.StatusForbidden)), 16, "auth tokenLogin: the system refused the credentials (status 403)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -201,6 +203,9 @@ func TestRunStopsWhenCredentialsAreRefused(t *testing.T) {
 			p.eng.cfg.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 			sum, err := p.eng.Run(context.Background(), p.loaded, RunOptions{})
 			p.checkStopped(t, sum, err, "client_", "id-3f9e2d", "secret-8a7b6c")
+			if err != nil && !strings.Contains(err.Error(), c.says) {
+				t.Errorf("the error does not say %q: %v", c.says, err)
+			}
 			if !errors.Is(err, ErrAborted) {
 				t.Errorf("the error does not match ErrAborted: %v", err)
 			}
