@@ -173,6 +173,11 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 				"spec %s needs the credential %q, which the instance does not supply", filepath.Base(spec.Path), name)
 		}
 	}
+	if a := spec.Sync.Auth; a != nil && a.Settings == nil {
+		// The auth config was not decoded (a load without plug-ins): the
+		// names it uses are unknown, so no supplied name is surely unused.
+		unused = nil
+	}
 	for _, name := range unused {
 		hint := "the spec refers to no credential by name; remove it"
 		if len(needed) > 0 {
