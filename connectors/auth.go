@@ -2,9 +2,11 @@ package connectors
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,10 +131,54 @@ func (r *AuthRegistry) choose(a *specs.Auth) (AuthMethod, any, error) {
 	return m, cfg, err
 }
 
+// headerSecret checks that a secret can be sent in a header after
+// prefix: net/http refuses a header value with a control character other
+// than tab (a secret file of several lines, say) before sending it. The
+// error describes the reference, never the secret.
+func headerSecret(ref specs.Credential, prefix, secret string) error {
+	if bad := headerFault(prefix + secret); bad != "" {
+		return &CredentialError{Ref: ref.String(), Reason: "the value cannot be sent in an HTTP header: it holds " + bad +
+			"; keep the secret on one line without control characters (a file may end with one line break)"}
+	}
+	return nil
+}
+
+// headerFault names the first byte of v that net/http refuses in a
+// header value: "" when there is none.
+func headerFault(v string) string {
+	for i := 0; i < len(v); i++ {
+		switch b := v[i]; {
+		case b == '\n' || b == '\r':
+			return "a line break"
+		case b < ' ' && b != '\t', b == 0x7f:
+			return fmt.Sprintf("the control character %#02x", b)
+		}
+	}
+	return ""
+}
+
+// headerName checks that name can be a header's name (an RFC 9110
+// token), as net/http requires.
+func headerName(name string) error {
+	if name == "" {
+		return fmt.Errorf("the header name is empty")
+	}
+	for _, r := range name {
+		if !strings.ContainsRune(tokenChars, r) {
+			return fmt.Errorf("the header name %q holds %q, which a header name cannot hold", name, r)
+		}
+	}
+	return nil
+}
+
+// tokenChars are the characters of an RFC 9110 token.
+const tokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
 // tokenCache holds one token, obtains it once for all concurrent callers,
 // renews it `early` before it expires, and drops it when the system refuses
 // it. It is safe for concurrent use.
 type tokenCache struct {
+	method  string // the auth method, for errors
 	clock   clock.Clock
 	early   time.Duration
 	fetch   func(ctx context.Context) (token string, expiry time.Time, err error)
@@ -155,6 +201,9 @@ func (c *tokenCache) get(ctx context.Context) (string, error) {
 		return "", err
 	}
 	c.conceal(tok)
+	if bad := headerFault(tok); bad != "" {
+		return "", &AuthError{Method: c.method, Detail: "the token the system issued cannot be sent in an HTTP header: it holds " + bad}
+	}
 	c.token, c.expiry = tok, exp
 	return tok, nil
 }

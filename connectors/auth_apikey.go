@@ -61,7 +61,43 @@ func newAPIKey(c *AuthAPIKey, env AuthEnv) (Authenticator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apiKey.key: %w", err)
 	}
+	if err := c.sendable(key); err != nil {
+		return nil, err
+	}
 	return &apiKey{in: c.In, name: c.Name, key: key}, nil
+}
+
+// sendable checks that the key can be sent where it goes; net/http would
+// refuse it in a header and drop bytes of it in a cookie. A query
+// parameter is encoded, so every key fits.
+func (c *AuthAPIKey) sendable(key string) error {
+	switch c.In {
+	case "header":
+		if err := headerName(c.Name); err != nil {
+			return fmt.Errorf("apiKey.name: %w", err)
+		}
+		if err := headerSecret(c.Key, "", key); err != nil {
+			return fmt.Errorf("apiKey.key: %w", err)
+		}
+	case "cookie":
+		if (&http.Cookie{Name: c.Name}).Valid() != nil {
+			return fmt.Errorf("apiKey.name: %q cannot be a cookie's name; use letters, digits and !#$%%&'*+-.^_`|~", c.Name)
+		}
+		if (&http.Cookie{Name: c.Name, Value: key}).Valid() != nil {
+			return fmt.Errorf("apiKey.key: %w", cookieSecret(c.Key, key))
+		}
+	}
+	return nil
+}
+
+// cookieSecret describes a secret that a cookie cannot carry.
+func cookieSecret(ref specs.Credential, secret string) error {
+	bad := headerFault(secret)
+	if bad == "" {
+		bad = `a character a cookie cannot carry (", ; \ or one outside ASCII)`
+	}
+	return &CredentialError{Ref: ref.String(), Reason: "the value cannot be sent in a cookie: it holds " + bad +
+		"; keep the secret on one line of printable ASCII (a file may end with one line break)"}
 }
 
 func (k *apiKey) Authorize(_ context.Context, req *http.Request) error {

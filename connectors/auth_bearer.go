@@ -49,6 +49,9 @@ func newBearer(c *AuthBearer, env AuthEnv) (Authenticator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bearer.token: %w", err)
 	}
+	if err := headerSecret(c.Token, "Bearer ", token); err != nil {
+		return nil, fmt.Errorf("bearer.token: %w", err)
+	}
 	return &bearer{header: "Bearer " + token}, nil
 }
 

@@ -102,7 +102,7 @@ func newOAuth2(c *AuthOAuth2, env AuthEnv) (Authenticator, error) {
 	if early <= 0 {
 		early = defaultRefreshBefore
 	}
-	o.cache = tokenCache{clock: env.Clock, early: early, fetch: o.fetch, conceal: env.Conceal}
+	o.cache = tokenCache{method: "oauth2", clock: env.Clock, early: early, fetch: o.fetch, conceal: env.Conceal}
 	return o, nil
 }
 

@@ -97,6 +97,12 @@ func newTokenLogin(c *AuthTokenLogin, env AuthEnv) (Authenticator, error) {
 	if c.Operation == "" || c.Token == "" {
 		return nil, fmt.Errorf("tokenLogin needs operation and token")
 	}
+	if err := headerName(c.HeaderName()); err != nil {
+		return nil, fmt.Errorf("tokenLogin.header: %w", err)
+	}
+	if bad := headerFault(c.Prefix); bad != "" {
+		return nil, fmt.Errorf("tokenLogin.prefix holds %s, which a header cannot carry", bad)
+	}
 	t := &tokenLogin{env: env, cfg: c, body: map[string]any{}, token: jsonvalue.ParsePath(c.Token), expires: jsonvalue.ParsePath(c.ExpiresAt), header: c.HeaderName()}
 	for field, ref := range c.Body {
 		v, err := env.Secret(ref)
@@ -105,7 +111,7 @@ func newTokenLogin(c *AuthTokenLogin, env AuthEnv) (Authenticator, error) {
 		}
 		t.body[field] = v
 	}
-	t.cache = tokenCache{clock: env.Clock, early: defaultRefreshBefore, fetch: t.login, conceal: env.Conceal}
+	t.cache = tokenCache{method: "tokenLogin", clock: env.Clock, early: defaultRefreshBefore, fetch: t.login, conceal: env.Conceal}
 	return t, nil
 }
 

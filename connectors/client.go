@@ -29,6 +29,8 @@ type Client struct {
 	out       *outbound
 	http      *http.Client
 	auth      Authenticator
+	authName  string   // the auth method's name
+	authRefs  []string // the credential references the auth method uses
 	limit     limiter
 	slots     *deadlines
 	retry     retryPolicy
@@ -158,7 +160,10 @@ func (c *Client) initAuth() error {
 	if err != nil {
 		return fmt.Errorf("auth %s: %w", m.Name, err)
 	}
-	c.auth = auth
+	c.auth, c.authName = auth, m.Name
+	for _, ref := range specs.References(cfg) {
+		c.authRefs = append(c.authRefs, ref.String())
+	}
 	return nil
 }
 

@@ -157,12 +157,20 @@ func (e *ValidationError) Error() string {
 
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-// AuthError is a failure to obtain credentials from the system: a token
-// endpoint or login operation that refused the client, or answered without
-// a token.
+// AuthError is a failure of the credentials: a token endpoint or login
+// operation that refused the client, or answered without a usable token,
+// or a system that answered a request with 401 or 403 (with a token
+// obtained anew after the first 401, for methods that obtain tokens).
 type AuthError struct {
-	// Method is the auth method ("oauth2", "tokenLogin").
+	// System names the system ("everreal"); the client fills it in.
+	System string
+	// Method is the auth method ("oauth2", "tokenLogin"); empty when the
+	// spec declares none.
 	Method string
+	// Credentials are the references the method uses
+	// ("credential:client_secret"), never the secrets; the client fills
+	// them in.
+	Credentials []string
 	// Status is the HTTP status of the token or login response; zero when
 	// there was no response.
 	Status int
@@ -175,17 +183,28 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
-	s := "auth " + e.Method + ": " + e.Detail
+	var b strings.Builder
+	if e.System != "" {
+		b.WriteString(e.System + ": ")
+	}
+	b.WriteString(strings.TrimSpace("auth " + e.Method))
+	b.WriteString(": " + e.Detail)
 	if e.Status != 0 {
-		s += fmt.Sprintf(" (status %d)", e.Status)
+		fmt.Fprintf(&b, " (status %d)", e.Status)
 	}
 	if e.Code != "" {
-		s += " [" + e.Code + "]"
+		b.WriteString(" [" + e.Code + "]")
+	}
+	if len(e.Credentials) > 0 && classifyAuth(e) == GiveUp {
+		fmt.Fprintf(&b, "; check the credentials %s and what they may do at the system, then run again", strings.Join(e.Credentials, ", "))
+		if e.Err != nil {
+			b.WriteString("; cause")
+		}
 	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		b.WriteString(": " + e.Err.Error())
 	}
-	return s
+	return b.String()
 }
 
 func (e *AuthError) Unwrap() error { return e.Err }

@@ -59,7 +59,7 @@ type retryGuard func(ctx context.Context) (bool, error)
 // transient failures with exponential backoff and full jitter.
 func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guard retryGuard) (*response, error) {
 	start := c.clock.Now()
-	renewed := false
+	renewed, anew := false, false
 	for attempt := 1; ; attempt++ {
 		resp, req, err := c.attempt(ctx, op, enc)
 		if err == nil {
@@ -69,11 +69,12 @@ func (c *Client) exchange(ctx context.Context, op *operation, enc *encoded, guar
 			return nil, settled(op, err)
 		}
 		if c.renew(req, err, &renewed) {
+			anew = true
 			continue
 		}
 		wait, reason, ok := c.retryWait(ctx, err, attempt, start)
 		if !ok {
-			return nil, settled(op, err)
+			return nil, c.refused(settled(op, err), anew)
 		}
 		if err := c.mayRepeat(ctx, op, err, guard); err != nil {
 			return nil, err
@@ -94,6 +95,32 @@ func (c *Client) renew(req *http.Request, err error, renewed *bool) bool {
 	}
 	*renewed = true
 	return c.auth.Refused(req)
+}
+
+// refused makes a failure of the credentials one *AuthError that names
+// the system, the auth method and the credentials it uses: a 401 or 403
+// answer (anew: with a token obtained after a first 401), or a method
+// that could not obtain or send its credentials. Other errors are
+// returned as they are.
+func (c *Client) refused(err error, anew bool) error {
+	var ae *AuthError
+	if errors.As(err, &ae) {
+		named := *ae
+		named.System, named.Credentials = c.label(), c.authRefs
+		return &named
+	}
+	var he *HTTPError
+	if !errors.As(err, &he) || (he.Status != http.StatusUnauthorized && he.Status != http.StatusForbidden) {
+		return err
+	}
+	detail := "the system refused the credentials"
+	switch {
+	case c.auth == nil:
+		detail = "the system refused a request without credentials, and the spec declares no auth; describe the system's auth in x-sync.auth"
+	case anew:
+		detail += ", also with a token obtained anew"
+	}
+	return &AuthError{System: c.label(), Method: c.authName, Credentials: c.authRefs, Status: he.Status, Detail: detail, Err: err}
 }
 
 // retryWait says whether err is worth another attempt, how long to wait

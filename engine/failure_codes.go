@@ -127,11 +127,14 @@ const (
 	//
 	// Read the message; the record is retried on the next run.
 	CodeError FailureCode = "error"
-	// CodeAborted is given when a write was never sent because the run
-	// stopped (cancelled, or a fault that ends the run). It shows in the
-	// audit and the plan but not in the ledger.
+	// CodeAborted is given when a write was never sent, or was cut short,
+	// because the run stopped (cancelled, or a fault that ends the run),
+	// and when the write met that fault itself: credentials the system
+	// refuses, an outbound URL refused. It shows in the audit and the plan
+	// but not in the ledger.
 	//
-	// Nothing: the next run reads these records again.
+	// Nothing for the record: the next run reads it again. Fix the fault
+	// the run's error names.
 	CodeAborted FailureCode = "aborted"
 )
 

@@ -69,6 +69,19 @@ func (e *Engine) Plan(ctx context.Context, l *instance.Loaded, opts RunOptions) 
 	return plan, err
 }
 
+// FailedListings names the flows ("push unit") whose listing failed: the
+// plan shows what it could plan of them, and no deletes; its warnings
+// say why each listing failed. Empty for a complete plan.
+func (p *Plan) FailedListings() []string {
+	var out []string
+	for _, e := range p.Entities {
+		if e.Incomplete {
+			out = append(out, string(e.Direction)+" "+e.Entity)
+		}
+	}
+	return out
+}
+
 // record turns a decision into a planned record; skipped records are only
 // counted. Creates are remembered so that later entities can refer to
 // them.

@@ -88,13 +88,20 @@ func (w *writeStage) write(ctx context.Context, f *flow, o *outcome) error {
 		o.step = stepWritten
 		return nil
 	}
-	o.failWith(failCode(err), err)
-	switch connectors.Classify(err) {
-	case connectors.RetryNow:
-		o.retry = true
-	case connectors.GiveUp:
+	switch {
+	case connectors.Classify(err) == connectors.GiveUp:
+		// A fault of the run, not of the record (credentials refused, an
+		// outbound URL refused): the run stops, and the record, kept out
+		// of the ledger, is read again by the next run.
+		o.failWith(CodeAborted, err)
 		return fmt.Errorf("%s %q: %w", f.label(), o.key, err)
+	case ctx.Err() != nil && !errors.Is(err, connectors.ErrMaybeWritten):
+		// Cut short because the flow is stopping, not refused.
+		o.failWith(CodeAborted, err)
+		return nil
 	}
+	o.failWith(failCode(err), err)
+	o.retry = connectors.Classify(err) == connectors.RetryNow
 	return nil
 }
 

@@ -91,4 +91,8 @@ const (
 	CodeUnclearedField = "uncleared-field"
 	// CodeInvalidPath: a dotted path into a payload has an empty segment.
 	CodeInvalidPath = "invalid-path"
+	// CodeUnsetVariable: an environment variable that a credential
+	// references is not set, or is empty, where the instance is applied (a
+	// warning: the process that runs it may have it).
+	CodeUnsetVariable = "unset-variable"
 )

@@ -40,7 +40,11 @@ func newInstancesApplyCmd(sf *stateFlags) *cobra.Command {
 loads its model and specs, and stores it when nothing is wrong, together
 with the content of its model, its specs and every file they refer to. An
 instance with error findings is refused and its findings printed; nothing
-of it is stored. Applying the same instance again replaces it; its state
+of it is stored. A credential name the spec does not use, or a named
+credential of the spec the instance does not supply, is an error (with
+"did you mean"); an environment variable a credential references that is
+not set here is a warning (unset-variable) naming the variable and where
+it is referenced: the process that runs the instance may have it. Applying the same instance again replaces it; its state
 stays.
 
 Every run of a stored instance (serve's workers and webhooks, sync, plan)
@@ -115,6 +119,7 @@ func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, o
 	if err != nil {
 		return err
 	}
+	found = append(found, environmentFindings(loaded, file)...)
 	for _, f := range found {
 		fmt.Fprintln(cmd.ErrOrStderr(), f.String())
 	}
@@ -231,4 +236,15 @@ func newInstancesSwitchCmd(sf *stateFlags, on bool) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// environmentFindings warns of the environment variables the instance's
+// credentials need and this process lacks, located in the instance file.
+func environmentFindings(loaded *instance.Loaded, file string) specs.Findings {
+	found := loaded.Environment(nil)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return found
+	}
+	return specs.Locate(found, file, data)
 }

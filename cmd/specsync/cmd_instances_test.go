@@ -58,3 +58,35 @@ func TestInstancesApplyReportsChangedSpecs(t *testing.T) {
 		t.Errorf("show: exit %d, output lists no applied documents:\n%s", code, out)
 	}
 }
+
+// TestInstancesApplyChecksCredentials: a credential whose environment
+// variable is not set is a warning naming the variable at its line, and
+// the instance is stored; a credential name the spec does not use is an
+// error with "did you mean", and the instance is refused.
+func TestInstancesApplyChecksCredentials(t *testing.T) {
+	expect := cliExpect(t, redistest.New(t))
+	load, err := filepath.Abs(filepath.Join("..", "..", "engine", "instance", "testdata", "load"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, erpCredential string) string {
+		data, _ := json.Marshal(map[string]any{"id": "creds", "organisation": "acme", "model": filepath.Join(load, "model.json"),
+			"home": map[string]any{"spec": filepath.Join(load, "home.json"),
+				"credentials": map[string]any{erpCredential: map[string]any{"env": "SPECSYNC_TEST_UNSET_ERP_KEY"}}},
+			"partner": map[string]any{"spec": filepath.Join(load, "partner.json"), "serverVariables": map[string]any{"subdomain": "acme"},
+				"credentials": map[string]any{"partner_token": map[string]any{"file": "token"}}},
+		})
+		return writeFile(t, name, string(data))
+	}
+	out := expect(0, `good.json:1:36: warning[unset-variable] environment variable "SPECSYNC_TEST_UNSET_ERP_KEY" of credential "erp_key" is not set (/home/credentials/erp_key/env)`,
+		"instances", "apply", write("good.json", "erp_key"))
+	if !strings.Contains(out, "creds created") {
+		t.Errorf("the instance with an unset variable was not stored:\n%s", out)
+	}
+	out = expect(1, `error[unknown-key] spec home.json refers to no credential "erp_kye" (/home/credentials/erp_kye)
+    hint: did you mean "erp_key"?`,
+		"instances", "apply", write("typo.json", "erp_kye"))
+	if strings.Contains(out, "creds updated") {
+		t.Errorf("the instance with an unknown credential was stored:\n%s", out)
+	}
+}

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/specsync/specsync/engine"
 )
 
 func newPlanCmd() *cobra.Command {
@@ -22,7 +26,11 @@ old values are not kept, only a fingerprint of each field).
 
 plan writes nothing: not to the systems, and not to the state, cursors,
 failure ledger or audit log. Like every run, it uses the specs and model
-as the instance was last applied, not the files on disk.`,
+as the instance was last applied, not the files on disk.
+
+Exit status: 0 the plan is complete, 3 a listing failed (the plan shows
+what it could read, and its warnings say which listing failed and why),
+1 the plan could not be made, 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := rf.options()
@@ -42,9 +50,15 @@ as the instance was last applied, not the files on disk.`,
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(plan)
+				if err := enc.Encode(plan); err != nil {
+					return err
+				}
+			} else {
+				plan.Table(cmd.OutOrStdout(), detail)
 			}
-			plan.Table(cmd.OutOrStdout(), detail)
+			if failed := plan.FailedListings(); len(failed) > 0 {
+				return &exitError{code: engine.ExitPartial, err: fmt.Errorf("the listing of %s failed; the plan shows only what it could read", strings.Join(failed, ", "))}
+			}
 			return nil
 		},
 	}

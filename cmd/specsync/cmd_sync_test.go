@@ -295,3 +295,34 @@ func instanceFile(t *testing.T, id, homeURL, partnerDoc, partnerURL string, push
 	}
 	return writeFile(t, id+".json", string(data))
 }
+
+// TestPlanExitsPartialWhenAListingFails: the home refuses the unit
+// listing; plan still shows the buildings it could plan and says which
+// listing failed, and exits 3, in the table and in JSON.
+func TestPlanExitsPartialWhenAListingFails(t *testing.T) {
+	r := redistest.New(t)
+	home, _ := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/units" {
+			http.Error(w, `{"error": "no"}`, http.StatusBadRequest)
+			return
+		}
+		home.ServeHTTP(w, req)
+	}))
+	t.Cleanup(refusing.Close)
+	file := instanceFile(t, "plan-fail", refusing.URL, "partner_upsert.json", partnerURL,
+		map[string][]string{"building": {"create"}, "unit": {"create"}})
+	expect := cliExpect(t, r)
+	expect(0, "plan-fail created", "instances", "apply", file)
+	out := expect(3, "the listing of push unit failed", "plan", "plan-fail", "--push", "--detail")
+	for _, want := range []string{`"b1"`, "warning: push unit: the listing failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+	expect(3, `"incomplete": true`, "plan", "plan-fail", "--push", "--json")
+}

@@ -231,7 +231,28 @@ func authWrong(t *testing.T, s *authSuite) {
 	if d := connectors.Classify(err); d != connectors.GiveUp {
 		t.Errorf("Classify(%v) = %v, want give-up", err, d)
 	}
+	s.namesCredentials(t, err)
 	s.noLeaks(t, err, wrong)
+}
+
+// namesCredentials checks that a refusal is an *AuthError that names the
+// system and every credential the method uses, so that an operator knows
+// what to fix.
+func (s *authSuite) namesCredentials(t *testing.T, err error) {
+	t.Helper()
+	var ae *connectors.AuthError
+	if !errors.As(err, &ae) {
+		t.Errorf("the refusal is not a *AuthError: %v", err)
+		return
+	}
+	if ae.System != "suite" || !strings.HasPrefix(err.Error(), "suite: ") {
+		t.Errorf("the refusal does not name the system %q: %v", "suite", err)
+	}
+	for name := range s.fx.Secrets {
+		if !strings.Contains(err.Error(), "credential:"+name) {
+			t.Errorf("the refusal does not name the credential %q: %v", name, err)
+		}
+	}
 }
 
 func authMissing(t *testing.T, s *authSuite) {
@@ -303,6 +324,7 @@ func authRenewOnce(t *testing.T, s *authSuite) {
 	if d := connectors.Classify(err); d != connectors.GiveUp {
 		t.Errorf("Classify = %v, want give-up", d)
 	}
+	s.namesCredentials(t, err)
 	s.noLeaks(t, err, nil)
 }
 

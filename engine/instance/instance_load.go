@@ -156,12 +156,35 @@ func (v *checker) supplies(spec *specs.Spec, sys System, p string) {
 	if spec == nil || spec.Sync == nil {
 		return
 	}
-	for _, name := range namedCredentials(spec.Sync) {
+	needed := namedCredentials(spec.Sync)
+	var unused []string
+	for _, name := range slices.Sorted(maps.Keys(sys.Credentials)) {
+		if !slices.Contains(needed, name) {
+			unused = append(unused, name)
+		}
+	}
+	for _, name := range needed {
 		if _, ok := sys.Credentials[name]; !ok {
-			v.errorf(specs.CodeMissingKey, jsonptr.Join(p, "credentials", name),
-				fmt.Sprintf(`add "credentials": {%q: {"env": "VARIABLE"}}`, name),
+			hint := fmt.Sprintf(`add "credentials": {%q: {"env": "VARIABLE"}}`, name)
+			if close := specs.Suggest(name, unused); close != "" {
+				hint = fmt.Sprintf("did you mean %q, which the instance supplies? rename it to %q", close, name)
+			}
+			v.errorf(specs.CodeMissingKey, jsonptr.Join(p, "credentials", name), hint,
 				"spec %s needs the credential %q, which the instance does not supply", filepath.Base(spec.Path), name)
 		}
+	}
+	if a := spec.Sync.Auth; a != nil && a.Settings == nil {
+		// The auth config was not decoded (a load without plug-ins): the
+		// names it uses are unknown, so no supplied name is surely unused.
+		unused = nil
+	}
+	for _, name := range unused {
+		hint := "the spec refers to no credential by name; remove it"
+		if len(needed) > 0 {
+			hint = hintFor(name, needed)
+		}
+		v.errorf(specs.CodeUnknownKey, jsonptr.Join(p, "credentials", name), hint,
+			"spec %s refers to no credential %q", filepath.Base(spec.Path), name)
 	}
 	known := serverVariables(spec)
 	for _, name := range slices.Sorted(maps.Keys(sys.ServerVariables)) {

@@ -1,6 +1,7 @@
 package instance
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,5 +77,35 @@ func TestLoadInstanceFindingsNameNoMachinePath(t *testing.T) {
 		if strings.Contains(f.Message+f.Hint, string(filepath.Separator)+"testdata") {
 			t.Errorf("finding message carries a path: %s", f)
 		}
+	}
+}
+
+// TestLoadInstanceEnvironment: the environment variables that credentials
+// reference, in the instance or directly in a spec, are warnings when
+// unset or empty, each naming the variable at its pointer; set ones are
+// not reported.
+func TestLoadInstanceEnvironment(t *testing.T) {
+	t.Parallel()
+	l, found, err := LoadInstance("testdata/load/valid.json", withPlugins)
+	if err != nil || len(found) != 0 {
+		t.Fatalf("load: %v %v", err, found)
+	}
+	l.Partner.Sync.Webhooks = &specs.Webhooks{Signature: &specs.Signature{Secret: specs.Credential{Env: "HOOK_SECRET"}}}
+	env := map[string]string{"ERP_KEY": ""}
+	got := l.Environment(func(name string) (string, bool) { v, ok := env[name]; return v, ok })
+	want := []string{
+		`warning unset-variable /home/credentials/erp_key/env: environment variable "ERP_KEY" of credential "erp_key" is not set`,
+		`warning unset-variable /partner/spec: spec partner.json refers to environment variable "HOOK_SECRET", which is not set`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, fmt.Sprintf("%s %s %s: %s", f.Severity, f.Code, f.Pointer, f.Message))
+	}
+	if d := cmp.Diff(want, lines); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	env = map[string]string{"ERP_KEY": "k", "HOOK_SECRET": "s"}
+	if got := l.Environment(func(name string) (string, bool) { v, ok := env[name]; return v, ok }); len(got) != 0 {
+		t.Errorf("with every variable set: %v", got)
 	}
 }
