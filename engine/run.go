@@ -180,8 +180,9 @@ func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client,
 	c, err := connectors.New(spec, connectors.Config{
 		Instance: j.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
 		BaseURL: sys.BaseURL, Redis: shared, KeyPrefix: cfg.Keys.Prefix(),
-		Validation: connectors.ValidationMode(j.inst.Options.ValidationLevel()),
-		Transport:  cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
+		Validation:  connectors.ValidationMode(j.inst.Options.ValidationLevel()),
+		InvalidText: connectors.TextMode(j.inst.Options.InvalidTextMode()),
+		Transport:   cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
 		Auth: cfg.Auth, Paginators: cfg.Paginators, Templates: cfg.Templates, LookupEnv: cfg.LookupEnv,
 	})
 	if err != nil {

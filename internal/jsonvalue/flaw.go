@@ -60,6 +60,16 @@ func DecodeChecked(data []byte) (any, []Flaw, error) {
 	return v, d.flaws, nil
 }
 
+// DecodeStringChecked is DecodeChecked of a string.
+func DecodeStringChecked(s string) (any, []Flaw, error) {
+	d := decoder{data: s, checked: true}
+	v, err := d.document()
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, d.flaws, nil
+}
+
 // noteFlaw records the flaws of the string just read, if any.
 func (d *decoder) noteFlaw() {
 	if d.flaw != 0 && d.checked {
