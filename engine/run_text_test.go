@@ -158,6 +158,39 @@ func TestRunRepairsTextThatIsNotCleanWhenAsked(t *testing.T) {
 	}
 }
 
+// TestRunLogsEachSchemaMismatchOnce lists 120 home buildings in three
+// pages whose city is a number where the spec says string: the run logs
+// one short line for the field, with the count, when it ends.
+func TestRunLogsEachSchemaMismatchOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "create")
+	var d homeData
+	for i := range 120 {
+		d.buildings = append(d.buildings, map[string]any{"id": "b" + strconv.Itoa(i), "name": "B", "city": "NUMCITY"})
+	}
+	h.seedHome(d)
+	h.serveEdited(strings.NewReplacer(`"NUMCITY"`, "7"))
+	h.inst.Options.Validation = instance.ValidationWarn
+	h.reload()
+	var logs syncBuffer
+	h.logTo(&logs)
+
+	sum := h.run(RunOptions{Direction: instance.Push, Entity: "building"})
+	if sum.Entity(instance.Push, "building").Read != 120 {
+		t.Fatalf("run:\n%s", summaryText(sum))
+	}
+	var lines []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "does not match the spec") {
+			lines = append(lines, line)
+		}
+	}
+	want := `direction=response field=/*/city expected=string got="a number" count=120`
+	if len(lines) != 1 || !strings.Contains(lines[0], want) || len(lines[0]) > 600 {
+		t.Errorf("mismatch lines:\n%s\nwant one short line holding %s", strings.Join(lines, "\n"), want)
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a log.
 type syncBuffer struct {
 	mu  sync.Mutex
