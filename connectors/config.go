@@ -70,6 +70,10 @@ type Config struct {
 	// Validation checks requests and responses against the spec. Empty
 	// means ValidationOff.
 	Validation ValidationMode
+	// InvalidText says what becomes of a record whose strings are not
+	// clean text (bytes that are not UTF-8, a lone surrogate escape, a
+	// NUL character). Empty means TextFail.
+	InvalidText TextMode
 	// Timeout bounds one attempt of one request, reading the response
 	// included; an attempt ends within an eighth of it after it runs out.
 	// Zero means 30s.

@@ -190,20 +190,27 @@ func (l *pageLayout) envelope(body string) string {
 // decodeRecords decodes the records of spans from body. Each record is
 // decoded from a copy of its own bytes, so that it keeps no more than
 // itself alive, never the body.
-func decodeRecords(body string, spans []span) ([]map[string]any, error) {
+func decodeRecords(body string, spans []span) ([]map[string]any, map[int][]jsonvalue.Flaw, error) {
 	if len(spans) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	out := make([]map[string]any, 0, len(spans))
-	for _, s := range spans {
-		v, err := jsonvalue.DecodeString(strings.Clone(body[s.start:s.end]))
+	var flawed map[int][]jsonvalue.Flaw
+	for i, s := range spans {
+		v, flaws, err := jsonvalue.DecodeStringChecked(strings.Clone(body[s.start:s.end]))
 		obj, ok := v.(map[string]any)
 		if err != nil || !ok { // scanPage checked the body: not expected
-			return nil, fmt.Errorf("the record at byte %d cannot be decoded: %v", s.start, err)
+			return nil, nil, fmt.Errorf("the record at byte %d cannot be decoded: %v", s.start, err)
+		}
+		if len(flaws) > 0 {
+			if flawed == nil {
+				flawed = map[int][]jsonvalue.Flaw{}
+			}
+			flawed[i] = flaws
 		}
 		out = append(out, obj)
 	}
-	return out, nil
+	return out, flawed, nil
 }
 
 // listResponse is a list response read in two steps (see pageLayout).

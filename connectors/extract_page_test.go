@@ -41,7 +41,7 @@ func TestScanPageFindsWhatRecordsFinds(t *testing.T) {
 				t.Errorf("scanPage(%q, %q): %v", ps, body, err)
 				continue
 			}
-			got, err := decodeRecords(body, layout.records)
+			got, _, err := decodeRecords(body, layout.records)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,6 +36,13 @@ type Page struct {
 	// Records are the page's API objects, numbers as json.Number. The
 	// slice belongs to the caller.
 	Records []map[string]any
+	// Flaws are, by index in Records, the strings of records that were
+	// not clean text (bytes that are not UTF-8, a lone surrogate escape, a
+	// NUL character), by JSON pointer into the record. The records hold
+	// them repaired; the caller decides, by Config.InvalidText, whether a
+	// record fails or is counted as repaired. Nil when every record was
+	// clean.
+	Flaws map[int][]jsonvalue.Flaw
 	// Complete is true on the last page of a listing that read everything
 	// the system has (for the filter asked). Only then may the engine
 	// decide deletes. A listing that fails ends with an error instead and
@@ -99,8 +106,9 @@ type listing struct {
 	firsts   map[uint64]int // first record fingerprint -> page number
 	cursor   time.Time
 	maxSeen  int
-	header   http.Header   // of the last response
-	cur      *listResponse // the page being handed over in parts
+	header   http.Header              // of the last response
+	flaws    map[int][]jsonvalue.Flaw // of the part decoded last
+	cur      *listResponse            // the page being handed over in parts
 }
 
 // stopRules are specs.StopRules compiled.
@@ -213,7 +221,8 @@ func (l *listing) decode(ctx context.Context) ([]map[string]any, error) {
 		asked = l.pager.Size()
 	}
 	n := min(len(resp.layout.records)-resp.next, max(asked, minPartRecords))
-	records, err := decodeRecords(resp.body, resp.layout.records[resp.next:resp.next+n])
+	records, flaws, err := decodeRecords(resp.body, resp.layout.records[resp.next:resp.next+n])
+	l.flaws = flaws
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", l.op.name, err)
 	}
@@ -229,7 +238,8 @@ func (l *listing) decode(ctx context.Context) ([]map[string]any, error) {
 func (l *listing) hand(ctx context.Context, records []map[string]any) (*Page, error) {
 	l.track(ctx, records)
 	resp := l.cur
-	page := &Page{Number: l.number, Records: records}
+	page := &Page{Number: l.number, Records: records, Flaws: l.flaws}
+	l.flaws = nil
 	if resp.next < len(resp.layout.records) {
 		return page, nil
 	}

@@ -17,13 +17,17 @@ func (c *Client) Get(ctx context.Context, name string, vars transforms.Vars) (ma
 	if err != nil {
 		return nil, c.seal(err)
 	}
-	body, err := c.read(ctx, op, vars)
+	a, err := c.read(ctx, op, vars)
 	if err != nil {
 		return nil, c.seal(err)
 	}
-	v, _ := op.result.Lookup(body)
+	v, _ := op.result.Lookup(a.body)
 	switch x := v.(type) {
 	case map[string]any:
+		by, _ := flawsOf(a.body, []map[string]any{x}, a.flaws)
+		if err := c.checkText(ctx, op, jsonvalue.TextAt(x, e.key.String()), by[0]); err != nil {
+			return nil, err
+		}
 		return x, nil
 	case nil:
 		return nil, fmt.Errorf("%s: %w", op.name, ErrNotFound)
@@ -51,7 +55,7 @@ func (c *Client) lookup(ctx context.Context, e *entity, key string, vars transfo
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.read(ctx, op, Write{Key: key, Vars: vars}.vars())
+	a, err := c.read(ctx, op, Write{Key: key, Vars: vars}.vars())
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +63,19 @@ func (c *Client) lookup(ctx context.Context, e *entity, key string, vars transfo
 	if len(at) == 0 {
 		at = op.result
 	}
-	candidates, err := records(at, body)
+	candidates, err := records(at, a.body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op.name, err)
 	}
-	return e.match(op, key, candidates)
+	hit, err := e.match(op, key, candidates)
+	if err != nil {
+		return nil, err
+	}
+	by, _ := flawsOf(a.body, []map[string]any{hit}, a.flaws)
+	if err := c.checkText(ctx, op, key, by[0]); err != nil {
+		return nil, err
+	}
+	return hit, nil
 }
 
 // match keeps the candidates whose key field is key.
@@ -88,7 +100,7 @@ func (e *entity) match(op *operation, key string, candidates []map[string]any) (
 }
 
 // read sends a request without body and returns the decoded response.
-func (c *Client) read(ctx context.Context, op *operation, vars transforms.Vars) (any, error) {
+func (c *Client) read(ctx context.Context, op *operation, vars transforms.Vars) (*answer, error) {
 	r, err := newRequest(op, c.out, vars)
 	if err != nil {
 		return nil, err
@@ -98,6 +110,5 @@ func (c *Client) read(ctx context.Context, op *operation, vars transforms.Vars) 
 		return nil, err
 	}
 	defer enc.release()
-	body, _, _, err := c.send(ctx, op, r, enc, nil)
-	return body, err
+	return c.send(ctx, op, r, enc, nil)
 }

@@ -34,6 +34,28 @@ func (r *response) release() {
 	}
 }
 
+// answer is a 2xx response decoded.
+type answer struct {
+	body   any
+	flaws  []jsonvalue.Flaw // strings that were not clean text, repaired
+	status int
+	header http.Header
+}
+
+// decodeChecked is decode that also reports the strings that were not
+// clean text.
+func (r *response) decodeChecked() (any, []jsonvalue.Flaw, error) {
+	b := bytes.TrimSpace(r.body())
+	if len(b) == 0 {
+		return nil, nil, nil
+	}
+	v, flaws, err := jsonvalue.DecodeChecked(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the response is not JSON: %w", err)
+	}
+	return v, flaws, nil
+}
+
 // decode parses the body as JSON, numbers as json.Number; an empty body
 // is nil.
 func (r *response) decode() (any, error) {
@@ -320,21 +342,22 @@ func (c *Client) scrubURLError(err error) error {
 
 // send validates and sends a request, validates the response, decodes it
 // and checks a GraphQL error array.
-func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (body any, status int, header http.Header, err error) {
+func (c *Client) send(ctx context.Context, op *operation, r *request, enc *encoded, guard retryGuard) (*answer, error) {
 	resp, err := c.checkedExchange(ctx, op, r, enc, guard)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	defer resp.release()
-	if body, err = resp.decode(); err != nil {
-		return nil, 0, nil, fmt.Errorf("%s: %w", op.name, err)
+	a := &answer{status: resp.status, header: resp.header}
+	if a.body, a.flaws, err = resp.decodeChecked(); err != nil {
+		return nil, fmt.Errorf("%s: %w", op.name, err)
 	}
 	if op.graphql != nil {
-		if err := graphqlErrors(op.name, c.gqlErrors, body); err != nil {
-			return nil, 0, nil, err
+		if err := graphqlErrors(op.name, c.gqlErrors, a.body); err != nil {
+			return nil, err
 		}
 	}
-	return body, resp.status, resp.header, nil
+	return a, nil
 }
 
 // checkedExchange validates and sends a request and validates the

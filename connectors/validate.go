@@ -20,6 +20,7 @@ type validator struct {
 	opts   *openapi3filter.Options
 	redact *redactor
 	log    *slog.Logger
+	seen   mismatches // in warn mode, logged by Client.LogMismatches
 }
 
 func newValidator(mode ValidationMode, r *redactor, log *slog.Logger) *validator {
@@ -70,16 +71,23 @@ func (v *validator) requestInput(op *operation, r *request, enc *encoded) *opena
 	return &openapi3filter.RequestValidationInput{Request: req, PathParams: r.pathParams(), Route: op.route, Options: v.opts}
 }
 
-// report logs err in warn mode and returns it as a *ValidationError in
-// strict mode.
+// report counts err in warn mode (Client.LogMismatches logs the counts)
+// and returns it as a *ValidationError in strict mode.
 func (v *validator) report(ctx context.Context, op *operation, direction string, err error) error {
 	if err == nil {
 		return nil
 	}
-	clean := v.redact.wrap(err)
 	if v.mode == ValidationWarn {
-		v.log.WarnContext(ctx, "does not match the spec", "operation", op.name, "direction", direction, "error", clean)
+		v.seen.add(op.name, direction, err, v.redact)
 		return nil
 	}
-	return &ValidationError{Operation: op.name, Direction: direction, Err: clean}
+	return &ValidationError{Operation: op.name, Direction: direction, Err: v.redact.wrap(err)}
+}
+
+// LogMismatches logs, in validation mode warn, each way requests and
+// responses failed to match the spec since the last call, once with its
+// count: the operation, the field (a JSON pointer, array indices as "*"),
+// what the schema expected and what came. Call it at the end of a run.
+func (c *Client) LogMismatches(ctx context.Context) {
+	c.valid.seen.flush(ctx, c.log)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/specsync/specsync/internal/jsonvalue"
@@ -176,72 +177,98 @@ func (c *Client) write(ctx context.Context, e *entity, op *operation, w Write, g
 		enc.header.Set(h, idempotencyKey(c.system, e.name, w, enc.bodyBytes()))
 	}
 	if w.OnlyID && op.graphql == nil {
-		return c.writeForID(ctx, e, op, r, enc, guard)
+		return c.writeForID(ctx, e, op, w, r, enc, guard)
 	}
-	body, status, _, err := c.send(ctx, op, r, enc, guard)
+	a, err := c.send(ctx, op, r, enc, guard)
 	if err != nil {
 		return nil, err
 	}
-	res := e.result(ctx, c, op, body)
-	res.Status = status
+	if err := c.checkText(ctx, op, w.Key, a.flaws); err != nil {
+		return nil, err
+	}
+	res := e.result(ctx, c, op, a.body)
+	res.Status = a.status
 	return res, nil
 }
 
 // writeForID sends a write and takes only the id out of its answer.
-func (c *Client) writeForID(ctx context.Context, e *entity, op *operation, r *request, enc *encoded, guard retryGuard) (*Result, error) {
+func (c *Client) writeForID(ctx context.Context, e *entity, op *operation, w Write, r *request, enc *encoded, guard retryGuard) (*Result, error) {
 	resp, err := c.checkedExchange(ctx, op, r, enc, guard)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.release()
-	res, err := c.idOf(ctx, e, op, resp)
+	res, flaw, err := c.idOf(ctx, e, op, resp)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkText(ctx, op, w.Key, flaw); err != nil {
 		return nil, err
 	}
 	res.Status = resp.status
 	return res, nil
 }
 
-// idOf takes the id out of a write's answer.
-func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *response) (*Result, error) {
+// idOf takes the id out of a write's answer; flaws are those of the id,
+// at the pointer of the id in the answer.
+func (c *Client) idOf(ctx context.Context, e *entity, op *operation, resp *response) (*Result, []jsonvalue.Flaw, error) {
 	body := bytes.TrimSpace(resp.body())
 	if len(body) == 0 {
-		return e.result(ctx, c, op, nil), nil
+		return e.result(ctx, c, op, nil), nil, nil
 	}
 	if len(op.result) == 0 && body[0] == '{' {
 		// The answer is the object: one pass takes its id out.
 		raw, found, err := jsonvalue.FindRaw(body, e.id)
 		if err != nil {
-			return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
+			return nil, nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
 		}
-		return idResult(raw, found), nil
+		res, flaws := idResult(raw, found, e.id)
+		return res, flaws, nil
 	}
 	raw, found, err := jsonvalue.FindRaw(body, op.result)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
+		return nil, nil, fmt.Errorf("%s: the response is not JSON: %w", op.name, err)
 	}
 	if !found {
-		return c.noResult(ctx, op), nil
+		return c.noResult(ctx, op), nil, nil
 	}
 	if raw[0] != '{' {
-		v, _ := jsonvalue.Decode(raw) // FindRaw checked it
-		return scalarResult(v), nil
+		v, flaws, _ := jsonvalue.DecodeChecked(raw) // FindRaw checked it
+		return scalarResult(v), at(op.result, flaws), nil
 	}
 	raw, found, _ = jsonvalue.FindRaw(raw, e.id)
-	return idResult(raw, found), nil
+	res, flaws := idResult(raw, found, e.id)
+	return res, at(op.result, flaws), nil
 }
 
-// idResult is the result of the id found (or not) in a written object.
-func idResult(raw []byte, found bool) *Result {
+// idResult is the result of the id found (or not) at path p in a written
+// object, with the flaws of its text.
+func idResult(raw []byte, found bool, p jsonvalue.Path) (*Result, []jsonvalue.Flaw) {
 	if !found {
-		return &Result{}
+		return &Result{}, nil
 	}
-	if n := len(raw); n >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
-		return &Result{ID: string(raw[1 : n-1])} // a string as it is, no escapes to undo
+	if n := len(raw); n >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) && bytes.IndexByte(raw, 0) < 0 {
+		return &Result{ID: string(raw[1 : n-1])}, nil // a string as it is, no escapes to undo
 	}
-	v, _ := jsonvalue.Decode(raw) // FindRaw checked it
+	v, flaws, _ := jsonvalue.DecodeChecked(raw) // FindRaw checked it
 	id, _ := jsonvalue.Text(v)
-	return &Result{ID: id}
+	return &Result{ID: id}, at(p, flaws)
+}
+
+// at puts the pointer of path p in front of the flaws' pointers.
+func at(p jsonvalue.Path, flaws []jsonvalue.Flaw) []jsonvalue.Flaw {
+	if len(flaws) == 0 {
+		return nil
+	}
+	var prefix strings.Builder
+	for _, step := range p {
+		prefix.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(step))
+	}
+	out := make([]jsonvalue.Flaw, len(flaws))
+	for i, f := range flaws {
+		out[i] = jsonvalue.Flaw{Pointer: prefix.String() + f.Pointer, Kind: f.Kind}
+	}
+	return out
 }
 
 // setBody puts the mapped body into the request: the GraphQL variable, or

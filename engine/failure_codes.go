@@ -84,6 +84,17 @@ const (
 	// lookup, match step or idempotency key lets the engine settle such
 	// creates itself.
 	CodeUncertain FailureCode = "uncertain"
+	// CodeInvalidText is given when a record read from either system (a
+	// listed page, a lookup, a related record, a write's answer) holds a
+	// string that is not clean text: bytes that are not UTF-8, a lone
+	// surrogate escape or a NUL character, and the instance option
+	// invalidText is fail (the default). The message names each field by
+	// JSON pointer into the record.
+	//
+	// Fix the text in the system that sent it; the record is read again
+	// on the next run. To take such records with the text repaired
+	// (U+FFFD, NULs dropped), set invalidText to replace.
+	CodeInvalidText FailureCode = "invalid-text"
 )
 
 // Codes of writes that failed.

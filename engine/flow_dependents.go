@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/jsonvalue"
 )
@@ -66,7 +67,7 @@ func (r *run) includeChanges(ctx context.Context, f *flow, rd *reading, p *pass,
 			rd.complete = false
 			return r.listFailed(f, fmt.Errorf("listing the changed %s records its payloads include: %w", inc.model, err))
 		}
-		current := r.includeVersions(inc.model, e.Key, h, page.Records)
+		current := r.includeVersions(inc.model, e.Key, h, page)
 		err := r.state.Dependents(ctx, f.dir, f.entity, inc.model, mapKeys(current), dependentsBatch, func(deps []store.Dependent) error {
 			var stale []string
 			for _, d := range deps {
@@ -85,10 +86,15 @@ func (r *run) includeChanges(ctx context.Context, f *flow, rd *reading, p *pass,
 
 // includeVersions reads a page of an included entity's home records and
 // returns the hash of each by key; the records go into the run's cache,
-// so that the dependents mapped again use them.
-func (r *run) includeVersions(model, keyPath string, h *homeReader, objs []map[string]any) map[string]string {
-	out := make(map[string]string, len(objs))
-	for _, obj := range objs {
+// so that the dependents mapped again use them. A record whose text is
+// not clean is left out unless the instance takes it repaired.
+func (r *run) includeVersions(model, keyPath string, h *homeReader, page *connectors.Page) map[string]string {
+	out := make(map[string]string, len(page.Records))
+	strict := r.inst.Options.InvalidTextMode() != instance.InvalidTextReplace
+	for i, obj := range page.Records {
+		if strict && len(page.Flaws[i]) > 0 {
+			continue // the dependents that include it fail when they read it
+		}
 		key := jsonvalue.TextAt(obj, keyPath)
 		rec, err := applyRead(r.job, h.read, h.name, obj)
 		if key == "" || err != nil {

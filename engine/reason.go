@@ -65,8 +65,11 @@ func failCode(err error) FailureCode {
 		ve  *connectors.ValidationError
 		re  *transforms.RecordError
 		pae *connectors.PagingError
+		te  *connectors.TextError
 	)
 	switch {
+	case errors.As(err, &te):
+		return CodeInvalidText
 	case errors.Is(err, connectors.ErrMaybeWritten):
 		return CodeMaybeWritten
 	case errors.As(err, &he):

@@ -120,7 +120,7 @@ func (rc *reconciler) listHome(ctx context.Context, f *flow) (*homeSide, error) 
 		if err != nil {
 			return nil, r.listFailed(f, err)
 		}
-		src, err := r.stages.read.page(ctx, f, page.Records)
+		src, err := r.stages.read.page(ctx, f, page.Records, page.Flaws)
 		if err != nil {
 			return nil, err
 		}

@@ -77,6 +77,7 @@ type run struct {
 	state   *store.State
 	ledger  *store.Ledger
 	deletes []*deleteSet
+	clients []*connectors.Client // home and partner
 }
 
 // Run synchronises an instance now: the push phase, then the pull phase,
@@ -119,7 +120,7 @@ func (j *job) setup(e *Engine) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{job: j, state: e.State(j.inst), ledger: e.Ledger(j.inst)}
+	r := &run{job: j, state: e.State(j.inst), ledger: e.Ledger(j.inst), clients: []*connectors.Client{home, partner}}
 	if r.flows, err = (flowBuilder{j: j, home: home, partner: partner}).build(); err != nil {
 		return nil, err
 	}
@@ -180,8 +181,9 @@ func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client,
 	c, err := connectors.New(spec, connectors.Config{
 		Instance: j.inst.ID, Credentials: sys.Credentials, ServerVariables: sys.ServerVariables,
 		BaseURL: sys.BaseURL, Redis: shared, KeyPrefix: cfg.Keys.Prefix(),
-		Validation: connectors.ValidationMode(j.inst.Options.ValidationLevel()),
-		Transport:  cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
+		Validation:  connectors.ValidationMode(j.inst.Options.ValidationLevel()),
+		InvalidText: connectors.TextMode(j.inst.Options.InvalidTextMode()),
+		Transport:   cfg.Transport, Clock: cfg.ConnectorClock, Logger: cfg.Logger,
 		Auth: cfg.Auth, Paginators: cfg.Paginators, Templates: cfg.Templates, LookupEnv: cfg.LookupEnv,
 	})
 	if err != nil {
@@ -201,6 +203,9 @@ func (r *run) executeWith(ctx context.Context, work func(context.Context) error)
 	err := work(ctx)
 	if ferr := r.stages.commit.close(ctx); err == nil {
 		err = ferr
+	}
+	for _, c := range r.clients {
+		c.LogMismatches(context.WithoutCancel(ctx))
 	}
 	sum.Finished = r.cfg.Clock.Now()
 	if err != nil {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,9 @@ type source struct {
 	known   store.Known    // with the intent of an unconfirmed create
 	adopt   *adoption      // the partner record the match step found
 	fail    *failure       // why it cannot be read
+	// repaired is set when the record's text was not clean and the
+	// instance takes it repaired (invalidText replace).
+	repaired bool
 }
 
 // readStage is the first stage of a run: it turns a page of the source's
@@ -67,10 +71,11 @@ func (s *readStage) startFlow(ctx context.Context, f *flow) error {
 }
 
 // page reads a page of API objects: the model records and their keys,
-// the related records and what the state knows of them. Only a failure
-// that stops the run is returned.
-func (s *readStage) page(ctx context.Context, f *flow, objs []map[string]any) ([]source, error) {
-	src := s.records(f, objs)
+// the related records and what the state knows of them. flaws are the
+// strings of objects that were not clean text, by index in objs (nil for
+// none). Only a failure that stops the run is returned.
+func (s *readStage) page(ctx context.Context, f *flow, objs []map[string]any, flaws map[int][]jsonvalue.Flaw) ([]source, error) {
+	src := s.records(f, objs, flaws)
 	if f.dir == instance.Pull {
 		if err := s.resolveKeys(ctx, f, src); err != nil {
 			return nil, err
@@ -87,13 +92,16 @@ func (s *readStage) page(ctx context.Context, f *flow, objs []map[string]any) ([
 
 // records applies the source's read mapping and finds each record's key
 // (and, on pull, the partner's id).
-func (s *readStage) records(f *flow, objs []map[string]any) []source {
+func (s *readStage) records(f *flow, objs []map[string]any, flaws map[int][]jsonvalue.Flaw) []source {
 	src := make([]source, len(objs))
 	for i, obj := range objs {
 		r := &src[i]
 		r.obj, r.key = obj, jsonvalue.TextAt(obj, f.src.ent.Key)
 		if f.dir == instance.Pull {
 			r.srcID = jsonvalue.TextAt(obj, idPath(f.src.ent))
+		}
+		if len(flaws[i]) > 0 && !s.takeUnclean(f, r, flaws[i]) {
+			continue
 		}
 		rec, err := applyRead(s.job, f.read, f.src.name, obj)
 		if err != nil {
@@ -109,6 +117,21 @@ func (s *readStage) records(f *flow, objs []map[string]any) []source {
 		}
 	}
 	return src
+}
+
+// takeUnclean applies the instance's invalidText option to a record whose
+// strings were not clean text: it fails the record (fail, the default) or
+// takes it repaired, with a warning naming the fields (replace).
+func (s *readStage) takeUnclean(f *flow, r *source, flaws []jsonvalue.Flaw) bool {
+	name := cmp.Or(r.key, r.srcID)
+	if s.inst.Options.InvalidTextMode() == instance.InvalidTextReplace {
+		r.repaired = true
+		s.log.Warn("text that is not clean was repaired", "flow", f.label(), "key", name, "fields", connectors.FlawText(flaws))
+		return true
+	}
+	r.fail = reasonf(CodeInvalidText, "the %s record %q: %s; fix the text in the %s system, or set the instance option invalidText to replace to take it repaired",
+		f.src.name, name, connectors.FlawText(flaws), f.src.spec.Sync.System)
+	return false
 }
 
 // idPath is the path of an entity's own id: its id, else its key.
@@ -328,8 +351,12 @@ func (s *readStage) placeInclude(n need, rec map[string]any, err error, src []so
 		if connectors.Classify(err) == connectors.GiveUp {
 			return err
 		}
+		code := CodeInclude
+		if failCode(err) == CodeInvalidText {
+			code = CodeInvalidText
+		}
 		for _, w := range waiting {
-			src[w.rec].fail = errReason(CodeInclude, fmt.Errorf("reading the related %s %q: %w", n.model, n.key, err))
+			src[w.rec].fail = errReason(code, fmt.Errorf("reading the related %s %q: %w", n.model, n.key, err))
 		}
 		return nil
 	}

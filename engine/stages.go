@@ -114,7 +114,7 @@ func (r *run) readAll(ctx context.Context, f *flow, rd *reading, p *pass) error 
 			return r.listFailed(f, got.err)
 		}
 		if r.dry {
-			got.src, got.readErr = r.stages.read.page(ctx, f, got.page.Records)
+			got.src, got.readErr = r.stages.read.page(ctx, f, got.page.Records, got.page.Flaws)
 		}
 		if got.readErr != nil {
 			return got.readErr
@@ -142,7 +142,7 @@ func (r *run) aheadReader() *readStage {
 
 // processPage reads a page of source objects and hands it on.
 func (r *run) processPage(ctx context.Context, f *flow, rd *reading, p *pass, objs []map[string]any) error {
-	src, err := r.stages.read.page(ctx, f, objs)
+	src, err := r.stages.read.page(ctx, f, objs, nil)
 	if err != nil {
 		return err
 	}
@@ -160,6 +160,7 @@ func (r *run) queuePage(ctx context.Context, f *flow, rd *reading, p *pass, src 
 	decs := r.stages.decide.page(f, maps)
 	rd.markSeen(decs)
 	r.tally.read(f, len(decs))
+	r.tally.sum.repaired(f, src)
 	if r.dry {
 		r.tally.planPage(f, decs)
 		return nil
@@ -362,7 +363,7 @@ func (a *readAhead) readPages(wg *sync.WaitGroup) {
 		go func() {
 			defer wg.Done()
 			if got.err == nil && a.read != nil {
-				got.src, got.readErr = a.read.page(a.ctx, a.f, got.page.Records)
+				got.src, got.readErr = a.read.page(a.ctx, a.f, got.page.Records, got.page.Flaws)
 			}
 			done <- got
 		}()

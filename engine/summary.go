@@ -71,6 +71,11 @@ type EntitySummary struct {
 	// unrepaired makes the reconciliation partial.
 	Drift    int64 `json:"drift,omitempty"`
 	Repaired int64 `json:"repaired,omitempty"`
+	// TextRepaired counts the records read with text that was not clean
+	// (bytes that are not UTF-8, a lone surrogate escape, a NUL) and taken
+	// repaired, by the instance option invalidText replace. With the
+	// default, fail, such records count as failed instead.
+	TextRepaired int64 `json:"textRepaired,omitempty"`
 }
 
 // Status is the overall result of a run.
@@ -160,6 +165,23 @@ func (s *Summary) read(f *flow, n int) {
 	e := s.entity(f)
 	s.mu.Lock()
 	e.Read += int64(n)
+	s.mu.Unlock()
+}
+
+// repaired counts the records of a page taken with their text repaired.
+func (s *Summary) repaired(f *flow, src []source) {
+	var n int64
+	for i := range src {
+		if src[i].repaired {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	e := s.entity(f)
+	s.mu.Lock()
+	e.TextRepaired += n
 	s.mu.Unlock()
 }
 
@@ -285,6 +307,11 @@ func (s *Summary) Table(w io.Writer) {
 	tw.Flush()
 	for _, warn := range s.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
+	}
+	for _, e := range s.Entities {
+		if e.TextRepaired > 0 {
+			fmt.Fprintf(w, "warning: %s %s: %d records had text that was not clean (invalid UTF-8 or NUL), taken repaired; the log names their fields\n", e.Direction, e.Entity, e.TextRepaired)
+		}
 	}
 	fmt.Fprintf(w, "run %s: %s in %s\n", s.RunID, s.Status(), s.Finished.Sub(s.Started).Round(time.Millisecond))
 	if s.Aborted != "" {

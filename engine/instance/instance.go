@@ -114,6 +114,12 @@ const (
 	ValidationStrict = "strict"
 )
 
+// What Options.InvalidText does with a record whose text is not clean.
+const (
+	InvalidTextFail    = "fail"
+	InvalidTextReplace = "replace"
+)
+
 // Defaults of Options.
 const (
 	DefaultDeleteGuard   = 0.10
@@ -142,6 +148,12 @@ type Options struct {
 	// "warn" (log and send) or "strict" (fail the record). Empty means
 	// "warn".
 	Validation string `json:"validation,omitempty" default:"warn" doc:"Checks each mapped payload against the target operation's request schema: off, warn (log and send) or strict (fail the record)."`
+	// InvalidText says what becomes of a record read from either system
+	// (a page, a lookup, a write's answer) with a string that is not clean
+	// text: bytes that are not UTF-8, a lone surrogate escape or a NUL
+	// character. "fail" fails the record, naming the field; "replace"
+	// repairs the text and counts the record. Empty means "fail".
+	InvalidText string `json:"invalidText,omitempty" default:"fail" doc:"What becomes of a record from either system (a listed page, a lookup, a write's answer) with a string that is not clean text: bytes that are not UTF-8, a lone surrogate escape or a NUL character (raw or escaped). fail: the record fails alone with code invalid-text, naming the field by JSON pointer. replace: invalid bytes become U+FFFD and NULs are dropped; the run logs a warning per record naming the fields and counts the records (textRepaired in the summary, outcome text-repaired in the metrics)."`
 	// AuditMaxLen caps the audit log's entries (approximately). Zero means
 	// DefaultAuditMaxLen (100000).
 	AuditMaxLen int64 `json:"auditMaxLen,omitempty" default:"100000" doc:"Caps the instance's audit log at about this many entries; the oldest go first."`
@@ -187,6 +199,9 @@ func (o Options) Workers() int { return orDefault(o.Concurrency, DefaultConcurre
 
 // ValidationLevel returns Validation, or "warn".
 func (o Options) ValidationLevel() string { return orDefault(o.Validation, ValidationWarn) }
+
+// InvalidTextMode returns InvalidText, or "fail".
+func (o Options) InvalidTextMode() string { return orDefault(o.InvalidText, InvalidTextFail) }
 
 // AuditLen returns AuditMaxLen, or its default.
 func (o Options) AuditLen() int64 { return orDefault(o.AuditMaxLen, DefaultAuditMaxLen) }

@@ -68,7 +68,7 @@ func validInstance() *Instance {
 		Enabled:  true,
 		Options: Options{
 			DeleteGuard: &guard, FullReadEvery: specs.Duration(168 * time.Hour), Concurrency: 8,
-			Validation: ValidationStrict, AuditMaxLen: 5000, AuditMaxAge: specs.Duration(720 * time.Hour),
+			Validation: ValidationStrict, InvalidText: InvalidTextReplace, AuditMaxLen: 5000, AuditMaxAge: specs.Duration(720 * time.Hour),
 		},
 		SourceOfTruth: map[string]specs.Side{"tenant": specs.SidePartner},
 	}

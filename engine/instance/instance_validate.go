@@ -216,6 +216,10 @@ func (v *checker) options(o Options) {
 	if o.Validation != "" && !slices.Contains(levels, o.Validation) {
 		v.errorf(specs.CodeInvalidValue, "/options/validation", hintFor(o.Validation, levels), "unknown validation level %q", o.Validation)
 	}
+	modes := []string{InvalidTextFail, InvalidTextReplace}
+	if o.InvalidText != "" && !slices.Contains(modes, o.InvalidText) {
+		v.errorf(specs.CodeInvalidValue, "/options/invalidText", hintFor(o.InvalidText, modes), "unknown invalidText mode %q", o.InvalidText)
+	}
 	if o.AuditMaxLen < 0 {
 		v.errorf(specs.CodeInvalidValue, "/options/auditMaxLen", "leave it out for the default of 100000", "audit length %d is negative", o.AuditMaxLen)
 	}

@@ -91,6 +91,9 @@ func countsOf(sum *engine.Summary) []EntityCounts {
 		if e.Drift > 0 {
 			out[len(out)-1].Counts["drift"], out[len(out)-1].Counts["repaired"] = e.Drift, e.Repaired
 		}
+		if e.TextRepaired > 0 {
+			out[len(out)-1].Counts["text-repaired"] = e.TextRepaired
+		}
 	}
 	return out
 }

@@ -7,7 +7,8 @@
 // which makes it several times faster on the small objects of an API.
 //
 // Unlike json.Decoder.Decode, Decode refuses anything but white space after
-// the value.
+// the value. DecodeChecked also reports where a string was not clean text
+// (see Flaw), so that a caller can refuse what Decode silently repairs.
 package jsonvalue
 
 import (
@@ -40,6 +41,12 @@ func (e *SyntaxError) Error() string {
 // answers), not whole exports.
 func Decode(data []byte) (any, error) {
 	d := decoder{data: string(data)}
+	return d.document()
+}
+
+// document reads the one value of the document, with optional white
+// space around it.
+func (d *decoder) document() (any, error) {
 	d.space()
 	v, err := d.value()
 	if err != nil {
@@ -59,6 +66,10 @@ type decoder struct {
 	depth int
 	buf   []byte // scratch for strings with escapes
 	sizes [8]int // by depth: the size of the last object or array (sizeHint)
+
+	checked bool     // report flaws (DecodeChecked)
+	flaw    FlawKind // of the string being read
+	flaws   []Flaw
 }
 
 func (d *decoder) space() {
@@ -208,6 +219,7 @@ func (d *decoder) members(member func(key string) error) error {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return d.unexpected("looking for beginning of object key string")
 		}
+		n := len(d.flaws)
 		key, err := d.string()
 		if err != nil {
 			return err
@@ -220,6 +232,9 @@ func (d *decoder) members(member func(key string) error) error {
 		d.space()
 		if err := member(key); err != nil {
 			return err
+		}
+		if len(d.flaws) > n {
+			d.within(n, key)
 		}
 		if done, err := d.next('}', "after object key:value pair"); done || err != nil {
 			return err
@@ -240,9 +255,13 @@ func (d *decoder) elements(element func() error) error {
 		d.depth--
 		return nil
 	}
-	for {
+	for i := 0; ; i++ {
+		n := len(d.flaws)
 		if err := element(); err != nil {
 			return err
+		}
+		if len(d.flaws) > n {
+			d.withinIndex(n, i)
 		}
 		if done, err := d.next(']', "after array element"); done || err != nil {
 			return err
@@ -358,7 +377,11 @@ func (d *decoder) slowString(start int) (string, error) {
 		case c == '"':
 			d.pos++
 			d.buf = out
+			d.noteFlaw()
 			return string(out), nil
+		case c == 0 && d.checked:
+			d.flaw |= FlawNUL
+			d.pos++
 		case c < 0x20:
 			return "", d.errorf("invalid character %s in string literal", quoteByte(c))
 		case c == '\\':
@@ -371,6 +394,9 @@ func (d *decoder) slowString(start int) (string, error) {
 			d.pos++
 		default:
 			r, size := utf8.DecodeRuneInString(d.data[d.pos:])
+			if r == utf8.RuneError && size == 1 {
+				d.flaw |= FlawUTF8
+			}
 			d.pos += size
 			out = utf8.AppendRune(out, r) // an invalid byte is U+FFFD
 		}
@@ -414,6 +440,11 @@ func (d *decoder) escape(out []byte) ([]byte, error) {
 				}
 			}
 			r = utf8.RuneError
+			d.flaw |= FlawSurrogate
+		}
+		if r == 0 && d.checked {
+			d.flaw |= FlawNUL
+			return out, nil
 		}
 		return utf8.AppendRune(out, r), nil
 	}

@@ -34,7 +34,9 @@ type Reader struct {
 // NewReader reads data, which must hold exactly one JSON value with
 // optional white space around it.
 func NewReader(data string) *Reader {
-	r := &Reader{d: decoder{data: data}}
+	// checked: a raw NUL in a string is let through, as DecodeChecked
+	// lets it through, for the decoding of the record to report it.
+	r := &Reader{d: decoder{data: data, checked: true}}
 	r.d.space()
 	return r
 }
