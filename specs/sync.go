@@ -50,8 +50,9 @@ type Limits struct {
 	// most 30s.
 	TemplateTime Duration `json:"templateTime,omitempty" default:"1s" doc:"Longest time one render may take; at most 30s." example:"2s"`
 	// TemplateOutput is the most bytes a render may produce. Zero means
-	// 1048576 (1 MiB); at most 16777216.
-	TemplateOutput int `json:"templateOutput,omitempty" default:"1048576" doc:"Most bytes of text one render may produce (a mapping: all its fields together); at most 16777216." example:"4194304"`
+	// 16777216 (16 MiB), so that a record's own large text passes through;
+	// at most 67108864.
+	TemplateOutput int `json:"templateOutput,omitempty" default:"16777216" doc:"Most bytes of text one render may produce (a mapping: all its fields together); at most 67108864." example:"33554432"`
 	// LoopIterations is the most loop iterations of a render, nested
 	// loops counted each time. Zero means 100000; at most 10000000.
 	LoopIterations int `json:"loopIterations,omitempty" default:"100000" doc:"Most iterations of for loops in one render, nested loops counted each time; at most 10000000." example:"1000000"`

@@ -17,7 +17,7 @@ type Limits struct {
 	Time time.Duration
 	// Output is the most text a render may produce, in bytes: the text
 	// of a text template, the text form of an expression's value (a
-	// list counts its items). Zero means 1 MiB.
+	// list counts its items). Zero means 16 MiB.
 	Output int
 	// Iterations is the most loop iterations a render may run, over all
 	// its loops, nested ones counted each time. Zero means 100,000.
@@ -25,10 +25,10 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of a spec that sets none.
-var DefaultLimits = Limits{Time: time.Second, Output: 1 << 20, Iterations: 100_000}
+var DefaultLimits = Limits{Time: time.Second, Output: 16 << 20, Iterations: 100_000}
 
 // MaxLimits are the hard maxima a spec may raise its limits to.
-var MaxLimits = Limits{Time: 30 * time.Second, Output: 16 << 20, Iterations: 10_000_000}
+var MaxLimits = Limits{Time: 30 * time.Second, Output: 64 << 20, Iterations: 10_000_000}
 
 // maxFilterText is the longest text, and maxFilterItems the longest list,
 // a filter builds. Filters are process-wide functions that do not see the
