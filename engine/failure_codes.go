@@ -95,6 +95,15 @@ const (
 	// on the next run. To take such records with the text repaired
 	// (U+FFFD, NULs dropped), set invalidText to replace.
 	CodeInvalidText FailureCode = "invalid-text"
+	// CodeResolved is given when an operator resolved an uncertain create
+	// (specsync resolve): not a failure, the record waits in the ledger
+	// so that the next run reads it again, even an incremental one, and
+	// creates it (resolved as absent) or compares and updates it
+	// (resolved as created).
+	//
+	// Nothing to do; the record leaves the ledger once the next run has
+	// written it.
+	CodeResolved FailureCode = "resolved"
 )
 
 // Codes of writes that failed.

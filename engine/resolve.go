@@ -65,8 +65,9 @@ var ErrCannotResolve = errors.New("cannot resolve")
 // Resolve settles a create whose outcome is unknown (a record the ledger
 // holds as uncertain), as an operator found it at the destination:
 // created with an id, or absent. It clears the record's create intent and
-// its ledger entry and audits the resolution with the outcome
-// "resolved". It holds the instance's lock, so that no run interleaves.
+// replaces its ledger entry with one of the code resolved, so that the
+// next run reads the record again and writes it, and audits the
+// resolution with the outcome "resolved". It holds the instance's lock, so that no run interleaves.
 func (e *Engine) Resolve(ctx context.Context, l *instance.Loaded, opts ResolveOptions) (*Resolution, error) {
 	if l == nil || l.Partner == nil || l.Instance == nil {
 		return nil, errors.New("engine: the instance's specs are not loaded; use Open or OpenApplied")
@@ -106,7 +107,11 @@ func (e *Engine) Resolve(ctx context.Context, l *instance.Loaded, opts ResolveOp
 	if err != nil {
 		return nil, err
 	}
-	if err := ledger.Clear(ctx, found.Direction, found.Entity, opts.Key); err != nil {
+	// The record stays in the ledger, now as resolved: an incremental
+	// run would not read it again otherwise, and it leaves the ledger once
+	// the next run has written it.
+	pending := store.Failed{Key: opts.Key, Reason: store.Reason{Code: string(CodeResolved), Message: resolvedMessage(found.Direction, opts)}}
+	if err := ledger.Fail(ctx, found.Direction, found.Entity, pending); err != nil {
 		return nil, err
 	}
 	return res, e.auditResolution(ctx, inst, res)
@@ -141,6 +146,15 @@ func checkResolve(l *instance.Loaded, opts ResolveOptions) error {
 // entityNames are the partner spec's entities, sorted.
 func entityNames(l *instance.Loaded) []string {
 	return slices.Sorted(maps.Keys(l.Partner.Sync.Entities))
+}
+
+// resolvedMessage is the ledger's message of a record an operator
+// resolved, until the next run writes it.
+func resolvedMessage(dir instance.Direction, opts ResolveOptions) string {
+	if opts.Absent {
+		return fmt.Sprintf("resolved by an operator as absent from %s: the next run creates it", destinationName(dir))
+	}
+	return fmt.Sprintf("resolved by an operator as created at %s with the id %q: the next run compares it and writes it over", destinationName(dir), opts.Created)
 }
 
 // destinationName names the system a direction writes to.
@@ -182,7 +196,7 @@ func findIntent(ctx context.Context, st *store.State, l *instance.Loaded, opts R
 	}
 	switch len(found) {
 	case 0:
-		return foundIntent{}, fmt.Errorf("%w: instance %q holds no create intent of the key %q (in %s): there is nothing to resolve; check the key and the entity against the ledger (specsync state %s)",
+		return foundIntent{}, fmt.Errorf("%w: instance %q holds no create intent of the key %q (in %s): there is nothing to resolve; check the key and the entity against the ledger (specsync audit %s --failed)",
 			ErrCannotResolve, l.Instance.ID, opts.Key, strings.Join(entities, ", "), l.Instance.ID)
 	case 1:
 		return found[0], nil

@@ -94,10 +94,20 @@ func TestUnansweredCreateWithoutLookupIsUncertainUntilResolved(t *testing.T) {
 	if res.Entity != "unit" || res.Direction != instance.Push || !strings.HasPrefix(res.Failure, "uncertain: ") {
 		t.Errorf("resolution = %+v; want push unit, clearing the uncertain failure", res)
 	}
-	if f := failureOf(t, h, "unit", "u2"); f != nil {
-		t.Errorf("the resolution left the failure %+v", f)
+	for _, key := range []string{"u1", "u2"} {
+		if f := failureOf(t, h, "unit", key); f == nil || f.Reason.Code != string(CodeResolved) {
+			t.Errorf("ledger of %s after the resolution = %+v; want it kept as resolved, for the next run to read", key, f)
+		}
 	}
+	// Past the cursor's lookback, the next (incremental) run reads the
+	// resolved records only because the ledger holds them.
+	h.clock.Advance(24 * time.Hour)
 	sum := h.run(RunOptions{Direction: instance.Push})
+	for _, key := range []string{"u1", "u2"} {
+		if f := failureOf(t, h, "unit", key); f != nil {
+			t.Errorf("ledger of %s after the run = %+v; want it cleared once written", key, f)
+		}
+	}
 	if e := sum.Entity(instance.Push, "unit"); e.Failed != 0 || e.Created != 1 || e.Updated != 1 {
 		t.Errorf("unit after resolving: %+v; want u2 created and u1 updated", e)
 	}

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 )
@@ -44,7 +46,8 @@ type decision struct {
 // hash with the state, checks ownership and permission, and picks the
 // action. It holds no state of its own and is safe for concurrent use.
 type decideStage struct {
-	perms instance.Permissions
+	perms    instance.Permissions
+	instance string // the instance's id, for the messages that say what to do
 }
 
 // page decides the records of a mapped page.
@@ -112,7 +115,7 @@ func (d *decideStage) write(f *flow, dec *decision) {
 		return
 	}
 	if dec.action == instance.Create && dec.m.src.known.Intent != "" && !settlesIntents(f) {
-		dec.step, dec.fail = stepFailed, uncertainReason(f)
+		dec.step, dec.fail = stepFailed, uncertainReason(f, d.instance, dec.m.src.key)
 		return
 	}
 	dec.step = stepWrite
@@ -194,8 +197,19 @@ func settlesIntents(f *flow) bool {
 
 // uncertainReason is the failure of a record whose create was sent
 // before and never answered, on a flow that cannot settle it.
-func uncertainReason(f *flow) *failure {
-	return reasonf(CodeUncertain, "a create of this record was sent to %s before and its answer never arrived (the run was stopped or the connection broke); "+
+func uncertainReason(f *flow, inst, key string) *failure {
+	dst := destinationName(f.dir)
+	return reasonf(CodeUncertain, "a create of this record was sent to %s (entity %s) before and its answer never arrived (the run was stopped or the connection broke); "+
 		"whether %s stored it is unknown and the entity has no upsert, lookup, match step or idempotency key to find out, so it is not created again: "+
-		"look for it there, then run `specsync resolve INSTANCE --key KEY --created ID` (found) or `--absent` (not found)", f.dst.name, f.dst.name)
+		"look for it there, then run `specsync resolve %s --key %s --created ID` (found, with its id) or `specsync resolve %s --key %s --absent` (not found)",
+		dst, f.dst.name, dst, inst, shellWord(key), inst, shellWord(key))
+}
+
+// shellWord quotes s for a shell command line when it holds more than
+// letters, digits and -_.:/@.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

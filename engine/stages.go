@@ -47,7 +47,7 @@ func newStages(e *Engine, r *run, home *connectors.Client) stages {
 		read:   read,
 		match:  newMatchStage(j),
 		mapper: mapper,
-		decide: &decideStage{perms: j.inst.Permissions},
+		decide: &decideStage{perms: j.inst.Permissions, instance: j.inst.ID},
 		write:  &writeStage{job: j, state: r.state, workers: j.inst.Options.Workers()},
 		commit: newCommitStage(e, r, echoer{read: read, mapper: mapper, flows: r.flows}),
 	}

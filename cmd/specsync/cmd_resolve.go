@@ -30,9 +30,11 @@ Look for the record at the destination (for a push, at the partner), then:
                  that id and the next run compares it and writes it over;
   --absent       the record is not there: the next run creates it.
 
-Either way the record's create intent and its ledger entry are cleared and
-one audit entry with the outcome "resolved" is written. --key is the
-record's home key, as the ledger lists it (specsync state INSTANCE);
+Either way the record's create intent is cleared, its ledger entry is
+replaced by one of the code "resolved" (so that the next run reads the
+record again, even an incremental one; it leaves the ledger once written)
+and one audit entry with the outcome "resolved" is written. --key is the
+record's home key, as the ledger lists it (specsync audit INSTANCE --failed);
 --entity (the partner spec's entity) and --direction are needed only when
 intents of the key are left in several entities or directions.
 
