@@ -62,6 +62,9 @@ const (
 	CodeUnknownSchema = "unknown-schema"
 	// CodeTemplateError: a template does not compile.
 	CodeTemplateError = "template-error"
+	// CodeTemplateLimit: a template that compiles but whose constant
+	// arguments or loops already go over the spec's template limits.
+	CodeTemplateLimit = "template-limit"
 	// CodeLiteralSecret: a secret written into the spec instead of a
 	// reference.
 	CodeLiteralSecret = "literal-secret"

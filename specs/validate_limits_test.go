@@ -35,9 +35,9 @@ func TestValidateTemplateLimits(t *testing.T) {
 		tpl, limits string
 		want        []string
 	}{
-		{`{{ unit.name|ljust:300000000|length }}`, "", []string{"error template-error /x-sync/entities/unit/write/name"}},
-		{`{{ unit.name|rjust:2000000000 }}`, "", []string{"error template-error /x-sync/entities/unit/write/name"}},
-		{`{{ unit.name|ljust:2000 }}`, `{"templateOutput": 1000}`, []string{"error template-error /x-sync/entities/unit/write/name"}},
+		{`{{ unit.name|ljust:300000000|length }}`, "", []string{"error template-limit /x-sync/entities/unit/write/name"}},
+		{`{{ unit.name|rjust:2000000000 }}`, "", []string{"error template-limit /x-sync/entities/unit/write/name"}},
+		{`{{ unit.name|ljust:2000 }}`, `{"templateOutput": 1000}`, []string{"error template-limit /x-sync/entities/unit/write/name"}},
 		{`{{ unit.name|ljust:2000 }}`, `{"templateOutput": 4000}`, nil},
 		{`{{ unit.name }}`, `{"templateTime": "1m", "templateOutput": 99999999, "loopIterations": 99999999}`, []string{
 			"error invalid-value /x-sync/limits/templateTime",

@@ -51,8 +51,22 @@ func (t *templateCheck) check(src, p string) {
 		return
 	}
 	if _, err := t.env.Compile(src); err != nil {
-		t.r.errorHint(CodeTemplateError, p, templateHint, "template does not compile: %v", err)
+		t.report(p, err)
 	}
+}
+
+// limitHint says what to do about a template over its limits.
+const limitHint = "use smaller widths or shorter loops, or raise x-sync limits (within their maxima)"
+
+// report reports the compile error err of the template at p: a limit
+// the template goes over for any record, or a template that does not
+// compile.
+func (t *templateCheck) report(p string, err error) {
+	if transforms.IsLimit(err) {
+		t.r.errorHint(CodeTemplateLimit, p, limitHint, "template goes over its limits for any record: %v", err)
+		return
+	}
+	t.r.errorHint(CodeTemplateError, p, templateHint, "template does not compile: %v", err)
 }
 
 // checkMap compiles every value of m.
@@ -74,7 +88,7 @@ func (t *templateCheck) checkMapping(m Mapping, target *openapi3.Schema, p strin
 	switch {
 	case errors.As(err, &ce):
 		for _, prob := range ce.Problems {
-			t.r.errorHint(CodeTemplateError, p+prob.Field, templateHint, "template does not compile: %v", prob.Err)
+			t.report(p+prob.Field, prob.Err)
 		}
 	case err != nil:
 		t.r.errorHint(CodeTemplateError, p, templateHint, "mapping does not compile: %v", err)

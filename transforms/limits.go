@@ -271,3 +271,19 @@ func (w *boundedWriter) charge(n int) error {
 	}
 	return w.b.write(n)
 }
+
+// IsLimit reports whether err, or the error a template error of pongo2
+// carries, is a render that went over one of its limits.
+func IsLimit(err error) bool {
+	for err != nil {
+		if errors.Is(err, ErrLimit) {
+			return true
+		}
+		var pe *pongo2.Error
+		if !errors.As(err, &pe) || pe.OrigError == nil {
+			return false
+		}
+		err = pe.OrigError
+	}
+	return false
+}
