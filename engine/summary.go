@@ -310,7 +310,7 @@ func (s *Summary) Table(w io.Writer) {
 	}
 	for _, e := range s.Entities {
 		if e.TextRepaired > 0 {
-			fmt.Fprintf(w, "warning: %s %s: %d records had text that was not clean (invalid UTF-8 or NUL), taken repaired; the log names their fields\n", e.Direction, e.Entity, e.TextRepaired)
+			fmt.Fprintf(w, "warning: %s %s: %d records had text that was not clean (invalid UTF-8 or NUL), taken repaired; the log names their fields (with -v)\n", e.Direction, e.Entity, e.TextRepaired)
 		}
 	}
 	fmt.Fprintf(w, "run %s: %s in %s\n", s.RunID, s.Status(), s.Finished.Sub(s.Started).Round(time.Millisecond))

@@ -153,7 +153,7 @@ type Options struct {
 	// text: bytes that are not UTF-8, a lone surrogate escape or a NUL
 	// character. "fail" fails the record, naming the field; "replace"
 	// repairs the text and counts the record. Empty means "fail".
-	InvalidText string `json:"invalidText,omitempty" default:"fail" doc:"What becomes of a record from either system (a listed page, a lookup, a write's answer) with a string that is not clean text: bytes that are not UTF-8, a lone surrogate escape or a NUL character (raw or escaped). fail: the record fails alone with code invalid-text, naming the field by JSON pointer. replace: invalid bytes become U+FFFD and NULs are dropped; the run logs a warning per record naming the fields and counts the records (textRepaired in the summary, outcome text-repaired in the metrics)."`
+	InvalidText string `json:"invalidText,omitempty" default:"fail" doc:"What becomes of a record from either system (a listed page, a lookup, a write's answer) with a string that is not clean text: bytes that are not UTF-8, a lone surrogate escape or a NUL character (raw or escaped). fail: the record fails alone with code invalid-text, naming the field by JSON pointer. replace: invalid bytes become U+FFFD and NULs are dropped; the run logs a warning per record naming the fields (shown with -v), prints one warning line per entity under the summary table, and counts the records (textRepaired in the run record, outcome text-repaired in the metrics)."`
 	// AuditMaxLen caps the audit log's entries (approximately). Zero means
 	// DefaultAuditMaxLen (100000).
 	AuditMaxLen int64 `json:"auditMaxLen,omitempty" default:"100000" doc:"Caps the instance's audit log at about this many entries; the oldest go first."`
