@@ -102,6 +102,7 @@ type budget struct {
 	limits     Limits
 	deadline   time.Time
 	iterations int
+	charges    int // values charged without pongo2 (chargeTime)
 	written    int
 	// forwarding is set while a loop's writer hands on text it counted.
 	forwarding bool
@@ -144,6 +145,17 @@ func (b *budget) iterate() error {
 	}
 	if b.iterations%32 != 1 {
 		return nil
+	}
+	return b.checkTime()
+}
+
+// chargeTime checks the clock on the first value charged and every 16th:
+// each such value comes from a bounded chain of filters, so only many of
+// them add up to a render that takes long, and reading the clock for
+// each would cost more than the most common of them.
+func (b *budget) chargeTime() error {
+	if b.charges++; b.charges%16 != 1 {
+		return b.exceeded()
 	}
 	return b.checkTime()
 }

@@ -164,7 +164,7 @@ func (t *Template) eval(vars Vars, b *budget) (v any, err error) {
 func charge(b *budget, v any) error {
 	err := b.checkValue(v)
 	if err == nil {
-		err = b.checkTime()
+		err = b.chargeTime()
 	}
 	if err != nil {
 		return &TemplateError{Err: err}
