@@ -11,11 +11,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/connectors/connectortest"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 )
@@ -67,7 +67,7 @@ func (h *harness) serveEdited(edit *strings.Replacer) {
 }
 
 // logTo makes the engine log into buf.
-func (h *harness) logTo(buf *syncBuffer) {
+func (h *harness) logTo(buf *connectortest.Logs) {
 	h.t.Helper()
 	eng, err := New(Config{Redis: h.rdb, Keys: h.ns, Clock: h.clock, Logger: slog.New(slog.NewTextHandler(buf, nil))})
 	if err != nil {
@@ -127,7 +127,7 @@ func TestRunRepairsTextThatIsNotCleanWhenAsked(t *testing.T) {
 	h.serveDirty()
 	h.inst.Options.InvalidText = instance.InvalidTextReplace
 	h.reload()
-	var logs syncBuffer
+	var logs connectortest.Logs
 	h.logTo(&logs)
 
 	sum := h.run(RunOptions{Direction: instance.Push, Entity: "building"})
@@ -172,7 +172,7 @@ func TestRunLogsEachSchemaMismatchOnce(t *testing.T) {
 	h.serveEdited(strings.NewReplacer(`"NUMCITY"`, "7"))
 	h.inst.Options.Validation = instance.ValidationWarn
 	h.reload()
-	var logs syncBuffer
+	var logs connectortest.Logs
 	h.logTo(&logs)
 
 	sum := h.run(RunOptions{Direction: instance.Push, Entity: "building"})
@@ -189,22 +189,4 @@ func TestRunLogsEachSchemaMismatchOnce(t *testing.T) {
 	if len(lines) != 1 || !strings.Contains(lines[0], want) || len(lines[0]) > 600 {
 		t.Errorf("mismatch lines:\n%s\nwant one short line holding %s", strings.Join(lines, "\n"), want)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a log.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
