@@ -68,6 +68,8 @@ func TestQueueGuardedDeletesAndDeleteEvents(t *testing.T) {
 	if rec.Outcome != queue.RunPartial || rec.Guarded != 3 || guardedOf(rec, "tenant") != 3 {
 		t.Errorf("guarded run record: %+v; want partial with 3 tenant deletes guarded", rec)
 	}
+	// The worker notifies after it has stored the run's record.
+	waitFor(t, "the notification", func() bool { return len(notes.told()) > 0 })
 	if told := notes.told(); len(told) != 1 || told[0].ID != rec.ID {
 		t.Errorf("notified %+v; want the guarded run", told)
 	}
