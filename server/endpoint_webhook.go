@@ -149,8 +149,8 @@ func (s *Server) firstSignature(w http.ResponseWriter, r *http.Request, id strin
 	case !first:
 		s.cfg.Logger.Warn("webhook refused: replayed signature", "instance", id, "header", signed.Header, "signed", signed.At.UTC())
 		s.cfg.Metrics.Webhook(id, "replayed")
-		writeError(w, http.StatusConflict, fmt.Sprintf("header %s: this signature (signed at %s) was received before: %v; a sender's retry carries a new timestamp and signature",
-			signed.Header, signed.At.UTC().Format(time.RFC3339), queue.ErrReplayed))
+		writeError(w, http.StatusConflict, fmt.Sprintf("instance %q: header %s: this signature (signed at %s) was received before: %v; a sender's retry carries a new timestamp and signature",
+			id, signed.Header, signed.At.UTC().Format(time.RFC3339), queue.ErrReplayed))
 	}
 	return err == nil && first
 }
