@@ -6,16 +6,7 @@ import "encoding/json"
 // share the memory of s, so a value kept keeps s alive.
 func DecodeString(s string) (any, error) {
 	d := decoder{data: s}
-	d.space()
-	v, err := d.value()
-	if err != nil {
-		return nil, err
-	}
-	d.space()
-	if d.pos < len(d.data) {
-		return nil, d.unexpected("after the top-level value")
-	}
-	return v, nil
+	return d.document()
 }
 
 // Reader walks one JSON document part by part: it enters objects and
