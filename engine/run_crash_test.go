@@ -77,18 +77,7 @@ func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
 		code := runUntilWrites(t, bin, args, h, after, 0)
 		t.Logf("killed after %d partner writes (exit %d)", h.partner.Stats().Writes(), code)
 	}
-	for i := 0; ; i++ {
-		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err == nil {
-			break
-		}
-		if i == 1 {
-			t.Fatalf("two runs after the crashes did not finish clean: %v\n%s", err, out)
-		}
-	}
-	if d := cmp.Diff(expected(data), h.actual()); d != "" {
-		t.Errorf("partner data after crashes (-want +got):\n%s", d)
-	}
+	convergesAfterCrashes(t, bin, args, h, data)
 }
 
 // runUntilWrites starts a sync and kills it with SIGKILL a delay after the
@@ -213,18 +202,7 @@ func crashSoak(t *testing.T, bin string, lookup bool, seed uint64) {
 		resolveAsThePartnerHas(t, bin, state, h, f)
 	}
 	noDuplicates(t, h)
-	for i := 0; ; i++ {
-		out, err := exec.Command(bin, args...).CombinedOutput()
-		if err == nil {
-			break
-		}
-		if i == 1 {
-			t.Fatalf("two runs after the crashes did not finish clean: %v\n%s", err, out)
-		}
-	}
-	if d := cmp.Diff(expected(data), h.actual()); d != "" {
-		t.Errorf("partner data after crashes (-want +got):\n%s", d)
-	}
+	convergesAfterCrashes(t, bin, args, h, data)
 }
 
 // uncertainFailures lists the ledger's uncertain records.
@@ -280,5 +258,23 @@ func noDuplicates(t *testing.T, h *harness) {
 				t.Errorf("the partner holds %s %q %d times", entity, key, n)
 			}
 		}
+	}
+}
+
+// convergesAfterCrashes runs the sync to a clean end (at most twice) and
+// checks that the partner then holds exactly the home's data.
+func convergesAfterCrashes(t *testing.T, bin string, args []string, h *harness, data homeData) {
+	t.Helper()
+	for i := 0; ; i++ {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err == nil {
+			break
+		}
+		if i == 1 {
+			t.Fatalf("two runs after the crashes did not finish clean: %v\n%s", err, out)
+		}
+	}
+	if d := cmp.Diff(expected(data), h.actual()); d != "" {
+		t.Errorf("partner data after crashes (-want +got):\n%s", d)
 	}
 }
