@@ -29,8 +29,8 @@ func TestParseJSONSameTreeAsYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if f == "testdata/broken.json" {
-			continue
+		if f == "testdata/broken.json" || f == "testdata/surrogates.json" {
+			continue // not JSON; JSON the YAML parser refuses
 		}
 		data, err := os.ReadFile(f)
 		if err != nil {
