@@ -36,7 +36,7 @@ func LoadBytes(name string, data []byte, opts LoadOptions) (*Spec, Findings, err
 	if doc == nil {
 		return nil, r.sorted(), nil
 	}
-	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: src.pos, operations: indexOperations(doc)}
+	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: r.source, operations: indexOperations(doc)}
 	checkSpec(spec, r, opts.Plugins)
 	return spec, r.sorted(), nil
 }

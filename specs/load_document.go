@@ -19,28 +19,71 @@ import (
 // loadDocument builds the OpenAPI 3 document of src with kin-openapi,
 // converting Swagger 2.0, and validates it. It returns nil when the
 // document cannot be built; the findings say why.
+//
+// It reads src's tree only before kin-openapi starts, so that the tree
+// (tens of megabytes for a large document) can be collected while
+// kin-openapi builds its own: callers keep src.pos, not src.
 func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
-	policy := newRefPolicy(abs, opts)
-	refProblems := policy.scanRefs(src, r)
-	loader := openapi3.NewLoader()
-	loader.IncludeOrigin = true
-	loader.IsExternalRefsAllowed = true // enforced by policy.read
-	loader.ReadFromURIFunc = policy.read
-	location := &url.URL{Path: filepath.ToSlash(abs)}
-	doc, err := buildDocument(src, loader, location)
+	in := readDocument(src, abs, opts, r)
+	doc, err := in.build()
 	if err != nil {
-		reportLoadError(err, policy, refProblems, r)
+		reportLoadError(err, in.policy, in.refProblems, r)
 		return nil
 	}
-	validateDocument(doc, location, r)
+	validateDocument(doc, in.location, r)
 	return doc
 }
 
-// buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.
-func buildDocument(src *source, loader *openapi3.Loader, location *url.URL) (*openapi3.T, error) {
+// documentInput is what kin-openapi builds a document from: the file's
+// bytes (OpenAPI 3) or the Swagger 2.0 document to convert.
+type documentInput struct {
+	location    *url.URL
+	policy      *refPolicy
+	refProblems bool // the reference scan reported something
+	data        []byte
+	swagger     *openapi2.T
+	err         error // why the Swagger 2.0 document cannot be read
+}
+
+// readDocument checks the references of src and takes from it what
+// kin-openapi needs.
+func readDocument(src *source, abs string, opts LoadOptions, r *report) *documentInput {
+	in := &documentInput{location: &url.URL{Path: filepath.ToSlash(abs)}, policy: newRefPolicy(abs, opts)}
+	in.refProblems = in.policy.scanRefs(src, r)
 	if memberNode(src.root, "swagger") == nil {
-		return loader.LoadFromDataWithPath(documentData(src.data), location)
+		in.data = src.data
+	} else {
+		in.swagger, in.err = decodeSwagger(src)
 	}
+	return in
+}
+
+// build loads the OpenAPI 3 document, or converts the Swagger 2.0 one.
+func (in *documentInput) build() (*openapi3.T, error) {
+	switch {
+	case in.err != nil:
+		return nil, in.err
+	case in.swagger != nil:
+		return openapi2conv.ToV3WithLoader(in.swagger, in.loader(), in.location)
+	case !looksJSON(in.data):
+		return in.loader().LoadFromDataWithPath(in.data, in.location)
+	}
+	return in.loadJSON()
+}
+
+// loader returns a new kin-openapi loader that reads references through
+// the policy.
+func (in *documentInput) loader() *openapi3.Loader {
+	in.policy.refused = nil
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	loader.IsExternalRefsAllowed = true // enforced by policy.read
+	loader.ReadFromURIFunc = in.policy.read
+	return loader
+}
+
+// decodeSwagger decodes the Swagger 2.0 document of src.
+func decodeSwagger(src *source) (*openapi2.T, error) {
 	var raw any
 	if err := src.root.Decode(&raw); err != nil {
 		return nil, err
@@ -53,11 +96,27 @@ func buildDocument(src *source, loader *openapi3.Loader, location *url.URL) (*op
 	if err := json.Unmarshal(data, &doc2); err != nil {
 		return nil, err
 	}
-	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
+	return &doc2, nil
 }
 
-// documentData is data as given to kin-openapi: JSON in the form its
-// YAML parser reads (see yamlReadable), YAML as it is.
+// loadJSON loads an OpenAPI 3 document written in JSON, given to
+// kin-openapi in the form its YAML parser reads best (see yamlReadable
+// and markRoot).
+func (in *documentInput) loadJSON() (*openapi3.T, error) {
+	data := yamlReadable(in.data)
+	marked := markRoot(data)
+	doc, err := in.loader().LoadFromDataWithPath(marked, in.location)
+	if err != nil && len(marked) != len(data) {
+		// kin-openapi falls back to its JSON decoder when the YAML parser
+		// refuses (a repeated key) and reports what both said: give it
+		// the JSON.
+		return in.loader().LoadFromDataWithPath(data, in.location)
+	}
+	return doc, err
+}
+
+// documentData is data as given to kin-openapi for a referenced file:
+// JSON in the form its YAML parser reads (see yamlReadable), YAML as it is.
 func documentData(data []byte) []byte {
 	if looksJSON(data) {
 		return yamlReadable(data)

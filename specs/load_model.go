@@ -35,7 +35,7 @@ func LoadModelBytes(name string, data []byte, opts LoadOptions) (*Model, Finding
 	if doc == nil {
 		return nil, r.sorted(), nil
 	}
-	m := &Model{Path: name, Doc: doc, Entities: ms.Entities, Source: src.pos}
+	m := &Model{Path: name, Doc: doc, Entities: ms.Entities, Source: r.source}
 	checkModel(m, r)
 	m.Order = dependencyOrder(m.Entities, r)
 	return m, r.sorted(), nil

@@ -32,6 +32,9 @@ func TestLoadSurrogatePairs(t *testing.T) {
 	if bad.Origin.Key.Line != line || bad.Origin.Key.Column != col || line != 14 || col != 228 {
 		t.Errorf("Bad is at %d:%d by kin-openapi, %d:%d by the source map; want 14:228", bad.Origin.Key.Line, bad.Origin.Key.Column, line, col)
 	}
+	if o := spec.Doc.Origin; o == nil || o.Key == nil || o.Key.Line != 2 || o.Key.Column != 3 {
+		t.Errorf("the root's origin is %+v, want 2:3 (its first key)", o.Key)
+	}
 	if len(fs) != 1 || fs[0].Code != CodeOpenAPIInvalid || fs[0].Pointer != "/components/schemas/Bad" || fs[0].Line != 14 || fs[0].Column != 228 {
 		t.Errorf("want one openapi-invalid finding at 14:228 for Bad, got %v", fs)
 	}
@@ -51,5 +54,35 @@ func TestYAMLReadable(t *testing.T) {
 		if got := string(yamlReadable([]byte(tt.in))); got != tt.want {
 			t.Errorf("yamlReadable(%s)\n got %s\nwant %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestMarkRoot(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"{\n  \"a\": 1\n}", "--- {\n  \"a\": 1\n}"},
+		{"\xef\xbb\xbf\n {  \r\n\"a\": 1}", "\xef\xbb\xbf\n --- {  \r\n\"a\": 1}"},
+		{"{\"a\": 1}", "{\"a\": 1}"},
+		{"{ \"a\": 1,\n\"b\": 2}", "{ \"a\": 1,\n\"b\": 2}"},
+		{"[\n1]", "[\n1]"},
+	} {
+		if got := markRoot([]byte(tt.in)); string(got) != tt.want {
+			t.Errorf("markRoot(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestLoadRepeatedKey loads JSON with a repeated key, which the YAML
+// parser of kin-openapi refuses: the document loads, the last value kept.
+func TestLoadRepeatedKey(t *testing.T) {
+	t.Parallel()
+	doc := "{\n \"openapi\": \"3.0.3\", \"info\": {\"title\": \"first\", \"version\": \"1\", \"title\": \"last\"},\n" +
+		" \"paths\": {}, \"x-sync\": {\"system\": \"s\", \"entities\": {}}}"
+	spec, fs, err := LoadBytes("repeated.json", []byte(doc), LoadOptions{})
+	if err != nil || spec == nil || len(fs) != 0 {
+		t.Fatalf("got spec=%v, %v, findings %v; want the document loaded", spec != nil, err, fs)
+	}
+	if spec.Doc.Info.Title != "last" {
+		t.Errorf("title %q, want the last one", spec.Doc.Info.Title)
 	}
 }
