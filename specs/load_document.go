@@ -20,70 +20,39 @@ import (
 // converting Swagger 2.0, and validates it. It returns nil when the
 // document cannot be built; the findings say why.
 //
-// It reads src's tree only before kin-openapi starts, so that the tree
-// (tens of megabytes for a large document) can be collected while
-// kin-openapi builds its own: callers keep src.pos, not src.
+// src's tree is not read once kin-openapi starts, so that it (tens of
+// megabytes for a large document) can be collected while kin-openapi
+// builds its own, provided the caller does not use src after the call:
+// callers keep src.pos.
 func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
-	in := readDocument(src, abs, opts, r)
-	doc, err := in.build()
+	policy := newRefPolicy(abs, opts)
+	refProblems := policy.scanRefs(src, r)
+	location := &url.URL{Path: filepath.ToSlash(abs)}
+	doc, err := buildDocument(src, policy, location)
 	if err != nil {
-		reportLoadError(err, in.policy, in.refProblems, r)
+		reportLoadError(err, policy, refProblems, r)
 		return nil
 	}
-	validateDocument(doc, in.location, r)
+	validateDocument(doc, location, r)
 	return doc
 }
 
-// documentInput is what kin-openapi builds a document from: the file's
-// bytes (OpenAPI 3) or the Swagger 2.0 document to convert.
-type documentInput struct {
-	location    *url.URL
-	policy      *refPolicy
-	refProblems bool // the reference scan reported something
-	data        []byte
-	swagger     *openapi2.T
-	err         error // why the Swagger 2.0 document cannot be read
-}
-
-// readDocument checks the references of src and takes from it what
-// kin-openapi needs.
-func readDocument(src *source, abs string, opts LoadOptions, r *report) *documentInput {
-	in := &documentInput{location: &url.URL{Path: filepath.ToSlash(abs)}, policy: newRefPolicy(abs, opts)}
-	in.refProblems = in.policy.scanRefs(src, r)
-	if memberNode(src.root, "swagger") == nil {
-		in.data = src.data
-	} else {
-		in.swagger, in.err = decodeSwagger(src)
-	}
-	return in
-}
-
-// build loads the OpenAPI 3 document, or converts the Swagger 2.0 one.
-func (in *documentInput) build() (*openapi3.T, error) {
-	switch {
-	case in.err != nil:
-		return nil, in.err
-	case in.swagger != nil:
-		return openapi2conv.ToV3WithLoader(in.swagger, in.loader(), in.location)
-	case !looksJSON(in.data):
-		return in.loader().LoadFromDataWithPath(in.data, in.location)
-	}
-	return in.loadJSON()
-}
-
-// loader returns a new kin-openapi loader that reads references through
-// the policy.
-func (in *documentInput) loader() *openapi3.Loader {
-	in.policy.refused = nil
+// newLoader returns a kin-openapi loader that reads references through
+// policy.
+func newLoader(policy *refPolicy) *openapi3.Loader {
+	policy.refused = nil
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true
 	loader.IsExternalRefsAllowed = true // enforced by policy.read
-	loader.ReadFromURIFunc = in.policy.read
+	loader.ReadFromURIFunc = policy.read
 	return loader
 }
 
-// decodeSwagger decodes the Swagger 2.0 document of src.
-func decodeSwagger(src *source) (*openapi2.T, error) {
+// buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.
+func buildDocument(src *source, policy *refPolicy, location *url.URL) (*openapi3.T, error) {
+	if memberNode(src.root, "swagger") == nil {
+		return loadOpenAPI3(src.data, policy, location)
+	}
 	var raw any
 	if err := src.root.Decode(&raw); err != nil {
 		return nil, err
@@ -96,21 +65,23 @@ func decodeSwagger(src *source) (*openapi2.T, error) {
 	if err := json.Unmarshal(data, &doc2); err != nil {
 		return nil, err
 	}
-	return &doc2, nil
+	return openapi2conv.ToV3WithLoader(&doc2, newLoader(policy), location)
 }
 
-// loadJSON loads an OpenAPI 3 document written in JSON, given to
-// kin-openapi in the form its YAML parser reads best (see yamlReadable
-// and markRoot).
-func (in *documentInput) loadJSON() (*openapi3.T, error) {
-	data := yamlReadable(in.data)
+// loadOpenAPI3 loads an OpenAPI 3 document. JSON is given to kin-openapi
+// in the form its YAML parser reads best (see yamlReadable and markRoot).
+func loadOpenAPI3(data []byte, policy *refPolicy, location *url.URL) (*openapi3.T, error) {
+	if !looksJSON(data) {
+		return newLoader(policy).LoadFromDataWithPath(data, location)
+	}
+	data = yamlReadable(data)
 	marked := markRoot(data)
-	doc, err := in.loader().LoadFromDataWithPath(marked, in.location)
+	doc, err := newLoader(policy).LoadFromDataWithPath(marked, location)
 	if err != nil && len(marked) != len(data) {
 		// kin-openapi falls back to its JSON decoder when the YAML parser
 		// refuses (a repeated key) and reports what both said: give it
 		// the JSON.
-		return in.loader().LoadFromDataWithPath(data, in.location)
+		return newLoader(policy).LoadFromDataWithPath(data, location)
 	}
 	return doc, err
 }
