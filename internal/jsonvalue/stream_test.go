@@ -1,6 +1,7 @@
 package jsonvalue
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -81,5 +82,38 @@ func TestReaderWalksParts(t *testing.T) {
 	}
 	if err := NewReader(`{}`).Elements(func(int) error { return nil }); err == nil {
 		t.Error("Elements on an object: no error")
+	}
+}
+
+// TestStrictReader checks what NewStrictReader adds: the offset of each
+// member's key, and strings read as Decode reads them (an escaped NUL
+// kept, a raw one refused), with the reason of an error apart from its
+// offset.
+func TestStrictReader(t *testing.T) {
+	t.Parallel()
+	doc := `{"a": 1, "b\u0000": {"cc" : "x\u0000"}}`
+	r := NewStrictReader(doc)
+	var got []string
+	var visit func(key string) error
+	visit = func(key string) error {
+		got = append(got, fmt.Sprintf("%q@%d", key, r.KeyOffset()))
+		if doc[r.Offset()] == '{' {
+			return r.Members(visit)
+		}
+		v, err := r.Value()
+		got = append(got, fmt.Sprintf("%q", v))
+		return err
+	}
+	if err := r.Members(visit); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"a"@1`, `"1"`, `"b\x00"@9`, `"cc"@21`, `"x\x00"`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	err := NewStrictReader("[\"a\x00\"]").Skip()
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Reason() != `invalid character '\x00' in string literal` || se.Offset != 3 {
+		t.Errorf("raw NUL: got %v, want a SyntaxError at byte 3", err)
 	}
 }
