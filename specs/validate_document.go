@@ -18,8 +18,6 @@ type docFault struct {
 	// (faultExample, faultDefault).
 	kind string
 	msg  string
-	// hint says what is wrong in this kind of fault.
-	hint string
 	// annotation marks a value that only documents (an example, or a
 	// default in OpenAPI 3.1): at most a warning.
 	annotation bool
@@ -152,8 +150,11 @@ func visitValue(s *openapi3.Schema, v any, v31 bool) (err error) {
 // where in the value when not at its root.
 func valueReason(err error) string {
 	var se *openapi3.SchemaError
-	if !errors.As(err, &se) {
-		return firstLine(err.Error())
+	if !errors.As(err, &se) || strings.HasPrefix(se.Reason, "jsonschema validation failed") {
+		// JSON Schema 2020-12 results say it on their first line:
+		// "validation failed due to: at '/a': got number, want string".
+		msg := strings.TrimPrefix(firstLine(err.Error()), "validation failed due to: ")
+		return strings.TrimPrefix(msg, "at '': ")
 	}
 	reason := firstLine(se.Reason)
 	if path := se.JSONPointer(); len(path) > 0 {
