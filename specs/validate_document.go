@@ -8,12 +8,17 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // docFault is one fault of the OpenAPI document, at the node it is about.
 type docFault struct {
 	// pointer is the faulty node's JSON pointer in the OpenAPI 3 document.
 	pointer string
+	// touches lists the nodes whose use makes the fault an error; nil
+	// means the node at pointer.
+	touches []string
 	// kind is kin-openapi's code of the rule broken, or one of ours
 	// (faultExample, faultDefault).
 	kind string
@@ -21,6 +26,8 @@ type docFault struct {
 	// annotation marks a value that only documents (an example, or a
 	// default in OpenAPI 3.1): at most a warning.
 	annotation bool
+	// tolerated marks a fault with one clear reading: at most a warning.
+	tolerated bool
 }
 
 // The kinds of value faults, besides kin-openapi's codes.
@@ -77,6 +84,14 @@ func validateDocument(spec *Spec, ops []string, file string, swagger *yaml.Node,
 func (c *docCheck) structure(opts []openapi3.ValidationOption) {
 	err := skeletonOf(c.doc).Validate(context.Background(), opts...)
 	for _, e := range flattenErrors(err) {
+		var conflict *openapi3.ConflictingPathsError
+		if errors.As(e, &conflict) {
+			// At the later path; a fault of either.
+			p := jsonptr.Join("/paths", conflict.Path2)
+			c.add(docFault{pointer: p, touches: []string{p, jsonptr.Join("/paths", conflict.Path1)}, kind: codeOf(e),
+				msg: fmt.Sprintf("path %s: it matches the same requests as %s", conflict.Path2, conflict.Path1)})
+			continue
+		}
 		p := c.pointerOf(e)
 		c.add(docFault{pointer: p, kind: codeOf(e), msg: describeDocNode(p) + ": " + leafMessage(e)})
 	}
@@ -107,8 +122,16 @@ func (c *docCheck) checkSchema(p string, ref *openapi3.SchemaRef) {
 		if c.v31 && kind == "extra-sibling-fields" {
 			continue // unknown keywords are allowed in JSON Schema 2020-12
 		}
-		c.add(docFault{pointer: p, kind: kind, msg: describeDocNode(p) + ": " + leafMessage(e)})
+		c.add(docFault{pointer: p, kind: kind, tolerated: tolerated[kind], msg: describeDocNode(p) + ": " + leafMessage(e)})
 	}
+}
+
+// tolerated are the kinds of schema faults with one clear reading, which
+// kin-openapi applies: at most a warning (openapi-tolerated).
+var tolerated = map[string]bool{
+	// a boolean exclusiveMinimum or exclusiveMaximum in OpenAPI 3.1 is
+	// applied as in 3.0: it makes minimum or maximum exclusive.
+	"exclusive-bound-boolean-before-3-1": true,
 }
 
 // checkValue checks an example or a default against its schema. In an
