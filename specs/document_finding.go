@@ -103,10 +103,25 @@ func describeDocNode(p string) string {
 	case len(t) >= 1:
 		head, rest = t[0], t[1:]
 	}
+	head += operationPart(rest)
 	if prop := propertyPath(rest); prop != "" {
 		return fmt.Sprintf("property %q of %s", prop, head)
 	}
 	return head
+}
+
+// operationPart names the part of an operation the pointer tokens rest
+// lead into: " response 201", " request body", " parameter 0".
+func operationPart(rest []string) string {
+	switch {
+	case len(rest) >= 2 && rest[0] == "responses":
+		return " response " + rest[1]
+	case len(rest) >= 2 && rest[0] == "parameters":
+		return " parameter " + rest[1]
+	case len(rest) >= 1 && rest[0] == "requestBody":
+		return " request body"
+	}
+	return ""
 }
 
 // propertyPath returns the dotted property path named by the pointer
