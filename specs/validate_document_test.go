@@ -87,3 +87,16 @@ func TestSwaggerFaultsLocatedInTheSwaggerFile(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+// TestVendorSecuritySchemesScoped pins that a fault of a security scheme
+// the used operations require is an error, of another a warning.
+func TestVendorSecuritySchemesScoped(t *testing.T) {
+	t.Parallel()
+	want := []string{
+		"error openapi-invalid /components/securitySchemes/key 12:5",
+		"warning openapi-unused-invalid /components/securitySchemes/other 13:5",
+	}
+	if diff := cmp.Diff(want, openAPIFindings(t, "testdata/vendor_security.yaml")); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
