@@ -3,6 +3,8 @@ package specs
 import (
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Load reads the connector spec at path: the OpenAPI document (JSON or
@@ -32,12 +34,14 @@ func LoadBytes(name string, data []byte, opts LoadOptions) (*Spec, Findings, err
 	}
 	r := &report{file: name, source: src.pos}
 	sync := decodeSync(src, r, opts.Plugins)
+	swagger := swaggerRoot(src) // taken now: src is not used after loadDocument
 	doc := loadDocument(src, absPath(name), opts, r)
 	if doc == nil {
 		return nil, r.sorted(), nil
 	}
 	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: r.source, operations: indexOperations(doc)}
-	checkSpec(spec, r, opts.Plugins)
+	ops := checkSpec(spec, r, opts.Plugins)
+	validateDocument(spec, ops, absPath(name), swagger, r)
 	return spec, r.sorted(), nil
 }
 
@@ -56,6 +60,15 @@ func decodeSync(src *source, r *report, plugins *Plugins) *Sync {
 		sync.Entities = map[string]*Entity{}
 	}
 	return sync
+}
+
+// swaggerRoot returns the root of src when it is a Swagger 2.0 document,
+// else nil.
+func swaggerRoot(src *source) *yaml.Node {
+	if memberNode(src.root, "swagger") == nil {
+		return nil
+	}
+	return src.root
 }
 
 // absPath returns name as an absolute path, or name when that fails.

@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -17,8 +16,9 @@ import (
 )
 
 // loadDocument builds the OpenAPI 3 document of src with kin-openapi,
-// converting Swagger 2.0, and validates it. It returns nil when the
-// document cannot be built; the findings say why.
+// converting Swagger 2.0. It returns nil when the document cannot be
+// built; the findings say why. validateDocument checks it once the x-sync
+// is known.
 //
 // src's tree is not read once kin-openapi starts, so that it (tens of
 // megabytes for a large document) can be collected while kin-openapi
@@ -33,7 +33,6 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 		reportLoadError(err, policy, refProblems, r)
 		return nil
 	}
-	validateDocument(doc, location, r)
 	return doc
 }
 
@@ -112,18 +111,6 @@ func reportLoadError(err error, policy *refPolicy, scanned bool, r *report) {
 	}
 }
 
-// validateDocument runs kin-openapi's validation and reports every problem
-// as openapi-invalid.
-func validateDocument(doc *openapi3.T, location *url.URL, r *report) {
-	err := doc.Validate(context.Background(), openapi3.EnableMultiError())
-	dir := filepath.Dir(filepath.FromSlash(location.Path))
-	for _, e := range flattenErrors(err) {
-		p := validationPointer(e)
-		r.errorHint(CodeOpenAPIInvalid, p, "see the OpenAPI specification for this object", "%s", relativeMessage(e.Error(), dir))
-		locateByOrigin(r, e, location.Path)
-	}
-}
-
 // flattenErrors returns the leaves of a MultiError (or err alone).
 func flattenErrors(err error) []error {
 	if err == nil {
@@ -185,17 +172,6 @@ func componentKey(kind string) string {
 		return "securitySchemes"
 	}
 	return kind + "s"
-}
-
-// locateByOrigin moves the last finding to the position kin-openapi
-// recorded for the offending element, when it is in the root file.
-func locateByOrigin(r *report, err error, file string) {
-	o := originOf(err)
-	if o == nil || o.Key == nil || o.Key.Line == 0 || (o.Key.File != "" && o.Key.File != file) {
-		return
-	}
-	f := &r.findings[len(r.findings)-1]
-	f.Line, f.Column = o.Key.Line, o.Key.Column
 }
 
 // originOf returns the first Origin carried by an error of err's chain.

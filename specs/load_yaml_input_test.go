@@ -35,8 +35,8 @@ func TestLoadSurrogatePairs(t *testing.T) {
 	if o := spec.Doc.Origin; o == nil || o.Key == nil || o.Key.Line != 2 || o.Key.Column != 3 {
 		t.Errorf("the root's origin is %+v, want 2:3 (its first key)", o.Key)
 	}
-	if len(fs) != 1 || fs[0].Code != CodeOpenAPIInvalid || fs[0].Pointer != "/components/schemas/Bad" || fs[0].Line != 14 || fs[0].Column != 228 {
-		t.Errorf("want one openapi-invalid finding at 14:228 for Bad, got %v", fs)
+	if len(fs) != 1 || fs[0].Code != CodeOpenAPIUnusedInvalid || fs[0].Pointer != "/components/schemas/Bad" || fs[0].Line != 14 || fs[0].Column != 228 {
+		t.Errorf("want one openapi-unused-invalid finding at 14:228 for Bad, got %v", fs)
 	}
 }
 
