@@ -113,12 +113,25 @@ func mergedSource(base *extended, m *merger) (*source, error) {
 	if !m.touched {
 		return src, nil
 	}
+	blockStyle(base.src.root)
 	data, err := yaml.Marshal(base.src.root)
 	if err != nil {
 		return nil, &ReadError{File: base.name, Err: fmt.Errorf("writing the document with the overlay applied: %w", err)}
 	}
 	src.data, src.noOrigins = data, true
 	return src, nil
+}
+
+// blockStyle drops the flow style of the objects and arrays under n (all
+// of a JSON document's), so that the result is written as block YAML,
+// which no reader mistakes for JSON.
+func blockStyle(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style &^= yaml.FlowStyle
+	}
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // readExtended reads and parses the document the overlay's "extends"
