@@ -222,6 +222,9 @@ func readExtended(l *overlayLayer, opts LoadOptions) (*extended, error) {
 // name and checks it against the reference policy, as a $ref of the
 // overlay would be.
 func extendedLocation(name, extends string, opts LoadOptions, r *report) (*extended, bool) {
+	if isURL(name) {
+		extends = resolveURL(name, extends)
+	}
 	if isURL(extends) {
 		if !opts.AllowRemoteRefs {
 			u, _ := url.Parse(extends)
@@ -244,6 +247,20 @@ func extendedLocation(name, extends string, opts LoadOptions, r *report) (*exten
 		return nil, false
 	}
 	return &extended{name: display, location: abs}, true
+}
+
+// resolveURL resolves ref against the URL base; a ref that does not parse
+// is left as it is.
+func resolveURL(base, ref string) string {
+	b, err := url.Parse(base)
+	if err != nil {
+		return ref
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return b.ResolveReference(u).String()
 }
 
 // unwrapPathError drops the path an *fs.PathError repeats.
