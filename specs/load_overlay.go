@@ -159,10 +159,12 @@ func mergeSimple(m *merger, overlay, doc *yaml.Node) {
 // root extensions (so that kin-openapi's origins point into it), else the
 // merged tree written out.
 func mergedSource(base *extended, files []string, st *mergeState) (*source, error) {
-	src := &source{name: base.name, data: base.src.data, root: base.src.root, pos: newMergedSourceMap(base.src.root, files, st)}
 	if !st.touched {
-		return src, nil
+		pos := reuseSourceMap(base.src.pos, base.src.root, files, st)
+		return &source{name: base.name, data: base.src.data, root: base.src.root, pos: pos}, nil
 	}
+	base.src.pos = nil // let it go before the result's is built
+	src := &source{name: base.name, data: base.src.data, root: base.src.root, pos: newMergedSourceMap(base.src.root, files, st)}
 	blockStyle(base.src.root)
 	data, err := yaml.Marshal(base.src.root)
 	if err != nil {
@@ -211,9 +213,6 @@ func readExtended(l *overlayLayer, opts LoadOptions) (*extended, error) {
 	}
 	if base.src, err = parseSource(base.name, data); err != nil {
 		return nil, err
-	}
-	if overlayFormOf(base.src.root) == notOverlay {
-		base.src.pos = nil // the result gets a map of its own
 	}
 	return base, nil
 }

@@ -183,3 +183,26 @@ func (m *merger) replace(parent *yaml.Node, at int, v *yaml.Node, dst, src strin
 	}
 	parent.Content[at] = m.graft(v, src)
 }
+
+// reuseSourceMap turns the vendor's own map into the map of an overlay's
+// result when the overlays changed nothing but the root's x- extensions:
+// every position moves to file 1 and the extensions are recorded again
+// from the result. It saves building a second map of a large document.
+func reuseSourceMap(vendor *SourceMap, root *yaml.Node, files []string, m *mergeState) *SourceMap {
+	vendor.files, vendor.moved = files, map[string]string{}
+	for p, pos := range vendor.positions {
+		if strings.HasPrefix(p, "/x-") {
+			delete(vendor.positions, p)
+			continue
+		}
+		pos.file = 1
+		vendor.positions[p] = pos
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if p := jsonptr.Join("", k.Value); strings.HasPrefix(p, "/x-") {
+			vendor.recordMerged(p, k, v, nodeOrigin{1, p}, m)
+		}
+	}
+	return vendor
+}
