@@ -27,7 +27,8 @@ import (
 func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
 	policy := newRefPolicy(abs, opts)
 	refProblems := policy.scanRefs(src, r)
-	location := &url.URL{Path: filepath.ToSlash(abs)}
+	policy.origins = !src.noOrigins
+	location := documentURL(abs)
 	doc, err := buildDocument(src, policy, location)
 	if err != nil {
 		reportLoadError(err, policy, refProblems, r)
@@ -41,10 +42,21 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 func newLoader(policy *refPolicy) *openapi3.Loader {
 	policy.refused = nil
 	loader := openapi3.NewLoader()
-	loader.IncludeOrigin = true
+	loader.IncludeOrigin = policy.origins
 	loader.IsExternalRefsAllowed = true // enforced by policy.read
 	loader.ReadFromURIFunc = policy.read
 	return loader
+}
+
+// documentURL is the location of a document at abs, an absolute path or
+// an http(s) URL.
+func documentURL(abs string) *url.URL {
+	if isURL(abs) {
+		if u, err := url.Parse(abs); err == nil {
+			return u
+		}
+	}
+	return &url.URL{Path: filepath.ToSlash(abs)}
 }
 
 // buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.

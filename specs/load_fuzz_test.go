@@ -23,6 +23,20 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	dir := f.TempDir()
+	// Overlays of the fixtures' vendor document, copied beside the input.
+	for _, name := range []string{"simple.json", "actions.yaml", "chained.json", "vendor/openapi.json", "vendor/schemas.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata/overlay", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "vendor"), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		name := filepath.Join(dir, "fuzz.json")
 		spec, fs, err := LoadBytes(name, data, LoadOptions{})

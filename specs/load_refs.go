@@ -24,6 +24,9 @@ type refPolicy struct {
 	dir     string // the spec's folder, absolute and clean
 	opts    LoadOptions
 	refused []*refusedRefError // what read refused, in order
+	// origins makes the loaders record where each element is written; off
+	// when the bytes handed to kin-openapi are not the file's own.
+	origins bool
 }
 
 // newRefPolicy returns the policy for a spec file at abs (absolute).

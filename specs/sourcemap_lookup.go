@@ -25,3 +25,13 @@ func (m *SourceMap) positionIndex() map[position]string {
 	}
 	return out
 }
+
+// documentFile is the file of m's positions that kin-openapi read: the
+// map's own file, or the extended document (the first of files) when m
+// is an overlay's.
+func (m *SourceMap) documentFile() int32 {
+	if len(m.files) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -104,7 +104,7 @@ func (c *docCheck) pointerOf(err error) string {
 		if c.byPosition == nil && c.source != nil {
 			c.byPosition = c.source.positionIndex()
 		}
-		if p, ok := c.byPosition[position{o.Key.Line, o.Key.Column}]; ok {
+		if p, ok := c.byPosition[position{int32(o.Key.Line), int32(o.Key.Column), c.source.documentFile()}]; ok {
 			return p
 		}
 	}
