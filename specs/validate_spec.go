@@ -18,12 +18,15 @@ type specCheck struct {
 	// plugins holds the decoded plug-in configs by pointer (nil when the
 	// type is unknown), so that each is decoded and reported once.
 	plugins map[string]any
+	// listParams holds, by list operation, the parameters its paging
+	// style sets (as its checks name them through PluginCheck.ListParam).
+	listParams map[*Operation][]string
 }
 
 // checkSpec runs every model-independent semantic check on spec.
 func checkSpec(spec *Spec, r *report, registry *Plugins) {
 	checkLimits(spec.Sync.Limits, r)
-	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}}
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}, listParams: map[*Operation][]string{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
 	c.checkDefaultPaging()
@@ -68,6 +71,7 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkErase(e, jsonptr.Join(p, "erase"))
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
+	c.checkRequiredParams(name, e)
 	c.checkWrite(name, e)
 	c.checkFields(name, e)
 	c.checkClear(name, e)
