@@ -34,6 +34,11 @@ func checkSpec(spec *Spec, r *report, registry *Plugins) {
 		c.checkEntity(name, spec.Sync.Entities[name])
 	}
 	c.checkWebhooks()
+	if w := spec.Sync.Webhooks; w != nil {
+		for _, event := range slices.Sorted(maps.Keys(w.Events)) {
+			c.checkWebhookVars(w.Events[event].Key, jsonptr.Join("/x-sync/webhooks/events", event, "key"))
+		}
+	}
 }
 
 // slot is one operation of an entity, by its key.
@@ -72,6 +77,7 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
 	c.checkRequiredParams(name, e)
+	c.checkTemplateVars(name, e)
 	c.checkWrite(name, e)
 	c.checkFields(name, e)
 	c.checkClear(name, e)
