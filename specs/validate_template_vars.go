@@ -13,8 +13,8 @@ import (
 // A template that reads a variable its kind does not have (TemplateKinds)
 // reads nothing for every record: template-unknown-variable. The check
 // runs in two steps. Without the model, every unknown name is reported
-// but those close to a name the entity chooses (its model entity, its
-// includes): "{{ tenant.x }}" under "model": "tenants" may be a slip of
+// but those close to another name the entity chooses (its model entity,
+// its includes): "{{ tenant.x }}" under "model": "tenants" may be a slip of
 // the template or of the model key. With the model (modelCheck), those
 // are reported too, unless the chosen name is the one the model lacks,
 // which unknown-entity reports.
@@ -83,6 +83,12 @@ func chosenNames(e *Entity) []string {
 	return append(slices.Sorted(maps.Keys(e.Include)), e.Model)
 }
 
+// closeChosen returns the names e chooses that are close to root but not
+// root: when there are any, root may be right and the chosen name a slip.
+func closeChosen(root string, e *Entity) []string {
+	return slices.DeleteFunc(suggest(root, chosenNames(e)), func(n string) bool { return n == root })
+}
+
 // checkTemplateVars reports the variables e's templates read that their
 // kind does not have, but those close to a name the entity chooses,
 // which modelCheck.checkTemplateVars decides about. An entity without a
@@ -93,7 +99,7 @@ func (c *specCheck) checkTemplateVars(name string, e *Entity) {
 	}
 	for _, t := range entityTemplates(name, e) {
 		names := varNames(t.kind, name, e)
-		c.reportUnknownVars(t, names, func(root string) bool { return len(suggest(root, chosenNames(e))) == 0 })
+		c.reportUnknownVars(t, names, func(root string) bool { return len(closeChosen(root, e)) == 0 })
 	}
 }
 
@@ -157,7 +163,7 @@ func (c *modelCheck) checkTemplateVars(name string, e *Entity, env *transforms.E
 	}
 	for _, t := range entityTemplates(name, e) {
 		reportUnknownVars(c.r, env, t, varNames(t.kind, name, e), func(root string) bool {
-			close := suggest(root, chosenNames(e))
+			close := closeChosen(root, e)
 			return len(close) > 0 && !slices.ContainsFunc(close, func(n string) bool { return slices.Contains(typos, n) })
 		})
 	}
