@@ -106,8 +106,8 @@ func (s suppliers) supplies(p *openapi3.Parameter) bool {
 func (c *specCheck) checkRequiredParams(name string, e *Entity) {
 	for _, s := range e.slots() {
 		ref, ok := c.spec.Operation(s.op.Operation)
-		if !ok || s.op.GraphQL != "" && c.spec.Sync.GraphQL != nil {
-			continue // unknown-operation reported it; GraphQL sends variables
+		if !ok {
+			continue // unknown-operation reported it
 		}
 		sup := suppliers{auth: c.authSends(), idemKey: s.op.IdempotencyKey}
 		if s.key == "list" {
