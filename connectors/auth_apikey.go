@@ -26,6 +26,7 @@ var (
 	_ specs.SchemeMatcher = (*AuthAPIKey)(nil)
 	_ specs.Summarizer    = (*AuthAPIKey)(nil)
 	_ AuthServer          = (*AuthAPIKey)(nil)
+	_ specs.ParamSender   = (*AuthAPIKey)(nil)
 )
 
 // MatchesScheme reports whether the key is the apiKey scheme s.
@@ -37,6 +38,9 @@ func (c *AuthAPIKey) MatchesScheme(s *openapi3.SecurityScheme) bool {
 func (c *AuthAPIKey) Summary() string {
 	return fmt.Sprintf("api key in %s %q (%s)", c.In, c.Name, c.Key)
 }
+
+// SentParam says which request parameter carries the key.
+func (c *AuthAPIKey) SentParam() (in, name string) { return c.In, c.Name }
 
 // Served says where a server expects the key.
 func (c *AuthAPIKey) Served() ServedAuth { return ServedAuth{In: c.In, Name: c.Name} }

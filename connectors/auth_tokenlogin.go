@@ -44,6 +44,7 @@ var (
 	_ specs.SchemeMatcher = (*AuthTokenLogin)(nil)
 	_ specs.Summarizer    = (*AuthTokenLogin)(nil)
 	_ AuthServer          = (*AuthTokenLogin)(nil)
+	_ specs.ParamSender   = (*AuthTokenLogin)(nil)
 )
 
 // Check checks that the login operation exists.
@@ -56,6 +57,9 @@ func (c *AuthTokenLogin) HeaderName() string {
 	}
 	return c.Header
 }
+
+// SentParam says which header carries the token.
+func (c *AuthTokenLogin) SentParam() (in, name string) { return "header", c.HeaderName() }
 
 // MatchesScheme reports whether the token, sent in its header, could be
 // security scheme s.

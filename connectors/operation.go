@@ -141,7 +141,7 @@ func (c *Client) routeOf(op *specs.Operation) (opRef, error) {
 func (c *Client) compileParams(o *operation) error {
 	names := slices.Sorted(maps.Keys(o.spec.Params))
 	for _, name := range names {
-		in, ok := o.params[name]
+		in, ok := o.paramIn(name)
 		if !ok {
 			return fmt.Errorf("params.%s: the operation declares no parameter %q", name, name)
 		}
@@ -157,6 +157,21 @@ func (c *Client) compileParams(o *operation) error {
 		}
 	}
 	return nil
+}
+
+// paramIn returns where the declared parameter name goes: the parameter
+// of that exact name, else a header parameter whose name differs only in
+// case (header names are case-insensitive, RFC 9110).
+func (o *operation) paramIn(name string) (string, bool) {
+	if in, ok := o.params[name]; ok {
+		return in, true
+	}
+	for _, declared := range slices.Sorted(maps.Keys(o.params)) {
+		if o.params[declared] == "header" && strings.EqualFold(declared, name) {
+			return "header", true
+		}
+	}
+	return "", false
 }
 
 // declaredParams maps the operation's parameters (path item's included)

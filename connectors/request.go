@@ -115,7 +115,7 @@ func (r *request) Set(param string, value any) error {
 	if r.op.graphql != nil {
 		return setAt(r.vars, jsonvalue.ParsePath(param), value)
 	}
-	in, ok := r.op.params[param]
+	in, ok := r.op.paramIn(param)
 	if !ok {
 		in = "query"
 	}

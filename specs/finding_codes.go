@@ -60,7 +60,11 @@ const (
 	// CodeUnknownParameter: a parameter (or GraphQL variable) the operation
 	// does not have.
 	CodeUnknownParameter = "unknown-parameter"
-	// CodeMissingParameter: a required path parameter has no template.
+	// CodeMissingParameter: a required parameter of an operation the
+	// x-sync uses that nothing fills: a path parameter without a template,
+	// or a header, query or cookie parameter with no template, no default
+	// in the document, and not sent by the auth method, the paging style or
+	// as the idempotency key.
 	CodeMissingParameter = "missing-parameter"
 	// CodeUnknownResponseField: a response path the response schema does not
 	// have.
@@ -82,6 +86,13 @@ const (
 	CodeUnknownSchema = "unknown-schema"
 	// CodeTemplateError: a template does not compile.
 	CodeTemplateError = "template-error"
+	// CodeTemplateUnknownVariable: a template reads a variable that the
+	// engine does not render its kind of template with (see TemplateKinds),
+	// or a member of instance or ids that does not exist.
+	CodeTemplateUnknownVariable = "template-unknown-variable"
+	// CodeModelNotFound: specs were validated without a model, so the
+	// checks against the model were skipped (a warning).
+	CodeModelNotFound = "model-not-found"
 	// CodeTemplateLimit: a template that compiles but whose constant
 	// arguments or loops already go over the spec's template limits.
 	CodeTemplateLimit = "template-limit"

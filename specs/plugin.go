@@ -58,6 +58,16 @@ type SchemeMatcher interface {
 	MatchesScheme(s *openapi3.SecurityScheme) bool
 }
 
+// ParamSender is an auth method config that sends its credential as a
+// request parameter (an API key in a header, query parameter or cookie; a
+// token in a header). Validation asks no template for a required
+// parameter the method sends.
+type ParamSender interface {
+	// SentParam returns where the credential goes ("header", "query" or
+	// "cookie") and the parameter's name.
+	SentParam() (in, name string)
+}
+
 // Summarizer is a plug-in config that describes itself in one line, for
 // explain ("page page", "oauth2 password grant at ...").
 type Summarizer interface {

@@ -50,6 +50,9 @@ func (c *modelCheck) checkEntity(name string, e *Entity) {
 	}
 	c.checkPersonal(e, p)
 	c.checkWriteReads(e, p)
+	env := transforms.NewEnv()
+	c.checkTemplateVars(name, e, env)
+	c.checkIDReads(name, e, env)
 	if schema := c.model.Schema(e.Model); schema != nil && len(e.Read) > 0 {
 		m := &mappingCheck{r: c.r, code: CodeUnknownModelField, where: "model entity " + e.Model}
 		m.fields(e.Read, schema, jsonptr.Join(p, "read"))
@@ -129,11 +132,27 @@ func ValidateFiles(modelPath string, specPaths []string, opts LoadOptions) Findi
 	for _, path := range specPaths {
 		spec, fs, err := Load(path, opts)
 		all = append(append(all, fs...), readFindings(err)...)
-		if spec != nil && model != nil {
+		switch {
+		case spec != nil && model != nil:
 			all = append(all, Validate(spec, model)...)
+		case spec != nil && modelPath == "":
+			all = append(all, modelNotFound(spec)...)
 		}
 	}
 	return sortFindings(all)
+}
+
+// modelNotFound warns, when a spec names model entities, that no model
+// was given, so nothing was checked against it.
+func modelNotFound(spec *Spec) Findings {
+	if spec.Sync == nil || !slices.ContainsFunc(slices.Collect(maps.Values(spec.Sync.Entities)), func(e *Entity) bool { return e.Model != "" }) {
+		return nil
+	}
+	r := &report{file: spec.Path, source: spec.Source}
+	r.warnHint(CodeModelNotFound, "/x-sync/entities",
+		"pass the model document with --model MODEL, or name it among the files to validate (a file with x-model)",
+		"no model was given, so the model entities, includes, read targets and fields that the templates read were not checked against one")
+	return r.sorted()
 }
 
 // readFindings turns a load error into a parse-error finding.

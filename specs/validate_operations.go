@@ -93,12 +93,12 @@ func (c *specCheck) schemaPointers() []string {
 	return out
 }
 
-// checkParams reports unknown parameters and required path parameters
-// without a template.
+// checkParams reports unknown parameters (header names compared without
+// case) and required path parameters without a template.
 func (c *specCheck) checkParams(op *Operation, ref *OperationRef, p string) {
 	params := operationParams(ref)
 	for _, name := range slices.Sorted(maps.Keys(op.Params)) {
-		if params[name] == nil {
+		if findParam(params, name) == nil {
 			c.r.errorHint(CodeUnknownParameter, jsonptr.Join(p, "params", name), didYouMean(name, slices.Sorted(maps.Keys(params)), "parameters of "+ref.ID),
 				"operation %q has no parameter %q", ref.ID, name)
 		}

@@ -28,10 +28,12 @@ func (k *PluginCheck) Operation(key, id string) {
 
 // ListParam checks a request parameter that a paging style fills, held by
 // key: a parameter of the list operation or, when the list is a GraphQL
-// query, a dotted variable path the query declares. Empty names and
-// checks outside a paged list are skipped.
+// query, a dotted variable path the query declares. The parameter counts
+// as filled: validation asks no template for it. Empty names and checks
+// outside a paged list are skipped.
 func (k *PluginCheck) ListParam(key, name string) {
 	if name != "" && k.ref != nil {
+		k.c.listParams[k.list] = append(k.c.listParams[k.list], name)
 		k.c.checkListParam(k.list, k.ref, name, jsonptr.Join(k.pointer, key))
 	}
 }

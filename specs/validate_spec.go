@@ -20,6 +20,9 @@ type specCheck struct {
 	plugins map[string]any
 	// named collects the operationIds the x-sync names that exist.
 	named map[string]bool
+	// listParams holds, by list operation, the parameters its paging
+	// style sets (as its checks name them through PluginCheck.ListParam).
+	listParams map[*Operation][]string
 }
 
 // checkSpec runs every model-independent semantic check on spec and
@@ -27,7 +30,7 @@ type specCheck struct {
 // endpoint, plug-in configs), sorted.
 func checkSpec(spec *Spec, r *report, registry *Plugins) []string {
 	checkLimits(spec.Sync.Limits, r)
-	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}, named: map[string]bool{}}
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}, named: map[string]bool{}, listParams: map[*Operation][]string{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
 	c.checkDefaultPaging()
@@ -35,6 +38,11 @@ func checkSpec(spec *Spec, r *report, registry *Plugins) []string {
 		c.checkEntity(name, spec.Sync.Entities[name])
 	}
 	c.checkWebhooks()
+	if w := spec.Sync.Webhooks; w != nil {
+		for _, event := range slices.Sorted(maps.Keys(w.Events)) {
+			c.checkWebhookVars(w.Events[event].Key, jsonptr.Join("/x-sync/webhooks/events", event, "key"))
+		}
+	}
 	return slices.Sorted(maps.Keys(c.named))
 }
 
@@ -73,6 +81,8 @@ func (c *specCheck) checkEntity(name string, e *Entity) {
 	c.checkErase(e, jsonptr.Join(p, "erase"))
 	c.checkPaging(name, e)
 	c.checkIncremental(name, e)
+	c.checkRequiredParams(name, e)
+	c.checkTemplateVars(name, e)
 	c.checkWrite(name, e)
 	c.checkFields(name, e)
 	c.checkClear(name, e)
