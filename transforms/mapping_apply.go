@@ -16,6 +16,9 @@ func (m *Mapping) Apply(vars Vars) (out map[string]any, err error) {
 		if r := recover(); r != nil {
 			out, err = nil, &RecordError{Fields: []FieldError{{Err: fmt.Errorf("mapping failed: %v", r)}}}
 		}
+		if re, ok := err.(*RecordError); ok {
+			re.Branch = m.branch.String()
+		}
 	}()
 	if m.root == nil {
 		return m.applyIdentity(vars)
