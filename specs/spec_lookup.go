@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/transforms"
 )
 
 // Operation returns the operation of the document whose operationId is id.
@@ -98,6 +100,15 @@ func (s *Spec) WriteSchema(op *Operation) *openapi3.Schema {
 		return nil
 	}
 	return requestSchema(ref.Operation)
+}
+
+// WriteBranch returns the part of the schema op sends that one record of
+// entity e's write mapping must satisfy: a body composed with oneOf or
+// anyOf (`oneOf: [array of Item, Item]`) is narrowed to the branch that
+// describes one record and fits the mapping's fields best (see
+// transforms.RecordSchema). An input pointer names the schema outright.
+func (s *Spec) WriteBranch(e *Entity, op *Operation) transforms.Branch {
+	return transforms.RecordSchema(s.WriteSchema(op), slices.Collect(maps.Keys(e.Write)))
 }
 
 // requestSchema returns the JSON request body schema of op, or nil.

@@ -15,17 +15,27 @@ import (
 // writeTarget is a schema a write mapping is sent as, with the operations
 // that send it.
 type writeTarget struct {
+	// sent is the schema the operations send: the input's or the request
+	// body's.
+	sent *openapi3.Schema
+	// schema is the part of sent one record must satisfy (see
+	// Spec.WriteBranch).
 	schema *openapi3.Schema
+	branch string // the branch of sent taken, when sent is composed
 	input  string // the input pointer, when the schema comes from one
 	ops    []string
 }
 
 // describe names the target for messages.
 func (t *writeTarget) describe() string {
+	where := "the request body of " + strings.Join(t.ops, " and ")
 	if t.input != "" {
-		return "the input " + t.input + " of " + strings.Join(t.ops, " and ")
+		where = "the input " + t.input + " of " + strings.Join(t.ops, " and ")
 	}
-	return "the request body of " + strings.Join(t.ops, " and ")
+	if t.branch != "" {
+		return "branch " + t.branch + " of " + where
+	}
+	return where
 }
 
 // checkWrite compiles the write mapping and checks it against every
@@ -85,13 +95,14 @@ func leafFields(prefix string, m map[string]any) []string {
 func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 	var out []*writeTarget
 	for _, s := range e.slots() {
-		schema := c.spec.WriteSchema(s.op)
-		if !s.isWrite() || schema == nil {
+		sent := c.spec.WriteSchema(s.op)
+		if !s.isWrite() || sent == nil {
 			continue
 		}
-		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.schema == schema })
+		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.sent == sent })
 		if i < 0 {
-			out = append(out, &writeTarget{schema: schema, input: s.op.Input})
+			b := c.spec.WriteBranch(e, s.op)
+			out = append(out, &writeTarget{sent: sent, schema: b.Schema, branch: b.String(), input: s.op.Input})
 			i = len(out) - 1
 		}
 		out[i].ops = append(out[i].ops, s.op.Operation)
