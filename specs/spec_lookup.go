@@ -108,7 +108,7 @@ func (s *Spec) WriteSchema(op *Operation) *openapi3.Schema {
 // describes one record and fits the mapping's fields best (see
 // transforms.RecordSchema). An input pointer names the schema outright.
 func (s *Spec) WriteBranch(e *Entity, op *Operation) transforms.Branch {
-	return transforms.RecordSchema(s.WriteSchema(op), slices.Collect(maps.Keys(e.Write)))
+	return transforms.RecordSchema(s.WriteSchema(op), e.Write)
 }
 
 // requestSchema returns the JSON request body schema of op, or nil.

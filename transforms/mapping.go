@@ -74,7 +74,7 @@ type node struct {
 // A nil tree is the identity mapping: Apply returns a copy of the variable
 // named by IdentityVar ("record").
 func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
-	branch := RecordSchema(target, slices.Collect(maps.Keys(tree)))
+	branch := RecordSchema(target, tree)
 	m := &Mapping{target: branch.Schema, branch: branch, check: newPrecheck(branch.Schema), limits: e.limits}
 	if tree == nil {
 		return m, nil

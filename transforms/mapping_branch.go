@@ -1,8 +1,10 @@
 package transforms
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -43,19 +45,20 @@ func (b Branch) String() string {
 }
 
 // RecordSchema chooses the branch of target that describes one record
-// of a mapping writing the top-level fields keys. Without oneOf or anyOf,
+// of mapping tree (nil for the identity mapping). Without oneOf or anyOf,
 // target is taken whole. Otherwise branches that are arrays (a batch of
 // records) or scalars are passed over; of the object branches the best
-// fit wins: one whose required fields are all among keys before one
-// missing some, then the one declaring most of keys, then the first.
-// With several object branches and no keys (an identity mapping), nothing
-// can be told apart and target is taken whole. A nil target gives the
-// zero Branch.
-func RecordSchema(target *openapi3.Schema, keys []string) Branch {
+// fit wins: one that no constant of the mapping contradicts (a constant
+// outside a field's enum, as a discriminator's value is outside the
+// other variants'), then one whose required fields the mapping all
+// writes, then the one declaring most of its fields, then the first.
+// With several object branches and an empty mapping, nothing can be told
+// apart and target is taken whole. A nil target gives the zero Branch.
+func RecordSchema(target *openapi3.Schema, tree map[string]any) Branch {
 	b := Branch{Schema: target}
 	for range maxBranchDepth {
 		members, keyword := alternatives(b.Schema)
-		i := bestBranch(members, keys)
+		i := bestBranch(members, tree)
 		if i < 0 {
 			return b
 		}
@@ -83,10 +86,10 @@ func alternatives(s *openapi3.Schema) (openapi3.SchemaRefs, string) {
 	return nil, ""
 }
 
-// bestBranch returns the index of the member describing one record best,
-// or -1 when no member describes an object, or several do and keys is
-// empty.
-func bestBranch(members openapi3.SchemaRefs, keys []string) int {
+// bestBranch returns the index of the member describing one record of
+// tree best, or -1 when no member describes an object, or several do and
+// tree is empty.
+func bestBranch(members openapi3.SchemaRefs, tree map[string]any) int {
 	best, candidates := -1, 0
 	var bestFit branchFit
 	for i, ref := range members {
@@ -94,11 +97,11 @@ func bestBranch(members openapi3.SchemaRefs, keys []string) int {
 			continue
 		}
 		candidates++
-		if fit := fitOf(ref.Value, keys); best < 0 || fit.better(bestFit) {
+		if fit := fitOf(ref.Value, tree); best < 0 || fit.better(bestFit) {
 			best, bestFit = i, fit
 		}
 	}
-	if candidates > 1 && len(keys) == 0 {
+	if candidates > 1 && len(tree) == 0 {
 		return -1
 	}
 	return best
@@ -131,27 +134,63 @@ func hasProperties(s *openapi3.Schema) bool {
 
 // branchFit is how well a branch fits the fields a mapping writes.
 type branchFit struct {
+	contradicted    int // constants of the mapping outside their field's enum
 	missingRequired int // required fields the mapping does not write
 	known           int // written fields the branch declares
 }
 
-func fitOf(s *openapi3.Schema, keys []string) branchFit {
+func fitOf(s *openapi3.Schema, tree map[string]any) branchFit {
 	var f branchFit
-	for _, k := range keys {
-		if propertyOf(s, k) != nil {
-			f.known++
+	for k, v := range tree {
+		p := propertyOf(s, k)
+		if p == nil {
+			continue
+		}
+		f.known++
+		if c, ok := constant(v); ok && !inEnum(p, c) {
+			f.contradicted++
 		}
 	}
 	for _, name := range requiredOf(s) {
-		if !slices.Contains(keys, name) {
+		if _, ok := tree[name]; !ok {
 			f.missingRequired++
 		}
 	}
 	return f
 }
 
+// constant returns the text of a mapping value that is the same for every
+// record: a number, a boolean, or text without template tags.
+func constant(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		if strings.Contains(v, "{{") || strings.Contains(v, "{%") {
+			return "", false
+		}
+		return v, true
+	case bool, json.Number, float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return text(v), true
+	}
+	return "", false
+}
+
+// inEnum reports whether text c is among the values of s's enum (or its
+// allOf parts'); a schema without enum allows it.
+func inEnum(s *openapi3.Schema, c string) bool {
+	enum := fromAllOf(s, func(s *openapi3.Schema) *[]any {
+		if len(s.Enum) == 0 {
+			return nil
+		}
+		return &s.Enum
+	})
+	return enum == nil || slices.ContainsFunc(*enum, func(e any) bool { return text(normalize(e)) == c })
+}
+
 // better reports whether f fits better than g.
 func (f branchFit) better(g branchFit) bool {
+	if (f.contradicted == 0) != (g.contradicted == 0) {
+		return f.contradicted == 0
+	}
 	if (f.missingRequired == 0) != (g.missingRequired == 0) {
 		return f.missingRequired == 0
 	}

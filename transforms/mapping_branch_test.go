@@ -166,7 +166,36 @@ func TestRecordSchemaWithoutKeys(t *testing.T) {
 	if b := RecordSchema(bodySchema(t, doc, "/items"), nil); b.Path != "/oneOf/1" {
 		t.Errorf("identity mapping of oneOf [array, item] took %q, want /oneOf/1", b.Path)
 	}
-	if b := RecordSchema(nil, []string{"a"}); b.Schema != nil || b.Path != "" {
+	if b := RecordSchema(nil, map[string]any{"a": "x"}); b.Schema != nil || b.Path != "" {
 		t.Errorf("RecordSchema(nil) = %+v", b)
+	}
+}
+
+// Variants alike but for a constant, as a discriminator's value: the
+// branch whose enum holds the mapping's constant is taken.
+func TestOneOfTakesTheVariantOfAConstant(t *testing.T) {
+	t.Parallel()
+	target := bodySchema(t, loadComposed(t), "/events")
+	for _, tt := range []struct {
+		kind   any
+		branch string
+		seats  any
+	}{
+		{json.Number("1"), "/oneOf/1", json.Number("200")},
+		{"3", "/oneOf/0", "200"},
+		{true, "/oneOf/0", "200"}, // contradicts both: the first is taken
+	} {
+		m, err := NewEnv().CompileMapping(map[string]any{"kind": tt.kind, "name": "{{ r.name }}", "seats": "{{ r.seats }}"}, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Branch().Path; got != tt.branch {
+			t.Errorf("kind %v: branch %q, want %q", tt.kind, got, tt.branch)
+			continue
+		}
+		out, _ := m.Apply(Vars{"r": map[string]any{"name": "Gala", "seats": "200"}})
+		if out != nil && out["seats"] != tt.seats {
+			t.Errorf("kind %v: seats %#v, want %#v", tt.kind, out["seats"], tt.seats)
+		}
 	}
 }
