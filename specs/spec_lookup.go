@@ -8,6 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specsync/specsync/internal/jsonptr"
 	"github.com/specsync/specsync/transforms"
 )
 
@@ -141,13 +142,37 @@ func responseSchema(op *openapi3.Operation) *openapi3.Schema {
 // jsonSchema returns the schema of the JSON media type of content:
 // application/json first, then any other JSON type by name.
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
+	_, s := jsonMedia(content)
+	return s
+}
+
+// jsonMedia returns the JSON media type of content, as jsonSchema picks
+// it, and its schema; "" and nil when there is none.
+func jsonMedia(content openapi3.Content) (string, *openapi3.Schema) {
 	if mt := content.Get("application/json"); mt != nil && mt.Schema != nil {
-		return mt.Schema.Value
+		return "application/json", mt.Schema.Value
 	}
 	for _, name := range slices.Sorted(maps.Keys(content)) {
 		if mt := content[name]; strings.Contains(name, "json") && mt != nil && mt.Schema != nil {
-			return mt.Schema.Value
+			return name, mt.Schema.Value
 		}
 	}
-	return nil
+	return "", nil
+}
+
+// writeSchemaPointer returns the JSON pointer of the schema WriteSchema
+// returns for op: its input, else its request body's; "" when unknown.
+func (s *Spec) writeSchemaPointer(op *Operation) string {
+	if op.Input != "" {
+		return op.Input
+	}
+	ref, ok := s.Operation(op.Operation)
+	if !ok || ref.Operation.RequestBody == nil || ref.Operation.RequestBody.Value == nil {
+		return ""
+	}
+	media, _ := jsonMedia(ref.Operation.RequestBody.Value.Content)
+	if media == "" {
+		return ""
+	}
+	return "#" + jsonptr.Join("/paths", ref.Path, strings.ToLower(ref.Method), "requestBody", "content", media, "schema")
 }

@@ -22,20 +22,28 @@ type writeTarget struct {
 	// Spec.WriteBranch).
 	schema *openapi3.Schema
 	branch string // the branch of sent taken, when sent is composed
-	input  string // the input pointer, when the schema comes from one
-	ops    []string
+	// ties are the paths in sent of the branch taken and of those fitting
+	// as well ("/oneOf/0"); base is the pointer of sent.
+	ties  []string
+	base  string
+	input string // the input pointer, when the schema comes from one
+	ops   []string
 }
 
 // describe names the target for messages.
 func (t *writeTarget) describe() string {
-	where := "the request body of " + strings.Join(t.ops, " and ")
-	if t.input != "" {
-		where = "the input " + t.input + " of " + strings.Join(t.ops, " and ")
-	}
 	if t.branch != "" {
-		return "branch " + t.branch + " of " + where
+		return "branch " + t.branch + " of " + t.sentName()
 	}
-	return where
+	return t.sentName()
+}
+
+// sentName names the schema the operations send.
+func (t *writeTarget) sentName() string {
+	if t.input != "" {
+		return "the input " + t.input + " of " + strings.Join(t.ops, " and ")
+	}
+	return "the request body of " + strings.Join(t.ops, " and ")
 }
 
 // checkWrite compiles the write mapping and checks it against every
@@ -49,6 +57,7 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 		return
 	}
 	for _, t := range targets {
+		c.checkBranchTies(t, p)
 		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: t.describe()}
 		m.fields(e.Write, t.schema, p)
 		m.required(e.Write, t.schema, p)
@@ -102,12 +111,35 @@ func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.sent == sent })
 		if i < 0 {
 			b := c.spec.WriteBranch(e, s.op)
-			out = append(out, &writeTarget{sent: sent, schema: b.Schema, branch: b.String(), input: s.op.Input})
+			t := &writeTarget{sent: sent, schema: b.Schema, branch: b.String(), input: s.op.Input}
+			if len(b.Ties) > 0 {
+				t.ties, t.base = append([]string{b.Path}, b.Ties...), c.spec.writeSchemaPointer(s.op)
+			}
+			out = append(out, t)
 			i = len(out) - 1
 		}
 		out[i].ops = append(out[i].ops, s.op.Operation)
 	}
 	return out
+}
+
+// checkBranchTies warns when the mapping fits several branches of a
+// composed body equally: the first is taken, which may not be the variant
+// meant.
+func (c *specCheck) checkBranchTies(t *writeTarget, p string) {
+	if len(t.ties) == 0 {
+		return
+	}
+	names := make([]string, len(t.ties))
+	for i, tie := range t.ties {
+		names[i] = strings.TrimPrefix(tie, "/")
+	}
+	hint := `write a constant that only the variant meant allows (a discriminator such as "kind": 1 against enum [1]), or name the branch with "input" on the operation`
+	if t.base != "" {
+		hint += `, such as "input": "` + t.base + t.ties[0] + `"`
+	}
+	c.r.warnHint(CodeAmbiguousBranch, p, hint, "the write mapping fits branches %s of %s equally well; %s, the first, is taken",
+		strings.Join(names, " and "), t.sentName(), names[0])
 }
 
 // firstSchema returns the schema of the first target, or nil.

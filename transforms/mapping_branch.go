@@ -30,6 +30,10 @@ type Branch struct {
 	// Ref is the chosen branch's $ref ("#/components/schemas/Item"), if
 	// it has one.
 	Ref string
+	// Ties lists the paths of the branches that fit the mapping as well
+	// as the chosen one, which was taken for coming first: the mapping
+	// does not tell them apart.
+	Ties []string
 }
 
 // String names the branch for messages ("oneOf/1
@@ -58,11 +62,14 @@ func RecordSchema(target *openapi3.Schema, tree map[string]any) Branch {
 	b := Branch{Schema: target}
 	for range maxBranchDepth {
 		members, keyword := alternatives(b.Schema)
-		i := bestBranch(members, tree)
+		i, ties := bestBranch(members, tree)
 		if i < 0 {
 			return b
 		}
 		chosen := members[i]
+		for _, t := range ties {
+			b.Ties = append(b.Ties, fmt.Sprintf("%s/%s/%d", b.Path, keyword, t))
+		}
 		b.Path += fmt.Sprintf("/%s/%d", keyword, i)
 		if chosen.Ref != "" {
 			b.Ref = chosen.Ref
@@ -87,24 +94,29 @@ func alternatives(s *openapi3.Schema) (openapi3.SchemaRefs, string) {
 }
 
 // bestBranch returns the index of the member describing one record of
-// tree best, or -1 when no member describes an object, or several do and
-// tree is empty.
-func bestBranch(members openapi3.SchemaRefs, tree map[string]any) int {
+// tree best, with the later members that fit as well; -1 when no member
+// describes an object, or several do and tree is empty.
+func bestBranch(members openapi3.SchemaRefs, tree map[string]any) (int, []int) {
 	best, candidates := -1, 0
 	var bestFit branchFit
+	var ties []int
 	for i, ref := range members {
 		if ref == nil || !describesObject(ref.Value) {
 			continue
 		}
 		candidates++
-		if fit := fitOf(ref.Value, tree); best < 0 || fit.better(bestFit) {
-			best, bestFit = i, fit
+		fit := fitOf(ref.Value, tree)
+		switch {
+		case best < 0 || fit.better(bestFit):
+			best, bestFit, ties = i, fit, nil
+		case !bestFit.better(fit):
+			ties = append(ties, i)
 		}
 	}
 	if candidates > 1 && len(tree) == 0 {
-		return -1
+		return -1, nil
 	}
-	return best
+	return best, ties
 }
 
 // describesObject reports whether s is an object schema: typed object,

@@ -180,10 +180,12 @@ func TestOneOfTakesTheVariantOfAConstant(t *testing.T) {
 		kind   any
 		branch string
 		seats  any
+		ties   []string
 	}{
-		{json.Number("1"), "/oneOf/1", json.Number("200")},
-		{"3", "/oneOf/0", "200"},
-		{true, "/oneOf/0", "200"}, // contradicts both: the first is taken
+		{json.Number("1"), "/oneOf/1", json.Number("200"), nil},
+		{"3", "/oneOf/0", "200", nil},
+		{true, "/oneOf/0", "200", []string{"/oneOf/1"}}, // contradicts both: the first is taken
+		{"{{ r.kind }}", "/oneOf/0", "200", []string{"/oneOf/1"}},
 	} {
 		m, err := NewEnv().CompileMapping(map[string]any{"kind": tt.kind, "name": "{{ r.name }}", "seats": "{{ r.seats }}"}, target)
 		if err != nil {
@@ -192,6 +194,9 @@ func TestOneOfTakesTheVariantOfAConstant(t *testing.T) {
 		if got := m.Branch().Path; got != tt.branch {
 			t.Errorf("kind %v: branch %q, want %q", tt.kind, got, tt.branch)
 			continue
+		}
+		if diff := cmp.Diff(tt.ties, m.Branch().Ties); diff != "" {
+			t.Errorf("kind %v: ties (-want +got):\n%s", tt.kind, diff)
 		}
 		out, _ := m.Apply(Vars{"r": map[string]any{"name": "Gala", "seats": "200"}})
 		if out != nil && out["seats"] != tt.seats {
