@@ -124,13 +124,14 @@ func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 }
 
 // checkBranchTies warns when the mapping fits several branches of a
-// composed body equally: the first is taken, which may not be the variant
-// meant.
+// composed body equally: each record is written as the first that
+// accepts it, which may not be the variant meant.
 func (c *specCheck) checkBranchTies(t *writeTarget, p string) {
 	if len(t.ties) == 0 {
 		return
 	}
 	names := make([]string, len(t.ties))
+	// t.ties[0] is the branch tried first.
 	for i, tie := range t.ties {
 		names[i] = strings.TrimPrefix(tie, "/")
 	}
@@ -138,8 +139,8 @@ func (c *specCheck) checkBranchTies(t *writeTarget, p string) {
 	if t.base != "" {
 		hint += `, such as "input": "` + t.base + t.ties[0] + `"`
 	}
-	c.r.warnHint(CodeAmbiguousBranch, p, hint, "the write mapping fits branches %s of %s equally well; %s, the first, is taken",
-		strings.Join(names, " and "), t.sentName(), names[0])
+	c.r.warnHint(CodeAmbiguousBranch, p, hint, "the write mapping fits branches %s of %s equally well: each record is written as the first of them that accepts it",
+		strings.Join(names, " and "), t.sentName())
 }
 
 // firstSchema returns the schema of the first target, or nil.

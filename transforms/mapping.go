@@ -29,6 +29,9 @@ type Mapping struct {
 	// branch says which part it is.
 	target *openapi3.Schema
 	branch Branch
+	// alternates are the mapping compiled against the target's other
+	// object branches, tried in order when branch refuses a record.
+	alternates []*Mapping
 	// check proves most results valid without kin-openapi; nil when the
 	// target is not simple enough.
 	check  *precheck
@@ -68,13 +71,30 @@ type node struct {
 // converted to the types it gives, and it may be nil (values keep their
 // own type; rendered text stays text). A target composed with oneOf or
 // anyOf is narrowed to the branch that describes one record (see
-// RecordSchema). Its error is a *CompileError listing every template that
-// does not compile.
+// RecordSchema); a record that branch refuses is tried against the other
+// object branches, and the first that accepts it is written. Its error is
+// a *CompileError listing every template that does not compile.
 //
 // A nil tree is the identity mapping: Apply returns a copy of the variable
 // named by IdentityVar ("record").
 func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
 	branch := RecordSchema(target, tree)
+	m, err := e.compileBranch(tree, branch)
+	if err != nil || tree == nil {
+		return m, err
+	}
+	for _, other := range otherBranches(target, branch) {
+		alt, err := e.compileBranch(tree, other)
+		if err != nil {
+			return nil, err
+		}
+		m.alternates = append(m.alternates, alt)
+	}
+	return m, nil
+}
+
+// compileBranch compiles tree against one branch of its target.
+func (e *Env) compileBranch(tree map[string]any, branch Branch) (*Mapping, error) {
 	m := &Mapping{target: branch.Schema, branch: branch, check: newPrecheck(branch.Schema), limits: e.limits}
 	if tree == nil {
 		return m, nil

@@ -79,6 +79,24 @@ func RecordSchema(target *openapi3.Schema, tree map[string]any) Branch {
 	return b
 }
 
+// otherBranches returns the object branches of target's oneOf or anyOf
+// other than the chosen one, in their order.
+func otherBranches(target *openapi3.Schema, chosen Branch) []Branch {
+	members, keyword := alternatives(target)
+	if chosen.Path == "" || len(members) < 2 {
+		return nil
+	}
+	var out []Branch
+	for i, ref := range members {
+		path := fmt.Sprintf("/%s/%d", keyword, i)
+		if ref == nil || !describesObject(ref.Value) || chosen.Path == path || strings.HasPrefix(chosen.Path, path+"/") {
+			continue
+		}
+		out = append(out, Branch{Schema: beside(target, keyword, ref.Value), Path: path, Ref: ref.Ref})
+	}
+	return out
+}
+
 // alternatives returns the oneOf members of s, else its anyOf members,
 // with the keyword's name.
 func alternatives(s *openapi3.Schema) (openapi3.SchemaRefs, string) {

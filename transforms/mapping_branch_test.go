@@ -204,3 +204,40 @@ func TestOneOfTakesTheVariantOfAConstant(t *testing.T) {
 		}
 	}
 }
+
+// A mapping written for both variants renders one of them per record: a
+// record the branch taken refuses is written as the other branch that
+// accepts it.
+func TestAnyOfRecordTakesTheBranchItFits(t *testing.T) {
+	t.Parallel()
+	target := bodySchema(t, loadComposed(t), "/parties")
+	tree := map[string]any{
+		"kind": "{{ r.kind }}", "firstName": "{{ r.first }}", "lastName": "{{ r.last }}",
+		"legalName": "{{ r.name }}", "employees": "{{ r.staff }}",
+	}
+	m, err := NewEnv().CompileMapping(tree, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Apply(Vars{"r": map[string]any{"kind": "company", "name": "Ek AB", "staff": "12"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]any{"kind": "company", "legalName": "Ek AB", "employees": json.Number("12")}, out); diff != "" {
+		t.Errorf("company (-want +got):\n%s", diff)
+	}
+	out, err = m.Apply(Vars{"r": map[string]any{"kind": "person", "first": "Eva", "last": "Ek"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]any{"kind": "person", "firstName": "Eva", "lastName": "Ek"}, out); diff != "" {
+		t.Errorf("person (-want +got):\n%s", diff)
+	}
+	// Fitting no branch, the record fails with the errors of the branch
+	// taken first.
+	_, err = m.Apply(Vars{"r": map[string]any{"kind": "person", "first": "Eva"}})
+	var re *RecordError
+	if !errors.As(err, &re) || len(re.Fields) != 1 || re.Fields[0].Field != "/lastName" || !strings.Contains(re.Branch, "Person") {
+		t.Fatalf("Apply = %v, want one error on /lastName of Person", err)
+	}
+}
