@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/specsync/specsync/internal/clock"
 	"github.com/specsync/specsync/specs"
 )
@@ -129,6 +131,21 @@ func (r *AuthRegistry) choose(a *specs.Auth) (AuthMethod, any, error) {
 	}
 	cfg, err := settings(m.Describe(), a.Settings, a.Config)
 	return m, cfg, err
+}
+
+// inAuthorization reports whether security scheme s documents a
+// credential sent in the Authorization header with the HTTP
+// authentication scheme named scheme ("bearer"): an http scheme of that
+// name, or an apiKey scheme in a header named Authorization (in any
+// case), which documents the header but not the form of its value.
+func inAuthorization(s *openapi3.SecurityScheme, scheme string) bool {
+	switch s.Type {
+	case "http":
+		return strings.EqualFold(s.Scheme, scheme)
+	case "apiKey":
+		return s.In == "header" && strings.EqualFold(s.Name, "Authorization")
+	}
+	return false
 }
 
 // headerSecret checks that a secret can be sent in a header after

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -27,9 +26,10 @@ var (
 	_ AuthServer          = (*AuthBasic)(nil)
 )
 
-// MatchesScheme reports whether s is HTTP basic.
+// MatchesScheme reports whether s is HTTP basic, or an apiKey scheme in
+// the Authorization header (which the credentials are sent in).
 func (c *AuthBasic) MatchesScheme(s *openapi3.SecurityScheme) bool {
-	return s.Type == "http" && strings.EqualFold(s.Scheme, "basic")
+	return inAuthorization(s, "basic")
 }
 
 // Summary describes the method for explain.

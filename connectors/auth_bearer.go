@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -26,9 +25,10 @@ var (
 	_ AuthServer          = (*AuthBearer)(nil)
 )
 
-// MatchesScheme reports whether s is HTTP bearer.
+// MatchesScheme reports whether s is HTTP bearer, or an apiKey scheme
+// in the Authorization header (which the token is sent in).
 func (c *AuthBearer) MatchesScheme(s *openapi3.SecurityScheme) bool {
-	return s.Type == "http" && strings.EqualFold(s.Scheme, "bearer")
+	return inAuthorization(s, "bearer")
 }
 
 // Summary describes the method for explain.

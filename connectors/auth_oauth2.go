@@ -43,9 +43,10 @@ var (
 	_ AuthServer          = (*AuthOAuth2)(nil)
 )
 
-// MatchesScheme reports whether s is an OAuth2 or OpenID Connect scheme.
+// MatchesScheme reports whether s is an OAuth2 or OpenID Connect scheme,
+// or a scheme of the bearer token it sends in the Authorization header.
 func (c *AuthOAuth2) MatchesScheme(s *openapi3.SecurityScheme) bool {
-	return s.Type == "oauth2" || s.Type == "openIdConnect"
+	return s.Type == "oauth2" || s.Type == "openIdConnect" || inAuthorization(s, "bearer")
 }
 
 // Summary describes the method for explain.

@@ -98,7 +98,7 @@ func maskedMessage(err error, personal map[string]bool) string {
 	if !errors.As(err, &re) {
 		return err.Error()
 	}
-	masked := &transforms.RecordError{Fields: make([]transforms.FieldError, len(re.Fields))}
+	masked := &transforms.RecordError{Fields: make([]transforms.FieldError, len(re.Fields)), Branch: re.Branch}
 	for i, fe := range re.Fields {
 		if personal[topField(fe.Field)] {
 			fe = maskField(fe)

@@ -125,6 +125,10 @@ const (
 	CodeUnclearedField = "uncleared-field"
 	// CodeInvalidPath: a dotted path into a payload has an empty segment.
 	CodeInvalidPath = "invalid-path"
+	// CodeAmbiguousBranch: a write mapping fits several object branches of
+	// a oneOf/anyOf body equally; each record is written as the first that
+	// accepts it (a warning).
+	CodeAmbiguousBranch = "ambiguous-branch"
 	// CodeUnsetVariable: an environment variable that a credential
 	// references is not set, or is empty, where the instance is applied (a
 	// warning: the process that runs it may have it).

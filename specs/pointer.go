@@ -19,20 +19,64 @@ func parentPointer(p string) string {
 }
 
 // schemaAt resolves a local JSON pointer to a schema of doc:
-// "#/components/schemas/Lease", or deeper into it through the schema
+// "#/components/schemas/Lease", or the schema of an operation's request
+// body or response ("#/paths/~1leases/post/requestBody/content/
+// application~1json/schema"), and deeper into either through the schema
 // keywords properties, items, additionalProperties, allOf, anyOf, oneOf,
-// prefixItems, $defs and not ("#/components/schemas/Lease/properties/rent").
-// It returns nil when the pointer is not local or does not resolve.
+// prefixItems, $defs and not ("#/components/schemas/Lease/properties/rent",
+// ".../schema/oneOf/1"). It returns nil when the pointer is not local or
+// does not resolve.
 func schemaAt(doc *openapi3.T, pointer string) *openapi3.Schema {
-	if doc == nil || doc.Components == nil || !strings.HasPrefix(pointer, "#/") {
+	if doc == nil || !strings.HasPrefix(pointer, "#/") {
 		return nil
 	}
 	tokens := jsonptr.Split(pointer)
-	if len(tokens) < 3 || tokens[0] != "components" || tokens[1] != "schemas" {
+	switch {
+	case len(tokens) >= 3 && tokens[0] == "components" && tokens[1] == "schemas" && doc.Components != nil:
+		return descendSchema(refValue(doc.Components.Schemas[tokens[2]]), tokens[3:])
+	case len(tokens) >= 3 && tokens[0] == "paths" && doc.Paths != nil:
+		s, rest := mediaSchema(operationAt(doc, tokens[1], tokens[2]), tokens[3:])
+		return descendSchema(s, rest)
+	}
+	return nil
+}
+
+// operationAt returns the operation of doc at path and method, or nil.
+func operationAt(doc *openapi3.T, path, method string) *openapi3.Operation {
+	item := doc.Paths.Value(path)
+	if item == nil {
 		return nil
 	}
-	s := refValue(doc.Components.Schemas[tokens[2]])
-	return descendSchema(s, tokens[3:])
+	return item.GetOperation(strings.ToUpper(method))
+}
+
+// mediaSchema follows "requestBody/content/{type}/schema" or
+// "responses/{status}/content/{type}/schema" from op and returns the
+// schema with the tokens after it.
+func mediaSchema(op *openapi3.Operation, tokens []string) (*openapi3.Schema, []string) {
+	var content openapi3.Content
+	switch {
+	case op == nil || len(tokens) < 4:
+		return nil, nil
+	case tokens[0] == "requestBody" && op.RequestBody != nil && op.RequestBody.Value != nil:
+		content, tokens = op.RequestBody.Value.Content, tokens[1:]
+	case tokens[0] == "responses" && op.Responses != nil:
+		r := op.Responses.Value(tokens[1])
+		if r == nil || r.Value == nil {
+			return nil, nil
+		}
+		content, tokens = r.Value.Content, tokens[2:]
+	default:
+		return nil, nil
+	}
+	if len(tokens) < 3 || tokens[0] != "content" || tokens[2] != "schema" {
+		return nil, nil
+	}
+	mt := content.Get(tokens[1])
+	if mt == nil || mt.Schema == nil {
+		return nil, nil
+	}
+	return mt.Schema.Value, tokens[3:]
 }
 
 // descendSchema follows schema keywords from s.

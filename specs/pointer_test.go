@@ -13,6 +13,8 @@ func TestSchemaAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := mustLoad(t, "testdata/operations.json")
+	composed := mustLoad(t, "testdata/composed.json")
+	const body = "#/paths/~1items/post/requestBody/content/application~1json/schema"
 	tests := []struct {
 		spec    *Spec
 		pointer string
@@ -30,6 +32,18 @@ func TestSchemaAt(t *testing.T) {
 		{ops, "other.json#/components/schemas/Owner", ""},
 		{ops, "", ""},
 		{&Spec{}, "#/components/schemas/Owner", ""},
+		{composed, body + "/oneOf/0", "array"},
+		{composed, body + "/oneOf/1", "object"},
+		{composed, body + "/oneOf/1/properties/price", "number"},
+		{composed, body + "/oneOf/2", ""},
+		{composed, "#/paths/~1items/get/responses/200/content/application~1json/schema/allOf/0", "object"},
+		{composed, "#/paths/~1items/get/responses/201/content/application~1json/schema", ""},
+		{composed, "#/paths/~1items/put/requestBody/content/application~1json/schema", ""},
+		{composed, "#/paths/~1nope/post/requestBody/content/application~1json/schema", ""},
+		{composed, "#/paths/~1items/post/requestBody/content/text~1plain/schema", ""},
+		{composed, "#/paths/~1items/post/requestBody/content/application~1json", ""},
+		{composed, "#/paths/~1items/post/parameters/0/schema", ""},
+		{composed, "#/paths/~1items", ""},
 	}
 	for _, tt := range tests {
 		s := schemaAt(tt.spec.Doc, tt.pointer)

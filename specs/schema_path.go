@@ -15,10 +15,12 @@ const maxSchemaDepth = 32
 
 // pathLookup is the outcome of following a dotted path through a schema.
 type pathLookup struct {
-	// schema is the schema at the end of the path; nil when the path left
-	// the described part of the schema (an object with no declared
+	// schemas are the schemas at the end of the path: one, or several
+	// when composed schemas (allOf parts refining a property, oneOf
+	// variants) declare it more than once. Empty when the path left the
+	// described part of the schema (an object with no declared
 	// properties), where nothing more can be checked.
-	schema *openapi3.Schema
+	schemas []*openapi3.Schema
 	// missing is the first segment that the schema does not have; empty
 	// when the path resolves.
 	missing string
@@ -27,27 +29,76 @@ type pathLookup struct {
 }
 
 // lookupPath follows a dotted path ("data.tenants.items") from s,
-// descending into the items of arrays on the way.
+// descending into the items of arrays on the way. A segment is missing
+// only when no schema the path can be at declares it: a property that
+// one allOf part declares loosely and another refines is followed in
+// both.
 func lookupPath(s *openapi3.Schema, path string) pathLookup {
 	if path == "" {
-		return pathLookup{schema: s}
+		return pathLookup{schemas: []*openapi3.Schema{s}}
 	}
+	at := []*openapi3.Schema{s}
 	for _, seg := range strings.Split(path, ".") {
-		if isIndex(seg) && arrayItems(s) != nil {
-			s = arrayItems(s)
-			continue
+		var next []*openapi3.Schema
+		for _, c := range at {
+			found, known := segment(c, seg)
+			if !known {
+				return pathLookup{}
+			}
+			next = append(next, found...)
 		}
-		s = skipArrays(s)
-		next, known := property(s, seg, 0)
-		switch {
-		case !known:
-			return pathLookup{}
-		case next == nil:
-			return pathLookup{missing: seg, parent: s}
+		if len(next) == 0 {
+			return pathLookup{missing: seg, parent: skipArrays(at[0])}
 		}
-		s = next
+		at = next
 	}
-	return pathLookup{schema: s}
+	return pathLookup{schemas: at}
+}
+
+// segment returns the schemas that seg leads to from s: the items of an
+// array for an index, else the declarations of property seg. known is
+// false when s says nothing about its properties.
+func segment(s *openapi3.Schema, seg string) ([]*openapi3.Schema, bool) {
+	if isIndex(seg) && arrayItems(s) != nil {
+		return []*openapi3.Schema{arrayItems(s)}, true
+	}
+	s = skipArrays(s)
+	found := properties(s, seg, nil, 0)
+	return found, len(found) > 0 || declaresProperties(s, 0)
+}
+
+// properties appends to out every declaration of property name in s and
+// its composition (allOf, anyOf, oneOf), and a schema-valued
+// additionalProperties, which accepts every name.
+func properties(s *openapi3.Schema, name string, out []*openapi3.Schema, depth int) []*openapi3.Schema {
+	if s == nil || depth > maxSchemaDepth {
+		return out
+	}
+	if p, ok := s.Properties[name]; ok && p != nil && p.Value != nil {
+		out = append(out, p.Value)
+	}
+	for _, sub := range composition(s) {
+		out = properties(refValue(sub), name, out, depth+1)
+	}
+	if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
+		out = append(out, ap.Value)
+	}
+	return out
+}
+
+// union is one schema for several: the schema itself, or anyOf them.
+func union(schemas []*openapi3.Schema) *openapi3.Schema {
+	switch len(schemas) {
+	case 0:
+		return nil
+	case 1:
+		return schemas[0]
+	}
+	u := &openapi3.Schema{}
+	for _, s := range schemas {
+		u.AnyOf = append(u.AnyOf, &openapi3.SchemaRef{Value: s})
+	}
+	return u
 }
 
 // isIndex reports whether seg is an array index.

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
+	"github.com/specsync/specsync/transforms"
 )
 
 // Operation returns the operation of the document whose operationId is id.
@@ -100,6 +103,15 @@ func (s *Spec) WriteSchema(op *Operation) *openapi3.Schema {
 	return requestSchema(ref.Operation)
 }
 
+// WriteBranch returns the part of the schema op sends that one record of
+// entity e's write mapping must satisfy: a body composed with oneOf or
+// anyOf (`oneOf: [array of Item, Item]`) is narrowed to the branch that
+// describes one record and fits the mapping's fields best (see
+// transforms.RecordSchema). An input pointer names the schema outright.
+func (s *Spec) WriteBranch(e *Entity, op *Operation) transforms.Branch {
+	return transforms.RecordSchema(s.WriteSchema(op), e.Write)
+}
+
 // requestSchema returns the JSON request body schema of op, or nil.
 func requestSchema(op *openapi3.Operation) *openapi3.Schema {
 	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
@@ -130,13 +142,37 @@ func responseSchema(op *openapi3.Operation) *openapi3.Schema {
 // jsonSchema returns the schema of the JSON media type of content:
 // application/json first, then any other JSON type by name.
 func jsonSchema(content openapi3.Content) *openapi3.Schema {
+	_, s := jsonMedia(content)
+	return s
+}
+
+// jsonMedia returns the JSON media type of content, as jsonSchema picks
+// it, and its schema; "" and nil when there is none.
+func jsonMedia(content openapi3.Content) (string, *openapi3.Schema) {
 	if mt := content.Get("application/json"); mt != nil && mt.Schema != nil {
-		return mt.Schema.Value
+		return "application/json", mt.Schema.Value
 	}
 	for _, name := range slices.Sorted(maps.Keys(content)) {
 		if mt := content[name]; strings.Contains(name, "json") && mt != nil && mt.Schema != nil {
-			return mt.Schema.Value
+			return name, mt.Schema.Value
 		}
 	}
-	return nil
+	return "", nil
+}
+
+// writeSchemaPointer returns the JSON pointer of the schema WriteSchema
+// returns for op: its input, else its request body's; "" when unknown.
+func (s *Spec) writeSchemaPointer(op *Operation) string {
+	if op.Input != "" {
+		return op.Input
+	}
+	ref, ok := s.Operation(op.Operation)
+	if !ok || ref.Operation.RequestBody == nil || ref.Operation.RequestBody.Value == nil {
+		return ""
+	}
+	media, _ := jsonMedia(ref.Operation.RequestBody.Value.Content)
+	if media == "" {
+		return ""
+	}
+	return "#" + jsonptr.Join("/paths", ref.Path, strings.ToLower(ref.Method), "requestBody", "content", media, "schema")
 }

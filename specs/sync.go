@@ -194,9 +194,12 @@ type Operation struct {
 	// Variables fills further GraphQL variables, each a template.
 	Variables map[string]string `json:"variables,omitempty" doc:"Templates for further GraphQL variables."`
 	// Input is a JSON pointer to the schema the write mapping must satisfy
-	// ("#/components/schemas/TenantInput"). Empty means the operation's JSON
-	// request body schema; GraphQL operations need it.
-	Input string `json:"input,omitempty" doc:"JSON pointer to the schema the mapped body must satisfy; defaults to the request body schema." example:"#/components/schemas/TenantInput"`
+	// ("#/components/schemas/TenantInput"), or to a schema inside an
+	// operation's request body ("#/paths/~1items/post/requestBody/content/
+	// application~1json/schema/oneOf/1"). Empty means the operation's JSON
+	// request body schema, narrowed to the branch of a oneOf/anyOf that
+	// describes one record; GraphQL operations need it.
+	Input string `json:"input,omitempty" doc:"JSON pointer to the schema the mapped body must satisfy: a component schema or a schema inside a request body (such as its oneOf/1); defaults to the request body schema, narrowed to the branch of a oneOf/anyOf that describes one record." example:"#/components/schemas/TenantInput"`
 	// Records is the path of the record array in a list response
 	// ("data.tenants.items"). Empty means the response is the array.
 	Records string `json:"records,omitempty" doc:"Dotted path of the record array in the response; empty means the body is the array." example:"data.tenants.items"`

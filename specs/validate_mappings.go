@@ -15,13 +15,31 @@ import (
 // writeTarget is a schema a write mapping is sent as, with the operations
 // that send it.
 type writeTarget struct {
+	// sent is the schema the operations send: the input's or the request
+	// body's.
+	sent *openapi3.Schema
+	// schema is the part of sent one record must satisfy (see
+	// Spec.WriteBranch).
 	schema *openapi3.Schema
-	input  string // the input pointer, when the schema comes from one
-	ops    []string
+	branch string // the branch of sent taken, when sent is composed
+	// ties are the paths in sent of the branch taken and of those fitting
+	// as well ("/oneOf/0"); base is the pointer of sent.
+	ties  []string
+	base  string
+	input string // the input pointer, when the schema comes from one
+	ops   []string
 }
 
 // describe names the target for messages.
 func (t *writeTarget) describe() string {
+	if t.branch != "" {
+		return "branch " + t.branch + " of " + t.sentName()
+	}
+	return t.sentName()
+}
+
+// sentName names the schema the operations send.
+func (t *writeTarget) sentName() string {
 	if t.input != "" {
 		return "the input " + t.input + " of " + strings.Join(t.ops, " and ")
 	}
@@ -39,6 +57,7 @@ func (c *specCheck) checkWrite(name string, e *Entity) {
 		return
 	}
 	for _, t := range targets {
+		c.checkBranchTies(t, p)
 		m := &mappingCheck{r: c.r, code: CodeUnknownWriteField, where: t.describe()}
 		m.fields(e.Write, t.schema, p)
 		m.required(e.Write, t.schema, p)
@@ -85,18 +104,43 @@ func leafFields(prefix string, m map[string]any) []string {
 func (c *specCheck) writeTargets(e *Entity) []*writeTarget {
 	var out []*writeTarget
 	for _, s := range e.slots() {
-		schema := c.spec.WriteSchema(s.op)
-		if !s.isWrite() || schema == nil {
+		sent := c.spec.WriteSchema(s.op)
+		if !s.isWrite() || sent == nil {
 			continue
 		}
-		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.schema == schema })
+		i := slices.IndexFunc(out, func(t *writeTarget) bool { return t.sent == sent })
 		if i < 0 {
-			out = append(out, &writeTarget{schema: schema, input: s.op.Input})
+			b := c.spec.WriteBranch(e, s.op)
+			t := &writeTarget{sent: sent, schema: b.Schema, branch: b.String(), input: s.op.Input}
+			if len(b.Ties) > 0 {
+				t.ties, t.base = append([]string{b.Path}, b.Ties...), c.spec.writeSchemaPointer(s.op)
+			}
+			out = append(out, t)
 			i = len(out) - 1
 		}
 		out[i].ops = append(out[i].ops, s.op.Operation)
 	}
 	return out
+}
+
+// checkBranchTies warns when the mapping fits several branches of a
+// composed body equally: each record is written as the first that
+// accepts it, which may not be the variant meant.
+func (c *specCheck) checkBranchTies(t *writeTarget, p string) {
+	if len(t.ties) == 0 {
+		return
+	}
+	names := make([]string, len(t.ties))
+	// t.ties[0] is the branch tried first.
+	for i, tie := range t.ties {
+		names[i] = strings.TrimPrefix(tie, "/")
+	}
+	hint := `write a constant that only the variant meant allows (a discriminator such as "kind": 1 against enum [1]), or name the branch with "input" on the operation`
+	if t.base != "" {
+		hint += `, such as "input": "` + t.base + t.ties[0] + `"`
+	}
+	c.r.warnHint(CodeAmbiguousBranch, p, hint, "the write mapping fits branches %s of %s equally well: each record is written as the first of them that accepts it",
+		strings.Join(names, " and "), t.sentName())
 }
 
 // firstSchema returns the schema of the first target, or nil.

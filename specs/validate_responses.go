@@ -30,11 +30,15 @@ func (c *specCheck) checkResponsePath(schema *openapi3.Schema, path, p string, r
 }
 
 // recordSchema returns the schema of one record of a list operation: the
-// items at its records path. It is nil when unknown.
+// items at its records path (all of them, when composed schemas declare
+// the path more than once). It is nil when unknown.
 func recordSchema(ref *OperationRef, op *Operation) *openapi3.Schema {
 	l := lookupPath(responseSchema(ref.Operation), op.Records)
-	if l.schema == nil {
-		return nil
+	items := make([]*openapi3.Schema, 0, len(l.schemas))
+	for _, s := range l.schemas {
+		if s != nil {
+			items = append(items, skipArrays(s))
+		}
 	}
-	return skipArrays(l.schema)
+	return union(items)
 }

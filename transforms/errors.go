@@ -157,6 +157,10 @@ func (e FieldError) Unwrap() error { return e.Err }
 // field.
 type RecordError struct {
 	Fields []FieldError
+	// Branch names the branch of a composed target schema the record was
+	// checked against ("oneOf/1 (#/components/schemas/Item)"); empty when
+	// the target was taken whole.
+	Branch string
 }
 
 func (e *RecordError) Error() string {
@@ -164,7 +168,11 @@ func (e *RecordError) Error() string {
 	for i, f := range e.Fields {
 		parts[i] = f.Error()
 	}
-	return strings.Join(parts, "; ")
+	msg := strings.Join(parts, "; ")
+	if e.Branch != "" {
+		msg += " (checked against " + e.Branch + " of the target schema)"
+	}
+	return msg
 }
 
 // Unwrap returns the field errors, for errors.Is and errors.As.

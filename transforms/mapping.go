@@ -24,8 +24,14 @@ const IdentityVar = "record"
 // is immutable and safe for concurrent use.
 type Mapping struct {
 	// root is nil for the identity mapping.
-	root   *node
+	root *node
+	// target is the part of the target schema one record must satisfy;
+	// branch says which part it is.
 	target *openapi3.Schema
+	branch Branch
+	// alternates are the mapping compiled against the target's other
+	// object branches, tried in order when branch refuses a record.
+	alternates []*Mapping
 	// check proves most results valid without kin-openapi; nil when the
 	// target is not simple enough.
 	check  *precheck
@@ -63,18 +69,38 @@ type node struct {
 // constants (numbers, booleans, null), nested objects and arrays of these.
 // target is the JSON schema the result must satisfy; rendered values are
 // converted to the types it gives, and it may be nil (values keep their
-// own type; rendered text stays text). Its error is a *CompileError listing
-// every template that does not compile.
+// own type; rendered text stays text). A target composed with oneOf or
+// anyOf is narrowed to the branch that describes one record (see
+// RecordSchema); a record that branch refuses is tried against the other
+// object branches, and the first that accepts it is written. Its error is
+// a *CompileError listing every template that does not compile.
 //
 // A nil tree is the identity mapping: Apply returns a copy of the variable
 // named by IdentityVar ("record").
 func (e *Env) CompileMapping(tree map[string]any, target *openapi3.Schema) (*Mapping, error) {
-	m := &Mapping{target: target, check: newPrecheck(target), limits: e.limits}
+	branch := RecordSchema(target, tree)
+	m, err := e.compileBranch(tree, branch)
+	if err != nil || tree == nil {
+		return m, err
+	}
+	for _, other := range otherBranches(target, branch) {
+		alt, err := e.compileBranch(tree, other)
+		if err != nil {
+			return nil, err
+		}
+		m.alternates = append(m.alternates, alt)
+	}
+	return m, nil
+}
+
+// compileBranch compiles tree against one branch of its target.
+func (e *Env) compileBranch(tree map[string]any, branch Branch) (*Mapping, error) {
+	m := &Mapping{target: branch.Schema, branch: branch, check: newPrecheck(branch.Schema), limits: e.limits}
 	if tree == nil {
 		return m, nil
 	}
 	c := &mappingCompiler{env: e, m: m}
-	m.root = c.object("", tree, target)
+	m.root = c.object("", tree, branch.Schema)
 	if len(c.problems) > 0 {
 		sort.SliceStable(c.problems, func(i, j int) bool { return c.problems[i].Field < c.problems[j].Field })
 		return nil, &CompileError{Problems: c.problems}
@@ -167,6 +193,10 @@ func (m *Mapping) prepareBatch(e *Env) {
 		m.inBatch[i] = true
 	}
 }
+
+// Branch returns the part of the target schema a record is converted to
+// and checked against.
+func (m *Mapping) Branch() Branch { return m.branch }
 
 // Fields returns the JSON pointers of the target fields the mapping
 // writes (templates and constants), sorted. The identity mapping writes

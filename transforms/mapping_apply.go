@@ -10,11 +10,30 @@ import (
 // templates read. The result holds only JSON types (string, bool, nil,
 // json.Number, []any, map[string]any), so json.Marshal of it is stable and
 // can be hashed. Its error is a *RecordError naming every failing field;
-// Apply never panics.
-func (m *Mapping) Apply(vars Vars) (out map[string]any, err error) {
+// Apply never panics. A record the chosen branch of a composed target
+// refuses is written as the first other branch accepting it makes it; if
+// none does, the chosen branch's errors are returned.
+func (m *Mapping) Apply(vars Vars) (map[string]any, error) {
+	out, err := m.apply(vars)
+	if err == nil {
+		return out, nil
+	}
+	for _, alt := range m.alternates {
+		if alt, altErr := alt.apply(vars); altErr == nil {
+			return alt, nil
+		}
+	}
+	return out, err
+}
+
+// apply maps one record against the mapping's branch.
+func (m *Mapping) apply(vars Vars) (out map[string]any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, &RecordError{Fields: []FieldError{{Err: fmt.Errorf("mapping failed: %v", r)}}}
+		}
+		if re, ok := err.(*RecordError); ok {
+			re.Branch = m.branch.String()
 		}
 	}()
 	if m.root == nil {
