@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,6 +52,9 @@ as a warning. The overlay goes to --out, or to standard output; the notes go to 
 
 // runInit generates the overlay and writes it.
 func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
+	if f.out == "-" {
+		f.out = ""
+	}
 	if f.out != "" && !f.force {
 		if _, err := os.Stat(f.out); err == nil {
 			return &exitError{code: 2, err: fmt.Errorf("%s exists; choose another --out or pass --force to overwrite it", f.out)}
@@ -77,6 +81,9 @@ func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
 		return &exitError{code: 1, err: fmt.Errorf("%s: %w", docPath, err)}
 	}
 	printNotes(stderr, notes)
+	if strings.HasPrefix(extends, "../") {
+		fmt.Fprintf(stderr, "init: the overlay extends %s, outside its folder: commands that load it need --allow-external-files (or write the overlay beside the document)\n", extends)
+	}
 	if f.out == "" {
 		_, err = stdout.Write(data)
 		return err
