@@ -28,6 +28,10 @@ func (g *generator) entity(c *collection) *specs.Entity {
 	e.Delete = g.operation(c, c.delete, e, "delete")
 	g.paging(c, e)
 	g.mappings(c, e)
+	if e.ID != "" && e.Create != nil {
+		e.Match = &specs.Match{} // records already there are adopted by their key field
+		g.note(c.name, "match: before creating, the list is read once and records whose %s holds a home key are adopted", e.Key)
+	}
 	return e
 }
 
