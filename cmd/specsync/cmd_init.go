@@ -20,6 +20,7 @@ type initFlags struct {
 	model    string
 	out      string
 	entities []string
+	models   map[string]string
 	system   string
 	force    bool
 	load     specs.LoadOptions
@@ -43,6 +44,7 @@ as a warning. The overlay goes to --out, or to standard output; the notes go to 
 	cmd.Flags().StringVar(&f.model, "model", "", "model document whose entities and fields the mappings use")
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "file to write the overlay to (default: standard output, extends relative to the current folder)")
 	cmd.Flags().StringSliceVar(&f.entities, "entity", nil, "only these collections, by entity name or path (repeat or comma-separate)")
+	cmd.Flags().StringToStringVar(&f.models, "model-entity", nil, "the model entity of a collection, ENTITY=MODEL_ENTITY (repeat or comma-separate), where init cannot tell it by name")
 	cmd.Flags().StringVar(&f.system, "system", "", "system name (default: from the document's title)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite --out when it exists")
 	cmd.Flags().BoolVar(&f.load.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside the document's folder")
@@ -66,7 +68,7 @@ func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := scaffold.Options{Entities: f.entities, System: f.system}
+	opts := scaffold.Options{Entities: f.entities, ModelEntities: f.models, System: f.system}
 	if f.model != "" {
 		if opts.Model, err = loadInitModel(stderr, f.model, f.load); err != nil {
 			return err

@@ -23,6 +23,7 @@ var cases = []struct {
 	name, doc string
 	model     bool
 	entities  []string
+	models    map[string]string
 }{
 	{name: "pets", doc: "pets.json"},
 	{name: "pets_model", doc: "pets.json", model: true},
@@ -30,7 +31,7 @@ var cases = []struct {
 	{name: "shop_model", doc: "shop.yaml", model: true},
 	{name: "crm", doc: "crm.json"},
 	{name: "crm_model", doc: "crm.json", model: true},
-	{name: "pets_entity", doc: "pets.json", model: true, entities: []string{"/vets", "pet"}},
+	{name: "pets_entity", doc: "pets.json", model: true, entities: []string{"/vets", "pet"}, models: map[string]string{"vet": "person"}},
 }
 
 func loadOptions() specs.LoadOptions {
@@ -42,7 +43,7 @@ func TestGenerateValidates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			copyFile(t, filepath.Join("testdata", tc.doc), filepath.Join(dir, tc.doc))
-			opts := scaffold.Options{Entities: tc.entities}
+			opts := scaffold.Options{Entities: tc.entities, ModelEntities: tc.models}
 			modelPath := ""
 			if tc.model {
 				modelPath = filepath.Join("testdata", "model.json")
@@ -95,6 +96,20 @@ func TestGenerateUnknownEntity(t *testing.T) {
 	_, _, err := scaffold.Generate(doc, "pets.json", scaffold.Options{Entities: []string{"cat"}})
 	if err == nil || !strings.Contains(err.Error(), `no collection "cat"`) || !strings.Contains(err.Error(), "pet (/pets)") {
 		t.Fatalf("err = %v, want one naming cat and listing the collections", err)
+	}
+}
+
+func TestGenerateUnknownModelEntity(t *testing.T) {
+	doc := loadDoc(t, filepath.Join("testdata", "pets.json"))
+	m, _, err := specs.LoadModel(filepath.Join("testdata", "model.json"), loadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for choice, want := range map[string]string{"vet": `the model has no entity "animal"; it has: person, pet`, "cat": `no collection "cat" to give a model entity`} {
+		_, _, err := scaffold.Generate(doc, "pets.json", scaffold.Options{Model: m, ModelEntities: map[string]string{choice: "animal"}})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s=animal: err = %v, want %q", choice, err, want)
+		}
 	}
 }
 
