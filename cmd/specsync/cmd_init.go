@@ -165,7 +165,10 @@ func printNotes(w io.Writer, notes []scaffold.Note) {
 		}
 		fmt.Fprintln(w, prefix+n.Text)
 	}
-	if todos > 0 {
+	switch {
+	case todos == 1:
+		fmt.Fprintln(w, "init: 1 todo note in the overlay; validate reports it as a warning until you remove it")
+	case todos > 1:
 		fmt.Fprintf(w, "init: %d todo notes in the overlay; validate reports each as a warning until you remove it\n", todos)
 	}
 }
