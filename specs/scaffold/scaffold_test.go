@@ -31,6 +31,7 @@ var cases = []struct {
 	{name: "shop_model", doc: "shop.yaml", model: true},
 	{name: "crm", doc: "crm.json"},
 	{name: "crm_model", doc: "crm.json", model: true},
+	{name: "feeds", doc: "feeds.yaml"},
 	{name: "pets_entity", doc: "pets.json", model: true, entities: []string{"/vets", "pet"}, models: map[string]string{"vet": "person"}},
 }
 
