@@ -35,6 +35,7 @@ var cases = []struct {
 	{name: "crm", doc: "crm.json"},
 	{name: "crm_model", doc: "crm.json", model: true},
 	{name: "feeds", doc: "feeds.yaml"},
+	{name: "feeds_model", doc: "feeds.yaml", model: true, models: map[string]string{"flat": "pet"}},
 	{name: "pets_entity", doc: "pets.json", model: true, entities: []string{"/vets", "pet"}, models: map[string]string{"vet": "person"}},
 }
 
