@@ -133,4 +133,7 @@ const (
 	// references is not set, or is empty, where the instance is applied (a
 	// warning: the process that runs it may have it).
 	CodeUnsetVariable = "unset-variable"
+	// CodeTodo: a note in a `todo` list of x-sync or of an entity, left by
+	// specsync init for a decision it could not take (a warning).
+	CodeTodo = "todo"
 )

@@ -30,6 +30,7 @@ type specCheck struct {
 // endpoint, plug-in configs), sorted.
 func checkSpec(spec *Spec, r *report, registry *Plugins) []string {
 	checkLimits(spec.Sync.Limits, r)
+	checkTodo(spec.Sync.Todo, "/x-sync", r)
 	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}, named: map[string]bool{}, listParams: map[*Operation][]string{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
@@ -69,6 +70,7 @@ func entityPointer(name string) string { return jsonptr.Join("/x-sync/entities",
 // checkEntity runs the checks of one entity.
 func (c *specCheck) checkEntity(name string, e *Entity) {
 	p := entityPointer(name)
+	checkTodo(e.Todo, p, c.r)
 	if e.List == nil && e.Create == nil && e.Update == nil && e.Upsert == nil {
 		c.r.errorHint(CodeMissingOperation, p, `add "list" to read it, or "create", "update" or "upsert" to write it`,
 			"entity %q has neither a list nor a write operation", name)
