@@ -22,6 +22,7 @@ const module = "github.com/specsync/specsync"
 //	internal/*                          leaves: only other internal/*
 //	transforms                          internal
 //	specs                               transforms, internal
+//	specs/samples                       internal
 //	connectors                          specs, transforms, internal
 //	connectors/mock, connectortest      connectors and what it may import
 //	engine/instance                     specs, internal
@@ -45,6 +46,7 @@ var allowedImports = map[string][]string{
 	"internal/stored":          {"internal/..."},
 	"transforms":               {"internal/..."},
 	"specs":                    {"transforms", "internal/..."},
+	"specs/samples":            {"internal/..."},
 	"connectors":               {"specs", "transforms", "internal/..."},
 	"connectors/connectortest": {"connectors", "specs", "transforms", "internal/..."},
 	"connectors/mock":          {"connectors", "specs", "transforms", "internal/..."},
@@ -78,6 +80,8 @@ var testImportsOf = map[string][]string{
 	// Specs are checked against the auth and paging types the connectors'
 	// plug-in registry describes.
 	"specs": {"connectors"},
+	// An inferred document is checked by loading it.
+	"specs/samples": {"specs"},
 	// The queue runs the engine end to end, also from the HTTP side's
 	// webhooks, run history and metrics.
 	"engine": {"engine/queue", "server"},
