@@ -157,7 +157,7 @@ func (in *inference) document(path string, samples []*Sample) *openapi3.T {
 	in.components = doc.Components.Schemas
 	ids := operationIDs(ops)
 	for _, r := range routes {
-		item := &openapi3.PathItem{Parameters: pathParameters(r)}
+		item := &openapi3.PathItem{}
 		for _, op := range ops {
 			if op.route == r {
 				item.SetOperation(op.method, op.build(in, ids[op]))

@@ -107,8 +107,8 @@ func TestInferHAR(t *testing.T) {
 		"/servers/0/url": "https://api.propertyhub.example",
 		// Paths are templates: numbers and UUIDs became parameters named
 		// after their collection.
-		"/paths/~1v2~1properties~1{propertyId}/parameters/0/schema/type":     "integer",
-		"/paths/~1v2~1leases~1{leaseId}/parameters/0/schema/format":          "uuid",
+		"/paths/~1v2~1properties~1{propertyId}/get/parameters/0/schema/type":     "integer",
+		"/paths/~1v2~1leases~1{leaseId}/get/parameters/0/schema/format":          "uuid",
 		"/paths/~1v2~1properties~1{propertyId}~1units/get/operationId":       "listUnits",
 		"/paths/~1v2~1properties~1{propertyId}/patch/operationId":            "updateProperty",
 		"/paths/~1v2~1properties~1{propertyId}/delete/responses/204/content": nil,
@@ -167,8 +167,8 @@ func TestInferFiles(t *testing.T) {
 		"/servers": nil,
 		// A folder named {companyId} and one named by a hex id are one
 		// template.
-		"/paths/~1companies~1{companyId}/parameters/0/schema/type": "string",
-		"/paths/~1contacts~1{contactId}/parameters/0/schema/type":  "integer",
+		"/paths/~1companies~1{companyId}/get/parameters/0/schema/type": "string",
+		"/paths/~1contacts~1{contactId}/get/parameters/0/schema/type":  "integer",
 		// A label with "=" is the query string.
 		"/paths/~1contacts/get/parameters/0/name":     "limit",
 		"/paths/~1contacts/get/parameters/0/required": true,

@@ -116,7 +116,7 @@ func (op *operation) build(in *inference, id string) *openapi3.Operation {
 	o := openapi3.NewOperation()
 	o.OperationID = id
 	o.Summary = op.method + " " + op.route.path + ", inferred from " + plural(len(op.samples), "sample")
-	o.Parameters = append(queryParameters(op.samples), headerParameters(op.samples)...)
+	o.Parameters = slices.Concat(pathParameters(op.route), queryParameters(op.samples), headerParameters(op.samples))
 	o.RequestBody = op.requestBody(in)
 	o.Responses = openapi3.NewResponses()
 	for _, code := range slices.Sorted(maps.Keys(op.responses)) {

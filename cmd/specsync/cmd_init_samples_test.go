@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInitFromSamplesWritesDocumentAndOverlayThatValidate(t *testing.T) {
+	for _, samples := range []string{"propertyhub.har", "crm"} {
+		t.Run(samples, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "partner.sync.json")
+			name := strings.TrimSuffix(samples, ".har")
+			code, _, stderr := runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", samples), "--out", out)
+			if code != 0 {
+				t.Fatalf("init exit %d\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr, "wrote "+filepath.Join(dir, name+".openapi.json")) {
+				t.Errorf("stderr does not say where the document went:\n%s", stderr)
+			}
+			overlay, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(overlay), `"extends": "`+name+`.openapi.json"`) {
+				t.Errorf("the overlay does not extend the inferred document:\n%s", overlay)
+			}
+			code, stdout, stderr := runCLI(t, "validate", out)
+			if code != 0 || !strings.Contains(stdout+stderr, " 0 error(s)") {
+				t.Errorf("validate exit %d:\n%s%s", code, stdout, stderr)
+			}
+			if code, _, stderr := runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", samples), "--out", out); code != 2 || !strings.Contains(stderr, "exists") {
+				t.Errorf("a second init overwrote the files: exit %d\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+func TestInitTakesADocumentOrSamples(t *testing.T) {
+	for _, args := range [][]string{{"init"}, {"init", "vendor.json", "--from-samples", "dir"}} {
+		if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "--from-samples") {
+			t.Errorf("%q: exit %d\n%s", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "init", "--from-samples", t.TempDir()); code != 1 || !strings.Contains(stderr, "no samples of API calls found") {
+		t.Errorf("empty folder: exit %d\n%s", code, stderr)
+	}
+}
