@@ -107,8 +107,8 @@ func TestInferHAR(t *testing.T) {
 		"/servers/0/url": "https://api.propertyhub.example",
 		// Paths are templates: numbers and UUIDs became parameters named
 		// after their collection.
-		"/paths/~1v2~1properties~1{propertyId}/get/parameters/0/schema/type":     "integer",
-		"/paths/~1v2~1leases~1{leaseId}/get/parameters/0/schema/format":          "uuid",
+		"/paths/~1v2~1properties~1{propertyId}/get/parameters/0/schema/type": "integer",
+		"/paths/~1v2~1leases~1{leaseId}/get/parameters/0/schema/format":      "uuid",
 		"/paths/~1v2~1properties~1{propertyId}~1units/get/operationId":       "listUnits",
 		"/paths/~1v2~1properties~1{propertyId}/patch/operationId":            "updateProperty",
 		"/paths/~1v2~1properties~1{propertyId}/delete/responses/204/content": nil,
