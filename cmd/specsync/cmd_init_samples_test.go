@@ -31,8 +31,15 @@ func TestInitFromSamplesWritesDocumentAndOverlayThatValidate(t *testing.T) {
 			if code != 0 || !strings.Contains(stdout+stderr, " 0 error(s)") {
 				t.Errorf("validate exit %d:\n%s%s", code, stdout, stderr)
 			}
-			if code, _, stderr := runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", samples), "--out", out); code != 2 || !strings.Contains(stderr, "exists") {
-				t.Errorf("a second init overwrote the files: exit %d\n%s", code, stderr)
+			// A second init with another overlay would overwrite the
+			// document, perhaps completed by hand since: it refuses.
+			doc := filepath.Join(dir, name+".openapi.json")
+			if err := os.WriteFile(doc, []byte("completed by hand"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr = runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", samples), "--out", filepath.Join(dir, "other.sync.json"))
+			if kept, _ := os.ReadFile(doc); code != 2 || !strings.Contains(stderr, doc+" exists") || string(kept) != "completed by hand" {
+				t.Errorf("a second init overwrote the document: exit %d\n%s", code, stderr)
 			}
 		})
 	}

@@ -151,7 +151,7 @@ func TestInferHAR(t *testing.T) {
 	})
 	wantNotes := []string{
 		"https://analytics.tracker.example: 1 call skipped: calls to another host than https://api.propertyhub.example (choose with the origin option)",
-		"testdata/propertyhub.har: 3 of 18 entries skipped: not API calls (pages, scripts, styles, images, preflights, failed requests)",
+		"testdata/propertyhub.har: 4 of 19 entries skipped: not API calls (pages, scripts, styles, images, preflights, failed requests)",
 	}
 	if diff := cmp.Diff(wantNotes, res.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -180,6 +180,10 @@ func TestInferFiles(t *testing.T) {
 		"/paths/~1contacts~1{contactId}/delete/responses/204/description":                  "No Content",
 		"/paths/~1companies/get/responses/200/content/application~1json/schema/items/$ref": "#/components/schemas/Company",
 		"/paths/~1contacts/get/responses/200/headers/link/schema/type":                     "string",
+		// The one array of objects of a list answer holds its items,
+		// whatever its name (OData's "value").
+		"/paths/~1deals/get/responses/200/content/application~1json/schema/properties/value/items/$ref": "#/components/schemas/Deal",
+		"/components/schemas/Deal/properties/closeDate":                                                 map[string]any{"type": "string", "format": "date", "nullable": true},
 		// Objects keyed by ids are maps.
 		"/paths/~1pipelines/get/responses/200/content/application~1json/schema/properties/pipelines/additionalProperties/properties/label/type": "string",
 		"/paths/~1pipelines/get/operationId": "getPipelines",
@@ -235,6 +239,35 @@ func TestInferOrigin(t *testing.T) {
 	if len(res.Notes) != 2 || !strings.Contains(res.Notes[0], "https://api.propertyhub.example: 14 calls skipped") {
 		t.Errorf("notes: %q", res.Notes)
 	}
+}
+
+func TestInferReadsTheLastHeaderBlock(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"reports/GET.headers": "HTTP/1.1 302 Found\r\nLocation: https://old.example/reports\r\n\r\nHTTP/2 200\r\ncontent-type: application/json\r\nx-total-count: 2\r\n\r\n",
+		"reports/GET.json":    `[{"id": 1}, {"id": 2}]`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := samples.Infer(dir, samples.Options{Server: "https://reports.example/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := samples.Marshal(res.Doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, doc, map[string]any{
+		"/servers/0/url": "https://reports.example/api",
+		"/paths/~1reports/get/responses/200/headers": map[string]any{"x-total-count": map[string]any{"schema": map[string]any{"type": "integer"}}},
+		"/paths/~1reports/get/responses/302":         nil,
+	})
 }
 
 func TestInferRefusesBadInput(t *testing.T) {

@@ -25,7 +25,7 @@ func TestSingularAndNames(t *testing.T) {
 
 func TestIsID(t *testing.T) {
 	for seg, want := range map[string]bool{
-		"42": true, "3f2c8a90-6b1d-4e27-8c4f-0a9d5e7b1c62": true, "c0ffee00c0ffee00c0ffee00": true,
+		"42": true, "abcdefab-cdef-4bcd-abcd-abcdefabcdef": true, "3f2c8a90-6b1d-4e27-8c4f-0a9d5e7b1c62": true, "c0ffee00c0ffee00c0ffee00": true,
 		"cus_9s6XKzkNRiz8i3": true, "01HZX3K4M5N6P7Q8R9S0T1V2W3": true, "2024-05-01": true, "a.b@example.com": true,
 		"users": false, "v2": false, "me": false, "2fa-settings": false, "oauth2": false, "lease-contracts": false,
 		"ISO8601": false,
