@@ -270,6 +270,33 @@ func TestInferReadsTheLastHeaderBlock(t *testing.T) {
 	})
 }
 
+func TestInferQueryArraysAndKeys(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "items"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"GET.tag=a&tag=b&api_key=SECRET123.json", "GET.tag=c&api_key=SECRET456.json"} {
+		if err := os.WriteFile(filepath.Join(dir, "items", name), []byte(`[{"id": 1}]`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := samples.Infer(dir, samples.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := samples.Marshal(res.Doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSecrets(t, doc, "SECRET123", "SECRET456")
+	loadsClean(t, doc)
+	expect(t, doc, map[string]any{
+		"/paths/~1items/get/parameters": []any{map[string]any{"in": "query", "name": "tag", "required": true, "explode": true,
+			"schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}},
+		"/components/securitySchemes/apiKeyQuery": map[string]any{"type": "apiKey", "in": "query", "name": "api_key"},
+	})
+}
+
 func TestInferRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
