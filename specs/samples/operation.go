@@ -95,8 +95,8 @@ func bodyValue(b *Body) (any, bool) {
 	return nil, false
 }
 
-// successStatus returns the lowest 2xx status of the operation with a
-// JSON body, and its shape.
+// successShape returns the shape of the lowest 2xx status of the
+// operation that has a JSON body, or nil.
 func (op *operation) successShape() *shape {
 	for _, code := range slices.Sorted(maps.Keys(op.responses)) {
 		if code < 200 || code > 299 {

@@ -20,9 +20,9 @@ var ordinaryHeaders = map[string]bool{
 	"expect": true, "traceparent": true, "tracestate": true, "baggage": true,
 }
 
-// responseHeaderNames are the response headers worth declaring: paging,
-// locations, rate limits and versions. Others (Set-Cookie among them) are
-// left out.
+// isUsefulResponseHeader reports whether a response header is worth
+// declaring: paging, locations, rate limits, versions. Others (Set-Cookie
+// among them) are left out.
 func isUsefulResponseHeader(name string) bool {
 	lower := strings.ToLower(name)
 	switch lower {

@@ -102,14 +102,15 @@ func harSample(at string, e harEntry, notes *notes) (*Sample, error) {
 	}
 	s.RequestBody = harRequestBody(at, e.Request.PostData, notes)
 	s.ResponseBody = harResponseBody(at, e.Response, notes)
-	if !looksLikeAPI(s) {
+	if !looksLikeAPI(s) && !isJSONType(mediaType(e.Response.Content.MimeType)) {
 		return nil, nil
 	}
 	return s, nil
 }
 
 // looksLikeAPI keeps JSON exchanges and writes, and drops what a browser
-// loads to show a page.
+// loads to show a page. (harSample also keeps a JSON response whose text
+// the browser did not save.)
 func looksLikeAPI(s *Sample) bool {
 	if s.ResponseBody != nil && s.ResponseBody.JSON || s.RequestBody != nil && (s.RequestBody.JSON || s.RequestBody.Form != nil) {
 		return true
@@ -229,7 +230,7 @@ func jsonError(name string, data []byte, err error, hint string) error {
 	if offset < 0 {
 		return fmt.Errorf("%s: %w; %s", name, err, hint)
 	}
-	line, col := position(data, offset)
+	line, col := position(data, max(offset, 0))
 	return fmt.Errorf("%s:%d:%d: %w; %s", name, line, col, err, hint)
 }
 
