@@ -228,6 +228,32 @@ func TestInferExamplesOnlyWithTheOptionAndRedacted(t *testing.T) {
 	loadsClean(t, with)
 }
 
+func TestInferExamplesFitTheirSchemas(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "accounts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"id": 1, "pin": 1234, "cardNumber": "4111111111111111", "apiKeys": [{"token": "tok_live_abc123", "owner": "a@example.com", "created": "2024-05-01"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "accounts", "GET.json"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := samples.Infer(dir, samples.Options{Examples: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := samples.Marshal(res.Doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSecrets(t, doc, "1234", "4111111111111111", "tok_live_abc123", "a@example.com")
+	expect(t, doc, map[string]any{
+		"/paths/~1accounts/get/responses/200/content/application~1json/example": map[string]any{
+			"id": 1.0, "pin": 0.0, "cardNumber": "REDACTED",
+			"apiKeys": []any{map[string]any{"token": "REDACTED", "owner": "redacted@example.com", "created": "2000-01-01"}},
+		},
+	})
+}
+
 func TestInferOrigin(t *testing.T) {
 	doc, res := infer(t, "propertyhub.har", samples.Options{Origin: "https://analytics.tracker.example", Title: "Tracker"})
 	expect(t, doc, map[string]any{
