@@ -28,8 +28,8 @@ type Options struct {
 	Server string
 	// Examples adds the first body seen per media type as its example,
 	// with the values of members that look secret (password, token, API
-	// key, IBAN...) replaced by placeholders of their type. Zero: no examples; bodies may hold personal
-	// data.
+	// key, IBAN...) replaced by placeholders of their type. Zero: no
+	// examples; bodies may hold personal data.
 	Examples bool
 }
 
