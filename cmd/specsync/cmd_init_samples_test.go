@@ -27,12 +27,12 @@ func TestInitFromSamplesWritesDocumentAndOverlayThatValidate(t *testing.T) {
 			if !strings.Contains(string(overlay), `"extends": "`+name+`.openapi.json"`) {
 				t.Errorf("the overlay does not extend the inferred document:\n%s", overlay)
 			}
-			doc, err := os.ReadFile(filepath.Join(dir, name+".openapi.json"))
+			inferred, err := os.ReadFile(filepath.Join(dir, name+".openapi.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, secret := range []string{"eyJhbGciOiJIUzI1NiJ9", "Winter2024", "QmFkU2Vzc2lvblNlY3JldA", "sk_live_51HcrmSECRETkey0000"} {
-				if strings.Contains(string(doc)+string(overlay), secret) {
+				if strings.Contains(string(inferred)+string(overlay), secret) {
 					t.Errorf("a captured secret reached the written files: %s", secret)
 				}
 			}
