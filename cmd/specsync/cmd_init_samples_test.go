@@ -64,3 +64,27 @@ func TestInitTakesADocumentOrSamples(t *testing.T) {
 		t.Errorf("empty folder: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestInitFromSamplesFlags(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "crm-api.json")
+	code, _, stderr := runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", "crm"),
+		"--openapi", doc, "--server", "https://crm.example/api", "--examples", "--out", filepath.Join(dir, "crm.sync.json"))
+	if code != 0 {
+		t.Fatalf("init exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"url": "https://crm.example/api"`, `"example": {`, `"password": "REDACTED"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the document lacks %s", want)
+		}
+	}
+	code, _, stderr = runCLI(t, "init", "--from-samples", filepath.Join("..", "..", "specs", "samples", "testdata", "propertyhub.har"),
+		"--origin", "https://analytics.tracker.example", "--out", filepath.Join(dir, "tracker.sync.json"))
+	if code != 1 || !strings.Contains(stderr, "14 calls skipped: calls to another host than https://analytics.tracker.example") {
+		t.Errorf("--origin: exit %d (the tracker has no collection to write an overlay for)\n%s", code, stderr)
+	}
+}
