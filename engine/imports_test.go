@@ -22,6 +22,7 @@ const module = "github.com/specsync/specsync"
 //	internal/*                          leaves: only other internal/*
 //	transforms                          internal
 //	specs                               transforms, internal
+//	specs/samples                       internal
 //	connectors                          specs, transforms, internal
 //	connectors/mock, connectortest      connectors and what it may import
 //	specs/scaffold                      connectors and what it may import
@@ -46,6 +47,7 @@ var allowedImports = map[string][]string{
 	"internal/stored":          {"internal/..."},
 	"transforms":               {"internal/..."},
 	"specs":                    {"transforms", "internal/..."},
+	"specs/samples":            {"internal/..."},
 	"connectors":               {"specs", "transforms", "internal/..."},
 	"connectors/connectortest": {"connectors", "specs", "transforms", "internal/..."},
 	"connectors/mock":          {"connectors", "specs", "transforms", "internal/..."},
@@ -80,6 +82,8 @@ var testImportsOf = map[string][]string{
 	// Specs are checked against the auth and paging types the connectors'
 	// plug-in registry describes.
 	"specs": {"connectors"},
+	// An inferred document is checked by loading it.
+	"specs/samples": {"specs"},
 	// The queue runs the engine end to end, also from the HTTP side's
 	// webhooks, run history and metrics.
 	"engine": {"engine/queue", "server"},

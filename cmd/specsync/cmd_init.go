@@ -28,16 +28,26 @@ type initFlags struct {
 
 func newInitCmd() *cobra.Command {
 	f := &initFlags{load: loadOptions()}
+	s := &samplesFlags{}
 	cmd := &cobra.Command{
-		Use:   "init VENDOR_DOC",
+		Use:   "init VENDOR_DOC | init --from-samples SAMPLES",
 		Short: "Write an overlay with the x-sync of a vendor's OpenAPI document, which stays as published",
 		Long: `init reads a vendor's OpenAPI document (JSON or YAML; Swagger 2.0, OpenAPI 3.0 or 3.1)
 and writes an overlay ({"extends": VENDOR_DOC, "x-sync": {...}}) with its entities, their
 operations, pagination, auth and key fields; with --model, read and write mappings of the
 model fields matched by name. What it cannot decide is a "todo" note that validate reports
-as a warning. The overlay goes to --out, or to standard output; the notes go to standard error.`,
-		Args: cobra.ExactArgs(1),
+as a warning. The overlay goes to --out, or to standard output; the notes go to standard error.
+
+For a system that publishes no OpenAPI document, --from-samples SAMPLES infers one from
+captured calls (a HAR file saved by a browser's developer tools, or a folder of HAR files
+and METHOD.json samples as curl writes them; see docs/samples.md): paths, parameters,
+schemas and auth, never a captured secret. It is written beside the overlay as
+SAMPLES.openapi.json (or to --openapi), then the overlay is written for it.`,
+		Args: initArgs(s),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if s.dir != "" {
+				return runInitFromSamples(cmd.OutOrStdout(), cmd.ErrOrStderr(), f, s)
+			}
 			return runInit(cmd.OutOrStdout(), cmd.ErrOrStderr(), args[0], f)
 		},
 	}
@@ -49,6 +59,7 @@ as a warning. The overlay goes to --out, or to standard output; the notes go to 
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite --out when it exists")
 	cmd.Flags().BoolVar(&f.load.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside the document's folder")
 	cmd.Flags().BoolVar(&f.load.AllowRemoteRefs, "allow-remote-refs", false, "allow $refs to http(s) URLs")
+	addSamplesFlags(cmd, s)
 	return cmd
 }
 
