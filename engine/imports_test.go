@@ -24,6 +24,7 @@ const module = "github.com/specsync/specsync"
 //	specs                               transforms, internal
 //	connectors                          specs, transforms, internal
 //	connectors/mock, connectortest      connectors and what it may import
+//	specs/scaffold                      connectors and what it may import
 //	engine/instance                     specs, internal
 //	engine/store                        engine/instance (its types), internal
 //	engine                              engine/instance, engine/store, connectors, specs, transforms, internal
@@ -49,6 +50,7 @@ var allowedImports = map[string][]string{
 	"connectors":               {"specs", "transforms", "internal/..."},
 	"connectors/connectortest": {"connectors", "specs", "transforms", "internal/..."},
 	"connectors/mock":          {"connectors", "specs", "transforms", "internal/..."},
+	"specs/scaffold":           {"connectors", "specs", "transforms", "internal/..."},
 	"engine/instance":          {"specs", "internal/..."},
 	"engine/store":             {"engine/instance", "internal/..."},
 	"engine":                   {"engine/instance", "engine/store", "connectors", "specs", "transforms", "internal/..."},

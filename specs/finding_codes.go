@@ -11,6 +11,13 @@ const (
 	CodeOpenAPIInvalid = "openapi-invalid"
 	// CodeExternalRefRefused: a $ref leaves the spec's folder or names a URL.
 	CodeExternalRefRefused = "external-ref-refused"
+	// CodeOverlayInvalid: an overlay that cannot be applied: no usable
+	// "extends", an extended document that cannot be read or is an
+	// overlay itself, a malformed action or JSONPath target.
+	CodeOverlayInvalid = "overlay-invalid"
+	// CodeOverlayTargetUnmatched: an OpenAPI Overlay action whose target
+	// selects nothing in the extended document (a warning).
+	CodeOverlayTargetUnmatched = "overlay-target-unmatched"
 	// CodeMissingXSync: the document has no x-sync.
 	CodeMissingXSync = "missing-x-sync"
 	// CodeUnknownKey: a key the language does not have.
@@ -98,4 +105,7 @@ const (
 	// references is not set, or is empty, where the instance is applied (a
 	// warning: the process that runs it may have it).
 	CodeUnsetVariable = "unset-variable"
+	// CodeTodo: a note in a `todo` list of x-sync or of an entity, left by
+	// specsync init for a decision it could not take (a warning).
+	CodeTodo = "todo"
 )

@@ -38,10 +38,11 @@ func TestGolden(t *testing.T) {
 }
 
 // fixtures lists the fixture files: testdata/*.{json,yaml} and
-// testdata/refs/*.{json,yaml}.
+// testdata/refs/*.{json,yaml} and testdata/overlay/*.{json,yaml} (not the
+// vendor documents those extend).
 func fixtures(t *testing.T) []string {
 	var out []string
-	for _, dir := range []string{"testdata", "testdata/refs"} {
+	for _, dir := range []string{"testdata", "testdata/refs", "testdata/overlay"} {
 		for _, ext := range []string{"json", "yaml"} {
 			m, err := filepath.Glob(filepath.Join(dir, "*."+ext))
 			if err != nil {

@@ -11,6 +11,13 @@ import (
 // runs every check that needs no model (see Validate for the others) and
 // returns all findings in file order.
 //
+// The file may instead be an overlay (told by its content): specsync's
+// simple form (a root "extends" and members merged into the extended
+// document) or an OpenAPI Overlay 1.0 document. The document it extends
+// is read through the same Files and reference policy as a $ref, the
+// overlay is applied in memory, and the result is loaded as above;
+// findings point into the file that holds the offending value.
+//
 // The error is non-nil (a *ReadError wrapping ErrUnreadable) only when the
 // file cannot be read or parsed at all. The Spec is nil when the OpenAPI
 // document cannot be built (a refused or dangling $ref, a malformed
@@ -30,15 +37,26 @@ func LoadBytes(name string, data []byte, opts LoadOptions) (*Spec, Findings, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if form := overlayFormOf(src.root); form != notOverlay {
+		return loadOverlay(src, form, opts)
+	}
+	spec, found := loadSource(name, src, absPath(name), opts)
+	return spec, found, nil
+}
+
+// loadSource decodes and checks the parsed document src of the spec named
+// name; location is where its $refs are resolved from (the absolute path
+// or URL of the document).
+func loadSource(name string, src *source, location string, opts LoadOptions) (*Spec, Findings) {
 	r := &report{file: name, source: src.pos}
 	sync := decodeSync(src, r, opts.Plugins)
-	doc := loadDocument(src, absPath(name), opts, r)
+	doc := loadDocument(src, location, opts, r)
 	if doc == nil {
-		return nil, r.sorted(), nil
+		return nil, r.sorted()
 	}
 	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: src.pos, operations: indexOperations(doc)}
 	checkSpec(spec, r, opts.Plugins)
-	return spec, r.sorted(), nil
+	return spec, r.sorted()
 }
 
 // decodeSync strictly decodes the root x-sync extension. A missing one is

@@ -23,10 +23,10 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 	policy := newRefPolicy(abs, opts)
 	refProblems := policy.scanRefs(src, r)
 	loader := openapi3.NewLoader()
-	loader.IncludeOrigin = true
+	loader.IncludeOrigin = !src.noOrigins
 	loader.IsExternalRefsAllowed = true // enforced by policy.read
 	loader.ReadFromURIFunc = policy.read
-	location := &url.URL{Path: filepath.ToSlash(abs)}
+	location := documentURL(abs)
 	doc, err := buildDocument(src, loader, location)
 	if err != nil {
 		reportLoadError(err, policy, refProblems, r)
@@ -34,6 +34,17 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 	}
 	validateDocument(doc, location, r)
 	return doc
+}
+
+// documentURL is the location of a document at abs, an absolute path or
+// an http(s) URL.
+func documentURL(abs string) *url.URL {
+	if isURL(abs) {
+		if u, err := url.Parse(abs); err == nil {
+			return u
+		}
+	}
+	return &url.URL{Path: filepath.ToSlash(abs)}
 }
 
 // buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.

@@ -18,6 +18,10 @@ type source struct {
 	data []byte
 	root *yaml.Node // the root mapping
 	pos  *SourceMap
+	// noOrigins is set when data is not the file's own bytes (an overlay's
+	// result written out), so positions kin-openapi records in data mean
+	// nothing to the user.
+	noOrigins bool
 }
 
 // parseSource parses data as JSON (when it starts with "{" or "[") or YAML.

@@ -15,11 +15,9 @@ type report struct {
 
 // add records a finding at pointer.
 func (r *report) add(sev Severity, code, pointer, msg, hint string) {
-	line, col := r.source.Locate(pointer)
-	r.findings = append(r.findings, Finding{
-		Code: code, Severity: sev, File: r.file, Pointer: pointer,
-		Line: line, Column: col, Message: msg, Hint: hint,
-	})
+	f := Finding{Code: code, Severity: sev, File: r.file, Pointer: pointer, Message: msg, Hint: hint}
+	r.source.Place(&f)
+	r.findings = append(r.findings, f)
 }
 
 // errorf records an error finding without a hint.
@@ -39,8 +37,12 @@ func (r *report) warnHint(code, pointer, hint, format string, args ...any) {
 
 // has reports whether a finding was recorded at pointer.
 func (r *report) has(pointer string) bool {
+	pointer = r.source.where(pointer).Pointer
 	return slices.ContainsFunc(r.findings, func(f Finding) bool { return f.Pointer == pointer })
 }
+
+// hasErrors reports whether an error was recorded.
+func (r *report) hasErrors() bool { return r.findings.HasErrors() }
 
 // sorted returns the findings in file order (line, then column, then the
 // order they were found in), with exact duplicates removed.

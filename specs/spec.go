@@ -13,12 +13,16 @@ import (
 type Spec struct {
 	// Path is the file the spec was loaded from.
 	Path string
+	// Extends is the vendor's document when Path is an overlay (as
+	// findings name it: relative like Path, or a URL); empty otherwise.
+	Extends string
 	// Doc is the OpenAPI 3 document, with external references resolved.
 	Doc *openapi3.T
 	// Sync is the decoded `x-sync` extension; never nil after a Load that
 	// returned no error (it may be empty when findings report it missing).
 	Sync *Sync
-	// Source locates JSON pointers in the file for findings.
+	// Source locates JSON pointers in the file for findings; for an
+	// overlay, in the overlay or the vendor's document (SourceMap.Place).
 	Source *SourceMap
 
 	// operations indexes Doc's operations by operationId; built by Load.

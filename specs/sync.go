@@ -40,6 +40,10 @@ type Sync struct {
 	// Limits bound each render of the spec's templates. Nil uses the
 	// defaults documented on Limits.
 	Limits *Limits `json:"limits,omitempty" doc:"Time, output and loop budgets of each render of the spec's templates; a record whose render goes over one fails with template-limit."`
+	// Todo lists what is still to decide, as notes that specsync init
+	// writes and the integrator removes once done. Each is reported as the
+	// warning todo. Empty means nothing is open.
+	Todo []string `json:"todo,omitempty" doc:"Open decisions, one note each (written by specsync init); each is reported as a warning until removed."`
 }
 
 // Limits bound one render of a template, or of a mapping for one record
@@ -136,6 +140,11 @@ type Entity struct {
 	// Fields holds options per top-level field of the written body, by
 	// field name.
 	Fields map[string]*FieldOptions `json:"fields,omitempty" doc:"Options per top-level field of the written body, by field name."`
+
+	// Todo lists what is still to decide about this entity, as notes that
+	// specsync init writes and the integrator removes once done. Each is
+	// reported as the warning todo. Empty means nothing is open.
+	Todo []string `json:"todo,omitempty" doc:"Open decisions about this entity, one note each (written by specsync init); each is reported as a warning until removed."`
 }
 
 // FieldOptions are the options of one top-level field of an entity's

@@ -23,6 +23,7 @@ type specCheck struct {
 // checkSpec runs every model-independent semantic check on spec.
 func checkSpec(spec *Spec, r *report, registry *Plugins) {
 	checkLimits(spec.Sync.Limits, r)
+	checkTodo(spec.Sync.Todo, "/x-sync", r)
 	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
@@ -56,6 +57,7 @@ func entityPointer(name string) string { return jsonptr.Join("/x-sync/entities",
 // checkEntity runs the checks of one entity.
 func (c *specCheck) checkEntity(name string, e *Entity) {
 	p := entityPointer(name)
+	checkTodo(e.Todo, p, c.r)
 	if e.List == nil && e.Create == nil && e.Update == nil && e.Upsert == nil {
 		c.r.errorHint(CodeMissingOperation, p, `add "list" to read it, or "create", "update" or "upsert" to write it`,
 			"entity %q has neither a list nor a write operation", name)

@@ -12,7 +12,7 @@ no code is written per integration.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
+	root.AddCommand(newInitCmd(), newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
 		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newReconcileCmd(), newEraseCmd(), newResolveCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
 	return root
 }

@@ -1,0 +1,213 @@
+package scaffold
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/specs"
+)
+
+// externalKeys are the flat names of fields that usually carry a key of
+// the caller's system.
+var externalKeys = []string{"externalid", "externalref", "externalreference", "externalkey", "externalcode", "foreignid", "foreignkey", "customid", "sourceid", "integrationid", "referenceid"}
+
+// entity builds the x-sync entity of a collection.
+func (g *generator) entity(c *collection) *specs.Entity {
+	e := &specs.Entity{Model: c.name}
+	g.keys(c, e)
+	e.List = g.operation(c, c.list, e, "list")
+	e.List.Records = c.records
+	e.Get = g.operation(c, c.get, e, "get")
+	e.Create = g.operation(c, c.create, e, "create")
+	e.Update = g.operation(c, c.update, e, "update")
+	e.Delete = g.operation(c, c.delete, e, "delete")
+	g.paging(c, e)
+	g.mappings(c, e)
+	return e
+}
+
+// keys decides the entity's key and id fields: a field made for the
+// caller's key (externalId and the like) is the key and the vendor's id
+// its id; without one the vendor's id is the key, to be checked.
+func (g *generator) keys(c *collection, e *specs.Entity) {
+	props := properties(c.item, 0)
+	id := idField(props, c.idParam)
+	ext := externalField(props)
+	switch {
+	case ext != "" && id != "":
+		e.Key, e.ID = ext, id
+		g.note(c.name, "key %s (the caller's key), id %s (the system's own)", ext, id)
+	case ext != "":
+		e.Key = ext
+		g.note(c.name, "key %s, the system's own id not found", ext)
+	case id != "":
+		e.Key = id
+		g.todo(&e.Todo, c.name, "key: the objects have no field for your system's key, so key is the system's own id %q; name the field that carries your key (such as an external reference), or keep %q when this system is the home", id, id)
+	default:
+		e.Key = "id"
+		g.todo(&e.Todo, c.name, "key: no id field found in the listed objects; set key to the path of the field that carries your system's key")
+	}
+}
+
+// idField finds the objects' own id: the member path's parameter when it
+// is a field, else "id", else the shortest field named like an id.
+func idField(props map[string]*openapi3.Schema, param string) string {
+	if _, ok := props[param]; ok && param != "" {
+		return param
+	}
+	if _, ok := props["id"]; ok {
+		return "id"
+	}
+	var ids []string
+	for name, s := range props {
+		if f := flat(name); strings.HasSuffix(f, "id") && isScalar(s) && !slices.Contains(externalKeys, f) {
+			ids = append(ids, name)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return len(a) - len(b) })
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+// externalField finds a field made to carry the caller's key.
+func externalField(props map[string]*openapi3.Schema) string {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		if f := flat(name); isScalar(props[name]) && (slices.Contains(externalKeys, f) || strings.HasPrefix(f, "external") && strings.HasSuffix(f, "id")) {
+			return name
+		}
+	}
+	return ""
+}
+
+// operation points at o, naming it (the overlay gives it an operationId
+// when the document has none) and filling its parameters: the member's
+// id and every other required parameter.
+func (g *generator) operation(c *collection, o *op, e *specs.Entity, slot string) *specs.Operation {
+	if o == nil {
+		return nil
+	}
+	out := &specs.Operation{Operation: g.operationID(c, o, slot)}
+	for _, ref := range o.op.Parameters {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		g.param(c, ref.Value, out, e, slot)
+	}
+	return out
+}
+
+// param fills one parameter: the member path's parameter with the id,
+// other required ones with their default or a todo.
+func (g *generator) param(c *collection, p *openapi3.Parameter, out *specs.Operation, e *specs.Entity, slot string) {
+	switch {
+	case p.In == openapi3.ParameterInPath && p.Name == c.idParam:
+		setParam(out, p.Name, "{{ id }}")
+	case !p.Required || g.suppliedByAuth(p) || slot == "list" && isPagingParam(p):
+	case defaultOf(p) != "":
+		setParam(out, p.Name, defaultOf(p))
+		g.note(c.name, "%s: required parameter %s set to its default %q", slot, p.Name, defaultOf(p))
+	default:
+		setParam(out, p.Name, "")
+		g.todo(&e.Todo, c.name, "%s.params.%s: the %s parameter %q is required; write a template for its value", slot, p.Name, p.In, p.Name)
+	}
+}
+
+// setParam sets a parameter template.
+func setParam(o *specs.Operation, name, template string) {
+	if o.Params == nil {
+		o.Params = map[string]string{}
+	}
+	o.Params[name] = template
+}
+
+// isPagingParam reports whether p is one a paging style fills.
+func isPagingParam(p *openapi3.Parameter) bool {
+	f := flat(p.Name)
+	for _, names := range [][]string{cursorParams, offsetParams, pageParams, sizeParams} {
+		if slices.Contains(names, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// suppliedByAuth reports whether p is a header the auth method sets
+// (Authorization) or the parameter of an apiKey scheme.
+func (g *generator) suppliedByAuth(p *openapi3.Parameter) bool {
+	if p.In == openapi3.ParameterInHeader && strings.EqualFold(p.Name, "Authorization") {
+		return true
+	}
+	if g.doc.Components == nil {
+		return false
+	}
+	for _, s := range g.doc.Components.SecuritySchemes {
+		if s != nil && s.Value != nil && s.Value.Type == "apiKey" && s.Value.In == p.In && strings.EqualFold(s.Value.Name, p.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// templateSafe matches constant text that is no template syntax.
+var templateSafe = regexp.MustCompile(`^[^{}%]*$`)
+
+// defaultOf returns a parameter's default (or its only enum value) as
+// template text, or "".
+func defaultOf(p *openapi3.Parameter) string {
+	s := value(p.Schema)
+	if s == nil {
+		return ""
+	}
+	v := s.Default
+	if v == nil && len(s.Enum) == 1 {
+		v = s.Enum[0]
+	}
+	if v == nil {
+		return ""
+	}
+	text := fmt.Sprint(v)
+	if !templateSafe.MatchString(text) {
+		return ""
+	}
+	return text
+}
+
+// operationID returns o's operationId, or one the overlay gives it.
+func (g *generator) operationID(c *collection, o *op, slot string) string {
+	if o.op.OperationID != "" {
+		return o.op.OperationID
+	}
+	id := slot + upperFirst(c.name)
+	if slot == "list" {
+		id = "list" + upperFirst(camel(lastSegment(c.path)))
+	}
+	for i := 2; g.taken[id]; i++ {
+		id = fmt.Sprintf("%s%d", strings.TrimRight(id, "0123456789"), i)
+	}
+	g.taken[id] = true
+	method := strings.ToLower(o.method)
+	if g.opIDs[o.path] == nil {
+		g.opIDs[o.path] = map[string]map[string]string{}
+	}
+	g.opIDs[o.path][method] = map[string]string{"operationId": id}
+	g.note(c.name, "%s %s has no operationId; the overlay names it %s", o.method, o.path, id)
+	return id
+}
+
+// paging sets the entity's pagination from its list operation.
+func (g *generator) paging(c *collection, e *specs.Entity) {
+	p := detectPaging(c.list.op, c.records)
+	if p.pagination == nil {
+		g.note(c.name, "no paging parameters found: the list reads one page")
+		return
+	}
+	e.Pagination = p.pagination
+	g.note(c.name, "%s", p.note)
+}
