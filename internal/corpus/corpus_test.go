@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -105,13 +106,31 @@ func load(path string) (*specs.Spec, specs.Findings, error) {
 	return l.spec, l.findings, l.err
 }
 
-// errorsOf lists the findings that are errors, one a line.
+// shown is how many errors a failure prints; the rest are counted.
+const shown = 12
+
+// errorsOf lists the findings that are errors, the first line of each,
+// the first few.
 func errorsOf(fs specs.Findings) string {
-	var b bytes.Buffer
+	var lines []string
 	for _, f := range fs {
 		if f.Severity == specs.SeverityError {
-			fmt.Fprintln(&b, f.String())
+			line, _, _ := strings.Cut(f.String(), "\n")
+			lines = append(lines, line)
 		}
+	}
+	return firstLines(lines)
+}
+
+// firstLines joins the first lines and counts the others.
+func firstLines(lines []string) string {
+	var b bytes.Buffer
+	for i, line := range lines {
+		if i == shown {
+			fmt.Fprintf(&b, "... and %d more\n", len(lines)-shown)
+			break
+		}
+		fmt.Fprintln(&b, strings.TrimRight(line, "\n"))
 	}
 	return b.String()
 }
@@ -181,6 +200,9 @@ func specsync(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	if code, ok := measureChild(); ok {
+		os.Exit(code)
+	}
 	code := m.Run()
 	if binary.dir != "" {
 		os.RemoveAll(binary.dir)

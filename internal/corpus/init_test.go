@@ -42,7 +42,7 @@ func TestInit(t *testing.T) {
 			}
 			out, errOut, st := run(t, "explain", overlay)
 			if !st.Success() {
-				t.Errorf("specsync explain: exit %d\n%s", st.ExitCode(), errOut)
+				t.Fatalf("specsync explain: exit %d\n%s", st.ExitCode(), firstLines(strings.SplitAfter(errOut, "\n")))
 			}
 			for _, e := range entities {
 				if !strings.Contains(out, "\n"+e+" ") {
@@ -117,13 +117,13 @@ func mockLists(t *testing.T, overlay string, entities []string) {
 
 // errorLines keeps the lines of validate's text output that report errors.
 func errorLines(out string) string {
-	var b strings.Builder
+	var lines []string
 	for line := range strings.Lines(out) {
 		if strings.Contains(line, ": error[") {
-			b.WriteString(line)
+			lines = append(lines, line)
 		}
 	}
-	return b.String()
+	return firstLines(lines)
 }
 
 // hasRequiredParams reports whether the operation needs a parameter the
