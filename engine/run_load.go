@@ -129,9 +129,7 @@ func unsyncedEvents(l *instance.Loaded) specs.Findings {
 				Pointer: jsonptr.Join("/x-sync/webhooks/events", name, "entity"),
 				Message: fmt.Sprintf("event %q names entity %q, which no %s flow of this instance syncs: its deliveries are acknowledged and ignored", name, ev.Entity, dir),
 				Hint:    "name an entity whose model entity both specs synchronise, set the event's direction, or remove the event"}
-			if s.spec.Source != nil {
-				f.Line, f.Column = s.spec.Source.Locate(f.Pointer)
-			}
+			s.spec.Source.Place(&f)
 			out = append(out, f)
 		}
 	}

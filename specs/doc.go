@@ -9,6 +9,16 @@
 // may name a file in the spec's folder (or below it), never one elsewhere
 // or a URL unless LoadOptions allow it.
 //
+// The x-sync may instead live in an overlay that names the vendor's
+// document, which is never edited: specsync's simple form (a root
+// "extends" and members merged into the document) or an OpenAPI Overlay
+// 1.0 document (actions with JSONPath targets, a subset of RFC 9535
+// evaluated here). Load tells an overlay by its content, reads the
+// document it extends under the same policy as a $ref, applies it in
+// memory and loads the result; its SourceMap places every value in the
+// file that wrote it, so findings point into the overlay or the vendor's
+// document.
+//
 // Extensions are decoded strictly: every unknown key (with a "did you
 // mean" hint), wrong JSON type, bad enum value or duration, missing
 // required key, literal secret and unclear choice is a Finding. Then the

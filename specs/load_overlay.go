@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 
@@ -76,7 +77,17 @@ func loadOverlay(ov *source, form overlayForm, opts LoadOptions) (*Spec, Finding
 	if spec != nil {
 		spec.Extends = base.name
 	}
+	if memberNode(merged.root, "x-sync") == nil {
+		found = missingXSync(own, found)
+	}
 	return spec, sortFindings(append(own.findings, found...)), nil
+}
+
+// missingXSync reports a missing x-sync in the overlay, where it belongs,
+// instead of at the root of the vendor's document.
+func missingXSync(own *report, found Findings) Findings {
+	own.errorHint(CodeMissingXSync, "", `add an "x-sync" object to the overlay, with "system" and "entities"`, "neither the overlay nor the document it extends has an x-sync extension")
+	return slices.DeleteFunc(found, func(f Finding) bool { return f.Code == CodeMissingXSync })
 }
 
 // mergeSimple merges every root member of a simple overlay but "extends"
@@ -137,6 +148,7 @@ func readExtended(ov *source, opts LoadOptions, r *report) (*extended, error) {
 	if base.src, err = parseSource(base.name, data); err != nil {
 		return nil, err
 	}
+	base.src.pos = nil // the result gets a map of its own
 	if overlayFormOf(base.src.root) != notOverlay {
 		r.errorHint(CodeOverlayInvalid, "/extends", "point extends at the vendor's document itself and move the other overlay's changes into this one",
 			"%s is an overlay too; an overlay extends an OpenAPI or Swagger document, not another overlay", n.Value)

@@ -129,7 +129,8 @@ func removeTarget(m *merger, t pathMatch, a overlayAction, r *report) {
 
 // updateTarget applies an update (at src in the overlay) to one selected
 // node: an object is merged into an object, an array's items (or any
-// other value) are appended to an array, and a scalar replaces a scalar.
+// other value) are appended to an array, and a single value replaces a
+// single value.
 func updateTarget(m *merger, t pathMatch, update *yaml.Node, src string, r *report) {
 	switch {
 	case t.node.Kind == yaml.MappingNode && update.Kind == yaml.MappingNode:
@@ -144,6 +145,8 @@ func updateTarget(m *merger, t pathMatch, update *yaml.Node, src string, r *repo
 		m.appendItem(t.node, update, t.pointer, src)
 	case t.parent == nil:
 		r.errorf(CodeOverlayInvalid, src, "the document's root must be an object")
+	case update.Kind != yaml.ScalarNode:
+		r.errorf(CodeOverlayInvalid, src, "the target %s is a single value, so the update must be one too", t.pointer)
 	default:
 		m.replace(t.parent, t.at, update, t.pointer, src)
 	}

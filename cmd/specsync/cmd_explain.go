@@ -62,7 +62,11 @@ func loadSpec(stderr io.Writer, path string, opts specs.LoadOptions) (*specs.Spe
 
 func explainSpec(w io.Writer, spec *specs.Spec) {
 	s := spec.Sync
-	fmt.Fprintf(w, "system %s (%s)\n", s.System, spec.Path)
+	if spec.Extends != "" {
+		fmt.Fprintf(w, "system %s (%s, extending %s)\n", s.System, spec.Path, spec.Extends)
+	} else {
+		fmt.Fprintf(w, "system %s (%s)\n", s.System, spec.Path)
+	}
 	fmt.Fprintf(w, "auth: %s\nrate limit: %s\n", describeAuth(s.Auth), describeRateLimit(s.RateLimit))
 	if s.GraphQL != nil {
 		fmt.Fprintf(w, "graphql endpoint: %s\n", describeOp(spec, s.GraphQL.Operation))
