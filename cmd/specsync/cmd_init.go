@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ type initFlags struct {
 	model    string
 	out      string
 	entities []string
+	models   map[string]string
 	system   string
 	force    bool
 	load     specs.LoadOptions
@@ -42,6 +44,7 @@ as a warning. The overlay goes to --out, or to standard output; the notes go to 
 	cmd.Flags().StringVar(&f.model, "model", "", "model document whose entities and fields the mappings use")
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "file to write the overlay to (default: standard output, extends relative to the current folder)")
 	cmd.Flags().StringSliceVar(&f.entities, "entity", nil, "only these collections, by entity name or path (repeat or comma-separate)")
+	cmd.Flags().StringToStringVar(&f.models, "model-entity", nil, "the model entity of a collection, ENTITY=MODEL_ENTITY (repeat or comma-separate), where init cannot tell it by name")
 	cmd.Flags().StringVar(&f.system, "system", "", "system name (default: from the document's title)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite --out when it exists")
 	cmd.Flags().BoolVar(&f.load.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside the document's folder")
@@ -51,6 +54,9 @@ as a warning. The overlay goes to --out, or to standard output; the notes go to 
 
 // runInit generates the overlay and writes it.
 func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
+	if f.out == "-" {
+		f.out = ""
+	}
 	if f.out != "" && !f.force {
 		if _, err := os.Stat(f.out); err == nil {
 			return &exitError{code: 2, err: fmt.Errorf("%s exists; choose another --out or pass --force to overwrite it", f.out)}
@@ -62,7 +68,7 @@ func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := scaffold.Options{Entities: f.entities, System: f.system}
+	opts := scaffold.Options{Entities: f.entities, ModelEntities: f.models, System: f.system}
 	if f.model != "" {
 		if opts.Model, err = loadInitModel(stderr, f.model, f.load); err != nil {
 			return err
@@ -77,6 +83,9 @@ func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
 		return &exitError{code: 1, err: fmt.Errorf("%s: %w", docPath, err)}
 	}
 	printNotes(stderr, notes)
+	if strings.HasPrefix(extends, "../") {
+		fmt.Fprintf(stderr, "init: the overlay extends %s, outside its folder: commands that load it need --allow-external-files (or write the overlay beside the document)\n", extends)
+	}
 	if f.out == "" {
 		_, err = stdout.Write(data)
 		return err
@@ -156,7 +165,10 @@ func printNotes(w io.Writer, notes []scaffold.Note) {
 		}
 		fmt.Fprintln(w, prefix+n.Text)
 	}
-	if todos > 0 {
+	switch {
+	case todos == 1:
+		fmt.Fprintln(w, "init: 1 todo note in the overlay; validate reports it as a warning until you remove it")
+	case todos > 1:
 		fmt.Fprintf(w, "init: %d todo notes in the overlay; validate reports each as a warning until you remove it\n", todos)
 	}
 }

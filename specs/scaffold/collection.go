@@ -21,7 +21,6 @@ type collection struct {
 	get      *op
 	create   *op
 	update   *op // PATCH on the member, else PUT
-	replace  bool
 	delete   *op
 }
 
@@ -30,6 +29,9 @@ type op struct {
 	method string
 	path   string
 	op     *openapi3.Operation
+	// params are the operation's parameters with those of its path item
+	// that it does not override.
+	params []*openapi3.Parameter
 }
 
 // wrapperNames are the members that usually hold the records of a list
@@ -55,8 +57,8 @@ func findCollections(doc *openapi3.T) ([]*collection, []Note) {
 			notes = append(notes, Note{Kind: NoteFound, Text: "skipped " + path + ": it lists the members of another record (a path parameter); add it by hand with the parent's key in params"})
 			continue
 		}
-		c := &collection{path: path, records: records, item: schema, list: &op{"GET", path, item.Get}}
-		c.create = opOf("POST", path, item.Post)
+		c := &collection{path: path, records: records, item: schema, list: opOf("GET", path, item, item.Get)}
+		c.create = opOf("POST", path, item, item.Post)
 		c.addMember(paths)
 		out = append(out, c)
 	}
@@ -74,22 +76,33 @@ func (c *collection) addMember(paths map[string]*openapi3.PathItem) {
 		}
 		item := paths[path]
 		c.itemPath, c.idParam = path, strings.Trim(rest, "{}")
-		c.get = opOf("GET", path, item.Get)
-		c.delete = opOf("DELETE", path, item.Delete)
-		c.update = opOf("PATCH", path, item.Patch)
-		if c.update == nil && item.Put != nil {
-			c.update, c.replace = opOf("PUT", path, item.Put), true
+		c.get = opOf("GET", path, item, item.Get)
+		c.delete = opOf("DELETE", path, item, item.Delete)
+		c.update = opOf("PATCH", path, item, item.Patch)
+		if c.update == nil {
+			c.update = opOf("PUT", path, item, item.Put)
 		}
 		return
 	}
 }
 
-// opOf wraps o, or returns nil for none.
-func opOf(method, path string, o *openapi3.Operation) *op {
+// opOf wraps o of item, or returns nil for none.
+func opOf(method, path string, item *openapi3.PathItem, o *openapi3.Operation) *op {
 	if o == nil {
 		return nil
 	}
-	return &op{method, path, o}
+	out := &op{method: method, path: path, op: o}
+	for _, ref := range o.Parameters {
+		if ref != nil && ref.Value != nil {
+			out.params = append(out.params, ref.Value)
+		}
+	}
+	for _, ref := range item.Parameters {
+		if ref != nil && ref.Value != nil && o.Parameters.GetByInAndName(ref.Value.In, ref.Value.Name) == nil {
+			out.params = append(out.params, ref.Value)
+		}
+	}
+	return out
 }
 
 // listedObjects finds the array of objects a list operation returns: the

@@ -28,6 +28,10 @@ func (g *generator) entity(c *collection) *specs.Entity {
 	e.Delete = g.operation(c, c.delete, e, "delete")
 	g.paging(c, e)
 	g.mappings(c, e)
+	if e.ID != "" && e.Create != nil {
+		e.Match = &specs.Match{} // records already there are adopted by their key field
+		g.note(c.name, "match: before creating, the list is read once and records whose %s holds a home key are adopted", e.Key)
+	}
 	return e
 }
 
@@ -36,7 +40,7 @@ func (g *generator) entity(c *collection) *specs.Entity {
 // its id; without one the vendor's id is the key, to be checked.
 func (g *generator) keys(c *collection, e *specs.Entity) {
 	props := properties(c.item, 0)
-	id := idField(props, c.idParam)
+	id := idField(props, c.idParam, c.name)
 	ext := externalField(props)
 	switch {
 	case ext != "" && id != "":
@@ -55,13 +59,18 @@ func (g *generator) keys(c *collection, e *specs.Entity) {
 }
 
 // idField finds the objects' own id: the member path's parameter when it
-// is a field, else "id", else the shortest field named like an id.
-func idField(props map[string]*openapi3.Schema, param string) string {
+// is a field, else "id", else the entity's name and id ("project_id"),
+// else the shortest field named like an id.
+func idField(props map[string]*openapi3.Schema, param, entity string) string {
 	if _, ok := props[param]; ok && param != "" {
 		return param
 	}
-	if _, ok := props["id"]; ok {
-		return "id"
+	for _, want := range []string{"id", flat(entity) + "id", "uuid", "guid"} {
+		for _, name := range slices.Sorted(maps.Keys(props)) {
+			if flat(name) == want && isScalar(props[name]) {
+				return name
+			}
+		}
 	}
 	var ids []string
 	for name, s := range props {
@@ -94,11 +103,8 @@ func (g *generator) operation(c *collection, o *op, e *specs.Entity, slot string
 		return nil
 	}
 	out := &specs.Operation{Operation: g.operationID(c, o, slot)}
-	for _, ref := range o.op.Parameters {
-		if ref == nil || ref.Value == nil {
-			continue
-		}
-		g.param(c, ref.Value, out, e, slot)
+	for _, p := range o.params {
+		g.param(c, p, out, e, slot)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -51,6 +52,9 @@ func (g *generator) run(docPath string) ([]byte, []Note, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := g.checkModelEntities(cols); err != nil {
+		return nil, nil, err
+	}
 	sync := &specs.Sync{System: g.system(), Entities: map[string]*specs.Entity{}}
 	var used []*openapi3.Operation
 	for _, c := range cols {
@@ -90,6 +94,32 @@ func (g *generator) chosen(cols []*collection) ([]*collection, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkModelEntities refuses a ModelEntities entry naming no chosen
+// collection or no model entity.
+func (g *generator) checkModelEntities(cols []*collection) error {
+	if len(g.opts.ModelEntities) > 0 && g.opts.Model == nil {
+		return fmt.Errorf("choosing model entities needs a model")
+	}
+	for _, name := range slices.Sorted(maps.Keys(g.opts.ModelEntities)) {
+		if !slices.ContainsFunc(cols, func(c *collection) bool { return c.name == name }) {
+			return fmt.Errorf("no collection %q to give a model entity; the collections are named: %s", name, strings.Join(collectionNames(cols), ", "))
+		}
+		if model := g.opts.ModelEntities[name]; g.opts.Model.Entities[model] == nil {
+			return fmt.Errorf("the model has no entity %q; it has: %s", model, strings.Join(slices.Sorted(maps.Keys(g.opts.Model.Entities)), ", "))
+		}
+	}
+	return nil
+}
+
+// collectionNames lists the entity names of cols.
+func collectionNames(cols []*collection) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.name)
+	}
+	return out
 }
 
 // system names the system after the document's title.

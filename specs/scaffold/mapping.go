@@ -52,6 +52,9 @@ func (g *generator) mappings(c *collection, e *specs.Entity) {
 // modelEntity picks the model entity for a collection: one named alike,
 // else the one sharing most field names (a todo then says so).
 func (g *generator) modelEntity(c *collection, m *specs.Model) (string, string) {
+	if chosen := g.opts.ModelEntities[c.name]; chosen != "" {
+		return chosen, ""
+	}
 	names := slices.Sorted(maps.Keys(m.Entities))
 	best, bestScore := "", -1
 	for _, name := range names {

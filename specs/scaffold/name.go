@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -85,11 +86,16 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// invariant are words whose plural is the word itself.
+var invariant = []string{"news", "series", "species", "data", "media", "info", "analytics", "settings", "status"}
+
 // singular returns the English singular of a plural word (the last word
 // of a camel-case name); other words are returned as they are.
 func singular(s string) string {
 	lower := strings.ToLower(s)
 	switch {
+	case slices.ContainsFunc(invariant, func(w string) bool { return strings.HasSuffix(lower, w) }):
+		return s
 	case strings.HasSuffix(lower, "ies") && len(s) > 4:
 		return s[:len(s)-3] + "y"
 	case strings.HasSuffix(lower, "sses"), strings.HasSuffix(lower, "xes"), strings.HasSuffix(lower, "ches"), strings.HasSuffix(lower, "shes"), strings.HasSuffix(lower, "zes"):

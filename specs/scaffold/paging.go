@@ -18,7 +18,7 @@ var (
 	offsetParams = []string{"offset", "skip", "start", "startindex", "from"}
 	pageParams   = []string{"page", "pagenumber", "pageno", "pagenum", "pageindex", "p"}
 	sizeParams   = []string{"limit", "pagesize", "perpage", "size", "take", "count", "maxresults", "pagelimit", "top", "rows", "maxitems", "maxpagesize"}
-	cursorFields = []string{"nextcursor", "cursor", "nextpagetoken", "nexttoken", "continuationtoken", "endcursor", "after", "next"}
+	cursorFields = []string{"nextcursor", "cursor", "nextpagetoken", "nexttoken", "continuationtoken", "endcursor", "nextmarker", "after", "next", "nextpage", "lastid"}
 	linkFields   = []string{"next", "nextlink", "nextpage", "nexturl", "odatanextlink", "nextpageurl", "href"}
 	totalFields  = []string{"total", "totalcount", "totalitems", "totalelements", "totalrecords", "count", "totalresults", "totalsize"}
 	moreFields   = []string{"hasmore", "more", "hasnext", "hasnextpage", "moreitems"}
@@ -43,29 +43,57 @@ func detectPaging(list *openapi3.Operation, records string) paging {
 	params := queryParams(list)
 	body := responseSchema(list)
 	size, sizeParam := pageSize(params)
-	switch {
-	case params.find(cursorParams) != "" && responsePath(body, cursorFields, records, isString) != "":
-		cursor, next := params.find(cursorParams), responsePath(body, cursorFields, records, isString)
-		return paging{specs.NewPagination("cursor", &connectors.CursorPaging{Param: cursor, Next: next, SizeParam: sizeParam, Size: size}, nil),
+	cursor := params.find(cursorParams)
+	if page := params.find(pageParams); cursor == "" && page != "" && isString(paramSchema(params, page)) {
+		cursor = page // a page "number" that is a string is a token
+	}
+	switch next := responsePath(body, cursorFields, records, isString); {
+	case cursor != "" && next != "":
+		return paging{specs.NewPagination("cursor", &connectors.CursorPaging{Param: cursor, Next: next, SizeParam: sizeParam, Size: size}, moreRule(body, records)),
 			"cursor paging: parameter " + cursor + ", next cursor at " + next}
 	case hasLinkHeader(list):
 		return paging{specs.NewPagination("linkHeader", &connectors.LinkHeaderPaging{SizeParam: sizeParam, Size: size}, nil),
 			"Link header paging: the list answers with a Link header"}
-	case responsePath(body, linkFields, records, isString) != "" && params.find(offsetParams) == "" && params.find(pageParams) == "":
-		path := responsePath(body, linkFields, records, isString)
+	}
+	if path := responsePath(body, linkFields, records, isLink); path != "" {
 		return paging{specs.NewPagination("nextLink", &connectors.NextLinkPaging{Path: path, SizeParam: sizeParam, Size: size}, nil),
 			"next-link paging: the next page's URL at " + path}
-	case params.find(offsetParams) != "":
-		offset := params.find(offsetParams)
+	}
+	return countedPaging(params, body, records, size, sizeParam)
+}
+
+// countedPaging detects the offset and page styles.
+func countedPaging(params params, body *openapi3.Schema, records string, size int, sizeParam string) paging {
+	if offset := params.find(offsetParams); offset != "" {
 		return paging{specs.NewPagination("offset", &connectors.OffsetPaging{Param: offset, LimitParam: sizeParam, Size: size}, stopRules(body, records)),
 			"offset paging: parameter " + offset + sizeNote(sizeParam)}
-	case params.find(pageParams) != "":
-		page := params.find(pageParams)
+	}
+	if page := params.find(pageParams); page != "" && !isString(paramSchema(params, page)) {
 		first := firstPage(params.byFlat[flat(page)])
 		return paging{specs.NewPagination("page", &connectors.PagePaging{Param: page, SizeParam: sizeParam, Size: size, First: &first}, stopRules(body, records)),
 			"page paging: parameter " + page + sizeNote(sizeParam)}
 	}
 	return paging{}
+}
+
+// moreRule is the has-more stop rule of a cursor listing whose response
+// has a has-more flag (a last id is then no end by itself), else nil.
+func moreRule(body *openapi3.Schema, records string) *specs.StopRules {
+	if more := responsePath(body, moreFields, records, isBoolean); more != "" {
+		return &specs.StopRules{HasMore: more}
+	}
+	return nil
+}
+
+// paramSchema returns the schema of the query parameter name.
+func paramSchema(p params, name string) *openapi3.Schema {
+	return value(p.byFlat[flat(name)].Schema)
+}
+
+// isLink reports whether s is a string that may hold a URL (no number
+// format, no enum).
+func isLink(s *openapi3.Schema) bool {
+	return isString(s) && len(s.Enum) == 0 && s.Format != "date-time" && s.Format != "date"
 }
 
 // sizeNote says which parameter takes the page size.
@@ -200,7 +228,7 @@ func joinPath(prefix, name string) string {
 	return prefix + "." + name
 }
 
-func isString(s *openapi3.Schema) bool  { return s.Type.Includes("string") }
+func isString(s *openapi3.Schema) bool  { return s != nil && s.Type.Includes("string") }
 func isBoolean(s *openapi3.Schema) bool { return s.Type.Includes("boolean") }
 func isNumber(s *openapi3.Schema) bool {
 	return s.Type.Includes("integer") || s.Type.Includes("number")

@@ -19,6 +19,12 @@ type Options struct {
 	// Empty means every candidate. A name that matches no candidate is an
 	// error listing the candidates.
 	Entities []string
+	// ModelEntities chooses the model entity of collections, by the
+	// entity name the overlay gives them ("resident": "tenant"), where the
+	// names differ. Collections it leaves out get the model entity named
+	// like them, else the one sharing most field names (with a todo).
+	// Needs Model; a model entity the model lacks is an error.
+	ModelEntities map[string]string
 	// System is the overlay's system name. Empty derives it from the
 	// document's info.title.
 	System string
@@ -53,8 +59,10 @@ const (
 // will be written. It returns the overlay as indented JSON ending in a
 // newline, and the notes in the order they were made.
 //
-// The error is non-nil when doc has no candidate entity, or when
-// opts.Entities names one that is not a candidate.
+// The error is non-nil when doc has no candidate entity, when
+// opts.Entities names one that is not a candidate, or when
+// opts.ModelEntities names a collection or model entity that does not
+// exist.
 func Generate(doc *openapi3.T, docPath string, opts Options) ([]byte, []Note, error) {
 	g := newGenerator(doc, opts)
 	return g.run(docPath)
