@@ -7,8 +7,17 @@ const (
 	// it as an error wrapping ErrUnreadable; ValidateFiles turns that error
 	// into a finding.
 	CodeParseError = "parse-error"
-	// CodeOpenAPIInvalid: the OpenAPI part is not valid OpenAPI.
+	// CodeOpenAPIInvalid: the OpenAPI part is not valid OpenAPI, in a part
+	// the x-sync uses (or the document cannot be built at all).
 	CodeOpenAPIInvalid = "openapi-invalid"
+	// CodeOpenAPIUnusedInvalid: a fault of the OpenAPI document in a part
+	// the x-sync does not use; a warning, which `validate` shows only with
+	// --all.
+	CodeOpenAPIUnusedInvalid = "openapi-unused-invalid"
+	// CodeOpenAPIExampleInvalid: an example (or, in OpenAPI 3.1, a
+	// default) of a used part does not match its schema; a warning, since
+	// it only documents.
+	CodeOpenAPIExampleInvalid = "openapi-example-invalid"
 	// CodeExternalRefRefused: a $ref leaves the spec's folder or names a URL.
 	CodeExternalRefRefused = "external-ref-refused"
 	// CodeOverlayInvalid: an overlay that cannot be applied: no usable

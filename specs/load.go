@@ -3,6 +3,8 @@ package specs
 import (
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Load reads the connector spec at path: the OpenAPI document (JSON or
@@ -55,7 +57,8 @@ func loadSource(name string, src *source, location string, opts LoadOptions) (*S
 		return nil, r.sorted()
 	}
 	spec := &Spec{Path: name, Doc: doc, Sync: sync, Source: src.pos, operations: indexOperations(doc)}
-	checkSpec(spec, r, opts.Plugins)
+	ops := checkSpec(spec, r, opts.Plugins)
+	validateDocument(spec, ops, location, swaggerRoot(src), r)
 	return spec, r.sorted()
 }
 
@@ -74,6 +77,15 @@ func decodeSync(src *source, r *report, plugins *Plugins) *Sync {
 		sync.Entities = map[string]*Entity{}
 	}
 	return sync
+}
+
+// swaggerRoot returns the root of src when it is a Swagger 2.0 document,
+// else nil.
+func swaggerRoot(src *source) *yaml.Node {
+	if memberNode(src.root, "swagger") == nil {
+		return nil
+	}
+	return src.root
 }
 
 // absPath returns name as an absolute path, or name when that fails.

@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -17,8 +16,9 @@ import (
 )
 
 // loadDocument builds the OpenAPI 3 document of src with kin-openapi,
-// converting Swagger 2.0, and validates it. It returns nil when the
-// document cannot be built; the findings say why.
+// converting Swagger 2.0. It returns nil when the document cannot be
+// built; the findings say why. validateDocument checks it once the x-sync
+// is known.
 func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
 	policy := newRefPolicy(abs, opts)
 	refProblems := policy.scanRefs(src, r)
@@ -32,7 +32,6 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 		reportLoadError(err, policy, refProblems, r)
 		return nil
 	}
-	validateDocument(doc, location, r)
 	return doc
 }
 
@@ -81,18 +80,6 @@ func reportLoadError(err error, policy *refPolicy, scanned bool, r *report) {
 	default:
 		r.errorHint(CodeOpenAPIInvalid, "", "fix the OpenAPI document; the x-sync checks that need it were skipped",
 			"the OpenAPI document cannot be loaded: %s", relativeMessage(err.Error(), policy.dir))
-	}
-}
-
-// validateDocument runs kin-openapi's validation and reports every problem
-// as openapi-invalid.
-func validateDocument(doc *openapi3.T, location *url.URL, r *report) {
-	err := doc.Validate(context.Background(), openapi3.EnableMultiError())
-	dir := filepath.Dir(filepath.FromSlash(location.Path))
-	for _, e := range flattenErrors(err) {
-		p := validationPointer(e)
-		r.errorHint(CodeOpenAPIInvalid, p, "see the OpenAPI specification for this object", "%s", relativeMessage(e.Error(), dir))
-		locateByOrigin(r, e, location.Path)
 	}
 }
 

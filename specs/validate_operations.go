@@ -36,6 +36,7 @@ func (c *specCheck) resolveOperation(id, p string) *OperationRef {
 			"no operation has operationId %q", id)
 		return nil
 	}
+	c.named[id] = true
 	return ref
 }
 

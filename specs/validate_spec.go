@@ -18,13 +18,17 @@ type specCheck struct {
 	// plugins holds the decoded plug-in configs by pointer (nil when the
 	// type is unknown), so that each is decoded and reported once.
 	plugins map[string]any
+	// named collects the operationIds the x-sync names that exist.
+	named map[string]bool
 }
 
-// checkSpec runs every model-independent semantic check on spec.
-func checkSpec(spec *Spec, r *report, registry *Plugins) {
+// checkSpec runs every model-independent semantic check on spec and
+// returns the operationIds the x-sync names (entities, the GraphQL
+// endpoint, plug-in configs), sorted.
+func checkSpec(spec *Spec, r *report, registry *Plugins) []string {
 	checkLimits(spec.Sync.Limits, r)
 	checkTodo(spec.Sync.Todo, "/x-sync", r)
-	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}}
+	c := &specCheck{spec: spec, r: r, tpl: newTemplateCheck(r, spec.Sync.Limits), registry: registry, plugins: map[string]any{}, named: map[string]bool{}}
 	c.checkGraphQLEndpoint()
 	c.checkAuth()
 	c.checkDefaultPaging()
@@ -32,6 +36,7 @@ func checkSpec(spec *Spec, r *report, registry *Plugins) {
 		c.checkEntity(name, spec.Sync.Entities[name])
 	}
 	c.checkWebhooks()
+	return slices.Sorted(maps.Keys(c.named))
 }
 
 // slot is one operation of an entity, by its key.
