@@ -1,11 +1,5 @@
 package specs
 
-import (
-	"fmt"
-
-	"gopkg.in/yaml.v3"
-)
-
 // DecodeDocument strictly decodes a whole JSON or YAML document into out, a
 // pointer to a struct, with the rules x-sync is decoded by: every unknown
 // key (with a "did you mean" hint), wrong type, bad enum value, bad
@@ -16,15 +10,15 @@ import (
 // The error is a *ReadError, matching ErrUnreadable, when data is not JSON
 // or YAML holding an object.
 func DecodeDocument(file string, data []byte, out any) (Findings, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ReadError{File: file, Err: fmt.Errorf("invalid JSON or YAML: %w", err)}
-	}
-	root, err := rootObject(file, &doc)
+	doc, err := parseTree(file, data)
 	if err != nil {
 		return nil, err
 	}
-	r := &report{file: file, source: newSourceMap(&doc)}
+	root, err := rootObject(file, doc)
+	if err != nil {
+		return nil, err
+	}
+	r := &report{file: file, source: newSourceMap(doc)}
 	decodeStrict(root, "", out, r)
 	return r.sorted(), nil
 }

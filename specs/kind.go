@@ -1,10 +1,6 @@
 package specs
 
-import (
-	"os"
-
-	"gopkg.in/yaml.v3"
-)
+import "os"
 
 // IsModelFile reports whether the file at path is a model document (it has a
 // root `x-model` key) rather than a connector spec. Unreadable files are
@@ -14,10 +10,10 @@ func IsModelFile(path string) bool {
 	if err != nil {
 		return false
 	}
-	var root map[string]yaml.Node
-	if yaml.Unmarshal(data, &root) != nil {
+	doc, err := parseTree(path, data)
+	if err != nil {
 		return false
 	}
-	_, ok := root["x-model"]
-	return ok
+	root, err := rootObject(path, doc)
+	return err == nil && memberNode(root, "x-model") != nil
 }

@@ -49,7 +49,7 @@ func documentURL(abs string) *url.URL {
 // buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.
 func buildDocument(src *source, loader *openapi3.Loader, location *url.URL) (*openapi3.T, error) {
 	if memberNode(src.root, "swagger") == nil {
-		return loader.LoadFromDataWithPath(src.data, location)
+		return loader.LoadFromDataWithPath(documentData(src.data), location)
 	}
 	var raw any
 	if err := src.root.Decode(&raw); err != nil {
@@ -64,6 +64,15 @@ func buildDocument(src *source, loader *openapi3.Loader, location *url.URL) (*op
 		return nil, err
 	}
 	return openapi2conv.ToV3WithLoader(&doc2, loader, location)
+}
+
+// documentData is data as given to kin-openapi: JSON in the form its
+// YAML parser reads (see yamlReadable), YAML as it is.
+func documentData(data []byte) []byte {
+	if looksJSON(data) {
+		return yamlReadable(data)
+	}
+	return data
 }
 
 // reportLoadError turns a failed load into findings. Refused references

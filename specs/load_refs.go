@@ -81,7 +81,8 @@ func (p *refPolicy) read(loader *openapi3.Loader, location *url.URL) ([]byte, er
 		p.refused = append(p.refused, e)
 		return nil, e
 	}
-	return p.opts.files().ReadFile(refLocation(location.Scheme, location.String(), location.Path))
+	data, err := p.opts.files().ReadFile(refLocation(location.Scheme, location.String(), location.Path))
+	return documentData(data), err
 }
 
 // display writes a location relative to the spec's folder when it is a

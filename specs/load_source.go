@@ -2,13 +2,14 @@ package specs
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
 
 	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonvalue"
 )
 
 // source is a parsed file: its bytes, its root object and where each value
@@ -28,18 +29,34 @@ type source struct {
 // It fails with a *ReadError, located where possible, when the syntax is
 // broken or the document is not an object.
 func parseSource(name string, data []byte) (*source, error) {
-	if looksJSON(data) && !json.Valid(data) {
-		return nil, jsonSyntaxError(name, data)
+	doc, err := parseTree(name, data)
+	if err != nil {
+		return nil, err
+	}
+	root, err := rootObject(name, doc)
+	if err != nil {
+		return nil, err
+	}
+	return &source{name: name, data: data, root: root, pos: newSourceMap(doc)}, nil
+}
+
+// parseTree parses data with the JSON parser when it looks like JSON,
+// else with the YAML parser, into a document node. It fails with a
+// located *ReadError when the syntax is broken.
+func parseTree(name string, data []byte) (*yaml.Node, error) {
+	if looksJSON(data) {
+		data = bytes.TrimPrefix(data, byteOrderMark)
+		doc, err := parseJSON(data)
+		if err != nil {
+			return nil, jsonSyntaxError(name, data, err)
+		}
+		return doc, nil
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlSyntaxError(name, data, err)
 	}
-	root, err := rootObject(name, &doc)
-	if err != nil {
-		return nil, err
-	}
-	return &source{name: name, data: data, root: root, pos: newSourceMap(&doc)}, nil
+	return &doc, nil
 }
 
 // rootObject returns the object a parsed document holds, or a *ReadError
@@ -51,23 +68,26 @@ func rootObject(name string, doc *yaml.Node) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
+// byteOrderMark is the UTF-8 byte order mark some editors write first.
+var byteOrderMark = []byte("\xef\xbb\xbf")
+
 // looksJSON reports whether data starts, after white space and a byte
 // order mark, like a JSON object or array.
 func looksJSON(data []byte) bool {
-	data = bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	data = bytes.TrimLeft(bytes.TrimPrefix(data, byteOrderMark), " \t\r\n")
 	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
 }
 
-// jsonSyntaxError locates the JSON syntax error in data.
-func jsonSyntaxError(name string, data []byte) error {
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
+// jsonSyntaxError locates the JSON syntax error err (from parseJSON) in
+// data.
+func jsonSyntaxError(name string, data []byte, err error) error {
+	var se *jsonvalue.SyntaxError
 	if !errors.As(err, &se) {
 		return &ReadError{File: name, Err: fmt.Errorf("invalid JSON: %w", err)}
 	}
-	line, col := offsetPosition(data, int(se.Offset))
-	return &ReadError{File: name, Line: line, Column: col, Err: fmt.Errorf("invalid JSON: %w", err)}
+	// At the end of the data, the error is placed on its last character.
+	line, col := offsetPosition(data, min(se.Offset+1, len(data)))
+	return &ReadError{File: name, Line: line, Column: col, Err: fmt.Errorf("invalid JSON: %s", se.Reason())}
 }
 
 // yamlSyntaxError locates a YAML syntax error. gopkg.in/yaml.v3 reports the

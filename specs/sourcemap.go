@@ -33,11 +33,11 @@ type position struct{ line, col, file int32 }
 // NewSourceMap parses data (JSON or YAML) and records where every value
 // is written.
 func NewSourceMap(data []byte) (*SourceMap, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, err := parseTree("", data)
+	if err != nil {
 		return nil, fmt.Errorf("reading source positions: %w", err)
 	}
-	return newSourceMap(&doc), nil
+	return newSourceMap(doc), nil
 }
 
 // newSourceMap records the positions of the tree under root.

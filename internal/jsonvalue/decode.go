@@ -33,6 +33,10 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s (at byte %d)", e.msg, e.Offset)
 }
 
+// Reason is what is wrong, without the offset, for messages that give
+// the position their own way (line and column).
+func (e *SyntaxError) Reason() string { return e.msg }
+
 // Decode parses data, which must hold exactly one JSON value with optional
 // white space around it.
 //
@@ -63,6 +67,7 @@ func (d *decoder) document() (any, error) {
 type decoder struct {
 	data  string
 	pos   int
+	key   int // where the key of the member being read starts
 	depth int
 	buf   []byte // scratch for strings with escapes
 	sizes [8]int // by depth: the size of the last object or array (sizeHint)
@@ -220,6 +225,7 @@ func (d *decoder) members(member func(key string) error) error {
 			return d.unexpected("looking for beginning of object key string")
 		}
 		n := len(d.flaws)
+		d.key = d.pos
 		key, err := d.string()
 		if err != nil {
 			return err

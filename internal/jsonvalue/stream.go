@@ -32,6 +32,18 @@ func NewReader(data string) *Reader {
 	return r
 }
 
+// NewStrictReader is NewReader for a document read as Decode reads it: a
+// NUL in a string is refused when raw and kept when escaped.
+func NewStrictReader(data string) *Reader {
+	r := &Reader{d: decoder{data: data}}
+	r.d.space()
+	return r
+}
+
+// KeyOffset is, inside a Members callback, the byte at which the key of
+// the member being read starts (its opening quote).
+func (r *Reader) KeyOffset() int { return r.d.key }
+
 // Offset is the byte at which the reader stands: the start of the next
 // value, or the end of the one just read.
 func (r *Reader) Offset() int { return r.d.pos }
