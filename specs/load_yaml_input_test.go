@@ -32,8 +32,8 @@ func TestLoadSurrogatePairs(t *testing.T) {
 	if bad.Origin.Key.Line != line || bad.Origin.Key.Column != col || line != 14 || col != 228 {
 		t.Errorf("Bad is at %d:%d by kin-openapi, %d:%d by the source map; want 14:228", bad.Origin.Key.Line, bad.Origin.Key.Column, line, col)
 	}
-	if len(fs) != 1 || fs[0].Code != CodeOpenAPIInvalid || fs[0].Pointer != "/components/schemas/Bad" || fs[0].Line != 14 || fs[0].Column != 228 {
-		t.Errorf("want one openapi-invalid finding at 14:228 for Bad, got %v", fs)
+	if len(fs) != 1 || fs[0].Code != CodeOpenAPIUnusedInvalid || fs[0].Pointer != "/components/schemas/Bad" || fs[0].Line != 14 || fs[0].Column != 228 {
+		t.Errorf("want one openapi-unused-invalid finding at 14:228 for Bad, got %v", fs)
 	}
 }
 
