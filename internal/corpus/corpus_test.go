@@ -82,6 +82,16 @@ func documentOf(t testing.TB, vendor string) document {
 	return document{}
 }
 
+// skipLargestInShort skips the largest document's in-process load under
+// -short: it takes a minute under the race detector. The built command
+// still loads it (TestInit, TestValidateCPUAndPeakMemory).
+func skipLargestInShort(t *testing.T, d document) {
+	t.Helper()
+	if testing.Short() && d.vendor == largest {
+		t.Skipf("-short: %s is loaded in-process only without -short", d.path())
+	}
+}
+
 // loadOptions are the options the commands load specs with.
 func loadOptions() specs.LoadOptions {
 	return specs.LoadOptions{Plugins: connectors.DefaultPlugins().Describe()}

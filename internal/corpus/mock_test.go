@@ -16,6 +16,7 @@ import (
 func TestMockServesListAndCreate(t *testing.T) {
 	for _, d := range documents {
 		t.Run(d.vendor, func(t *testing.T) {
+			skipLargestInShort(t, d)
 			spec, fs, err := load(d.overlay())
 			if err != nil || fs.HasErrors() {
 				t.Fatalf("%s does not load (TestLoad says why): %v", d.overlay(), err)
