@@ -41,53 +41,103 @@ func overlayFormOf(root *yaml.Node) overlayForm {
 	return notOverlay
 }
 
-// extended is the vendor's document an overlay extends.
+// extended is a document an overlay extends.
 type extended struct {
 	name     string // as findings name it: relative like the overlay's name, or the URL
 	location string // as Files reads it: absolute and clean, or the URL
 	src      *source
 }
 
+// overlayLayer is an overlay to apply: its parsed file, its form, its
+// decoded actions, the report of its own findings and its file number in
+// the result's SourceMap.
+type overlayLayer struct {
+	src     *source
+	form    overlayForm
+	actions []overlayAction
+	r       *report
+	file    int32
+}
+
+// newOverlayLayer decodes the overlay src of the given form.
+func newOverlayLayer(src *source, form overlayForm, file int32) *overlayLayer {
+	l := &overlayLayer{src: src, form: form, r: &report{file: src.name, source: src.pos}, file: file}
+	if form == overlayActions {
+		l.actions = decodeOverlayActions(src, l.r)
+	}
+	return l
+}
+
+// apply applies the overlay to the document under root.
+func (l *overlayLayer) apply(st *mergeState, root *yaml.Node) {
+	m := &merger{file: l.file, nullDeletes: l.form == overlaySimple, mergeState: st}
+	if l.form == overlaySimple {
+		mergeSimple(m, l.src.root, root)
+		return
+	}
+	applyActions(m, l.actions, root, l.r)
+}
+
 // loadOverlay loads the spec an overlay (parsed as ov) makes of the
 // document it extends: it reads that document through opts' Files and
 // reference policy, applies the overlay to it (never writing it) and
-// loads the result as LoadBytes loads a document. Findings are located in
-// the file that wrote the offending value.
+// loads the result as LoadBytes loads a document. The extended document
+// may itself be an overlay of a document (one level): both apply, the
+// inner one first. Findings are located in the file that wrote the
+// offending value.
 func loadOverlay(ov *source, form overlayForm, opts LoadOptions) (*Spec, Findings, error) {
-	own := &report{file: ov.name, source: ov.pos}
-	var actions []overlayAction
-	if form == overlayActions {
-		actions = decodeOverlayActions(ov, own)
+	layers := []*overlayLayer{newOverlayLayer(ov, form, 0)}
+	base, err := readExtended(layers[0], opts)
+	if base != nil && overlayFormOf(base.src.root) != notOverlay {
+		inner := newOverlayLayer(base.src, overlayFormOf(base.src.root), 2)
+		layers = append(layers, inner)
+		if base, err = readExtended(inner, opts); base != nil && overlayFormOf(base.src.root) != notOverlay {
+			inner.r.errorHint(CodeOverlayInvalid, "/extends", "point extends at the vendor's document, or merge two of the overlays into one",
+				"%s is an overlay too; an overlay may extend one other overlay, which extends the document itself", memberNode(inner.src.root, "extends").Value)
+		}
 	}
-	base, err := readExtended(ov, opts, own)
-	if base == nil || own.hasErrors() {
-		return nil, own.sorted(), err
+	if own := layerFindings(layers); base == nil || own.HasErrors() {
+		return nil, sortFindings(own), err
 	}
-	m := newMerger(0, form == overlaySimple)
-	if form == overlaySimple {
-		mergeSimple(m, ov.root, base.src.root)
-	} else {
-		applyActions(m, actions, base.src.root, own)
+	files := []string{base.name}
+	st := newMergeState()
+	for _, l := range slices.Backward(layers) {
+		if l.file > 1 {
+			files = append(files, l.src.name)
+		}
+		l.apply(st, base.src.root)
 	}
-	merged, err := mergedSource(base, m)
+	return loadMerged(layers, base, files, st, opts)
+}
+
+// layerFindings collects the overlays' own findings.
+func layerFindings(layers []*overlayLayer) Findings {
+	var out Findings
+	for _, l := range layers {
+		out = append(out, l.r.findings...)
+	}
+	return out
+}
+
+// loadMerged loads the result of applying the overlays to base (files
+// names the files of its SourceMap, see newMergedSourceMap) and adds the
+// overlays' own findings.
+func loadMerged(layers []*overlayLayer, base *extended, files []string, st *mergeState, opts LoadOptions) (*Spec, Findings, error) {
+	merged, err := mergedSource(base, files, st)
 	if err != nil {
 		return nil, nil, err
 	}
-	spec, found := loadSource(ov.name, merged, base.location, opts)
+	top := layers[0]
+	spec, found := loadSource(top.src.name, merged, base.location, opts)
 	if spec != nil {
 		spec.Extends = base.name
 	}
 	if memberNode(merged.root, "x-sync") == nil {
-		found = missingXSync(own, found)
+		found = slices.DeleteFunc(found, func(f Finding) bool { return f.Code == CodeMissingXSync })
+		top.r.errorHint(CodeMissingXSync, "", `add an "x-sync" object to the overlay, with "system" and "entities"`,
+			"neither the overlay nor the document it extends has an x-sync extension")
 	}
-	return spec, sortFindings(append(own.findings, found...)), nil
-}
-
-// missingXSync reports a missing x-sync in the overlay, where it belongs,
-// instead of at the root of the vendor's document.
-func missingXSync(own *report, found Findings) Findings {
-	own.errorHint(CodeMissingXSync, "", `add an "x-sync" object to the overlay, with "system" and "entities"`, "neither the overlay nor the document it extends has an x-sync extension")
-	return slices.DeleteFunc(found, func(f Finding) bool { return f.Code == CodeMissingXSync })
+	return spec, sortFindings(append(layerFindings(layers), found...)), nil
 }
 
 // mergeSimple merges every root member of a simple overlay but "extends"
@@ -108,11 +158,14 @@ func mergeSimple(m *merger, overlay, doc *yaml.Node) {
 // kin-openapi reads: the vendor's file itself when the overlay added only
 // root extensions (so that kin-openapi's origins point into it), else the
 // merged tree written out.
-func mergedSource(base *extended, m *merger) (*source, error) {
-	src := &source{name: base.name, data: base.src.data, root: base.src.root, pos: newMergedSourceMap(base.src.root, base.name, m)}
-	if !m.touched {
-		return src, nil
+func mergedSource(base *extended, files []string, st *mergeState) (*source, error) {
+	if !st.touched {
+		pos := reuseSourceMap(base.src.pos, base.src.root, files, st)
+		return &source{name: base.name, data: base.src.data, root: base.src.root, pos: pos}, nil
 	}
+	base.src.pos = nil // let it go before the result's is built
+	src := &source{name: base.name, data: base.src.data, root: base.src.root, pos: newMergedSourceMap(base.src.root, files, st)}
+	blockStyle(base.src.root)
 	data, err := yaml.Marshal(base.src.root)
 	if err != nil {
 		return nil, &ReadError{File: base.name, Err: fmt.Errorf("writing the document with the overlay applied: %w", err)}
@@ -121,11 +174,24 @@ func mergedSource(base *extended, m *merger) (*source, error) {
 	return src, nil
 }
 
+// blockStyle drops the flow style of the objects and arrays under n (all
+// of a JSON document's), so that the result is written as block YAML,
+// which no reader mistakes for JSON.
+func blockStyle(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style &^= yaml.FlowStyle
+	}
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+}
+
 // readExtended reads and parses the document the overlay's "extends"
-// names. It returns nil with a finding when "extends" is missing or
-// refused, or the document cannot be read, and a *ReadError when the
-// document cannot be parsed.
-func readExtended(ov *source, opts LoadOptions, r *report) (*extended, error) {
+// names (which may be an overlay itself). It returns nil with a finding
+// when "extends" is missing or refused, or the document cannot be read,
+// and a *ReadError when the document cannot be parsed.
+func readExtended(l *overlayLayer, opts LoadOptions) (*extended, error) {
+	ov, r := l.src, l.r
 	n := memberNode(ov.root, "extends")
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || n.Value == "" {
 		r.errorHint(CodeOverlayInvalid, pointerIf(n, "/extends"), `set "extends" to the path of the vendor's document, relative to the overlay`,
@@ -148,12 +214,6 @@ func readExtended(ov *source, opts LoadOptions, r *report) (*extended, error) {
 	if base.src, err = parseSource(base.name, data); err != nil {
 		return nil, err
 	}
-	base.src.pos = nil // the result gets a map of its own
-	if overlayFormOf(base.src.root) != notOverlay {
-		r.errorHint(CodeOverlayInvalid, "/extends", "point extends at the vendor's document itself and move the other overlay's changes into this one",
-			"%s is an overlay too; an overlay extends an OpenAPI or Swagger document, not another overlay", n.Value)
-		return nil, nil
-	}
 	return base, nil
 }
 
@@ -161,6 +221,9 @@ func readExtended(ov *source, opts LoadOptions, r *report) (*extended, error) {
 // name and checks it against the reference policy, as a $ref of the
 // overlay would be.
 func extendedLocation(name, extends string, opts LoadOptions, r *report) (*extended, bool) {
+	if isURL(name) {
+		extends = resolveURL(name, extends)
+	}
 	if isURL(extends) {
 		if !opts.AllowRemoteRefs {
 			u, _ := url.Parse(extends)
@@ -183,6 +246,20 @@ func extendedLocation(name, extends string, opts LoadOptions, r *report) (*exten
 		return nil, false
 	}
 	return &extended{name: display, location: abs}, true
+}
+
+// resolveURL resolves ref against the URL base; a ref that does not parse
+// is left as it is.
+func resolveURL(base, ref string) string {
+	b, err := url.Parse(base)
+	if err != nil {
+		return ref
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return b.ResolveReference(u).String()
 }
 
 // unwrapPathError drops the path an *fs.PathError repeats.

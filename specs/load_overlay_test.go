@@ -121,18 +121,20 @@ func TestOverlayExtendsRemoteDocument(t *testing.T) {
 	t.Parallel()
 	vendor, _ := os.ReadFile(filepath.Join(overlayDir, "vendor", "openapi.json"))
 	schemas, _ := os.ReadFile(filepath.Join(overlayDir, "vendor", "schemas.yaml"))
+	local, _ := os.ReadFile(filepath.Join(overlayDir, "simple.json"))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/api/openapi.json":
+		case "/api/openapi.json", "/api/vendor/openapi.json":
 			_, _ = w.Write(vendor)
-		case "/api/schemas.yaml":
+		case "/api/schemas.yaml", "/api/vendor/schemas.yaml":
 			_, _ = w.Write(schemas)
+		case "/api/simple.json":
+			_, _ = w.Write(local)
 		default:
 			http.NotFound(w, r)
 		}
 	}))
 	t.Cleanup(srv.Close)
-	local, _ := os.ReadFile(filepath.Join(overlayDir, "simple.json"))
 	overlay := writeOverlayFile(t, t.TempDir(), "remote.json", strings.Replace(string(local), `"vendor/openapi.json"`, `"`+srv.URL+`/api/openapi.json"`, 1))
 
 	_, found, err := specs.Load(overlay, loadOptions())
@@ -151,6 +153,14 @@ func TestOverlayExtendsRemoteDocument(t *testing.T) {
 	}
 	if spec.Extends != srv.URL+"/api/openapi.json" {
 		t.Errorf("Extends = %q", spec.Extends)
+	}
+
+	// An overlay of the remote overlay: the remote one's relative
+	// extends resolves against its URL.
+	chained := writeOverlayFile(t, t.TempDir(), "chained.json", `{"extends": "`+srv.URL+`/api/simple.json", "x-sync": {"system": "acme", "entities": {}}}`)
+	spec, found, err = specs.Load(chained, opts)
+	if err != nil || spec == nil || spec.Extends != srv.URL+"/api/vendor/openapi.json" {
+		t.Errorf("the overlay of the remote overlay: %v %+v %v", err, spec, found)
 	}
 	want := []string{"create-not-crash-safe /x-sync/entities/tenant/create", "unknown-write-field /x-sync/entities/tenant/write/mail"}
 	if diff := cmp.Diff(want, overlayFindingCodes(found)); diff != "" {

@@ -16,15 +16,20 @@ type nodeOrigin struct {
 	pointer string
 }
 
-// merger applies the values of an overlay to the document it extends, in
-// place, and remembers where each value it inserted came from, so that
-// the result's SourceMap locates every value in its own file.
+// merger applies the values of one overlay to the document it extends,
+// in place, and remembers where each value it inserted came from, so
+// that the result's SourceMap locates every value in its own file.
 type merger struct {
 	file int32 // the overlay's number in the result's SourceMap
 	// nullDeletes makes a null value delete the member it is merged into
 	// (the simple form) rather than set it to null.
 	nullDeletes bool
-	// origins holds the nodes inserted from the overlay; their children
+	*mergeState
+}
+
+// mergeState is what the overlays applied to one document share.
+type mergeState struct {
+	// origins holds the nodes inserted from an overlay; their children
 	// are located below them.
 	origins map[*yaml.Node]nodeOrigin
 	// index holds the items of the document's arrays that an overlay
@@ -35,8 +40,8 @@ type merger struct {
 	touched bool
 }
 
-func newMerger(file int32, nullDeletes bool) *merger {
-	return &merger{file: file, nullDeletes: nullDeletes, origins: map[*yaml.Node]nodeOrigin{}, index: map[*yaml.Node]int{}}
+func newMergeState() *mergeState {
+	return &mergeState{origins: map[*yaml.Node]nodeOrigin{}, index: map[*yaml.Node]int{}}
 }
 
 // mergeMember merges the overlay's member (key k, value v, at pointer src
@@ -131,17 +136,18 @@ func memberIndex(obj *yaml.Node, name string) int {
 }
 
 // newMergedSourceMap records the positions of an overlay's result under
-// root: nodes the merger inserted in the overlay (file 0, the map's own),
-// the others in the document the overlay extends (file 1, named base).
-func newMergedSourceMap(root *yaml.Node, base string, m *merger) *SourceMap {
-	sm := &SourceMap{positions: make(map[string]position), files: []string{base}, moved: map[string]string{}}
+// root: nodes an overlay inserted in that overlay (file 0, the map's own,
+// for the outer one; file 2 for an overlay it extends), the others in the
+// document the overlays extend (file 1). files names the files 1 and up.
+func newMergedSourceMap(root *yaml.Node, files []string, m *mergeState) *SourceMap {
+	sm := &SourceMap{positions: make(map[string]position), files: files, moved: map[string]string{}}
 	sm.recordMerged("", root, root, nodeOrigin{file: 1}, m)
 	return sm
 }
 
 // recordMerged records the position of at (in the file of n's origin o)
 // for pointer p and walks n's children.
-func (sm *SourceMap) recordMerged(p string, at, n *yaml.Node, o nodeOrigin, m *merger) {
+func (sm *SourceMap) recordMerged(p string, at, n *yaml.Node, o nodeOrigin, m *mergeState) {
 	if og, ok := m.origins[n]; ok {
 		o = og
 	}
@@ -176,4 +182,27 @@ func (m *merger) replace(parent *yaml.Node, at int, v *yaml.Node, dst, src strin
 		parent.Content[at-1] = &key
 	}
 	parent.Content[at] = m.graft(v, src)
+}
+
+// reuseSourceMap turns the vendor's own map into the map of an overlay's
+// result when the overlays changed nothing but the root's x- extensions:
+// every position moves to file 1 and the extensions are recorded again
+// from the result. It saves building a second map of a large document.
+func reuseSourceMap(vendor *SourceMap, root *yaml.Node, files []string, m *mergeState) *SourceMap {
+	vendor.files, vendor.moved = files, map[string]string{}
+	for p, pos := range vendor.positions {
+		if strings.HasPrefix(p, "/x-") {
+			delete(vendor.positions, p)
+			continue
+		}
+		pos.file = 1
+		vendor.positions[p] = pos
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if p := jsonptr.Join("", k.Value); strings.HasPrefix(p, "/x-") {
+			vendor.recordMerged(p, k, v, nodeOrigin{1, p}, m)
+		}
+	}
+	return vendor
 }

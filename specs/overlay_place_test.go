@@ -66,3 +66,40 @@ actions:
 		t.Errorf("Extends = %q", spec.Extends)
 	}
 }
+
+// TestSimpleOverlayPlacesValuesInTheirFile: a simple overlay that adds
+// only x-sync (the vendor's map is reused) places the vendor's own
+// extensions and members in the vendor's file, and the x-sync in the
+// overlay.
+func TestSimpleOverlayPlacesValuesInTheirFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	vendor := writeOverlayFile(t, dir, "vendor.json", `{
+  "openapi": "3.0.3",
+  "info": {"title": "t", "version": "1"},
+  "x-logo": {"url": "https://logo"},
+  "x-sync": {"system": "vendor"},
+  "paths": {}
+}`)
+	overlay := writeOverlayFile(t, dir, "overlay.json", `{"extends": "vendor.json",
+  "x-sync": {"system": "s", "entities": {}}}`)
+	spec, found, err := specs.Load(overlay, specs.LoadOptions{})
+	if err != nil || spec == nil {
+		t.Fatalf("load: %v %v", err, found)
+	}
+	for _, tt := range []struct {
+		pointer string
+		want    specs.Finding
+	}{
+		{"/info/title", specs.Finding{File: vendor, Pointer: "/info/title", Line: 3, Column: 12}},
+		{"/x-logo/url", specs.Finding{File: vendor, Pointer: "/x-logo/url", Line: 4, Column: 14}},
+		{"/x-sync/system", specs.Finding{File: overlay, Pointer: "/x-sync/system", Line: 2, Column: 14}},
+		{"/x-sync/entities/a", specs.Finding{File: overlay, Pointer: "/x-sync/entities/a", Line: 2, Column: 29}},
+	} {
+		got := specs.Finding{File: overlay, Pointer: tt.pointer}
+		spec.Source.Place(&got)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.pointer, diff)
+		}
+	}
+}

@@ -41,9 +41,6 @@ func (r *report) has(pointer string) bool {
 	return slices.ContainsFunc(r.findings, func(f Finding) bool { return f.Pointer == pointer })
 }
 
-// hasErrors reports whether an error was recorded.
-func (r *report) hasErrors() bool { return r.findings.HasErrors() }
-
 // sorted returns the findings in file order (line, then column, then the
 // order they were found in), with exact duplicates removed.
 func (r *report) sorted() Findings {
