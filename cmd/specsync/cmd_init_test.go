@@ -69,11 +69,11 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 
 func TestInitStdout(t *testing.T) {
 	doc := writeFile(t, "vendor.json", keyDoc)
-	code, stdout, stderr := runCLI(t, "init", doc, "--entity", "nothing")
+	code, _, stderr := runCLI(t, "init", doc, "--entity", "nothing")
 	if code != 1 || !strings.Contains(stderr, `no collection "nothing"`) {
 		t.Fatalf("unknown entity: exit %d, want 1:\n%s", code, stderr)
 	}
-	code, stdout, stderr = runCLI(t, "init", doc)
+	code, stdout, stderr := runCLI(t, "init", doc)
 	if code != 0 || !strings.HasPrefix(stdout, "{\n  \"extends\": ") || !strings.Contains(stderr, "TODO") {
 		t.Fatalf("exit %d, want the overlay on stdout and notes on stderr:\n%s\n%s", code, stdout, stderr)
 	}

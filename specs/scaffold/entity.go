@@ -19,12 +19,19 @@ var externalKeys = []string{"externalid", "externalref", "externalreference", "e
 // entity builds the x-sync entity of a collection.
 func (g *generator) entity(c *collection) *specs.Entity {
 	e := &specs.Entity{Model: c.name}
-	g.keys(c, e)
+	upsert := g.upsertKey(c, e)
+	if !upsert {
+		g.keys(c, e)
+	}
 	e.List = g.operation(c, c.list, e, "list")
 	e.List.Records = c.records
 	e.Get = g.operation(c, c.get, e, "get")
 	e.Create = g.operation(c, c.create, e, "create")
-	e.Update = g.operation(c, c.update, e, "update")
+	if upsert {
+		e.Upsert = g.operation(c, c.update, e, "upsert")
+	} else {
+		e.Update = g.operation(c, c.update, e, "update")
+	}
 	e.Delete = g.operation(c, c.delete, e, "delete")
 	g.paging(c, e)
 	g.mappings(c, e)
@@ -33,6 +40,22 @@ func (g *generator) entity(c *collection) *specs.Entity {
 		g.note(c.name, "match: before creating, the list is read once and records whose %s holds a home key are adopted", e.Key)
 	}
 	return e
+}
+
+// upsertKey reports whether the collection is written by a PUT on the
+// member path alone (no POST on the collection) whose parameter is a
+// field of the objects: the caller then chooses the member's name, so the
+// PUT is an upsert by the home key, and that field is the key.
+func (g *generator) upsertKey(c *collection, e *specs.Entity) bool {
+	if c.create != nil || c.update == nil || c.update.method != "PUT" {
+		return false
+	}
+	if _, ok := properties(c.item, 0)[c.idParam]; !ok {
+		return false
+	}
+	e.Key = c.idParam
+	g.note(c.name, "upsert: PUT %s with no POST on %s, so the caller names the record: key %s, written by upsert with the home key", c.itemPath, c.path, c.idParam)
+	return true
 }
 
 // keys decides the entity's key and id fields: a field made for the
@@ -113,6 +136,8 @@ func (g *generator) operation(c *collection, o *op, e *specs.Entity, slot string
 // other required ones with their default or a todo.
 func (g *generator) param(c *collection, p *openapi3.Parameter, out *specs.Operation, e *specs.Entity, slot string) {
 	switch {
+	case p.In == openapi3.ParameterInPath && p.Name == c.idParam && slot == "upsert":
+		setParam(out, p.Name, "{{ key }}")
 	case p.In == openapi3.ParameterInPath && p.Name == c.idParam:
 		setParam(out, p.Name, "{{ id }}")
 	case !p.Required || g.suppliedByAuth(p) || slot == "list" && isPagingParam(p):

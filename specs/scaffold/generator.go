@@ -33,6 +33,9 @@ type overlay struct {
 
 func newGenerator(doc *openapi3.T, opts Options) *generator {
 	g := &generator{doc: doc, opts: opts, opIDs: map[string]map[string]map[string]string{}, taken: map[string]bool{}}
+	if doc == nil || doc.Paths == nil {
+		return g
+	}
 	for _, item := range doc.Paths.Map() {
 		for _, o := range item.Operations() {
 			g.taken[o.OperationID] = true
@@ -45,6 +48,9 @@ func newGenerator(doc *openapi3.T, opts Options) *generator {
 func (g *generator) run(docPath string) ([]byte, []Note, error) {
 	if g.doc == nil || g.doc.Paths == nil {
 		return nil, nil, fmt.Errorf("the document has no paths")
+	}
+	if _, ok := g.doc.Extensions["x-sync"]; ok {
+		return nil, nil, fmt.Errorf("the document has an x-sync of its own, which an overlay's x-sync would be merged into; init writes overlays for vendor documents without one")
 	}
 	cols, skipped := findCollections(g.doc)
 	g.notes = append(g.notes, skipped...)

@@ -95,7 +95,7 @@ func (g *generator) writeMapping(c *collection, e *specs.Entity, model, key stri
 		return f.path == e.Key || f.path == e.ID || !readable(f.path)
 	})
 	w := specs.Mapping{}
-	if _, ok := properties(body, 0)[e.Key]; ok && e.ID != "" {
+	if _, ok := properties(body, 0)[e.Key]; ok && (e.ID != "" || e.Upsert != nil) {
 		w[e.Key] = "{{ " + model + "." + key + " }}"
 	}
 	for _, p := range matchFields(without(fields, key), vendor) {
@@ -130,7 +130,7 @@ func (g *generator) readMapping(c *collection, e *specs.Entity, key string, fiel
 
 // writeBody is the request body schema of the create, else the update.
 func writeBody(c *collection) *openapi3.Schema {
-	for _, o := range []*op{c.create, c.update} {
+	for _, o := range []*op{c.create, c.update} { // the update is the upsert when there is one
 		if o != nil {
 			if s := requestSchema(o.op); isObject(s) {
 				return s

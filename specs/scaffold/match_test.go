@@ -52,3 +52,16 @@ func TestNames(t *testing.T) {
 		t.Errorf("flat = %q", got)
 	}
 }
+
+func TestNameCollections(t *testing.T) {
+	cs := []*collection{{path: "/store/orders"}, {path: "/admin/orders"}, {path: "/records"}, {path: "/api/instances"}, {path: "/people-groups"}}
+	nameCollections(cs)
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.name)
+	}
+	want := []string{"storeOrder", "adminOrder", "recordItem", "instanceItem", "peopleGroup"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("names (-want +got):\n%s", d)
+	}
+}

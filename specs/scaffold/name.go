@@ -19,8 +19,15 @@ func nameCollections(cs []*collection) {
 		if count[c.name] > 1 {
 			c.name = lowerFirst(camel(parentSegment(c.path))) + upperFirst(c.name)
 		}
+		if slices.Contains(reserved, c.name) {
+			c.name += "Item"
+		}
 	}
 }
+
+// reserved are template variables that an entity's name would hide in its
+// mappings and parameters.
+var reserved = []string{"record", "instance", "ids", "id", "key", "event"}
 
 // parentSegment returns the segment before the last one ("store" of
 // "/store/orders"), or "root".

@@ -59,7 +59,8 @@ const (
 // will be written. It returns the overlay as indented JSON ending in a
 // newline, and the notes in the order they were made.
 //
-// The error is non-nil when doc has no candidate entity, when
+// The error is non-nil when doc has an x-sync already or no candidate
+// entity, when
 // opts.Entities names one that is not a candidate, or when
 // opts.ModelEntities names a collection or model entity that does not
 // exist.

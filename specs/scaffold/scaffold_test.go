@@ -2,13 +2,16 @@ package scaffold_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/internal/golden"
@@ -32,6 +35,7 @@ var cases = []struct {
 	{name: "crm", doc: "crm.json"},
 	{name: "crm_model", doc: "crm.json", model: true},
 	{name: "feeds", doc: "feeds.yaml"},
+	{name: "feeds_model", doc: "feeds.yaml", model: true, models: map[string]string{"flat": "pet"}},
 	{name: "pets_entity", doc: "pets.json", model: true, entities: []string{"/vets", "pet"}, models: map[string]string{"vet": "person"}},
 }
 
@@ -152,4 +156,82 @@ func notesText(notes []scaffold.Note) []byte {
 		fmt.Fprintf(&b, "%s %s: %s\n", n.Kind, n.Entity, n.Text)
 	}
 	return b.Bytes()
+}
+
+// TestGenerateAnyDocument runs Generate on every document of the specs
+// package's test data and of the examples, with its x-sync removed: it
+// never panics, and what it writes for a document that loads without
+// errors validates without errors.
+func TestGenerateAnyDocument(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"../testdata/*.json", "../testdata/*.yaml", "../../examples/realestate/*.json", "../../examples/invalid/*.json"} {
+		found, _ := filepath.Glob(pattern)
+		paths = append(paths, found...)
+	}
+	if _, _, err := scaffold.Generate(nil, "x.json", scaffold.Options{}); err == nil {
+		t.Error("Generate(nil) gave no error")
+	}
+	generated := 0
+	for _, path := range paths {
+		vendor := withoutSync(t, path)
+		if vendor == "" {
+			continue
+		}
+		spec, fs, err := specs.Load(vendor, loadOptions())
+		if err != nil || spec == nil || spec.Doc == nil {
+			continue
+		}
+		data, _, err := scaffold.Generate(spec.Doc, filepath.Base(vendor), scaffold.Options{})
+		if err != nil || slices.ContainsFunc(fs, func(f specs.Finding) bool {
+			return f.Severity == specs.SeverityError && f.Code != specs.CodeMissingXSync
+		}) {
+			continue // no collection, or faults of the document itself
+		}
+		generated++
+		overlay := filepath.Join(filepath.Dir(vendor), "vendor.sync.json")
+		if err := os.WriteFile(overlay, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range specs.ValidateFiles("", []string{overlay}, loadOptions()) {
+			if f.Severity == specs.SeverityError {
+				t.Errorf("%s: %s", path, f)
+			}
+		}
+	}
+	if generated < 5 {
+		t.Errorf("overlays generated for %d documents, want at least 5", generated)
+	}
+}
+
+// TestGenerateRefusesSpec refuses a document with an x-sync of its own,
+// which the overlay's would be merged into.
+func TestGenerateRefusesSpec(t *testing.T) {
+	doc := loadDoc(t, "../../examples/realestate/casavi.json")
+	if _, _, err := scaffold.Generate(doc, "casavi.json", scaffold.Options{}); err == nil || !strings.Contains(err.Error(), "x-sync of its own") {
+		t.Errorf("err = %v, want a refusal naming the x-sync", err)
+	}
+}
+
+// withoutSync writes the document at path without its x-sync as JSON into
+// a new folder and returns its path; "" when it does not parse.
+func withoutSync(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if yaml.Unmarshal(data, &doc) != nil || doc == nil {
+		return ""
+	}
+	delete(doc, "x-sync")
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return ""
+	}
+	vendor := filepath.Join(t.TempDir(), "vendor.json")
+	if err := os.WriteFile(vendor, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return vendor
 }
