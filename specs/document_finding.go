@@ -2,6 +2,7 @@ package specs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -26,15 +27,25 @@ func (c *docCheck) report(r *report, swagger *yaml.Node) {
 			continue
 		}
 		seen[key] = true
-		switch used := c.scope.covers(f.pointer); {
+		switch used := c.used(f); {
 		case !used:
 			r.warnHint(CodeOpenAPIUnusedInvalid, p, "the x-sync uses no operation that reaches this part of the vendor's document, so it is only a warning; "+faultHint(f.kind), "%s", f.msg)
+		case f.tolerated:
+			r.warnHint(CodeOpenAPITolerated, p, faultHint(f.kind), "%s", f.msg)
 		case f.annotation:
 			r.warnHint(CodeOpenAPIExampleInvalid, p, "examples only document; the engine neither sends nor checks them", "%s", f.msg)
 		default:
 			r.errorHint(CodeOpenAPIInvalid, p, faultHint(f.kind)+"; correct it in an overlay, leaving the vendor's file as published", "%s", f.msg)
 		}
 	}
+}
+
+// used reports whether the x-sync uses a node the fault touches.
+func (c *docCheck) used(f docFault) bool {
+	if f.touches == nil {
+		return c.scope.covers(f.pointer)
+	}
+	return slices.ContainsFunc(f.touches, c.scope.covers)
 }
 
 // faultHint says what a kind of fault means.
@@ -51,13 +62,15 @@ func faultHint(kind string) string {
 	case strings.HasSuffix(kind, "-for-3-1-plus"), strings.HasSuffix(kind, "-for-3-2-plus"):
 		return "this keyword belongs to a later OpenAPI version than the document declares in \"openapi\""
 	case strings.HasSuffix(kind, "-before-3-1"):
-		return "OpenAPI 3.1 (JSON Schema 2020-12) writes this as a number, not a boolean"
+		return "it is read as OpenAPI 3.0 means it (minimum or maximum is exclusive); OpenAPI 3.1 (JSON Schema 2020-12) writes the bound itself: \"exclusiveMinimum\": 0"
 	case kind == "unresolved-ref":
 		return "the $ref points at nothing; it must name an existing node, such as \"#/components/schemas/Name\""
 	case strings.HasSuffix(kind, "-required"):
 		return "the OpenAPI specification requires this field"
 	case kind == "path-parameters-mismatch":
 		return "every {name} of the path needs a parameter \"in\": \"path\", and every path parameter a {name}"
+	case kind == "conflicting-paths":
+		return "two path templates match the same URLs, so a request may be routed to the other path's operation"
 	case kind == "duplicate-operation-id":
 		return "operationIds must be unique; an x-sync naming this one gets the first by path and method"
 	}
@@ -90,10 +103,25 @@ func describeDocNode(p string) string {
 	case len(t) >= 1:
 		head, rest = t[0], t[1:]
 	}
+	head += operationPart(rest)
 	if prop := propertyPath(rest); prop != "" {
 		return fmt.Sprintf("property %q of %s", prop, head)
 	}
 	return head
+}
+
+// operationPart names the part of an operation the pointer tokens rest
+// lead into: " response 201", " request body", " parameter 0".
+func operationPart(rest []string) string {
+	switch {
+	case len(rest) >= 2 && rest[0] == "responses":
+		return " response " + rest[1]
+	case len(rest) >= 2 && rest[0] == "parameters":
+		return " parameter " + rest[1]
+	case len(rest) >= 1 && rest[0] == "requestBody":
+		return " request body"
+	}
+	return ""
 }
 
 // propertyPath returns the dotted property path named by the pointer

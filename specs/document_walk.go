@@ -33,6 +33,9 @@ type docWalk struct {
 
 	seen     map[any]bool
 	deferred []deferredRef
+	// outside counts the $refs into other files the walk is under: there
+	// a "#..." $ref is local to that file, and is walked where it is met.
+	outside int
 }
 
 // deferredRef is a local $ref whose target the walk has not met yet.
@@ -56,7 +59,7 @@ func (w *docWalk) enter(p, ref string, v any, visit func(p string)) bool {
 	if w.seen == nil {
 		w.seen = map[any]bool{}
 	}
-	if target, ok := localRef(ref); ok && ref != "" {
+	if target, ok := localRef(ref); ok && ref != "" && w.outside == 0 {
 		if w.ref != nil {
 			w.ref(target)
 		}
@@ -70,6 +73,16 @@ func (w *docWalk) enter(p, ref string, v any, visit func(p string)) bool {
 	}
 	w.seen[v] = true
 	return true
+}
+
+// into notes that the walk goes into another file when ref names one; the
+// returned func notes that it is back.
+func (w *docWalk) into(ref string) func() {
+	if _, local := localRef(ref); ref == "" || local {
+		return func() {}
+	}
+	w.outside++
+	return func() { w.outside-- }
 }
 
 // document walks the whole document: components first, so that shared
@@ -153,6 +166,7 @@ func (w *docWalk) parameterRef(p string, ref *openapi3.ParameterRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.parameterRef(p, &openapi3.ParameterRef{Value: ref.Value}) }
 	if w.enter(p, ref.Ref, ref.Value, visit) {
 		w.parameter(p, &ref.Value.Schema, ref.Value.Content, ref.Value.Example, ref.Value.Examples)
@@ -163,6 +177,7 @@ func (w *docWalk) headerRef(p string, ref *openapi3.HeaderRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.headerRef(p, &openapi3.HeaderRef{Value: ref.Value}) }
 	if w.enter(p, ref.Ref, ref.Value, visit) {
 		h := &ref.Value.Parameter
@@ -227,6 +242,7 @@ func (w *docWalk) requestBodyRef(p string, ref *openapi3.RequestBodyRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.requestBodyRef(p, &openapi3.RequestBodyRef{Value: ref.Value}) }
 	if w.enter(p, ref.Ref, ref.Value, visit) {
 		w.content(jsonptr.Join(p, "content"), ref.Value.Content)
@@ -237,6 +253,7 @@ func (w *docWalk) responseRef(p string, ref *openapi3.ResponseRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.responseRef(p, &openapi3.ResponseRef{Value: ref.Value}) }
 	if w.enter(p, ref.Ref, ref.Value, visit) {
 		w.headers(jsonptr.Join(p, "headers"), ref.Value.Headers)
@@ -248,6 +265,7 @@ func (w *docWalk) callbackRef(p string, ref *openapi3.CallbackRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.callbackRef(p, &openapi3.CallbackRef{Value: ref.Value}) }
 	if w.enter(p, ref.Ref, ref.Value, visit) {
 		m := ref.Value.Map()
@@ -262,6 +280,7 @@ func (w *docWalk) schemaRef(p string, ref *openapi3.SchemaRef) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
+	defer w.into(ref.Ref)()
 	visit := func(p string) { w.schemaRef(p, &openapi3.SchemaRef{Value: ref.Value}) }
 	if !w.enter(p, ref.Ref, ref.Value, visit) {
 		return

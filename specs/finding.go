@@ -47,6 +47,11 @@ func (f Finding) String() string {
 	return s
 }
 
+// Unused reports whether f is about a part of the vendor's OpenAPI
+// document the x-sync does not use (openapi-unused-invalid): text output
+// may leave such findings out.
+func (f Finding) Unused() bool { return f.Code == CodeOpenAPIUnusedInvalid }
+
 // Findings is a list of findings in file order.
 type Findings []Finding
 

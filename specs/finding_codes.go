@@ -18,6 +18,10 @@ const (
 	// default) of a used part does not match its schema; a warning, since
 	// it only documents.
 	CodeOpenAPIExampleInvalid = "openapi-example-invalid"
+	// CodeOpenAPITolerated: a fault of a used part of the OpenAPI document
+	// that has one clear reading, which is applied (a boolean
+	// exclusiveMinimum in OpenAPI 3.1); a warning.
+	CodeOpenAPITolerated = "openapi-tolerated"
 	// CodeExternalRefRefused: a $ref leaves the spec's folder or names a URL.
 	CodeExternalRefRefused = "external-ref-refused"
 	// CodeOverlayInvalid: an overlay that cannot be applied: no usable

@@ -155,17 +155,6 @@ func componentKey(kind string) string {
 	return kind + "s"
 }
 
-// locateByOrigin moves the last finding to the position kin-openapi
-// recorded for the offending element, when it is in the root file.
-func locateByOrigin(r *report, err error, file string) {
-	o := originOf(err)
-	if o == nil || o.Key == nil || o.Key.Line == 0 || (o.Key.File != "" && o.Key.File != file) {
-		return
-	}
-	f := &r.findings[len(r.findings)-1]
-	f.Line, f.Column = o.Key.Line, o.Key.Column
-}
-
 // originOf returns the first Origin carried by an error of err's chain.
 func originOf(err error) *openapi3.Origin {
 	originType := reflect.TypeFor[*openapi3.Origin]()

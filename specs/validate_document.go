@@ -8,21 +8,26 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specsync/specsync/internal/jsonptr"
 )
 
 // docFault is one fault of the OpenAPI document, at the node it is about.
 type docFault struct {
 	// pointer is the faulty node's JSON pointer in the OpenAPI 3 document.
 	pointer string
+	// touches lists the nodes whose use makes the fault an error; nil
+	// means the node at pointer.
+	touches []string
 	// kind is kin-openapi's code of the rule broken, or one of ours
 	// (faultExample, faultDefault).
 	kind string
 	msg  string
-	// hint says what is wrong in this kind of fault.
-	hint string
 	// annotation marks a value that only documents (an example, or a
 	// default in OpenAPI 3.1): at most a warning.
 	annotation bool
+	// tolerated marks a fault with one clear reading: at most a warning.
+	tolerated bool
 }
 
 // The kinds of value faults, besides kin-openapi's codes.
@@ -79,6 +84,14 @@ func validateDocument(spec *Spec, ops []string, file string, swagger *yaml.Node,
 func (c *docCheck) structure(opts []openapi3.ValidationOption) {
 	err := skeletonOf(c.doc).Validate(context.Background(), opts...)
 	for _, e := range flattenErrors(err) {
+		var conflict *openapi3.ConflictingPathsError
+		if errors.As(e, &conflict) {
+			// At the later path; a fault of either.
+			p := jsonptr.Join("/paths", conflict.Path2)
+			c.add(docFault{pointer: p, touches: []string{p, jsonptr.Join("/paths", conflict.Path1)}, kind: codeOf(e),
+				msg: fmt.Sprintf("path %s: it matches the same requests as %s", conflict.Path2, conflict.Path1)})
+			continue
+		}
 		p := c.pointerOf(e)
 		c.add(docFault{pointer: p, kind: codeOf(e), msg: describeDocNode(p) + ": " + leafMessage(e)})
 	}
@@ -109,8 +122,16 @@ func (c *docCheck) checkSchema(p string, ref *openapi3.SchemaRef) {
 		if c.v31 && kind == "extra-sibling-fields" {
 			continue // unknown keywords are allowed in JSON Schema 2020-12
 		}
-		c.add(docFault{pointer: p, kind: kind, msg: describeDocNode(p) + ": " + leafMessage(e)})
+		c.add(docFault{pointer: p, kind: kind, tolerated: tolerated[kind], msg: describeDocNode(p) + ": " + leafMessage(e)})
 	}
+}
+
+// tolerated are the kinds of schema faults with one clear reading, which
+// kin-openapi applies: at most a warning (openapi-tolerated).
+var tolerated = map[string]bool{
+	// a boolean exclusiveMinimum or exclusiveMaximum in OpenAPI 3.1 is
+	// applied as in 3.0: it makes minimum or maximum exclusive.
+	"exclusive-bound-boolean-before-3-1": true,
 }
 
 // checkValue checks an example or a default against its schema. In an
@@ -152,8 +173,11 @@ func visitValue(s *openapi3.Schema, v any, v31 bool) (err error) {
 // where in the value when not at its root.
 func valueReason(err error) string {
 	var se *openapi3.SchemaError
-	if !errors.As(err, &se) {
-		return firstLine(err.Error())
+	if !errors.As(err, &se) || strings.HasPrefix(se.Reason, "jsonschema validation failed") {
+		// JSON Schema 2020-12 results say it on their first line:
+		// "validation failed due to: at '/a': got number, want string".
+		msg := strings.TrimPrefix(firstLine(err.Error()), "validation failed due to: ")
+		return strings.TrimPrefix(msg, "at '': ")
 	}
 	reason := firstLine(se.Reason)
 	if path := se.JSONPointer(); len(path) > 0 {

@@ -12,6 +12,7 @@ import (
 
 func newValidateCmd() *cobra.Command {
 	var format, modelPath string
+	var all bool
 	opts := loadOptions()
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
@@ -19,6 +20,10 @@ func newValidateCmd() *cobra.Command {
 		Long: `validate loads each file (a connector spec, or a model when it carries x-model)
 and reports all findings at once. Specs are checked against the model given
 with --model or found among the files.
+
+Warnings about parts of a vendor's OpenAPI document the x-sync does not use
+(openapi-unused-invalid) are counted but not listed unless --all is given;
+--format json lists them all.
 
 Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.`,
 		Args: cobra.MinimumNArgs(1),
@@ -31,6 +36,7 @@ Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.
 				paths = append([]string{modelPath}, args...)
 			}
 			res := validateFiles(paths, opts)
+			res.all = all
 			if err := writeFindings(cmd.OutOrStdout(), format, res); err != nil {
 				return err
 			}
@@ -39,6 +45,7 @@ Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&modelPath, "model", "", "model document to check specs against")
+	cmd.Flags().BoolVar(&all, "all", false, "also list the warnings about unused parts of vendor documents")
 	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
 	cmd.Flags().BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "allow $refs to http(s) URLs")
 	return cmd
@@ -48,6 +55,9 @@ Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.
 type validation struct {
 	files    int
 	findings specs.Findings
+	// all lists the findings about unused parts of vendor documents in
+	// text output, which otherwise only counts them.
+	all bool
 }
 
 // exit maps the findings to the exit status: 2 when a file could not be
@@ -100,11 +110,20 @@ func writeFindings(w io.Writer, format string, v *validation) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	hidden := 0
 	for _, f := range v.findings {
+		if f.Unused() && !v.all {
+			hidden++
+			continue
+		}
 		fmt.Fprintln(w, f.String())
 	}
 	errs, warns := countSeverities(v.findings)
-	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s), %d unreadable\n", v.files, errs, warns, v.unreadable())
+	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s)", v.files, errs, warns)
+	if hidden > 0 {
+		fmt.Fprintf(w, " (%d about unused parts of the OpenAPI document hidden; --all lists them)", hidden)
+	}
+	fmt.Fprintf(w, ", %d unreadable\n", v.unreadable())
 	return nil
 }
 
