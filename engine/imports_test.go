@@ -38,6 +38,7 @@ const module = "github.com/specsync/specsync"
 // Imports from outside the module are free.
 var allowedImports = map[string][]string{
 	"internal/clock":           {"internal/..."},
+	"internal/corpus":          {"internal/..."},
 	"internal/golden":          {"internal/..."},
 	"internal/jsonptr":         {"internal/..."},
 	"internal/jsonvalue":       {"internal/..."},
@@ -90,6 +91,8 @@ var testImportsOf = map[string][]string{
 	// An instance's state outlives its deletion from the store; its specs
 	// are checked against the connectors' plug-ins.
 	"engine/instance": {"engine/store", "connectors"},
+	// The vendor documents are loaded as specs and served by the mock.
+	"internal/corpus": {"specs", "connectors"},
 	// A notification is about the ledger's failures.
 	"server/notify": {"engine/store"},
 }

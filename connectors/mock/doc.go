@@ -11,6 +11,9 @@
 // base path; GraphQL requests by matching their query against the
 // operations' documents. Requests are validated against the document
 // (400 with a problem body naming each offending field).
+// Write bodies are JSON objects, or form fields where the request is
+// application/x-www-form-urlencoded (as Twilio's writes are): a field given
+// more than once, or declared an array, becomes a list of strings.
 //
 // Records live in one collection per API resource: entities whose
 // operations share a path (casavi's tenants and owners are both contacts)

@@ -295,7 +295,7 @@ func (s *Server) restWrite(x *exchange, b *binding) error {
 	var doc map[string]any
 	if b.action != actDelete || len(bytes.TrimSpace(x.body)) > 0 {
 		var err error
-		if doc, err = bodyObject(x.body, "body"); err != nil {
+		if doc, err = writeBody(x); err != nil {
 			return err
 		}
 	}
