@@ -20,10 +20,11 @@ import (
 // built; the findings say why. validateDocument checks it once the x-sync
 // is known.
 //
-// src's tree is not read once kin-openapi starts, so that it (tens of
-// megabytes for a large document) can be collected while kin-openapi
-// builds its own, provided the caller does not use src after the call:
-// callers keep src.pos.
+// An OpenAPI 3 document's tree and bytes are released (source.release)
+// before kin-openapi starts, so that they (tens of megabytes for a large
+// document) can be collected while kin-openapi builds its own: callers
+// must not read src.root or src.data after the call, nor hold the tree
+// elsewhere; they keep src.pos.
 func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi3.T {
 	policy := newRefPolicy(abs, opts)
 	refProblems := policy.scanRefs(src, r)
@@ -60,9 +61,11 @@ func documentURL(abs string) *url.URL {
 }
 
 // buildDocument loads an OpenAPI 3 document, or converts a Swagger 2.0 one.
+// It releases src's tree and bytes (see source.release) before
+// kin-openapi parses the document again.
 func buildDocument(src *source, policy *refPolicy, location *url.URL) (*openapi3.T, error) {
 	if memberNode(src.root, "swagger") == nil {
-		return loadOpenAPI3(src.data, policy, location)
+		return loadOpenAPI3(src.release(), policy, location)
 	}
 	var raw any
 	if err := src.root.Decode(&raw); err != nil {
@@ -85,14 +88,14 @@ func loadOpenAPI3(data []byte, policy *refPolicy, location *url.URL) (*openapi3.
 	if !looksJSON(data) {
 		return newLoader(policy).LoadFromDataWithPath(data, location)
 	}
-	data = yamlReadable(data)
-	marked := markRoot(data)
+	marked := markRoot(yamlReadable(data))
+	data = nil // marked is a copy when it differs: let the file's bytes go
 	doc, err := newLoader(policy).LoadFromDataWithPath(marked, location)
-	if err != nil && len(marked) != len(data) {
+	if unmarked := unmarkRoot(marked); err != nil && len(unmarked) != len(marked) {
 		// kin-openapi falls back to its JSON decoder when the YAML parser
 		// refuses (a repeated key) and reports what both said: give it
 		// the JSON.
-		return newLoader(policy).LoadFromDataWithPath(data, location)
+		return newLoader(policy).LoadFromDataWithPath(unmarked, location)
 	}
 	return doc, err
 }

@@ -127,12 +127,16 @@ func loadMerged(layers []*overlayLayer, base *extended, files []string, st *merg
 	if err != nil {
 		return nil, nil, err
 	}
+	// merged is now the only holder of the document's tree, which
+	// loadSource releases (see source.release).
+	base.src = nil
+	hasSync := memberNode(merged.root, "x-sync") != nil
 	top := layers[0]
 	spec, found := loadSource(top.src.name, merged, base.location, opts)
 	if spec != nil {
 		spec.Extends = base.name
 	}
-	if memberNode(merged.root, "x-sync") == nil {
+	if !hasSync {
 		found = slices.DeleteFunc(found, func(f Finding) bool { return f.Code == CodeMissingXSync })
 		top.r.errorHint(CodeMissingXSync, "", `add an "x-sync" object to the overlay, with "system" and "entities"`,
 			"neither the overlay nor the document it extends has an x-sync extension")

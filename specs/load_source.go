@@ -25,6 +25,16 @@ type source struct {
 	noOrigins bool
 }
 
+// release returns src's bytes and lets go of its tree and bytes, so that
+// they (tens of megabytes for a large document) can be collected while
+// kin-openapi builds its own tree from the bytes: src's root is nil
+// afterwards. Its SourceMap stays.
+func (src *source) release() []byte {
+	data := src.data
+	src.root, src.data = nil, nil
+	return data
+}
+
 // parseSource parses data as JSON (when it starts with "{" or "[") or YAML.
 // It fails with a *ReadError, located where possible, when the syntax is
 // broken or the document is not an object.

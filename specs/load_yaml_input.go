@@ -88,6 +88,17 @@ func markRoot(data []byte) []byte {
 	return append(append(append(out, data[:start]...), documentStart...), data[start:]...)
 }
 
+// unmarkRoot returns data without the mark markRoot adds, or data when it
+// has none.
+func unmarkRoot(data []byte) []byte {
+	start := len(data) - len(bytes.TrimLeft(bytes.TrimPrefix(data, byteOrderMark), " \t\r\n"))
+	if !bytes.HasPrefix(data[start:], []byte(documentStart)) {
+		return data
+	}
+	out := make([]byte, 0, len(data)-len(documentStart))
+	return append(append(out, data[:start]...), data[start+len(documentStart):]...)
+}
+
 // hexEscape reads the \uXXXX escape at the start of b.
 func hexEscape(b []byte) (rune, bool) {
 	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
