@@ -1,7 +1,7 @@
 package specs
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -140,34 +140,37 @@ func memberIndex(obj *yaml.Node, name string) int {
 // for the outer one; file 2 for an overlay it extends), the others in the
 // document the overlays extend (file 1). files names the files 1 and up.
 func newMergedSourceMap(root *yaml.Node, files []string, m *mergeState) *SourceMap {
-	sm := &SourceMap{positions: make(map[string]position), files: files, moved: map[string]string{}}
-	sm.recordMerged("", root, root, nodeOrigin{file: 1}, m)
+	sm := newEmptySourceMap(files)
+	sm.moved = map[string]string{}
+	sm.recordMerged(-1, "", "", root, root, nodeOrigin{file: 1}, m)
+	sm.names = nil
 	return sm
 }
 
 // recordMerged records the position of at (in the file of n's origin o)
-// for pointer p and walks n's children.
-func (sm *SourceMap) recordMerged(p string, at, n *yaml.Node, o nodeOrigin, m *mergeState) {
+// as the value named name in parent, at pointer p, and walks n's
+// children.
+func (sm *SourceMap) recordMerged(parent int32, name, p string, at, n *yaml.Node, o nodeOrigin, m *mergeState) {
 	if og, ok := m.origins[n]; ok {
 		o = og
 	}
-	sm.positions[p] = position{int32(at.Line), int32(at.Column), o.file}
+	i := sm.add(parent, name, position{int32(at.Line), int32(at.Column), o.file})
 	if o.pointer != p {
 		sm.moved[p] = o.pointer
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			sm.recordMerged(jsonptr.Join(p, k.Value), k, v, nodeOrigin{o.file, jsonptr.Join(o.pointer, k.Value)}, m)
+		for j := 0; j+1 < len(n.Content); j += 2 {
+			k, v := n.Content[j], n.Content[j+1]
+			sm.recordMerged(i, k.Value, jsonptr.Join(p, k.Value), k, v, nodeOrigin{o.file, jsonptr.Join(o.pointer, k.Value)}, m)
 		}
 	case yaml.SequenceNode:
-		for i, v := range n.Content {
-			j, ok := m.index[v]
+		for j, v := range n.Content {
+			from, ok := m.index[v]
 			if !ok {
-				j = i
+				from = j
 			}
-			sm.recordMerged(jsonptr.Join(p, fmt.Sprint(i)), v, v, nodeOrigin{o.file, jsonptr.Join(o.pointer, fmt.Sprint(j))}, m)
+			sm.recordMerged(i, strconv.Itoa(j), jsonptr.Join(p, strconv.Itoa(j)), v, v, nodeOrigin{o.file, jsonptr.Join(o.pointer, strconv.Itoa(from))}, m)
 		}
 	}
 }
@@ -190,18 +193,18 @@ func (m *merger) replace(parent *yaml.Node, at int, v *yaml.Node, dst, src strin
 // from the result. It saves building a second map of a large document.
 func reuseSourceMap(vendor *SourceMap, root *yaml.Node, files []string, m *mergeState) *SourceMap {
 	vendor.files, vendor.moved = files, map[string]string{}
-	for p, pos := range vendor.positions {
-		if strings.HasPrefix(p, "/x-") {
-			delete(vendor.positions, p)
-			continue
+	for i := range vendor.nodes {
+		vendor.nodes[i].pos.file = 1
+	}
+	for k := range vendor.children {
+		if k.parent == 0 && strings.HasPrefix(k.name, "x-") {
+			vendor.remove(0, k.name)
 		}
-		pos.file = 1
-		vendor.positions[p] = pos
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if p := jsonptr.Join("", k.Value); strings.HasPrefix(p, "/x-") {
-			vendor.recordMerged(p, k, v, nodeOrigin{1, p}, m)
+			vendor.recordMerged(0, k.Value, p, k, v, nodeOrigin{1, p}, m)
 		}
 	}
 	return vendor

@@ -15,15 +15,43 @@ func (m *SourceMap) existing(p string) string {
 
 // positionIndex maps each position of m to the shortest pointer written
 // there (an object and its first member share a position in flow and
-// block sequences; the object is meant).
-func (m *SourceMap) positionIndex() map[position]string {
-	out := make(map[position]string, len(m.positions))
-	for p, pos := range m.positions {
-		if q, ok := out[pos]; !ok || len(p) < len(q) || (len(p) == len(q) && p < q) {
-			out[pos] = p
+// block sequences; the object is meant), as the index of its value.
+func (m *SourceMap) positionIndex() map[position]int32 {
+	out := make(map[position]int32, len(m.nodes))
+	for i := range m.nodes {
+		if !m.reachable(int32(i)) {
+			continue
+		}
+		pos := m.nodes[i].pos
+		if q, ok := out[pos]; !ok || m.shorter(int32(i), q) {
+			out[pos] = int32(i)
 		}
 	}
 	return out
+}
+
+// shorter reports whether the pointer of value i is shorter than that of
+// value j, or as long and sorted first.
+func (m *SourceMap) shorter(i, j int32) bool {
+	p, q := m.pointer(i), m.pointer(j)
+	return len(p) < len(q) || (len(p) == len(q) && p < q)
+}
+
+// reachable reports whether value i is still in the map: it and its
+// ancestors were not removed (see SourceMap.remove).
+func (m *SourceMap) reachable(i int32) bool {
+	for ; i > 0; i = m.nodes[i].parent {
+		if c, ok := m.children[childKey{m.nodes[i].parent, m.nodes[i].name}]; !ok || c != i {
+			return false
+		}
+	}
+	return true
+}
+
+// remove removes the value named name from its parent, with the values
+// under it.
+func (m *SourceMap) remove(parent int32, name string) {
+	delete(m.children, childKey{parent, name})
 }
 
 // documentFile is the file of m's positions that kin-openapi read: the

@@ -47,7 +47,7 @@ type docCheck struct {
 	file   string
 	source *SourceMap
 	// byPosition finds pointers by position; built when first needed.
-	byPosition map[position]string
+	byPosition map[position]int32
 	faults     []docFault
 }
 
@@ -104,8 +104,8 @@ func (c *docCheck) pointerOf(err error) string {
 		if c.byPosition == nil && c.source != nil {
 			c.byPosition = c.source.positionIndex()
 		}
-		if p, ok := c.byPosition[position{int32(o.Key.Line), int32(o.Key.Column), c.source.documentFile()}]; ok {
-			return p
+		if i, ok := c.byPosition[position{int32(o.Key.Line), int32(o.Key.Column), c.source.documentFile()}]; ok {
+			return c.source.pointer(i)
 		}
 	}
 	return validationPointer(err)
