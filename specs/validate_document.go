@@ -49,6 +49,9 @@ type docCheck struct {
 	// byPosition finds pointers by position; built when first needed.
 	byPosition map[position]int32
 	faults     []docFault
+	// empty stands for every subschema of the schemas checked alone (see
+	// shallowSchema): validating it finds nothing.
+	empty *openapi3.SchemaRef
 }
 
 // validateDocument checks the OpenAPI document of spec and reports each
@@ -72,7 +75,7 @@ func validateDocument(spec *Spec, ops []string, file string, swagger *yaml.Node,
 		opts = append(opts, openapi3.IsOpenAPI32OrLater())
 	}
 	c := &docCheck{doc: doc, v31: v31, scope: newDocScope(spec, ops), file: file, source: r.source,
-		ctx: openapi3.WithValidationOptions(context.Background(), opts...)}
+		empty: emptySchema(&openapi3.SchemaRef{}), ctx: openapi3.WithValidationOptions(context.Background(), opts...)}
 	c.structure(opts)
 	w := &docWalk{schema: c.checkSchema, value: c.checkValue}
 	w.document(doc)
@@ -116,7 +119,7 @@ func (c *docCheck) pointerOf(err error) string {
 // example and default are left to checkValue.
 func (c *docCheck) checkSchema(p string, ref *openapi3.SchemaRef) {
 	node := *ref
-	node.Value = shallowSchema(ref.Value)
+	node.Value = shallowSchema(ref.Value, c.empty)
 	for _, e := range flattenErrors(node.Validate(c.ctx)) {
 		kind := codeOf(e)
 		if c.v31 && kind == "extra-sibling-fields" {
@@ -245,18 +248,25 @@ func innermostOrigin(err error) *openapi3.Origin {
 	return last
 }
 
-// shallowSchema returns a copy of s whose subschemas are empty schemas,
-// without example and default.
-func shallowSchema(s *openapi3.Schema) *openapi3.Schema {
+// shallowSchema returns a copy of s whose subschemas are all empty (the
+// one schema given: validating it finds nothing, so it need not be a copy
+// per subschema), without example and default.
+func shallowSchema(s *openapi3.Schema, empty *openapi3.SchemaRef) *openapi3.Schema {
 	out := *s
 	out.Default, out.Example = nil, nil
+	stub := func(r *openapi3.SchemaRef) *openapi3.SchemaRef {
+		if r == nil {
+			return nil
+		}
+		return empty
+	}
 	refs := func(rs openapi3.SchemaRefs) openapi3.SchemaRefs {
 		if rs == nil {
 			return nil
 		}
 		out := make(openapi3.SchemaRefs, len(rs))
 		for i, r := range rs {
-			out[i] = emptySchema(r)
+			out[i] = stub(r)
 		}
 		return out
 	}
@@ -266,17 +276,17 @@ func shallowSchema(s *openapi3.Schema) *openapi3.Schema {
 		}
 		out := make(openapi3.Schemas, len(m))
 		for k, r := range m {
-			out[k] = emptySchema(r)
+			out[k] = stub(r)
 		}
 		return out
 	}
 	out.AllOf, out.OneOf, out.AnyOf, out.PrefixItems = refs(s.AllOf), refs(s.OneOf), refs(s.AnyOf), refs(s.PrefixItems)
 	out.Properties, out.PatternProperties, out.DependentSchemas, out.Defs = named(s.Properties), named(s.PatternProperties), named(s.DependentSchemas), named(s.Defs)
-	out.Not, out.Items, out.Contains, out.PropertyNames = emptySchema(s.Not), emptySchema(s.Items), emptySchema(s.Contains), emptySchema(s.PropertyNames)
-	out.If, out.Then, out.Else, out.ContentSchema = emptySchema(s.If), emptySchema(s.Then), emptySchema(s.Else), emptySchema(s.ContentSchema)
-	out.AdditionalProperties.Schema = emptySchema(s.AdditionalProperties.Schema)
-	out.UnevaluatedItems.Schema = emptySchema(s.UnevaluatedItems.Schema)
-	out.UnevaluatedProperties.Schema = emptySchema(s.UnevaluatedProperties.Schema)
+	out.Not, out.Items, out.Contains, out.PropertyNames = stub(s.Not), stub(s.Items), stub(s.Contains), stub(s.PropertyNames)
+	out.If, out.Then, out.Else, out.ContentSchema = stub(s.If), stub(s.Then), stub(s.Else), stub(s.ContentSchema)
+	out.AdditionalProperties.Schema = stub(s.AdditionalProperties.Schema)
+	out.UnevaluatedItems.Schema = stub(s.UnevaluatedItems.Schema)
+	out.UnevaluatedProperties.Schema = stub(s.UnevaluatedProperties.Schema)
 	if s.Discriminator != nil {
 		d := *s.Discriminator
 		d.Mapping = nil
