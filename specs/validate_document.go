@@ -52,6 +52,9 @@ type docCheck struct {
 	// empty stands for every subschema of the schemas checked alone (see
 	// shallowSchema): validating it finds nothing.
 	empty *openapi3.SchemaRef
+	// scratch holds the copy of the schema being checked alone, reused
+	// from one check to the next: nothing keeps it once checked.
+	scratch openapi3.Schema
 }
 
 // validateDocument checks the OpenAPI document of spec and reports each
@@ -119,7 +122,7 @@ func (c *docCheck) pointerOf(err error) string {
 // example and default are left to checkValue.
 func (c *docCheck) checkSchema(p string, ref *openapi3.SchemaRef) {
 	node := *ref
-	node.Value = shallowSchema(ref.Value, c.empty)
+	node.Value = shallowSchema(ref.Value, c.empty, &c.scratch)
 	for _, e := range flattenErrors(node.Validate(c.ctx)) {
 		kind := codeOf(e)
 		if c.v31 && kind == "extra-sibling-fields" {
@@ -248,11 +251,11 @@ func innermostOrigin(err error) *openapi3.Origin {
 	return last
 }
 
-// shallowSchema returns a copy of s whose subschemas are all empty (the
-// one schema given: validating it finds nothing, so it need not be a copy
-// per subschema), without example and default.
-func shallowSchema(s *openapi3.Schema, empty *openapi3.SchemaRef) *openapi3.Schema {
-	out := *s
+// shallowSchema copies s into out, with subschemas that are all empty
+// (the one schema given: validating it finds nothing, so it need not be a
+// copy per subschema) and without example and default, and returns out.
+func shallowSchema(s *openapi3.Schema, empty *openapi3.SchemaRef, out *openapi3.Schema) *openapi3.Schema {
+	*out = *s
 	out.Default, out.Example = nil, nil
 	stub := func(r *openapi3.SchemaRef) *openapi3.SchemaRef {
 		if r == nil {
@@ -292,5 +295,5 @@ func shallowSchema(s *openapi3.Schema, empty *openapi3.SchemaRef) *openapi3.Sche
 		d.Mapping = nil
 		out.Discriminator = &d
 	}
-	return &out
+	return out
 }
