@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -205,54 +207,72 @@ func (c *corrector) patch(pointer string, value any, format string, args ...any)
 	return true
 }
 
-// leaveOut leaves out the entities that an error under /paths touches
-// (those with an operation on its path), or, when no error names a path,
-// the last entity, and reports whether it left one out. At least one
-// entity stays.
+// leaveOut leaves out the entities that the faults reach (through the
+// $refs of their operations), and reports whether it left one out. At
+// least one entity stays: when every entity is reached, none is left out
+// and validate reports the faults.
 func (c *corrector) leaveOut(faults []specs.Finding) bool {
 	drop := map[string]string{}
-	for _, f := range faults {
-		tokens := jsonptr.Split(f.Pointer)
-		if len(tokens) < 2 || tokens[0] != "paths" {
+	for _, col := range c.cols {
+		if c.out.Sync.Entities[col.name] == nil {
 			continue
 		}
-		for _, col := range c.cols {
-			if c.out.Sync.Entities[col.name] != nil && slices.ContainsFunc(col.ops(), func(o *op) bool { return o.path == tokens[1] }) {
-				drop[col.name] = f.Message
+		reached := c.reach(col)
+		for _, f := range faults {
+			if slices.ContainsFunc(reached, func(p string) bool { return f.Pointer == p || strings.HasPrefix(f.Pointer, p+"/") }) {
+				drop[col.name] = f.Message + " (" + f.Pointer + ")"
 			}
 		}
 	}
-	if len(drop) == 0 {
-		return c.leaveOutLast(faults[0])
-	}
-	if len(drop) >= len(c.out.Sync.Entities) {
+	if len(drop) == 0 || len(drop) >= len(c.out.Sync.Entities) {
 		return false
 	}
-	for name, why := range drop {
-		c.drop(name, why)
+	for _, name := range slices.Sorted(maps.Keys(drop)) {
+		c.drop(name, drop[name])
 	}
 	return true
 }
 
-// leaveOutLast leaves out the last entity of the overlay, for an error no
-// correction fixes whose entity is not known; false when one is left.
-func (c *corrector) leaveOutLast(f specs.Finding) bool {
-	if len(c.out.Sync.Entities) < 2 {
-		return false
-	}
-	for _, col := range slices.Backward(c.cols) {
-		if c.out.Sync.Entities[col.name] != nil {
-			c.drop(col.name, f.Message+" ("+f.Pointer+")")
-			return true
+// reach returns the pointers of the vendor's document that the
+// collection's operations reach: each operation, its path item's
+// parameters, and every node a local $ref under them leads to.
+func (c *corrector) reach(col *collection) []string {
+	seen := map[string]bool{}
+	var walk func(p string, v any)
+	walk = func(p string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ref, ok := v["$ref"].(string); ok && strings.HasPrefix(ref, "#/") && !seen[ref[1:]] {
+				seen[ref[1:]] = true
+				if target, ok := lookup(c.raw, ref[1:]); ok {
+					walk(ref[1:], target)
+				}
+			}
+			for k, child := range v {
+				walk(jsonptr.Join(p, k), child)
+			}
+		case []any:
+			for i, child := range v {
+				walk(jsonptr.Join(p, strconv.Itoa(i)), child)
+			}
 		}
 	}
-	return false
+	for _, o := range col.ops() {
+		for _, p := range []string{jsonptr.Join("/paths", o.path, strings.ToLower(o.method)), jsonptr.Join("/paths", o.path, "parameters")} {
+			if v, ok := lookup(c.raw, p); ok {
+				seen[p] = true
+				walk(p, v)
+			}
+		}
+	}
+	return slices.Collect(maps.Keys(seen))
 }
 
 // drop leaves out an entity, with a note saying why.
 func (c *corrector) drop(name, why string) {
 	delete(c.out.Sync.Entities, name)
-	c.g.notes = append(c.g.notes, Note{Entity: name, Kind: NoteFound, Text: "left out: the vendor's document has a fault that reaches its operations and that init cannot correct safely: " + why + "; correct it in the overlay and add the entity by hand"})
+	c.g.notes = slices.DeleteFunc(c.g.notes, func(n Note) bool { return n.Entity == name && n.Kind == NoteTodo })
+	c.g.notes = append(c.g.notes, Note{Entity: name, Kind: NoteFound, Text: "left out: the vendor's document has a fault its operations reach that init cannot correct safely: " + why + "; correct it in the overlay and add the entity by hand"})
 }
 
 // ops lists the collection's operations with where they sit.
