@@ -100,8 +100,9 @@ var conflictsWith = regexp.MustCompile(`it matches the same requests as (\S+)$`)
 // correct adds the correction of one fault, if one is safe: a default or
 // example that does not match its schema is deleted, so is a pattern Go
 // cannot compile; a required list with duplicates is replaced by its
-// deduplicated copy; a response without a description is given one; of
-// two conflicting paths, one no entity uses is deleted.
+// deduplicated copy; a response without a description is given one; a
+// numeric exclusiveMinimum of OpenAPI 3.0 is written the 3.0 way; of two
+// conflicting paths, one no entity uses is deleted.
 func (c *corrector) correct(f specs.Finding) bool {
 	last := lastToken(f.Pointer)
 	switch {
@@ -118,8 +119,30 @@ func (c *corrector) correct(f specs.Finding) bool {
 		return c.patch(jsonptr.Join(f.Pointer, "description"), "No description in the vendor's document.", "added a description to %s, which has none", f.Pointer)
 	case conflictsWith.MatchString(f.Message):
 		return c.correctConflict(f)
+	case strings.Contains(f.Message, "numeric exclusiveMinimum"):
+		return c.correctExclusive(f.Pointer, "Minimum")
+	case strings.Contains(f.Message, "numeric exclusiveMaximum"):
+		return c.correctExclusive(f.Pointer, "Maximum")
 	}
 	return false
+}
+
+// correctExclusive writes a numeric exclusiveMinimum (or Maximum), which
+// is OpenAPI 3.1's, as OpenAPI 3.0 does: the bound as minimum and
+// exclusiveMinimum true. A schema with a minimum of its own is left.
+func (c *corrector) correctExclusive(pointer, bound string) bool {
+	v, _ := lookup(c.raw, jsonptr.Join(pointer, "exclusive"+bound))
+	if _, isBool := v.(bool); v == nil || isBool {
+		return false
+	}
+	lower := strings.ToLower(bound)
+	if _, ok := lookup(c.raw, jsonptr.Join(pointer, lower)); ok {
+		return false
+	}
+	if !c.out.set(jsonptr.Join(pointer, lower), v, c.raw) {
+		return false
+	}
+	return c.patch(jsonptr.Join(pointer, "exclusive"+bound), true, "wrote the exclusive%s %v at %s as OpenAPI 3.0 does: %s %v with exclusive%s true", bound, v, pointer, lower, v, bound)
 }
 
 // correctPattern deletes a pattern Go cannot compile, found at the

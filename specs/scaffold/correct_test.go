@@ -18,9 +18,10 @@ import (
 
 // TestGenerateCorrectsVendorFaults: faults of the vendor's document that
 // the overlay's entities reach are corrected in the overlay (a default
-// that does not match, a pattern Go cannot compile, a duplicated required
-// entry, a response without a description, a conflicting path no entity
-// uses), each with a todo note; an entity reached by a fault with no safe
+// that does not match, a numeric exclusiveMinimum in OpenAPI 3.0, a
+// pattern Go cannot compile, a duplicated required entry, a response
+// without a description, a conflicting path no entity uses), each with a
+// todo note; an entity reached by a fault with no safe
 // correction is left out. The overlay validates without errors and the
 // vendor's file stays as it was.
 func TestGenerateCorrectsVendorFaults(t *testing.T) {
@@ -37,6 +38,7 @@ func TestGenerateCorrectsVendorFaults(t *testing.T) {
 			"/components/schemas/Item/required":                    []any{"id", "name"},
 			"/components/schemas/Item/properties/name/default":     nil,
 			"/components/schemas/Item/properties/archived/default": nil,
+			"/components/schemas/Item/properties/count":            map[string]any{"minimum": 0.0, "exclusiveMinimum": true},
 		}, without: []string{"/x-sync/entities/box"}, left: "box"},
 		{doc: "faults_swagger.json", want: map[string]any{
 			"/paths/~1tenants/get/parameters/0":           map[string]any{"name": "q", "in": "query", "type": "string"},
