@@ -62,7 +62,11 @@ func (c *corrector) vendorErrors(vendorPath string) ([]specs.Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, fs, err := specs.LoadBytes(c.g.opts.OverlayPath, data, c.g.opts.Load)
+	opts := c.g.opts.Load
+	if strings.HasPrefix(filepath.ToSlash(c.out.Extends), "../") {
+		opts.AllowExternalFiles = true // init read the document already; the command says that the overlay needs the flag
+	}
+	_, fs, err := specs.LoadBytes(c.g.opts.OverlayPath, data, opts)
 	if err != nil {
 		return nil, err
 	}
