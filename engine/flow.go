@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -36,6 +37,9 @@ type flow struct {
 	entity   string
 	model    string
 	src, dst side
+	// list holds the options of every listing of the flow's systems: its
+	// parameter templates see the instance.
+	list     connectors.ListOptions
 	read     mapper // src API object -> model record
 	write    mapper // model record -> dst body
 	compare  mapper // dst API object -> the write's fields, for reconcile; nil when not declared
@@ -177,6 +181,7 @@ func (b flowBuilder) compile(dir instance.Direction, name string, src, dst side)
 		f.readMask[field] = true
 	}
 	f.recipe = recipeOf(f, b.j.vars)
+	f.list = connectors.ListOptions{Vars: transforms.Vars{varInstance: b.j.vars}}
 	f.clears = (dst.ent.Update != nil || dst.ent.Upsert != nil) && !dst.spec.Replaces(dst.ent)
 	return f, nil
 }
@@ -287,4 +292,12 @@ func recipeOf(f *flow, inst map[string]any) string {
 	h.str('s', string(schema))
 	h.value(inst)
 	return h.sum()
+}
+
+// listSince returns the flow's listing options for the records changed
+// since t (all records when t is zero).
+func listSince(f *flow, t time.Time) connectors.ListOptions {
+	o := f.list
+	o.Since = t
+	return o
 }

@@ -62,7 +62,7 @@ func (r *run) includeChanges(ctx context.Context, f *flow, rd *reading, p *pass,
 		r.tally.sum.warn(f, "finding changed %s records: %v", inc.model, err)
 		return nil
 	}
-	for page, err := range r.stages.read.home.List(ctx, name, connectors.ListOptions{Since: rd.since}) {
+	for page, err := range r.stages.read.home.List(ctx, name, listSince(f, rd.since)) {
 		if err != nil {
 			rd.complete = false
 			return r.listFailed(f, fmt.Errorf("listing the changed %s records its payloads include: %w", inc.model, err))

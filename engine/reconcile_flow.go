@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/jsonvalue"
 )
@@ -116,7 +115,7 @@ func (rc *reconciler) listHome(ctx context.Context, f *flow) (*homeSide, error) 
 	r := rc.r
 	hs := &homeSide{recs: map[string]*mapped{}, byID: map[string]string{}, other: map[string]bool{}}
 	complete := false
-	for page, err := range f.src.client.List(ctx, f.src.name, connectors.ListOptions{}) {
+	for page, err := range f.src.client.List(ctx, f.src.name, f.list) {
 		if err != nil {
 			return nil, r.listFailed(f, err)
 		}
@@ -192,7 +191,7 @@ type partnerRecord struct {
 func (rc *reconciler) listPartner(ctx context.Context, f *flow) ([]partnerRecord, error) {
 	out := []partnerRecord{}
 	complete := false
-	for page, err := range f.dst.client.List(ctx, f.dst.name, connectors.ListOptions{}) {
+	for page, err := range f.dst.client.List(ctx, f.dst.name, f.list) {
 		if err != nil {
 			return nil, rc.r.listFailed(f, err)
 		}

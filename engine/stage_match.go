@@ -132,7 +132,7 @@ func (s *matchStage) build(ctx context.Context, f *flow) (*matchIndex, error) {
 		ix.fail = errReason(CodeMatch, err)
 		return ix, nil
 	}
-	for page, err := range f.dst.client.List(ctx, f.dst.name, connectors.ListOptions{}) {
+	for page, err := range f.dst.client.List(ctx, f.dst.name, f.list) {
 		if err != nil {
 			if connectors.Classify(err) == connectors.GiveUp || ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: match: %w", f.label(), err)

@@ -344,7 +344,7 @@ func (a *readAhead) shutdown() {
 // list lists the source until its end or the shutdown.
 func (a *readAhead) list() {
 	defer close(a.listed)
-	for page, err := range a.f.src.client.List(a.ctx, a.f.src.name, connectors.ListOptions{Since: a.since}) {
+	for page, err := range a.f.src.client.List(a.ctx, a.f.src.name, listSince(a.f, a.since)) {
 		select {
 		case a.listed <- readPage{page: page, err: err}:
 		case <-a.ctx.Done():

@@ -54,7 +54,7 @@ func faultHint(kind string) string {
 	case kind == "schema-pattern-regex-invalid":
 		return "the pattern is not a regular expression Go can compile (RE2: no lookaround, no backreferences), so values cannot be checked against it"
 	case kind == faultDefault:
-		return "OpenAPI 3.0 requires a default to match its schema; a request may be sent with it"
+		return "OpenAPI 3.0 and Swagger 2.0 require a default to match its schema; a request may be sent with it"
 	case kind == faultExample:
 		return "an example should match its schema"
 	case kind == "extra-sibling-fields":

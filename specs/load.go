@@ -69,7 +69,7 @@ func decodeSync(src *source, r *report, plugins *Plugins) *Sync {
 	sync := &Sync{}
 	n := memberNode(src.root, "x-sync")
 	if n == nil {
-		hint := withSuggestion("x-sync", rootKeys(src), `add an "x-sync" object at the root, with "system" and "entities"`)
+		hint := withSuggestion("x-sync", rootKeys(src), `add an "x-sync" object at the root, with "system" and "entities"; for a vendor's published document, leave it as it is and write an overlay beside it instead (specsync init DOCUMENT --out DOCUMENT.sync.json writes a first one)`)
 		r.errorHint(CodeMissingXSync, "", hint, "the document has no x-sync extension")
 		return sync
 	}

@@ -96,6 +96,12 @@ func loadOverlay(ov *source, form overlayForm, opts LoadOptions) (*Spec, Finding
 				"%s is an overlay too; an overlay may extend one other overlay, which extends the document itself", memberNode(inner.src.root, "extends").Value)
 		}
 	}
+	if base != nil {
+		swagger := memberNode(base.src.root, "swagger") != nil
+		for _, l := range layers {
+			checkSimpleRoot(l, swagger)
+		}
+	}
 	if own := layerFindings(layers); base == nil || own.HasErrors() {
 		return nil, sortFindings(own), err
 	}

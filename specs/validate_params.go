@@ -158,12 +158,21 @@ func (c *specCheck) reportUnfilled(d declaredParam, op *Operation, e *Entity, re
 }
 
 // declaredAt formats where the document declares the value at pointer:
-// file:line, or the file and pointer when the line is unknown.
+// file:line of the file that writes it (the vendor's document when the
+// spec is an overlay), or the file and pointer when the line is unknown.
 func (c *specCheck) declaredAt(pointer string) string {
-	if line, _ := c.spec.Source.Locate(pointer); line > 0 && c.spec.Source.has(pointer) {
-		return fmt.Sprintf("%s:%d", c.spec.Path, line)
+	if !c.spec.Source.has(pointer) {
+		return c.spec.Path + "#" + pointer
 	}
-	return c.spec.Path + "#" + pointer
+	l := c.spec.Source.where(pointer)
+	file := c.spec.Path
+	if l.File != "" {
+		file = l.File
+	}
+	if l.Line <= 0 {
+		return file + "#" + l.Pointer
+	}
+	return fmt.Sprintf("%s:%d", file, l.Line)
 }
 
 // isAPIKeyScheme reports whether the document has an apiKey security

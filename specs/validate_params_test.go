@@ -1,6 +1,10 @@
 package specs_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -142,5 +146,50 @@ func TestHeaderParamsIgnoreCase(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestRequiredParamsDeclaredInVendorFile: with the x-sync in an overlay,
+// the message names the vendor's file, which declares the parameter, and
+// its line there.
+func TestRequiredParamsDeclaredInVendorFile(t *testing.T) {
+	t.Parallel()
+	var doc map[string]any
+	if err := json.Unmarshal(paramsSpec(`"x-tenant": "north", `, ""), &doc); err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := json.MarshalIndent(map[string]any{"extends": "items.json", "x-sync": doc["x-sync"]}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "x-sync")
+	vendor, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	vendorPath, overlayPath := filepath.Join(dir, "items.json"), filepath.Join(dir, "items.sync.json")
+	for path, data := range map[string][]byte{vendorPath: vendor, overlayPath: overlay} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	line := slices.Index(strings.Split(string(vendor), "\n"), `      "tenant": {`) + 1
+	if line == 0 {
+		t.Fatalf("no tenant parameter in\n%s", vendor)
+	}
+	_, fs, err := specs.Load(overlayPath, loadOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		if f.Code == specs.CodeMissingParameter {
+			got = append(got, f.Message)
+		}
+	}
+	want := fmt.Sprintf("(declared at %s:%d)", vendorPath, line)
+	if len(got) != 1 || !strings.Contains(got[0], want) {
+		t.Errorf("missing-parameter findings %q; want one saying %s", got, want)
 	}
 }

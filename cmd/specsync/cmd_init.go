@@ -89,6 +89,10 @@ func runInit(stdout, stderr io.Writer, docPath string, f *initFlags) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	opts.OverlayPath, opts.Load = f.out, f.load
+	if f.out == "" {
+		opts.OverlayPath = "specsync.sync.json" // standard output: extends is relative to the current folder
+	}
 	data, notes, err := scaffold.Generate(vendor.Doc, extends, opts)
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("%s: %w", docPath, err)}

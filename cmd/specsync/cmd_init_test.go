@@ -78,3 +78,25 @@ func TestInitStdout(t *testing.T) {
 		t.Fatalf("exit %d, want the overlay on stdout and notes on stderr:\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestInitCorrectsFaultsOutsideFolder: init corrects the faults of a
+// vendor document the overlay's entities reach also when the overlay goes
+// to another folder (its extends starts with ../), and the overlay then
+// validates without errors with --allow-external-files.
+func TestInitCorrectsFaultsOutsideFolder(t *testing.T) {
+	faulty := strings.Replace(keyDoc, `"properties": {"id": {"type": "string"}}}}}}}}}},`, `"properties": {"id": {"type": "string", "default": 1}}}}}}}}}},`, 1)
+	if faulty == keyDoc {
+		t.Fatal("the fault was not written into the document")
+	}
+	doc := writeFile(t, "vendor.json", faulty)
+	out := filepath.Join(filepath.Dir(doc), "sync", "vendor.sync.json")
+	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "init", doc, "--out", out, "--entity", "thing"); code != 0 || !strings.Contains(stderr, "deleted the default") {
+		t.Fatalf("init exit %d, want 0 naming the deleted default:\n%s", code, stderr)
+	}
+	if code, vout, _ := runCLI(t, "validate", "--allow-external-files", out); code != 0 || !strings.Contains(vout, " 0 error(s)") {
+		t.Errorf("validate exit %d, want 0 without errors:\n%s", code, vout)
+	}
+}

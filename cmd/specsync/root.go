@@ -7,8 +7,9 @@ func newRootCmd() *cobra.Command {
 		Use:   "specsync",
 		Short: "Declarative integration engine: OpenAPI + x-sync specs, synchronised by rules",
 		Long: `specsync keeps partner systems in step with a home system (usually an ERP).
-Each system is described by one OpenAPI v3 document with an x-sync extension;
-no code is written per integration.`,
+Each system is described by an OpenAPI document with an x-sync extension, or
+by the vendor's published document unchanged plus an overlay holding the
+x-sync (specsync init writes one); no code is written per integration.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

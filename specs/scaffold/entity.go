@@ -145,9 +145,30 @@ func (g *generator) param(c *collection, p *openapi3.Parameter, out *specs.Opera
 		setParam(out, p.Name, defaultOf(p))
 		g.note(c.name, "%s: required parameter %s set to its default %q", slot, p.Name, defaultOf(p))
 	default:
-		setParam(out, p.Name, "")
-		g.todo(&e.Todo, c.name, "%s.params.%s: the %s parameter %q is required; write a template for its value", slot, p.Name, p.In, p.Name)
+		placeholder := placeholderOf(p)
+		setParam(out, p.Name, placeholder)
+		g.todo(&e.Todo, c.name, "%s.params.%s: the %s parameter %q is required and nothing sends it; replace the placeholder %q with its value", slot, p.Name, p.In, p.Name, placeholder)
 	}
+}
+
+// placeholderOf returns the constant init writes for a required
+// parameter it cannot fill, so that the overlay validates and the todo
+// note says what to set: the first value of its enum, 0 for a number,
+// false for a boolean, else TODO.
+func placeholderOf(p *openapi3.Parameter) string {
+	s := value(p.Schema)
+	if s != nil && len(s.Enum) > 0 {
+		if text := fmt.Sprint(s.Enum[0]); text != "" && templateSafe.MatchString(text) {
+			return text
+		}
+	}
+	switch {
+	case s != nil && s.Type.Includes("integer"), s != nil && s.Type.Includes("number"):
+		return "0"
+	case s != nil && s.Type.Includes("boolean"):
+		return "false"
+	}
+	return "TODO"
 }
 
 // setParam sets a parameter template.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specsync/specsync/internal/jsonptr"
+
 	"github.com/specsync/specsync/specs"
 )
 
@@ -22,13 +24,6 @@ type generator struct {
 	// document leaves without one, by path and lower-case method.
 	opIDs map[string]map[string]map[string]string
 	taken map[string]bool
-}
-
-// overlay is the simple form the generator writes.
-type overlay struct {
-	Extends string                                  `json:"extends"`
-	Paths   map[string]map[string]map[string]string `json:"paths,omitempty"`
-	Sync    *specs.Sync                             `json:"x-sync"`
 }
 
 func newGenerator(doc *openapi3.T, opts Options) *generator {
@@ -69,9 +64,16 @@ func (g *generator) run(docPath string) ([]byte, []Note, error) {
 	}
 	g.addAuth(sync, used)
 	hoistPaging(sync)
-	out := overlay{Extends: docPath, Sync: sync}
-	if len(g.opIDs) > 0 {
-		out.Paths = g.opIDs
+	out := &overlay{Extends: docPath, Sync: sync}
+	for path, methods := range g.opIDs {
+		for method, members := range methods {
+			out.set(jsonptr.Join("/paths", path, method, "operationId"), members["operationId"], nil)
+		}
+	}
+	if g.opts.OverlayPath != "" {
+		if err := g.check(out, cols); err != nil {
+			return nil, nil, err
+		}
 	}
 	data, err := encode(out)
 	return data, g.notes, err

@@ -28,6 +28,15 @@ type Options struct {
 	// System is the overlay's system name. Empty derives it from the
 	// document's info.title.
 	System string
+	// OverlayPath is where the overlay will be written. When set, Generate
+	// loads the overlay as if it were there (so that its extends
+	// resolves) and, for each error of the vendor's document that reaches
+	// the overlay's entities, adds a correction to the overlay where one is
+	// safe (with a todo note naming it) or leaves the entity out (with a
+	// note); the vendor's file is never changed. Empty skips the check.
+	OverlayPath string
+	// Load are the options the check loads the overlay with.
+	Load specs.LoadOptions
 }
 
 // Note is something Generate decided or could not decide, for the user to

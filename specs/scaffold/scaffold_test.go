@@ -59,12 +59,13 @@ func TestGenerateValidates(t *testing.T) {
 				opts.Model = m
 			}
 			doc := loadDoc(t, filepath.Join(dir, tc.doc))
+			overlay := filepath.Join(dir, "vendor.sync.json")
+			opts.OverlayPath, opts.Load = overlay, loadOptions()
 			data, notes, err := scaffold.Generate(doc, tc.doc, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", tc.name+".golden"), append(append([]byte{}, data...), notesText(notes)...))
-			overlay := filepath.Join(dir, "vendor.sync.json")
 			if err := os.WriteFile(overlay, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -181,14 +182,14 @@ func TestGenerateAnyDocument(t *testing.T) {
 		if err != nil || spec == nil || spec.Doc == nil {
 			continue
 		}
-		data, _, err := scaffold.Generate(spec.Doc, filepath.Base(vendor), scaffold.Options{})
+		overlay := filepath.Join(filepath.Dir(vendor), "vendor.sync.json")
+		data, _, err := scaffold.Generate(spec.Doc, filepath.Base(vendor), scaffold.Options{OverlayPath: overlay, Load: loadOptions()})
 		if err != nil || slices.ContainsFunc(fs, func(f specs.Finding) bool {
 			return f.Severity == specs.SeverityError && f.Code != specs.CodeMissingXSync
 		}) {
 			continue // no collection, or faults of the document itself
 		}
 		generated++
-		overlay := filepath.Join(filepath.Dir(vendor), "vendor.sync.json")
 		if err := os.WriteFile(overlay, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
