@@ -43,6 +43,7 @@ var allowedImports = map[string][]string{
 	"internal/jsonptr":         {"internal/..."},
 	"internal/jsonvalue":       {"internal/..."},
 	"internal/keys":            {"internal/..."},
+	"internal/names":           {"internal/..."},
 	"internal/redistest":       {"internal/..."},
 	"internal/redteam":         {"internal/..."},
 	"internal/stored":          {"internal/..."},

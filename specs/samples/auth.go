@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specsync/specsync/internal/names"
 )
 
 var (
@@ -42,7 +44,7 @@ func detectAuth(samples []*Sample) *auth {
 		}
 		for _, q := range s.Query {
 			if secretQuery.MatchString(q.Name) {
-				a.use(s, camel(append(words(q.Name), "query")), &openapi3.SecurityScheme{Type: "apiKey", In: "query", Name: q.Name})
+				a.use(s, camel(append(names.Words(q.Name), "query")), &openapi3.SecurityScheme{Type: "apiKey", In: "query", Name: q.Name})
 			}
 		}
 	}
@@ -85,7 +87,7 @@ func headerScheme(h Pair) (string, *openapi3.SecurityScheme) {
 	if lower == "cookie" || lower == "proxy-authorization" || !secretHeader.MatchString(h.Name) {
 		return "", nil
 	}
-	return camel(words(h.Name)), &openapi3.SecurityScheme{Type: "apiKey", In: "header", Name: h.Name}
+	return camel(names.Words(h.Name)), &openapi3.SecurityScheme{Type: "apiKey", In: "header", Name: h.Name}
 }
 
 // cookie records a session cookie of a sample as an API key in a cookie.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/specsync/specsync/internal/names"
 )
 
 // listWrappers are the member names under which APIs wrap the items of a
@@ -91,7 +93,7 @@ func listItems(sh *shape, collection string) *shape {
 		return sh.members[candidates[0]].items
 	}
 	for _, k := range candidates {
-		if slices.Contains(listWrappers, strings.ToLower(k)) || strings.EqualFold(k, collection) || camel(words(collection)) == k {
+		if slices.Contains(listWrappers, strings.ToLower(k)) || strings.EqualFold(k, collection) || camel(names.Words(collection)) == k {
 			return sh.members[k].items
 		}
 	}

@@ -3,6 +3,8 @@ package samples
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/specsync/specsync/internal/names"
 )
 
 // operationIDs names the operations: listUsers, createUser, getUser,
@@ -44,7 +46,7 @@ func conventionalID(op *operation, hasPatch, collection bool) string {
 	entity := pascal(singularWords(name))
 	switch {
 	case !item && op.method == http.MethodGet:
-		return "list" + pascal(words(name))
+		return "list" + pascal(names.Words(name))
 	case !item && op.method == http.MethodPost:
 		return "create" + entity
 	case item && op.method == http.MethodGet:
@@ -62,9 +64,9 @@ func conventionalID(op *operation, hasPatch, collection bool) string {
 // pathID names an operation after its method and the literals of its
 // path.
 func pathID(op *operation) string {
-	ws := words(op.method)
+	ws := names.Words(op.method)
 	for _, seg := range op.route.segments {
-		ws = append(ws, words(seg.literal)...)
+		ws = append(ws, names.Words(seg.literal)...)
 	}
 	return camel(ws)
 }

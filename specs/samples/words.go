@@ -2,36 +2,9 @@ package samples
 
 import (
 	"strings"
-	"unicode"
-)
 
-// words splits a path segment or a key into lower-case words at
-// separators and at camel-case humps: "lease-contracts", "lease_contracts"
-// and "leaseContracts" all give [lease contracts].
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	runes := []rune(s)
-	for i, r := range runes {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(runes[i-1]) || i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1])):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
-}
+	"github.com/specsync/specsync/internal/names"
+)
 
 // irregular are the plurals the suffix rules of singular get wrong.
 var irregular = map[string]string{
@@ -62,7 +35,7 @@ func singular(w string) string {
 // singularWords returns the words of a collection's segment with the last
 // one made singular: "lease-contracts" gives [lease contract].
 func singularWords(segment string) []string {
-	ws := words(segment)
+	ws := names.Words(segment)
 	if len(ws) > 0 {
 		ws[len(ws)-1] = singular(ws[len(ws)-1])
 	}

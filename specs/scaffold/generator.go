@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specsync/specsync/internal/jsonptr"
+	"github.com/specsync/specsync/internal/names"
 
 	"github.com/specsync/specsync/specs"
 )
@@ -136,7 +137,7 @@ func (g *generator) system() string {
 		return g.opts.System
 	}
 	if g.doc.Info != nil {
-		if ws := words(g.doc.Info.Title); len(ws) > 0 {
+		if ws := names.Words(g.doc.Info.Title); len(ws) > 0 {
 			return strings.Join(ws, "-")
 		}
 	}

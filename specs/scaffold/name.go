@@ -3,7 +3,8 @@ package scaffold
 import (
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/specsync/specsync/internal/names"
 )
 
 // nameCollections names each collection by the singular of its path's last
@@ -39,36 +40,9 @@ func parentSegment(path string) string {
 	return segs[len(segs)-2]
 }
 
-// words splits a name into lower-case words at separators (-, _, ., space)
-// and case changes: "postalCode", "postal_code" and "Postal-Code" all give
-// [postal code].
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-			continue
-		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])):
-			flush()
-		}
-		cur = append(cur, r)
-	}
-	flush()
-	return out
-}
-
 // camel joins the words of s in lower camel case.
 func camel(s string) string {
-	ws := words(s)
+	ws := names.Words(s)
 	for i := 1; i < len(ws); i++ {
 		ws[i] = upperFirst(ws[i])
 	}
@@ -77,7 +51,7 @@ func camel(s string) string {
 
 // flat is the words of s joined without separators: the form names are
 // compared in.
-func flat(s string) string { return strings.Join(words(s), "") }
+func flat(s string) string { return strings.Join(names.Words(s), "") }
 
 func lowerFirst(s string) string {
 	if s == "" {
