@@ -64,7 +64,7 @@ func (r *run) fetchKeys(ctx context.Context, f *flow, keys []string) (objs []map
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i]})
+			obj, err := f.src.client.Get(ctx, f.src.name, transforms.Vars{varKey: key, varID: ids[i], varInstance: f.list.Vars[varInstance]})
 			results[i] = result{obj, err}
 		}()
 	}

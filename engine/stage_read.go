@@ -383,7 +383,7 @@ func (s *readStage) fetchInclude(ctx context.Context, model, key string) (map[st
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.home.Get(ctx, h.name, transforms.Vars{varKey: key, varID: key})
+	obj, err := s.home.Get(ctx, h.name, transforms.Vars{varKey: key, varID: key, varInstance: s.vars})
 	if errors.Is(err, connectors.ErrNotFound) {
 		return nil, fmt.Errorf("%s %q: %w in the home system", model, key, errMissingInclude)
 	}

@@ -54,7 +54,7 @@ var templateKinds = []TemplateKind{
 	{"match home", "`match.home`", []TemplateVar{varModel, varRecord, varInst}},
 	{"write params", "`params`, `variables` of `create`, `update`, `upsert`, `lookup`", []TemplateVar{varModel, varRecord, varInclude, varIDs, varInst, varKey, varID}},
 	{"delete params", "`params`, `variables` of `delete`, `erase`", []TemplateVar{varInst, varKey, varID}},
-	{"get params", "`params`, `variables` of `get`", []TemplateVar{varKey, {"id", "the id of the record to read (the home key when an included record is read)"}}},
+	{"get params", "`params`, `variables` of `get`", []TemplateVar{varInst, varKey, {"id", "the id of the record to read (the home key when an included record is read)"}}},
 	{"list params", "`params`, `variables` of `list`", []TemplateVar{varInst}},
 	{"webhook key", "webhook `events.*.key`", []TemplateVar{varEvent}},
 }
