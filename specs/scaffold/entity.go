@@ -257,7 +257,7 @@ func (g *generator) operationID(c *collection, o *op, slot string) string {
 func (g *generator) paging(c *collection, e *specs.Entity) {
 	p := detectPaging(c.list.op, c.records)
 	if p.pagination == nil {
-		g.note(c.name, "no paging parameters found: the list reads one page")
+		g.note(c.name, "no paging parameters found: the list reads one page (if the system pages, declare its parameters in the document; with --from-samples, capture a second page too)")
 		return
 	}
 	e.Pagination = p.pagination
