@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -198,7 +200,11 @@ func (d *strictDecoder) checkRequired(n *yaml.Node, fields []fieldInfo, p string
 func missingHint(f fieldInfo) string {
 	hint := fmt.Sprintf("add %q", f.name)
 	if f.doc != "" {
-		hint += ": " + strings.TrimSuffix(f.doc, ".")
+		doc := strings.TrimSuffix(f.doc, ".")
+		if r, n := utf8.DecodeRuneInString(doc); unicode.IsUpper(r) && !unicode.IsUpper(rune(doc[min(n, len(doc)-1)])) {
+			doc = string(unicode.ToLower(r)) + doc[n:] // a sentence's first word, not an acronym
+		}
+		hint += " (" + doc + ")"
 	}
 	if f.example != "" {
 		hint += fmt.Sprintf(", such as %q", f.example)
