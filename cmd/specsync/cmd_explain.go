@@ -52,15 +52,7 @@ func loadSpec(stderr io.Writer, path string, opts specs.LoadOptions) (*specs.Spe
 		return nil, &exitError{code: 2, err: err}
 	}
 	if fs.HasErrors() {
-		hidden := 0
-		for _, f := range fs {
-			if f.Unused() {
-				hidden++ // as validate without --all
-				continue
-			}
-			fmt.Fprintln(stderr, f.String())
-		}
-		if hidden > 0 {
+		if hidden := printFindings(stderr, fs, false); hidden > 0 {
 			fmt.Fprintf(stderr, "(%d warnings about unused parts of the OpenAPI document not shown; `specsync validate --all %s` lists them)\n", hidden, path)
 		}
 		return nil, &exitError{code: 1, err: fmt.Errorf("%s has findings; run `specsync validate %s`", path, path)}

@@ -110,14 +110,7 @@ func writeFindings(w io.Writer, format string, v *validation) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	hidden := 0
-	for _, f := range v.findings {
-		if f.Unused() && !v.all {
-			hidden++
-			continue
-		}
-		fmt.Fprintln(w, f.String())
-	}
+	hidden := printFindings(w, v.findings, v.all)
 	errs, warns := countSeverities(v.findings)
 	fmt.Fprintf(w, "%d file(s): %d error(s), %d warning(s)", v.files, errs, warns)
 	if hidden > 0 {
@@ -125,6 +118,20 @@ func writeFindings(w io.Writer, format string, v *validation) error {
 	}
 	fmt.Fprintf(w, ", %d unreadable\n", v.unreadable())
 	return nil
+}
+
+// printFindings writes each finding on its own lines, leaving out the
+// warnings about unused parts of a vendor's document unless all; it
+// returns how many it left out.
+func printFindings(w io.Writer, fs specs.Findings, all bool) (hidden int) {
+	for _, f := range fs {
+		if f.Unused() && !all {
+			hidden++
+			continue
+		}
+		fmt.Fprintln(w, f.String())
+	}
+	return hidden
 }
 
 func countSeverities(fs specs.Findings) (errs, warns int) {
