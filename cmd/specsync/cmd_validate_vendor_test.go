@@ -128,3 +128,17 @@ func TestExplainAndMockRunOnWarningsOnly(t *testing.T) {
 		t.Errorf("mock: %v", err)
 	}
 }
+
+// TestExplainRefusalLeavesOutUnusedVendorFaults: explain refusing a spec
+// with errors prints them as validate does without --all, counting the
+// warnings about unused parts of the vendor's document it leaves out.
+func TestExplainRefusalLeavesOutUnusedVendorFaults(t *testing.T) {
+	t.Parallel()
+	code, _, errOut := runCLI(t, "explain", "../../specs/testdata/vendor_scope.yaml")
+	if code != 1 || !strings.Contains(errOut, "error[") {
+		t.Fatalf("explain: exit %d, want 1 with the errors\n%s", code, errOut)
+	}
+	if strings.Contains(errOut, "openapi-unused-invalid") || !strings.Contains(errOut, "(3 warnings about unused parts of the OpenAPI document not shown;") {
+		t.Fatalf("explain printed the unused-part warnings or did not count them:\n%s", errOut)
+	}
+}
