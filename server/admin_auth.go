@@ -10,8 +10,8 @@ import (
 // or as the basic-auth password a browser sends after a prompt.
 func (s *Server) admin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Insecure || s.authorised(r, s.cfg.AdminToken) {
-			next.ServeHTTP(w, r)
+		if p, ok := s.authenticate(r); ok {
+			next.ServeHTTP(w, withPrincipal(r, p))
 			return
 		}
 		s.refuse(w, r, "missing or wrong admin token: send Authorization: Bearer <SPECSYNC_ADMIN_TOKEN>")
@@ -30,6 +30,15 @@ func (s *Server) metricsAuth(next http.Handler) http.Handler {
 		}
 		s.refuse(w, r, "missing or wrong token: send Authorization: Bearer <SPECSYNC_METRICS_TOKEN or SPECSYNC_ADMIN_TOKEN>, or start serve with --metrics-public")
 	})
+}
+
+// authenticate returns who sent r. Today the admin token (or Insecure)
+// is the only principal: an admin of every organisation.
+func (s *Server) authenticate(r *http.Request) (Principal, bool) {
+	if s.cfg.Insecure || s.authorised(r, s.cfg.AdminToken) {
+		return Principal{Name: "admin", Role: RoleAdmin}, true
+	}
+	return Principal{}, false
 }
 
 // refuse answers 401 with a challenge and logs the refusal, without the
