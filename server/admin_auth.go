@@ -32,14 +32,37 @@ func (s *Server) metricsAuth(next http.Handler) http.Handler {
 	})
 }
 
-// authenticate returns who sent r. Today the admin token (or Insecure)
-// is the only principal: an admin of every organisation.
+// authenticate returns who sent r: the holder of a console session, else
+// of the token the request carries.
 func (s *Server) authenticate(r *http.Request) (Principal, bool) {
+	if p, ok := s.sessionPrincipal(r); ok {
+		return p, true
+	}
+	return s.tokenPrincipal(r)
+}
+
+// tokenPrincipal returns the principal of the bearer token (or basic-auth
+// password) r carries. Today the admin token (or Insecure) is the only
+// principal: an admin of every organisation.
+func (s *Server) tokenPrincipal(r *http.Request) (Principal, bool) {
 	if s.cfg.Insecure || s.authorised(r, s.cfg.AdminToken) {
 		return Principal{Name: "admin", Role: RoleAdmin}, true
 	}
 	return Principal{}, false
 }
+
+// signIn returns the principal whose name and secret match, for the
+// console's sign-in form. Today the admin token is the only secret.
+func (s *Server) signIn(name, secret string) (Principal, bool) {
+	if s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.AdminToken)) == 1 {
+		return Principal{Name: "admin", Role: RoleAdmin}, true
+	}
+	return Principal{}, false
+}
+
+// sessionPrincipal returns the principal of r's console session cookie.
+// Today there are no sessions.
+func (s *Server) sessionPrincipal(*http.Request) (Principal, bool) { return Principal{}, false }
 
 // refuse answers 401 with a challenge and logs the refusal, without the
 // token that was sent.
