@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
@@ -184,7 +185,7 @@ func TestAdminRunNowIsUniquePerInstance(t *testing.T) {
 // recordRunner records the single-record jobs it gets.
 type recordRunner struct{ got chan queue.RecordPayload }
 
-func (r recordRunner) RunJob(_ context.Context, job queue.Job) ([]queue.EntityCounts, error) {
+func (r recordRunner) RunJob(_ context.Context, job queue.Job) (*engine.Summary, error) {
 	if job.Record != nil {
 		r.got <- *job.Record
 	}

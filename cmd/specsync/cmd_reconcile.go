@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 func newReconcileCmd() *cobra.Command {
@@ -59,12 +60,18 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	eng, loaded, closeAll, err := sf.engineFor(cmd, id)
+	o, err := sf.openRun(cmd, id)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
-	rec, err := eng.Reconcile(ctx, loaded, opts)
+	defer o.close()
+	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskReconcile, queue.TriggerCLI)
+	if err != nil {
+		return err
+	}
+	opts.RunID = run.ID()
+	rec, err := o.eng.Reconcile(ctx, o.loaded, opts)
+	finishRun(ctx, cmd.ErrOrStderr(), run, summaryOf(rec), err)
 	if rec == nil {
 		return &exitError{code: 1, err: err}
 	}
@@ -83,6 +90,14 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 		return &exitError{code: code, err: runError(err)}
 	}
 	return nil
+}
+
+// summaryOf is a reconciliation's summary, nil when it did not start.
+func summaryOf(rec *engine.Reconciliation) *engine.Summary {
+	if rec == nil {
+		return nil
+	}
+	return rec.Summary
 }
 
 // driftTable prints one line per drifted field or record.

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 func newSyncCmd() *cobra.Command {
@@ -56,16 +57,21 @@ func runSync(cmd *cobra.Command, sf *stateFlags, id string, opts engine.RunOptio
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	eng, loaded, closeAll, err := sf.engineFor(cmd, id)
+	o, err := sf.openRun(cmd, id)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
+	defer o.close()
+	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskRun, queue.TriggerCLI)
+	if err != nil {
+		return err
+	}
 	out := cmd.OutOrStdout()
 	line := newProgressLine(out)
-	opts.Progress = line.show
-	sum, err := eng.Run(ctx, loaded, opts)
+	opts.Progress, opts.RunID = line.show, run.ID()
+	sum, err := o.eng.Run(ctx, o.loaded, opts)
 	line.clear()
+	finishRun(ctx, cmd.ErrOrStderr(), run, sum, err)
 	if sum == nil {
 		return &exitError{code: 1, err: err}
 	}
