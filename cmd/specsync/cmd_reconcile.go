@@ -39,8 +39,12 @@ guard; --allow-deletes lifts it). The instance's permissions apply; a denied
 repair is reported and audited. Every drift is audited with the outcome
 drift (audit --outcome drift lists them).
 
+The reconciliation is recorded in the instance's run history (task
+sync:reconcile, trigger cli).
+
 Exit status: 0 no drift (or all of it repaired), 3 drift left unrepaired or
-records that could not be compared, 1 failed, 2 usage or setup errors.`,
+records that could not be compared, 1 failed (aborted, or a system could
+not be reached at all), 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReconcile(cmd, &sf, args[0], opts, asJSON)

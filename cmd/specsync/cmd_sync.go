@@ -33,9 +33,12 @@ ledger and are retried by every later run.
 A run deletes at most the instance's delete guard (default 10%) of an
 entity's known records; --allow-deletes lifts the guard for this run.
 
+The run is recorded in the instance's run history (trigger cli), where
+the status page and the admin API show it.
+
 Exit status: 0 clean, 3 partial (some records failed, or the delete guard
-held deletes back), 1 failed (the run was aborted), 2 usage or setup
-errors.`,
+held deletes back), 1 failed (the run was aborted, or it could not reach
+the home or the partner at all), 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := rf.options()
