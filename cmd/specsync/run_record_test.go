@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
@@ -37,18 +43,50 @@ func runsOf(t *testing.T, r *redistest.Server, id string) []queue.RunRecord {
 	defer srv.Close()
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
-	res, err := http.Get(hs.URL + "/api/instances/" + id + "/runs?limit=50")
+	req := httptest.NewRequest("GET", hs.URL+"/api/instances/"+id+"/runs?limit=50", nil)
+	req.RequestURI = ""
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET runs of %s: %d %v %s", id, res.StatusCode, err, data)
+	}
+	checkDocumented(t, hs.URL, req, res, data)
 	var body struct {
 		Runs []queue.RunRecord `json:"runs"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("GET runs of %s: %d %v", id, res.StatusCode, err)
+	if err := json.Unmarshal(data, &body); err != nil {
+		t.Fatalf("GET runs of %s: %v", id, err)
 	}
 	return body.Runs
+}
+
+// checkDocumented fails the test unless the answer to req is as the
+// admin API's document (served at base) describes.
+func checkDocumented(t *testing.T, base string, req *http.Request, res *http.Response, data []byte) {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromURI(mustURL(t, base+"/openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 res.StatusCode, Header: res.Header, Body: io.NopCloser(bytes.NewReader(data)),
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("GET %s: the answer is not as documented: %v\n%s", req.URL.Path, err, data)
+	}
 }
 
 // TestCommandLineRunsAreRecorded: sync and reconcile from the command
