@@ -4,6 +4,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -104,6 +106,20 @@ func (a *Accounts) Len() int {
 		return 0
 	}
 	return len(a.byName)
+}
+
+// List returns the principals of a's accounts, sorted by name; never a
+// hash.
+func (a *Accounts) List() []Principal {
+	if a == nil {
+		return nil
+	}
+	out := make([]Principal, 0, len(a.byName))
+	for _, acc := range a.byName {
+		out = append(out, acc.principal())
+	}
+	slices.SortFunc(out, func(x, y Principal) int { return strings.Compare(x.Name, y.Name) })
+	return out
 }
 
 // Token returns the principal of the account whose token hash matches

@@ -93,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: no Redis client")
 	}
 	if cfg.AdminToken == "" && cfg.Accounts.Len() == 0 && !cfg.Insecure {
-		return nil, errors.New("server: no admin token and no users: set SPECSYNC_ADMIN_TOKEN or give a users file (or pass --insecure-no-admin-token for a local demo)")
+		return nil, errors.New("server: no admin token and no users: set SPECSYNC_ADMIN_TOKEN or give a users file with --users (or pass --insecure-no-admin-token for a local demo)")
 	}
 	defaults(&cfg)
 	api, err := newAPIValidator()
