@@ -19,18 +19,26 @@ func (s *Server) admin(next http.Handler) http.Handler {
 	})
 }
 
-// metricsAuth refuses a scrape without the metrics or the admin token,
-// unless the metrics are public (MetricsPublic, or Insecure without a
+// metricsAuth refuses a scrape without the metrics token or the token
+// of an admin of every organisation (the metrics name every
+// organisation's instances), unless the metrics are public (MetricsPublic, or Insecure without a
 // metrics token): queue counts and instance ids are not for everyone.
 func (s *Server) metricsAuth(next http.Handler) http.Handler {
 	open := s.cfg.MetricsPublic || (s.cfg.Insecure && s.cfg.MetricsToken == "")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if open || s.authorised(r, s.cfg.MetricsToken) || (!s.cfg.Insecure && s.authorised(r, s.cfg.AdminToken)) {
+		if open || s.authorised(r, s.cfg.MetricsToken) || (!s.cfg.Insecure && s.allOrganisations(r)) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		s.refuse(w, r, "missing or wrong token: send Authorization: Bearer <SPECSYNC_METRICS_TOKEN or SPECSYNC_ADMIN_TOKEN>, or start serve with --metrics-public")
 	})
+}
+
+// allOrganisations reports whether r carries the token of an admin of
+// every organisation.
+func (s *Server) allOrganisations(r *http.Request) bool {
+	p, ok := s.tokenPrincipal(r)
+	return ok && p.May(RoleAdmin) && p.Organisation == ""
 }
 
 // authenticate returns who sent r: the holder of a console session, else

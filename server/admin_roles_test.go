@@ -296,3 +296,18 @@ func TestEveryOperationDeclaresItsRole(t *testing.T) {
 		t.Errorf("an operation without x-role: %v, want an error naming it", err)
 	}
 }
+
+func TestMetricsTakeAnAdminOfEveryOrganisation(t *testing.T) {
+	t.Parallel()
+	ts := newRolesServer(t)
+	for name, token := range map[string]string{"operator": operatorAcme, "admin of one organisation": adminAcme} {
+		if status, _ := ts.do(t, "GET", "/metrics", token, ""); status != http.StatusUnauthorized {
+			t.Errorf("%s: GET /metrics = %d, want 401", name, status)
+		}
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
+	req.SetBasicAuth("root", rootPassword)
+	if status, _ := send(t, req); status != http.StatusOK {
+		t.Errorf("an admin of every organisation: GET /metrics = %d, want 200", status)
+	}
+}
