@@ -30,7 +30,8 @@ type Config struct {
 	Redis redis.UniversalClient
 	// Keys names the Redis keys. The zero value uses keys.DefaultPrefix.
 	Keys keys.Namespace
-	// Queue is the asynq queue tasks go to. Empty means engine.DefaultQueue.
+	// Queue is the asynq queue tasks go to. Empty means Keys.Queue(),
+	// derived from the prefix, as the scheduler and the worker derive it.
 	Queue string
 	// AdminToken is the bearer token of the admin API, the status page
 	// and the monitor (a browser may send it as the basic-auth password).
@@ -119,13 +120,14 @@ func defaults(cfg *Config) {
 		cfg.Engine, _ = engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Logger: cfg.Logger}) // fails only without Redis, checked by New
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
-	if cfg.Queue == "" {
-		cfg.Queue = queue.DefaultQueue
-	}
+	cfg.Queue = queue.Route{Keys: cfg.Keys, Queue: cfg.Queue}.QueueName()
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
 }
+
+// route is where the server's tasks go.
+func (s *Server) route() queue.Route { return queue.Route{Keys: s.cfg.Keys, Queue: s.cfg.Queue} }
 
 // Handler returns the server's routes, every request counted in metrics.
 func (s *Server) Handler() http.Handler { return s.mux }
