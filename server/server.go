@@ -146,6 +146,6 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
 	if s.cfg.Monitor != nil {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
-		s.mux.Handle("/monitoring/", s.admin(mon))
+		s.mux.Handle("/monitoring/", s.admin(scopeMonitor(mon, "/monitoring", s.cfg.Queue)))
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -83,6 +84,31 @@ func TestTwoInstallationsOnOneRedisRunOnlyTheirOwn(t *testing.T) {
 		}
 		if partners[s].Stats().Creates == 0 {
 			t.Errorf("installation %s: nothing reached its partner", s.redis.Prefix)
+		}
+	}
+	checkMonitorScope(t, a, keys.New(a.redis.Prefix).Queue(), keys.New(b.redis.Prefix).Queue())
+}
+
+// checkMonitorScope: s's queue monitor lists its own queue alone and
+// refuses to show another installation's tasks.
+func checkMonitorScope(t *testing.T, s *runningServe, own, other string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.base+"/monitoring/api/queues", nil)
+	req.Header.Set("Authorization", "Bearer isolation-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Queues []struct{ Queue string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Queues) != 1 || list.Queues[0].Queue != own {
+		t.Errorf("the monitor lists queues %+v (%v); want %s alone", list.Queues, err, own)
+	}
+	for q, want := range map[string]int{own: http.StatusOK, other: http.StatusNotFound} {
+		if code := s.get(t, "/monitoring/api/queues/"+q+"/archived_tasks", "isolation-token"); code != want {
+			t.Errorf("the monitor's archived tasks of queue %s: %d, want %d", q, code, want)
 		}
 	}
 }
