@@ -172,8 +172,9 @@ func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
 // prefix is the key prefix of the worker's installation.
 func (w *Worker) prefix() string { return w.cfg.History.ns.Prefix() }
 
-// refuse logs a task the worker will not run, as an error when it belongs
-// to another installation, and returns err for asynq, which archives it.
+// refuse logs a task the worker will not run (another installation's, or
+// one with a bad payload) as an error, and returns err, which marks it
+// for asynq to archive.
 func (w *Worker) refuse(ctx context.Context, t *asynq.Task, err error) error {
 	id, _ := asynq.GetTaskID(ctx)
 	queueName, _ := asynq.GetQueueName(ctx)
