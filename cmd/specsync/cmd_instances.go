@@ -62,8 +62,9 @@ so one set of files serves several environments:
 
   specsync instances apply --base-url erp=http://erp:8080/api/v2 examples/realestate/instances
 
---run enqueues a run of every applied, enabled instance, which the workers
-of specsync serve on the same Redis and prefix take.`,
+--run enqueues a run of every applied, enabled instance on the queue of
+the prefix, which the workers of specsync serve on the same Redis and
+prefix take (serve given no --queue of its own).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, err := instanceFiles(args)
