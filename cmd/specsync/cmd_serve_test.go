@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 )
@@ -71,9 +69,7 @@ func startServe(t *testing.T, args ...string) *runningServe {
 	queue := keys.New(rs.Prefix).Queue()
 	t.Cleanup(func() {
 		s.stop()
-		if err := asynq.NewInspectorFromRedisClient(rs.Client).DeleteQueue(queue, true); err != nil {
-			t.Logf("delete queue: %v", err)
-		}
+		deleteQueue(rs.Client, queue) // its tasks and its daily statistics
 	})
 	cmd.SetArgs(append([]string{"--redis", url, "--listen", addr, "--prefix", rs.Prefix, "--shutdown-timeout", "5s"}, args...))
 	go func() { s.done <- cmd.ExecuteContext(ctx) }()
