@@ -194,7 +194,7 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 		case queue.TaskReconcile:
 			newTask, p.Repair, p.Entity = queue.NewReconcileTask, isTrue(q.Get("repair")), q.Get("entity")
 		}
-		task, err := newTask(p, s.cfg.Queue)
+		task, err := newTask(p, s.route())
 		if err == nil {
 			_, err = s.client.EnqueueContext(r.Context(), task)
 		}

@@ -30,7 +30,8 @@ type Config struct {
 	Redis redis.UniversalClient
 	// Keys names the Redis keys. The zero value uses keys.DefaultPrefix.
 	Keys keys.Namespace
-	// Queue is the asynq queue tasks go to. Empty means engine.DefaultQueue.
+	// Queue is the asynq queue tasks go to. Empty means Keys.Queue(),
+	// derived from the prefix, as the scheduler and the worker derive it.
 	Queue string
 	// AdminToken is the bearer token of an admin of every organisation:
 	// the admin API, the status page and the monitor (a browser may send
@@ -123,13 +124,14 @@ func defaults(cfg *Config) {
 		cfg.Engine, _ = engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Logger: cfg.Logger}) // fails only without Redis, checked by New
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
-	if cfg.Queue == "" {
-		cfg.Queue = queue.DefaultQueue
-	}
+	cfg.Queue = queue.Route{Keys: cfg.Keys, Queue: cfg.Queue}.QueueName()
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
 }
+
+// route is where the server's tasks go.
+func (s *Server) route() queue.Route { return queue.Route{Keys: s.cfg.Keys, Queue: s.cfg.Queue} }
 
 // Handler returns the server's routes, every request counted in metrics.
 func (s *Server) Handler() http.Handler { return s.mux }
@@ -148,6 +150,6 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
 	if s.cfg.Monitor != nil {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
-		s.mux.Handle("/monitoring/", s.admin(s.allOrganisationsAdmin(mon)))
+		s.mux.Handle("/monitoring/", s.admin(s.allOrganisationsAdmin(scopeMonitor(mon, "/monitoring", s.cfg.Queue))))
 	}
 }

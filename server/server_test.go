@@ -241,7 +241,7 @@ func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
 	srv := ts.worker(t, runner)
 	defer srv.Shutdown()
 	got := <-runner.got
-	want := queue.RecordPayload{Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED", Delivery: got.Delivery}
+	want := queue.RecordPayload{Prefix: ts.cfg.Keys.Prefix(), Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED", Delivery: got.Delivery}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("synced record (-want +got):\n%s", diff)
 	}

@@ -122,7 +122,7 @@ func (c *demoConfig) redis(url string, serving bool) (func(), error) {
 		c.connOpt = asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
 	}
 	fmt.Fprintf(c.Out, "Redis: %s, keys under %s (removed at the end)\n", url, ns.Prefix())
-	return func() { deletePrefix(rdb, ns.Prefix()); rdb.Close() }, nil
+	return func() { deletePrefix(rdb, ns.Prefix()); deleteQueue(rdb, ns.Queue()); rdb.Close() }, nil
 }
 
 // scratchPrefix is a key prefix for a command's keys that no other run
@@ -140,6 +140,14 @@ func deletePrefix(rdb redis.UniversalClient, prefix string) {
 	for iter.Next(ctx) {
 		rdb.Unlink(ctx, iter.Val())
 	}
+}
+
+// deleteQueue removes the asynq queue of a command's prefix, which
+// --serve used, with its tasks and statistics.
+func deleteQueue(rdb redis.UniversalClient, queue string) {
+	_ = asynq.NewInspectorFromRedisClient(rdb).DeleteQueue(queue, true) // absent when nothing was enqueued
+	deletePrefix(rdb, "asynq:{"+queue+"}")
+	rdb.SRem(context.Background(), "asynq:queues", queue)
 }
 
 // setDemoCredentials puts the stand-ins' fake credentials into this

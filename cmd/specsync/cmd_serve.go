@@ -42,6 +42,12 @@ type serveOptions struct {
 	shutdownTimeout time.Duration
 }
 
+// route is where the installation's tasks go: the --queue, or the queue
+// derived from --prefix, with the prefix in every payload.
+func (o serveOptions) route() queue.Route {
+	return queue.Route{Keys: keys.New(o.prefix), Queue: o.queue}
+}
+
 func newServeCmd() *cobra.Command {
 	o := serveOptions{}
 	cmd := &cobra.Command{
@@ -73,7 +79,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.role, "role", "all", "what this process runs: all, worker or scheduler")
 	f.StringVar(&o.listen, "listen", ":8080", "listen address of the HTTP side")
 	f.IntVar(&o.concurrency, "concurrency", 10, "tasks (instance runs) a worker process runs at once")
-	f.StringVar(&o.queue, "queue", queue.DefaultQueue, "asynq queue name")
+	f.StringVar(&o.queue, "queue", "", "asynq queue name (default: the prefix without its trailing colon)")
 	f.StringVar(&o.prefix, "prefix", keys.DefaultPrefix, "prefix of every specsync Redis key")
 	f.StringVar(&o.nightly, "nightly", instance.DefaultCron, "installation-wide schedule of instances without their own cron")
 	f.StringVar(&o.timezone, "timezone", instance.DefaultTimezone, "time zone of --nightly for instances without their own zone")
@@ -118,7 +124,7 @@ type serveParts struct {
 func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, log *slog.Logger) (*serveParts, error) {
 	ns := keys.New(o.prefix)
 	metrics := server.NewMetrics()
-	metrics.WatchQueue(rdb, ns, o.queue)
+	metrics.WatchQueue(rdb, ns, o.route().QueueName())
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
 	auth, err := loadAuth(o.users, &connectors.Credentials{})
@@ -166,7 +172,7 @@ func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespac
 		return err
 	}
 	p.mux = w.Mux()
-	p.worker = asynq.NewServerFromRedisClient(rdb, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.queue: 1},
+	p.worker = asynq.NewServerFromRedisClient(rdb, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.route().QueueName(): 1},
 		ShutdownTimeout: o.shutdownTimeout, RetryDelayFunc: w.RetryDelay, IsFailure: w.IsFailure, LogLevel: asynq.WarnLevel})
 	return nil
 }
@@ -184,7 +190,7 @@ func (p *serveParts) run(ctx context.Context, o serveOptions, log *slog.Logger) 
 	if err := p.start(); err != nil {
 		return err
 	}
-	log.Info("serving", "role", o.role, "listen", ln.Addr().String(), "queue", o.queue)
+	log.Info("serving", "role", o.role, "listen", ln.Addr().String(), "queue", o.route().QueueName(), "prefix", keys.New(o.prefix).Prefix())
 	select {
 	case <-ctx.Done():
 	case err = <-errc:

@@ -161,7 +161,7 @@ func (e *queueEnv) worker(t testing.TB, r Runner, obs Observer) *Worker {
 // enqueueRun enqueues a run of id and reports whether it was taken.
 func (e *queueEnv) enqueueRun(t testing.TB, id string) bool {
 	t.Helper()
-	task, err := NewRunTask(RunPayload{Instance: id, Trigger: TriggerManual}, e.queue)
+	task, err := NewRunTask(RunPayload{Instance: id, Trigger: TriggerManual}, e.route())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,3 +209,6 @@ func storedInstance(id, org string) *instance.Instance {
 		Permissions: instance.Permissions{instance.Push: {"tenant": {instance.Create}}},
 	}
 }
+
+// route is where the env's tasks go: its queue, its namespace's prefix.
+func (e *queueEnv) route() Route { return Route{Keys: e.ns, Queue: e.queue} }

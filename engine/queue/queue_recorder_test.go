@@ -24,10 +24,10 @@ func TestEveryTaskIsRecordedWithItsTrigger(t *testing.T) {
 	srv := e.server(t, e.worker(t, newFakeRunner(0), nil), 1)
 	defer srv.Shutdown()
 	p := RunPayload{Instance: "inst"}
-	run, _ := NewRunTask(RunPayload{Instance: "inst", Trigger: TriggerSchedule}, e.queue)
-	retry, _ := NewRetryTask(p, e.queue)
-	rec, _ := NewReconcileTask(RunPayload{Instance: "inst", Trigger: TriggerManual}, e.queue)
-	hook, _ := NewRecordTask(RecordPayload{Instance: "inst", Direction: instance.Push, Entity: "tenant", Key: "t1", Action: "upsert", Event: "tenant.updated"}, e.queue, time.Now(), time.Minute)
+	run, _ := NewRunTask(RunPayload{Instance: "inst", Trigger: TriggerSchedule}, e.route())
+	retry, _ := NewRetryTask(p, e.route())
+	rec, _ := NewReconcileTask(RunPayload{Instance: "inst", Trigger: TriggerManual}, e.route())
+	hook, _ := NewRecordTask(RecordPayload{Instance: "inst", Direction: instance.Push, Entity: "tenant", Key: "t1", Action: "upsert", Event: "tenant.updated"}, e.route(), time.Now(), time.Minute)
 	for _, task := range []*asynq.Task{run, retry, rec, hook} {
 		before, _ := e.history.List(ctx, "inst", 0, 0)
 		if _, err := e.client.Enqueue(task); err != nil {

@@ -129,9 +129,9 @@ func (w *Worker) IsFailure(err error) bool { return !errors.Is(err, store.ErrIns
 
 // handleRun runs one instance.
 func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Full, j.DeleteOverride = p.Trigger, p.Full, p.DeleteOverride
@@ -140,9 +140,9 @@ func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
 
 // handleRetry retries the failure ledger of one instance.
 func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.RetryOnly = cmp.Or(p.Trigger, TriggerRetry), true
@@ -151,9 +151,9 @@ func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
 
 // handleReconcile reconciles one instance.
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Reconcile, j.Repair, j.Entity, j.DeleteOverride = p.Trigger, true, p.Repair, p.Entity, p.DeleteOverride
@@ -162,13 +162,26 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 
 // handleRecord syncs one record named by a webhook event.
 func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RecordPayload) string { return p.Instance })
+	p, err := decodePayload[RecordPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Record = TriggerWebhook, &p
 	})
+}
+
+// prefix is the key prefix of the worker's installation.
+func (w *Worker) prefix() string { return w.cfg.History.ns.Prefix() }
+
+// refuse logs a task the worker will not run (another installation's, or
+// one with a bad payload) as an error, and returns err, which marks it
+// for asynq to archive.
+func (w *Worker) refuse(ctx context.Context, t *asynq.Task, err error) error {
+	id, _ := asynq.GetTaskID(ctx)
+	queueName, _ := asynq.GetQueueName(ctx)
+	w.cfg.Logger.Error("task refused and archived", "task", t.Type(), "id", id, "queue", queueName, "err", err)
+	return err
 }
 
 // execute loads the instance, runs the job and records the run. Only one

@@ -157,7 +157,7 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 	e.enqueueRun(t, "a")
 	<-r.started
 	rec := RecordPayload{Instance: "a", Direction: instance.Pull, Entity: "tenant", Key: "T-1", Action: "upsert"}
-	task, err := NewRecordTask(rec, e.queue, time.Now(), time.Minute)
+	task, err := NewRecordTask(rec, e.route(), time.Now(), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +173,8 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 func TestTasksOutliveAsynqsDefaultTimeout(t *testing.T) {
 	t.Parallel()
 	e := newQueueEnv(t)
-	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.queue)
-	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.queue, time.Now(), time.Minute)
+	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.route())
+	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.route(), time.Now(), time.Minute)
 	for task, want := range map[string]time.Duration{TaskRun: RunTimeout, TaskRecord: RecordTimeout} {
 		tk := map[string]*asynq.Task{TaskRun: run, TaskRecord: rec}[task]
 		info, err := e.client.Enqueue(tk)

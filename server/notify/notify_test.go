@@ -119,7 +119,7 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, _ := queue.NewRunTask(queue.RunPayload{Instance: "erp-partner"}, "")
+	task, _ := queue.NewRunTask(queue.RunPayload{Instance: "erp-partner"}, queue.Route{Keys: ts.ns})
 	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
 		t.Fatalf("task failed because its notification failed: %v", err)
 	}
