@@ -111,10 +111,23 @@ func TestListingCommandsTakeOutput(t *testing.T) {
 			listing[c.CommandPath()] = true
 		}
 	})
-	for _, want := range []string{"specsync instances list", "specsync audit", "specsync plan", "specsync reconcile", "specsync bench"} {
+	for _, want := range []string{"specsync instances list", "specsync audit", "specsync plan", "specsync reconcile", "specsync bench", "specsync validate"} {
 		if !listing[want] {
 			t.Errorf("%s takes no -o table|json", want)
 		}
+	}
+	model := "../../specs/testdata/model.json"
+	_, table, _ := runCLI(t, "validate", model)
+	if code, text, _ := runCLI(t, "validate", "--format", "text", model); code != 0 || text != table {
+		t.Errorf("validate --format text: exit %d\n%s", code, text)
+	}
+	code, asJSON, errOut := runCLI(t, "validate", "-o", "json", model)
+	if code != 0 || !strings.HasPrefix(asJSON, `{`) || strings.HasPrefix(table, `{`) || errOut != "" {
+		t.Errorf("validate -o json: exit %d\n%s\n%s", code, asJSON, errOut)
+	}
+	code, old, errOut := runCLI(t, "validate", "--format", "json", model)
+	if code != 0 || old != asJSON || !strings.Contains(errOut, "--format is deprecated and will be removed; use -o table|json") {
+		t.Errorf("validate --format json: exit %d\n%s\n%s", code, old, errOut)
 	}
 	if code, _, errOut := runCLI(t, "instances", "list", "-o", "yaml"); code != 2 || !strings.Contains(errOut, `want table or json, not "yaml"`) {
 		t.Errorf("-o yaml: exit %d, %s", code, errOut)

@@ -66,6 +66,35 @@ func addOutputFlag(fs *pflag.FlagSet, o *outputFormat, jsonAlias bool) {
 	}
 }
 
+// addFormatAlias registers validate's old --format text|json as a
+// deprecated alias of -o table|json.
+func addFormatAlias(fs *pflag.FlagSet, o *outputFormat) {
+	fs.Var(textOrJSON{o}, "format", "output format: text or json (same as -o table|json)")
+	deprecate(fs, "format", "-o table|json")
+}
+
+// textOrJSON is the value of the old --format: text is -o table.
+type textOrJSON struct{ o *outputFormat }
+
+func (f textOrJSON) String() string {
+	if f.o == nil || !f.o.json() {
+		return "text"
+	}
+	return "json"
+}
+
+func (f textOrJSON) Set(s string) error {
+	if s == "text" {
+		s = string(outputTable)
+	}
+	if s != string(outputJSON) && s != string(outputTable) {
+		return fmt.Errorf("want text or json, not %q", s)
+	}
+	return f.o.Set(s)
+}
+
+func (f textOrJSON) Type() string { return "text|json" }
+
 // jsonSwitch is the value of the old --json flag: true means -o json.
 type jsonSwitch struct{ o *outputFormat }
 
