@@ -76,3 +76,36 @@ func unknownInstance(ctx context.Context, store *instance.InstanceStore, id stri
 	hint = append(hint, "`specsync instances list` shows the stored ones, `specsync instances apply FILE` stores one")
 	return &exitError{code: 2, err: fmt.Errorf("no instance %q is stored (check --prefix); %s", id, strings.Join(hint, " "))}
 }
+
+// newHelpCmd is `specsync help [command]`: cobra's own prints the root's
+// help and exits 0 for a command that does not exist; this one refuses it
+// as unknownSubcommand does.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if err := unknownSubcommand(cmd, rest); err != nil {
+				return err
+			}
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
+}

@@ -19,15 +19,23 @@ func TestUnknownSubcommandsFail(t *testing.T) {
 		{[]string{"snyc"}, `unknown command "snyc" for "specsync"; did you mean "sync"?`},
 		{[]string{"instances", "lsit"}, `unknown command "lsit" for "specsync instances"; did you mean "list"?`},
 		{[]string{"instances", "remove"}, `unknown command "remove" for "specsync instances" (`},
+		{[]string{"help", "snyc"}, `unknown command "snyc" for "specsync"; did you mean "sync"?`},
+		{[]string{"help", "instances", "lsit"}, `unknown command "lsit" for "specsync instances"; did you mean "list"?`},
 	} {
 		code, out, errOut := runCLI(t, tt.args...)
 		if code != 2 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("specsync %s: exit %d, stderr lacks %q:\n%s\n%s", strings.Join(tt.args, " "), code, tt.want, out, errOut)
 		}
 	}
-	code, out, _ := runCLI(t, "instances")
-	if code != 0 || !strings.Contains(out, "Available Commands") || !strings.Contains(out, "delete") {
-		t.Errorf("specsync instances: exit %d, no help:\n%s", code, out)
+	for _, args := range [][]string{{"instances"}, {"help", "instances"}} {
+		code, out, _ := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "Available Commands") || !strings.Contains(out, "delete") {
+			t.Errorf("specsync %v: exit %d, no help:\n%s", args, code, out)
+		}
+	}
+	code, out, _ := runCLI(t, "__complete", "help", "inst")
+	if code != 0 || !strings.HasPrefix(out, "instances\n") {
+		t.Errorf("help completes to:\n%s", out)
 	}
 }
 

@@ -32,6 +32,7 @@ instance), 3 partial; docs/exit-codes.md has the table per command.`,
 // entities complete in the shell.
 func wireConventions(root *cobra.Command) {
 	cobra.EnableTraverseRunHooks = true // warnDeprecated runs although a command has a pre-run of its own
+	root.SetHelpCommand(newHelpCmd())
 	refuseUnknownSubcommands(root)
 	addCompletions(root)
 }
