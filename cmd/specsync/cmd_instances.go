@@ -23,11 +23,11 @@ func newInstancesCmd() *cobra.Command {
 	var sf stateFlags
 	cmd := &cobra.Command{
 		Use:   "instances",
-		Short: "Store, list, show, enable and disable instances",
+		Short: "Store, list, show, enable, disable and delete instances",
 	}
 	sf.add(cmd.PersistentFlags())
 	cmd.AddCommand(newInstancesApplyCmd(&sf), newInstancesListCmd(&sf), newInstancesShowCmd(&sf),
-		newInstancesSwitchCmd(&sf, true), newInstancesSwitchCmd(&sf, false))
+		newInstancesSwitchCmd(&sf, true), newInstancesSwitchCmd(&sf, false), newInstancesDeleteCmd(&sf))
 	return cmd
 }
 
@@ -185,6 +185,7 @@ func (a *applier) file(cmd *cobra.Command, file string) error {
 
 func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 	var org string
+	var output outputFormat
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List stored instances",
@@ -199,11 +200,15 @@ func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
+			if output.json() {
+				return writeJSONLines(cmd.OutOrStdout(), list)
+			}
 			writeInstances(cmd.OutOrStdout(), list)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&org, "organisation", "", "only this organisation's instances")
+	addOutputFlag(cmd.Flags(), &output, false)
 	return cmd
 }
 
@@ -229,9 +234,10 @@ func newInstancesShowCmd(sf *stateFlags) *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			inst, err := instance.NewInstanceStore(rdb, ns).Get(cmd.Context(), args[0])
+			instances := instance.NewInstanceStore(rdb, ns)
+			inst, err := instances.Get(cmd.Context(), args[0])
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return unknownInstance(cmd.Context(), instances, args[0], err)
 			}
 			failures, err := store.NewLedger(rdb, ns, inst.ID, store.LedgerConfig{}).Count(cmd.Context(), store.LedgerFilter{})
 			if err != nil {
@@ -279,7 +285,7 @@ func newInstancesSwitchCmd(sf *stateFlags, on bool) *cobra.Command {
 				err = store.Disable(cmd.Context(), args[0])
 			}
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return unknownInstance(cmd.Context(), store, args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %sd\n", args[0], verb)
 			return nil

@@ -19,7 +19,7 @@ import (
 func newReconcileCmd() *cobra.Command {
 	var sf stateFlags
 	var opts engine.ReconcileOptions
-	var asJSON bool
+	var output outputFormat
 	cmd := &cobra.Command{
 		Use:   "reconcile INSTANCE",
 		Short: "Compare the partner's records with the home's payloads; --repair writes the home's values back",
@@ -47,7 +47,7 @@ records that could not be compared, 1 failed (aborted, or a system could
 not be reached at all), 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReconcile(cmd, &sf, args[0], opts, asJSON)
+			return runReconcile(cmd, &sf, args[0], opts, output.json())
 		},
 	}
 	sf.add(cmd.Flags())
@@ -55,7 +55,7 @@ not be reached at all), 2 usage or setup errors.`,
 	f.StringVar(&opts.Entity, "entity", "", "only this partner entity")
 	f.BoolVar(&opts.Repair, "repair", false, "write the home's values back")
 	f.BoolVar(&opts.DeleteOverride, "allow-deletes", false, "let --repair delete more unexpected records than the delete guard allows")
-	f.BoolVar(&asJSON, "json", false, "print the drift and summary as JSON")
+	addOutputFlag(f, &output, true)
 	return cmd
 }
 

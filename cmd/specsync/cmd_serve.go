@@ -80,7 +80,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.listen, "listen", ":8080", "listen address of the HTTP side")
 	f.IntVar(&o.concurrency, "concurrency", 10, "tasks (instance runs) a worker process runs at once")
 	f.StringVar(&o.queue, "queue", "", "asynq queue name (default: the prefix without its trailing colon)")
-	f.StringVar(&o.prefix, "prefix", keys.DefaultPrefix, "prefix of every specsync Redis key")
+	addPrefixFlag(f, &o.prefix)
 	f.StringVar(&o.nightly, "nightly", instance.DefaultCron, "installation-wide schedule of instances without their own cron")
 	f.StringVar(&o.timezone, "timezone", instance.DefaultTimezone, "time zone of --nightly for instances without their own zone")
 	f.StringVar(&o.retryCron, "retry-cron", queue.DefaultRetryCron, "daily retry of every instance's failure ledger (instance zone)")

@@ -28,7 +28,7 @@ type stateFlags struct {
 // add registers the flags in fs.
 func (f *stateFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL (redis://host:6379/0); defaults to $REDIS_URL")
-	fs.StringVar(&f.prefix, "key-prefix", keys.DefaultPrefix, "prefix of every Redis key")
+	addPrefixFlag(fs, &f.prefix)
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log what the engine does to standard error")
 }
 
@@ -94,11 +94,9 @@ func (f *stateFlags) openRun(cmd *cobra.Command, id string) (*openedRun, error) 
 	store := instance.NewInstanceStore(rdb, ns)
 	inst, err := store.Get(ctx, id)
 	if err != nil {
+		err = unknownInstance(ctx, store, id, err)
 		closeAll()
-		if errors.Is(err, instance.ErrNotFound) {
-			err = fmt.Errorf("%w; `specsync instances list` shows the stored ones, `specsync instances apply FILE` stores one", err)
-		}
-		return nil, &exitError{code: 2, err: err}
+		return nil, err
 	}
 	loaded, err := openInstance(cmd, store, inst)
 	if err != nil {
