@@ -112,7 +112,7 @@ type instanceDetail struct {
 	Runs      []queue.RunRecord
 	RunsFrom  int
 	MoreRuns  bool
-	Failures  []store.Failure
+	Ledger    []store.Failure
 	Audit     auditSearch
 	Plan      *lastPlan
 	DriftSeen []store.Entry
@@ -152,7 +152,7 @@ func (s *Server) instanceDetail(r *http.Request, inst *instance.Instance) (*inst
 		d.Runs = d.Runs[:runsPerPage]
 	}
 	ledger := store.NewLedger(s.cfg.Redis, s.cfg.Keys, inst.ID, store.LedgerConfig{})
-	if d.Failures, err = ledger.List(ctx, store.LedgerFilter{Limit: 100}); err != nil {
+	if d.Ledger, err = ledger.List(ctx, store.LedgerFilter{Limit: 100}); err != nil {
 		return nil, err
 	}
 	if d.Plan, err = s.lastPlanOf(ctx, inst.ID); err != nil {
