@@ -84,10 +84,6 @@ func (s *Server) signIn(name, secret string) (Principal, bool) {
 	return s.cfg.Accounts.SignIn(name, secret)
 }
 
-// sessionPrincipal returns the principal of r's console session cookie.
-// Today there are no sessions.
-func (s *Server) sessionPrincipal(*http.Request) (Principal, bool) { return Principal{}, false }
-
 // refuse answers 401 with a challenge and logs the refusal, without the
 // token that was sent.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, msg string) {

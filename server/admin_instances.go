@@ -8,8 +8,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
@@ -24,8 +22,8 @@ func (s *Server) apiRoutes() http.Handler {
 	mux.HandleFunc("GET /api/instances", s.listInstances)
 	mux.HandleFunc("GET /api/instances/{id}", s.showInstance)
 	mux.HandleFunc("PUT /api/instances/{id}", s.applyInstance)
-	mux.HandleFunc("POST /api/instances/{id}/enable", s.setEnabled(true))
-	mux.HandleFunc("POST /api/instances/{id}/disable", s.setEnabled(false))
+	mux.HandleFunc("POST /api/instances/{id}/enable", s.enabler(true))
+	mux.HandleFunc("POST /api/instances/{id}/disable", s.enabler(false))
 	mux.HandleFunc("POST /api/instances/{id}/run", s.enqueue(queue.TaskRun))
 	mux.HandleFunc("POST /api/instances/{id}/retry", s.enqueue(queue.TaskRetry))
 	mux.HandleFunc("POST /api/instances/{id}/reconcile", s.enqueue(queue.TaskReconcile))
@@ -154,60 +152,51 @@ func errText(err error, def string) string {
 	return def
 }
 
-// setEnabled enables or disables an instance.
-func (s *Server) setEnabled(on bool) http.HandlerFunc {
+// enabler enables or disables an instance, audited with who asked.
+func (s *Server) enabler(on bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.instance(w, r); !ok {
+		inst, ok := s.instance(w, r)
+		if !ok {
 			return
 		}
-		set := s.store.Disable
-		if on {
-			set = s.store.Enable
-		}
-		if err := set(r.Context(), r.PathValue("id")); err != nil {
+		err := s.setEnabled(r.Context(), inst, on)
+		p, _ := principalOf(r)
+		s.auditAction(r.Context(), p, inst, map[bool]instance.Action{true: ActionEnable, false: ActionDisable}[on], nil, err)
+		if err != nil {
 			s.fail(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "enabled": on})
+		writeJSON(w, http.StatusOK, map[string]any{"id": inst.ID, "enabled": on})
 	}
 }
 
-// enqueue enqueues a run, a ledger retry or a reconciliation now; 409
-// when one is already pending or running. The document has checked the
-// query's booleans.
+// enqueue enqueues a run, a ledger retry or a reconciliation now, audited
+// with who asked; 409 when one is already pending or running or the
+// instance is disabled. The document has checked the query's booleans.
 func (s *Server) enqueue(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst, ok := s.instance(w, r)
 		if !ok {
 			return
 		}
-		if !inst.Enabled {
-			writeError(w, http.StatusConflict, fmt.Sprintf("instance %q is disabled; enable it first (POST /api/instances/%s/enable)", inst.ID, inst.ID))
-			return
-		}
 		q := r.URL.Query()
-		p := queue.RunPayload{Instance: r.PathValue("id"), Trigger: queue.TriggerManual, Full: isTrue(q.Get("full")), DeleteOverride: isTrue(q.Get("allowDeletes"))}
-		newTask := queue.NewRunTask
-		switch typ {
-		case queue.TaskRetry:
-			newTask = queue.NewRetryTask
-		case queue.TaskReconcile:
-			newTask, p.Repair, p.Entity = queue.NewReconcileTask, isTrue(q.Get("repair")), q.Get("entity")
+		p := queue.RunPayload{Full: isTrue(q.Get("full")), DeleteOverride: isTrue(q.Get("allowDeletes"))}
+		if typ == queue.TaskReconcile {
+			p.Repair, p.Entity = isTrue(q.Get("repair")), q.Get("entity")
 		}
-		task, err := newTask(p, s.route())
-		if err == nil {
-			_, err = s.client.EnqueueContext(r.Context(), task)
-		}
-		if errors.Is(err, asynq.ErrTaskIDConflict) {
-			s.cfg.Metrics.EnqueueSkipped(typ, p.Instance)
-			writeError(w, http.StatusConflict, fmt.Sprintf("a %s of %q is already pending or running; see its runs", typ, p.Instance))
-			return
-		}
-		if err != nil {
+		err := s.enqueueTask(r.Context(), typ, inst, p)
+		who, _ := principalOf(r)
+		s.auditAction(r.Context(), who, inst, actionOf(typ), payloadOptions(p), err)
+		switch {
+		case errors.Is(err, errDisabled):
+			writeError(w, http.StatusConflict, fmt.Sprintf("instance %q is disabled; enable it first (POST /api/instances/%s/enable)", inst.ID, inst.ID))
+		case errors.Is(err, errPending):
+			writeError(w, http.StatusConflict, fmt.Sprintf("a %s of %q is already pending or running; see its runs", typ, inst.ID))
+		case err != nil:
 			s.fail(w, err)
-			return
+		default:
+			writeJSON(w, http.StatusAccepted, map[string]any{"id": inst.ID, "task": typ, "status": "enqueued"})
 		}
-		writeJSON(w, http.StatusAccepted, map[string]any{"id": p.Instance, "task": typ, "status": "enqueued"})
 	}
 }
 

@@ -63,16 +63,3 @@ func (s *Server) mayApply(r *http.Request, inst *instance.Instance) (int, string
 	}
 	return 0, "", nil
 }
-
-// allOrganisationsAdmin refuses a request whose principal is not an admin
-// of every organisation: the queue monitor shows every organisation's
-// tasks.
-func (s *Server) allOrganisationsAdmin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := principalOf(r); ok && p.May(RoleAdmin) && p.Organisation == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		writeError(w, http.StatusForbidden, "the queue monitor shows every organisation's tasks: it takes an admin of every organisation")
-	})
-}

@@ -1,7 +1,8 @@
 // Package server is the HTTP side of `specsync serve`: the admin API
 // (bearer token, validated against its own OpenAPI document served at
 // /openapi.json), the webhook endpoint that turns partner events into
-// single-record syncs, the status page, the queue monitor, Prometheus
+// single-record syncs, the console (sign-in, sessions, pages and
+// confirmed operator actions), the queue monitor, Prometheus
 // metrics and the health checks.
 //
 // The package sits above the engine and owns no sync logic: it reads and

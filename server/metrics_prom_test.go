@@ -138,9 +138,18 @@ func TestMonitorNeedsTheAdminToken(t *testing.T) {
 	}
 	mon := httptest.NewServer(api.Handler())
 	defer mon.Close()
+	resp, err := noRedirects.Get(mon.URL + "/monitoring/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/signin?next=%2Fmonitoring%2F" {
+		t.Errorf("monitor without a token: %d to %q, want 303 to the sign-in page", resp.StatusCode, loc)
+	}
 	req := mustRequest(t, "GET", mon.URL+"/monitoring/")
+	req.SetBasicAuth("ops", "wrong")
 	if code, _ := send(t, req); code != http.StatusUnauthorized {
-		t.Errorf("monitor without a token: %d, want 401", code)
+		t.Errorf("monitor with a wrong token: %d, want 401", code)
 	}
 	req = mustRequest(t, "GET", mon.URL+"/monitoring/")
 	req.SetBasicAuth("ops", testToken)

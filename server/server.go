@@ -2,12 +2,12 @@ package server
 
 import (
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/engine"
@@ -34,9 +34,9 @@ type Config struct {
 	// derived from the prefix, as the scheduler and the worker derive it.
 	Queue string
 	// AdminToken is the bearer token of an admin of every organisation:
-	// the admin API, the status page and the monitor (a browser may send
-	// it as the basic-auth password). Required unless Accounts holds one
-	// or Insecure.
+	// the admin API, the console and the monitor (a browser may send it
+	// as the basic-auth password, or sign in with it as the secret).
+	// Required unless Accounts holds one or Insecure.
 	AdminToken string
 	// Accounts are the users and tokens of the users file, each with a
 	// role and an organisation. Nil means none: only AdminToken signs in.
@@ -61,7 +61,10 @@ type Config struct {
 	// Monitor connects the queue monitor mounted at /monitoring. Nil
 	// mounts none.
 	Monitor asynq.RedisConnOpt
-	// Schedules tells the status page when instances run next. Nil shows
+	// SessionTTL is how long a console session lasts after sign-in.
+	// Zero means DefaultSessionTTL.
+	SessionTTL time.Duration
+	// Schedules tells the console when instances run next. Nil shows
 	// no next run.
 	Schedules *queue.Schedules
 	// SpecDir is the folder relative paths of applied instances (specs,
@@ -86,6 +89,10 @@ type Server struct {
 	client  *asynq.Client
 	api     *apiValidator
 	mux     *http.ServeMux
+	// sessions, crossOrigin and pages serve the console.
+	sessions    *sessions
+	crossOrigin *http.CrossOriginProtection
+	pages       map[string]*template.Template
 }
 
 // New returns a Server for cfg.
@@ -101,10 +108,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, store: instance.NewInstanceStore(cfg.Redis, cfg.Keys),
 		history: queue.NewHistory(cfg.Redis, cfg.Keys, queue.HistoryConfig{}),
 		tokens:  queue.NewWebhookTokens(cfg.Redis, cfg.Keys), seen: queue.NewSeenEvents(cfg.Redis, cfg.Keys), client: asynq.NewClientFromRedisClient(cfg.Redis),
-		api: api, mux: http.NewServeMux()}
+		api: api, mux: http.NewServeMux(), pages: pages, crossOrigin: http.NewCrossOriginProtection(),
+		sessions: &sessions{rdb: cfg.Redis, keys: cfg.Keys, ttl: cfg.SessionTTL, clock: cfg.Clock}}
 	s.routes()
 	return s, nil
 }
@@ -125,6 +137,9 @@ func defaults(cfg *Config) {
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
 	cfg.Queue = queue.Route{Keys: cfg.Keys, Queue: cfg.Queue}.QueueName()
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
@@ -147,9 +162,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /openapi.json", s.openapi)
 	s.mux.HandleFunc("POST /webhooks/{instance}/{token}", s.webhook)
 	s.mux.Handle("/api/", s.admin(s.api.validate(s.apiRoutes())))
-	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
+	s.consoleRoutes()
 	if s.cfg.Monitor != nil {
-		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
-		s.mux.Handle("/monitoring/", s.admin(s.allOrganisationsAdmin(scopeMonitor(mon, "/monitoring", s.cfg.Queue))))
+		s.mux.Handle("/monitoring/", s.console(s.monitor().ServeHTTP))
 	}
 }

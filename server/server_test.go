@@ -131,6 +131,9 @@ func TestAdminAPIRefusesMissingOrWrongToken(t *testing.T) {
 	ts.apply(t, "erp-partner")
 	for _, path := range []string{"/api/instances", "/api/instances/erp-partner", "/"} {
 		for _, tok := range []string{"", "wrong", testToken[:len(testToken)-1]} {
+			if tok == "" && path == "/" {
+				continue // a browser is sent to the sign-in page (TestConsoleSendsABrowserToSignIn)
+			}
 			if code, _ := ts.do(t, "GET", path, tok, ""); code != http.StatusUnauthorized {
 				t.Errorf("GET %s with token %q: %d, want 401", path, tok, code)
 			}

@@ -45,7 +45,7 @@ State lives in Redis: $REDIS_URL (or --redis) when set, under a key prefix of
 its own that is removed at the end; otherwise an in-process Redis.
 
 --serve keeps it running afterwards: the stand-ins stay up and specsync serve
-runs on the same Redis (status page, queue monitor, admin API without a
+runs on the same Redis (console, queue monitor, admin API without a
 token, the instances on their schedules) until Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -75,7 +75,7 @@ token, the instances on their schedules) until Ctrl-C.`,
 	f := cmd.Flags()
 	f.StringVar(&redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL; defaults to $REDIS_URL, else an in-process Redis")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log what the engine does to standard error")
-	f.BoolVar(&serveToo, "serve", false, "keep running afterwards with specsync serve: status page, queue monitor and admin API")
+	f.BoolVar(&serveToo, "serve", false, "keep running afterwards with specsync serve: console, queue monitor and admin API")
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "listen address of --serve")
 	return cmd
 }
@@ -364,7 +364,7 @@ func (d *demo) ledger(ctx context.Context) error {
 // outro says how to go on.
 func (d *demo) outro() {
 	d.heading("Next")
-	fmt.Fprintln(d.out, `To keep it running with the web UI (status page, queue monitor, admin API)
+	fmt.Fprintln(d.out, `To keep it running with the web UI (console, queue monitor, admin API)
 and the instances on their schedules: specsync demo --serve
 
 In production, apply instances whose base URLs name your systems and run

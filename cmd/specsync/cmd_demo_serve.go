@@ -13,7 +13,7 @@ import (
 
 // serveDemo keeps the demo running after its two rounds: the stand-ins
 // stay up and `specsync serve` runs on the demo's Redis with the admin
-// API, the status page and the queue monitor on listen, without an admin
+// API, the console and the queue monitor on listen, without an admin
 // token (the demo is local), until ctx ends.
 func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Logger) error {
 	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, prefix: cfg.Keys.Prefix(),
@@ -27,7 +27,7 @@ func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Log
 		return err
 	}
 	o.role = "all"
-	fmt.Fprintf(cfg.Out, "\nServing on http://%s/ (status page, /monitoring/ queue monitor, /api/ admin API without a token); Ctrl-C stops.\n", listen)
+	fmt.Fprintf(cfg.Out, "\nServing on http://%s/ (console, /monitoring/ queue monitor, /api/ admin API without a token); Ctrl-C stops.\n", listen)
 	return p.run(ctx, o, log)
 }
 

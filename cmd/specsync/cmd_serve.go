@@ -55,7 +55,7 @@ func newServeCmd() *cobra.Command {
 		Short: "Run queue workers, the scheduler and the admin API against Redis",
 		Long: `serve runs asynq workers and the scheduler in one process (--role all, the
 default) or one role per process (--role worker|scheduler); several processes
-on one Redis share the work. The HTTP side (admin API, webhooks, status page,
+on one Redis share the work. The HTTP side (admin API, webhooks, console,
 /monitoring, /metrics, /healthz, /readyz) runs in every role.
 
 The admin API needs a bearer token: SPECSYNC_ADMIN_TOKEN (or the file

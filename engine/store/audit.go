@@ -67,12 +67,17 @@ type Entry struct {
 	// Values are record values or a diff worth keeping; the entity's
 	// personal fields are masked before writing.
 	Values map[string]any `json:"values,omitempty"`
+	// Actor names who asked for an operator's action (run now, plan,
+	// reconcile, retry, enable, disable) from the console or the admin
+	// API; empty in the entries runs write.
+	Actor string `json:"actor,omitempty"`
 }
 
 // An entry is one stream field, fEntry, holding a JSON array of its
 // values in this order (entryFields); a trailing error and values are
 // left out when empty. One field costs Redis far less than a field per
-// value. The field's name is the entry's format version (auditFormat): a
+// value. An operator's action appends its actor after them, the error and
+// values then written even when empty. The field's name is the entry's format version (auditFormat): a
 // message without it is of a format this version does not read
 // (decodeEntry).
 const fEntry = string(auditFormat)
@@ -81,7 +86,7 @@ const fEntry = string(auditFormat)
 const auditFormat stored.Version = "v1"
 
 // entryFields names the positions of an entry's array.
-var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key", "action", "outcome", "status", "ms", "error", "values"}
+var entryFields = [...]string{"t", "run", "org", "inst", "dir", "entity", "key", "action", "outcome", "status", "ms", "error", "values", "actor"}
 
 // encode appends e as its stream value.
 func (e Entry) encode(b []byte) ([]byte, error) {
@@ -92,15 +97,18 @@ func (e Entry) encode(b []byte) ([]byte, error) {
 	}
 	b = strconv.AppendInt(append(b, ','), int64(e.HTTPStatus), 10)
 	b = strconv.AppendInt(append(b, ','), e.Duration.Milliseconds(), 10)
-	if e.Error != "" || len(e.Values) > 0 {
+	if e.Error != "" || len(e.Values) > 0 || e.Actor != "" {
 		b = jsonvalue.AppendString(append(b, ','), e.Error)
 	}
-	if len(e.Values) > 0 {
+	if len(e.Values) > 0 || e.Actor != "" {
 		v, err := json.Marshal(e.Values)
 		if err != nil {
 			return nil, fmt.Errorf("audit values of %s %s %q: %w", e.Direction, e.Entity, e.Key, err)
 		}
 		b = append(append(b, ','), v...)
+	}
+	if e.Actor != "" {
+		b = jsonvalue.AppendString(append(b, ','), e.Actor)
 	}
 	return append(b, ']'), nil
 }

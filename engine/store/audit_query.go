@@ -200,6 +200,7 @@ func entryOf(id string, get func(name string) string) Entry {
 		ID: id, RunID: get("run"), Organisation: get("org"), Instance: get("inst"),
 		Direction: instance.Direction(get("dir")), Entity: get("entity"), Key: get("key"),
 		Action: instance.Action(get("action")), Outcome: Outcome(get("outcome")), Error: get("error"),
+		Actor: get("actor"),
 	}
 	e.Time, _ = time.Parse(time.RFC3339Nano, get("t"))
 	e.HTTPStatus, _ = strconv.Atoi(get("status"))

@@ -256,6 +256,8 @@ func TestAuditEntriesRoundTrip(t *testing.T) {
 			Action: instance.Update, Outcome: OutcomeFailed, Error: "line one\nline \"two\" \\ end", HTTPStatus: 500, Duration: 3 * time.Second},
 		{Time: at, Instance: "i", Action: instance.Delete, Outcome: OutcomeOK, Values: map[string]any{"mode": "detach", "alreadyGone": false}},
 		{Time: at, Instance: "i", Action: instance.Update, Outcome: OutcomeOK, Error: "e", Values: map[string]any{"rent": json.Number("812.50")}},
+		{Time: at, Organisation: "o", Instance: "i", Action: "disable", Outcome: OutcomeOK, Actor: "alice@acme.example"},
+		{Time: at, Instance: "i", Action: "run", Outcome: OutcomeFailed, Error: "busy", Values: map[string]any{"full": true}, Actor: "ops"},
 	} {
 		b, err := e.encode(nil)
 		if err != nil {

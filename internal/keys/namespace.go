@@ -170,6 +170,17 @@ func (n Namespace) ActiveRun(instance string) string {
 	return n.Runs(instance) + ":active"
 }
 
+// Session is the key of one console session, named by its random id.
+func (n Namespace) Session(id string) string {
+	return n.Prefix() + "session:" + id
+}
+
+// LastPlan is the key of the last plan made of an instance from the
+// console.
+func (n Namespace) LastPlan(instance string) string {
+	return n.scoped(instance, "plan", "last")
+}
+
 // WebhookToken is the key of the token in an instance's webhook URL.
 func (n Namespace) WebhookToken(instance string) string {
 	return n.Prefix() + "webhook:{" + instance + "}:token"
