@@ -27,16 +27,16 @@ type Config struct {
 	// it is read and ignored.
 	Schema string `json:"$schema,omitempty"`
 	// Organisations maps an organisation to its operators' channels.
-	Organisations map[string]Org `json:"organisations"`
+	Organisations map[string]Org `json:"organisations" doc:"Per organisation (as instances name it), its operators' channels."`
 }
 
 // Org are the channels of one organisation; either may be nil.
 type Org struct {
 	// Webhook is the URL, by reference (it is a secret for Slack and
 	// Teams), that receives {"text": ...} as JSON.
-	Webhook *specs.Credential `json:"webhook,omitempty"`
+	Webhook *specs.Credential `json:"webhook,omitempty" doc:"The chat webhook URL by reference ({env: NAME} or {file: PATH}); it receives {\"text\": ...} as JSON."`
 	// Email sends a plain-text mail over SMTP.
-	Email *Email `json:"email,omitempty"`
+	Email *Email `json:"email,omitempty" doc:"A plain-text mail over SMTP."`
 }
 
 // Notifier sends the notifications of a Config. A channel that
