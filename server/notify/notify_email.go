@@ -16,20 +16,22 @@ import (
 // Email is an SMTP server and the addresses of a mail.
 type Email struct {
 	// Server is host:port of the SMTP server. Required.
-	Server string   `json:"server"`
-	From   string   `json:"from"`
-	To     []string `json:"to"`
+	Server string `json:"server" doc:"host:port of the SMTP server." example:"smtp.example.org:587"`
+	// From is the sender's address. Required.
+	From string `json:"from" doc:"The sender's address." example:"specsync@example.org"`
+	// To are the recipients' addresses. Required.
+	To []string `json:"to" doc:"The recipients' addresses."`
 	// TLS says how the connection is secured: "opportunistic" (the
 	// default, also when empty) upgrades with STARTTLS when the server
 	// offers it; "starttls" refuses a server that does not; "implicit"
 	// speaks TLS from the first byte (SMTPS, usually port 465).
-	TLS string `json:"tls,omitempty"`
+	TLS string `json:"tls,omitempty" enum:"opportunistic,starttls,implicit" default:"opportunistic" doc:"How the connection is secured: opportunistic upgrades with STARTTLS when the server offers it; starttls refuses a server that does not; implicit speaks TLS from the first byte (SMTPS, usually port 465)."`
 	// Timeout bounds connecting and each SMTP command; zero means 30s.
-	Timeout specs.Duration `json:"timeout,omitzero"`
+	Timeout specs.Duration `json:"timeout,omitzero" default:"30s" doc:"Bounds connecting and each SMTP command (a Go duration)."`
 	// Username and Password log in (PLAIN; needs TLS unless the server is
 	// on loopback). Empty Username sends without logging in.
-	Username string           `json:"username,omitempty"`
-	Password specs.Credential `json:"password,omitzero"`
+	Username string           `json:"username,omitempty" doc:"Logs in with PLAIN (needs TLS unless the server is on loopback); empty sends without logging in."`
+	Password specs.Credential `json:"password,omitzero" doc:"The password, by reference: {env: NAME} or {file: PATH}."`
 }
 
 // defaultMailTimeout is Email.Timeout's zero value.
