@@ -32,10 +32,14 @@ type Config struct {
 	Keys keys.Namespace
 	// Queue is the asynq queue tasks go to. Empty means engine.DefaultQueue.
 	Queue string
-	// AdminToken is the bearer token of the admin API, the status page
-	// and the monitor (a browser may send it as the basic-auth password).
-	// Required unless Insecure.
+	// AdminToken is the bearer token of an admin of every organisation:
+	// the admin API, the status page and the monitor (a browser may send
+	// it as the basic-auth password). Required unless Accounts holds one
+	// or Insecure.
 	AdminToken string
+	// Accounts are the users and tokens of the users file, each with a
+	// role and an organisation. Nil means none: only AdminToken signs in.
+	Accounts *Accounts
 	// Insecure serves the admin API without a token; for local demos only.
 	// /metrics is then open too, unless MetricsToken is set.
 	Insecure bool
@@ -88,8 +92,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Redis == nil {
 		return nil, errors.New("server: no Redis client")
 	}
-	if cfg.AdminToken == "" && !cfg.Insecure {
-		return nil, errors.New("server: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
+	if cfg.AdminToken == "" && cfg.Accounts.Len() == 0 && !cfg.Insecure {
+		return nil, errors.New("server: no admin token and no users: set SPECSYNC_ADMIN_TOKEN or give a users file with --users (or pass --insecure-no-admin-token for a local demo)")
 	}
 	defaults(&cfg)
 	api, err := newAPIValidator()
@@ -144,6 +148,6 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
 	if s.cfg.Monitor != nil {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
-		s.mux.Handle("/monitoring/", s.admin(mon))
+		s.mux.Handle("/monitoring/", s.admin(s.allOrganisationsAdmin(mon)))
 	}
 }

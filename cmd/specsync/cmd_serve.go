@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/spf13/cobra"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
@@ -37,6 +38,7 @@ type serveOptions struct {
 	insecure        bool
 	metricsPublic   bool
 	notify          string
+	users           string
 	shutdownTimeout time.Duration
 }
 
@@ -50,8 +52,11 @@ default) or one role per process (--role worker|scheduler); several processes
 on one Redis share the work. The HTTP side (admin API, webhooks, status page,
 /monitoring, /metrics, /healthz, /readyz) runs in every role.
 
-The admin API needs a bearer token from SPECSYNC_ADMIN_TOKEN; serve refuses
-to start without one unless --insecure-no-admin-token is given (local demos).
+The admin API needs a bearer token: SPECSYNC_ADMIN_TOKEN (or the file
+SPECSYNC_ADMIN_TOKEN_FILE names), an admin of every organisation, or a token
+of the --users file, whose accounts have a role (viewer, operator, admin) and
+an organisation. serve refuses to start without either unless
+--insecure-no-admin-token is given (local demos).
 /metrics takes the admin token or, for a scraper that should hold no admin
 token, SPECSYNC_METRICS_TOKEN; --metrics-public serves it without a token.
 SIGTERM stops taking tasks, lets running ones finish (up to
@@ -76,6 +81,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.BoolVar(&o.insecure, "insecure-no-admin-token", false, "serve the admin API without a token (local demos only)")
 	f.BoolVar(&o.metricsPublic, "metrics-public", false, "serve /metrics without a token (default: the metrics or the admin token)")
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
+	f.StringVar(&o.users, "users", os.Getenv("SPECSYNC_USERS_FILE"), "JSON or YAML file of users and tokens with roles and organisations (default $SPECSYNC_USERS_FILE)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
 	return cmd
 }
@@ -115,7 +121,11 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 	metrics.WatchQueue(rdb, ns, o.queue)
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
-	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
+	auth, err := loadAuth(o.users, &connectors.Credentials{})
+	if err != nil {
+		return nil, err
+	}
+	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: auth.adminToken, Accounts: auth.accounts,
 		Insecure: o.insecure, MetricsToken: os.Getenv("SPECSYNC_METRICS_TOKEN"), MetricsPublic: o.metricsPublic, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,6 @@ x-sync (specsync init writes one); no code is written per integration.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newInitCmd(), newValidateCmd(), newExplainCmd(), newMapCmd(), newMockCmd(), newServeCmd(),
-		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newReconcileCmd(), newEraseCmd(), newResolveCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd())
+		newInstancesCmd(), newPlanCmd(), newSyncCmd(), newReconcileCmd(), newEraseCmd(), newResolveCmd(), newAuditCmd(), newDemoCmd(), newBenchCmd(), newUsersCmd())
 	return root
 }

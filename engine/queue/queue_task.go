@@ -42,12 +42,21 @@ const TaskRetries = 20
 // is empty.
 const DefaultQueue = "specsync"
 
-// Triggers say why a run was enqueued; they appear in run records.
+// Triggers say what started a run; they appear in run records (see
+// Recorder).
 const (
+	// TriggerSchedule: the instance's schedule (cron, reconcileCron).
 	TriggerSchedule = "schedule"
-	TriggerManual   = "manual"
-	TriggerWebhook  = "webhook"
-	TriggerRetry    = "retry"
+	// TriggerManual: an operator, through the admin API.
+	TriggerManual = "manual"
+	// TriggerWebhook: a webhook event, for the records it names.
+	TriggerWebhook = "webhook"
+	// TriggerRetry: the scheduled retry of the failure ledger.
+	TriggerRetry = "retry"
+	// TriggerCLI: the command line (specsync sync, specsync reconcile).
+	TriggerCLI = "cli"
+	// TriggerDemo: specsync demo's rounds.
+	TriggerDemo = "demo"
 )
 
 // RunPayload is the payload of a TaskRun, TaskRetry or TaskReconcile

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 )
 
@@ -56,7 +57,7 @@ func TestWorkerRecordsRunsAndSkipsDisabled(t *testing.T) {
 	}
 	got := RunRecord{Instance: last.Instance, Organisation: last.Organisation, Task: last.Task, Trigger: last.Trigger, Outcome: last.Outcome, Entities: last.Entities}
 	want := RunRecord{Instance: "on", Organisation: "acme", Task: TaskRun, Trigger: TriggerManual, Outcome: RunOK,
-		Entities: []EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 1}}}}
+		Entities: countsOf(&engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "tenant", Created: 1}}})}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("run record (-want +got):\n%s", diff)
 	}

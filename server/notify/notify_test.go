@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/engine/store"
@@ -159,10 +160,10 @@ func newTestStore(t *testing.T) *testStore {
 // failingRunner fails one new record of every run, in the ledger too.
 type failingRunner struct{ ts *testStore }
 
-func (r failingRunner) RunJob(ctx context.Context, job queue.Job) ([]queue.EntityCounts, error) {
+func (r failingRunner) RunJob(ctx context.Context, job queue.Job) (*engine.Summary, error) {
 	l := store.NewLedger(r.ts.rdb, r.ts.ns, job.Instance.ID, store.LedgerConfig{})
 	err := l.Fail(ctx, instance.Push, "tenant", store.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: store.Reason{Code: "http-422", Message: "refused"}})
-	return []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
+	return &engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "tenant", Failed: 1}}}, err
 }
 
 // countingNotifier counts notifications and fails each.
