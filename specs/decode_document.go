@@ -5,6 +5,8 @@ package specs
 // key (with a "did you mean" hint), wrong type, bad enum value, bad
 // duration, missing required key, literal secret and bad choice is a
 // finding located at file:line:col; the parts that are right are decoded.
+// A root "$schema" key, which names the JSON Schema an editor checks the
+// file against, is ignored.
 // Other packages use it for their own documents (instances).
 //
 // The error is a *ReadError, matching ErrUnreadable, when data is not JSON
@@ -19,7 +21,7 @@ func DecodeDocument(file string, data []byte, out any) (Findings, error) {
 		return nil, err
 	}
 	r := &report{file: file, source: newSourceMap(doc)}
-	decodeStrict(root, "", out, r)
+	decodeStrict(withoutSchemaKey(root), "", out, r)
 	return r.sorted(), nil
 }
 

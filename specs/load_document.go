@@ -35,6 +35,9 @@ func loadDocument(src *source, abs string, opts LoadOptions, r *report) *openapi
 		reportLoadError(err, policy, refProblems, r)
 		return nil
 	}
+	// kin-openapi keeps unknown root members as extensions; "$schema"
+	// only tells editors which JSON Schema to check the file with.
+	delete(doc.Extensions, SchemaKey)
 	return doc
 }
 

@@ -24,9 +24,10 @@ type overlayAction struct {
 var overlayVersion = regexp.MustCompile(`^1\.0\.\d+$`)
 
 // overlayKeys and actionKeys are the fixed fields of the Overlay object
-// and of an Action object; x- extensions are allowed besides.
+// (with "$schema", which editors read) and of an Action object; x-
+// extensions are allowed besides.
 var (
-	overlayKeys = []string{"overlay", "info", "extends", "actions"}
+	overlayKeys = []string{"overlay", "info", "extends", "actions", SchemaKey}
 	actionKeys  = []string{"target", "description", "update", "remove"}
 )
 

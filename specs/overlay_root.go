@@ -35,7 +35,7 @@ func checkSimpleRoot(l *overlayLayer, swagger bool) {
 	root := l.src.root
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i].Value
-		if k == "extends" || strings.HasPrefix(k, "x-") || slices.Contains(allowed, k) {
+		if k == "extends" || k == SchemaKey || strings.HasPrefix(k, "x-") || slices.Contains(allowed, k) {
 			continue
 		}
 		hint := swaggerEquivalent[k]

@@ -2,6 +2,7 @@ package specs
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 )
@@ -30,14 +31,60 @@ func ModelSchema() ([]byte, error) {
 type schemaGen struct {
 	defs    map[string]any
 	plugins *Plugins
+	// types holds schemas given for types instead of derived ones.
+	types map[reflect.Type]map[string]any
+}
+
+// SchemaOptions say what GenerateSchema writes besides the schema of
+// the Go type.
+type SchemaOptions struct {
+	// ID is the schema's $id. Required.
+	ID string
+	// Title and Description describe the schema for editors.
+	Title, Description string
+	// Types gives the schema of types the tags cannot describe (a map
+	// keyed by an enum type); nil derives every type.
+	Types map[reflect.Type]map[string]any
+	// Required lists, per struct type, keys that are required although
+	// their json tags say omitempty (the decoder leaves reporting them
+	// to a validation with better hints).
+	Required map[reflect.Type][]string
+	// SchemaKey lets the root object have a "$schema" member, which the
+	// loaders ignore; false refuses it like any unknown key.
+	SchemaKey bool
+}
+
+// GenerateSchema returns the JSON Schema (draft 2020-12) of a document
+// decoded into a root of type root (a struct) with DecodeDocument,
+// generated from the Go types and their tags (doc, enum, default,
+// example, minimum, choice) as the x-sync schema is.
+func GenerateSchema(root reflect.Type, opts SchemaOptions) ([]byte, error) {
+	g := &schemaGen{defs: map[string]any{}, types: opts.Types}
+	doc := g.document(root, opts.ID, opts.Title, opts.Description)
+	if opts.SchemaKey {
+		if err := allowSchemaKey(g.defs, root.Name()); err != nil {
+			return nil, err
+		}
+	}
+	for t, keys := range opts.Required {
+		if err := requireKeys(g.defs, t.Name(), keys); err != nil {
+			return nil, err
+		}
+	}
+	return marshalSchema(doc)
 }
 
 // generateSchema renders the schema of root as indented JSON.
 func generateSchema(root reflect.Type, plugins *Plugins, title, description string) ([]byte, error) {
 	g := &schemaGen{defs: map[string]any{}, plugins: plugins}
+	return marshalSchema(g.document(root, "urn:specsync:schema:"+title, title, description))
+}
+
+// document is the schema document of root with its $defs.
+func (g *schemaGen) document(root reflect.Type, id, title, description string) map[string]any {
 	doc := map[string]any{
 		"$schema":     "https://json-schema.org/draft/2020-12/schema",
-		"$id":         "urn:specsync:schema:" + title,
+		"$id":         id,
 		"title":       title,
 		"description": description,
 	}
@@ -45,6 +92,45 @@ func generateSchema(root reflect.Type, plugins *Plugins, title, description stri
 		doc[k] = v
 	}
 	doc["$defs"] = g.defs
+	return doc
+}
+
+// allowSchemaKey adds a "$schema" property to the definition name.
+func allowSchemaKey(defs map[string]any, name string) error {
+	def, ok := defs[name].(map[string]any)
+	if !ok {
+		return fmt.Errorf("schema: no definition %s to allow $schema in", name)
+	}
+	def["properties"].(map[string]any)[SchemaKey] = schemaKeyProperty()
+	return nil
+}
+
+// requireKeys adds keys to the required ones of the definition name.
+func requireKeys(defs map[string]any, name string, keys []string) error {
+	def, ok := defs[name].(map[string]any)
+	if !ok {
+		return fmt.Errorf("schema: no definition %s to require keys in", name)
+	}
+	props := def["properties"].(map[string]any)
+	required, _ := def["required"].([]string)
+	for _, k := range keys {
+		if _, ok := props[k]; !ok {
+			return fmt.Errorf("schema: %s has no key %q to require", name, k)
+		}
+		required = append(required, k)
+	}
+	def["required"] = required
+	return nil
+}
+
+// schemaKeyProperty is the schema of a root "$schema" member.
+func schemaKeyProperty() map[string]any {
+	return map[string]any{"type": "string", "description": "The JSON Schema an editor checks this file against; specsync ignores it."}
+}
+
+// marshalSchema writes a schema document as indented JSON with a final
+// newline.
+func marshalSchema(doc map[string]any) ([]byte, error) {
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
@@ -55,6 +141,9 @@ func generateSchema(root reflect.Type, plugins *Plugins, title, description stri
 // typeSchema returns the schema of a Go type, registering named types in
 // $defs and referring to them.
 func (g *schemaGen) typeSchema(t reflect.Type) map[string]any {
+	if s, ok := g.types[t]; ok {
+		return s
+	}
 	switch {
 	case t == durationType:
 		return g.define("Duration", func() map[string]any {
@@ -81,9 +170,14 @@ func (g *schemaGen) kindSchema(t reflect.Type) map[string]any {
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.typeSchema(t.Elem())}
 	case reflect.String:
+		if t.Implements(enumType) {
+			return map[string]any{"type": "string", "enum": reflect.Zero(t).Interface().(Enum).Values()}
+		}
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
 	}
 	return map[string]any{"type": "integer", "minimum": 0}
 }

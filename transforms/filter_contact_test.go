@@ -45,6 +45,10 @@ func TestContactFilters(t *testing.T) {
 		{name: "country empty", src: `[{{ r.v|country }}]`, vars: r(nil), want: "[]"},
 		{name: "country unknown", src: `{{ r.v|country }}`, vars: r("Atlantis"), fail: "country"},
 		{name: "country unassigned code", src: `{{ r.v|country }}`, vars: r("XX"), fail: "country"},
+		{name: "phone any region", src: `{{ r.v|phone:"JP" }}`, vars: r("03-1234-5678"), want: "+81312345678"},
+		{name: "phone 00 without region", src: `{{ r.v|phone }}`, vars: r("0044 20 7946 0958"), want: "+442079460958"},
+		{name: "phone not in plan", src: `{{ r.v|phone:"DE" }}`, vars: r("0301"), fail: "phone"},
+		{name: "phone keypad letters", src: `{{ r.v|phone:"US" }}`, vars: r("1-800-FLOWERS"), fail: "phone"},
 		{name: "phone bad region", src: `{{ r.v|phone:r.v }}`, vars: r("Mars"), fail: "phone"},
 	})
 }
@@ -75,5 +79,25 @@ func TestCountryList(t *testing.T) {
 	}
 	if len(byCode) != 249 {
 		t.Errorf("%d countries, ISO 3166-1 has 249", len(byCode))
+	}
+}
+
+// TestPhoneErrorsSayWhy pins what the phone filter tells the author of
+// a mapping, and that a region without a numbering plan is refused when
+// the template compiles.
+func TestPhoneErrorsSayWhy(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[[2]string]string{
+		{"0301", "DE"}:          "does not fit the numbering plan of DE",
+		{"1-800-FLOWERS", "US"}: `'F' is not allowed`,
+		{"030 1234567", "ZZ"}:   "a national number needs a region",
+	} {
+		_, err := normalizePhone(in[0], in[1])
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("normalizePhone(%q, %s) = %v, want an error with %q", in[0], in[1], err, want)
+		}
+	}
+	if _, err := NewEnv().Compile(`{{ "030 1234567"|phone:"XX" }}`); err == nil || !strings.Contains(err.Error(), "numbering plan") {
+		t.Errorf("phone:\"XX\" compiled: %v", err)
 	}
 }

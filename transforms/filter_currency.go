@@ -8,8 +8,17 @@ import (
 	"sync"
 
 	"github.com/flosch/pongo2/v6"
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
+// currenciesCSV is the list of active ISO 4217 codes. It stays here
+// rather than coming from golang.org/x/text/currency: that package's
+// CLDR tables still hold withdrawn codes (HRK, SLL) and historic ones
+// (DEM) and lack current ones (VED, SLE, ZWG, XCG), so they cannot say
+// what is active. Symbols do come from it (currencySymbol).
+//
 //go:embed data/currencies.csv
 var currenciesCSV string
 
@@ -21,8 +30,8 @@ func currencyFilters() []filterDef {
 			Example:     `{{ " eur "|iso4217 }}`, Result: "EUR",
 		}, filterISO4217},
 		{FilterInfo{
-			Name: "currency_symbol", Category: "currencies",
-			Description: "Writes the usual symbol of an ISO 4217 code (EUR → €, USD → $, GBP → £); codes without a symbol of their own (CHF) are written as the code. An unknown code is an error.",
+			Name: "currency_symbol", Category: "currencies", Argument: "locale, BCP 47 (optional, default en)",
+			Description: "Writes the symbol of an ISO 4217 code as the locale writes it, from the CLDR data of golang.org/x/text (EUR → €, USD → $, GBP → £, AUD → A$); where the locale has no symbol of its own the code is written (CHF; PLN in en, zł with currency_symbol:\"pl\"). An unknown code is an error.",
 			Example:     `{{ "EUR"|currency_symbol }}`, Result: "€",
 		}, filterCurrencySymbol},
 		{FilterInfo{
@@ -31,18 +40,6 @@ func currencyFilters() []filterDef {
 			Example:     `{{ "€"|currency_code }}`, Result: "EUR",
 		}, filterCurrencyCode},
 	}
-}
-
-// currencySymbols maps codes to their usual symbol. Codes missing here are
-// written as the code itself.
-var currencySymbols = map[string]string{
-	"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
-	"RUB": "₽", "TRY": "₺", "KRW": "₩", "ILS": "₪", "UAH": "₴", "PLN": "zł",
-	"CZK": "Kč", "HUF": "Ft", "THB": "฿", "VND": "₫", "NGN": "₦", "PHP": "₱",
-	"KZT": "₸", "GEL": "₾", "AZN": "₼", "CRC": "₡", "PYG": "₲", "LAK": "₭",
-	"MNT": "₮", "GHS": "₵", "BRL": "R$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$",
-	"HKD": "HK$", "SGD": "S$", "MXN": "Mex$", "ZAR": "R", "SEK": "kr",
-	"NOK": "kr", "DKK": "kr", "ISK": "kr",
 }
 
 // currencyBySymbol maps symbols (and common written forms) to a code.
@@ -93,7 +90,17 @@ func filterISO4217(in, _ *pongo2.Value) (any, error) {
 	return currencyCode(text(v))
 }
 
-func filterCurrencySymbol(in, _ *pongo2.Value) (any, error) {
+func filterCurrencySymbol(in, arg *pongo2.Value) (any, error) {
+	locale, err := stringArg(arg, false, "")
+	if err != nil {
+		return nil, err
+	}
+	tag := language.English
+	if locale != "" {
+		if tag, err = language.Parse(locale); err != nil {
+			return nil, argError(arg, "not a BCP 47 locale such as \"de\" or \"en-GB\"")
+		}
+	}
 	v := in.Interface()
 	if isEmpty(v) {
 		return nil, nil
@@ -102,10 +109,18 @@ func filterCurrencySymbol(in, _ *pongo2.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sym, ok := currencySymbols[code]; ok {
-		return sym, nil
+	return currencySymbol(code, tag), nil
+}
+
+// currencySymbol writes the symbol of an active ISO 4217 code in the
+// language of tag; a code the CLDR data does not know yet is written as
+// it is.
+func currencySymbol(code string, tag language.Tag) string {
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		return code
 	}
-	return code, nil
+	return message.NewPrinter(tag).Sprint(currency.Symbol(unit))
 }
 
 func filterCurrencyCode(in, _ *pongo2.Value) (any, error) {

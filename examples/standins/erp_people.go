@@ -48,7 +48,8 @@ func (g *generator) tenant(addr address) map[string]any {
 	if g.rng.IntN(6) == 0 {
 		delete(t, "email")
 	}
-	t["mobile"] = fmt.Sprintf("01%d%d %07d", 5+g.rng.IntN(3), 1+g.rng.IntN(7), g.rng.IntN(10_000_000))
+	prefix := mobilePrefixes[(g.rng.IntN(3)*7+g.rng.IntN(7))%len(mobilePrefixes)]
+	t["mobile"] = fmt.Sprintf("%s %07d", prefix, g.rng.IntN(10_000_000))
 	t["birth_date"] = fmt.Sprintf("%d-%02d-%02d", 1950+g.rng.IntN(55), 1+g.rng.IntN(12), 1+g.rng.IntN(28))
 	if t["id"] == BadTenantID {
 		t["last_name"] = "" // exported empty, as ERPs do
@@ -142,6 +143,11 @@ func salutationOf(first string) string {
 	}
 	return "Herr"
 }
+
+// mobilePrefixes are German mobile prefixes whose numbers have seven
+// digits after the prefix, so that generated numbers fit the numbering
+// plan the phone filter checks.
+var mobilePrefixes = []string{"0160", "0162", "0163", "0170", "0171", "0172", "0173", "0174", "0175", "0177", "0178", "0179"}
 
 // areaCode is the dialling code of a city.
 func areaCode(city string) string {

@@ -209,7 +209,7 @@ func DemoCandidates() []Candidate {
 			Email: "zoe.mueller@example.org", PhoneNumber: "+49 170 1234567", HouseholdSize: 2, NetIncome: "3450.00",
 			MoveInDate: "2025-06-01", Message: "Guten Tag, ich interessiere mich für die Wohnung und würde sie gern besichtigen.", Status: "APPLIED"},
 		{ListingID: "listing-0002-01-0012", ExternalUnitID: VacantUnitID, Salutation: "MR", FirstName: "Björn", LastName: "Größer",
-			Email: "bjoern.groesser@example.org", PhoneNumber: "+49 151 7654321", HouseholdSize: 1, NetIncome: "2890.50",
+			Email: "bjoern.groesser@example.org", PhoneNumber: "+49 151 17654321", HouseholdSize: 1, NetIncome: "2890.50",
 			MoveInDate: "2025-07-01", Message: "Ich suche eine ruhige Wohnung nahe der Isar.", Status: "APPLIED"},
 		{ListingID: "listing-0002-01-0012", ExternalUnitID: VacantUnitID, Salutation: "DIVERSE", FirstName: "Kim", LastName: "Öztürk",
 			Email: "kim.oeztuerk@example.org", PhoneNumber: "+49 89 5550199", HouseholdSize: 3, NetIncome: "5120.00",

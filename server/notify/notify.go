@@ -3,11 +3,11 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/smtp"
 	"os"
 	"strings"
 	"time"
@@ -23,29 +23,20 @@ import (
 // Config says whom to tell, per organisation, when a run fails or
 // leaves failed records. It is read from a JSON or YAML file.
 type Config struct {
+	// Schema names the JSON Schema an editor checks the file against;
+	// it is read and ignored.
+	Schema string `json:"$schema,omitempty"`
 	// Organisations maps an organisation to its operators' channels.
-	Organisations map[string]Org `json:"organisations"`
+	Organisations map[string]Org `json:"organisations" doc:"Per organisation (as instances name it), its operators' channels."`
 }
 
 // Org are the channels of one organisation; either may be nil.
 type Org struct {
 	// Webhook is the URL, by reference (it is a secret for Slack and
 	// Teams), that receives {"text": ...} as JSON.
-	Webhook *specs.Credential `json:"webhook,omitempty"`
+	Webhook *specs.Credential `json:"webhook,omitempty" doc:"The chat webhook URL by reference ({env: NAME} or {file: PATH}); it receives {\"text\": ...} as JSON."`
 	// Email sends a plain-text mail over SMTP.
-	Email *Email `json:"email,omitempty"`
-}
-
-// Email is an SMTP server and the addresses of a mail.
-type Email struct {
-	// Server is host:port of the SMTP server. Required.
-	Server string   `json:"server"`
-	From   string   `json:"from"`
-	To     []string `json:"to"`
-	// Username and Password log in (PLAIN; needs TLS unless the server is
-	// local). Empty Username sends without logging in.
-	Username string           `json:"username,omitempty"`
-	Password specs.Credential `json:"password,omitzero"`
+	Email *Email `json:"email,omitempty" doc:"A plain-text mail over SMTP."`
 }
 
 // Notifier sends the notifications of a Config. A channel that
@@ -55,6 +46,9 @@ type Notifier struct {
 	cfg    Config
 	client *http.Client
 	creds  *connectors.Credentials
+	// tlsConfig, when set, is the base of the mail client's TLS
+	// configuration (tests trust their own server with it).
+	tlsConfig *tls.Config
 }
 
 var _ queue.Notifier = (*Notifier)(nil)
@@ -83,7 +77,15 @@ func ReadConfig(path string) (Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, fmt.Errorf("notify config %s: %w (keys: organisations.<org>.webhook {env|file}, .email {server, from, to, username, password})", path, err)
+		return cfg, fmt.Errorf("notify config %s: %w (keys: organisations.<org>.webhook {env|file}, .email {server, from, to, tls, timeout, username, password})", path, err)
+	}
+	for name, org := range cfg.Organisations {
+		if org.Email == nil {
+			continue
+		}
+		if err := org.Email.check(); err != nil {
+			return cfg, fmt.Errorf("notify config %s: organisations.%s.email: %w", path, name, err)
+		}
 	}
 	return cfg, nil
 }
@@ -100,7 +102,7 @@ func (n *Notifier) Notify(ctx context.Context, inst *instance.Instance, rec queu
 		errs = append(errs, n.webhook(ctx, *org.Webhook, text))
 	}
 	if org.Email != nil {
-		errs = append(errs, n.email(*org.Email, rec, text))
+		errs = append(errs, n.email(ctx, *org.Email, rec, text))
 	}
 	return errors.Join(errs...)
 }
@@ -151,24 +153,6 @@ func (n *Notifier) webhook(ctx context.Context, ref specs.Credential, text strin
 	resp.Body.Close()
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("notify webhook %s: answered %d", ref, resp.StatusCode)
-	}
-	return nil
-}
-
-// email sends text as a plain-text mail.
-func (n *Notifier) email(e Email, rec queue.RunRecord, text string) error {
-	var auth smtp.Auth
-	if e.Username != "" {
-		pw, err := n.creds.Resolve(e.Password)
-		if err != nil {
-			return fmt.Errorf("notify e-mail password: %w", err)
-		}
-		auth = smtp.PlainAuth("", e.Username, pw, strings.Split(e.Server, ":")[0])
-	}
-	msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: specsync: %s run of %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
-		e.From, strings.Join(e.To, ", "), rec.Outcome, rec.Instance, strings.ReplaceAll(text, "\n", "\r\n"))
-	if err := smtp.SendMail(e.Server, auth, e.From, e.To, []byte(msg)); err != nil {
-		return fmt.Errorf("notify e-mail via %s: %w", e.Server, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package notify
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -24,12 +25,15 @@ import (
 )
 
 // smtpSink is a tiny SMTP server on loopback that keeps the data of each
-// mail it receives.
-func smtpSink(t *testing.T) (addr string, mails <-chan string) {
+// mail it receives. With cfg it speaks TLS from the first byte.
+func smtpSink(t *testing.T, cfg *tls.Config) (addr string, mails <-chan string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
 	}
 	t.Cleanup(func() { ln.Close() })
 	out := make(chan string, 4)
@@ -88,7 +92,7 @@ func TestNotifierSendsWebhookAndEmail(t *testing.T) {
 		texts <- body.Text
 	}))
 	defer hook.Close()
-	addr, mails := smtpSink(t)
+	addr, mails := smtpSink(t, nil)
 	n := New(Config{Organisations: map[string]Org{"acme": {
 		Webhook: &specs.Credential{Env: "HOOK_URL"},
 		Email:   &Email{Server: addr, From: "specsync@example.org", To: []string{"ops@example.org"}},
