@@ -38,6 +38,7 @@ type serveOptions struct {
 	metricsPublic   bool
 	notify          string
 	shutdownTimeout time.Duration
+	otlpEndpoint    string
 }
 
 func newServeCmd() *cobra.Command {
@@ -77,6 +78,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.BoolVar(&o.metricsPublic, "metrics-public", false, "serve /metrics without a token (default: the metrics or the admin token)")
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
+	f.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "send traces of runs, requests and webhooks over OTLP/HTTP to this URL (default: OTEL_EXPORTER_OTLP_ENDPOINT; neither: no traces)")
 	return cmd
 }
 
@@ -103,6 +105,7 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 type serveParts struct {
 	api     *server.Server
 	metrics *server.Metrics
+	tracing *server.Tracing
 	worker  *asynq.Server
 	mux     *asynq.ServeMux
 	sched   *asynq.PeriodicTaskManager
@@ -111,16 +114,20 @@ type serveParts struct {
 // newServeParts builds the pieces o's role needs.
 func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, log *slog.Logger) (*serveParts, error) {
 	ns := keys.New(o.prefix)
+	tracing, err := server.NewTracing(context.Background(), server.TracingConfig{Endpoint: o.otlpEndpoint})
+	if err != nil {
+		return nil, err
+	}
 	metrics := server.NewMetrics()
 	metrics.WatchQueue(rdb, ns, o.queue)
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
-	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
+	api, err := server.New(server.Config{TracerProvider: tracing.Provider(), Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
 		Insecure: o.insecure, MetricsToken: os.Getenv("SPECSYNC_METRICS_TOKEN"), MetricsPublic: o.metricsPublic, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	p := &serveParts{api: api, metrics: metrics}
+	p := &serveParts{api: api, metrics: metrics, tracing: tracing}
 	if o.role != "scheduler" {
 		if err := p.buildWorker(o, rdb, ns, log); err != nil {
 			return nil, err
@@ -134,7 +141,8 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 
 // buildWorker builds the engine and the asynq server of a worker.
 func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namespace, log *slog.Logger) error {
-	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(nil), ConnectorClock: p.metrics.Clock(nil), Logger: log})
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(p.tracing.Transport(nil)),
+		ConnectorClock: p.metrics.Clock(nil), TracerProvider: p.tracing.Provider(), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -214,6 +222,9 @@ func (p *serveParts) stop(hs *http.Server) {
 		p.worker.Shutdown()
 	}
 	_ = p.api.Close()
+	if err := p.tracing.Shutdown(ctx); err != nil {
+		slog.Default().Warn("traces not all sent", "err", err)
+	}
 }
 
 // loadNotifier reads the --notify file; no file means no notifications.
