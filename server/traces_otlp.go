@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 
@@ -19,9 +20,11 @@ import (
 // TracingConfig says where traces go. The zero value sends none unless
 // the environment names an OTLP endpoint.
 type TracingConfig struct {
-	// Endpoint is the OTLP over HTTP endpoint URL traces are sent to
-	// ("http://collector:4318"). Empty means OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-	// or OTEL_EXPORTER_OTLP_ENDPOINT; when neither is set, tracing is off.
+	// Endpoint is the URL of the OTLP over HTTP receiver traces are sent
+	// to ("http://collector:4318"); as with OTEL_EXPORTER_OTLP_ENDPOINT,
+	// /v1/traces is added when it has no path. Empty means
+	// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT;
+	// when neither is set, tracing is off.
 	Endpoint string
 	// Version is the service.version of the traces. Empty means none.
 	Version string
@@ -50,7 +53,14 @@ func NewTracing(ctx context.Context, cfg TracingConfig) (*Tracing, error) {
 	}
 	var opts []otlptracehttp.Option
 	if cfg.Endpoint != "" {
-		opts = append(opts, otlptracehttp.WithEndpointURL(cfg.Endpoint))
+		u, err := url.Parse(cfg.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("traces: endpoint %q: want the URL of an OTLP/HTTP receiver, like http://collector:4318", cfg.Endpoint)
+		}
+		if u.Path == "" || u.Path == "/" {
+			u.Path = "/v1/traces"
+		}
+		opts = append(opts, otlptracehttp.WithEndpointURL(u.String()))
 	}
 	exp, err := otlptracehttp.New(ctx, opts...)
 	if err != nil {
