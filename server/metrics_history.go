@@ -39,16 +39,16 @@ type queueCollector struct {
 var (
 	queueDesc  = prometheus.NewDesc("specsync_queue_tasks", "Tasks in the queue by state.", []string{"state"}, nil)
 	ledgerDesc = prometheus.NewDesc("specsync_ledger_failures", "Open failures in an instance's failure ledger.",
-		[]string{"instance", "organisation"}, nil)
+		[]string{"instance_id", "organisation"}, nil)
 	lastRunDesc = prometheus.NewDesc("specsync_last_run_timestamp_seconds",
 		"When the newest finished run of an instance's task ended (Unix time), from the run history shared by every process.",
-		[]string{"instance", "organisation", "task"}, nil)
+		[]string{"instance_id", "organisation", "task"}, nil)
 	lastOutcomeDesc = prometheus.NewDesc("specsync_last_run_outcome",
 		"1 for the outcome (ok, partial, failed, skipped) of the newest finished run of an instance's task, 0 for the others.",
-		[]string{"instance", "organisation", "task", "outcome"}, nil)
+		[]string{"instance_id", "organisation", "task", "outcome"}, nil)
 	lastSuccessDesc = prometheus.NewDesc("specsync_last_success_timestamp_seconds",
 		"When the newest run of an instance that reached its systems (outcome ok or partial) ended (Unix time); when none of the kept runs did, when the oldest kept run started.",
-		[]string{"instance", "organisation"}, nil)
+		[]string{"instance_id", "organisation"}, nil)
 )
 
 // outcomes are the values of specsync_last_run_outcome's outcome label.

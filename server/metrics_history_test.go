@@ -36,7 +36,7 @@ func TestMetricsFromSharedHistory(t *testing.T) {
 		}
 	}
 	_, body := ts.do(t, "GET", "/metrics", testToken, "")
-	const erp, crm = `instance="erp-partner",organisation="acme"`, `instance="crm-partner",organisation="acme"`
+	const erp, crm = `instance_id="erp-partner",organisation="acme"`, `instance_id="crm-partner",organisation="acme"`
 	for _, want := range []string{
 		`specsync_last_run_timestamp_seconds{` + erp + `,task="sync:run"} 1.80000005e+09`,
 		`specsync_last_run_timestamp_seconds{` + erp + `,task="sync:reconcile"} 1.80000003e+09`,
@@ -51,7 +51,7 @@ func TestMetricsFromSharedHistory(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if strings.Contains(body, `instance="gone"`) {
+	if strings.Contains(body, `instance_id="gone"`) {
 		t.Error("/metrics reports the history of an instance that is not applied")
 	}
 	if strings.Contains(body, "specsync_runs_total{") {
@@ -77,7 +77,7 @@ func TestServedRequestsByRoute(t *testing.T) {
 		`specsync_http_server_requests_total{code="404",method="GET",route="/api/instances/{id}"} 1`,
 		`specsync_http_server_requests_total{code="404",method="POST",route="/webhooks/{instance}/{token}"} 1`,
 		`specsync_http_server_request_duration_seconds_count{method="GET",route="/api/instances/{id}"} 2`,
-		`specsync_webhooks_total{instance="",organisation="",result="refused"} 1`,
+		`specsync_webhooks_total{instance_id="",organisation="",result="refused"} 1`,
 		`method="other"`,
 	} {
 		if !strings.Contains(body, want) {

@@ -19,9 +19,10 @@ import (
 
 // Metrics are the Prometheus metrics of `specsync serve`, in a registry
 // of their own; docs/metrics.md lists them with their labels. Every
-// instance label names a configured instance (from the run history, the
-// instance store or a run's context), never a value a request sent, so
-// the series are bounded by the instances applied. Metrics implements
+// instance_id label names a configured instance (from the run history,
+// the instance store or a run's context), never a value a request sent,
+// so the series are bounded by the instances applied. (The label is not
+// called instance: Prometheus gives that name to the scraped target.) Metrics implements
 // queue.Observer. It is safe for concurrent use.
 type Metrics struct {
 	reg      *prometheus.Registry
@@ -42,10 +43,10 @@ var _ queue.Observer = (*Metrics)(nil)
 
 // Label sets of the metrics.
 var (
-	runLabels     = []string{"instance", "organisation", "task", "trigger", "outcome"}
-	recordLabels  = []string{"instance", "organisation", "direction", "entity", "outcome"}
-	readLabels    = []string{"instance", "organisation", "direction", "entity"}
-	requestLabels = []string{"instance", "organisation", "host", "status"}
+	runLabels     = []string{"instance_id", "organisation", "task", "trigger", "outcome"}
+	recordLabels  = []string{"instance_id", "organisation", "direction", "entity", "outcome"}
+	readLabels    = []string{"instance_id", "organisation", "direction", "entity"}
+	requestLabels = []string{"instance_id", "organisation", "host", "status"}
 	servedLabels  = []string{"route", "method", "code"}
 )
 
@@ -58,9 +59,9 @@ func NewMetrics() *Metrics {
 		runs:    counter("specsync_runs_total", "Runs this process finished, by instance, task, trigger (schedule, manual, webhook, retry) and outcome. Runs of other processes are in specsync_last_run_timestamp_seconds.", runLabels),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_run_duration_seconds",
 			Help: "Duration of the runs this process finished, by instance and task.", Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)},
-			[]string{"instance", "organisation", "task"}),
+			[]string{"instance_id", "organisation", "task"}),
 		skipped:  counter("specsync_enqueue_skipped_total", "Tasks not enqueued because the same instance's task was still pending or running.", []string{"task"}),
-		webhooks: counter("specsync_webhooks_total", "Webhook deliveries by instance and result; the instance is empty for a delivery to an instance that does not exist.", []string{"instance", "organisation", "result"}),
+		webhooks: counter("specsync_webhooks_total", "Webhook deliveries by instance and result; the instance is empty for a delivery to an instance that does not exist.", []string{"instance_id", "organisation", "result"}),
 		requests: counter("specsync_http_requests_total", "Outbound requests to home and partner systems by instance, host and status (0: no response).", requestLabels),
 		served:   counter("specsync_http_server_requests_total", "Requests this server answered, by route pattern (\"none\" when no route matched), method and status code.", servedLabels),
 		serving: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_http_server_request_duration_seconds",

@@ -49,7 +49,7 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	}
 	_, body := ts.do(t, "GET", "/metrics", testToken, "")
 	host := strings.TrimPrefix(partner.URL, "http://")
-	const inst = `instance="erp-partner",organisation="acme"`
+	const inst = `instance_id="erp-partner",organisation="acme"`
 	for _, want := range []string{
 		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="created"} 5`,
 		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="guarded"} 3`,
