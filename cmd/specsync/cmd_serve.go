@@ -55,6 +55,8 @@ The admin API needs a bearer token from SPECSYNC_ADMIN_TOKEN; serve refuses
 to start without one unless --insecure-no-admin-token is given (local demos).
 /metrics takes the admin token or, for a scraper that should hold no admin
 token, SPECSYNC_METRICS_TOKEN; --metrics-public serves it without a token.
+Traces of runs, outbound requests and webhooks go over OTLP/HTTP to
+--otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT; with neither, none are made.
 SIGTERM stops taking tasks, lets running ones finish (up to
 --shutdown-timeout; unfinished tasks go back to the queue) and exits.`,
 		Args: cobra.NoArgs,
