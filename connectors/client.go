@@ -41,6 +41,7 @@ type Client struct {
 	valid     *validator
 	gqlErrors jsonvalue.Path
 	entities  map[string]*entity
+	reach     reach // whether the system answered
 }
 
 // New builds a client for spec, which should have passed specs.Validate.
@@ -96,7 +97,7 @@ func (c *Client) initOutbound() error {
 	if next == nil {
 		next = newTransport(c.cfg)
 	}
-	c.http = &http.Client{Transport: guardTransport{next: next, guard: out}, CheckRedirect: out.checkRedirect}
+	c.http = &http.Client{Transport: guardTransport{next: reachTransport{next: next, r: &c.reach}, guard: out}, CheckRedirect: out.checkRedirect}
 	return nil
 }
 

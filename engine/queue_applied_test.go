@@ -81,7 +81,7 @@ func TestQueueRunsTheAppliedSpec(t *testing.T) {
 
 	run := func(what string, full bool, runs int) {
 		t.Helper()
-		task, err := queue.NewRunTask(queue.RunPayload{Instance: inst.ID, Trigger: queue.TriggerManual, Full: full}, e.queue)
+		task, err := queue.NewRunTask(queue.RunPayload{Instance: inst.ID, Trigger: queue.TriggerManual, Full: full}, e.route())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -79,8 +79,8 @@ func TestQueueGuardedDeletesAndDeleteEvents(t *testing.T) {
 	}
 
 	// The home's webhook says l1 is deleted: it goes now, the other two wait.
-	enqueue(t, e, func(p queue.RecordPayload, q string) (*asynq.Task, error) {
-		return queue.NewRecordTask(p, q, time.Now(), time.Minute)
+	enqueue(t, e, func(p queue.RecordPayload, r queue.Route) (*asynq.Task, error) {
+		return queue.NewRecordTask(p, r, time.Now(), time.Minute)
 	},
 		queue.RecordPayload{Instance: inst.ID, Direction: instance.Push, Entity: "tenant", Key: "l1", Action: string(specs.WebhookDelete)})
 	if rec := runs(3); rec.Outcome != queue.RunOK || rec.Entities[0].Counts["deleted"] != 1 {
@@ -93,9 +93,9 @@ func TestQueueGuardedDeletesAndDeleteEvents(t *testing.T) {
 }
 
 // enqueue enqueues the task newTask makes of p on the env's queue.
-func enqueue[P any](t *testing.T, e *queueEnv, newTask func(P, string) (*asynq.Task, error), p P) {
+func enqueue[P any](t *testing.T, e *queueEnv, newTask func(P, queue.Route) (*asynq.Task, error), p P) {
 	t.Helper()
-	task, err := newTask(p, e.queue)
+	task, err := newTask(p, e.route())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func queueRunsTheEngine(t *testing.T, srv *redistest.Server) {
 
 	h.Advance(time.Hour)
 	h.SetUnitArea(t, 1, "99.5")
-	task, err := queue.NewRecordTask(queue.RecordPayload{Instance: inst.ID, Direction: instance.Push, Entity: "unit", Key: "u2", Action: "upsert"}, e.queue, time.Now(), time.Minute)
+	task, err := queue.NewRecordTask(queue.RecordPayload{Instance: inst.ID, Direction: instance.Push, Entity: "unit", Key: "u2", Action: "upsert"}, e.route(), time.Now(), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

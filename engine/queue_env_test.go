@@ -13,6 +13,7 @@ import (
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
@@ -23,6 +24,7 @@ import (
 // with this package.)
 type queueEnv struct {
 	rdb     redis.UniversalClient
+	ns      keys.Namespace
 	store   *instance.InstanceStore
 	history *queue.History
 	queue   string
@@ -33,10 +35,13 @@ type queueEnv struct {
 var unsafeQueueChars = regexp.MustCompile(`[^a-zA-Z0-9-]`)
 
 // newQueueEnv returns a queueEnv on the Redis of h.
+// route is where the env's tasks go: its queue, its namespace's prefix.
+func (e *queueEnv) route() queue.Route { return queue.Route{Keys: e.ns, Queue: e.queue} }
+
 func newQueueEnv(t testing.TB, h *engine.QueueHarness) *queueEnv {
 	t.Helper()
 	rdb, ns := h.Redis()
-	e := &queueEnv{rdb: rdb, store: instance.NewInstanceStore(rdb, ns), history: queue.NewHistory(rdb, ns, queue.HistoryConfig{}),
+	e := &queueEnv{rdb: rdb, ns: ns, store: instance.NewInstanceStore(rdb, ns), history: queue.NewHistory(rdb, ns, queue.HistoryConfig{}),
 		queue: unsafeQueueChars.ReplaceAllString(ns.Prefix(), "-"), client: asynq.NewClientFromRedisClient(rdb),
 		insp: asynq.NewInspectorFromRedisClient(rdb)}
 	t.Cleanup(func() {
@@ -77,7 +82,7 @@ func (e *queueEnv) worker(t testing.TB, r queue.Runner, obs queue.Observer) *que
 // enqueueRun enqueues a run of id.
 func (e *queueEnv) enqueueRun(t testing.TB, id string) {
 	t.Helper()
-	task, err := queue.NewRunTask(queue.RunPayload{Instance: id, Trigger: queue.TriggerManual}, e.queue)
+	task, err := queue.NewRunTask(queue.RunPayload{Instance: id, Trigger: queue.TriggerManual}, e.route())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,6 +214,9 @@ func (r *run) executeWith(ctx context.Context, name string, work func(context.Co
 	}
 	for _, c := range r.clients {
 		c.LogMismatches(context.WithoutCancel(ctx))
+		if uerr := c.Unreachable(); uerr != nil {
+			sum.Unreachable = append(sum.Unreachable, uerr.Error())
+		}
 	}
 	sum.Finished = r.cfg.Clock.Now()
 	if err != nil {

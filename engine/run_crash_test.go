@@ -72,7 +72,7 @@ func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
 	data := newHomeData(5, 8)
 	h.seedHome(data)
 	ApplyInstance(t, instance.NewInstanceStore(h.rdb, h.ns), h.inst)
-	args := []string{"sync", h.inst.ID, "--redis", redisURL(srv), "--key-prefix", h.ns.Prefix()}
+	args := []string{"sync", h.inst.ID, "--redis", redisURL(srv), "--prefix", h.ns.Prefix()}
 	for _, after := range []int64{3, 30, 47, 81, 120} {
 		code := runUntilWrites(t, bin, args, h, after, 0)
 		t.Logf("killed after %d partner writes (exit %d)", h.partner.Stats().Writes(), code)
@@ -180,7 +180,7 @@ func crashSoak(t *testing.T, bin string, lookup bool, seed uint64) {
 	data := newHomeData(6, 25)
 	h.seedHome(data)
 	ApplyInstance(t, instance.NewInstanceStore(h.rdb, h.ns), h.inst)
-	state := []string{"--redis", redisURL(srv), "--key-prefix", h.ns.Prefix()}
+	state := []string{"--redis", redisURL(srv), "--prefix", h.ns.Prefix()}
 	args := append([]string{"sync", h.inst.ID}, state...)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	for range 20 {

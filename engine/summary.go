@@ -27,6 +27,11 @@ type Summary struct {
 	// Aborted says why the run stopped before its end; empty when it ran
 	// through.
 	Aborted string `json:"aborted,omitempty"`
+	// Unreachable names the systems the run could not reach at all, and
+	// why: every request it sent them failed before an answer (DNS, a
+	// refused or timed-out connection, TLS) and none was answered. A run
+	// with any is failed, even though it ran through.
+	Unreachable []string `json:"unreachable,omitempty"`
 
 	mu sync.Mutex
 }
@@ -89,7 +94,8 @@ const (
 	// partner keeps values the home no longer has (divergent) or a
 	// reconciliation left drift unrepaired.
 	StatusPartial Status = "partial"
-	// StatusFailed: the run was aborted.
+	// StatusFailed: the run was aborted, or it could not reach a system at
+	// all (Summary.Unreachable).
 	StatusFailed Status = "failed"
 )
 
@@ -115,7 +121,7 @@ func newSummary(j *job, flows []*flow) *Summary {
 func (s *Summary) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.Aborted != "" {
+	if s.Aborted != "" || len(s.Unreachable) > 0 {
 		return StatusFailed
 	}
 	for _, e := range s.Entities {
@@ -316,5 +322,8 @@ func (s *Summary) Table(w io.Writer) {
 	fmt.Fprintf(w, "run %s: %s in %s\n", s.RunID, s.Status(), s.Finished.Sub(s.Started).Round(time.Millisecond))
 	if s.Aborted != "" {
 		fmt.Fprintln(w, "aborted:", s.Aborted)
+	}
+	for _, u := range s.Unreachable {
+		fmt.Fprintln(w, "unreachable:", u)
 	}
 }

@@ -6,30 +6,39 @@ import (
 	"strings"
 )
 
-// admin refuses a request without the admin token: as a bearer token,
-// or as the basic-auth password a browser sends after a prompt.
+// admin refuses a request of no principal: neither a console session nor
+// a token (as a bearer token, or as the basic-auth password a browser
+// sends after a prompt) nor an account's name and password.
 func (s *Server) admin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p, ok := s.authenticate(r); ok {
 			next.ServeHTTP(w, withPrincipal(r, p))
 			return
 		}
-		s.refuse(w, r, "missing or wrong admin token: send Authorization: Bearer <SPECSYNC_ADMIN_TOKEN>")
+		s.refuse(w, r, "missing or wrong token: send Authorization: Bearer <SPECSYNC_ADMIN_TOKEN or a token of the users file>")
 	})
 }
 
-// metricsAuth refuses a scrape without the metrics or the admin token,
-// unless the metrics are public (MetricsPublic, or Insecure without a
+// metricsAuth refuses a scrape without the metrics token or the token
+// of an admin of every organisation (the metrics name every
+// organisation's instances), unless the metrics are public (MetricsPublic, or Insecure without a
 // metrics token): queue counts and instance ids are not for everyone.
 func (s *Server) metricsAuth(next http.Handler) http.Handler {
 	open := s.cfg.MetricsPublic || (s.cfg.Insecure && s.cfg.MetricsToken == "")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if open || s.authorised(r, s.cfg.MetricsToken) || (!s.cfg.Insecure && s.authorised(r, s.cfg.AdminToken)) {
+		if open || s.authorised(r, s.cfg.MetricsToken) || (!s.cfg.Insecure && s.allOrganisations(r)) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		s.refuse(w, r, "missing or wrong token: send Authorization: Bearer <SPECSYNC_METRICS_TOKEN or SPECSYNC_ADMIN_TOKEN>, or start serve with --metrics-public")
 	})
+}
+
+// allOrganisations reports whether r carries the token of an admin of
+// every organisation.
+func (s *Server) allOrganisations(r *http.Request) bool {
+	p, ok := s.tokenPrincipal(r)
+	return ok && p.May(RoleAdmin) && p.Organisation == ""
 }
 
 // authenticate returns who sent r: the holder of a console session, else
@@ -42,22 +51,37 @@ func (s *Server) authenticate(r *http.Request) (Principal, bool) {
 }
 
 // tokenPrincipal returns the principal of the bearer token (or basic-auth
-// password) r carries. Today the admin token (or Insecure) is the only
-// principal: an admin of every organisation.
+// password) r carries: the admin token's (or Insecure's), an admin of
+// every organisation; else the users file's account whose token it is; a
+// basic-auth user name and password sign that account in.
 func (s *Server) tokenPrincipal(r *http.Request) (Principal, bool) {
 	if s.cfg.Insecure || s.authorised(r, s.cfg.AdminToken) {
-		return Principal{Name: "admin", Role: RoleAdmin}, true
+		return adminPrincipal, true
 	}
-	return Principal{}, false
+	if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return s.cfg.Accounts.Token(got)
+	}
+	name, secret, ok := r.BasicAuth()
+	if !ok {
+		return Principal{}, false
+	}
+	if p, ok := s.cfg.Accounts.Token(secret); ok {
+		return p, true
+	}
+	return s.cfg.Accounts.SignIn(name, secret)
 }
 
+// adminPrincipal holds the admin token: an admin of every organisation.
+var adminPrincipal = Principal{Name: "admin", Role: RoleAdmin}
+
 // signIn returns the principal whose name and secret match, for the
-// console's sign-in form. Today the admin token is the only secret.
+// console's sign-in form: the admin token under any name, or an account
+// of the users file with its token or password.
 func (s *Server) signIn(name, secret string) (Principal, bool) {
 	if s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.AdminToken)) == 1 {
-		return Principal{Name: "admin", Role: RoleAdmin}, true
+		return adminPrincipal, true
 	}
-	return Principal{}, false
+	return s.cfg.Accounts.SignIn(name, secret)
 }
 
 // sessionPrincipal returns the principal of r's console session cookie.

@@ -46,9 +46,10 @@ type instanceView struct {
 	LastRun     *queue.RunRecord `json:"lastRun,omitempty"`
 }
 
-// listInstances lists instances, of one organisation with ?organisation=.
+// listInstances lists the instances the principal sees, of one
+// organisation with ?organisation=.
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.List(r.Context(), instance.ListFilter{Organisation: r.URL.Query().Get("organisation")})
+	list, err := s.visibleInstances(r, instance.ListFilter{Organisation: r.URL.Query().Get("organisation")})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -100,6 +101,10 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("/id: the body's id %q differs from the path's %q", inst.ID, r.PathValue("id")))
 		return
 	}
+	if status, msg, err := s.mayApply(r, inst); err != nil || status != 0 {
+		s.refuseApply(w, status, msg, err)
+		return
+	}
 	inst.ResolvePaths(s.specDir())
 	files, findings := engine.Capture(inst)
 	if findings.HasErrors() {
@@ -117,6 +122,15 @@ func (s *Server) applyInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": inst.ID, "change": change})
+}
+
+// refuseApply answers an apply that mayApply refused, or failed.
+func (s *Server) refuseApply(w http.ResponseWriter, status int, msg string, err error) {
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeError(w, status, msg)
 }
 
 // specDir is the folder relative paths of applied instances resolve
@@ -180,7 +194,7 @@ func (s *Server) enqueue(typ string) http.HandlerFunc {
 		case queue.TaskReconcile:
 			newTask, p.Repair, p.Entity = queue.NewReconcileTask, isTrue(q.Get("repair")), q.Get("entity")
 		}
-		task, err := newTask(p, s.cfg.Queue)
+		task, err := newTask(p, s.route())
 		if err == nil {
 			_, err = s.client.EnqueueContext(r.Context(), task)
 		}
@@ -203,10 +217,11 @@ func isTrue(v string) bool {
 	return b
 }
 
-// instance loads the path's instance, answering 404 when there is none.
+// instance loads the path's instance, answering 404 when there is none
+// or the request's principal may not see it.
 func (s *Server) instance(w http.ResponseWriter, r *http.Request) (*instance.Instance, bool) {
-	inst, err := s.store.Get(r.Context(), r.PathValue("id"))
-	if err != nil && !errors.Is(err, instance.ErrNotFound) {
+	inst, err := s.visibleInstance(r, r.PathValue("id"))
+	if err != nil {
 		s.fail(w, err)
 		return nil, false
 	}

@@ -24,6 +24,9 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 
 // showRun shows one run record.
 func (s *Server) showRun(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.instance(w, r); !ok {
+		return
+	}
 	rec, err := s.history.Get(r.Context(), r.PathValue("id"), r.PathValue("run"))
 	if err != nil {
 		s.fail(w, err)

@@ -198,7 +198,7 @@ func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *in
 	}
 	enqueued := 0
 	for _, rec := range d.Records {
-		task, err := queue.NewRecordTask(rec, s.cfg.Queue, now, window)
+		task, err := queue.NewRecordTask(rec, s.route(), now, window)
 		if err == nil {
 			_, err = s.client.EnqueueContext(ctx, task)
 		}

@@ -31,10 +31,10 @@ type statusRow struct {
 	Next     time.Time
 }
 
-// statusPage lists instances, their last run per entity, open failures
+// statusPage lists the instances the principal sees, their last run per entity, open failures
 // and next scheduled run.
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
-	insts, err := s.store.List(r.Context(), instance.ListFilter{})
+	insts, err := s.visibleInstances(r, instance.ListFilter{})
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -31,7 +31,7 @@ func statusServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	started := time.Date(2026, 3, 3, 23, 0, 0, 0, time.UTC)
-	rec := queue.RunRecord{ID: "q-lastrun42", Instance: inst.ID, Task: queue.TaskRun, Started: started, Finished: started.Add(time.Minute),
+	rec := queue.RunRecord{ID: "q-lastrun42", Instance: inst.ID, Task: queue.TaskRun, Trigger: queue.TriggerCLI, Started: started, Finished: started.Add(time.Minute),
 		Outcome: queue.RunPartial, Failed: 3, Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 7, "failed": 3}}}}
 	h := queue.NewHistory(rs.Client, ns, queue.HistoryConfig{})
 	if err := h.Finish(ctx, rec); err != nil {
@@ -47,7 +47,7 @@ func statusServer(t *testing.T) *httptest.Server {
 }
 
 // wantOnStatusPage are what the page must show of the instance.
-var wantOnStatusPage = []string{`id="instance-erp-everreal"`, "lindenhof", "q-lastrun42", `class="last-run partial"`, "push tenant: created 7 failed 3"}
+var wantOnStatusPage = []string{`id="instance-erp-everreal"`, "lindenhof", "q-lastrun42", `<span class="trigger">(cli)</span>`, `class="last-run partial"`, "push tenant: created 7 failed 3"}
 
 func TestStatusPageShowsInstancesAndLastRun(t *testing.T) {
 	ts := statusServer(t)

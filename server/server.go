@@ -31,12 +31,17 @@ type Config struct {
 	Redis redis.UniversalClient
 	// Keys names the Redis keys. The zero value uses keys.DefaultPrefix.
 	Keys keys.Namespace
-	// Queue is the asynq queue tasks go to. Empty means engine.DefaultQueue.
+	// Queue is the asynq queue tasks go to. Empty means Keys.Queue(),
+	// derived from the prefix, as the scheduler and the worker derive it.
 	Queue string
-	// AdminToken is the bearer token of the admin API, the status page
-	// and the monitor (a browser may send it as the basic-auth password).
-	// Required unless Insecure.
+	// AdminToken is the bearer token of an admin of every organisation:
+	// the admin API, the status page and the monitor (a browser may send
+	// it as the basic-auth password). Required unless Accounts holds one
+	// or Insecure.
 	AdminToken string
+	// Accounts are the users and tokens of the users file, each with a
+	// role and an organisation. Nil means none: only AdminToken signs in.
+	Accounts *Accounts
 	// Insecure serves the admin API without a token; for local demos only.
 	// /metrics is then open too, unless MetricsToken is set.
 	Insecure bool
@@ -92,8 +97,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Redis == nil {
 		return nil, errors.New("server: no Redis client")
 	}
-	if cfg.AdminToken == "" && !cfg.Insecure {
-		return nil, errors.New("server: no admin token: set SPECSYNC_ADMIN_TOKEN (or pass --insecure-no-admin-token for a local demo)")
+	if cfg.AdminToken == "" && cfg.Accounts.Len() == 0 && !cfg.Insecure {
+		return nil, errors.New("server: no admin token and no users: set SPECSYNC_ADMIN_TOKEN or give a users file with --users (or pass --insecure-no-admin-token for a local demo)")
 	}
 	defaults(&cfg)
 	api, err := newAPIValidator()
@@ -123,13 +128,14 @@ func defaults(cfg *Config) {
 		cfg.Engine, _ = engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Logger: cfg.Logger}) // fails only without Redis, checked by New
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
-	if cfg.Queue == "" {
-		cfg.Queue = queue.DefaultQueue
-	}
+	cfg.Queue = queue.Route{Keys: cfg.Keys, Queue: cfg.Queue}.QueueName()
 	if cfg.DedupeWindow == 0 {
 		cfg.DedupeWindow = DefaultDedupeWindow
 	}
 }
+
+// route is where the server's tasks go.
+func (s *Server) route() queue.Route { return queue.Route{Keys: s.cfg.Keys, Queue: s.cfg.Queue} }
 
 // Handler returns the server's routes, every request counted in metrics.
 func (s *Server) Handler() http.Handler { return s.cfg.Metrics.Count(s.mux) }
@@ -148,6 +154,6 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /{$}", s.admin(http.HandlerFunc(s.statusPage)))
 	if s.cfg.Monitor != nil {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.cfg.Monitor})
-		s.mux.Handle("/monitoring/", s.admin(mon))
+		s.mux.Handle("/monitoring/", s.admin(s.allOrganisationsAdmin(scopeMonitor(mon, "/monitoring", s.cfg.Queue))))
 	}
 }

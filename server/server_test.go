@@ -15,10 +15,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
@@ -184,7 +186,7 @@ func TestAdminRunNowIsUniquePerInstance(t *testing.T) {
 // recordRunner records the single-record jobs it gets.
 type recordRunner struct{ got chan queue.RecordPayload }
 
-func (r recordRunner) RunJob(_ context.Context, job queue.Job) ([]queue.EntityCounts, error) {
+func (r recordRunner) RunJob(_ context.Context, job queue.Job) (*engine.Summary, error) {
 	if job.Record != nil {
 		r.got <- *job.Record
 	}
@@ -239,14 +241,37 @@ func TestWebhookEnqueuesARecordSyncEndToEnd(t *testing.T) {
 	srv := ts.worker(t, runner)
 	defer srv.Shutdown()
 	got := <-runner.got
-	want := queue.RecordPayload{Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED", Delivery: got.Delivery}
+	want := queue.RecordPayload{Prefix: ts.cfg.Keys.Prefix(), Instance: "erp-partner", Direction: instance.Push, Entity: "tenant", Key: "L-42", Action: "upsert", Event: "TENANT_UPDATED", Delivery: got.Delivery}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("synced record (-want +got):\n%s", diff)
+	}
+	if rec := waitForRun(t, ts, "erp-partner"); rec.Task != queue.TaskRecord || rec.Trigger != queue.TriggerWebhook || rec.Event != "TENANT_UPDATED" || rec.Outcome != queue.RunOK {
+		t.Errorf("the admin API's newest run: %+v; want the webhook's record sync, ok", rec)
 	}
 	info, err := ts.insp.GetQueueInfo(ts.cfg.Queue)
 	if err != nil || info.Processed+info.Pending+info.Active != 1 {
 		t.Errorf("two deliveries of one event should enqueue one task: %+v %v", info, err)
 	}
+}
+
+// waitForRun polls the admin API's run list of id until it holds a run,
+// and returns the newest.
+func waitForRun(t *testing.T, ts *testServer, id string) queue.RunRecord {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		code, body := ts.do(t, "GET", "/api/instances/"+id+"/runs", testToken, "")
+		var list struct {
+			Runs []queue.RunRecord `json:"runs"`
+		}
+		if err := json.Unmarshal([]byte(body), &list); code != http.StatusOK || err != nil {
+			t.Fatalf("GET runs: %d %s %v", code, body, err)
+		}
+		if len(list.Runs) > 0 {
+			return list.Runs[0]
+		}
+	}
+	t.Fatalf("no run of %s listed by the admin API", id)
+	return queue.RunRecord{}
 }
 
 // worker starts an asynq server running r on the test's queue.

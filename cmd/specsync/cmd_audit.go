@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -23,7 +24,7 @@ type auditFlags struct {
 	since, run, dir string
 	outcome         string
 	limit           int
-	asJSON          bool
+	output          outputFormat
 }
 
 func newAuditCmd() *cobra.Command {
@@ -60,7 +61,10 @@ from now (24h).`,
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
-			return writeAudit(cmd.OutOrStdout(), page, af.asJSON)
+			if err := checkAuditInstance(cmd, instance.NewInstanceStore(rdb, ns), args[0], len(page.Entries) > 0); err != nil {
+				return err
+			}
+			return writeAudit(cmd.OutOrStdout(), page, af.output.json())
 		},
 	}
 	sf.add(cmd.Flags())
@@ -73,8 +77,22 @@ from now (24h).`,
 	f.StringVar(&af.outcome, "outcome", "", "only this outcome: ok, failed, denied, conflict, guarded, divergent, adopted, drift, erased or resolved")
 	f.StringVar(&af.dir, "direction", "", "only push or pull")
 	f.IntVar(&af.limit, "limit", 50, "most entries to print (at most 1000)")
-	f.BoolVar(&af.asJSON, "json", false, "print one JSON object per line")
+	addOutputFlag(f, &af.output, true)
 	return cmd
+}
+
+// checkAuditInstance refuses an id the store does not have, unless the
+// log has entries (of an instance deleted since): then it only notes it.
+func checkAuditInstance(cmd *cobra.Command, instances *instance.InstanceStore, id string, found bool) error {
+	_, err := instances.Get(cmd.Context(), id)
+	switch {
+	case err == nil:
+		return nil
+	case found && errors.Is(err, instance.ErrNotFound):
+		fmt.Fprintf(cmd.ErrOrStderr(), "specsync: instance %q is not stored (deleted?); its audit log follows\n", id)
+		return nil
+	}
+	return unknownInstance(cmd.Context(), instances, id, err)
 }
 
 // auditOutcomes are the outcomes audit entries are written with.

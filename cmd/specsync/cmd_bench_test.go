@@ -66,3 +66,20 @@ func TestBenchConverge(t *testing.T) {
 		t.Errorf("--rounds 0: exit %d, want 2", code)
 	}
 }
+
+// TestBenchConvergeSeeds runs the convergence soak through the command
+// with several seeds, each a few rounds of changes at both sides,
+// webhook deliveries and partner faults (429s among them): every round
+// must end with the partner holding the home's data.
+func TestBenchConvergeSeeds(t *testing.T) {
+	t.Parallel()
+	for _, seed := range []string{"1", "2", "3", "7"} {
+		t.Run("seed "+seed, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runCLI(t, "bench", "--scenario", "converge", "--rounds", "3", "--records", "60", "--seed", seed)
+			if code != 0 || !strings.Contains(out, "converged: 3 rounds, 60 persons, seed "+seed) {
+				t.Errorf("exit %d, want 0 and a converged soak:\n%s%s", code, out, errOut)
+			}
+		})
+	}
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
@@ -121,7 +122,7 @@ func (c *demoConfig) redis(url string, serving bool) (func(), error) {
 		c.connOpt = asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
 	}
 	fmt.Fprintf(c.Out, "Redis: %s, keys under %s (removed at the end)\n", url, ns.Prefix())
-	return func() { deletePrefix(rdb, ns.Prefix()); rdb.Close() }, nil
+	return func() { deletePrefix(rdb, ns.Prefix()); deleteQueue(rdb, ns.Queue()); rdb.Close() }, nil
 }
 
 // scratchPrefix is a key prefix for a command's keys that no other run
@@ -139,6 +140,14 @@ func deletePrefix(rdb redis.UniversalClient, prefix string) {
 	for iter.Next(ctx) {
 		rdb.Unlink(ctx, iter.Val())
 	}
+}
+
+// deleteQueue removes the asynq queue of a command's prefix, which
+// --serve used, with its tasks and statistics.
+func deleteQueue(rdb redis.UniversalClient, queue string) {
+	_ = asynq.NewInspectorFromRedisClient(rdb).DeleteQueue(queue, true) // absent when nothing was enqueued
+	deletePrefix(rdb, "asynq:{"+queue+"}")
+	rdb.SRem(context.Background(), "asynq:queues", queue)
 }
 
 // setDemoCredentials puts the stand-ins' fake credentials into this
@@ -180,11 +189,12 @@ func runDemo(ctx context.Context, cfg demoConfig) (*demoResult, error) {
 
 // demo is one run of the demo.
 type demo struct {
-	cfg    demoConfig
-	out    io.Writer
-	res    *demoResult
-	eng    *engine.Engine
-	loaded map[string]*instance.Loaded
+	cfg      demoConfig
+	out      io.Writer
+	res      *demoResult
+	eng      *engine.Engine
+	recorder *queue.Recorder
+	loaded   map[string]*instance.Loaded
 }
 
 // run goes through the demo's steps.
@@ -231,6 +241,7 @@ func (d *demo) apply(ctx context.Context) error {
 	}
 	var err error
 	d.eng, err = engine.New(engine.Config{Redis: d.cfg.Redis, Keys: d.cfg.Keys, Logger: d.cfg.Logger, LookupEnv: d.cfg.LookupEnv})
+	d.recorder = queue.NewRecorder(queue.NewHistory(d.cfg.Redis, d.cfg.Keys, queue.HistoryConfig{}), queue.RecorderConfig{Logger: d.cfg.Logger})
 	return err
 }
 
@@ -294,9 +305,14 @@ func (d *demo) round(ctx context.Context) (map[string]*engine.Summary, error) {
 	out := map[string]*engine.Summary{}
 	for _, inst := range d.res.Set.Instances {
 		fmt.Fprintf(d.out, "\n%s (%s):\n", inst.ID, phasesOf(inst))
+		run, err := d.recorder.Begin(ctx, queue.RunRecord{Instance: inst.ID, Organisation: inst.Organisation, Task: queue.TaskRun, Trigger: queue.TriggerDemo})
+		if err != nil {
+			return nil, err
+		}
 		line := newProgressLine(d.out)
-		sum, err := d.eng.Run(ctx, d.loaded[inst.ID], engine.RunOptions{Progress: line.show})
+		sum, err := d.eng.Run(ctx, d.loaded[inst.ID], engine.RunOptions{Progress: line.show, RunID: run.ID()})
 		line.clear()
+		finishRun(ctx, d.out, run, sum, err)
 		if sum == nil {
 			return nil, err
 		}

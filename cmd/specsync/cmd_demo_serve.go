@@ -16,7 +16,7 @@ import (
 // API, the status page and the queue monitor on listen, without an admin
 // token (the demo is local), until ctx ends.
 func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Logger) error {
-	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, queue: queue.DefaultQueue, prefix: cfg.Keys.Prefix(),
+	o := serveOptions{role: "scheduler", listen: listen, concurrency: 4, prefix: cfg.Keys.Prefix(),
 		nightly: instance.DefaultCron, timezone: instance.DefaultTimezone, retryCron: queue.DefaultRetryCron,
 		insecure: true, shutdownTimeout: 30 * time.Second}
 	p, err := newServeParts(o, cfg.Redis, cfg.connOpt, log)

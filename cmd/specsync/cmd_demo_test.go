@@ -12,14 +12,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/examples/standins"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 )
 
 // runDemoForTest runs the whole demo on the test's Redis (REDIS_URL, or
-// an in-process one) with EverReal's rate limit lifted.
-func runDemoForTest(t *testing.T) (*demoResult, string) {
+// an in-process one) with EverReal's rate limit lifted, and returns the
+// run history it wrote too.
+func runDemoForTest(t *testing.T) (*demoResult, string, *queue.History) {
 	t.Helper()
 	rs := redistest.New(t)
 	creds := standins.DemoCredentials()
@@ -33,13 +36,14 @@ func runDemoForTest(t *testing.T) (*demoResult, string) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
-	return res, out.String()
+	return res, out.String(), queue.NewHistory(rs.Client, keys.New(rs.Prefix), queue.HistoryConfig{})
 }
 
 // TestDemo runs the demo and checks what the partners hold afterwards,
 // against the ERP's records.
 func TestDemo(t *testing.T) {
-	res, out := runDemoForTest(t)
+	res, out, hist := runDemoForTest(t)
+	t.Run("run history", func(t *testing.T) { checkDemoHistory(t, res, hist) })
 	t.Run("everreal owners", func(t *testing.T) { checkEverRealOwners(t, res.Set) })
 	t.Run("everreal properties", func(t *testing.T) { checkEverRealProperties(t, res.Set) })
 	t.Run("everreal units", func(t *testing.T) { checkEverRealUnits(t, res.Set) })
@@ -51,6 +55,26 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{"Nightly run 1", "Nightly run 2", "EverReal 3 (0 creates, 3 updates), casavi 3 (0 creates, 3 updates)", "Audit log", "Failure ledger", "specsync serve"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the demo's output lacks %q", want)
+		}
+	}
+}
+
+// checkDemoHistory: both rounds of every instance are in its run
+// history, triggered by the demo, with the outcome of their summaries.
+func checkDemoHistory(t *testing.T, res *demoResult, hist *queue.History) {
+	for _, inst := range res.Set.Instances {
+		recs, err := hist.List(t.Context(), inst.ID, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 {
+			t.Errorf("%s: %d runs in the history; want the 2 rounds", inst.ID, len(recs))
+			continue
+		}
+		for i, sum := range []*engine.Summary{res.Second[inst.ID], res.First[inst.ID]} {
+			if r := recs[i]; r.Trigger != queue.TriggerDemo || r.ID != sum.RunID || r.Outcome != queue.Outcome(sum, nil) || r.Duration() <= 0 {
+				t.Errorf("%s: run record %+v; want trigger demo, run %s, outcome %s", inst.ID, r, sum.RunID, queue.Outcome(sum, nil))
+			}
 		}
 	}
 }

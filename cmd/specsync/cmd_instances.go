@@ -23,16 +23,18 @@ func newInstancesCmd() *cobra.Command {
 	var sf stateFlags
 	cmd := &cobra.Command{
 		Use:   "instances",
-		Short: "Store, list, show, enable and disable instances",
+		Short: "Store, list, show, enable, disable and delete instances",
 	}
 	sf.add(cmd.PersistentFlags())
 	cmd.AddCommand(newInstancesApplyCmd(&sf), newInstancesListCmd(&sf), newInstancesShowCmd(&sf),
-		newInstancesSwitchCmd(&sf, true), newInstancesSwitchCmd(&sf, false))
+		newInstancesSwitchCmd(&sf, true), newInstancesSwitchCmd(&sf, false), newInstancesDeleteCmd(&sf))
 	return cmd
 }
 
 func newInstancesApplyCmd(sf *stateFlags) *cobra.Command {
 	opts := loadOptions()
+	var urls []string
+	var run bool
 	cmd := &cobra.Command{
 		Use:   "apply FILE|DIR...",
 		Short: "Validate instances (JSON or YAML) with their specs and store them",
@@ -51,7 +53,18 @@ Every run of a stored instance (serve's workers and webhooks, sync, plan)
 uses the content applied last: editing a spec on disk changes nothing
 until the instance is applied again. Each instance is reported as
 created, updated (the instance file changed), changed (only the content
-of its model, a spec or a file they refer to changed) or unchanged.`,
+of its model, a spec or a file they refer to changed) or unchanged.
+
+--base-url SYSTEM=URL sets the base URL of the home or partner of every
+applied instance whose spec's x-sync system is SYSTEM (erp, everreal,
+casavi in the real-estate example), instead of the instance file's baseUrl,
+so one set of files serves several environments:
+
+  specsync instances apply --base-url erp=http://erp:8080/api/v2 examples/realestate/instances
+
+--run enqueues a run of every applied, enabled instance on the queue of
+the prefix, which the workers of specsync serve on the same Redis and
+prefix take (serve given no --queue of its own).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, err := instanceFiles(args)
@@ -63,10 +76,22 @@ of its model, a spec or a file they refer to changed) or unchanged.`,
 				return err
 			}
 			defer rdb.Close()
-			return applyAll(cmd, instance.NewInstanceStore(rdb, ns), files, opts)
+			a := applier{store: instance.NewInstanceStore(rdb, ns), opts: opts, used: map[string]bool{}}
+			if a.urls, err = parseBaseURLs(urls); err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if err := a.all(cmd, files); err != nil {
+				return err
+			}
+			if run {
+				return enqueueRuns(cmd.Context(), cmd.OutOrStdout(), rdb, ns, a.enabled)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
+	cmd.Flags().StringArrayVar(&urls, "base-url", nil, "SYSTEM=URL: base URL of every home or partner whose spec's x-sync system is SYSTEM (repeatable)")
+	cmd.Flags().BoolVar(&run, "run", false, "enqueue a run of every applied, enabled instance for serve's workers")
 	return cmd
 }
 
@@ -94,12 +119,25 @@ func instanceFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
-// applyAll applies every file and reports each; any refusal fails the
-// command after all were tried.
-func applyAll(cmd *cobra.Command, store *instance.InstanceStore, files []string, opts specs.LoadOptions) error {
+// applier applies instance files to a store, moving base URLs as
+// --base-url says.
+type applier struct {
+	store *instance.InstanceStore
+	opts  specs.LoadOptions
+	urls  baseURLs
+	// used marks the --base-url systems an instance had; systems lists
+	// every system seen; enabled lists the applied, enabled instances.
+	used    map[string]bool
+	systems []string
+	enabled []string
+}
+
+// all applies every file and reports each; any refusal, or a --base-url
+// system no instance has, fails the command after all were tried.
+func (a *applier) all(cmd *cobra.Command, files []string) error {
 	refused := 0
 	for _, file := range files {
-		if err := applyFile(cmd, store, file, opts); err != nil {
+		if err := a.file(cmd, file); err != nil {
 			refused++
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", file, err)
 		}
@@ -107,17 +145,25 @@ func applyAll(cmd *cobra.Command, store *instance.InstanceStore, files []string,
 	if refused > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d of %d instances refused", refused, len(files))}
 	}
+	if err := a.urls.unused(a.used, a.systems); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	return nil
 }
 
-// applyFile loads, checks and stores one instance with the content of
-// every file its loads read.
-func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, opts specs.LoadOptions) error {
+// file loads, checks and stores one instance with the content of every
+// file its loads read.
+func (a *applier) file(cmd *cobra.Command, file string) error {
 	rec := &specs.FileRecorder{}
+	opts := a.opts
 	opts.Files = rec
 	loaded, found, err := instance.LoadInstance(file, opts)
 	if err != nil {
 		return err
+	}
+	if !found.HasErrors() {
+		a.urls.set(loaded, a.used)
+		a.systems = append(a.systems, loaded.Home.Sync.System, loaded.Partner.Sync.System)
 	}
 	found = append(found, environmentFindings(loaded, file)...)
 	for _, f := range found {
@@ -126,9 +172,12 @@ func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, o
 	if found.HasErrors() {
 		return errors.New("refused: the instance has error findings")
 	}
-	change, err := store.Apply(cmd.Context(), loaded.Instance, rec.Files())
+	change, err := a.store.Apply(cmd.Context(), loaded.Instance, rec.Files())
 	if err != nil {
 		return err
+	}
+	if loaded.Instance.Enabled {
+		a.enabled = append(a.enabled, loaded.Instance.ID)
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", loaded.Instance.ID, change)
 	return nil
@@ -136,6 +185,7 @@ func applyFile(cmd *cobra.Command, store *instance.InstanceStore, file string, o
 
 func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 	var org string
+	var output outputFormat
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List stored instances",
@@ -150,11 +200,15 @@ func newInstancesListCmd(sf *stateFlags) *cobra.Command {
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
+			if output.json() {
+				return writeJSONLines(cmd.OutOrStdout(), list)
+			}
 			writeInstances(cmd.OutOrStdout(), list)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&org, "organisation", "", "only this organisation's instances")
+	addOutputFlag(cmd.Flags(), &output, false)
 	return cmd
 }
 
@@ -180,9 +234,10 @@ func newInstancesShowCmd(sf *stateFlags) *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			inst, err := instance.NewInstanceStore(rdb, ns).Get(cmd.Context(), args[0])
+			instances := instance.NewInstanceStore(rdb, ns)
+			inst, err := instances.Get(cmd.Context(), args[0])
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return unknownInstance(cmd.Context(), instances, args[0], err)
 			}
 			failures, err := store.NewLedger(rdb, ns, inst.ID, store.LedgerConfig{}).Count(cmd.Context(), store.LedgerFilter{})
 			if err != nil {
@@ -230,7 +285,7 @@ func newInstancesSwitchCmd(sf *stateFlags, on bool) *cobra.Command {
 				err = store.Disable(cmd.Context(), args[0])
 			}
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return unknownInstance(cmd.Context(), store, args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %sd\n", args[0], verb)
 			return nil

@@ -21,6 +21,7 @@ import (
 
 func newMockCmd() *cobra.Command {
 	var addr, seed string
+	var seedDemo bool
 	var opts mock.Options
 	cmd := &cobra.Command{
 		Use:   "mock SPEC",
@@ -29,7 +30,12 @@ func newMockCmd() *cobra.Command {
 list with the spec's own pagination, get, create, update, upsert by key and
 delete. Requests are validated against the spec. Faults are injected by flags.
 
---seed takes a JSON object of entity name -> array of API objects.`,
+--seed takes a JSON object of entity name -> array of API objects;
+--seed-demo seeds the example ERP (examples/realestate/erp.json) with the
+records specsync demo starts from.
+
+GET /healthz answers 200 with the stand-in's request and write counts (a
+container healthcheck: specsync healthcheck http://127.0.0.1:PORT/healthz).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, err := loadSpec(cmd.ErrOrStderr(), args[0], loadOptions())
@@ -46,12 +52,18 @@ delete. Requests are validated against the spec. Faults are injected by flags.
 					return &exitError{code: 2, err: err}
 				}
 			}
-			return serveMock(cmd, srv, addr)
+			if seedDemo {
+				if err := seedDemoData(srv, spec.Sync.System); err != nil {
+					return &exitError{code: 2, err: err}
+				}
+			}
+			return serveMock(cmd, withMockHealth(srv), addr)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
 	f.StringVar(&seed, "seed", "", "JSON file with records to start with: {\"entity\": [...]}")
+	f.BoolVar(&seedDemo, "seed-demo", false, "start with the demo's records (the example ERP only)")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of requests answered with 500 (0..1)")
 	f.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second before 429 with Retry-After (0 = unlimited)")
 	f.DurationVar(&opts.Latency, "latency", 0, "latency added to every request")

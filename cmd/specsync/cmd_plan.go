@@ -13,7 +13,8 @@ import (
 func newPlanCmd() *cobra.Command {
 	var sf stateFlags
 	var rf runFlags
-	var detail, asJSON bool
+	var detail bool
+	var output outputFormat
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "plan INSTANCE",
@@ -47,7 +48,7 @@ what it could read, and its warnings say which listing failed and why),
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
-			if asJSON {
+			if output.json() {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(plan); err != nil {
@@ -65,7 +66,7 @@ what it could read, and its warnings say which listing failed and why),
 	sf.add(cmd.Flags())
 	rf.add(cmd)
 	cmd.Flags().BoolVar(&detail, "detail", false, "list each record with its field changes")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	addOutputFlag(cmd.Flags(), &output, true)
 	cmd.Flags().IntVar(&limit, "limit", 1000, "most records to list")
 	return cmd
 }

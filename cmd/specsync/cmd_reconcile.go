@@ -13,12 +13,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 func newReconcileCmd() *cobra.Command {
 	var sf stateFlags
 	var opts engine.ReconcileOptions
-	var asJSON bool
+	var output outputFormat
 	cmd := &cobra.Command{
 		Use:   "reconcile INSTANCE",
 		Short: "Compare the partner's records with the home's payloads; --repair writes the home's values back",
@@ -38,11 +39,15 @@ guard; --allow-deletes lifts it). The instance's permissions apply; a denied
 repair is reported and audited. Every drift is audited with the outcome
 drift (audit --outcome drift lists them).
 
+The reconciliation is recorded in the instance's run history (task
+sync:reconcile, trigger cli).
+
 Exit status: 0 no drift (or all of it repaired), 3 drift left unrepaired or
-records that could not be compared, 1 failed, 2 usage or setup errors.`,
+records that could not be compared, 1 failed (aborted, or a system could
+not be reached at all), 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReconcile(cmd, &sf, args[0], opts, asJSON)
+			return runReconcile(cmd, &sf, args[0], opts, output.json())
 		},
 	}
 	sf.add(cmd.Flags())
@@ -50,7 +55,7 @@ records that could not be compared, 1 failed, 2 usage or setup errors.`,
 	f.StringVar(&opts.Entity, "entity", "", "only this partner entity")
 	f.BoolVar(&opts.Repair, "repair", false, "write the home's values back")
 	f.BoolVar(&opts.DeleteOverride, "allow-deletes", false, "let --repair delete more unexpected records than the delete guard allows")
-	f.BoolVar(&asJSON, "json", false, "print the drift and summary as JSON")
+	addOutputFlag(f, &output, true)
 	return cmd
 }
 
@@ -59,12 +64,18 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	eng, loaded, closeAll, err := sf.engineFor(cmd, id)
+	o, err := sf.openRun(cmd, id)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
-	rec, err := eng.Reconcile(ctx, loaded, opts)
+	defer o.close()
+	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskReconcile, queue.TriggerCLI)
+	if err != nil {
+		return err
+	}
+	opts.RunID = run.ID()
+	rec, err := o.eng.Reconcile(ctx, o.loaded, opts)
+	finishRun(ctx, cmd.ErrOrStderr(), run, summaryOf(rec), err)
 	if rec == nil {
 		return &exitError{code: 1, err: err}
 	}
@@ -83,6 +94,14 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 		return &exitError{code: code, err: runError(err)}
 	}
 	return nil
+}
+
+// summaryOf is a reconciliation's summary, nil when it did not start.
+func summaryOf(rec *engine.Reconciliation) *engine.Summary {
+	if rec == nil {
+		return nil
+	}
+	return rec.Summary
 }
 
 // driftTable prints one line per drifted field or record.

@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/spf13/cobra"
 
+	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
@@ -37,8 +38,15 @@ type serveOptions struct {
 	insecure        bool
 	metricsPublic   bool
 	notify          string
+	users           string
 	shutdownTimeout time.Duration
 	otlpEndpoint    string
+}
+
+// route is where the installation's tasks go: the --queue, or the queue
+// derived from --prefix, with the prefix in every payload.
+func (o serveOptions) route() queue.Route {
+	return queue.Route{Keys: keys.New(o.prefix), Queue: o.queue}
 }
 
 func newServeCmd() *cobra.Command {
@@ -51,8 +59,11 @@ default) or one role per process (--role worker|scheduler); several processes
 on one Redis share the work. The HTTP side (admin API, webhooks, status page,
 /monitoring, /metrics, /healthz, /readyz) runs in every role.
 
-The admin API needs a bearer token from SPECSYNC_ADMIN_TOKEN; serve refuses
-to start without one unless --insecure-no-admin-token is given (local demos).
+The admin API needs a bearer token: SPECSYNC_ADMIN_TOKEN (or the file
+SPECSYNC_ADMIN_TOKEN_FILE names), an admin of every organisation, or a token
+of the --users file, whose accounts have a role (viewer, operator, admin) and
+an organisation. serve refuses to start without either unless
+--insecure-no-admin-token is given (local demos).
 /metrics takes the admin token or, for a scraper that should hold no admin
 token, SPECSYNC_METRICS_TOKEN; --metrics-public serves it without a token.
 Traces of runs, outbound requests and webhooks go over OTLP/HTTP to
@@ -71,14 +82,15 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.role, "role", "all", "what this process runs: all, worker or scheduler")
 	f.StringVar(&o.listen, "listen", ":8080", "listen address of the HTTP side")
 	f.IntVar(&o.concurrency, "concurrency", 10, "tasks (instance runs) a worker process runs at once")
-	f.StringVar(&o.queue, "queue", queue.DefaultQueue, "asynq queue name")
-	f.StringVar(&o.prefix, "prefix", keys.DefaultPrefix, "prefix of every specsync Redis key")
+	f.StringVar(&o.queue, "queue", "", "asynq queue name (default: the prefix without its trailing colon)")
+	addPrefixFlag(f, &o.prefix)
 	f.StringVar(&o.nightly, "nightly", instance.DefaultCron, "installation-wide schedule of instances without their own cron")
 	f.StringVar(&o.timezone, "timezone", instance.DefaultTimezone, "time zone of --nightly for instances without their own zone")
 	f.StringVar(&o.retryCron, "retry-cron", queue.DefaultRetryCron, "daily retry of every instance's failure ledger (instance zone)")
 	f.BoolVar(&o.insecure, "insecure-no-admin-token", false, "serve the admin API without a token (local demos only)")
 	f.BoolVar(&o.metricsPublic, "metrics-public", false, "serve /metrics without a token (default: the metrics or the admin token)")
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
+	f.StringVar(&o.users, "users", os.Getenv("SPECSYNC_USERS_FILE"), "JSON or YAML file of users and tokens with roles and organisations (default $SPECSYNC_USERS_FILE)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
 	f.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "send traces of runs, requests and webhooks over OTLP/HTTP to this URL (default: OTEL_EXPORTER_OTLP_ENDPOINT; neither: no traces)")
 	return cmd
@@ -121,10 +133,14 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 		return nil, err
 	}
 	metrics := server.NewMetrics()
-	metrics.WatchQueue(rdb, ns, o.queue)
+	metrics.WatchQueue(rdb, ns, o.route().QueueName())
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
 		NightlyTimezone: o.timezone, RetryCron: o.retryCron, Queue: o.queue, Logger: log})
-	api, err := server.New(server.Config{TracerProvider: tracing.Provider(), Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: os.Getenv("SPECSYNC_ADMIN_TOKEN"),
+	auth, err := loadAuth(o.users, &connectors.Credentials{})
+	if err != nil {
+		return nil, err
+	}
+	api, err := server.New(server.Config{TracerProvider: tracing.Provider(), Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: auth.adminToken, Accounts: auth.accounts,
 		Insecure: o.insecure, MetricsToken: os.Getenv("SPECSYNC_METRICS_TOKEN"), MetricsPublic: o.metricsPublic, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err
@@ -166,7 +182,7 @@ func (p *serveParts) addWorker(o serveOptions, rdb redisClient, ns keys.Namespac
 		return err
 	}
 	p.mux = w.Mux()
-	p.worker = asynq.NewServerFromRedisClient(rdb, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.queue: 1},
+	p.worker = asynq.NewServerFromRedisClient(rdb, asynq.Config{Concurrency: o.concurrency, Queues: map[string]int{o.route().QueueName(): 1},
 		ShutdownTimeout: o.shutdownTimeout, RetryDelayFunc: w.RetryDelay, IsFailure: w.IsFailure, LogLevel: asynq.WarnLevel})
 	return nil
 }
@@ -184,7 +200,7 @@ func (p *serveParts) run(ctx context.Context, o serveOptions, log *slog.Logger) 
 	if err := p.start(); err != nil {
 		return err
 	}
-	log.Info("serving", "role", o.role, "listen", ln.Addr().String(), "queue", o.queue)
+	log.Info("serving", "role", o.role, "listen", ln.Addr().String(), "queue", o.route().QueueName(), "prefix", keys.New(o.prefix).Prefix())
 	select {
 	case <-ctx.Done():
 	case err = <-errc:

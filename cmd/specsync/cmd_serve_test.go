@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -11,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
+	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
 )
 
@@ -39,9 +37,10 @@ func TestServeRefusesBadFlags(t *testing.T) {
 }
 
 // runningServe is `specsync serve` running in the test on its own
-// Redis prefix and queue.
+// Redis prefix, and so on its own queue.
 type runningServe struct {
 	base   string
+	redis  *redistest.Server
 	stderr *bytes.Buffer
 	cancel context.CancelFunc
 	done   chan error
@@ -66,14 +65,13 @@ func startServe(t *testing.T, args ...string) *runningServe {
 	s := &runningServe{base: "http://" + addr, stderr: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	cmd.SetErr(s.stderr)
 	rs := redistest.New(t)
-	queue := fmt.Sprintf("specsync-test-serve-%d", time.Now().UnixNano())
+	s.redis = rs
+	queue := keys.New(rs.Prefix).Queue()
 	t.Cleanup(func() {
 		s.stop()
-		if err := asynq.NewInspectorFromRedisClient(rs.Client).DeleteQueue(queue, true); err != nil {
-			t.Logf("delete queue: %v", err)
-		}
+		deleteQueue(rs.Client, queue) // its tasks and its daily statistics
 	})
-	cmd.SetArgs(append([]string{"--redis", url, "--listen", addr, "--prefix", rs.Prefix, "--queue", queue, "--shutdown-timeout", "5s"}, args...))
+	cmd.SetArgs(append([]string{"--redis", url, "--listen", addr, "--prefix", rs.Prefix, "--shutdown-timeout", "5s"}, args...))
 	go func() { s.done <- cmd.ExecuteContext(ctx) }()
 	var code int
 	for range 200 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/specs"
 )
@@ -27,7 +28,7 @@ type stateFlags struct {
 // add registers the flags in fs.
 func (f *stateFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.redisURL, "redis", os.Getenv("REDIS_URL"), "Redis URL (redis://host:6379/0); defaults to $REDIS_URL")
-	fs.StringVar(&f.prefix, "key-prefix", keys.DefaultPrefix, "prefix of every Redis key")
+	addPrefixFlag(fs, &f.prefix)
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log what the engine does to standard error")
 }
 
@@ -64,32 +65,52 @@ func (f *stateFlags) logger(cmd *cobra.Command) *slog.Logger {
 // engineFor connects to Redis and opens a stored instance with the specs
 // and model it was applied with.
 func (f *stateFlags) engineFor(cmd *cobra.Command, id string) (*engine.Engine, *instance.Loaded, func(), error) {
+	o, err := f.openRun(cmd, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return o.eng, o.loaded, o.close, nil
+}
+
+// openedRun is what a command that runs a stored instance needs: its
+// engine, the instance's applied specs and the run history to record the
+// run in.
+type openedRun struct {
+	eng      *engine.Engine
+	loaded   *instance.Loaded
+	recorder *queue.Recorder
+	close    func()
+}
+
+// openRun connects to Redis and opens a stored instance with the specs
+// and model it was applied with, and the installation's run history.
+func (f *stateFlags) openRun(cmd *cobra.Command, id string) (*openedRun, error) {
 	ctx := cmd.Context()
 	rdb, ns, err := f.open(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	closeAll := func() { rdb.Close() }
 	store := instance.NewInstanceStore(rdb, ns)
 	inst, err := store.Get(ctx, id)
 	if err != nil {
+		err = unknownInstance(ctx, store, id, err)
 		closeAll()
-		if errors.Is(err, instance.ErrNotFound) {
-			err = fmt.Errorf("%w; `specsync instances list` shows the stored ones, `specsync instances apply FILE` stores one", err)
-		}
-		return nil, nil, nil, &exitError{code: 2, err: err}
+		return nil, err
 	}
 	loaded, err := openInstance(cmd, store, inst)
 	if err != nil {
 		closeAll()
-		return nil, nil, nil, err
+		return nil, err
 	}
-	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Logger: f.logger(cmd)})
+	log := f.logger(cmd)
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Logger: log})
 	if err != nil {
 		closeAll()
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return eng, loaded, closeAll, nil
+	rec := queue.NewRecorder(queue.NewHistory(rdb, ns, queue.HistoryConfig{}), queue.RecorderConfig{Logger: log})
+	return &openedRun{eng: eng, loaded: loaded, recorder: rec, close: closeAll}, nil
 }
 
 // openInstance loads a stored instance's applied specs, printing findings

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specsync/specsync/engine"
+	"github.com/specsync/specsync/engine/queue"
 )
 
 func newSyncCmd() *cobra.Command {
@@ -32,9 +33,12 @@ ledger and are retried by every later run.
 A run deletes at most the instance's delete guard (default 10%) of an
 entity's known records; --allow-deletes lifts the guard for this run.
 
+The run is recorded in the instance's run history (trigger cli), where
+the status page and the admin API show it.
+
 Exit status: 0 clean, 3 partial (some records failed, or the delete guard
-held deletes back), 1 failed (the run was aborted), 2 usage or setup
-errors.`,
+held deletes back), 1 failed (the run was aborted, or it could not reach
+the home or the partner at all), 2 usage or setup errors.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := rf.options()
@@ -56,16 +60,21 @@ func runSync(cmd *cobra.Command, sf *stateFlags, id string, opts engine.RunOptio
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	eng, loaded, closeAll, err := sf.engineFor(cmd, id)
+	o, err := sf.openRun(cmd, id)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
+	defer o.close()
+	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskRun, queue.TriggerCLI)
+	if err != nil {
+		return err
+	}
 	out := cmd.OutOrStdout()
 	line := newProgressLine(out)
-	opts.Progress = line.show
-	sum, err := eng.Run(ctx, loaded, opts)
+	opts.Progress, opts.RunID = line.show, run.ID()
+	sum, err := o.eng.Run(ctx, o.loaded, opts)
 	line.clear()
+	finishRun(ctx, cmd.ErrOrStderr(), run, sum, err)
 	if sum == nil {
 		return &exitError{code: 1, err: err}
 	}

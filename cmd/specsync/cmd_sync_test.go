@@ -46,7 +46,7 @@ func stateArgs(r *redistest.Server) []string {
 	if url == "" {
 		url = "redis://" + r.Mini.Addr()
 	}
-	return []string{"--redis", url, "--key-prefix", r.Prefix}
+	return []string{"--redis", url, "--prefix", r.Prefix}
 }
 
 func TestInstancesPlanSyncAndAudit(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	var format, modelPath string
+	var modelPath string
+	var output outputFormat
 	var all bool
 	opts := loadOptions()
 	cmd := &cobra.Command{
@@ -23,27 +24,25 @@ with --model or found among the files.
 
 Warnings about parts of a vendor's OpenAPI document the x-sync does not use
 (openapi-unused-invalid) are counted but not listed unless --all is given;
---format json lists them all.
+-o json lists them all.
 
 Exit status: 0 clean (warnings allowed), 1 findings, 2 a file could not be read.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("--format must be text or json, not %q", format)}
-			}
 			paths := args
 			if modelPath != "" {
 				paths = append([]string{modelPath}, args...)
 			}
 			res := validateFiles(paths, opts)
 			res.all = all
-			if err := writeFindings(cmd.OutOrStdout(), format, res); err != nil {
+			if err := writeFindings(cmd.OutOrStdout(), output.json(), res); err != nil {
 				return err
 			}
 			return res.exit()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addOutputFlag(cmd.Flags(), &output, false)
+	addFormatAlias(cmd.Flags(), &output)
 	cmd.Flags().StringVar(&modelPath, "model", "", "model document to check specs against")
 	cmd.Flags().BoolVar(&all, "all", false, "also list the warnings about unused parts of vendor documents")
 	cmd.Flags().BoolVar(&opts.AllowExternalFiles, "allow-external-files", false, "allow $refs to files outside a spec's folder")
@@ -98,8 +97,8 @@ func validateFiles(paths []string, opts specs.LoadOptions) *validation {
 	return &validation{files: len(paths), findings: specs.ValidateFiles(model, specPaths, opts)}
 }
 
-func writeFindings(w io.Writer, format string, v *validation) error {
-	if format == "json" {
+func writeFindings(w io.Writer, asJSON bool, v *validation) error {
+	if asJSON {
 		out := struct {
 			Findings specs.Findings `json:"findings"`
 		}{Findings: v.findings}

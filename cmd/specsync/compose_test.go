@@ -38,6 +38,8 @@ type composeService struct {
 	Build       any
 	Command     []string
 	Environment map[string]string
+	Healthcheck struct{ Test []string }
+	DependsOn   map[string]struct{ Condition string } `yaml:"depends_on"`
 }
 
 func loadCompose(t *testing.T) composeFile {

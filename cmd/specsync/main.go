@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -15,6 +17,7 @@ func main() {
 
 // run executes the command line and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	redis.SetLogger(redisLogger{})
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)

@@ -59,7 +59,7 @@ func TestErrorRateIsSeededAndCounted(t *testing.T) {
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	srv, hs := serve(t, "testdata/rest.json", Options{RateLimit: 2, RateBurst: 2, Now: clk.Now})
+	srv, hs := serve(t, "testdata/rest.json", Options{RateLimit: 2, RateBurst: 2, RateClock: clk.Now})
 	call(t, "GET", hs.URL+"/units", nil).want(t, 200)
 	ok := call(t, "GET", hs.URL+"/units", nil).want(t, 200)
 	if got := ok.header.Get("X-RateLimit-Remaining"); got != "0" {

@@ -72,9 +72,15 @@ type Options struct {
 	RequireAuth bool
 	// TokenTTL is the lifetime of issued tokens. Zero means one hour.
 	TokenTTL time.Duration
-	// Now is the clock for rate limits, token expiry and modification
-	// times. Nil means time.Now.
+	// Now is the clock for token expiry and modification times. Nil
+	// means time.Now.
 	Now func() time.Time
+	// RateClock is the clock of the rate limit. Nil means time.Now, not
+	// Now: clients wait out a 429's Retry-After in real time, and a
+	// limiter on a clock that stands still while they wait (a test's
+	// manual clock) never refills, so that every request after the
+	// first burst is refused.
+	RateClock func() time.Time
 	// Logger receives a debug line per request and warnings. Nil means
 	// no logging.
 	Logger *slog.Logger
@@ -118,6 +124,14 @@ func newSetup(o Options) *setup {
 func (rt *setup) now() time.Time {
 	if rt.opts.Now != nil {
 		return rt.opts.Now()
+	}
+	return time.Now()
+}
+
+// rateNow is the time the rate limit sees.
+func (rt *setup) rateNow() time.Time {
+	if rt.opts.RateClock != nil {
+		return rt.opts.RateClock()
 	}
 	return time.Now()
 }
@@ -258,7 +272,7 @@ func (s *Server) injectFaults(x *exchange) bool {
 	if !sleep(x.r.Context(), f.delay(x.d)) {
 		return false
 	}
-	if ok, wait := f.admit(x.rt.now(), x.w.Header()); !ok {
+	if ok, wait := f.admit(x.rt.rateNow(), x.w.Header()); !ok {
 		s.stats.add(func(st *Stats) { st.Faults.RateLimited++ })
 		writeProblem(x.w, http.StatusTooManyRequests, fmt.Sprintf("rate limit of %v requests/s exceeded; retry after %ds", f.opts.RateLimit, wait), nil)
 		return false

@@ -72,7 +72,8 @@ type ConvergeRound struct {
 	// Drift is the reconciliation that repaired the round's drift.
 	Drift *engine.Reconciliation
 	// Mismatches lists every field where the partner differs from the
-	// home after the round, and every difference a reconciliation after
+	// home after the round, every entity the repairing reconciliation
+	// could not compare completely, and every difference a reconciliation after
 	// the repair reports that the comparison does not see (it would report
 	// drift that is not there) or misses; a converged round has none.
 	Mismatches []string
@@ -294,7 +295,7 @@ func (s *soak) round(ctx context.Context, n int) (ConvergeRound, error) {
 	if err := s.setFaults(-1); err != nil {
 		return rd, err
 	}
-	rd.Mismatches = s.mismatches()
+	rd.Mismatches = append(incomplete(rd.Drift), s.mismatches()...)
 	// A reconciliation now must agree with the comparison: no drift when
 	// the partner holds the home's data, drift when it does not.
 	check, err := s.eng.Reconcile(ctx, s.loaded, engine.ReconcileOptions{})
@@ -329,12 +330,39 @@ func (s *soak) round(ctx context.Context, n int) (ConvergeRound, error) {
 	return rd, nil
 }
 
+// incomplete names the entities a repairing reconciliation could not
+// compare completely (a listing failed, or it was aborted), with its
+// warnings: their drift was neither found nor repaired, so the round
+// cannot have converged.
+func incomplete(r *engine.Reconciliation) []string {
+	var out []string
+	for _, e := range r.Summary.Entities {
+		if e.Incomplete {
+			out = append(out, fmt.Sprintf("the repairing reconciliation did not compare %s completely", e.Entity))
+		}
+	}
+	if r.Summary.Aborted != "" {
+		out = append(out, "the repairing reconciliation was aborted: "+r.Summary.Aborted)
+	}
+	if len(out) > 0 {
+		for _, w := range r.Summary.Warnings {
+			out = append(out, "reconciliation warning: "+w)
+		}
+	}
+	return out
+}
+
 // setFaults turns the partner's faults on with a seed, or off when seed
-// is negative.
+// is negative. The rate limit is low enough that every round meets 429s.
+// It runs on real time (the mock's default rate clock), not on the soak's
+// clock: that one stands still during a sync, so a limiter on it would
+// never refill and would refuse every request after the first burst,
+// however long the engine waited as Retry-After asked.
 func (s *soak) setFaults(seed int64) error {
 	o := mock.Options{Now: s.clock.Now}
 	if seed >= 0 && !s.o.NoFaults {
-		o.Seed, o.ErrorRate, o.RateLimit, o.ResetRate = seed, 0.05, 600, 0.02
+		o.Seed, o.ErrorRate, o.ResetRate = seed, 0.05, 0.02
+		o.RateLimit, o.RateBurst = 100, 10
 	}
 	return s.partner.SetOptions(o)
 }
@@ -670,11 +698,18 @@ func driftText(r *engine.Reconciliation) string {
 		return "no reconcile"
 	}
 	var drift, repaired int64
+	var partial []string
 	for _, e := range r.Summary.Entities {
 		drift, repaired = drift+e.Drift, repaired+e.Repaired
+		if e.Incomplete {
+			partial = append(partial, e.Entity)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "drift %d repaired %d", drift, repaired)
+	if len(partial) > 0 {
+		fmt.Fprintf(&b, " (%s not compared completely)", strings.Join(partial, ", "))
+	}
 	for _, d := range r.Drift {
 		if !d.Repaired {
 			fmt.Fprintf(&b, "; left: %s %s %s (%s) %s %s", d.Kind, d.Entity, d.Key, driftFields(d), d.Repair, d.Error)

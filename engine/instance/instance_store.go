@@ -81,6 +81,10 @@ func NewInstanceStore(rdb redis.UniversalClient, ns keys.Namespace) *InstanceSto
 	return &InstanceStore{rdb: rdb, keys: ns}
 }
 
+// Keys returns the namespace the store's keys are under: the
+// installation's.
+func (s *InstanceStore) Keys() keys.Namespace { return s.keys }
+
 // maxTxRetries bounds the optimistic-lock retries of one change.
 const maxTxRetries = 10
 

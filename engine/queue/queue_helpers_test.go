@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/internal/keys"
 	"github.com/specsync/specsync/internal/redistest"
@@ -32,7 +33,7 @@ func newFakeRunner(delay time.Duration) *fakeRunner {
 	return &fakeRunner{delay: delay, active: map[string]int{}, started: make(chan string, 1000)}
 }
 
-func (f *fakeRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, error) {
+func (f *fakeRunner) RunJob(ctx context.Context, job Job) (*engine.Summary, error) {
 	id := job.Instance.ID
 	f.mu.Lock()
 	if f.active[id]++; f.active[id] > 1 {
@@ -45,7 +46,7 @@ func (f *fakeRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, error
 	f.mu.Lock()
 	f.active[id]--
 	f.mu.Unlock()
-	return []EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 1}}}, nil
+	return &engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "tenant", Created: 1}}}, nil
 }
 
 func (f *fakeRunner) snapshot() ([]Job, int) {
@@ -160,7 +161,7 @@ func (e *queueEnv) worker(t testing.TB, r Runner, obs Observer) *Worker {
 // enqueueRun enqueues a run of id and reports whether it was taken.
 func (e *queueEnv) enqueueRun(t testing.TB, id string) bool {
 	t.Helper()
-	task, err := NewRunTask(RunPayload{Instance: id, Trigger: TriggerManual}, e.queue)
+	task, err := NewRunTask(RunPayload{Instance: id, Trigger: TriggerManual}, e.route())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,3 +209,6 @@ func storedInstance(id, org string) *instance.Instance {
 		Permissions: instance.Permissions{instance.Push: {"tenant": {instance.Create}}},
 	}
 }
+
+// route is where the env's tasks go: its queue, its namespace's prefix.
+func (e *queueEnv) route() Route { return Route{Keys: e.ns, Queue: e.queue} }

@@ -16,14 +16,14 @@ func TestDivergentRunIsPartial(t *testing.T) {
 	if len(ents) != 1 || ents[0].Counts["divergent"] != 1 || ents[0].Counts["updated"] != 1 {
 		t.Fatalf("counts %+v; want one divergent and one updated", ents)
 	}
-	if outcome, _, _ := outcomeOf(ents, nil); outcome != RunPartial {
+	if outcome := Outcome(sum, nil); outcome != RunPartial {
 		t.Errorf("outcome %q; want %q", outcome, RunPartial)
 	}
 	if sum.Status() != engine.StatusPartial {
 		t.Errorf("summary status %q; want partial", sum.Status())
 	}
-	ents[0].Counts["divergent"] = 0
-	if outcome, _, _ := outcomeOf(ents, nil); outcome != RunOK {
+	sum.Entities[0].Divergent = 0
+	if outcome := Outcome(sum, nil); outcome != RunOK {
 		t.Errorf("without divergent records: outcome %q; want %q", outcome, RunOK)
 	}
 }

@@ -36,8 +36,8 @@ func NewEngineRunner(e *engine.Engine, store *instance.InstanceStore, opts specs
 	return &EngineRunner{eng: e, store: store, opts: opts, loaded: map[string]*instance.Loaded{}}
 }
 
-// RunJob runs job and counts its records per entity.
-func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, error) {
+// RunJob runs job and returns the engine's summary.
+func (r *EngineRunner) RunJob(ctx context.Context, job Job) (*engine.Summary, error) {
 	l, err := r.load(ctx, job.Instance)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 		if rec == nil {
 			return nil, err
 		}
-		return countsOf(rec.Summary), err
+		return rec.Summary, err
 	}
 	opts := engine.RunOptions{RunID: job.RunID, Full: job.Full, DeleteOverride: job.DeleteOverride}
 	if job.Record != nil {
@@ -57,8 +57,7 @@ func (r *EngineRunner) RunJob(ctx context.Context, job Job) ([]EntityCounts, err
 			opts.KeysDeleted = job.Record.Action == string(specs.WebhookDelete)
 		}
 	}
-	sum, err := r.eng.Run(ctx, l, opts)
-	return countsOf(sum), err
+	return r.eng.Run(ctx, l, opts)
 }
 
 // load returns the loaded specs of inst, loading them when inst is new

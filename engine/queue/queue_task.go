@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/specsync/specsync/engine/instance"
+	"github.com/specsync/specsync/internal/keys"
 )
 
 // Task types of the queue.
@@ -38,21 +40,51 @@ const (
 // records fail is not retried by the queue: the failure ledger keeps them.
 const TaskRetries = 20
 
-// DefaultQueue is the asynq queue the tasks go to when QueueConfig.Queue
-// is empty.
-const DefaultQueue = "specsync"
+// Route says where an installation's tasks go and whose they are. The
+// queue is derived from the key prefix, so installations with different
+// prefixes on one Redis use different queues; the prefix also travels in
+// every payload, and a worker refuses a task of another prefix (see
+// ErrForeignTask). The zero value is the route of keys.DefaultPrefix.
+type Route struct {
+	// Keys is the installation's namespace; its prefix goes into every
+	// payload. The zero value uses keys.DefaultPrefix.
+	Keys keys.Namespace
+	// Queue is the asynq queue. Empty means Keys.Queue(), the prefix
+	// without its trailing ":".
+	Queue string
+}
 
-// Triggers say why a run was enqueued; they appear in run records.
+// QueueName returns the asynq queue of r.
+func (r Route) QueueName() string { return cmp.Or(r.Queue, r.Keys.Queue()) }
+
+// ErrForeignTask marks a task whose payload names another installation's
+// key prefix (or none): the worker refuses it, logs it as an error and
+// asynq archives it, where the queue monitor shows it.
+var ErrForeignTask = errors.New("task of another installation")
+
+// Triggers say what started a run; they appear in run records (see
+// Recorder).
 const (
+	// TriggerSchedule: the instance's schedule (cron, reconcileCron).
 	TriggerSchedule = "schedule"
-	TriggerManual   = "manual"
-	TriggerWebhook  = "webhook"
-	TriggerRetry    = "retry"
+	// TriggerManual: an operator, through the admin API.
+	TriggerManual = "manual"
+	// TriggerWebhook: a webhook event, for the records it names.
+	TriggerWebhook = "webhook"
+	// TriggerRetry: the scheduled retry of the failure ledger.
+	TriggerRetry = "retry"
+	// TriggerCLI: the command line (specsync sync, specsync reconcile).
+	TriggerCLI = "cli"
+	// TriggerDemo: specsync demo's rounds.
+	TriggerDemo = "demo"
 )
 
 // RunPayload is the payload of a TaskRun, TaskRetry or TaskReconcile
 // task.
 type RunPayload struct {
+	// Prefix is the key prefix of the installation that enqueued the task;
+	// the task constructors set it from the Route. Required.
+	Prefix string `json:"prefix"`
 	// Instance is the id of the instance to run. Required.
 	Instance string `json:"instance"`
 	// Trigger says why the run was enqueued (TriggerSchedule...).
@@ -70,6 +102,8 @@ type RunPayload struct {
 
 // RecordPayload is the payload of a TaskRecord task.
 type RecordPayload struct {
+	// Prefix is as in RunPayload. Required.
+	Prefix string `json:"prefix"`
 	// Instance is the id of the instance. Required.
 	Instance string `json:"instance"`
 	// Direction is the way the record flows.
@@ -113,26 +147,30 @@ func RecordTaskID(p RecordPayload, at time.Time, window time.Duration) string {
 }
 
 // NewRunTask returns the task that runs p.Instance, unique per instance.
-func NewRunTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+func NewRunTask(p RunPayload, r Route) (*asynq.Task, error) {
+	p.Prefix = r.Keys.Prefix()
+	return newTask(TaskRun, p, asynq.TaskID(RunTaskID(p.Instance)), asynq.Queue(r.QueueName()), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewRetryTask returns the task that retries the failure ledger of
 // p.Instance, unique per instance.
-func NewRetryTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+func NewRetryTask(p RunPayload, r Route) (*asynq.Task, error) {
+	p.Prefix = r.Keys.Prefix()
+	return newTask(TaskRetry, p, asynq.TaskID(RetryTaskID(p.Instance)), asynq.Queue(r.QueueName()), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewReconcileTask returns the task that reconciles p.Instance, unique
 // per instance.
-func NewReconcileTask(p RunPayload, queue string) (*asynq.Task, error) {
-	return newTask(TaskReconcile, p, asynq.TaskID(ReconcileTaskID(p.Instance)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
+func NewReconcileTask(p RunPayload, r Route) (*asynq.Task, error) {
+	p.Prefix = r.Keys.Prefix()
+	return newTask(TaskReconcile, p, asynq.TaskID(ReconcileTaskID(p.Instance)), asynq.Queue(r.QueueName()), asynq.MaxRetry(TaskRetries), asynq.Timeout(RunTimeout))
 }
 
 // NewRecordTask returns the task that syncs one record, deduplicated by
 // RecordTaskID within window.
-func NewRecordTask(p RecordPayload, queue string, at time.Time, window time.Duration) (*asynq.Task, error) {
-	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(cmp.Or(queue, DefaultQueue)), asynq.MaxRetry(TaskRetries), asynq.Timeout(RecordTimeout))
+func NewRecordTask(p RecordPayload, r Route, at time.Time, window time.Duration) (*asynq.Task, error) {
+	p.Prefix = r.Keys.Prefix()
+	return newTask(TaskRecord, p, asynq.TaskID(RecordTaskID(p, at, window)), asynq.Queue(r.QueueName()), asynq.MaxRetry(TaskRetries), asynq.Timeout(RecordTimeout))
 }
 
 // newTask encodes payload into a task of type typ.
@@ -144,14 +182,28 @@ func newTask(typ string, payload any, opts ...asynq.Option) (*asynq.Task, error)
 	return asynq.NewTask(typ, data, opts...), nil
 }
 
+// owned is a payload that names its installation and instance.
+type owned interface {
+	owner() (prefix, instance string)
+}
+
+func (p RunPayload) owner() (string, string)    { return p.Prefix, p.Instance }
+func (p RecordPayload) owner() (string, string) { return p.Prefix, p.Instance }
+
 // decodePayload decodes a task's payload, refusing one without an
-// instance; asynq.SkipRetry marks it permanent.
-func decodePayload[T any](t *asynq.Task, instance func(T) string) (T, error) {
+// instance or of another installation than prefix; asynq.SkipRetry marks
+// the refusal permanent, so asynq archives the task.
+func decodePayload[T owned](t *asynq.Task, prefix string) (T, error) {
 	var p T
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return p, fmt.Errorf("%s: bad payload: %w: %w", t.Type(), err, asynq.SkipRetry)
 	}
-	if instance(p) == "" {
+	from, inst := p.owner()
+	if from != prefix {
+		return p, fmt.Errorf("%s of instance %q: %w: its key prefix is %q, this worker's %q; check that every process of an installation runs with the same --prefix and --queue: %w",
+			t.Type(), inst, ErrForeignTask, from, prefix, asynq.SkipRetry)
+	}
+	if inst == "" {
 		return p, fmt.Errorf("%s: payload names no instance: %w", t.Type(), asynq.SkipRetry)
 	}
 	return p, nil

@@ -3,14 +3,14 @@ package queue
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/clock"
@@ -36,11 +36,11 @@ type Job struct {
 	Entity            string
 }
 
-// Runner runs one job and counts what it did. The error is non-nil only
-// for a run that failed as a whole; failed records are counted in the
-// returned entities.
+// Runner runs one job and returns the engine's summary of it. The error
+// is non-nil only for a run that failed as a whole; failed records are
+// counted in the summary.
 type Runner interface {
-	RunJob(ctx context.Context, job Job) ([]EntityCounts, error)
+	RunJob(ctx context.Context, job Job) (*engine.Summary, error)
 }
 
 // Observer hears what the queue does; metrics implement it. Its methods
@@ -84,8 +84,9 @@ const DefaultBusyRetry = 30 * time.Second
 // Worker handles the queue's tasks. It is safe for concurrent use: asynq
 // calls its handlers from many goroutines.
 type Worker struct {
-	cfg   WorkerConfig
-	locks *store.Locks
+	cfg      WorkerConfig
+	locks    *store.Locks
+	recorder *Recorder
 }
 
 // NewWorker returns a Worker for cfg.
@@ -98,7 +99,8 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Worker{cfg: cfg, locks: store.NewLocks(cfg.History.rdb, cfg.History.ns)}, nil
+	rec := NewRecorder(cfg.History, RecorderConfig{Clock: cfg.Clock, Observer: cfg.Observer, Logger: cfg.Logger})
+	return &Worker{cfg: cfg, locks: store.NewLocks(cfg.History.rdb, cfg.History.ns), recorder: rec}, nil
 }
 
 // Mux routes the task types to the worker's handlers.
@@ -127,9 +129,9 @@ func (w *Worker) IsFailure(err error) bool { return !errors.Is(err, store.ErrIns
 
 // handleRun runs one instance.
 func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Full, j.DeleteOverride = p.Trigger, p.Full, p.DeleteOverride
@@ -138,9 +140,9 @@ func (w *Worker) handleRun(ctx context.Context, t *asynq.Task) error {
 
 // handleRetry retries the failure ledger of one instance.
 func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.RetryOnly = cmp.Or(p.Trigger, TriggerRetry), true
@@ -149,9 +151,9 @@ func (w *Worker) handleRetry(ctx context.Context, t *asynq.Task) error {
 
 // handleReconcile reconciles one instance.
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RunPayload) string { return p.Instance })
+	p, err := decodePayload[RunPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Reconcile, j.Repair, j.Entity, j.DeleteOverride = p.Trigger, true, p.Repair, p.Entity, p.DeleteOverride
@@ -160,13 +162,26 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 
 // handleRecord syncs one record named by a webhook event.
 func (w *Worker) handleRecord(ctx context.Context, t *asynq.Task) error {
-	p, err := decodePayload(t, func(p RecordPayload) string { return p.Instance })
+	p, err := decodePayload[RecordPayload](t, w.prefix())
 	if err != nil {
-		return err
+		return w.refuse(ctx, t, err)
 	}
 	return w.execute(ctx, t.Type(), p.Instance, func(j *Job) {
 		j.Trigger, j.Record = TriggerWebhook, &p
 	})
+}
+
+// prefix is the key prefix of the worker's installation.
+func (w *Worker) prefix() string { return w.cfg.History.ns.Prefix() }
+
+// refuse logs a task the worker will not run (another installation's, or
+// one with a bad payload) as an error, and returns err, which marks it
+// for asynq to archive.
+func (w *Worker) refuse(ctx context.Context, t *asynq.Task, err error) error {
+	id, _ := asynq.GetTaskID(ctx)
+	queueName, _ := asynq.GetQueueName(ctx)
+	w.cfg.Logger.Error("task refused and archived", "task", t.Type(), "id", id, "queue", queueName, "err", err)
+	return err
 }
 
 // execute loads the instance, runs the job and records the run. Only one
@@ -186,18 +201,19 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 		return err
 	}
 	defer release()
-	job := Job{Instance: inst, RunID: newQueueRunID()}
+	var job Job
 	shape(&job)
-	rec := RunRecord{ID: job.RunID, Instance: id, Organisation: inst.Organisation, Task: task,
-		Trigger: job.Trigger, Started: w.cfg.Clock.Now(), Outcome: RunActive}
+	start := RunRecord{Instance: id, Organisation: inst.Organisation, Task: task, Trigger: job.Trigger}
 	if job.Record != nil {
-		rec.Event, rec.EventID = job.Record.Event, job.Record.EventID
+		start.Event, start.EventID = job.Record.Event, job.Record.EventID
 	}
-	if err := w.cfg.History.Start(ctx, rec); err != nil {
+	run, err := w.recorder.Begin(ctx, start)
+	if err != nil {
 		return err
 	}
-	ents, runErr := w.cfg.Runner.RunJob(ctx, job)
-	w.finish(context.WithoutCancel(ctx), inst, rec, ents, runErr)
+	job.Instance, job.RunID = inst, run.ID()
+	sum, runErr := w.cfg.Runner.RunJob(ctx, job)
+	w.finish(context.WithoutCancel(ctx), inst, run, sum, runErr)
 	if err := ctx.Err(); err != nil {
 		// Cut off by shutdown or the task's timeout: the queue puts the
 		// task back; state is committed page by page, so the next try
@@ -207,88 +223,19 @@ func (w *Worker) execute(ctx context.Context, task, id string, shape func(*Job))
 	return nil
 }
 
-// finish stores the run record, tells the observer and notifies
-// operators of failures and guarded deletes. A run's failure is in its record, not an error
-// of the task: asynq must not run it again at once.
-func (w *Worker) finish(ctx context.Context, inst *instance.Instance, rec RunRecord, ents []EntityCounts, runErr error) {
-	rec.Finished, rec.Entities = w.cfg.Clock.Now(), ents
-	rec.Outcome, rec.Failed, rec.Guarded = outcomeOf(ents, runErr)
-	rec.Drift, rec.Repaired = driftOf(ents)
-	if runErr != nil {
-		rec.Error = runErr.Error()
-	}
-	rec.NewFailures = w.newFailures(ctx, rec)
+// finish stores the run record and notifies operators of failures,
+// guarded deletes and drift. A run's failure is in its record, not an
+// error of the task: asynq must not run it again at once.
+func (w *Worker) finish(ctx context.Context, inst *instance.Instance, run *Recording, sum *engine.Summary, runErr error) {
+	rec, err := run.Finish(ctx, sum, runErr)
 	log := w.cfg.Logger.With("instance", rec.Instance, "run", rec.ID, "task", rec.Task)
-	if err := w.cfg.History.Finish(ctx, rec); err != nil {
+	if err != nil {
 		log.Error("run record not stored", "err", err)
 	}
 	log.Info("run finished", "outcome", rec.Outcome, "failed", rec.Failed, "duration", rec.Duration())
-	if w.cfg.Observer != nil {
-		w.cfg.Observer.RunFinished(rec)
-	}
 	if w.cfg.Notifier != nil && (rec.Outcome == RunFailed || rec.NewFailures > 0 || rec.Guarded > 0 || rec.Drift > rec.Repaired) {
 		if err := w.cfg.Notifier.Notify(ctx, inst, rec); err != nil {
 			log.Warn("notification not sent", "err", err)
 		}
 	}
-}
-
-// newFailureScan bounds how many of the newest ledger entries
-// newFailures reads.
-const newFailureScan = 1000
-
-// newFailures counts the ledger entries that failed for the first time
-// in run rec.
-func (w *Worker) newFailures(ctx context.Context, rec RunRecord) int64 {
-	if rec.Failed == 0 {
-		return 0
-	}
-	l := store.NewLedger(w.cfg.History.rdb, w.cfg.History.ns, rec.Instance, store.LedgerConfig{})
-	fs, err := l.List(ctx, store.LedgerFilter{Limit: newFailureScan})
-	if err != nil {
-		w.cfg.Logger.Warn("new failures not counted", "instance", rec.Instance, "err", err)
-		return 0
-	}
-	var n int64
-	for _, f := range fs {
-		if f.RunID == rec.ID && f.Attempts == 1 {
-			n++
-		}
-	}
-	return n
-}
-
-// outcomeOf sums the failed records and the guarded deletes and names
-// the run's outcome: partial when any record failed, a delete was
-// guarded, a record is divergent (the partner keeps a value the home no
-// longer has) or a reconciliation left drift.
-func outcomeOf(ents []EntityCounts, runErr error) (outcome string, failed, guarded int64) {
-	var divergent int64
-	for _, e := range ents {
-		failed += e.Counts["failed"]
-		guarded += e.Counts["guarded"]
-		divergent += e.Counts["divergent"]
-	}
-	drift, repaired := driftOf(ents)
-	switch {
-	case runErr != nil:
-		return RunFailed, failed, guarded
-	case failed > 0 || guarded > 0 || divergent > 0 || drift > repaired:
-		return RunPartial, failed, guarded
-	}
-	return RunOK, 0, 0
-}
-
-// driftOf sums the drift a reconciliation found and repaired.
-func driftOf(ents []EntityCounts) (drift, repaired int64) {
-	for _, e := range ents {
-		drift += e.Counts["drift"]
-		repaired += e.Counts["repaired"]
-	}
-	return drift, repaired
-}
-
-// newQueueRunID returns a random run id ("q-1a2b3c4d5e6f").
-func newQueueRunID() string {
-	return "q-" + strings.ToLower(rand.Text()[:12])
 }

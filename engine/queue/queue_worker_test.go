@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 )
 
@@ -56,7 +57,7 @@ func TestWorkerRecordsRunsAndSkipsDisabled(t *testing.T) {
 	}
 	got := RunRecord{Instance: last.Instance, Organisation: last.Organisation, Task: last.Task, Trigger: last.Trigger, Outcome: last.Outcome, Entities: last.Entities}
 	want := RunRecord{Instance: "on", Organisation: "acme", Task: TaskRun, Trigger: TriggerManual, Outcome: RunOK,
-		Entities: []EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 1}}}}
+		Entities: countsOf(&engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "tenant", Created: 1}}})}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("run record (-want +got):\n%s", diff)
 	}
@@ -156,7 +157,7 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 	e.enqueueRun(t, "a")
 	<-r.started
 	rec := RecordPayload{Instance: "a", Direction: instance.Pull, Entity: "tenant", Key: "T-1", Action: "upsert"}
-	task, err := NewRecordTask(rec, e.queue, time.Now(), time.Minute)
+	task, err := NewRecordTask(rec, e.route(), time.Now(), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +173,8 @@ func TestRecordTaskWaitsForTheInstancesRun(t *testing.T) {
 func TestTasksOutliveAsynqsDefaultTimeout(t *testing.T) {
 	t.Parallel()
 	e := newQueueEnv(t)
-	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.queue)
-	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.queue, time.Now(), time.Minute)
+	run, _ := NewRunTask(RunPayload{Instance: "a"}, e.route())
+	rec, _ := NewRecordTask(RecordPayload{Instance: "a", Entity: "tenant", Key: "k"}, e.route(), time.Now(), time.Minute)
 	for task, want := range map[string]time.Duration{TaskRun: RunTimeout, TaskRecord: RecordTimeout} {
 		tk := map[string]*asynq.Task{TaskRun: run, TaskRecord: rec}[task]
 		info, err := e.client.Enqueue(tk)

@@ -34,7 +34,8 @@ type ScheduleConfig struct {
 	// instance is enqueued, in the instance's zone. Empty means
 	// DefaultRetryCron.
 	RetryCron string
-	// Queue is the asynq queue. Empty means DefaultQueue.
+	// Queue is the asynq queue. Empty means the queue derived from the
+	// Store's key prefix (see Route); the prefix goes into every task.
 	Queue string
 	// Timeout bounds one read of the store. Zero means DefaultSyncTimeout.
 	Timeout time.Duration
@@ -106,18 +107,19 @@ func (s *Schedules) build(insts []*instance.Instance) []*asynq.PeriodicTaskConfi
 // instanceConfigs returns the run and retry configs of one instance.
 func (s *Schedules) instanceConfigs(inst *instance.Instance) ([]*asynq.PeriodicTaskConfig, error) {
 	runCron, retryCron := s.Cronspecs(inst)
+	route := Route{Keys: s.cfg.Store.Keys(), Queue: s.cfg.Queue}
 	p := RunPayload{Instance: inst.ID, Trigger: TriggerSchedule}
-	run, err := NewRunTask(p, s.cfg.Queue)
+	run, err := NewRunTask(p, route)
 	if err != nil {
 		return nil, err
 	}
-	retry, err := NewRetryTask(RunPayload{Instance: inst.ID, Trigger: TriggerRetry}, s.cfg.Queue)
+	retry, err := NewRetryTask(RunPayload{Instance: inst.ID, Trigger: TriggerRetry}, route)
 	if err != nil {
 		return nil, err
 	}
 	out := []*asynq.PeriodicTaskConfig{{Cronspec: runCron, Task: run}, {Cronspec: retryCron, Task: retry}}
 	if cron := s.ReconcileCronspec(inst); cron != "" {
-		rec, err := NewReconcileTask(RunPayload{Instance: inst.ID, Trigger: TriggerSchedule, Repair: inst.Options.ReconcileRepair}, s.cfg.Queue)
+		rec, err := NewReconcileTask(RunPayload{Instance: inst.ID, Trigger: TriggerSchedule, Repair: inst.Options.ReconcileRepair}, route)
 		if err != nil {
 			return nil, err
 		}

@@ -31,6 +31,15 @@ func (n Namespace) Prefix() string {
 	return n.prefix
 }
 
+// Queue is the asynq queue of the installation: the prefix without its
+// trailing ":" ("specsync" for DefaultPrefix), so that two installations
+// on one Redis never take each other's tasks. Braces, which would make a
+// Redis Cluster hash tag of asynq's keys, become underscores.
+func (n Namespace) Queue() string {
+	q := strings.TrimSuffix(n.Prefix(), ":")
+	return strings.NewReplacer("{", "_", "}", "_").Replace(q)
+}
+
 // Instance is the key of the stored instance document with id
 // ("specsync:{instances}:instance:erp-everreal").
 func (n Namespace) Instance(id string) string {

@@ -150,3 +150,21 @@ func TestInstancePatternMatchesOnlyItsInstance(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueFollowsPrefix: the default prefix keeps the queue it always
+// had, two prefixes never share one, and no prefix makes a hash tag of
+// asynq's keys.
+func TestQueueFollowsPrefix(t *testing.T) {
+	t.Parallel()
+	for prefix, want := range map[string]string{
+		"":              "specsync",
+		DefaultPrefix:   "specsync",
+		"acme":          "acme",
+		"acme:staging:": "acme:staging",
+		"demo{x}:":      "demo_x_",
+	} {
+		if got := New(prefix).Queue(); got != want {
+			t.Errorf("New(%q).Queue() = %q, want %q", prefix, got, want)
+		}
+	}
+}

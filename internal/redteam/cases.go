@@ -129,7 +129,7 @@ func createFails(name string, fault Fault) Case {
 			if r.Code != 3 || strings.Contains(r.Stderr, "panic") {
 				return fmt.Errorf("exit %d, want 3 (partial)\n%s", r.Code, r.Output())
 			}
-			a := e.Run(ctx, "audit", InstanceID, "--failed", "--json")
+			a := e.Run(ctx, "audit", InstanceID, "--failed", "-o", "json")
 			if a.Code != 0 || !strings.Contains(a.Stdout, "item-000") {
 				return fmt.Errorf("the audit log lists no failed item-000\n%s", a.Output())
 			}
@@ -255,7 +255,7 @@ func partnerUnauthorized(ctx context.Context, e *Env) error {
 	if r.Code == 0 || strings.Contains(r.Stderr, "panic") {
 		return fmt.Errorf("exit %d, want non-zero\n%s", r.Code, r.Output())
 	}
-	e.Run(ctx, "audit", InstanceID, "--json")
+	e.Run(ctx, "audit", InstanceID, "-o", "json")
 	e.Run(ctx, "plan", InstanceID, "--detail")
 	e.Run(ctx, "reconcile", InstanceID)
 	return nil
@@ -271,7 +271,7 @@ func partnerUnreachable(ctx context.Context, e *Env) error {
 		return fmt.Errorf("apply: %s", r.Output())
 	}
 	r := e.Sync(ctx)
-	e.Run(ctx, "audit", InstanceID, "--json")
+	e.Run(ctx, "audit", InstanceID, "-o", "json")
 	if err := e.WriteInstance(e.Partner.URL()); err != nil {
 		return err
 	}

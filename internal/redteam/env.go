@@ -200,12 +200,12 @@ func (e *Env) Environ() []string {
 		"SPECSYNC_ADMIN_TOKEN="+e.Canaries["admin_token"])
 }
 
-// Run runs specsync with args and the Redis flags (--redis, --key-prefix;
+// Run runs specsync with args and the Redis flags (--redis, --prefix;
 // serve takes its own, see Serve) and keeps its output in the transcript.
 func (e *Env) Run(ctx context.Context, args ...string) Result {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.CommandTimeout)
 	defer cancel()
-	full := append(append([]string{}, args...), "--redis", e.opts.RedisURL, "--key-prefix", e.opts.Prefix)
+	full := append(append([]string{}, args...), "--redis", e.opts.RedisURL, "--prefix", e.opts.Prefix)
 	cmd := exec.CommandContext(ctx, e.opts.Bin, full...)
 	cmd.Env = e.Environ()
 	cmd.Dir = e.opts.Dir

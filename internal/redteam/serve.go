@@ -24,10 +24,10 @@ func canaries(ctx context.Context, e *Env) error {
 	seed(e, 5)
 	steps := [][]string{
 		{"sync", InstanceID, "-v"},
-		{"plan", InstanceID, "--detail", "--json"},
+		{"plan", InstanceID, "--detail", "-o", "json"},
 		{"reconcile", InstanceID, "-v"},
 		{"reconcile", InstanceID, "--repair"},
-		{"audit", InstanceID, "--json"},
+		{"audit", InstanceID, "-o", "json"},
 		{"instances", "show", InstanceID},
 		{"instances", "list"},
 	}
@@ -52,7 +52,7 @@ func canaries(ctx context.Context, e *Env) error {
 		return fmt.Errorf("exit 0 against a home that refuses the key\n%s", r.Output())
 	}
 	e.Home.SetFault("", FaultNone)
-	e.Run(ctx, "audit", InstanceID, "--failed", "--json")
+	e.Run(ctx, "audit", InstanceID, "--failed", "-o", "json")
 	return e.serveAndProbe(ctx)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/engine/store"
@@ -118,7 +119,7 @@ func TestNotificationFailureDoesNotFailTheRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, _ := queue.NewRunTask(queue.RunPayload{Instance: "erp-partner"}, "")
+	task, _ := queue.NewRunTask(queue.RunPayload{Instance: "erp-partner"}, queue.Route{Keys: ts.ns})
 	if err := w.Mux().ProcessTask(context.Background(), task); err != nil {
 		t.Fatalf("task failed because its notification failed: %v", err)
 	}
@@ -155,10 +156,10 @@ func newTestStore(t *testing.T) *testStore {
 // failingRunner fails one new record of every run, in the ledger too.
 type failingRunner struct{ ts *testStore }
 
-func (r failingRunner) RunJob(ctx context.Context, job queue.Job) ([]queue.EntityCounts, error) {
+func (r failingRunner) RunJob(ctx context.Context, job queue.Job) (*engine.Summary, error) {
 	l := store.NewLedger(r.ts.rdb, r.ts.ns, job.Instance.ID, store.LedgerConfig{})
 	err := l.Fail(ctx, instance.Push, "tenant", store.Failed{Key: "L-" + job.RunID, RunID: job.RunID, Reason: store.Reason{Code: "http-422", Message: "refused"}})
-	return []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"failed": 1}}}, err
+	return &engine.Summary{Entities: []*engine.EntitySummary{{Direction: instance.Push, Entity: "tenant", Failed: 1}}}, err
 }
 
 // countingNotifier counts notifications and fails each.
