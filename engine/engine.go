@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/instance"
@@ -41,6 +42,9 @@ type Config struct {
 	// Clock stamps state, failures and audit entries. Nil means the system
 	// clock.
 	Clock clock.Clock
+	// TracerProvider traces runs: a span per run, plan or reconciliation
+	// and one per entity and direction. Nil means no traces.
+	TracerProvider trace.TracerProvider
 	// Logger receives warnings and debug lines. Nil means slog.Default().
 	Logger *slog.Logger
 	// IncludeCache bounds how many related model records a run keeps for

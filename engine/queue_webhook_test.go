@@ -162,9 +162,10 @@ func TestWebhookFromHomeConverges(t *testing.T) {
 	scraped, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{
-		`specsync_runs_total{outcome="ok",task="sync:record",trigger="webhook"} 1`,
-		`specsync_records_total{direction="push",entity="tenant",outcome="updated"} 1`,
-		`specsync_webhooks_total{result="enqueued"} 1`,
+		`specsync_runs_total{instance_id="test-inst",organisation="acme",outcome="ok",task="sync:record",trigger="webhook"} 1`,
+		`specsync_records_total{direction="push",entity="tenant",instance_id="test-inst",organisation="acme",outcome="updated"} 1`,
+		`specsync_webhooks_total{instance_id="test-inst",organisation="acme",result="enqueued"} 1`,
+		`specsync_http_server_requests_total{code="202",method="POST",route="/webhooks/{instance}/{token}"}`,
 	} {
 		if !strings.Contains(string(scraped), want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -110,6 +110,6 @@ func (e *Engine) Reconcile(ctx context.Context, l *instance.Loaded, opts Reconci
 		return nil, err
 	}
 	rc := newReconciler(r, opts)
-	err = r.executeWith(ctx, rc.all)
+	err = r.executeWith(ctx, "specsync.reconcile", rc.all)
 	return rc.out, err
 }

@@ -193,14 +193,22 @@ func (j *job) client(spec *specs.Spec, sys instance.System) (*connectors.Client,
 }
 
 // execute runs the selected phases and writes the audit log's tail.
-func (r *run) execute(ctx context.Context) error { return r.executeWith(ctx, r.phases) }
+func (r *run) execute(ctx context.Context) error {
+	name := "specsync.run"
+	if r.dry {
+		name = "specsync.plan"
+	}
+	return r.executeWith(ctx, name, r.phases)
+}
 
 // executeWith runs the work of a run (its phases, or a reconciliation's
-// comparison) and writes the audit log's tail.
-func (r *run) executeWith(ctx context.Context, work func(context.Context) error) error {
+// comparison) in a span called name and writes the audit log's tail.
+func (r *run) executeWith(ctx context.Context, name string, work func(context.Context) error) (err error) {
+	ctx, span := r.startRunSpan(ctx, name)
+	defer func() { endSpan(span, err) }()
 	sum := r.tally.sum
 	sum.Started = r.cfg.Clock.Now()
-	err := work(ctx)
+	err = work(ctx)
 	if ferr := r.stages.commit.close(ctx); err == nil {
 		err = ferr
 	}

@@ -59,7 +59,9 @@ func newStages(e *Engine, r *run, home *connectors.Client) stages {
 // records changed (syncDependents), then the transient failures, and
 // finally stores the cursor and finds deletes. Only errors that stop the
 // run are returned.
-func (r *run) syncFlow(ctx context.Context, f *flow) error {
+func (r *run) syncFlow(ctx context.Context, f *flow) (err error) {
+	ctx, span := r.startFlowSpan(ctx, f)
+	defer func() { endSpan(span, err) }()
 	if err := r.stages.read.startFlow(ctx, f); err != nil {
 		return err
 	}

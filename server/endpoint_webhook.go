@@ -103,7 +103,7 @@ func (s *Server) webhookRefused(w http.ResponseWriter, id string, err error) {
 		writeError(w, http.StatusServiceUnavailable, "try again later")
 		return
 	}
-	s.cfg.Metrics.Webhook(id, "refused")
+	s.cfg.Metrics.Webhook(nil, "refused")
 	writeError(w, http.StatusNotFound, "no such webhook")
 }
 
@@ -116,11 +116,11 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.
 	}
 	if errors.Is(err, queue.ErrBadSignature) {
 		s.cfg.Logger.Warn("webhook refused: bad signature", "instance", inst.ID, "err", err)
-		s.cfg.Metrics.Webhook(inst.ID, "bad-signature")
+		s.cfg.Metrics.Webhook(inst, "bad-signature")
 		writeError(w, http.StatusUnauthorized, err.Error())
 		return
 	}
-	if err == nil && !s.firstSignature(w, r, inst.ID, signed) {
+	if err == nil && !s.firstSignature(w, r, inst, signed) {
 		return
 	}
 	var d queue.Delivery
@@ -128,7 +128,7 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.
 		d, err = hook.Event(body)
 	}
 	if err != nil {
-		s.ignoreEvent(w, inst.ID, err)
+		s.ignoreEvent(w, inst, err)
 		return
 	}
 	s.enqueueRecords(w, r, inst, d, signed)
@@ -137,7 +137,8 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, inst *instance.
 // firstSignature refuses a replay: a timestamped signature received
 // before within its tolerance is answered 409. A signature without a time
 // is not judged here; repeats of its event are the dedupe window's.
-func (s *Server) firstSignature(w http.ResponseWriter, r *http.Request, id string, signed queue.Signed) bool {
+func (s *Server) firstSignature(w http.ResponseWriter, r *http.Request, inst *instance.Instance, signed queue.Signed) bool {
+	id := inst.ID
 	if signed.Digest == "" {
 		return true
 	}
@@ -148,7 +149,7 @@ func (s *Server) firstSignature(w http.ResponseWriter, r *http.Request, id strin
 		writeError(w, http.StatusServiceUnavailable, "try again later")
 	case !first:
 		s.cfg.Logger.Warn("webhook refused: replayed signature", "instance", id, "header", signed.Header, "signed", signed.At.UTC())
-		s.cfg.Metrics.Webhook(id, "replayed")
+		s.cfg.Metrics.Webhook(inst, "replayed")
 		writeError(w, http.StatusConflict, fmt.Sprintf("instance %q: header %s: this signature (signed at %s) was received before: %v; a sender's retry carries a new timestamp and signature",
 			id, signed.Header, signed.At.UTC().Format(time.RFC3339), queue.ErrReplayed))
 	}
@@ -168,9 +169,9 @@ func (s *Server) forgetSignature(ctx context.Context, id string, signed queue.Si
 
 // ignoreEvent acknowledges a delivery that triggers nothing, so that the
 // sender does not retry it, and logs why.
-func (s *Server) ignoreEvent(w http.ResponseWriter, id string, err error) {
-	s.cfg.Logger.Warn("webhook event ignored", "instance", id, "err", err)
-	s.cfg.Metrics.Webhook(id, "ignored")
+func (s *Server) ignoreEvent(w http.ResponseWriter, inst *instance.Instance, err error) {
+	s.cfg.Logger.Warn("webhook event ignored", "instance", inst.ID, "err", err)
+	s.cfg.Metrics.Webhook(inst, "ignored")
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "ignored", "reason": err.Error()})
 }
 
@@ -192,7 +193,7 @@ func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *in
 		return
 	}
 	if !first {
-		s.duplicate(w, inst.ID, d, window)
+		s.duplicate(w, inst, d, window)
 		return
 	}
 	enqueued := 0
@@ -216,17 +217,17 @@ func (s *Server) enqueueRecords(w http.ResponseWriter, r *http.Request, inst *in
 		}
 	}
 	if enqueued == 0 {
-		s.duplicate(w, inst.ID, d, window)
+		s.duplicate(w, inst, d, window)
 		return
 	}
-	s.cfg.Metrics.Webhook(inst.ID, "enqueued")
+	s.cfg.Metrics.Webhook(inst, "enqueued")
 	writeJSON(w, http.StatusAccepted, map[string]any{"status": "enqueued", "event": d.Event, "records": enqueued})
 }
 
 // duplicate acknowledges a repeated delivery: 200, status duplicate and
 // the DuplicateHeader, so that the sender stops retrying it.
-func (s *Server) duplicate(w http.ResponseWriter, id string, d queue.Delivery, window time.Duration) {
-	s.cfg.Metrics.Webhook(id, "duplicate")
+func (s *Server) duplicate(w http.ResponseWriter, inst *instance.Instance, d queue.Delivery, window time.Duration) {
+	s.cfg.Metrics.Webhook(inst, "duplicate")
 	w.Header().Set(DuplicateHeader, "true")
 	writeJSON(w, http.StatusOK, map[string]string{"status": "duplicate", "event": d.Event,
 		"reason": fmt.Sprintf("the same event was received within the dedupe window of %s; it is not run again", window)})

@@ -3,65 +3,80 @@ package server
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
-	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/clock"
-	"github.com/specsync/specsync/internal/keys"
 )
 
 // Metrics are the Prometheus metrics of `specsync serve`, in a registry
-// of their own. Metrics implements engine.Observer. It is safe for
-// concurrent use.
+// of their own; docs/metrics.md lists them with their labels. Every
+// instance_id label names a configured instance (from the run history,
+// the instance store or a run's context), never a value a request sent,
+// so the series are bounded by the instances applied. (The label is not
+// called instance: Prometheus gives that name to the scraped target.) Metrics implements
+// queue.Observer. It is safe for concurrent use.
 type Metrics struct {
 	reg      *prometheus.Registry
 	records  *prometheus.CounterVec
+	read     *prometheus.CounterVec
 	runs     *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	skipped  *prometheus.CounterVec
 	webhooks *prometheus.CounterVec
 	requests *prometheus.CounterVec
+	served   *prometheus.CounterVec
+	serving  *prometheus.HistogramVec
 	waits    *prometheus.CounterVec
 	waited   *prometheus.CounterVec
 }
 
 var _ queue.Observer = (*Metrics)(nil)
 
+// Label sets of the metrics.
+var (
+	runLabels     = []string{"instance_id", "organisation", "task", "trigger", "outcome"}
+	recordLabels  = []string{"instance_id", "organisation", "direction", "entity", "outcome"}
+	readLabels    = []string{"instance_id", "organisation", "direction", "entity"}
+	requestLabels = []string{"instance_id", "organisation", "host", "status"}
+	servedLabels  = []string{"route", "method", "code"}
+)
+
 // NewMetrics returns the metrics, registered with Go and process
 // collectors.
 func NewMetrics() *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry(),
-		records: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_records_total",
-			Help: "Records handled by runs, by direction, entity and outcome (read, created, adopted, updated, deleted, skipped, denied, failed, conflicts, guarded, divergent); reconciliations count drift and repaired."}, []string{"direction", "entity", "outcome"}),
-		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_runs_total",
-			Help: "Finished runs by task, trigger (schedule, manual, webhook, retry) and outcome."}, []string{"task", "trigger", "outcome"}),
+		records: counter("specsync_records_total", "Records written or judged by runs, by instance, direction, entity and outcome (created, adopted, updated, deleted, skipped, denied, failed, conflicts, guarded, divergent); reconciliations count drift and repaired. Records read are in specsync_records_read_total.", recordLabels),
+		read:    counter("specsync_records_read_total", "Records read by runs from their source, by instance, direction and entity.", readLabels),
+		runs:    counter("specsync_runs_total", "Runs this process finished, by instance, task, trigger (schedule, manual, webhook, retry) and outcome. Runs of other processes are in specsync_last_run_timestamp_seconds.", runLabels),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_run_duration_seconds",
-			Help: "Duration of finished runs.", Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)}, []string{"task"}),
-		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_enqueue_skipped_total",
-			Help: "Tasks not enqueued because the same instance's task was still pending or running."}, []string{"task"}),
-		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_webhooks_total",
-			Help: "Webhook deliveries by result."}, []string{"result"}),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_http_requests_total",
-			Help: "Outbound requests to home and partner systems by host and status (0: no response)."}, []string{"host", "status"}),
-		waits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_connector_waits_total",
-			Help: "Waits inside connectors by reason: rate-limit, retry-after or backoff."}, []string{"reason"}),
-		waited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "specsync_connector_wait_seconds_total",
-			Help: "Time connectors waited, by reason: rate-limit, retry-after or backoff."}, []string{"reason"}),
+			Help: "Duration of the runs this process finished, by instance and task.", Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)},
+			[]string{"instance_id", "organisation", "task"}),
+		skipped:  counter("specsync_enqueue_skipped_total", "Tasks not enqueued because the same instance's task was still pending or running.", []string{"task"}),
+		webhooks: counter("specsync_webhooks_total", "Webhook deliveries by instance and result; the instance is empty for a delivery to an instance that does not exist.", []string{"instance_id", "organisation", "result"}),
+		requests: counter("specsync_http_requests_total", "Outbound requests to home and partner systems by instance, host and status (0: no response).", requestLabels),
+		served:   counter("specsync_http_server_requests_total", "Requests this server answered, by route pattern (\"none\" when no route matched), method and status code.", servedLabels),
+		serving: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "specsync_http_server_request_duration_seconds",
+			Help: "Time this server took to answer, by route pattern and method.", Buckets: prometheus.DefBuckets}, []string{"route", "method"}),
+		waits:  counter("specsync_connector_waits_total", "Waits inside connectors by reason: rate-limit, retry-after or backoff.", []string{"reason"}),
+		waited: counter("specsync_connector_wait_seconds_total", "Time connectors waited, by reason: rate-limit, retry-after or backoff.", []string{"reason"}),
 	}
-	m.reg.MustRegister(m.records, m.runs, m.duration, m.skipped, m.webhooks, m.requests, m.waits, m.waited,
+	m.reg.MustRegister(m.records, m.read, m.runs, m.duration, m.skipped, m.webhooks, m.requests, m.served, m.serving, m.waits, m.waited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// counter returns a counter vector.
+func counter(name, help string, labels []string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 }
 
 // Registry returns the registry, for more collectors.
@@ -72,13 +87,18 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// RunFinished counts a run and its records.
+// RunFinished counts a run and its records; records read are counted
+// apart from the outcomes.
 func (m *Metrics) RunFinished(rec queue.RunRecord) {
-	m.runs.WithLabelValues(rec.Task, rec.Trigger, rec.Outcome).Inc()
-	m.duration.WithLabelValues(rec.Task).Observe(rec.Duration().Seconds())
+	m.runs.WithLabelValues(rec.Instance, rec.Organisation, rec.Task, rec.Trigger, rec.Outcome).Inc()
+	m.duration.WithLabelValues(rec.Instance, rec.Organisation, rec.Task).Observe(rec.Duration().Seconds())
 	for _, e := range rec.Entities {
 		for outcome, n := range e.Counts {
-			m.records.WithLabelValues(string(e.Direction), e.Entity, outcome).Add(float64(n))
+			if outcome == "read" {
+				m.read.WithLabelValues(rec.Instance, rec.Organisation, string(e.Direction), e.Entity).Add(float64(n))
+				continue
+			}
+			m.records.WithLabelValues(rec.Instance, rec.Organisation, string(e.Direction), e.Entity, outcome).Add(float64(n))
 		}
 	}
 }
@@ -86,11 +106,19 @@ func (m *Metrics) RunFinished(rec queue.RunRecord) {
 // EnqueueSkipped counts a task not enqueued because one was running.
 func (m *Metrics) EnqueueSkipped(taskType, _ string) { m.skipped.WithLabelValues(taskType).Inc() }
 
-// Webhook counts a webhook delivery by result.
-func (m *Metrics) Webhook(_, result string) { m.webhooks.WithLabelValues(result).Inc() }
+// Webhook counts a webhook delivery to inst by result; inst is nil when
+// the delivery named no stored instance.
+func (m *Metrics) Webhook(inst *instance.Instance, result string) {
+	var id, org string
+	if inst != nil {
+		id, org = inst.ID, inst.Organisation
+	}
+	m.webhooks.WithLabelValues(id, org, result).Inc()
+}
 
 // Transport wraps rt (nil: http.DefaultTransport) so that every request
-// is counted by host and status; give it to engine.Config.Transport.
+// is counted by the instance of its run (engine.RunOf), host and status;
+// give it to engine.Config.Transport.
 func (m *Metrics) Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
@@ -98,7 +126,7 @@ func (m *Metrics) Transport(rt http.RoundTripper) http.RoundTripper {
 	return countingTransport{next: rt, requests: m.requests}
 }
 
-// countingTransport counts requests by host and status.
+// countingTransport counts requests by instance, host and status.
 type countingTransport struct {
 	next     http.RoundTripper
 	requests *prometheus.CounterVec
@@ -111,7 +139,8 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if resp != nil {
 		status = resp.StatusCode
 	}
-	t.requests.WithLabelValues(req.URL.Host, strconv.Itoa(status)).Inc()
+	run := engine.RunOf(req.Context())
+	t.requests.WithLabelValues(run.Instance, run.Organisation, req.URL.Host, strconv.Itoa(status)).Inc()
 	return resp, err
 }
 
@@ -139,60 +168,4 @@ func (c countingClock) Sleep(ctx context.Context, d time.Duration) error {
 		c.m.waited.WithLabelValues(reason).Add(d.Seconds())
 	}
 	return c.Clock.Sleep(ctx, d)
-}
-
-// WatchQueue adds gauges of the queue's tasks by state and of the
-// failure ledgers' sizes, read from Redis at each scrape.
-func (m *Metrics) WatchQueue(rdb redis.UniversalClient, ns keys.Namespace, queue string) {
-	m.reg.MustRegister(&queueCollector{insp: asynq.NewInspectorFromRedisClient(rdb), queue: queue,
-		store: instance.NewInstanceStore(rdb, ns), rdb: rdb, ns: ns})
-}
-
-// queueCollector reads queue depth and ledger sizes at scrape time.
-type queueCollector struct {
-	insp  *asynq.Inspector
-	queue string
-	store *instance.InstanceStore
-	rdb   redis.UniversalClient
-	ns    keys.Namespace
-}
-
-var (
-	queueDesc  = prometheus.NewDesc("specsync_queue_tasks", "Tasks in the queue by state.", []string{"state"}, nil)
-	ledgerDesc = prometheus.NewDesc("specsync_ledger_failures", "Open failures in an instance's failure ledger.", []string{"instance"}, nil)
-)
-
-// Describe sends the collector's descriptions.
-func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- queueDesc; ch <- ledgerDesc }
-
-// queueInfo reads the queue's counts; a queue nothing was ever enqueued
-// to counts zero.
-func (c *queueCollector) queueInfo() (*asynq.QueueInfo, error) {
-	queues, err := c.insp.Queues()
-	if err != nil || !slices.Contains(queues, c.queue) {
-		return &asynq.QueueInfo{}, err
-	}
-	return c.insp.GetQueueInfo(c.queue)
-}
-
-// Collect reads the queue and the ledgers; what cannot be read is left out.
-func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
-	if info, err := c.queueInfo(); err == nil {
-		for state, n := range map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
-			"retry": info.Retry, "archived": info.Archived} {
-			ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(n), state)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	insts, err := c.store.List(ctx, instance.ListFilter{})
-	if err != nil {
-		return
-	}
-	for _, inst := range insts {
-		n, err := store.NewLedger(c.rdb, c.ns, inst.ID, store.LedgerConfig{}).Count(ctx, store.LedgerFilter{})
-		if err == nil {
-			ch <- prometheus.MustNewConstMetric(ledgerDesc, prometheus.GaugeValue, float64(n), inst.ID)
-		}
-	}
 }

@@ -12,26 +12,31 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/clock"
 )
 
+// TestMetricsHealthAndMonitor: runs, records, durations and outbound
+// requests carry their instance and organisation; records read are
+// counted apart from the outcomes.
 func TestMetricsHealthAndMonitor(t *testing.T) {
 	ts := newTestServer(t)
 	m := ts.api.cfg.Metrics
 	m.WatchQueue(ts.cfg.Redis, ts.cfg.Keys, ts.cfg.Queue)
 	ts.apply(t, "erp-partner")
-	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskRun, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial,
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Organisation: "acme", Task: queue.TaskRun, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial,
 		Started: time.Unix(0, 0), Finished: time.Unix(3, 0),
-		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"created": 5, "failed": 2, "guarded": 3, "divergent": 4, "adopted": 6}}}})
-	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Task: queue.TaskReconcile, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial, Drift: 4, Repaired: 1,
+		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "tenant", Counts: map[string]int64{"read": 20, "created": 5, "failed": 2, "guarded": 3, "divergent": 4, "adopted": 6}}}})
+	m.RunFinished(queue.RunRecord{Instance: "erp-partner", Organisation: "acme", Task: queue.TaskReconcile, Trigger: queue.TriggerSchedule, Outcome: queue.RunPartial, Drift: 4, Repaired: 1,
 		Started: time.Unix(0, 0), Finished: time.Unix(1, 0),
 		Entities: []queue.EntityCounts{{Direction: instance.Push, Entity: "unit", Counts: map[string]int64{"drift": 4, "repaired": 1, "updated": 1}}}})
 	m.EnqueueSkipped(queue.TaskRun, "erp-partner")
 	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTooManyRequests) }))
 	defer partner.Close()
-	resp, err := (&http.Client{Transport: m.Transport(nil)}).Get(partner.URL)
+	req, _ := http.NewRequestWithContext(engine.WithRun(context.Background(), engine.RunLabels{Instance: "erp-partner", Organisation: "acme"}), "GET", partner.URL, nil)
+	resp, err := (&http.Client{Transport: m.Transport(nil)}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,26 +49,31 @@ func TestMetricsHealthAndMonitor(t *testing.T) {
 	}
 	_, body := ts.do(t, "GET", "/metrics", testToken, "")
 	host := strings.TrimPrefix(partner.URL, "http://")
+	const inst = `instance_id="erp-partner",organisation="acme"`
 	for _, want := range []string{
-		`specsync_records_total{direction="push",entity="tenant",outcome="created"} 5`,
-		`specsync_records_total{direction="push",entity="tenant",outcome="guarded"} 3`,
-		`specsync_records_total{direction="push",entity="tenant",outcome="divergent"} 4`,
-		`specsync_records_total{direction="push",entity="tenant",outcome="adopted"} 6`,
-		`specsync_runs_total{outcome="partial",task="sync:run",trigger="schedule"} 1`,
-		`specsync_runs_total{outcome="partial",task="sync:reconcile",trigger="schedule"} 1`,
-		`specsync_records_total{direction="push",entity="unit",outcome="drift"} 4`,
-		`specsync_records_total{direction="push",entity="unit",outcome="repaired"} 1`,
-		`specsync_run_duration_seconds_sum{task="sync:run"} 3`,
+		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="created"} 5`,
+		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="guarded"} 3`,
+		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="divergent"} 4`,
+		`specsync_records_total{direction="push",entity="tenant",` + inst + `,outcome="adopted"} 6`,
+		`specsync_records_read_total{direction="push",entity="tenant",` + inst + `} 20`,
+		`specsync_runs_total{` + inst + `,outcome="partial",task="sync:run",trigger="schedule"} 1`,
+		`specsync_runs_total{` + inst + `,outcome="partial",task="sync:reconcile",trigger="schedule"} 1`,
+		`specsync_records_total{direction="push",entity="unit",` + inst + `,outcome="drift"} 4`,
+		`specsync_records_total{direction="push",entity="unit",` + inst + `,outcome="repaired"} 1`,
+		`specsync_run_duration_seconds_sum{` + inst + `,task="sync:run"} 3`,
 		`specsync_enqueue_skipped_total{task="sync:run"} 1`,
-		`specsync_http_requests_total{host="` + host + `",status="429"} 1`,
+		`specsync_http_requests_total{host="` + host + `",` + inst + `,status="429"} 1`,
 		`specsync_connector_waits_total{reason="backoff"} 1`,
 		`specsync_connector_waits_total{reason="other"} 1`,
-		`specsync_ledger_failures{instance="erp-partner"} 0`,
+		`specsync_ledger_failures{` + inst + `} 0`,
 		`specsync_queue_tasks{state="pending"}`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if strings.Contains(body, `outcome="read"`) {
+		t.Error("/metrics counts read among the outcomes of specsync_records_total")
 	}
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
 		if code, _ := ts.do(t, "GET", path, "", ""); code != want {

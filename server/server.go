@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
@@ -73,6 +74,9 @@ type Config struct {
 	// Engine erases records and resolves uncertain creates for the admin
 	// API. Nil means an engine on Redis and Keys with its defaults.
 	Engine *engine.Engine
+	// TracerProvider traces webhook deliveries (Tracing.Provider). Nil
+	// means no traces.
+	TracerProvider trace.TracerProvider
 	// Clock tells the time. Nil means the system clock.
 	Clock clock.Clock
 	// Logger receives a line per refused request. Nil means slog.Default().
@@ -149,7 +153,7 @@ func defaults(cfg *Config) {
 func (s *Server) route() queue.Route { return queue.Route{Keys: s.cfg.Keys, Queue: s.cfg.Queue} }
 
 // Handler returns the server's routes, every request counted in metrics.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.cfg.Metrics.Count(s.mux) }
 
 // Close releases the server's queue client.
 func (s *Server) Close() error { return s.client.Close() }
@@ -160,8 +164,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metricsAuth(s.cfg.Metrics.Handler()))
 	s.mux.HandleFunc("GET /openapi.json", s.openapi)
-	s.mux.HandleFunc("POST /webhooks/{instance}/{token}", s.webhook)
-	s.mux.Handle("/api/", s.admin(s.api.validate(s.apiRoutes())))
+	s.mux.Handle("POST /webhooks/{instance}/{token}", serverSpans(s.cfg.TracerProvider, "/webhooks/{instance}/{token}", http.HandlerFunc(s.webhook)))
+	s.mux.Handle("/api/", s.admin(s.api.validate(matchedRoute(s.apiRoutes()))))
 	s.consoleRoutes()
 	if s.cfg.Monitor != nil {
 		s.mux.Handle("/monitoring/", s.console(s.monitor().ServeHTTP))

@@ -34,7 +34,8 @@ func serveDemo(ctx context.Context, cfg demoConfig, listen string, log *slog.Log
 // demoWorker builds the worker of serveDemo: the serve command's worker,
 // with an engine that reads the demo's credentials.
 func (p *serveParts) demoWorker(o serveOptions, cfg demoConfig, log *slog.Logger) error {
-	eng, err := engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Transport: p.metrics.Transport(nil), Logger: log, LookupEnv: cfg.LookupEnv})
+	eng, err := engine.New(engine.Config{Redis: cfg.Redis, Keys: cfg.Keys, Transport: p.metrics.Transport(p.tracing.Transport(nil)),
+		TracerProvider: p.tracing.Provider(), Logger: log, LookupEnv: cfg.LookupEnv})
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type serveOptions struct {
 	notify          string
 	users           string
 	shutdownTimeout time.Duration
+	otlpEndpoint    string
 }
 
 // route is where the installation's tasks go: the --queue, or the queue
@@ -65,6 +66,8 @@ an organisation. serve refuses to start without either unless
 --insecure-no-admin-token is given (local demos).
 /metrics takes the admin token or, for a scraper that should hold no admin
 token, SPECSYNC_METRICS_TOKEN; --metrics-public serves it without a token.
+Traces of runs, outbound requests and webhooks go over OTLP/HTTP to
+--otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT; with neither, none are made.
 SIGTERM stops taking tasks, lets running ones finish (up to
 --shutdown-timeout; unfinished tasks go back to the queue) and exits.`,
 		Args: cobra.NoArgs,
@@ -89,6 +92,7 @@ SIGTERM stops taking tasks, lets running ones finish (up to
 	f.StringVar(&o.notify, "notify", "", "JSON or YAML file of per-organisation notifications (webhook, e-mail)")
 	f.StringVar(&o.users, "users", os.Getenv("SPECSYNC_USERS_FILE"), "JSON or YAML file of users and tokens with roles and organisations (default $SPECSYNC_USERS_FILE)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Minute, "how long running tasks may take to finish after SIGTERM")
+	f.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "send traces of runs, requests and webhooks over OTLP/HTTP to this URL (default: OTEL_EXPORTER_OTLP_ENDPOINT; neither: no traces)")
 	return cmd
 }
 
@@ -115,6 +119,7 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 type serveParts struct {
 	api     *server.Server
 	metrics *server.Metrics
+	tracing *server.Tracing
 	worker  *asynq.Server
 	mux     *asynq.ServeMux
 	sched   *asynq.PeriodicTaskManager
@@ -123,6 +128,10 @@ type serveParts struct {
 // newServeParts builds the pieces o's role needs.
 func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, log *slog.Logger) (*serveParts, error) {
 	ns := keys.New(o.prefix)
+	tracing, err := server.NewTracing(context.Background(), server.TracingConfig{Endpoint: o.otlpEndpoint})
+	if err != nil {
+		return nil, err
+	}
 	metrics := server.NewMetrics()
 	metrics.WatchQueue(rdb, ns, o.route().QueueName())
 	scheds := queue.NewSchedules(queue.ScheduleConfig{Store: instance.NewInstanceStore(rdb, ns), NightlyCron: o.nightly,
@@ -131,12 +140,12 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 	if err != nil {
 		return nil, err
 	}
-	api, err := server.New(server.Config{Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: auth.adminToken, Accounts: auth.accounts,
+	api, err := server.New(server.Config{TracerProvider: tracing.Provider(), Redis: rdb, Keys: ns, Queue: o.queue, AdminToken: auth.adminToken, Accounts: auth.accounts,
 		Insecure: o.insecure, MetricsToken: os.Getenv("SPECSYNC_METRICS_TOKEN"), MetricsPublic: o.metricsPublic, Metrics: metrics, Monitor: connOpt, Schedules: scheds, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	p := &serveParts{api: api, metrics: metrics}
+	p := &serveParts{api: api, metrics: metrics, tracing: tracing}
 	if o.role != "scheduler" {
 		if err := p.buildWorker(o, rdb, ns, log); err != nil {
 			return nil, err
@@ -150,7 +159,8 @@ func newServeParts(o serveOptions, rdb redisClient, connOpt asynq.RedisConnOpt, 
 
 // buildWorker builds the engine and the asynq server of a worker.
 func (p *serveParts) buildWorker(o serveOptions, rdb redisClient, ns keys.Namespace, log *slog.Logger) error {
-	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(nil), ConnectorClock: p.metrics.Clock(nil), Logger: log})
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Transport: p.metrics.Transport(p.tracing.Transport(nil)),
+		ConnectorClock: p.metrics.Clock(nil), TracerProvider: p.tracing.Provider(), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -230,6 +240,9 @@ func (p *serveParts) stop(hs *http.Server) {
 		p.worker.Shutdown()
 	}
 	_ = p.api.Close()
+	if err := p.tracing.Shutdown(ctx); err != nil {
+		slog.Default().Warn("traces not all sent", "err", err)
+	}
 }
 
 // loadNotifier reads the --notify file; no file means no notifications.
