@@ -184,3 +184,18 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 	}
 	return got
 }
+
+// TestAuditShowsWhoActed: an operator's action is printed with the name
+// of who took it.
+func TestAuditShowsWhoActed(t *testing.T) {
+	r := redistest.New(t)
+	applyTestInstance(t, r, "acted")
+	entry := store.Entry{Instance: "acted", Action: "enable", Outcome: store.OutcomeOK, Actor: "alice@acme.example"}
+	if err := store.NewAudit(r.Client, keys.New(r.Prefix), store.AuditConfig{}).Write(context.Background(), entry); err != nil {
+		t.Fatal(err)
+	}
+	out := cliExpect(t, r)(0, "BY", "audit", "acted")
+	if !strings.Contains(out, "alice@acme.example") {
+		t.Errorf("the audit table does not say who acted:\n%s", out)
+	}
+}

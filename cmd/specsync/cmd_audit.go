@@ -151,16 +151,24 @@ func writeAudit(w io.Writer, page store.Page, asJSON bool) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tRUN\tDIRECTION\tENTITY\tKEY\tACTION\tOUTCOME\tSTATUS\tMS\tERROR")
+	fmt.Fprintln(tw, "TIME\tRUN\tDIRECTION\tENTITY\tKEY\tACTION\tOUTCOME\tSTATUS\tMS\tBY\tERROR")
 	for _, e := range page.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.Time.Local().Format(time.DateTime), e.RunID, e.Direction,
-			e.Entity, e.Key, e.Action, e.Outcome, statusOrDash(e.HTTPStatus), e.Duration.Milliseconds(), e.Error)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.Time.Local().Format(time.DateTime), e.RunID, e.Direction,
+			e.Entity, e.Key, e.Action, e.Outcome, statusOrDash(e.HTTPStatus), e.Duration.Milliseconds(), orDash(e.Actor), e.Error)
 	}
 	tw.Flush()
 	if page.Cursor != "" {
 		fmt.Fprintln(w, "(more entries; narrow the filters or raise --limit)")
 	}
 	return nil
+}
+
+// orDash prints s, or "-" for an empty one.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // statusOrDash prints an HTTP status, or "-" for none.
