@@ -15,6 +15,7 @@ import (
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/server"
 	"github.com/specsync/specsync/specs"
 )
 
@@ -104,7 +105,20 @@ func (f *stateFlags) openRun(cmd *cobra.Command, id string) (*openedRun, error) 
 		return nil, err
 	}
 	log := f.logger(cmd)
-	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Logger: log})
+	// Traces of a command-line run go where serve's go, when the
+	// environment names an OTLP endpoint; they are sent before it exits.
+	tracing, err := server.NewTracing(ctx, server.TracingConfig{})
+	if err != nil {
+		closeAll()
+		return nil, &exitError{code: 2, err: err}
+	}
+	closeAll = func() {
+		if err := tracing.Shutdown(context.WithoutCancel(ctx)); err != nil {
+			log.Warn("traces not sent", "err", err)
+		}
+		rdb.Close()
+	}
+	eng, err := engine.New(engine.Config{Redis: rdb, Keys: ns, Logger: log, TracerProvider: tracing.Provider(), Transport: tracing.Transport(nil)})
 	if err != nil {
 		closeAll()
 		return nil, err

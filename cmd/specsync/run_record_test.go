@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -156,4 +157,37 @@ func countOf(rec queue.RunRecord, entity, count string) int64 {
 		}
 	}
 	return -1
+}
+
+// TestCommandLineRunIsTraced: with an OTLP endpoint in the environment, a
+// command-line sync sends its run's spans before it exits.
+func TestCommandLineRunIsTraced(t *testing.T) {
+	r := redistest.New(t)
+	home, homeURL := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	if err := home.Seed("building", []map[string]any{{"id": "b1", "name": "Haus Eins"}}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var spans [][]byte
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		mu.Lock()
+		spans = append(spans, body)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	t.Cleanup(receiver.Close)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.URL)
+	expect := cliExpect(t, r)
+	expect(0, "created", "instances", "apply", instanceFile(t, "traced", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": {"create"}}))
+	expect(0, "clean", "sync", "traced", "--push")
+	mu.Lock()
+	defer mu.Unlock()
+	all := bytes.Join(spans, nil)
+	for _, name := range []string{"specsync.run", "HTTP GET", "HTTP PUT"} {
+		if !bytes.Contains(all, []byte(name)) {
+			t.Errorf("the exported spans lack %q (%d exports received)", name, len(spans))
+		}
+	}
 }
