@@ -27,11 +27,14 @@ instance), 3 partial; docs/exit-codes.md has the table per command.`,
 	return root
 }
 
+// warnDeprecated runs although a command has a pre-run of its own. It is
+// cobra's global, set once before any command is built.
+func init() { cobra.EnableTraverseRunHooks = true }
+
 // wireConventions applies what every command shares, once all are added:
 // unknown subcommands are refused with a suggestion and instance ids and
 // entities complete in the shell.
 func wireConventions(root *cobra.Command) {
-	cobra.EnableTraverseRunHooks = true // warnDeprecated runs although a command has a pre-run of its own
 	root.SetHelpCommand(newHelpCmd())
 	refuseUnknownSubcommands(root)
 	addCompletions(root)
