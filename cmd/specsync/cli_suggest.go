@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -108,4 +110,31 @@ func newHelpCmd() *cobra.Command {
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},
 	}
+}
+
+// unknownEntity refuses, before anything runs or is recorded, an
+// --entity the instance's partner spec does not synchronise, naming the
+// closest one. An empty entity means all and passes.
+func unknownEntity(loaded *instance.Loaded, entity string) error {
+	if entity == "" || loaded.Partner == nil || loaded.Partner.Sync == nil {
+		return nil
+	}
+	if _, ok := loaded.Partner.Sync.Entities[entity]; ok {
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(loaded.Partner.Sync.Entities))
+	msg := fmt.Sprintf("instance %q: no entity %q is synchronised", loaded.Instance.ID, entity)
+	if s := specs.Suggest(entity, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return &exitError{code: 2, err: fmt.Errorf("%s; the partner spec's entities are %s", msg, strings.Join(names, ", "))}
+}
+
+// disabledInstance refuses to run a disabled instance, as the queue and
+// the admin API do: disabling an instance stops every run of it.
+func disabledInstance(inst *instance.Instance) error {
+	if inst.Enabled {
+		return nil
+	}
+	return &exitError{code: 2, err: fmt.Errorf("instance %q is disabled; enable it first: specsync instances enable %s", inst.ID, inst.ID)}
 }

@@ -69,6 +69,12 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 		return err
 	}
 	defer o.close()
+	if err := unknownEntity(o.loaded, opts.Entity); err != nil {
+		return err
+	}
+	if err := disabledInstance(o.loaded.Instance); err != nil {
+		return err
+	}
 	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskReconcile, queue.TriggerCLI)
 	if err != nil {
 		return err

@@ -65,6 +65,12 @@ func runSync(cmd *cobra.Command, sf *stateFlags, id string, opts engine.RunOptio
 		return err
 	}
 	defer o.close()
+	if err := unknownEntity(o.loaded, opts.Entity); err != nil {
+		return err
+	}
+	if err := disabledInstance(o.loaded.Instance); err != nil {
+		return err
+	}
 	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskRun, queue.TriggerCLI)
 	if err != nil {
 		return err

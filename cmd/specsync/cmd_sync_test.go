@@ -236,7 +236,7 @@ func TestReconcileExitCodes(t *testing.T) {
 	expect(0, `"kind":"differs"`, "audit", "drift-test", "--outcome", "drift", "--json")
 	expect(2, "--outcome must be one of", "audit", "drift-test", "--outcome", "drfit")
 	expect(2, "unknown flag", "reconcile", "drift-test", "--repiar")
-	expect(1, "no entity", "reconcile", "drift-test", "--entity", "flat")
+	expect(2, `no entity "flat"`, "reconcile", "drift-test", "--entity", "flat")
 	expect(0, "update (done)", "reconcile", "drift-test", "--repair")
 	if got := partner.Records("building"); len(got) != 2 || got[0]["city"] != "Berlin" && got[1]["city"] != "Berlin" {
 		t.Errorf("partner buildings after the repair: %v; want Berlin back", got)

@@ -151,7 +151,7 @@ func TestInstancesApplyPlanAndSyncOverlays(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(map[string]any{
-		"id": "overlays", "organisation": "acme",
+		"id": "overlays", "organisation": "acme", "enabled": true,
 		"home":        map[string]any{"spec": home.overlay, "baseUrl": homeURL},
 		"partner":     map[string]any{"spec": partner.overlay, "baseUrl": partnerURL},
 		"model":       runDoc(t, "model.json"),

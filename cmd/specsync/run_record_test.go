@@ -191,3 +191,37 @@ func TestCommandLineRunIsTraced(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownEntityIsAUsageError: a mistyped --entity exits 2 naming the
+// closest entity, and no run is recorded (a typo is not a failed run).
+func TestUnknownEntityIsAUsageError(t *testing.T) {
+	r := redistest.New(t)
+	_, homeURL := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	expect := cliExpect(t, r)
+	expect(0, "created", "instances", "apply", instanceFile(t, "typo", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": {"create"}}))
+	expect(2, `did you mean "building"?`, "sync", "typo", "--entity", "buildng")
+	expect(2, `did you mean "building"?`, "reconcile", "typo", "--entity", "buildng")
+	if runs := runsOf(t, r, "typo"); len(runs) != 0 {
+		t.Errorf("a mistyped entity recorded %d runs: %+v", len(runs), runs)
+	}
+}
+
+// TestDisabledInstanceDoesNotRun: the command line refuses to run a
+// disabled instance, as the queue and the admin API do, and records
+// nothing; enabled again, it runs.
+func TestDisabledInstanceDoesNotRun(t *testing.T) {
+	r := redistest.New(t)
+	_, homeURL := serveDoc(t, "home.json")
+	_, partnerURL := serveDoc(t, "partner_upsert.json")
+	expect := cliExpect(t, r)
+	expect(0, "created", "instances", "apply", instanceFile(t, "paused", homeURL, "partner_upsert.json", partnerURL, map[string][]string{"building": {"create"}}))
+	expect(0, "disabled", "instances", "disable", "paused")
+	expect(2, "specsync instances enable paused", "sync", "paused")
+	expect(2, "is disabled", "reconcile", "paused")
+	if runs := runsOf(t, r, "paused"); len(runs) != 0 {
+		t.Errorf("a disabled instance recorded %d runs: %+v", len(runs), runs)
+	}
+	expect(0, "enabled", "instances", "enable", "paused")
+	expect(0, "clean", "sync", "paused")
+}

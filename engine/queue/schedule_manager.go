@@ -53,6 +53,7 @@ func NewScheduler(cfg SchedulerConfig) (*asynq.PeriodicTaskManager, error) {
 			//lint:ignore SA1019 the replacement cannot name the skipped task
 			EnqueueErrorHandler: enqueueErrorHandler(cfg),
 			LogLevel:            asynq.WarnLevel,
+			Logger:              asynqLogger{cfg.Logger},
 		},
 	})
 }
