@@ -15,6 +15,8 @@ type fieldInfo struct {
 	enum     []string // allowed values, from `enum:"a,b"`
 	choice   string   // one-of group, from `choice:"method"`
 	minimum  int64    // smallest number allowed, from `minimum:"1"`; 0 by default
+	maximum  string   // largest number allowed, from `maximum:"1"`, for the JSON Schema only
+	pattern  string   // regular expression a string matches, from `pattern:"^[a-z]+$"`, for the JSON Schema only
 	doc      string
 	def      string // default, from `default:"..."`
 	example  string
@@ -35,6 +37,8 @@ func structFields(t reflect.Type) []fieldInfo {
 			enum:     splitTag(f.Tag.Get("enum")),
 			choice:   f.Tag.Get("choice"),
 			minimum:  parseMinimum(f.Tag.Get("minimum")),
+			maximum:  f.Tag.Get("maximum"),
+			pattern:  f.Tag.Get("pattern"),
 			doc:      f.Tag.Get("doc"),
 			def:      f.Tag.Get("default"),
 			example:  f.Tag.Get("example"),

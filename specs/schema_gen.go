@@ -248,7 +248,7 @@ func addChoices(s map[string]any, groups map[string][]string) {
 }
 
 // fieldSchema is the schema of a field's type with its doc, enum, default,
-// example and minimum.
+// example and bounds (a maximum without a minimum tag has the minimum 0).
 func (g *schemaGen) fieldSchema(f fieldInfo) map[string]any {
 	s := map[string]any{}
 	for k, v := range g.typeSchema(f.typ) {
@@ -269,6 +269,15 @@ func (g *schemaGen) fieldSchema(f fieldInfo) map[string]any {
 	if f.minimum != 0 {
 		s["minimum"] = f.minimum
 	}
+	if f.maximum != "" {
+		s["maximum"] = json.Number(f.maximum)
+		if _, ok := s["minimum"]; !ok {
+			s["minimum"] = 0
+		}
+	}
+	if f.pattern != "" {
+		s["pattern"] = f.pattern
+	}
 	return s
 }
 
@@ -286,6 +295,11 @@ func typedTag(f fieldInfo, v string) any {
 	if t.Kind() == reflect.Bool {
 		if b, err := strconv.ParseBool(v); err == nil {
 			return b
+		}
+	}
+	if t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64 {
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return json.Number(v)
 		}
 	}
 	return v

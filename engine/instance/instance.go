@@ -23,7 +23,7 @@ type Instance struct {
 	// ID names the instance: lower-case letters, digits and dashes
 	// ("erp-everreal"). Required; it appears in Redis keys and audit
 	// entries.
-	ID string `json:"id,omitempty"`
+	ID string `json:"id,omitempty" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$"`
 	// Organisation owns the instance. Required.
 	Organisation string `json:"organisation,omitempty"`
 	// Home is the system of record. Required.
@@ -136,7 +136,7 @@ type Options struct {
 	// DeleteGuard is the largest share (0..1) of an entity's known records
 	// a run may delete without an operator's override. Nil means
 	// DefaultDeleteGuard (0.10); 0 refuses every delete without an override.
-	DeleteGuard *float64 `json:"deleteGuard,omitempty" default:"0.1" doc:"Largest share (0 to 1) of an entity's known records one run may delete. A full read that finds more gone deletes none of them: the run is partial (exit 3), counts them as guarded, audits one guarded entry per entity and notifies the organisation. 0 holds back every delete of a full read. Deletes named by a webhook's delete event are not guarded."`
+	DeleteGuard *float64 `json:"deleteGuard,omitempty" default:"0.1" maximum:"1" doc:"Largest share (0 to 1) of an entity's known records one run may delete. A full read that finds more gone deletes none of them: the run is partial (exit 3), counts them as guarded, audits one guarded entry per entity and notifies the organisation. 0 holds back every delete of a full read. Deletes named by a webhook's delete event are not guarded."`
 	// FullReadEvery is how often a run reads everything instead of only the
 	// changes since its cursor; deletes are found only by full reads. Zero
 	// means DefaultFullReadEvery (24h).
