@@ -26,7 +26,8 @@ const (
 	RetryNextRun
 	// GiveUp: no request to this system can succeed until an operator acts
 	// (wrong or missing credentials, 401/403, a refused outbound URL, a
-	// spec that does not fit the system). The engine should stop the phase
+	// spec that does not fit the system, a system never reached in this
+	// run: ErrUnreachable). The engine should stop the phase
 	// for this instance and report it.
 	GiveUp
 )
@@ -51,7 +52,7 @@ func (d Disposition) String() string {
 //
 //   - nil: Success;
 //   - ErrMaybeWritten: RetryNextRun (a retry now could write twice);
-//   - ErrOutboundRefused, *CredentialError: GiveUp;
+//   - ErrOutboundRefused, ErrUnreachable, *CredentialError: GiveUp;
 //   - *AuthError: RetryNow when the token endpoint failed transiently (5xx,
 //     429, no response), GiveUp otherwise (the credentials are refused);
 //   - *HTTPError: 408, 425, 429 and 5xx other than 501 and 505: RetryNow;
@@ -93,7 +94,7 @@ func classifyTyped(err error) (Disposition, bool) {
 		pageErr *PagingError
 	)
 	switch {
-	case errors.Is(err, ErrOutboundRefused), errors.As(err, &credErr):
+	case errors.Is(err, ErrOutboundRefused), errors.Is(err, ErrUnreachable), errors.As(err, &credErr):
 		return GiveUp, true
 	case errors.As(err, &authErr):
 		return classifyAuth(authErr), true

@@ -10,14 +10,29 @@ import (
 	"sync"
 )
 
+// reachTrips is how many requests in a row must fail before reaching a
+// system that never answered for the client to stop asking it: further
+// requests fail at once with ErrUnreachable.
+const reachTrips = 3
+
+// ErrUnreachable: the system never answered this client and its last
+// requests could not reach it (DNS, a refused or timed-out connection,
+// TLS), so the client no longer sends it requests. Classify reports
+// GiveUp for it: no request can succeed until the system is up, and the
+// records not sent are tried again by the next run.
+var ErrUnreachable = errors.New("the system could not be reached; no further requests are sent to it")
+
 // reach notes whether a system answered: a transport that every request
 // of a client passes (token requests and redirects included) marks the
 // first answer, whatever its status, and keeps the last error of a request
-// that never reached the system. It is safe for concurrent use.
+// that never reached the system. After reachTrips such failures with no
+// answer ever, it stops sending requests (a breaker that, once the system
+// answered, never opens). It is safe for concurrent use.
 type reach struct {
 	mu       sync.Mutex
 	answered bool
 	last     error
+	fails    int // requests that did not reach the system, before any answer
 }
 
 // reachTransport sends requests with next and tells r how they went.
@@ -27,6 +42,12 @@ type reachTransport struct {
 }
 
 func (t reachTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.r.open(); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
 	res, err := t.next.RoundTrip(req)
 	t.r.mu.Lock()
 	defer t.r.mu.Unlock()
@@ -35,8 +56,28 @@ func (t reachTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.r.answered = true
 	case notReached(err):
 		t.r.last = err
+		t.r.fails++
+		if !t.r.answered && t.r.fails >= reachTrips {
+			return nil, t.r.tripped()
+		}
 	}
 	return res, err
+}
+
+// open returns the error a request fails with at once when the system
+// never answered and reachTrips requests could not reach it; nil otherwise.
+func (r *reach) open() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.answered || r.fails < reachTrips {
+		return nil
+	}
+	return r.tripped()
+}
+
+// tripped is ErrUnreachable with the last failure's cause; r.mu is held.
+func (r *reach) tripped() error {
+	return fmt.Errorf("%w (%d attempts): %w", ErrUnreachable, r.fails, r.last)
 }
 
 // notReached reports whether err says that a request never reached the

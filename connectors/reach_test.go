@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/specsync/specsync/connectors"
@@ -100,8 +102,12 @@ func TestReachedThenGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	api.srv.Close()
-	if err := listAll(c); err == nil {
+	err := listAll(c)
+	if err == nil {
 		t.Fatal("listing a closed server succeeded")
+	}
+	if errors.Is(err, connectors.ErrUnreachable) || connectors.Classify(err) == connectors.GiveUp {
+		t.Errorf("listing after the system went away: %v; want its own failure, retried, not unreachable", err)
 	}
 	if err := c.Unreachable(); err != nil {
 		t.Errorf("Unreachable() = %v; want nil for a system that answered before", err)
@@ -116,6 +122,31 @@ func TestUnreachableWrapsCause(t *testing.T) {
 	var op *net.OpError
 	if err := c.Unreachable(); !errors.As(err, &op) || op.Op != "dial" {
 		t.Errorf("Unreachable() = %v; want it to wrap the dial error", err)
+	}
+}
+
+// A system that never answered is asked a few times only: then every
+// request fails at once with ErrUnreachable, which stops the run.
+func TestUnreachableStopsAsking(t *testing.T) {
+	t.Parallel()
+	var dials atomic.Int64
+	refused := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		dials.Add(1)
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	})
+	c := newTenantsAPI(t).client(t, connectors.Config{Transport: refused})
+	for range 4 {
+		err := listAll(c)
+		if !errors.Is(err, connectors.ErrUnreachable) || connectors.Classify(err) != connectors.GiveUp {
+			t.Fatalf("listing: %v (%s); want ErrUnreachable, give-up", err, connectors.Classify(err))
+		}
+	}
+	if n := dials.Load(); n != 3 {
+		t.Errorf("%d requests sent; want 3, then none", n)
+	}
+	var op *net.OpError
+	if err := c.Unreachable(); !errors.As(err, &op) {
+		t.Errorf("Unreachable() = %v; want the dial error", err)
 	}
 }
 

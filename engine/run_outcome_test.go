@@ -51,8 +51,8 @@ func TestRunOutcomes(t *testing.T) {
 	}{
 		{name: "ok", want: StatusClean},
 		{name: "partial: a record fails", breakUnit: true, want: StatusPartial},
-		{name: "failed: partner unreachable", partner: closedPort, want: StatusFailed, unreachable: "could not be reached"},
-		{name: "failed: home unreachable", home: closedPort, want: StatusFailed, unreachable: "could not be reached"},
+		{name: "failed: partner unreachable", partner: closedPort, want: StatusFailed, unreachable: "could not be reached", aborted: true},
+		{name: "failed: home unreachable", home: closedPort, want: StatusFailed, unreachable: "could not be reached", aborted: true},
 		{name: "failed: partner refuses the credentials", partner: answering401, want: StatusFailed, aborted: true},
 	}
 	for _, tc := range cases {
