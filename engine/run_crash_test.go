@@ -71,6 +71,7 @@ func TestCrashAndResumeWithoutDuplicates(t *testing.T) {
 	}
 	data := newHomeData(5, 8)
 	h.seedHome(data)
+	h.inst.Enabled = true // the command line runs enabled instances only
 	ApplyInstance(t, instance.NewInstanceStore(h.rdb, h.ns), h.inst)
 	args := []string{"sync", h.inst.ID, "--redis", redisURL(srv), "--prefix", h.ns.Prefix()}
 	for _, after := range []int64{3, 30, 47, 81, 120} {
@@ -179,6 +180,7 @@ func crashSoak(t *testing.T, bin string, lookup bool, seed uint64) {
 	h.inst.Options.Concurrency = 8
 	data := newHomeData(6, 25)
 	h.seedHome(data)
+	h.inst.Enabled = true // the command line runs enabled instances only
 	ApplyInstance(t, instance.NewInstanceStore(h.rdb, h.ns), h.inst)
 	state := []string{"--redis", redisURL(srv), "--prefix", h.ns.Prefix()}
 	args := append([]string{"sync", h.inst.ID}, state...)
