@@ -79,8 +79,10 @@ func TestMapStageTemplateLimit(t *testing.T) {
 	long := map[string]any{"code": "abcdefghijklmnopqrstuv"}
 	src := []source{{key: "k1", obj: short, rec: short}, {key: "k2", obj: long, rec: long}, {key: "k3", obj: short, rec: short}}
 	got := (&mapStage{job: j}).page(f, src, nil)
-	if fl := got[1].fail; fl == nil || fl.code != CodeTemplateLimit || !strings.Contains(fl.message, "iterations limit") {
-		t.Errorf("the hostile record gives %+v; want a template-limit failure naming the iterations", fl)
+	// The iterations limit stops it first; on a machine slow enough (the
+	// race detector under load) the time limit may, which is as right.
+	if fl := got[1].fail; fl == nil || fl.code != CodeTemplateLimit || !strings.Contains(fl.message, "iterations limit") && !strings.Contains(fl.message, "time limit") {
+		t.Errorf("the hostile record gives %+v; want a template-limit failure naming the limit", fl)
 	}
 	for _, i := range []int{0, 2} {
 		if got[i].fail != nil || got[i].payload["name"] != "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" {
