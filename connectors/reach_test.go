@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/specsync/specsync/connectors"
+	"github.com/specsync/specsync/internal/nettest"
 )
 
 // listAll lists the tenants and returns the listing's error.
@@ -22,18 +23,6 @@ func listAll(c *connectors.Client) error {
 		}
 	}
 	return nil
-}
-
-// closedURL is the address of a port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr + "/api/v1"
 }
 
 // A system whose port is closed, whose TLS certificate is not trusted or
@@ -54,12 +43,12 @@ func TestUnreachable(t *testing.T) {
 		list        bool
 		unreachable bool
 	}{
-		{name: "closed port", cfg: connectors.Config{BaseURL: closedURL(t)}, list: true, unreachable: true},
+		{name: "closed port", cfg: connectors.Config{BaseURL: nettest.ClosedURL(t)}, list: true, unreachable: true},
 		{name: "untrusted certificate", cfg: connectors.Config{BaseURL: tlsSrv.URL + "/api/v1"}, list: true, unreachable: true},
 		{name: "name does not resolve", cfg: connectors.Config{Transport: dnsFails}, list: true, unreachable: true},
 		{name: "answers 500", fault: true, list: true},
 		{name: "answers 200", list: true},
-		{name: "never asked", cfg: connectors.Config{BaseURL: closedURL(t)}},
+		{name: "never asked", cfg: connectors.Config{BaseURL: nettest.ClosedURL(t)}},
 	}
 	for _, tc := range cases {
 		c := api.client(t, tc.cfg)
@@ -117,7 +106,7 @@ func TestReachedThenGone(t *testing.T) {
 // Unreachable wraps the error that kept the request from the system.
 func TestUnreachableWrapsCause(t *testing.T) {
 	t.Parallel()
-	c := newTenantsAPI(t).client(t, connectors.Config{BaseURL: closedURL(t)})
+	c := newTenantsAPI(t).client(t, connectors.Config{BaseURL: nettest.ClosedURL(t)})
 	_ = listAll(c)
 	var op *net.OpError
 	if err := c.Unreachable(); !errors.As(err, &op) || op.Op != "dial" {

@@ -44,6 +44,7 @@ var allowedImports = map[string][]string{
 	"internal/jsonvalue":       {"internal/..."},
 	"internal/keys":            {"internal/..."},
 	"internal/names":           {"internal/..."},
+	"internal/nettest":         {"internal/..."},
 	"internal/redistest":       {"internal/..."},
 	"internal/redteam":         {"internal/..."},
 	"internal/stored":          {"internal/..."},

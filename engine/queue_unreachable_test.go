@@ -1,12 +1,12 @@
 package engine_test
 
 import (
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/queue"
+	"github.com/specsync/specsync/internal/nettest"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/specs"
 )
@@ -18,12 +18,7 @@ func TestQueueRecordsAnUnreachablePartnerAsFailed(t *testing.T) {
 	t.Parallel()
 	h := engine.NewQueueHarness(t, redistest.New(t), "upsert", 1, 1)
 	inst := h.Instance()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst.Partner.BaseURL = "http://" + l.Addr().String()
-	l.Close()
+	inst.Partner.BaseURL = nettest.ClosedURL(t)
 	inst.Enabled = true
 	e := newQueueEnv(t, h)
 	engine.ApplyInstance(t, e.store, inst)

@@ -3,26 +3,14 @@ package engine
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/specsync/specsync/internal/clock"
+	"github.com/specsync/specsync/internal/nettest"
 )
-
-// closedPort is the base URL of a local port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
-}
 
 // answering401 is the base URL of a server that refuses every request's
 // credentials.
@@ -40,6 +28,7 @@ func answering401(t *testing.T) string {
 // port) or its credentials were refused at the start.
 func TestRunOutcomes(t *testing.T) {
 	t.Parallel()
+	closedPort := func(t *testing.T) string { return nettest.ClosedURL(t) }
 	cases := []struct {
 		name        string
 		home        func(*testing.T) string // a base URL replacing the home mock's

@@ -14,6 +14,7 @@ import (
 	"github.com/specsync/specsync/connectors"
 	"github.com/specsync/specsync/engine/store"
 	"github.com/specsync/specsync/internal/clock"
+	"github.com/specsync/specsync/internal/nettest"
 )
 
 // countingTransport counts the requests sent to one host.
@@ -37,7 +38,7 @@ func TestRunStopsAskingAPartnerNeverReached(t *testing.T) {
 	h := newHarness(t, "create")
 	data := newHomeData(10, 3)
 	h.seedHome(data)
-	h.inst.Partner.BaseURL = closedPort(t)
+	h.inst.Partner.BaseURL = nettest.ClosedURL(t)
 	h.reload()
 	count := &countingTransport{host: strings.TrimPrefix(h.inst.Partner.BaseURL, "http://")}
 	eng, err := New(Config{Redis: h.rdb, Keys: h.ns, Clock: h.clock, ConnectorClock: clock.NewManual(runT0), Transport: count, Logger: slog.New(slog.DiscardHandler)})

@@ -70,23 +70,6 @@ func auditQuery(id string, q url.Values, now time.Time) (store.Query, error) {
 		query.Limit = n
 	}
 	var err error
-	query.Since, err = parseSince(strings.TrimSpace(q.Get("since")), now)
+	query.Since, err = store.ParseSince(strings.TrimSpace(q.Get("since")), now)
 	return query, err
-}
-
-// parseSince reads a time, a date or a duration back from now, as
-// `specsync audit --since` does.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339, time.DateOnly} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("since %q is neither a time (2025-03-01T00:00:00Z), a date (2025-03-01) nor a duration (24h)", s)
 }

@@ -118,25 +118,12 @@ func (af auditFlags) query(id string) (store.Query, error) {
 	if af.outcome != "" && !slices.Contains(auditOutcomes, q.Outcome) {
 		return q, fmt.Errorf("--outcome must be one of %s, not %q", joinOutcomes(auditOutcomes), af.outcome)
 	}
-	since, err := parseSince(af.since, time.Now())
+	since, err := store.ParseSince(af.since, time.Now())
+	if err != nil {
+		return q, fmt.Errorf("--%w", err)
+	}
 	q.Since = since
-	return q, err
-}
-
-// parseSince reads a time, a date or a duration back from now.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339, time.DateOnly} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("--since %q is neither a time (2025-03-01T00:00:00Z), a date (2025-03-01) nor a duration (24h)", s)
+	return q, nil
 }
 
 // writeAudit prints a page of entries.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,21 +17,10 @@ import (
 
 	"github.com/specsync/specsync/engine/queue"
 	"github.com/specsync/specsync/internal/keys"
+	"github.com/specsync/specsync/internal/nettest"
 	"github.com/specsync/specsync/internal/redistest"
 	"github.com/specsync/specsync/server"
 )
-
-// closedURL is the base URL of a local port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
-}
 
 // runsOf lists an instance's runs through the admin API, newest first.
 func runsOf(t *testing.T, r *redistest.Server, id string) []queue.RunRecord {
@@ -105,7 +93,7 @@ func TestCommandLineRunsAreRecorded(t *testing.T) {
 	grants := map[string][]string{"building": {"create", "update"}, "unit": {"create"}}
 	expect := cliExpect(t, r)
 	expect(0, "created", "instances", "apply", instanceFile(t, "runs-up", homeURL, "partner_upsert.json", partnerURL, grants))
-	expect(0, "created", "instances", "apply", instanceFile(t, "runs-down", homeURL, "partner_upsert.json", closedURL(t), grants))
+	expect(0, "created", "instances", "apply", instanceFile(t, "runs-down", homeURL, "partner_upsert.json", nettest.ClosedURL(t), grants))
 
 	expect(0, "clean", "sync", "runs-up", "--push")
 	expect(0, "no drift", "reconcile", "runs-up")

@@ -209,3 +209,20 @@ func entryOf(id string, get func(name string) string) Entry {
 	}
 	return e
 }
+
+// ParseSince reads the lower time bound of an audit search: a time
+// (RFC 3339), a date, or a duration back from now; "" means none.
+func ParseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("since %q is neither a time (2025-03-01T00:00:00Z), a date (2025-03-01) nor a duration (24h)", s)
+}
