@@ -64,21 +64,11 @@ func runReconcile(cmd *cobra.Command, sf *stateFlags, id string, opts engine.Rec
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	o, err := sf.openRun(cmd, id)
+	o, run, err := startRun(cmd, sf, id, opts.Entity, queue.TaskReconcile)
 	if err != nil {
 		return err
 	}
 	defer o.close()
-	if err := unknownEntity(o.loaded, opts.Entity); err != nil {
-		return err
-	}
-	if err := disabledInstance(o.loaded.Instance); err != nil {
-		return err
-	}
-	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskReconcile, queue.TriggerCLI)
-	if err != nil {
-		return err
-	}
 	opts.RunID = run.ID()
 	rec, err := o.eng.Reconcile(ctx, o.loaded, opts)
 	finishRun(ctx, cmd.ErrOrStderr(), run, summaryOf(rec), err)

@@ -60,21 +60,11 @@ func runSync(cmd *cobra.Command, sf *stateFlags, id string, opts engine.RunOptio
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd.SetContext(ctx)
-	o, err := sf.openRun(cmd, id)
+	o, run, err := startRun(cmd, sf, id, opts.Entity, queue.TaskRun)
 	if err != nil {
 		return err
 	}
 	defer o.close()
-	if err := unknownEntity(o.loaded, opts.Entity); err != nil {
-		return err
-	}
-	if err := disabledInstance(o.loaded.Instance); err != nil {
-		return err
-	}
-	run, err := beginRun(ctx, o.recorder, o.loaded.Instance, queue.TaskRun, queue.TriggerCLI)
-	if err != nil {
-		return err
-	}
 	out := cmd.OutOrStdout()
 	line := newProgressLine(out)
 	opts.Progress, opts.RunID = line.show, run.ID()

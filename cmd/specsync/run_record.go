@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/specsync/specsync/engine"
 	"github.com/specsync/specsync/engine/instance"
 	"github.com/specsync/specsync/engine/queue"
@@ -18,6 +20,30 @@ func beginRun(ctx context.Context, rec *queue.Recorder, inst *instance.Instance,
 		return nil, &exitError{code: 1, err: err}
 	}
 	return run, nil
+}
+
+// startRun opens the stored instance id for a command-line run of task
+// over entity ("" for all) and records its start. A mistyped entity and
+// a disabled instance are refused before anything is recorded. The
+// caller closes the opened run.
+func startRun(cmd *cobra.Command, sf *stateFlags, id, entity, task string) (*openedRun, *queue.Recording, error) {
+	o, err := sf.openRun(cmd, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = unknownEntity(o.loaded, entity)
+	if err == nil {
+		err = disabledInstance(o.loaded.Instance)
+	}
+	var run *queue.Recording
+	if err == nil {
+		run, err = beginRun(cmd.Context(), o.recorder, o.loaded.Instance, task, queue.TriggerCLI)
+	}
+	if err != nil {
+		o.close()
+		return nil, nil, err
+	}
+	return o, run, nil
 }
 
 // finishRun records the end of a run; a record that cannot be stored is
