@@ -24,7 +24,7 @@ type redisOptions struct {
 
 // flags registers the Redis flags.
 func (r *redisOptions) flags(f *pflag.FlagSet) {
-	f.StringVar(&r.url, "redis", os.Getenv("REDIS_URL"), "Redis URL: redis://[:password@]host:port/db or rediss:// for TLS (default $REDIS_URL)")
+	f.StringVar(&r.url, "redis", os.Getenv("REDIS_URL"), "Redis URL: redis://[:password@]host:port/db or rediss:// for TLS; taken from $REDIS_URL when set")
 	f.StringVar(&r.sentinelMaster, "redis-sentinel-master", "", "Sentinel master name; with --redis-sentinel-addrs")
 	f.StringSliceVar(&r.sentinelAddrs, "redis-sentinel-addrs", nil, "Sentinel addresses host:port,...; password and db from --redis when given")
 	f.StringSliceVar(&r.clusterAddrs, "redis-cluster-addrs", nil, "Redis Cluster node addresses host:port,...")
