@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 )
 
 // reachTrips is how many requests in a row must fail before reaching a
@@ -29,8 +30,10 @@ var ErrUnreachable = errors.New("the system could not be reached; no further req
 // answer ever, it stops sending requests (a breaker that, once the system
 // answered, never opens). It is safe for concurrent use.
 type reach struct {
+	// answered is read without the lock, so that a request to a system
+	// that answers takes no lock at all.
+	answered atomic.Bool
 	mu       sync.Mutex
-	answered bool
 	last     error
 	fails    int // requests that did not reach the system, before any answer
 }
@@ -49,17 +52,21 @@ func (t reachTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	res, err := t.next.RoundTrip(req)
+	if err == nil {
+		if !t.r.answered.Load() {
+			t.r.answered.Store(true)
+		}
+		return res, nil
+	}
+	if !notReached(err) {
+		return res, err
+	}
 	t.r.mu.Lock()
 	defer t.r.mu.Unlock()
-	switch {
-	case err == nil:
-		t.r.answered = true
-	case notReached(err):
-		t.r.last = err
-		t.r.fails++
-		if !t.r.answered && t.r.fails >= reachTrips {
-			return nil, t.r.tripped()
-		}
+	t.r.last = err
+	t.r.fails++
+	if !t.r.answered.Load() && t.r.fails >= reachTrips {
+		return nil, t.r.tripped()
 	}
 	return res, err
 }
@@ -67,9 +74,12 @@ func (t reachTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // open returns the error a request fails with at once when the system
 // never answered and reachTrips requests could not reach it; nil otherwise.
 func (r *reach) open() error {
+	if r.answered.Load() {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.answered || r.fails < reachTrips {
+	if r.answered.Load() || r.fails < reachTrips {
 		return nil
 	}
 	return r.tripped()
@@ -114,7 +124,7 @@ func notReached(err error) bool {
 func (c *Client) Unreachable() error {
 	c.reach.mu.Lock()
 	defer c.reach.mu.Unlock()
-	if c.reach.answered || c.reach.last == nil {
+	if c.reach.answered.Load() || c.reach.last == nil {
 		return nil
 	}
 	return c.redact.wrap(fmt.Errorf("%s could not be reached: %w", c.label(), c.reach.last))
