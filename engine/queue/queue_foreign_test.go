@@ -1,34 +1,14 @@
 package queue
 
 import (
-	"bytes"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/specsync/specsync/connectors/connectortest"
 	"github.com/specsync/specsync/internal/keys"
 )
-
-// lockedBuffer is a log sink safe for asynq's handler goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestWorkerRefusesForeignTasks: a task of another installation (another
 // key prefix) or of none, which reached this installation's queue by a
@@ -40,9 +20,9 @@ func TestWorkerRefusesForeignTasks(t *testing.T) {
 	e := newQueueEnv(t)
 	e.apply(t, true, "a", "b")
 	r := newFakeRunner(0)
-	var logs lockedBuffer
+	var logs connectortest.Logs
 	w, err := NewWorker(WorkerConfig{Runner: r, Store: e.store, History: e.history,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		Logger: logs.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
