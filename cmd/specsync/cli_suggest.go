@@ -123,11 +123,11 @@ func unknownEntity(loaded *instance.Loaded, entity string) error {
 		return nil
 	}
 	names := slices.Sorted(maps.Keys(loaded.Partner.Sync.Entities))
-	msg := fmt.Sprintf("instance %q: no entity %q is synchronised", loaded.Instance.ID, entity)
+	msg := fmt.Sprintf("instance %q: no entity %q is synchronised; the partner spec's entities are %s", loaded.Instance.ID, entity, strings.Join(names, ", "))
 	if s := specs.Suggest(entity, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
-	return &exitError{code: 2, err: fmt.Errorf("%s; the partner spec's entities are %s", msg, strings.Join(names, ", "))}
+	return &exitError{code: 2, err: errors.New(msg)}
 }
 
 // disabledInstance refuses to run a disabled instance, as the queue and
